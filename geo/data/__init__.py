@@ -1,0 +1,1 @@
+"""Data files of the geo package (tables, thresholds, synthetic-fleet parameters)."""

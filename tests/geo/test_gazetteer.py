@@ -1,0 +1,72 @@
+from pathlib import Path
+
+import pytest
+
+from geo.gazetteer import Gazetteer
+
+
+@pytest.fixture(scope="module")
+def gazetteer(regions):
+    return Gazetteer.from_regions(regions)
+
+
+@pytest.mark.parametrize(
+    ("text", "adcode", "precision", "matched"),
+    [
+        ("河北省三河市燕郊镇小张各庄小区3号楼燃气味", "131082", "place", "小张各庄"),
+        ("燕郊有燃气味", "131082", "town", "燕郊"),
+        ("涿州市码头镇大街村进水了", "130681", "town", "码头镇"),
+        ("房山区河北镇老人被困屋顶", "110111", "town", "河北镇"),
+        ("K396次列车停在落坡岭", "110109", "place", "落坡岭"),
+        ("城子水厂进水", "110109", "place", "城子水厂"),
+        ("北京市通州区梨园", "110112", "county", "通州区"),
+        ("通州有人求助", "110112", "county", "通州"),
+    ],
+)
+def test_most_specific_match_wins(gazetteer, text, adcode, precision, matched):
+    got = gazetteer.locate(text)
+    assert got is not None
+    assert (got.adcode, got.precision, got.matched) == (adcode, precision, matched)
+
+
+def test_a_place_in_another_county_than_the_one_named_falls_back_to_the_county(gazetteer):
+    got = gazetteer.locate("北京市通州区小张各庄")
+    assert got is not None
+    assert (got.adcode, got.precision) == ("110112", "county")
+
+
+def test_unknown_text_gives_none(gazetteer):
+    assert gazetteer.locate("我家楼下有积水") is None
+
+
+def test_every_place_lies_in_its_county(gazetteer, regions):
+    assert len(gazetteer.places) >= 9
+    for place in gazetteer.places:
+        assert regions.locate(place.lon, place.lat).adcode == place.adcode
+        assert place.source
+
+
+def _write(tmp_path: Path, row: str) -> Path:
+    path = tmp_path / "places.csv"
+    path.write_text("name,aliases,adcode,lon,lat,precision,source\n" + row + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_point_outside_its_county_fails_with_file_and_line(regions, tmp_path):
+    path = _write(tmp_path, "错位村,,110112,115.97,39.49,place,test")
+    with pytest.raises(
+        ValueError, match=r"places.csv:2: 错位村 .* lies in 涿州市 130681, not in 通州区 110112"
+    ):
+        Gazetteer.from_regions(regions, path)
+
+
+def test_an_unknown_adcode_fails_with_did_you_mean(regions, tmp_path):
+    path = _write(tmp_path, "某村,,11011,116.7,39.8,place,test")
+    with pytest.raises(ValueError, match=r"places.csv:2: .*'11011'.*did you mean"):
+        Gazetteer.from_regions(regions, path)
+
+
+def test_a_bad_precision_fails_with_did_you_mean(regions, tmp_path):
+    path = _write(tmp_path, "某村,,110112,116.7,39.8,palce,test")
+    with pytest.raises(ValueError, match=r"places.csv:2: precision='palce'.*did you mean 'place'"):
+        Gazetteer.from_regions(regions, path)
