@@ -1,0 +1,527 @@
+"""A single-node Apache Kafka broker (KRaft) run from the jars Maven copies into ``broker/lib``.
+
+No Docker and no tarball: ``broker/pom.xml`` names the broker and its logging backend on Maven Central,
+``ensure_jars`` copies them, and ``KafkaBroker`` formats storage and starts ``kafka.Kafka`` in a JVM.
+``broker/server.properties``, ``broker/log4j2.properties`` and ``broker/jvm.options`` hold the settings;
+this module only adds what changes per run (ports, directories).
+
+Two users: ``ebrain kafka up|down|status`` (detached, data under ``<project>/.kafka/``) and the
+integration-test fixture (attached, data in a temporary directory, stopped when the tests end).
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import ctypes
+import dataclasses
+import fcntl
+import hashlib
+import ipaddress
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any, Literal
+
+MIN_JAVA = 17  # Kafka 4.x brokers run on Java 17 or newer.
+PER_RUN_KEYS = ("listeners", "advertised.listeners", "controller.quorum.voters", "log.dirs")
+POM_NS = "{http://maven.apache.org/POM/4.0.0}"
+
+
+class BrokerError(RuntimeError):
+    """The broker could not be fetched, started or stopped; the message says why."""
+
+
+@dataclasses.dataclass(frozen=True)
+class BrokerConfig:
+    data_dir: Path
+    port: int = 9092
+    controller_port: int = 9093
+    host: str = "127.0.0.1"
+    heap: str = "512m"
+
+    def __post_init__(self) -> None:
+        try:
+            loopback = ipaddress.ip_address(self.host).is_loopback
+        except ValueError:
+            loopback = False
+        if not loopback:
+            raise ValueError(
+                f"BrokerConfig.host={self.host!r}: the broker only listens on a loopback address"
+            )
+        for name in ("port", "controller_port"):
+            value = getattr(self, name)
+            if not 0 < value < 65536:
+                raise ValueError(f"BrokerConfig.{name}={value!r}: not a TCP port")
+        if self.port == self.controller_port:
+            raise ValueError(f"BrokerConfig.controller_port={self.controller_port}: same as port")
+        if not re.fullmatch(r"\d+[kmg]", self.heap, re.IGNORECASE):
+            raise ValueError(f"BrokerConfig.heap={self.heap!r}: expected a JVM size such as '512m'")
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port nobody listens on right now (another process may still take it before we do)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+# --- jars -------------------------------------------------------------------------------------------
+
+
+def _declared_jars(pom: Path) -> list[str]:
+    """File names of the jars pom.xml asks for directly (transitive ones are not named in the pom)."""
+    root = ET.parse(pom).getroot()
+    props = {el.tag.removeprefix(POM_NS): (el.text or "") for el in root.iterfind(f"{POM_NS}properties/*")}
+
+    def resolve(text: str) -> str:
+        return re.sub(r"\$\{([^}]+)\}", lambda m: props.get(m.group(1), m.group(0)), text)
+
+    jars = []
+    for dep in root.iterfind(f"{POM_NS}dependencies/{POM_NS}dependency"):
+        artifact = dep.findtext(f"{POM_NS}artifactId", "")
+        version = resolve(dep.findtext(f"{POM_NS}version", ""))
+        jars.append(f"{artifact}-{version}.jar")
+    return jars
+
+
+def ensure_jars(project_root: Path) -> Path:
+    """Return ``broker/lib``, running Maven first when it is missing or was filled from another pom.xml."""
+    broker_dir = project_root.resolve() / "broker"
+    pom = broker_dir / "pom.xml"
+    if not pom.is_file():
+        raise BrokerError(f"{pom} not found: is {project_root} the project root?")
+    lib = broker_dir / "lib"
+    lib.mkdir(exist_ok=True)
+    stamp = lib / ".pom-sha256"
+    digest = hashlib.sha256(pom.read_bytes()).hexdigest()
+    # Two test runs may start at once; only one of them should rewrite lib/.
+    with (lib / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        declared = _declared_jars(pom)
+        if (
+            stamp.is_file()
+            and stamp.read_text().strip() == digest
+            and all((lib / jar).is_file() for jar in declared)
+        ):
+            return lib
+        mvn = shutil.which("mvn")
+        if mvn is None:
+            raise BrokerError(
+                f"{lib} is missing or out of date and Maven (mvn) is not on PATH; install Maven "
+                f"(apt-get install maven) or copy the runtime dependencies of {pom} into {lib}"
+            )
+        # A version change must not leave two Kafka versions on the classpath.
+        for jar in lib.glob("*.jar"):
+            jar.unlink()
+        cmd = [mvn, "-q", "-B", "-f", str(pom), "dependency:copy-dependencies"]
+        cmd += [f"-DoutputDirectory={lib}", "-DincludeScope=runtime"]
+        done = subprocess.run(cmd, cwd=broker_dir, capture_output=True, text=True, timeout=900, check=False)
+        if done.returncode != 0:
+            tail = "\n".join((done.stdout + done.stderr).splitlines()[-30:])
+            raise BrokerError(f"`{' '.join(cmd)}` failed with exit code {done.returncode}:\n{tail}")
+        missing = [jar for jar in declared if not (lib / jar).is_file()]
+        if missing:
+            raise BrokerError(f"Maven finished but {lib} lacks {', '.join(missing)} declared in {pom}")
+        stamp.write_text(digest + "\n")
+    return lib
+
+
+# --- configuration files ----------------------------------------------------------------------------
+
+
+def _read_properties(path: Path) -> dict[str, str]:
+    props: dict[str, str] = {}
+    for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith(("#", "!")):
+            continue
+        key, sep, value = line.partition("=")
+        if not sep:
+            raise BrokerError(f"{path}:{lineno}: expected key=value, got {line!r}")
+        key = key.strip()
+        if key in PER_RUN_KEYS:
+            raise BrokerError(f"{path}:{lineno}: {key} is set per run by ebrain.broker; remove it here")
+        props[key] = value.strip()
+    return props
+
+
+def _read_jvm_options(path: Path) -> list[str]:
+    lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def _java() -> str:
+    java = shutil.which("java")
+    if java is None:
+        raise BrokerError(
+            f"java not found on PATH: the Kafka broker needs a Java {MIN_JAVA}+ runtime "
+            "(e.g. apt-get install openjdk-17-jre-headless)"
+        )
+    out = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=30, check=False)
+    found = re.search(r'version "(\d+)(?:\.(\d+))?', out.stderr + out.stdout)
+    if found:
+        major = int(found.group(1))
+        if major == 1 and found.group(2):  # "1.8.0" is Java 8
+            major = int(found.group(2))
+        if major < MIN_JAVA:
+            raise BrokerError(f"{java} is Java {major}; the Kafka broker needs Java {MIN_JAVA} or newer")
+    return java
+
+
+def _check_port_free(host: str, port: int, what: str) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        # The JVM binds with SO_REUSEADDR too, so a port in TIME_WAIT is not "taken".
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            raise BrokerError(
+                f"{what} {host}:{port} is taken ({exc.strerror}); is a broker already running "
+                "(`ebrain kafka status`, `pgrep -af kafka.Kafka`)?"
+            ) from exc
+
+
+def _new_cluster_id() -> str:
+    # Kafka's Uuid text form: URL-safe base64 of 16 random bytes, without padding.
+    return base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: get SIGTERM when the process that started the broker dies."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+
+
+def _tail(path: Path, lines: int = 25) -> str:
+    if not path.is_file():
+        return f"({path} does not exist)"
+    text = path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:]
+    return f"last lines of {path}:\n" + "\n".join(text)
+
+
+def probe(bootstrap: str, timeout_s: float = 5.0) -> dict[str, Any]:
+    """Ask the broker for its cluster metadata (a real Metadata request); raises when it does not answer."""
+    from kafka.admin import KafkaAdminClient
+
+    timeout_ms = int(timeout_s * 1000)
+    admin = KafkaAdminClient(
+        bootstrap_servers=bootstrap,
+        client_id="ebrain-broker-probe",
+        request_timeout_ms=timeout_ms,
+        bootstrap_timeout_ms=timeout_ms,
+    )
+    try:
+        cluster: dict[str, Any] = admin.describe_cluster()
+        return cluster
+    finally:
+        admin.close()
+
+
+# --- the broker process -----------------------------------------------------------------------------
+
+
+class KafkaBroker:
+    """One broker+controller JVM; ``start`` returns when it answers metadata requests."""
+
+    def __init__(
+        self,
+        config: BrokerConfig,
+        lib_dir: Path,
+        *,
+        conf_dir: Path | None = None,
+        die_with_parent: bool = True,
+    ) -> None:
+        self.config = dataclasses.replace(config, data_dir=config.data_dir.resolve())
+        self.lib_dir = lib_dir.resolve()
+        self.conf_dir = (conf_dir if conf_dir is not None else lib_dir.parent).resolve()
+        self._die_with_parent = die_with_parent and sys.platform.startswith("linux")
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def bootstrap(self) -> str:
+        return f"{self.config.host}:{self.config.port}"
+
+    @property
+    def log_path(self) -> Path:
+        return self.config.data_dir / "logs" / "server.log"
+
+    @property
+    def console_path(self) -> Path:
+        """The JVM's own stdout/stderr (crashes, log4j trouble); the broker logs to ``log_path``."""
+        return self.config.data_dir / "logs" / "console.log"
+
+    @property
+    def properties_path(self) -> Path:
+        return self.config.data_dir / "server.properties"
+
+    @property
+    def storage_dir(self) -> Path:
+        return self.config.data_dir / "kraft"
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+    def __enter__(self) -> KafkaBroker:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _write_properties(self) -> None:
+        cfg = self.config
+        props = _read_properties(self.conf_dir / "server.properties")
+        props["listeners"] = (
+            f"PLAINTEXT://{cfg.host}:{cfg.port},CONTROLLER://{cfg.host}:{cfg.controller_port}"
+        )
+        props["advertised.listeners"] = f"PLAINTEXT://{cfg.host}:{cfg.port}"
+        props["controller.quorum.voters"] = f"{props.get('node.id', '1')}@{cfg.host}:{cfg.controller_port}"
+        props["log.dirs"] = str(self.storage_dir)
+        header = (
+            f"# Written by ebrain.broker from {self.conf_dir / 'server.properties'}; edits are overwritten.\n"
+        )
+        body = "".join(f"{key}={value}\n" for key, value in props.items())
+        self.properties_path.write_text(header + body, encoding="utf-8")
+
+    def _cluster_id(self, java: str) -> str:
+        """The id of the formatted storage, formatting it first if this data directory is new."""
+        meta = self.storage_dir / "meta.properties"
+        if not meta.is_file():
+            cmd = [java, "-Xmx256m", *self._log_options(), "-cp", str(self.lib_dir / "*")]
+            cmd += [
+                "kafka.tools.StorageTool",
+                "format",
+                "-t",
+                _new_cluster_id(),
+                "-c",
+                str(self.properties_path),
+            ]
+            done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
+            if done.returncode != 0 or not meta.is_file():
+                raise BrokerError(
+                    f"formatting {self.storage_dir} failed (exit {done.returncode}):\n"
+                    f"{done.stdout}{done.stderr}"
+                )
+        for line in meta.read_text(encoding="utf-8").splitlines():
+            if line.startswith("cluster.id="):
+                return line.partition("=")[2].strip()
+        raise BrokerError(f"{meta}: no cluster.id line; delete {self.config.data_dir} to start afresh")
+
+    def _log_options(self) -> list[str]:
+        return [
+            f"-Dkafka.logs.dir={self.log_path.parent}",
+            f"-Dlog4j2.configurationFile={self.conf_dir / 'log4j2.properties'}",
+        ]
+
+    def start(self, timeout_s: float = 90) -> float:
+        """Start the broker; return the seconds until it answered a metadata request."""
+        began = time.monotonic()
+        if self._process is not None and self._process.poll() is None:
+            raise BrokerError(f"broker already running with pid {self._process.pid}")
+        cfg = self.config
+        java = _java()
+        if not any(self.lib_dir.glob("kafka_2.13-*.jar")):
+            raise BrokerError(f"no kafka_2.13 jar in {self.lib_dir}; run ebrain.broker.ensure_jars first")
+        _check_port_free(cfg.host, cfg.port, "broker port")
+        _check_port_free(cfg.host, cfg.controller_port, "controller port")
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self._write_properties()
+        cluster_id = self._cluster_id(java)
+        cmd = [java, f"-Xmx{cfg.heap}", f"-Xms{cfg.heap}", *_read_jvm_options(self.conf_dir / "jvm.options")]
+        cmd += [
+            *self._log_options(),
+            "-cp",
+            str(self.lib_dir / "*"),
+            "kafka.Kafka",
+            str(self.properties_path),
+        ]
+        with self.console_path.open("ab") as console:
+            self._process = subprocess.Popen(
+                cmd,
+                stdin=subprocess.DEVNULL,
+                stdout=console,
+                stderr=subprocess.STDOUT,
+                # Its own session: Ctrl-C in a terminal reaches us, and we stop the broker in order.
+                start_new_session=True,
+                preexec_fn=_die_with_parent if self._die_with_parent else None,
+            )
+        print(
+            f"Kafka broker pid {self._process.pid} starting at {self.bootstrap}; log: {self.log_path}",
+            flush=True,
+        )
+        try:
+            self._wait_until_serving(cluster_id, began + timeout_s)
+        except BaseException:
+            self.stop()
+            raise
+        return time.monotonic() - began
+
+    def _wait_until_serving(self, cluster_id: str, deadline: float) -> None:
+        assert self._process is not None
+        last_error = "the broker port never opened"
+        while time.monotonic() < deadline:
+            code = self._process.poll()
+            if code is not None:
+                raise BrokerError(
+                    f"the broker exited with code {code} while starting.\n{_tail(self.log_path)}\n"
+                    f"{_tail(self.console_path, 10)}"
+                )
+            try:
+                with socket.create_connection((self.config.host, self.config.port), timeout=1):
+                    pass
+            except OSError:
+                time.sleep(0.1)
+                continue
+            try:
+                cluster = probe(self.bootstrap, timeout_s=max(1.0, min(5.0, deadline - time.monotonic())))
+            except Exception as exc:
+                last_error = f"metadata request failed: {exc!r}"
+                time.sleep(0.2)
+                continue
+            if cluster.get("cluster_id") != cluster_id:
+                raise BrokerError(
+                    f"{self.bootstrap} answers for cluster {cluster.get('cluster_id')!r}, not ours "
+                    f"({cluster_id!r}): another broker owns the port"
+                )
+            if cluster.get("brokers"):
+                return
+            last_error = "metadata lists no live broker yet"
+            time.sleep(0.2)
+        raise BrokerError(
+            f"the broker did not accept clients in time ({last_error}).\n{_tail(self.log_path)}"
+        )
+
+    def stop(self, grace_s: float = 15) -> None:
+        """SIGTERM (a clean shutdown), then SIGKILL after ``grace_s``; safe to call twice."""
+        process, self._process = self._process, None
+        if process is None or process.poll() is not None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout=grace_s)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=30)
+
+    def detach(self) -> int:
+        """Forget the running broker so it outlives this process; returns its pid."""
+        if self._process is None:
+            raise BrokerError("no broker to detach")
+        pid = self._process.pid
+        self._process = None
+        return pid
+
+
+# --- `ebrain kafka up|down|status` ------------------------------------------------------------------
+
+
+def _pid_alive_as_broker(pid: int, properties_path: Path) -> bool:
+    """True when ``pid`` is still the broker started with ``properties_path`` (not a recycled pid)."""
+    cmdline = Path(f"/proc/{pid}/cmdline")
+    if Path("/proc/self").exists():
+        try:
+            args = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            return False
+        return b"kafka.Kafka" in args and str(properties_path).encode() in args
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _terminate_pid(pid: int, properties_path: Path, grace_s: float) -> bool:
+    """Stop a broker that is not our child; True when SIGKILL was needed."""
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGTERM)
+    for sig_after, wait_s in ((signal.SIGKILL, grace_s), (None, 30.0)):
+        deadline = time.monotonic() + wait_s
+        while time.monotonic() < deadline:
+            if not _pid_alive_as_broker(pid, properties_path):
+                return sig_after is None
+            time.sleep(0.2)
+        if sig_after is None:
+            raise BrokerError(f"broker pid {pid} survived SIGKILL")
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, sig_after)
+    return True
+
+
+def main_kafka(action: Literal["up", "down", "status"], project_root: Path, port: int = 9092) -> int:
+    """``ebrain kafka up|down|status``: a detached development broker with its data in ``<project>/.kafka/``.
+
+    Exit codes: 0 on success (status: running and answering), 1 otherwise; messages go to stdout/stderr.
+    """
+    data_dir = project_root / ".kafka"
+    config = BrokerConfig(data_dir=data_dir, port=port, controller_port=port + 1)
+    record_path = data_dir / "broker.json"
+    record: dict[str, Any] | None = None
+    if record_path.is_file():
+        record = json.loads(record_path.read_text(encoding="utf-8"))
+    properties_path = data_dir / "server.properties"
+    running = record is not None and _pid_alive_as_broker(int(record["pid"]), properties_path)
+    if record is not None and not running:
+        record_path.unlink()
+        record = None
+
+    if action == "status":
+        if record is None:
+            print(f"Kafka broker: not running (data in {data_dir})")
+            return 1
+        try:
+            probe(record["bootstrap"], timeout_s=3)
+        except Exception as exc:
+            print(
+                f"Kafka broker: pid {record['pid']} is up but not answering at {record['bootstrap']}: {exc!r}"
+            )
+            print(f"log: {record['log']}")
+            return 1
+        print(f"Kafka broker: running (pid {record['pid']}), bootstrap {record['bootstrap']}")
+        print(f"log: {record['log']}")
+        return 0
+
+    if action == "down":
+        if record is None:
+            print("Kafka broker: not running; nothing to stop")
+            return 0
+        killed = _terminate_pid(int(record["pid"]), properties_path, grace_s=15)
+        record_path.unlink()
+        how = "killed with SIGKILL after 15 s" if killed else "stopped"
+        print(f"Kafka broker pid {record['pid']} {how}")
+        return 0
+
+    if action == "up":
+        if record is not None:
+            print(f"Kafka broker: already running (pid {record['pid']}), bootstrap {record['bootstrap']}")
+            return 0
+        try:
+            broker = KafkaBroker(config, ensure_jars(project_root), die_with_parent=False)
+            seconds = broker.start()
+        except BrokerError as exc:
+            print(f"ebrain kafka up: {exc}", file=sys.stderr)
+            return 1
+        pid = broker.detach()
+        new_record = {"pid": pid, "bootstrap": broker.bootstrap, "log": str(broker.log_path)}
+        record_path.write_text(json.dumps(new_record, indent=2) + "\n", encoding="utf-8")
+        print(
+            f"Kafka broker: running (pid {pid}), bootstrap {broker.bootstrap}, answered after {seconds:.1f} s"
+        )
+        print(f"log: {broker.log_path}; stop it with `ebrain kafka down`")
+        return 0
+
+    raise ValueError(f"action={action!r}: expected one of up, down, status")
