@@ -1,0 +1,102 @@
+"""`ebrain`: the command line. Each command builds what it needs through the composition root."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+
+from ebrain.settings import PACKAGE_ROOT, Settings
+
+DEFAULT_SCENARIO = PACKAGE_ROOT / "scenarios" / "files" / "yanjiao_gas_explosion_2024.yaml"
+
+
+def _speed(text: str) -> float | None:
+    if text in ("max", "auto"):
+        return None if text == "max" else -1.0
+    value = float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"speed: {text} must be positive, 'auto' or 'max'")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ebrain", description="The regional emergency event-stream brain.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser(
+        "demo",
+        help="replay a scenario on the embedded runtime with the live dashboard",
+        description=(
+            "Starts the embedded runtime (no broker) and the command-centre API and page on 127.0.0.1, "
+            "replays a scenario in scenario time so that it finishes in about a minute, shows a progress bar, "
+            "and ends with a summary of incidents, stages, levels, tasks and key times."
+        ),
+    )
+    demo.add_argument("--scenario", type=Path, default=DEFAULT_SCENARIO, help="scenario file (default: Yanjiao)")
+    demo.add_argument(
+        "--speed", type=_speed, default=-1.0, help="scenario seconds per wall second, 'auto' (~60 s) or 'max'"
+    )
+    demo.add_argument("--port", type=int, default=None, help="port of the page and API (default 8765)")
+    demo.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
+    demo.add_argument("--linger", type=float, default=0.0, help="keep the page up this many seconds after the replay")
+
+    rep = sub.add_parser("replay", help="replay a scenario file (embedded, or into Kafka with --broker)")
+    rep.add_argument("file", type=Path)
+    rep.add_argument("--speed", type=_speed, default=None, help="scenario seconds per wall second, or 'max' (default)")
+    rep.add_argument("--broker", default=None, help="HOST:PORT of a Kafka broker; without it the embedded runtime runs")
+    rep.add_argument("--out", type=Path, default=None, help="write every output delta as JSON lines to this file")
+
+    worker = sub.add_parser("worker", help="run the faust-streaming pipeline worker against Kafka")
+    worker.add_argument("--broker", required=True, help="HOST:PORT of the Kafka broker")
+    worker.add_argument("--data-dir", type=Path, default=Path(".ebrain-worker"), help="local table state")
+    worker.add_argument("--fleet-seed", type=int, default=None)
+
+    kafka = sub.add_parser("kafka", help="a local single-node Kafka broker for development (127.0.0.1)")
+    kafka.add_argument("action", choices=["up", "down", "status"])
+    kafka.add_argument("--port", type=int, default=9092)
+
+    pb = sub.add_parser("playbooks", help="check playbook files")
+    pb_sub = pb.add_subparsers(dest="playbooks_command", required=True)
+    check = pb_sub.add_parser("check", help="load every playbook in a folder; exit 1 on the first error")
+    check.add_argument("dir", type=Path, nargs="?", default=PACKAGE_ROOT / "playbooks" / "files")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "demo":
+        from ebrain.demo import run_demo
+
+        settings = Settings.from_env(port=args.port, host=args.host)
+        return asyncio.run(run_demo(settings, args.scenario, args.speed, args.linger))
+    if args.command == "replay":
+        from ebrain.replay_cmd import run_replay
+
+        return asyncio.run(run_replay(Settings.from_env(broker=args.broker), args.file, args.speed, args.out))
+    if args.command == "worker":
+        from ebrain.worker import run_worker
+
+        return run_worker(Settings.from_env(broker=args.broker, fleet_seed=args.fleet_seed), args.data_dir)
+    if args.command == "kafka":
+        from ebrain.broker import main_kafka
+
+        return main_kafka(args.action, PACKAGE_ROOT, port=args.port)
+    if args.command == "playbooks":
+        from playbooks.model import load_playbooks
+        from playbooks.yaml_lines import LoadError
+
+        try:
+            loaded = load_playbooks(args.dir)
+        except LoadError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        for incident_type, playbook in sorted(loaded.items()):
+            print(f"ok  {incident_type:<24} {playbook.id}  ({playbook.file})")
+        return 0
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

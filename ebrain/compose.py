@@ -1,0 +1,66 @@
+"""The one composition root: builds indexes, rules, fleet and runtimes from settings and passes them down."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ebrain.settings import Settings
+from geo.dispatch import DispatchPolicy
+from geo.fleet import FleetState, generate_fleet, load_capabilities
+from geo.gazetteer import Gazetteer
+from geo.regions import RegionIndex
+from geo.roads import RoadGraph
+from playbooks.model import load_playbooks
+from streams import detect, fuse, ingest, theater, topics
+from streams.embedded import EmbeddedRuntime
+from streams.normalize import HotlineTopics, NormalizeContext
+
+
+@dataclass(frozen=True)
+class Core:
+    """Everything the steps read: built once per process."""
+
+    settings: Settings
+    regions: RegionIndex
+    ingest: ingest.IngestContext
+    theater: theater.TheaterContext
+    initial_fleet: FleetState
+
+
+def build_core(settings: Settings, fleet_seed: int | None = None, fleet_scale: float | None = None) -> Core:
+    regions = RegionIndex.load(settings.boundaries)
+    capabilities = load_capabilities()
+    playbooks = load_playbooks(settings.playbook_dir, capabilities=frozenset(capabilities.capabilities))
+    responders = generate_fleet(
+        regions,
+        seed=settings.fleet_seed if fleet_seed is None else fleet_seed,
+        scale=settings.fleet_scale if fleet_scale is None else fleet_scale,
+    )
+    normalize_ctx = NormalizeContext(
+        regions=regions, gazetteer=Gazetteer.from_regions(regions), topics=HotlineTopics.load()
+    )
+    theater_ctx = theater.TheaterContext(
+        theater=settings.theater,
+        regions=regions,
+        roads=RoadGraph.surrogate(regions),
+        fusion=fuse.FusionRules.load(),
+        playbooks=playbooks,
+        dispatch_policy=DispatchPolicy.load(),
+        tick_sources=topics.tick_sources(),
+    )
+    return Core(
+        settings=settings,
+        regions=regions,
+        ingest=ingest.IngestContext(normalize=normalize_ctx, thresholds=detect.Thresholds.load()),
+        theater=theater_ctx,
+        initial_fleet=FleetState.initial(responders, capabilities.capabilities),
+    )
+
+
+def embedded_runtime(core: Core) -> EmbeddedRuntime:
+    return EmbeddedRuntime(
+        ingest_ctx=core.ingest,
+        theater_ctx=core.theater,
+        theater_state=theater.TheaterState(fleet=core.initial_fleet),
+        queue_size=core.settings.queue_size,
+    )

@@ -1,0 +1,70 @@
+"""Serve the command-centre API and page inside the demo/replay process (uvicorn on 127.0.0.1 by default)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass
+
+import uvicorn
+
+from dashboard_api import AccessPolicy, FeedHub, Picture, create_app
+from ebrain.compose import Core
+from scenarios.replay import ReplayControl
+from streams import codec, contract, topics
+from streams.embedded import EmbeddedRuntime
+from streams.theater import Delta
+
+
+class EmbeddedCommands:
+    """Operator commands enter the pipeline on the `commands` topic like any other input."""
+
+    def __init__(self, runtime: EmbeddedRuntime) -> None:
+        self.runtime = runtime
+
+    async def submit(self, command: contract.Command) -> None:
+        await self.runtime.produce(topics.COMMANDS.name, command.incident_id or command.event_id, codec.encode(command))
+
+
+@dataclass
+class RunningApi:
+    hub: FeedHub
+    server: uvicorn.Server
+    task: asyncio.Task[None]
+    page_url: str
+
+    def publish(self, delta: Delta) -> None:
+        self.hub.publish(delta)
+
+    async def stop(self) -> None:
+        self.server.should_exit = True
+        with contextlib.suppress(asyncio.CancelledError, asyncio.TimeoutError):
+            await asyncio.wait_for(self.task, timeout=5)
+
+
+async def start_api(core: Core, runtime: EmbeddedRuntime, control: ReplayControl | None) -> RunningApi:
+    settings = core.settings
+    access = AccessPolicy.from_file(settings.tokens_file) if settings.tokens_file else AccessPolicy.demo()
+    picture = Picture()
+    hub = FeedHub(picture)
+    app = create_app(
+        picture=picture,
+        hub=hub,
+        regions=core.regions,
+        commands=EmbeddedCommands(runtime),
+        access=access,
+        replay=control,
+        fleet=core.initial_fleet,
+        clock=lambda: runtime.now_ms,
+        counts=runtime.counts,
+    )
+    config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started and not task.done():
+        await asyncio.sleep(0.05)
+    if task.done():
+        task.result()  # surfaces the bind error (port taken, ...)
+    token = access.demo_token("joint") if hasattr(access, "demo_token") else ""
+    query = f"?token={token}" if token else ""
+    return RunningApi(hub, server, task, f"http://{settings.host}:{settings.port}/{query}")

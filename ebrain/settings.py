@@ -1,0 +1,37 @@
+"""Settings, read once by the composition root from CLI flags and EBRAIN_* environment variables."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8765
+    theater: str = "jingjinji"
+    boundaries: str = "tianditu"
+    playbook_dir: Path = field(default_factory=lambda: PACKAGE_ROOT / "playbooks" / "files")
+    fleet_seed: int = 7
+    fleet_scale: float = 1.0
+    queue_size: int = 10_000
+    tokens_file: Path | None = None
+    broker: str | None = None
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        env: dict[str, object] = {}
+        if "EBRAIN_HOST" in os.environ:
+            env["host"] = os.environ["EBRAIN_HOST"]
+        if "EBRAIN_PORT" in os.environ:
+            env["port"] = int(os.environ["EBRAIN_PORT"])
+        if "EBRAIN_TOKENS_FILE" in os.environ:
+            env["tokens_file"] = Path(os.environ["EBRAIN_TOKENS_FILE"])
+        if "EBRAIN_BROKER" in os.environ:
+            env["broker"] = os.environ["EBRAIN_BROKER"]
+        env.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**env)  # type: ignore[arg-type]

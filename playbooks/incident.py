@@ -1,0 +1,121 @@
+"""The incident and what hangs off it: decisions (the audit trail), timers, tasks, approvals.
+
+All values are frozen; a change is a new value. Times are event time in epoch milliseconds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from playbooks.evidence import Signal
+
+Stage = Literal["before", "during", "after", "closed"]
+STAGE_ORDER: tuple[Stage, ...] = ("before", "during", "after", "closed")
+RESPONSE_LEVELS = ("IV", "III", "II", "I")  # ascending: I is the highest
+WARNING_COLOURS = ("blue", "yellow", "orange", "red")  # ascending: red is the highest
+EVENT_GRADES = ("一般", "较大", "重大", "特别重大")  # ascending
+MAX_KEPT_EVIDENCE = 200  # the rest is counted, not kept: a surge of 20,000 calls stays one small incident
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """One entry of an incident's audit trail: what changed, by which rule or person, on what evidence, when."""
+
+    at_ms: int
+    what: str  # e.g. "stage before→during", "response_level III", "dispatch fire_suppression x4"
+    rule: str  # rule id, "fusion", or "operator:<name>"
+    evidence: tuple[str, ...] = ()
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Timer:
+    id: str
+    due_ms: int
+    rule: str
+    unless: str = ""  # "acknowledged" | "resolved" | "" : the condition that cancels it
+
+
+@dataclass(frozen=True, slots=True)
+class Approval:
+    id: str
+    rule: str
+    action_index: int
+    requested_at_ms: int
+    deadline_ms: int
+    default: Literal["approve", "reject"]
+    summary: str
+    state: Literal["pending", "approved", "rejected", "expired"] = "pending"
+    decided_by: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Incident:
+    id: str
+    theater: str
+    type: str
+    family: str
+    opened_at_ms: int
+    updated_at_ms: int
+    last_evidence_ms: int
+    lon: float
+    lat: float
+    province: str  # the owning province: where the first located evidence was
+    adcode: str
+    provinces: tuple[str, ...]
+    adcodes: tuple[str, ...]
+    evidence: tuple[Signal, ...]
+    counts: tuple[tuple[str, int], ...]  # signals by kind, including those not kept
+    confidence: float
+    playbook: str = ""
+    stage: Stage = "before"
+    response_level: str | None = None
+    warning_colour: str | None = None
+    event_grade: str | None = None
+    acknowledged: bool = False
+    fired: tuple[str, ...] = ()  # rules that fired (a rule fires once per incident unless it repeats)
+    timers: tuple[Timer, ...] = ()
+    approvals: tuple[Approval, ...] = ()
+    decisions: tuple[Decision, ...] = ()
+    status: Literal["open", "closed", "merged"] = "open"
+    merged_into: str | None = None
+    place_keys: tuple[str, ...] = ()
+
+    @property
+    def evidence_count(self) -> int:
+        return sum(n for _, n in self.counts)
+
+    def count(self, kinds: tuple[str, ...] | frozenset[str]) -> int:
+        return sum(n for kind, n in self.counts if kind in kinds)
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """A unit of work sent to one responder (or unfilled, waiting for mutual aid)."""
+
+    id: str
+    incident_id: str
+    capability: str
+    created_at_ms: int
+    deadline_ms: int
+    rule: str
+    status: Literal["unfilled", "dispatched", "acknowledged", "en_route", "on_scene", "completed", "declined"]
+    responder_id: str | None = None
+    responder_name: str = ""
+    responder_province: str = ""
+    responder_adcode: str = ""
+    incident_province: str = ""
+    cross_border: bool = False
+    travel_s: float | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Notification:
+    id: str
+    incident_id: str
+    at_ms: int
+    to_province: str
+    rule: str
+    message: str

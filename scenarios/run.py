@@ -1,0 +1,61 @@
+"""Run a scenario through a runtime and collect what came out: the picture at the end and every delta."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from playbooks.incident import Incident, Notification, Task
+from scenarios.model import Scenario
+from scenarios.replay import Producer, ReplayControl, replay
+from streams.theater import Delta
+
+
+@dataclass
+class Outcome:
+    """The end state of a run, rebuilt from the deltas alone (as a command centre would see it)."""
+
+    incidents: dict[str, Incident] = field(default_factory=dict)
+    tasks: dict[str, Task] = field(default_factory=dict)
+    notifications: list[Notification] = field(default_factory=list)
+    responders: dict[str, str] = field(default_factory=dict)
+    rejected: list[str] = field(default_factory=list)
+    deltas: list[Delta] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def apply(self, delta: Delta) -> None:
+        self.deltas.append(delta)
+        entity: Any = delta.entity
+        if delta.kind == "incident":
+            self.incidents[delta.key] = entity
+        elif delta.kind == "task":
+            self.tasks[delta.key] = entity
+        elif delta.kind == "notification":
+            self.notifications.append(entity)
+        elif delta.kind == "responder":
+            self.responders[delta.key] = entity["status"]
+        elif delta.kind == "rejected":
+            self.rejected.append(str(entity))
+
+
+class DrainingProducer(Producer, Protocol):
+    """What a scenario run needs of a runtime: produce, tick, and wait until all is processed."""
+
+    async def drain(self) -> None: ...
+
+    def counts(self) -> dict[str, int]: ...
+
+
+async def run_scenario(
+    scenario: Scenario,
+    runtime: DrainingProducer,
+    outcome: Outcome,
+    control: ReplayControl | None = None,
+    progress: Callable[[int, int, int], None] | None = None,
+) -> Outcome:
+    """Replay the scenario into a started runtime whose deltas go to `outcome.apply`."""
+    await replay(scenario, runtime, control or ReplayControl(), progress)
+    await runtime.drain()
+    outcome.counts = runtime.counts()
+    return outcome

@@ -1,0 +1,334 @@
+"""Wire messages to located, typed records: WGS84 positions, a region for every point, event time in ms.
+
+Everything that cannot be trusted is rejected here with a reason that names the field and value: other datums,
+swapped coordinates, points outside the theater, non-finite numbers, times without an offset.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import resources
+
+import yaml
+
+from geo.gazetteer import Gazetteer
+from geo.regions import PROVINCES, RegionIndex
+from streams import contract
+from streams.codec import Origin, Rejected
+from streams.gcj02 import gcj02_to_wgs84
+from streams.records import (
+    Heartbeat,
+    OperatorCommand,
+    Personal,
+    Precision,
+    Reading,
+    ResourceUpdate,
+    Signal,
+    TaskReply,
+    Tick,
+)
+from streams.timefmt import parse_time_ms
+
+Normalized = Reading | Heartbeat | Signal | TaskReply | ResourceUpdate | OperatorCommand | Tick
+URGENCY_SEVERITY = {"一般": 1, "紧急": 2, "特急": 3}
+COLOUR_SEVERITY = {"blue": 1, "yellow": 2, "orange": 3, "red": 4}
+_PLACE_NOISE = re.compile(r"[\s,，。.;；:：()（）\-—#号室单元楼层]+")
+
+
+class InvalidInput(ValueError):
+    """A message that is well-formed JSON of the contract but cannot be accepted as it is."""
+
+
+@dataclass(frozen=True)
+class HotlineTopics:
+    """Keyword classifier for work-order content; the table is data (streams/data/hotline_topics.yaml)."""
+
+    ordered: tuple[tuple[str, tuple[str, ...]], ...]
+    default: str
+
+    @classmethod
+    def load(cls) -> HotlineTopics:
+        text = resources.files("streams").joinpath("data/hotline_topics.yaml").read_text(encoding="utf-8")
+        doc = yaml.safe_load(text)
+        ordered = tuple((row["topic"], tuple(row["keywords"])) for row in doc["topics"])
+        return cls(ordered=ordered, default=str(doc["default_topic"]))
+
+    def classify(self, text: str) -> str:
+        for topic, keywords in self.ordered:
+            if any(word in text for word in keywords):
+                return topic
+        return self.default
+
+
+@dataclass(frozen=True)
+class NormalizeContext:
+    regions: RegionIndex
+    gazetteer: Gazetteer
+    topics: HotlineTopics
+
+
+def _finite(value: float, field: str) -> float:
+    if not math.isfinite(value):
+        raise InvalidInput(f"{field}: {value!r} is not a finite number")
+    return value
+
+
+def locate(ctx: NormalizeContext, pos: contract.Position, field: str) -> tuple[float, float, str, str]:
+    """Return WGS84 lon, lat and the county and province adcodes of a wire position."""
+    lon = _finite(pos.lon, f"{field}.lon")
+    lat = _finite(pos.lat, f"{field}.lat")
+    if not (-180.0 <= lon <= 180.0 and -90.0 <= lat <= 90.0):
+        raise InvalidInput(f"{field}: ({lon}, {lat}) is not a longitude/latitude pair")
+    if pos.crs == "GCJ02":
+        lon, lat = gcj02_to_wgs84(lon, lat)
+    unit = ctx.regions.locate(lon, lat)
+    if unit is None:
+        if ctx.regions.locate(lat, lon) is not None:
+            raise InvalidInput(f"{field}: lon={pos.lon}, lat={pos.lat} looks swapped (lat/lon order); send lon, lat")
+        raise InvalidInput(f"{field}: ({pos.lon}, {pos.lat}) {pos.crs} is outside the Beijing-Tianjin-Hebei theater")
+    return lon, lat, unit.adcode, unit.province_adcode
+
+
+def place_key(address: str) -> str:
+    """A normalised address so that repeated calls about one building or village compare equal."""
+    return _PLACE_NOISE.sub("", address)[:40]
+
+
+def _province(code: str, field: str) -> str:
+    if code not in PROVINCES:
+        raise InvalidInput(f"{field}: {code!r} is not one of the theater's provinces {sorted(PROVINCES)}")
+    return code
+
+
+def _locate_text(ctx: NormalizeContext, text: str, field: str) -> tuple[float, float, str, str, Precision]:
+    placement = ctx.gazetteer.locate(text)
+    if placement is None:
+        raise InvalidInput(f"{field}: {text[:60]!r} names no known place in the theater and has no position")
+    unit = ctx.regions.unit(placement.adcode)
+    return placement.lon, placement.lat, unit.adcode, unit.province_adcode, placement.precision
+
+
+def _reading(ctx: NormalizeContext, msg: contract.SensorReading, field: str) -> Reading:
+    lon, lat, adcode, province = locate(ctx, msg.position, f"{field}position")
+    if msg.interval_s <= 0:
+        raise InvalidInput(f"{field}interval_s: {msg.interval_s} must be positive")
+    return Reading(
+        event_id=msg.event_id,
+        device_id=msg.device_id,
+        kind=msg.kind,
+        value=_finite(msg.value, f"{field}value"),
+        unit=msg.unit,
+        at_ms=parse_time_ms(msg.observed_at, f"{field}observed_at"),
+        lon=lon,
+        lat=lat,
+        adcode=adcode,
+        province=province,
+        interval_s=msg.interval_s,
+    )
+
+
+def _work_order(ctx: NormalizeContext, msg: contract.WorkOrder) -> Signal:
+    hotline = _province(msg.hotline, "hotline")
+    precision: Precision
+    if msg.position is not None:
+        lon, lat, adcode, province = locate(ctx, msg.position, "position")
+        precision = "gps"
+    else:
+        lon, lat, adcode, province, precision = _locate_text(ctx, msg.address, "address")
+    topic = ctx.topics.classify(msg.content + " " + msg.address)
+    return Signal(
+        signal_id=msg.event_id,
+        source="hotline",
+        kind=f"call:{topic}",
+        at_ms=parse_time_ms(msg.received_at, "received_at"),
+        province=province,
+        adcode=adcode,
+        lon=lon,
+        lat=lat,
+        precision=precision,
+        severity=URGENCY_SEVERITY[msg.urgency],
+        place_key=place_key(msg.address),
+        text=msg.content[:500],
+        attrs=(("order_id", msg.order_id), ("category", msg.category), ("urgency", msg.urgency)),
+        personal=Personal(owner_province=hotline, name=msg.caller.name, phone=msg.caller.phone),
+    )
+
+
+def _area_point(ctx: NormalizeContext, area: contract.WarningArea, crs: str) -> tuple[float, float, str | None]:
+    if area.polygon:
+        lons = [p[0] for p in area.polygon]
+        lats = [p[1] for p in area.polygon]
+        pos = contract.Position(lon=sum(lons) / len(lons), lat=sum(lats) / len(lats), crs=crs)  # type: ignore[arg-type]
+        lon, lat, adcode, _ = locate(ctx, pos, "area.polygon")
+        return lon, lat, adcode
+    if area.adcodes:
+        try:
+            unit = ctx.regions.unit(area.adcodes[0])
+        except KeyError as exc:
+            raise InvalidInput(f"area.adcodes: {exc.args[0]}") from None
+        return unit.label_lon, unit.label_lat, unit.adcode
+    raise InvalidInput("area: give adcodes or a polygon")
+
+
+def _agency_signal(ctx: NormalizeContext, msg: contract.AgencyMessage) -> Signal | ResourceUpdate:
+    province = _province(msg.province, "province")
+    if isinstance(msg, contract.WarningReport):
+        lon, lat, adcode = _area_point(ctx, msg.area, msg.crs)
+        for code in msg.area.adcodes:
+            if code not in PROVINCES:
+                try:
+                    ctx.regions.unit(code)
+                except KeyError as exc:
+                    raise InvalidInput(f"area.adcodes: {exc.args[0]}") from None
+        return Signal(
+            signal_id=msg.event_id,
+            source="agency",
+            kind="warning",
+            at_ms=parse_time_ms(msg.issued_at, "issued_at"),
+            province=province,
+            adcode=adcode,
+            lon=lon,
+            lat=lat,
+            precision="county",
+            severity=COLOUR_SEVERITY[msg.colour],
+            place_key=f"warning:{msg.warning_id}",
+            text=msg.headline or msg.area.description,
+            attrs=(
+                ("agency", msg.agency),
+                ("action", msg.action),
+                ("warning_id", msg.warning_id),
+                ("event_code", msg.event_code),
+                ("hazard", msg.hazard),
+                ("colour", msg.colour),
+                ("area", ",".join(msg.area.adcodes)),
+                ("area_description", msg.area.description),
+            ),
+        )
+    if isinstance(msg, contract.ResponseLevelReport):
+        return Signal(
+            signal_id=msg.event_id,
+            source="agency",
+            kind="response_level",
+            at_ms=parse_time_ms(msg.issued_at, "issued_at"),
+            province=province,
+            adcode=msg.scope_adcodes[0] if msg.scope_adcodes else None,
+            precision="province",
+            text=msg.reason,
+            attrs=(
+                ("agency", msg.agency),
+                ("action", msg.action),
+                ("level", msg.level),
+                ("hazard", msg.hazard),
+            ),
+        )
+    if isinstance(msg, contract.ResourceStatus):
+        return ResourceUpdate(
+            event_id=msg.event_id,
+            responder_id=msg.responder_id,
+            status=msg.status,
+            at_ms=parse_time_ms(msg.reported_at, "reported_at"),
+            agency=msg.agency,
+        )
+    precision: Precision
+    if msg.position is not None:
+        lon, lat, adcode, located_province = locate(ctx, msg.position, "position")
+        precision = "gps"
+    else:
+        lon, lat, adcode, located_province, precision = _locate_text(ctx, msg.address, "address")
+    if isinstance(msg, contract.IncidentReport):
+        return Signal(
+            signal_id=msg.event_id,
+            source="agency",
+            kind=f"report:{msg.incident_kind}",
+            at_ms=parse_time_ms(msg.reported_at, "reported_at"),
+            province=located_province,
+            adcode=adcode,
+            lon=lon,
+            lat=lat,
+            precision=precision,
+            severity=3,
+            value=float(msg.people_affected),
+            place_key=place_key(msg.address),
+            text=msg.description[:500],
+            attrs=(("agency", msg.agency), ("reporting_province", province)),
+        )
+    return Signal(
+        signal_id=msg.event_id,
+        source="agency",
+        kind="casualties",
+        at_ms=parse_time_ms(msg.reported_at, "reported_at"),
+        province=located_province,
+        adcode=adcode,
+        lon=lon,
+        lat=lat,
+        precision=precision,
+        value=float(msg.deaths),
+        place_key=place_key(msg.address),
+        attrs=(
+            ("agency", msg.agency),
+            ("deaths", str(msg.deaths)),
+            ("injured", str(msg.injured)),
+            ("missing", str(msg.missing)),
+        ),
+    )
+
+
+def _one(ctx: NormalizeContext, msg: contract.WireMessage) -> Normalized:
+    if isinstance(msg, contract.SensorReading):
+        return _reading(ctx, msg, "")
+    if isinstance(msg, contract.SensorHeartbeat):
+        return Heartbeat(
+            event_id=msg.event_id,
+            device_id=msg.device_id,
+            online=msg.online,
+            at_ms=parse_time_ms(msg.observed_at, "observed_at"),
+            interval_s=msg.interval_s,
+        )
+    if isinstance(msg, contract.WorkOrder):
+        return _work_order(ctx, msg)
+    if isinstance(msg, contract.TaskStatus):
+        return TaskReply(
+            event_id=msg.event_id,
+            task_id=msg.task_id,
+            responder_id=msg.responder_id,
+            status=msg.status,
+            at_ms=parse_time_ms(msg.at, "at"),
+        )
+    if isinstance(msg, contract.Command):
+        return OperatorCommand(
+            event_id=msg.event_id,
+            at_ms=parse_time_ms(msg.at, "at"),
+            operator=msg.operator,
+            centre=msg.centre,
+            action=msg.action,
+            incident_id=msg.incident_id,
+            target=msg.target,
+            level=msg.level,
+            reason=msg.reason,
+            evidence_ids=tuple(msg.evidence_ids),
+        )
+    if isinstance(msg, contract.Tick):
+        return Tick(at_ms=parse_time_ms(msg.at, "at"), source=msg.source)
+    if isinstance(msg, contract.SensorBatch):
+        raise AssertionError("batches are expanded by normalize()")
+    return _agency_signal(ctx, msg)
+
+
+def normalize(
+    ctx: NormalizeContext, msg: contract.WireMessage, raw: bytes, origin: Origin
+) -> Iterator[Normalized | Rejected]:
+    """Yield one record or rejection per item; a gateway batch yields one per reading."""
+    if isinstance(msg, contract.SensorBatch):
+        for index, reading in enumerate(msg.readings):
+            try:
+                yield _reading(ctx, reading, f"readings[{index}].")
+            except ValueError as exc:
+                yield Rejected(f"sensor.batch {msg.event_id} {exc}", raw, origin)
+        return
+    try:
+        yield _one(ctx, msg)
+    except ValueError as exc:
+        yield Rejected(f"{contract.type_tag(type(msg))} {getattr(msg, 'event_id', '')}: {exc}".strip(), raw, origin)
