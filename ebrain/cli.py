@@ -45,13 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     rep = sub.add_parser("replay", help="replay a scenario file (embedded, or into Kafka with --broker)")
     rep.add_argument("file", type=Path)
     rep.add_argument("--speed", type=_speed, default=None, help="scenario seconds per wall second, or 'max' (default)")
-    rep.add_argument("--broker", default=None, help="HOST:PORT of a Kafka broker; without it the embedded runtime runs")
     rep.add_argument("--out", type=Path, default=None, help="write every output delta as JSON lines to this file")
-
-    worker = sub.add_parser("worker", help="run the faust-streaming pipeline worker against Kafka")
-    worker.add_argument("--broker", required=True, help="HOST:PORT of the Kafka broker")
-    worker.add_argument("--data-dir", type=Path, default=Path(".ebrain-worker"), help="local table state")
-    worker.add_argument("--fleet-seed", type=int, default=None)
 
     kafka = sub.add_parser("kafka", help="a local single-node Kafka broker for development (127.0.0.1)")
     kafka.add_argument("action", choices=["up", "down", "status"])
@@ -74,11 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "replay":
         from ebrain.replay_cmd import run_replay
 
-        return asyncio.run(run_replay(Settings.from_env(broker=args.broker), args.file, args.speed, args.out))
-    if args.command == "worker":
-        from ebrain.worker import run_worker
-
-        return run_worker(Settings.from_env(broker=args.broker, fleet_seed=args.fleet_seed), args.data_dir)
+        return asyncio.run(run_replay(Settings.from_env(), args.file, args.speed, args.out))
     if args.command == "kafka":
         from ebrain.broker import main_kafka
 

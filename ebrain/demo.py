@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import sys
 from pathlib import Path
 
 from ebrain.compose import build_core, embedded_runtime
+from ebrain.progress import ProgressBar
 from ebrain.serve import start_api
 from ebrain.settings import Settings
 from ebrain.summary import render_summary
@@ -15,29 +15,6 @@ from scenarios.replay import ReplayControl
 from scenarios.run import Outcome, run_scenario
 
 DEMO_SECONDS = 60.0
-
-
-class ProgressBar:
-    def __init__(self, t0_ms: int, stream: object = sys.stderr) -> None:
-        self.t0_ms = t0_ms
-        self.stream = stream
-        self.last = -1
-
-    def __call__(self, done: int, total: int, at_ms: int) -> None:
-        percent = done * 100 // max(total, 1)
-        if percent == self.last and done != total:
-            return
-        self.last = percent
-        from ebrain.summary import offset
-
-        bar = "#" * (percent // 4) + "." * (25 - percent // 4)
-        end = "\n" if done == total else ""
-        print(
-            f"\r  [{bar}] {percent:3d}%  scenario {offset(at_ms, self.t0_ms)}",
-            end=end,
-            file=self.stream,
-            flush=True,
-        )  # type: ignore[call-overload]
 
 
 async def run_demo(settings: Settings, scenario_path: Path, speed: float | None, linger_s: float) -> int:
