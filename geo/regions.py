@@ -84,6 +84,7 @@ class RegionIndex:
         self._by_code = {u.adcode: i for i, u in enumerate(units)}
         self._grid = PointGrid.build(geometries)
         self._neighbours = self._shared_borders()
+        self._areas = tuple(_km2(g) for g in geometries)
         self._provinces = {
             code: shapely.coverage_union_all(
                 [g for u, g in zip(units, geometries, strict=True) if u.province_adcode == code]
@@ -129,11 +130,15 @@ class RegionIndex:
         keep = a < b
         a, b = a[keep], b[keep]
         # Units meeting at a single point are not neighbours: a road cannot cross there.
-        shared = shapely.length(shapely.intersection(shapely.boundary(geoms[a]), shapely.boundary(geoms[b])))
+        lines = shapely.intersection(shapely.boundary(geoms[a]), shapely.boundary(geoms[b]))
+        shared = shapely.length(lines) > 0
         out: dict[str, set[str]] = {u.adcode: set() for u in self.units}
-        for i, j in zip(a[shared > 0].tolist(), b[shared > 0].tolist(), strict=True):
-            out[self.units[i].adcode].add(self.units[j].adcode)
-            out[self.units[j].adcode].add(self.units[i].adcode)
+        self._borders: dict[tuple[str, str], shapely.Geometry] = {}
+        for i, j, line in zip(a[shared].tolist(), b[shared].tolist(), lines[shared], strict=True):
+            ci, cj = self.units[i].adcode, self.units[j].adcode
+            out[ci].add(cj)
+            out[cj].add(ci)
+            self._borders[(ci, cj)] = self._borders[(cj, ci)] = line
         return {k: frozenset(v) for k, v in out.items()}
 
     def _index(self, adcode: str) -> int:
@@ -165,6 +170,13 @@ class RegionIndex:
         self._index(adcode)
         return self._neighbours[adcode]
 
+    def shared_border(self, a: str, b: str) -> shapely.Geometry:
+        """The border line two neighbouring units share (KeyError if they are not neighbours)."""
+        try:
+            return self._borders[(self.unit(a).adcode, self.unit(b).adcode)]
+        except KeyError:
+            raise KeyError(f"{a} and {b} share no border") from None
+
     def province_geometry(self, province_adcode: str) -> shapely.Geometry:
         try:
             return self._provinces[province_adcode]
@@ -176,6 +188,9 @@ class RegionIndex:
 
     def unit_geometry(self, adcode: str) -> shapely.Geometry:
         return self._geoms[self._index(adcode)]
+
+    def area_km2(self, adcode: str) -> float:
+        return self._areas[self._index(adcode)]
 
     def geojson(self, level: Literal["county", "province"] = "county", tolerance_deg: float = 0.003) -> dict:
         """RFC 7946 FeatureCollection, simplified so that shared borders stay shared (no slivers)."""
@@ -192,10 +207,7 @@ class RegionIndex:
             ]
         elif level == "province":
             geoms = [self._provinces[c] for c in PROVINCES]
-            props = [
-                {"adcode": c, "name": n, "province_adcode": c, "province_name": n}
-                for c, n in PROVINCES.items()
-            ]
+            props = [{"adcode": c, "name": n, "province_adcode": c, "province_name": n} for c, n in PROVINCES.items()]
         else:
             raise ValueError(f"level={level!r} is not one of 'county', 'province'")
         simple = shapely.coverage_simplify(np.asarray(geoms, dtype=object), tolerance_deg)

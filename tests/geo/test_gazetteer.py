@@ -54,9 +54,7 @@ def _write(tmp_path: Path, row: str) -> Path:
 
 def test_a_point_outside_its_county_fails_with_file_and_line(regions, tmp_path):
     path = _write(tmp_path, "错位村,,110112,115.97,39.49,place,test")
-    with pytest.raises(
-        ValueError, match=r"places.csv:2: 错位村 .* lies in 涿州市 130681, not in 通州区 110112"
-    ):
+    with pytest.raises(ValueError, match=r"places.csv:2: 错位村 .* lies in 涿州市 130681, not in 通州区 110112"):
         Gazetteer.from_regions(regions, path)
 
 

@@ -119,11 +119,7 @@ def test_geojson_is_rfc7946(regions):
         assert all(p.exterior.is_ccw for p in polys)  # right-hand rule: exterior counter-clockwise
         assert all(not ring.is_ccw for p in polys for ring in p.interiors)
     coords = json.dumps(fc["features"][5]["geometry"]["coordinates"])
-    assert all(
-        len(num.split(".")[1]) <= 5
-        for num in coords.replace("[", "").replace("]", "").split(",")
-        if "." in num
-    )
+    assert all(len(num.split(".")[1]) <= 5 for num in coords.replace("[", "").replace("]", "").split(",") if "." in num)
     assert len(json.dumps(fc)) < 2_000_000  # simplified for a web page
 
 

@@ -1,0 +1,70 @@
+"""The mutual-aid agreement table (``geo/data/mutual_aid.yaml``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pydantic
+
+from geo.datafiles import DATA_DIR, StrictModel, load_yaml_model
+from geo.names import did_you_mean
+from geo.regions import PROVINCES
+
+
+class _Agreement(StrictModel):
+    lender: str
+    borrower: str
+    capabilities: list[str]
+    approval: list[str] = pydantic.Field(default_factory=list)
+
+
+class _Deadlines(StrictModel):
+    offer_within_s: int
+    commit_within_s: int
+
+
+class _AgreementFile(StrictModel):
+    agreements: list[_Agreement]
+    deadlines: _Deadlines
+
+
+@dataclass(frozen=True)
+class Agreements:
+    lends: dict[tuple[str, str], frozenset[str]]  # (lender, borrower) → capabilities
+    approval: dict[tuple[str, str], frozenset[str]]  # (lender, borrower) → capabilities needing approval
+    offer_within_ms: int
+    commit_within_ms: int
+
+    def lenders_of(self, borrower: str, capability: str) -> frozenset[str]:
+        return frozenset(lender for (lender, b), caps in self.lends.items() if b == borrower and capability in caps)
+
+    def lends_to(self, lender: str, borrower: str, capability: str) -> bool:
+        return capability in self.lends.get((lender, borrower), frozenset())
+
+    def needs_approval(self, lender: str, borrower: str, capability: str) -> bool:
+        return capability in self.approval.get((lender, borrower), frozenset())
+
+
+def load_agreements(
+    path: Path = DATA_DIR / "mutual_aid.yaml", capabilities: frozenset[str] | None = None
+) -> Agreements:
+    raw = load_yaml_model(_AgreementFile, path)
+    lends: dict[tuple[str, str], frozenset[str]] = {}
+    approval: dict[tuple[str, str], frozenset[str]] = {}
+    for n, a in enumerate(raw.agreements):
+        where = f"{path}: agreements[{n}]"
+        for role, code in (("lender", a.lender), ("borrower", a.borrower)):
+            if code not in PROVINCES:
+                raise ValueError(f"{where}: {role}={code!r} is not a province{did_you_mean(code, PROVINCES)}")
+        if a.lender == a.borrower:
+            raise ValueError(f"{where}: a province does not lend to itself ({a.lender})")
+        for cap in (*a.capabilities, *a.approval):
+            if capabilities is not None and cap not in capabilities:
+                raise ValueError(f"{where}: capability {cap!r} is unknown{did_you_mean(cap, capabilities)}")
+        extra = set(a.approval) - set(a.capabilities)
+        if extra:
+            raise ValueError(f"{where}: approval lists {sorted(extra)} that are not lent")
+        lends[(a.lender, a.borrower)] = frozenset(a.capabilities)
+        approval[(a.lender, a.borrower)] = frozenset(a.approval)
+    return Agreements(lends, approval, raw.deadlines.offer_within_s * 1000, raw.deadlines.commit_within_s * 1000)
