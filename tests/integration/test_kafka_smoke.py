@@ -18,6 +18,8 @@ from typing import Any
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from kafka import KafkaProducer
+from kafka import TopicPartition as SyncTopicPartition
+from kafka.admin import KafkaAdminClient
 from kafka.record import util as record_util
 
 from ebrain.broker import KafkaBroker
@@ -64,9 +66,7 @@ async def test_kafka_python_produces_and_aiokafka_consumes_every_message(
 
     began = time.monotonic()
     tps = [TopicPartition(topic, p) for p in range(partitions)]
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=kafka_broker.bootstrap, group_id=None, enable_auto_commit=False
-    )
+    consumer = AIOKafkaConsumer(bootstrap_servers=kafka_broker.bootstrap, group_id=None, enable_auto_commit=False)
     await consumer.start()
     try:
         consumer.assign(tps)
@@ -163,9 +163,7 @@ async def wait_for_table(worker: FaustWorker, expected: dict[str, int], what: st
         if last is not None and last["recovered"] and last["counts"] == expected:
             return
         await asyncio.sleep(0.2)
-    pytest.fail(
-        f"{what}: after {WAIT_S:.0f} s the worker's table is {last}, expected {expected}\n{worker.log_tail()}"
-    )
+    pytest.fail(f"{what}: after {WAIT_S:.0f} s the worker's table is {last}, expected {expected}\n{worker.log_tail()}")
 
 
 def produce_keys(bootstrap: str, topic: str, keys: list[str]) -> None:
@@ -177,13 +175,37 @@ def produce_keys(bootstrap: str, topic: str, keys: list[str]) -> None:
         producer.close()
 
 
+async def source_offsets(bootstrap: str, group: str, topic: str, partitions: int) -> tuple[dict, dict]:
+    """(committed offsets of ``group``, end offsets) per partition of ``topic``."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        tps = [TopicPartition(topic, p) for p in range(partitions)]
+        ends = await consumer.end_offsets(tps)
+        committed = {tp.partition: await consumer.committed(tp) for tp in tps}
+        return committed, {tp.partition: offset for tp, offset in ends.items()}
+    finally:
+        await consumer.stop()
+
+
+def delete_records(bootstrap: str, topic: str, before: dict[int, int]) -> None:
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="integration-tests-admin")
+    try:
+        admin.delete_records({SyncTopicPartition(topic, p): offset for p, offset in before.items()})
+    finally:
+        admin.close()
+
+
 def shuffled_keys(counts: dict[str, int], seed: int) -> list[str]:
     keys = [key for key, n in counts.items() for _ in range(n)]
     random.Random(seed).shuffle(keys)
     return keys
 
 
+# exactly_once is what stateful production stages use; at_least_once is Faust's default.
+@pytest.mark.parametrize("guarantee", ["at_least_once", "exactly_once"])
 async def test_faust_table_is_recovered_from_its_changelog_after_a_restart(
+    guarantee: str,
     kafka_broker: KafkaBroker,
     make_topics: CreateTopics,
     unique_name: Names,
@@ -199,6 +221,7 @@ async def test_faust_table_is_recovered_from_its_changelog_after_a_restart(
         "partitions": partitions,
         "snapshot": str(snapshot),
         "datadir": str(tmp_path / "faust-data"),
+        "processing_guarantee": guarantee,
     }
     # Faust creates its changelog topic, not its source topic.
     make_topics({settings["source_topic"]: partitions})
@@ -213,6 +236,12 @@ async def test_faust_table_is_recovered_from_its_changelog_after_a_restart(
     counted_s = time.monotonic() - began
     how_first = first.stop()
     snapshot.unlink()
+    committed, ends = await source_offsets(
+        kafka_broker.bootstrap, settings["app_id"], settings["source_topic"], partitions
+    )
+    assert committed == ends, "the stopped worker did not commit all it had counted"
+    # With the source records gone, the restarted worker can only get its counts from the changelog.
+    delete_records(kafka_broker.bootstrap, settings["source_topic"], ends)
 
     began = time.monotonic()
     second = FaustWorker(settings, tmp_path / "worker-2.log")
@@ -225,7 +254,7 @@ async def test_faust_table_is_recovered_from_its_changelog_after_a_restart(
     await wait_for_table(second, both, "counting on after recovery")
     how_second = second.stop()
     print(
-        f"\nFaust: counted {sum(before.values())} messages in {counted_s:.1f} s (from process start), "
+        f"\nFaust ({guarantee}): counted {sum(before.values())} messages in {counted_s:.1f} s (from process start), "
         f"recovered the table in {recovered_s:.1f} s; workers stopped by {how_first}, {how_second}"
     )
 
@@ -294,9 +323,7 @@ async def test_group_members_split_partitions_and_a_leaver_hands_them_over(
             first = await produce("first", per_partition=25)
             await wait_for("the first batch", lambda: len(got["a"]) + len(got["b"]) >= len(first), poll_both)
             for name in ("a", "b"):
-                assert {p for p, _ in got[name]} == owned[name], (
-                    f"member {name} read partitions it does not own"
-                )
+                assert {p for p, _ in got[name]} == owned[name], f"member {name} read partitions it does not own"
             assert collections.Counter(got["a"] + got["b"]) == collections.Counter(first)
             await a.commit()
             await b.commit()
