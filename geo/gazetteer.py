@@ -49,9 +49,7 @@ def load_places(regions: RegionIndex, path: Path = PLACES_CSV) -> tuple[tuple[Pl
             try:
                 lon, lat = float(rec["lon"]), float(rec["lat"])
             except (TypeError, ValueError):
-                raise ValueError(
-                    f"{where}: lon/lat must be numbers, got {rec['lon']!r}, {rec['lat']!r}"
-                ) from None
+                raise ValueError(f"{where}: lon/lat must be numbers, got {rec['lon']!r}, {rec['lat']!r}") from None
             try:
                 unit = regions.unit(rec["adcode"])
             except KeyError as exc:

@@ -7,7 +7,7 @@ independent of how many names are known.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -44,28 +44,22 @@ class NameMatcher(Generic[T]):
                 by_length.setdefault(len(name), {})[name] = value
         return cls(by_length=by_length, ambiguous=frozenset(ambiguous))
 
-    def find_all(self, text: str) -> list[Match[T]]:
-        """Every known name in ``text``, longest first, then leftmost."""
-        found: list[Match[T]] = []
+    def _scan(self, text: str) -> Iterator[Match[T]]:
         for length in sorted(self.by_length, reverse=True):
             table = self.by_length[length]
             for start in range(len(text) - length + 1):
                 piece = text[start : start + length]
                 value = table.get(piece)
                 if value is not None:
-                    found.append(Match(value, piece, start))
-        return found
+                    yield Match(value, piece, start)
+
+    def find_all(self, text: str) -> list[Match[T]]:
+        """Every known name in ``text``, longest first, then leftmost."""
+        return list(self._scan(text))
 
     def find(self, text: str) -> Match[T] | None:
         """The longest known name in ``text`` (leftmost on a tie)."""
-        for length in sorted(self.by_length, reverse=True):
-            table = self.by_length[length]
-            for start in range(len(text) - length + 1):
-                piece = text[start : start + length]
-                value = table.get(piece)
-                if value is not None:
-                    return Match(value, piece, start)
-        return None
+        return next(self._scan(text), None)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
