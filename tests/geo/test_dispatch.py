@@ -1,5 +1,4 @@
 import pytest
-import shapely
 
 from geo.agreements import Agreements
 from geo.closures import Closure
@@ -158,4 +157,3 @@ def test_policy_thresholds_come_from_the_data_file(policy):
     assert policy.materially_faster(2400, 1500)
     assert not policy.materially_faster(2400, 1900)  # 500 s saving
     assert not policy.materially_faster(4000, 3300)  # 700 s but only 17 %
-    assert shapely is not None
