@@ -1,0 +1,79 @@
+"""What every route needs, built once by `create_app` and passed to the route builders (no globals)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from dashboard_api.access import AccessPolicy, Viewer
+from dashboard_api.commands import CommandSink, ReplayControl
+from dashboard_api.feed import FeedHub
+from dashboard_api.picture import Picture
+from dashboard_api.scoping import incident_visible, scope
+from geo.fleet import FleetState
+from geo.names import did_you_mean
+from geo.regions import RegionIndex
+
+_BEARER = Depends(HTTPBearer(auto_error=False, description="A command centre's token: `Authorization: Bearer <token>`"))
+
+
+@dataclass(frozen=True)
+class ApiContext:
+    picture: Picture
+    hub: FeedHub
+    regions: RegionIndex
+    commands: CommandSink
+    access: AccessPolicy
+    replay: ReplayControl | None
+    fleet: FleetState | None
+    clock: Callable[[], int] | None
+    counts: Callable[[], dict[str, Any]] | None
+
+    def event_now(self) -> int:
+        """The picture's event time: the runtime's clock if given, else the last delta's time."""
+        now = self.clock() if self.clock is not None else self.picture.at_ms
+        if not now:
+            raise HTTPException(
+                503, "no event time yet: the picture has received no delta, so a command cannot be stamped"
+            )
+        return now
+
+    def viewer_of(self, token: str | None, where: str) -> Viewer:
+        if not token:
+            raise HTTPException(
+                401,
+                f"missing token: send it {where}",
+                headers={"WWW-Authenticate": 'Bearer realm="ebrain"'},
+            )
+        viewer = self.access.authenticate(token)
+        if viewer is None:
+            raise HTTPException(
+                401,
+                "unknown token: it is not in this server's token list",
+                headers={"WWW-Authenticate": 'Bearer realm="ebrain", error="invalid_token"'},
+            )
+        return viewer
+
+    def viewer_dependency(self) -> Callable[..., Viewer]:
+        def viewer(request: Request, creds: HTTPAuthorizationCredentials | None = _BEARER) -> Viewer:
+            if creds is None and request.headers.get("authorization"):
+                raise HTTPException(401, "the Authorization header must be 'Bearer <token>'")
+            return self.viewer_of(creds.credentials if creds else None, "as 'Authorization: Bearer <token>'")
+
+        return viewer
+
+    def incident_for(self, viewer: Viewer, incident_id: str) -> dict[str, Any]:
+        """The incident as `viewer` may see it: 404 if unknown (with a did-you-mean among those it can see),
+        403 if it exists but is outside the viewer's scope. Call with the hub's lock held."""
+        incident = self.picture.incidents.get(incident_id)
+        if incident is None:
+            visible = [i for i, inc in self.picture.incidents.items() if incident_visible(viewer, inc, self.picture)]
+            raise HTTPException(404, f"no incident {incident_id!r}{did_you_mean(incident_id, visible)}")
+        seen = scope(viewer, "incident", incident_id, incident, self.picture)
+        if seen is None:
+            raise HTTPException(403, f"incident {incident_id!r} is outside the scope of centre {viewer.centre.code}")
+        return seen

@@ -1,0 +1,72 @@
+"""The feed's wire form of a delta, shared by the in-process path and the Kafka `feed` topic.
+
+The core emits `streams.theater.Delta(seq, at_ms, kind, key, entity)`; on Kafka the same arrives as JSON
+`{"seq", "at_ms", "kind", "key", "data"}`. Both go through `delta_from_json`, so the API sees one shape:
+a dict whose `data` holds only JSON types (tuples become lists), whichever path it came by.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, Protocol
+
+import msgspec
+
+DeltaKind = Literal["incident", "task", "notification", "responder", "rejected"]
+KINDS: tuple[str, ...] = ("incident", "task", "notification", "responder", "rejected")
+
+
+class DeltaLike(Protocol):
+    """What the core's `Delta` offers; named structurally so the API does not load the whole core."""
+
+    @property
+    def seq(self) -> int: ...
+    @property
+    def at_ms(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def key(self) -> str: ...
+    @property
+    def entity(self) -> Any: ...
+
+
+class WireDelta(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    seq: int
+    at_ms: int
+    kind: DeltaKind
+    key: str
+    data: Any
+
+
+_ENCODER = msgspec.json.Encoder()
+_DECODER = msgspec.json.Decoder(WireDelta)
+
+
+class DeltaError(ValueError):
+    """A feed message that is not a delta; the message names the field and value."""
+
+
+def encode_delta(delta: DeltaLike | dict[str, Any]) -> bytes:
+    """The JSON the `feed` topic carries; the entity (a frozen dataclass, dict or str) is encoded as is."""
+    if isinstance(delta, dict):
+        return _ENCODER.encode(delta)
+    return _ENCODER.encode(WireDelta(delta.seq, delta.at_ms, delta.kind, delta.key, delta.entity))  # type: ignore[arg-type]
+
+
+def delta_from_json(raw: bytes | str) -> dict[str, Any]:
+    """Decode and check one feed message into `{"seq", "at_ms", "kind", "key", "data"}`."""
+    try:
+        wire = _DECODER.decode(raw)
+    except msgspec.ValidationError as exc:
+        raise DeltaError(f"feed delta: {exc}") from None
+    except msgspec.DecodeError as exc:
+        raise DeltaError(f"feed delta is not JSON: {exc}") from None
+    if wire.seq < 1:
+        raise DeltaError(f"feed delta: seq={wire.seq} must be 1 or more")
+    return {"seq": wire.seq, "at_ms": wire.at_ms, "kind": wire.kind, "key": wire.key, "data": wire.data}
+
+
+def as_delta_json(delta: DeltaLike | dict[str, Any]) -> tuple[dict[str, Any], bytes]:
+    """The checked dict and its JSON, from a core `Delta` or an already decoded feed message."""
+    raw = encode_delta(delta)
+    return delta_from_json(raw), raw

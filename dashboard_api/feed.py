@@ -1,0 +1,277 @@
+"""The websocket feed's fan-out: numbered deltas to every connected client, scoped per viewer.
+
+`publish` is synchronous and never waits for a client: it applies the delta to the picture, keeps it in a
+bounded history for resume, and appends the viewer's encoded message to each client's bounded queue. A client
+whose queue is full is not waited for: its queue is dropped and its next message is a fresh snapshot.
+
+Each client's `pump` task drains its queue to the socket. A snapshot is built by the pump under the hub's lock,
+so it and the deltas queued after it are consistent: nothing is missed or sent twice across the switch.
+`publish` may be called from any thread (a Kafka consumer thread, a test); the lock makes it atomic with
+snapshots and resumes, and a client's pump is woken on its own event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import uuid
+from collections import deque
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import msgspec
+
+from dashboard_api.access import Viewer
+from dashboard_api.deltas import DeltaLike, as_delta_json, delta_from_json
+from dashboard_api.picture import Picture
+from dashboard_api.scoping import scope
+
+_ENCODER = msgspec.json.Encoder()
+_MISSING = object()
+
+
+class FeedClient:
+    """One websocket connection's place in the fan-out."""
+
+    __slots__ = (
+        "heartbeat",
+        "key",
+        "limit",
+        "loop",
+        "needs_snapshot",
+        "queue",
+        "resyncs",
+        "thread",
+        "viewer",
+        "waiter",
+    )
+
+    def __init__(self, viewer: Viewer, limit: int, loop: asyncio.AbstractEventLoop):
+        self.viewer = viewer
+        self.key = viewer.view_key
+        self.limit = limit
+        self.loop = loop
+        self.thread = threading.get_ident()
+        self.queue: deque[str] = deque()
+        self.needs_snapshot = False
+        self.resyncs = 0
+        self.waiter: asyncio.Future[None] | None = None
+        self.heartbeat: asyncio.TimerHandle | None = None
+
+
+def _resolve(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
+
+
+class FeedHub:
+    def __init__(
+        self,
+        picture: Picture,
+        history: int = 10_000,
+        client_queue: int = 1_000,
+        heartbeat_s: float = 10,
+        history_bytes: int = 64 * 2**20,
+    ):
+        if history < 1 or client_queue < 1 or heartbeat_s <= 0 or history_bytes < 1:
+            raise ValueError(
+                f"history={history}, client_queue={client_queue}, history_bytes={history_bytes} must be ≥ 1 "
+                f"and heartbeat_s={heartbeat_s} > 0"
+            )
+        self.picture = picture
+        self.history_limit = history
+        self.history_bytes_limit = history_bytes
+        self.client_queue = client_queue
+        self.heartbeat_s = heartbeat_s
+        # Identifies this hub's numbering: a client resuming with another epoch's seq gets a snapshot.
+        self.epoch = uuid.uuid4().hex[:12]
+        self.lock = threading.RLock()
+        self._history: deque[tuple[int, bytes]] = deque()
+        self._history_bytes = 0
+        self._first_seq = picture.seq + 1  # every delta from here on is in the history
+        self._clients: dict[FeedClient, None] = {}
+        self._snapshots: dict[tuple[str, str], tuple[int, str]] = {}
+        self.published = 0
+        self.resyncs = 0
+        self.snapshots_sent = 0
+        self.resumes = 0
+
+    # -- the core side ------------------------------------------------------------------------------
+
+    def publish(self, delta: DeltaLike | dict[str, Any]) -> None:
+        """Apply and fan out one delta; returns at once whatever the clients are doing."""
+        data, _ = as_delta_json(delta)
+        with self.lock:
+            previous = self.picture.seq
+            if not self.picture.apply(data):
+                return
+            seq = data["seq"]
+            raw = _ENCODER.encode(data)  # after apply: it carries the fleet facts the picture added
+            if previous and seq != previous + 1:
+                self._history.clear()
+                self._history_bytes = 0
+                self._first_seq = seq
+            self._history.append((seq, raw))
+            self._history_bytes += len(raw)
+            while len(self._history) > self.history_limit or self._history_bytes > self.history_bytes_limit:
+                old_seq, old_raw = self._history.popleft()
+                self._history_bytes -= len(old_raw)
+                self._first_seq = old_seq + 1
+            self.published += 1
+            cache: dict[tuple[str, str], str | None] = {}
+            for client in self._clients:
+                if client.needs_snapshot:
+                    continue
+                text = cache.get(client.key, _MISSING)
+                if text is _MISSING:
+                    text = cache[client.key] = self._delta_text(client.viewer, data)
+                if text is not None:
+                    self._push(client, text)  # type: ignore[arg-type]
+
+    def _delta_text(self, viewer: Viewer, data: dict[str, Any]) -> str | None:
+        seen = scope(viewer, data["kind"], data["key"], data["data"], self.picture)
+        if seen is None:
+            return None
+        message = {"type": "delta", "seq": data["seq"], "at_ms": data["at_ms"], "kind": data["kind"]}
+        message.update(key=data["key"], data=seen)
+        return _ENCODER.encode(message).decode()
+
+    def _push(self, client: FeedClient, text: str) -> None:
+        if len(client.queue) >= client.limit:
+            client.queue.clear()
+            client.needs_snapshot = True
+            client.resyncs += 1
+            self.resyncs += 1
+        else:
+            client.queue.append(text)
+        self._wake(client)
+
+    @staticmethod
+    def _wake(client: FeedClient) -> None:
+        waiter = client.waiter
+        if waiter is None:
+            return
+        if threading.get_ident() == client.thread:
+            _resolve(waiter)
+        else:
+            client.loop.call_soon_threadsafe(_resolve, waiter)
+
+    # -- the client side ----------------------------------------------------------------------------
+
+    def connect(self, viewer: Viewer, since: int | None = None, epoch: str | None = None) -> FeedClient:
+        """Register a client (call on its event loop). It starts with a snapshot, or with the deltas it missed
+        after `since` if all of them are still in the history (and `epoch`, if given, is this hub's)."""
+        client = FeedClient(viewer, self.client_queue, asyncio.get_running_loop())
+        with self.lock:
+            missed = self._missed(viewer, since, epoch)
+            if missed is None:
+                client.needs_snapshot = True
+            else:
+                self.resumes += 1
+                hello = {"type": "resumed", "since": since, "seq": self.picture.seq, "epoch": self.epoch}
+                client.queue.append(_ENCODER.encode(hello).decode())
+                client.queue.extend(missed)
+            self._clients[client] = None
+        return client
+
+    def _missed(self, viewer: Viewer, since: int | None, epoch: str | None) -> list[str] | None:
+        if since is None or (epoch is not None and epoch != self.epoch):
+            return None
+        if not self._first_seq - 1 <= since <= self.picture.seq:
+            return None
+        texts = []
+        for seq, raw in self._history:
+            if seq <= since:
+                continue
+            text = self._delta_text(viewer, delta_from_json(raw))
+            if text is not None:
+                texts.append(text)
+        return texts if len(texts) < self.client_queue else None
+
+    def disconnect(self, client: FeedClient) -> None:
+        with self.lock:
+            self._clients.pop(client, None)
+            client.queue.clear()
+        if client.heartbeat is not None:
+            client.heartbeat.cancel()
+        if client.waiter is not None and not client.waiter.done():
+            client.waiter.cancel()
+
+    async def pump(self, client: FeedClient, send: Callable[[str], Awaitable[None]]) -> None:
+        """Send the client's messages in order until cancelled or `send` fails."""
+        loop = asyncio.get_running_loop()
+        client.heartbeat = loop.call_later(self.heartbeat_s, self._beat, client)
+        while True:
+            with self.lock:
+                if client.needs_snapshot:
+                    client.needs_snapshot = False
+                    batch = [self._snapshot_text(client.viewer)]
+                elif client.queue:
+                    batch = list(client.queue)
+                    client.queue.clear()
+                else:
+                    batch = []
+                    waiter = client.waiter = loop.create_future()
+            if not batch:
+                await waiter
+                client.waiter = None
+                continue
+            for text in batch:
+                if client.needs_snapshot:
+                    break  # it fell behind while sending: what is left is superseded by the snapshot
+                await send(text)
+
+    def _beat(self, client: FeedClient) -> None:
+        with self.lock:
+            if client not in self._clients:
+                return
+            if not client.needs_snapshot:
+                self._push(client, _ENCODER.encode({"type": "heartbeat", "seq": self.picture.seq}).decode())
+        client.heartbeat = client.loop.call_later(self.heartbeat_s, self._beat, client)
+
+    def snapshot(self, viewer: Viewer) -> dict[str, Any]:
+        """The picture as `viewer` may see it, at the current seq."""
+        with self.lock:
+            pic = self.picture
+
+            def scoped(kind: str, entities: dict[str, dict[str, Any]]) -> list[Any]:
+                out = (scope(viewer, kind, key, data, pic) for key, data in entities.items())
+                return [item for item in out if item is not None]
+
+            return {
+                "type": "snapshot",
+                "seq": pic.seq,
+                "epoch": self.epoch,
+                "at_ms": pic.at_ms,
+                "incidents": scoped("incident", pic.incidents),
+                "tasks": scoped("task", pic.tasks),
+                "responders": scoped("responder", pic.responders),
+                "notifications": scoped("notification", pic.notifications),
+            }
+
+    def _snapshot_text(self, viewer: Viewer) -> str:
+        self.snapshots_sent += 1
+        cached = self._snapshots.get(viewer.view_key)
+        if cached is not None and cached[0] == self.picture.seq:
+            return cached[1]
+        text = _ENCODER.encode(self.snapshot(viewer)).decode()
+        if len(self._snapshots) > 64:
+            self._snapshots.clear()
+        self._snapshots[viewer.view_key] = (self.picture.seq, text)
+        return text
+
+    def stats(self) -> dict[str, Any]:
+        with self.lock:
+            return {
+                "seq": self.picture.seq,
+                "epoch": self.epoch,
+                "clients": len(self._clients),
+                "published": self.published,
+                "history": len(self._history),
+                "history_from_seq": self._first_seq,
+                "resyncs": self.resyncs,
+                "snapshots_sent": self.snapshots_sent,
+                "resumes": self.resumes,
+                "redelivered": self.picture.redelivered,
+                "gaps": self.picture.gaps,
+            }

@@ -1,0 +1,227 @@
+"""Operator endpoints: each command becomes a `contract.Command` for the core (202 with its id), and drill
+replay control. What can be checked here is checked here, so the operator hears about a typo at once; the core
+still decides, and a command it refuses comes back on the feed as a rejection to the issuing centre."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException
+
+from dashboard_api.access import Viewer
+from dashboard_api.commands import (
+    Action,
+    ApprovalBody,
+    CloseBody,
+    CommandAccepted,
+    LevelBody,
+    MergeBody,
+    NoteBody,
+    SpeedBody,
+    SplitBody,
+    build_command,
+)
+from dashboard_api.context import ApiContext
+from dashboard_api.scoping import scope
+from geo.names import did_you_mean
+
+SUBMIT_TIMEOUT_S = 10.0
+
+
+def build_operator_routes(ctx: ApiContext) -> APIRouter:
+    router = APIRouter(prefix="/api", tags=["operator"])
+    viewer_dep = Depends(ctx.viewer_dependency())
+    pic, hub = ctx.picture, ctx.hub
+
+    def open_incident(viewer: Viewer, incident_id: str) -> dict[str, Any]:
+        incident = ctx.incident_for(viewer, incident_id)
+        if incident["status"] != "open":
+            raise HTTPException(409, f"incident {incident_id!r} is {incident['status']}; it takes no more commands")
+        return incident
+
+    def pending_approval(incident: dict[str, Any], approval_id: str) -> None:
+        approvals = {a["id"]: a for a in incident["approvals"]}
+        approval = approvals.get(approval_id)
+        if approval is None:
+            hint = did_you_mean(approval_id, approvals) or f" (it has {len(approvals)} approval(s))"
+            raise HTTPException(404, f"incident {incident['id']!r} has no approval {approval_id!r}{hint}")
+        if approval["state"] != "pending":
+            by = f" by {approval['decided_by']}" if approval.get("decided_by") else ""
+            raise HTTPException(409, f"approval {approval_id!r} is already {approval['state']}{by}")
+
+    async def submit(viewer: Viewer, action: Action, **fields: Any) -> CommandAccepted:
+        with hub.lock:
+            command = build_command(viewer, action, ctx.event_now(), **fields)
+            pic.note_command(command.event_id, viewer.centre.code)
+        try:
+            await asyncio.wait_for(ctx.commands.submit(command), SUBMIT_TIMEOUT_S)
+        except TimeoutError:
+            raise HTTPException(
+                503, f"the command queue did not accept {command.event_id} within {SUBMIT_TIMEOUT_S:g} s"
+            ) from None
+        return CommandAccepted(
+            command_id=command.event_id,
+            action=command.action,
+            at=command.at,
+            incident_id=command.incident_id,
+            target=command.target,
+        )
+
+    @router.post(
+        "/incidents/{incident_id}/acknowledge",
+        summary="Acknowledge an incident",
+        status_code=202,
+        response_model=CommandAccepted,
+    )
+    async def acknowledge(incident_id: str, body: NoteBody | None = None, viewer: Viewer = viewer_dep) -> Any:
+        with hub.lock:
+            open_incident(viewer, incident_id)
+        return await submit(viewer, "acknowledge", incident_id=incident_id, reason=body.reason if body else "")
+
+    @router.post(
+        "/incidents/{incident_id}/level",
+        summary="Set the response level (I highest)",
+        status_code=202,
+        response_model=CommandAccepted,
+    )
+    async def set_level(incident_id: str, body: LevelBody, viewer: Viewer = viewer_dep) -> Any:
+        with hub.lock:
+            open_incident(viewer, incident_id)
+        return await submit(viewer, "set_level", incident_id=incident_id, level=body.level, reason=body.reason)
+
+    @router.post(
+        "/incidents/{incident_id}/close", summary="Close an incident", status_code=202, response_model=CommandAccepted
+    )
+    async def close(incident_id: str, body: CloseBody, viewer: Viewer = viewer_dep) -> Any:
+        with hub.lock:
+            open_incident(viewer, incident_id)
+        return await submit(viewer, "close", incident_id=incident_id, reason=body.reason)
+
+    @router.post(
+        "/incidents/{incident_id}/approve",
+        summary="Approve a pending action",
+        status_code=202,
+        response_model=CommandAccepted,
+    )
+    async def approve(incident_id: str, body: ApprovalBody, viewer: Viewer = viewer_dep) -> Any:
+        with hub.lock:
+            pending_approval(open_incident(viewer, incident_id), body.approval_id)
+        return await submit(viewer, "approve", incident_id=incident_id, target=body.approval_id)
+
+    @router.post(
+        "/incidents/{incident_id}/reject",
+        summary="Reject a pending action",
+        status_code=202,
+        response_model=CommandAccepted,
+    )
+    async def reject(incident_id: str, body: ApprovalBody, viewer: Viewer = viewer_dep) -> Any:
+        with hub.lock:
+            pending_approval(open_incident(viewer, incident_id), body.approval_id)
+        return await submit(viewer, "reject", incident_id=incident_id, target=body.approval_id)
+
+    @router.post(
+        "/incidents/{incident_id}/merge",
+        summary="Merge another incident into this one",
+        status_code=202,
+        response_model=CommandAccepted,
+    )
+    async def merge(incident_id: str, body: MergeBody, viewer: Viewer = viewer_dep) -> Any:
+        if body.other == incident_id:
+            raise HTTPException(422, f"other={body.other!r}: an incident cannot be merged into itself")
+        with hub.lock:
+            open_incident(viewer, incident_id)
+            open_incident(viewer, body.other)
+        return await submit(viewer, "merge", incident_id=incident_id, target=body.other, reason=body.reason)
+
+    @router.post(
+        "/incidents/{incident_id}/split",
+        summary="Split evidence off into a new incident",
+        status_code=202,
+        response_model=CommandAccepted,
+    )
+    async def split(incident_id: str, body: SplitBody, viewer: Viewer = viewer_dep) -> Any:
+        with hub.lock:
+            incident = open_incident(viewer, incident_id)
+            known = [s["signal_id"] for s in incident["evidence"]]
+            for i, ev in enumerate(body.evidence_ids):
+                if ev not in known:
+                    raise HTTPException(
+                        422, f"evidence_ids.{i}: {ev!r} is not evidence of {incident_id!r}{did_you_mean(ev, known)}"
+                    )
+            if set(body.evidence_ids) >= set(known):
+                raise HTTPException(422, "evidence_ids: splitting off every piece of evidence would leave nothing")
+        return await submit(
+            viewer, "split", incident_id=incident_id, evidence_ids=tuple(body.evidence_ids), reason=body.reason
+        )
+
+    @router.post(
+        "/responders/{responder_id}/release",
+        summary="Release a responder back to available",
+        status_code=202,
+        response_model=CommandAccepted,
+    )
+    async def release(responder_id: str, body: NoteBody | None = None, viewer: Viewer = viewer_dep) -> Any:
+        with hub.lock:
+            known = set(pic.responders) | (set(ctx.fleet.responders) if ctx.fleet is not None else set())
+            if responder_id not in known:
+                raise HTTPException(404, f"no responder {responder_id!r}{did_you_mean(responder_id, known)}")
+            if not _may_release(ctx, viewer, responder_id):
+                raise HTTPException(
+                    403, f"responder {responder_id!r} is neither of centre {viewer.centre.code} nor on its incidents"
+                )
+        return await submit(viewer, "release", target=responder_id, reason=body.reason if body else "")
+
+    return router
+
+
+def _may_release(ctx: ApiContext, viewer: Viewer, responder_id: str) -> bool:
+    """The joint centre, the responder's home centre, or a centre that sees a task it is on."""
+    centre = viewer.centre
+    if centre.kind == "joint":
+        return True
+    home = ctx.picture.home_of(responder_id)
+    if home is not None and centre.code in (home.province, home.adcode):
+        return True
+    return any(
+        task.get("responder_id") == responder_id and scope(viewer, "task", key, task, ctx.picture) is not None
+        for key, task in ctx.picture.tasks.items()
+    )
+
+
+def build_replay_routes(ctx: ApiContext) -> APIRouter:
+    router = APIRouter(prefix="/api/replay", tags=["replay"])
+    viewer_dep = Depends(ctx.viewer_dependency())
+
+    def control(viewer: Viewer) -> Any:
+        if ctx.replay is None:
+            raise HTTPException(404, "no drill replay is running")
+        if not viewer.can_control_replay:
+            raise HTTPException(403, f"centre {viewer.centre.code} may not control the drill replay")
+        return ctx.replay
+
+    @router.get("", summary="Replay status")
+    async def status(_: Viewer = viewer_dep) -> dict[str, Any]:
+        if ctx.replay is None:
+            raise HTTPException(404, "no drill replay is running")
+        return ctx.replay.status()
+
+    @router.post("/pause", summary="Pause the replay")
+    async def pause(viewer: Viewer = viewer_dep) -> dict[str, Any]:
+        replay = control(viewer)
+        replay.pause()
+        return replay.status()
+
+    @router.post("/resume", summary="Resume the replay")
+    async def resume(viewer: Viewer = viewer_dep) -> dict[str, Any]:
+        replay = control(viewer)
+        replay.resume()
+        return replay.status()
+
+    @router.post("/speed", summary="Set the replay speed (scenario seconds per second; null = as fast as possible)")
+    async def speed(body: SpeedBody, viewer: Viewer = viewer_dep) -> dict[str, Any]:
+        replay = control(viewer)
+        replay.set_speed(body.speed)
+        return replay.status()
+
+    return router

@@ -1,0 +1,143 @@
+"""The command-centre read model: the latest incident, task, responder and notification by key, from deltas.
+
+Deltas carry whole entities, so applying one is a replacement by key. A delta whose seq is not above the last
+applied one is a redelivery (Kafka is at-least-once) and is ignored. Besides the entities, the picture keeps the
+relations the sharing policy asks about (which provinces were notified of an incident, whose responders were
+tasked to it, which centre issued a command), so scoping stays a function of the picture alone.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, OrderedDict, deque
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+MAX_REJECTED = 200  # recent rejections kept for the counts endpoint; they are also in the feed
+MAX_COMMANDS = 10_000  # issued command ids remembered to route a rejection back to its centre
+
+
+@dataclass(frozen=True, slots=True)
+class ResponderHome:
+    """What the fleet says about a responder that its status deltas do not carry."""
+
+    name: str
+    kind: str
+    province: str
+    adcode: str
+    lon: float
+    lat: float
+
+
+class Picture:
+    def __init__(self) -> None:
+        self.incidents: dict[str, dict[str, Any]] = {}
+        self.tasks: dict[str, dict[str, Any]] = {}
+        self.responders: dict[str, dict[str, Any]] = {}
+        self.notifications: dict[str, dict[str, Any]] = {}
+        self.rejected: deque[dict[str, Any]] = deque(maxlen=MAX_REJECTED)
+        self.seq = 0
+        self.at_ms = 0
+        self.applied: Counter[str] = Counter()
+        self.redelivered = 0
+        self.gaps = 0
+        self._tasks_of: dict[str, list[str]] = {}
+        self._notes_of: dict[str, list[str]] = {}
+        self._notified: dict[str, set[str]] = {}
+        self._tasked: dict[str, set[str]] = {}  # incident → provinces and counties of tasked responders
+        self._commands: OrderedDict[str, str] = OrderedDict()
+        self._homes: Mapping[str, ResponderHome] = {}
+
+    def know_responders(self, homes: Mapping[str, ResponderHome]) -> None:
+        """Give the fleet's facts; tasks and responder entries (also those applied before) gain them."""
+        self._homes = homes
+        for task in self.tasks.values():
+            self._with_base(task)
+        for rid, entry in self.responders.items():
+            self._with_home(rid, entry)
+
+    def apply(self, delta_json: dict[str, Any]) -> bool:
+        """Apply one delta (`dashboard_api.deltas` form). Adds fleet facts to its data in place.
+
+        Returns False for a redelivered delta, which changes nothing.
+        """
+        seq = delta_json["seq"]
+        if seq <= self.seq:
+            self.redelivered += 1
+            return False
+        if self.seq and seq != self.seq + 1:
+            self.gaps += 1
+        self.seq = seq
+        self.at_ms = max(self.at_ms, delta_json["at_ms"])
+        kind, key, data = delta_json["kind"], delta_json["key"], delta_json["data"]
+        self.applied[kind] += 1
+        if kind == "incident":
+            self.incidents[key] = data
+        elif kind == "task":
+            self._apply_task(key, data)
+        elif kind == "notification":
+            if key not in self.notifications:
+                self._notes_of.setdefault(data["incident_id"], []).append(key)
+            self.notifications[key] = data
+            self._notified.setdefault(data["incident_id"], set()).add(data["to_province"])
+        elif kind == "responder":
+            entry = {**self.responders.get(key, {}), **data, "since_ms": delta_json["at_ms"]}
+            self._with_home(key, entry)
+            self.responders[key] = entry
+            data.update(entry)
+        else:
+            self.rejected.append({"seq": seq, "at_ms": delta_json["at_ms"], "key": key, "reason": data})
+        return True
+
+    def _apply_task(self, key: str, data: dict[str, Any]) -> None:
+        if key not in self.tasks:
+            self._tasks_of.setdefault(data["incident_id"], []).append(key)
+        self._with_base(data)
+        self.tasks[key] = data
+        tasked = self._tasked.setdefault(data["incident_id"], set())
+        for place in (data.get("responder_province"), data.get("responder_adcode")):
+            if place:
+                tasked.add(place)
+
+    def _with_base(self, task: dict[str, Any]) -> None:
+        home = self._homes.get(task.get("responder_id") or "")
+        if home is not None:
+            task["responder_base"] = [home.lon, home.lat]
+
+    def _with_home(self, responder_id: str, entry: dict[str, Any]) -> None:
+        home = self._homes.get(responder_id)
+        if home is not None:
+            entry.update(
+                name=home.name,
+                kind=home.kind,
+                home_province=home.province,
+                home_adcode=home.adcode,
+                base_lon=home.lon,
+                base_lat=home.lat,
+            )
+
+    def note_command(self, command_id: str, centre: str) -> None:
+        """Remember who issued a command, so that the core's rejection of it reaches that centre."""
+        self._commands[command_id] = centre
+        while len(self._commands) > MAX_COMMANDS:
+            self._commands.popitem(last=False)
+
+    def issuer_of(self, command_id: str) -> str | None:
+        return self._commands.get(command_id)
+
+    def tasks_of(self, incident_id: str) -> list[dict[str, Any]]:
+        return [self.tasks[k] for k in self._tasks_of.get(incident_id, ())]
+
+    def notifications_of(self, incident_id: str) -> list[dict[str, Any]]:
+        return [self.notifications[k] for k in self._notes_of.get(incident_id, ())]
+
+    def notified(self, incident_id: str) -> set[str]:
+        """Provinces the brain notified about the incident."""
+        return self._notified.get(incident_id, set())
+
+    def tasked(self, incident_id: str) -> set[str]:
+        """Province and county adcodes of responders tasked to the incident."""
+        return self._tasked.get(incident_id, set())
+
+    def home_of(self, responder_id: str) -> ResponderHome | None:
+        return self._homes.get(responder_id)

@@ -1,0 +1,221 @@
+"""Read endpoints. Every entity passes through `scoping.scope`, as in the feed.
+
+Lists answer `{"seq", "total", "items"}`: `seq` is the feed position the list reflects, so a client can follow
+it with `/ws/feed?since=<seq>` and miss nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from typing import Annotated, Any, Literal
+
+import msgspec
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+
+from dashboard_api.access import Viewer
+from dashboard_api.context import ApiContext
+from dashboard_api.queries import IncidentFilter, parse_when, select_incidents, timeline
+from dashboard_api.scoping import scope
+from geo.names import did_you_mean
+from geo.regions import PROVINCES
+
+_ENCODER = msgspec.json.Encoder()
+Stage = Literal["before", "during", "after", "closed"]
+Level = Literal["I", "II", "III", "IV"]
+
+
+def _page(seq: int, items: list[Any], limit: int, offset: int) -> dict[str, Any]:
+    return {"seq": seq, "total": len(items), "items": items[offset : offset + limit]}
+
+
+def _when(value: str | None, field: str) -> int | None:
+    try:
+        return parse_when(value, field)
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
+
+
+def build_read_routes(ctx: ApiContext) -> APIRouter:
+    router = APIRouter(prefix="/api", tags=["read"])
+    viewer_dep = Depends(ctx.viewer_dependency())
+    pic, hub = ctx.picture, ctx.hub
+    county_codes = {u.adcode for u in ctx.regions.units}
+    regions_cache: dict[str, tuple[bytes, str]] = {}
+    regions_lock = threading.Lock()
+
+    def check_region(value: str | None, field: str, provinces_only: bool = False) -> None:
+        known = set(PROVINCES) if provinces_only else set(PROVINCES) | county_codes
+        if value is not None and value not in known:
+            what = "a province adcode" if provinces_only else "a province or county adcode"
+            raise HTTPException(422, f"{field}={value!r} is not {what} of the theater{did_you_mean(value, known)}")
+
+    def scoped(viewer: Viewer, kind: str, entities: dict[str, dict[str, Any]]) -> list[Any]:
+        out = (scope(viewer, kind, key, data, pic) for key, data in entities.items())
+        return [item for item in out if item is not None]
+
+    @router.get("/health", summary="Liveness and feed position (no token needed)")
+    async def health() -> dict[str, Any]:
+        return {"status": "ok", "seq": pic.seq, "event_time_ms": pic.at_ms, "clients": hub.stats()["clients"]}
+
+    @router.get("/me", summary="The token's operator, centre and what it may do")
+    async def me(viewer: Viewer = viewer_dep) -> dict[str, Any]:
+        centre = viewer.centre
+        return {
+            "name": viewer.name,
+            "centre": centre.code,
+            "centre_kind": centre.kind,
+            "centre_name": ctx.access.centre_name(centre, ctx.regions),
+            "centre_name_en": ctx.access.centre_name(centre, ctx.regions, english=True),
+            "province": centre.province,
+            "county": centre.county,
+            "personal": viewer.personal,
+            "can_control_replay": viewer.can_control_replay and ctx.replay is not None,
+        }
+
+    @router.get("/incidents", summary="Incidents in the token's scope, most recently updated first")
+    async def incidents(
+        viewer: Viewer = viewer_dep,
+        region: Annotated[str | None, Query(description="county or province adcode the incident touches")] = None,
+        province: Annotated[str | None, Query(description="province adcode among the incident's provinces")] = None,
+        stage: Stage | None = None,
+        level: Annotated[Level | None, Query(description="response level")] = None,
+        type: Annotated[str | None, Query(description="incident type, e.g. gas_explosion")] = None,
+        status: Literal["open", "closed", "merged"] | None = None,
+        since: Annotated[str | None, Query(description="updated at or after: epoch ms or ISO 8601 with offset")] = None,
+        until: Annotated[str | None, Query(description="opened at or before: epoch ms or ISO 8601 with offset")] = None,
+        limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> dict[str, Any]:
+        check_region(region, "region")
+        check_region(province, "province", provinces_only=True)
+        flt = IncidentFilter(region, province, stage, level, type, status, _when(since, "since"), _when(until, "until"))
+        with hub.lock:
+            items = select_incidents(scoped(viewer, "incident", pic.incidents), flt)
+            return _page(pic.seq, items, limit, offset)
+
+    @router.get("/incidents/{incident_id}", summary="One incident (403 outside the token's scope)")
+    async def incident(incident_id: str, viewer: Viewer = viewer_dep) -> dict[str, Any]:
+        with hub.lock:
+            return ctx.incident_for(viewer, incident_id)
+
+    @router.get("/incidents/{incident_id}/timeline", summary="Decisions, evidence, tasks, notifications in time order")
+    async def incident_timeline(incident_id: str, viewer: Viewer = viewer_dep) -> dict[str, Any]:
+        with hub.lock:
+            seen = ctx.incident_for(viewer, incident_id)
+            tasks = [t for t in pic.tasks_of(incident_id) if scope(viewer, "task", t["id"], t, pic) is not None]
+            notes = [n for n in pic.notifications_of(incident_id) if scope(viewer, "notification", n["id"], n, pic)]
+            return {"seq": pic.seq, "incident_id": incident_id, "entries": timeline(seen, tasks, notes)}
+
+    @router.get("/tasks", summary="Tasks of incidents in scope, and tasks of the centre's own responders")
+    async def tasks(
+        viewer: Viewer = viewer_dep,
+        incident_id: str | None = None,
+        status: str | None = None,
+        responder_province: str | None = None,
+        limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> dict[str, Any]:
+        check_region(responder_province, "responder_province", provinces_only=True)
+        with hub.lock:
+            items = [
+                t
+                for t in scoped(viewer, "task", pic.tasks)
+                if (incident_id is None or t["incident_id"] == incident_id)
+                and (status is None or t["status"] == status)
+                and (responder_province is None or t.get("responder_province") == responder_province)
+            ]
+            return _page(pic.seq, items, limit, offset)
+
+    @router.get("/responders", summary="Responders (the whole synthetic fleet if known) and their statuses")
+    async def responders(
+        viewer: Viewer = viewer_dep,
+        status: str | None = None,
+        province: Annotated[str | None, Query(description="home province adcode")] = None,
+        limit: Annotated[int, Query(ge=1, le=100_000)] = 10_000,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> dict[str, Any]:
+        check_region(province, "province", provinces_only=True)
+        with hub.lock:
+            items = [_responder(ctx, rid, entry) for rid, entry in _all_responders(ctx).items()]
+            items = [r for r in items if scope(viewer, "responder", r["id"], r, pic) is not None]
+            items = [
+                r
+                for r in items
+                if (status is None or r["status"] == status)
+                and (province is None or r.get("home_province") == province)
+            ]
+            return _page(pic.seq, items, limit, offset)
+
+    @router.get("/notifications", summary="Notifications to the centre's province and about incidents in scope")
+    async def notifications(
+        viewer: Viewer = viewer_dep,
+        incident_id: str | None = None,
+        to_province: str | None = None,
+        limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> dict[str, Any]:
+        check_region(to_province, "to_province", provinces_only=True)
+        with hub.lock:
+            items = [
+                n
+                for n in scoped(viewer, "notification", pic.notifications)
+                if (incident_id is None or n["incident_id"] == incident_id)
+                and (to_province is None or n["to_province"] == to_province)
+            ]
+            items.sort(key=lambda n: (-n["at_ms"], n["id"]))
+            return _page(pic.seq, items, limit, offset)
+
+    @router.get(
+        "/regions",
+        summary="County or province boundaries as GeoJSON (RFC 7946, WGS84 lon/lat)",
+        response_class=Response,
+        responses={200: {"content": {"application/geo+json": {}}}},
+    )
+    def regions(request: Request, level: Literal["county", "province"] = "county", _: Viewer = viewer_dep) -> Response:
+        with regions_lock:
+            if level not in regions_cache:
+                body = _ENCODER.encode(ctx.regions.geojson(level))
+                regions_cache[level] = (body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"')
+        body, etag = regions_cache[level]
+        headers = {"ETag": etag, "Cache-Control": "private, max-age=3600"}
+        if request.headers.get("if-none-match") == etag:
+            return Response(status_code=304, headers=headers)
+        return Response(body, media_type="application/geo+json", headers=headers)
+
+    @router.get("/counts", summary="Runtime counts (received, accepted, dead-lettered) and the feed's counts")
+    async def counts(_: Viewer = viewer_dep) -> dict[str, Any]:
+        runtime = ctx.counts() if ctx.counts is not None else {}
+        with hub.lock:
+            deltas = dict(pic.applied)
+            rejected = list(pic.rejected)[-20:]
+        return {"runtime": runtime, "feed": hub.stats(), "deltas": deltas, "recent_rejections": rejected}
+
+    return router
+
+
+def _all_responders(ctx: ApiContext) -> dict[str, dict[str, Any]]:
+    if ctx.fleet is None:
+        return ctx.picture.responders
+    out: dict[str, dict[str, Any]] = {rid: {} for rid in ctx.fleet.responders}
+    out.update(ctx.picture.responders)
+    return out
+
+
+def _responder(ctx: ApiContext, rid: str, entry: dict[str, Any]) -> dict[str, Any]:
+    if ctx.fleet is None or rid not in ctx.fleet.responders:
+        return {"id": rid, "status": entry.get("status", "available"), **entry}
+    r = ctx.fleet.responders[rid]
+    return {
+        "id": rid,
+        "name": r.name,
+        "kind": r.kind,
+        "capabilities": sorted(r.capabilities),
+        "home_province": r.home_province,
+        "home_adcode": r.home_adcode,
+        "base_lon": r.base_lon,
+        "base_lat": r.base_lat,
+        "synthetic": r.synthetic,
+        **entry,
+        "status": entry.get("status") or ctx.fleet.status_of(rid),
+    }

@@ -1,0 +1,138 @@
+"""Scoping and masking: the one function that decides what a viewer gets of an entity.
+
+REST and the websocket feed both call `scope`, so a centre sees the same thing by either path. The rules are
+the sharing policy in data/sharing.yaml; the relations they ask about (notified provinces, tasked responders,
+who issued a command) come from the picture.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Protocol
+
+from dashboard_api.access import Viewer
+
+# Chinese mobile numbers (11 digits from 1) and landlines with an area code (010-12345678, 0316 1234567).
+_PHONE_IN_TEXT = re.compile(r"(?<!\d)(?:1\d{10}|0\d{2,3}[- ]?\d{7,8})(?!\d)")
+
+
+class Relations(Protocol):
+    """What `scope` asks the picture."""
+
+    incidents: dict[str, dict[str, Any]]
+
+    def notified(self, incident_id: str) -> set[str]: ...
+    def tasked(self, incident_id: str) -> set[str]: ...
+    def issuer_of(self, command_id: str) -> str | None: ...
+
+
+def scope(viewer: Viewer, kind: str, key: str, data: Any, picture: Relations) -> Any | None:
+    """`data` (the entity of a delta of `kind` and `key`) as `viewer` may see it, or None if out of scope.
+
+    Personal data is masked unless the viewer's province owns it.
+    """
+    if kind == "incident":
+        return mask_incident(viewer, data) if incident_visible(viewer, data, picture) else None
+    if kind == "task":
+        return data if _task_visible(viewer, data, picture) else None
+    if kind == "notification":
+        return data if _notification_visible(viewer, data, picture) else None
+    if kind == "responder":
+        return data  # responder statuses are the shared mutual-aid picture (sharing.yaml: responders: all)
+    if kind == "rejected":
+        return data if rejected_visible(viewer, key, picture) else None
+    raise ValueError(f"kind={kind!r} is not an entity kind of the feed")
+
+
+def rejected_visible(viewer: Viewer, key: str, picture: Relations) -> bool:
+    """A rejection goes to the joint centre and to the centre that issued the rejected command."""
+    return viewer.centre.kind == "joint" or picture.issuer_of(key) == viewer.centre.code
+
+
+def incident_visible(viewer: Viewer, incident: dict[str, Any], picture: Relations) -> bool:
+    centre = viewer.centre
+    if centre.kind == "joint":
+        return True
+    if centre.kind == "province":
+        if centre.province in incident["provinces"] or centre.province == incident["province"]:
+            return True
+        also = viewer.sharing.province_also_sees
+        return bool(
+            (also.notified and centre.province in picture.notified(incident["id"]))
+            or (also.responders_sent and centre.province in picture.tasked(incident["id"]))
+        )
+    county = centre.county
+    if county == incident["adcode"]:
+        return True
+    county_also = viewer.sharing.county_also_sees
+    return bool(
+        (county_also.spans_county and county in incident["adcodes"])
+        or (county_also.evidence_in_county and any(e.get("adcode") == county for e in incident["evidence"]))
+        or (county_also.responders_sent and county in picture.tasked(incident["id"]))
+    )
+
+
+def _task_visible(viewer: Viewer, task: dict[str, Any], picture: Relations) -> bool:
+    centre = viewer.centre
+    if centre.kind == "joint":
+        return True
+    own = task.get("responder_adcode") if centre.kind == "county" else task.get("responder_province")
+    if own and own == centre.code:
+        return True  # a centre always sees where its own responders were sent
+    incident = picture.incidents.get(task["incident_id"])
+    return incident is not None and incident_visible(viewer, incident, picture)
+
+
+def _notification_visible(viewer: Viewer, note: dict[str, Any], picture: Relations) -> bool:
+    centre = viewer.centre
+    if centre.kind == "joint" or (centre.kind == "province" and note["to_province"] == centre.province):
+        return True
+    incident = picture.incidents.get(note["incident_id"])
+    return incident is not None and incident_visible(viewer, incident, picture)
+
+
+def mask_incident(viewer: Viewer, incident: dict[str, Any]) -> dict[str, Any]:
+    """The incident with callers' names and phones masked unless the viewer owns them; shares what it can."""
+    evidence = incident["evidence"]
+    masked = [_mask_signal(viewer, signal) for signal in evidence]
+    if all(m is s for m, s in zip(masked, evidence, strict=True)):
+        return incident
+    return {**incident, "evidence": masked}
+
+
+def _mask_signal(viewer: Viewer, signal: dict[str, Any]) -> dict[str, Any]:
+    personal = signal.get("personal")
+    if not personal or viewer.sees_personal_of(personal["owner_province"]):
+        return signal
+    rules = viewer.sharing.mask
+    hidden = {
+        **personal,
+        "name": mask_name(personal.get("name"), rules.name_keep),
+        "phone": mask_phone(personal.get("phone"), rules.phone_keep_head, rules.phone_keep_tail),
+    }
+    out = {**signal, "personal": hidden}
+    if rules.mask_phones_in_text and signal.get("text"):
+        out["text"] = _PHONE_IN_TEXT.sub(
+            lambda m: mask_phone(m.group(0), rules.phone_keep_head, rules.phone_keep_tail) or "", signal["text"]
+        )
+    return out
+
+
+def mask_name(name: str | None, keep: int = 1) -> str | None:
+    """张三丰 → 张** ; a name no longer than `keep` is still masked after its first character."""
+    if not name:
+        return name
+    shown = min(keep, len(name) - 1) if len(name) > 1 else 0
+    return name[:shown] + "*" * (len(name) - shown)
+
+
+def mask_phone(phone: str | None, head: int = 3, tail: int = 4) -> str | None:
+    """13812345678 → 138****5678 ; only digits are counted and replaced, separators stay."""
+    if not phone:
+        return phone
+    digit_positions = [i for i, ch in enumerate(phone) if ch.isdigit()]
+    n = len(digit_positions)
+    if n <= head + tail:  # too short to keep both ends: show only the last two digits
+        head, tail = 0, min(2, max(n - 1, 0))
+    hide = set(digit_positions[head : n - tail])
+    return "".join("*" if i in hide else ch for i, ch in enumerate(phone))
