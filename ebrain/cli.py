@@ -47,6 +47,14 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--speed", type=_speed, default=None, help="scenario seconds per wall second, or 'max' (default)")
     rep.add_argument("--out", type=Path, default=None, help="write every output delta as JSON lines to this file")
 
+    worker = sub.add_parser("worker", help="run the faust-streaming pipeline worker against Kafka")
+    worker.add_argument("--broker", required=True, help="HOST:PORT of the Kafka broker")
+    worker.add_argument("--data-dir", type=Path, default=Path(".ebrain-worker"), help="local worker state folder")
+    worker.add_argument("--fleet-seed", type=int, default=None, help="seed of the synthetic fleet (default 7)")
+    worker.add_argument(
+        "--guarantee", choices=["exactly_once", "at_least_once"], default="exactly_once", help="processing guarantee"
+    )
+
     kafka = sub.add_parser("kafka", help="a local single-node Kafka broker for development (127.0.0.1)")
     kafka.add_argument("action", choices=["up", "down", "status"])
     kafka.add_argument("--port", type=int, default=9092)
@@ -69,6 +77,11 @@ def main(argv: list[str] | None = None) -> int:
         from ebrain.replay_cmd import run_replay
 
         return asyncio.run(run_replay(Settings.from_env(), args.file, args.speed, args.out))
+    if args.command == "worker":
+        from ebrain.worker import run_worker
+
+        settings = Settings.from_env(broker=args.broker, fleet_seed=args.fleet_seed)
+        return run_worker(settings, args.data_dir, args.guarantee)
     if args.command == "kafka":
         from ebrain.broker import main_kafka
 

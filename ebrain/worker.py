@@ -1,0 +1,29 @@
+"""`ebrain worker --broker HOST:PORT`: the faust-streaming pipeline worker."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from faust import Worker
+
+from ebrain.compose import build_core
+from ebrain.settings import Settings
+from streams.faust_runtime import WorkerConfig, build_app, ensure_topics
+
+
+def run_worker(settings: Settings, data_dir: Path, processing_guarantee: str = "exactly_once") -> int:
+    assert settings.broker is not None
+    created = ensure_topics(settings.broker)
+    if created:
+        print(f"created topics: {', '.join(created)}", flush=True)
+    core = build_core(settings)
+    config = WorkerConfig(bootstrap=settings.broker, data_dir=data_dir, processing_guarantee=processing_guarantee)
+    app = build_app(config, core.ingest, core.theater, core.initial_fleet)
+    print(
+        f"worker {config.app_id} on {settings.broker} ({processing_guarantee}); state rebuilt from changelogs",
+        flush=True,
+    )
+    worker = Worker(app, loglevel=logging.WARNING, quiet=True)
+    worker.execute_from_commandline()
+    return 0

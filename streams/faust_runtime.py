@@ -1,0 +1,208 @@
+"""The Kafka runtime: faust-streaming agents over a real broker, calling the same steps as the embedded runtime.
+
+Agents only move bytes: decode the Kafka event, call the step, send what it returns, write what it changed.
+- one ingest agent per source topic (sensor readings, hotline, agency reports, commands, task replies); the
+  per-sensor detector state lives in a table keyed by device id, written only when a device's alarm state changes;
+- one theater agent on `signals`; incidents, tasks and responder statuses live in tables keyed by id, the
+  rest in a `meta` record; on start the theater is rebuilt from those tables (indexes included).
+Faust does not create source topics, so `ensure_topics` creates every topic of the map with its partitions first.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import faust
+import msgspec
+from kafka.admin import KafkaAdminClient, NewTopic
+from kafka.errors import TopicAlreadyExistsError
+
+from geo.fleet import FleetState
+from streams import detect, ingest, theater, theater_store, topics
+from streams.codec import Rejected
+from streams.wire_internal import decode_input, encode_delta, encode_entity, encode_input
+
+_SENSOR_ENCODER = msgspec.json.Encoder()
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    bootstrap: str
+    app_id: str = "ebrain"
+    data_dir: Path = Path(".ebrain-worker")
+    processing_guarantee: str = "exactly_once"
+
+
+def ensure_topics(bootstrap: str) -> list[str]:
+    """Create every topic of the map that does not exist yet; returns the names it created."""
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="ebrain-topics")
+    created: list[str] = []
+    try:
+        existing = set(admin.list_topics())
+        new = [
+            NewTopic(
+                spec.name,
+                num_partitions=spec.partitions,
+                replication_factor=1,
+                topic_configs={"cleanup.policy": "compact"} if spec.compacted else {},
+            )
+            for spec in topics.ALL
+            if spec.name not in existing
+        ]
+        if new:
+            with contextlib.suppress(TopicAlreadyExistsError):
+                admin.create_topics(new, validate_only=False)
+            created = [t.name for t in new]
+    finally:
+        admin.close()
+    return created
+
+
+def faust_settings(config: WorkerConfig) -> dict[str, Any]:
+    return {
+        "broker": f"kafka://{config.bootstrap}",
+        "broker_api_version": "auto",
+        "topic_replication_factor": 1,
+        "store": "memory://",  # tables are rebuilt from their changelogs on start
+        "processing_guarantee": config.processing_guarantee,
+        "consumer_auto_offset_reset": "earliest",
+        # every key and value is bytes we encode ourselves (msgspec); tables' changelogs use these too
+        "key_serializer": "raw",
+        "value_serializer": "raw",
+        "web_enabled": False,
+        "web_bind": "127.0.0.1",
+        "datadir": str(config.data_dir),
+    }
+
+
+def _raw_topic(app: faust.App, spec: topics.TopicSpec) -> Any:
+    return app.topic(
+        spec.name,
+        key_type=bytes,
+        value_type=bytes,
+        key_serializer="raw",
+        value_serializer="raw",
+        partitions=spec.partitions,
+    )
+
+
+def _raw_table(app: faust.App, name: str, partitions: int) -> Any:
+    return app.Table(
+        name,
+        key_type=str,
+        value_type=bytes,
+        partitions=partitions,
+        default=None,
+    )
+
+
+def build_app(
+    config: WorkerConfig,
+    ingest_ctx: ingest.IngestContext,
+    theater_ctx: theater.TheaterContext,
+    initial_fleet: FleetState,
+) -> faust.App:
+    app = faust.App(config.app_id, **faust_settings(config))
+    signals_topic = _raw_topic(app, topics.SIGNALS)
+    dlq_topic = _raw_topic(app, topics.DLQ)
+    incidents_topic = _raw_topic(app, topics.INCIDENTS)
+    tasks_topic = _raw_topic(app, topics.TASKS)
+    feed_topic = _raw_topic(app, topics.FEED)
+    theater_key = theater_ctx.theater.encode()
+
+    sensor_table = _raw_table(app, "sensor-state", topics.INGEST_SENSOR.partitions)
+
+    async def route(routed: list[ingest.Routed]) -> None:
+        for item in routed:
+            if isinstance(item, Rejected):
+                await dlq_topic.send(key=item.origin.topic.encode(), value=item.to_dead_letter())
+            else:
+                await signals_topic.send(key=theater_key, value=encode_input(item))
+
+    def ingest_agent(spec: topics.TopicSpec) -> None:
+        source = _raw_topic(app, spec)
+        partitions: dict[int, ingest.IngestPartition] = {}
+
+        async def process(stream: Any) -> None:
+            async for event in stream.events():
+                p = event.message.partition
+                part = partitions.get(p)
+                if part is None:
+                    part = partitions[p] = ingest.IngestPartition.new(spec.name, p, ingest_ctx)
+                    if spec is topics.INGEST_SENSOR:
+                        _load_detector(part.detector, sensor_table, p)
+                raw = event.value if isinstance(event.value, bytes) else bytes(event.value or b"")
+                try:
+                    _, routed = ingest.step(part, raw, event.message.offset, ingest_ctx)
+                except Exception as exc:  # a defect must not stop the worker: the message becomes a dead letter
+                    origin = ingest.Origin(spec.name, p, event.message.offset)
+                    routed = [Rejected(f"internal error: {type(exc).__name__}: {exc}", raw, origin)]
+                    part.counts.received += 1
+                    part.counts.rejected += 1
+                await route(routed)
+                if part.detector.dirty:
+                    for device_id in sorted(part.detector.dirty):
+                        sensor_table[f"{p}/{device_id}"] = _SENSOR_ENCODER.encode(part.detector.devices[device_id])
+                    part.detector.dirty.clear()
+
+        process.__name__ = f"ingest_{spec.name.replace('.', '_')}"
+        app.agent(source, name=process.__name__)(process)
+
+    for spec in topics.SOURCES:
+        ingest_agent(spec)
+
+    incident_table = _raw_table(app, "incident", topics.SIGNALS.partitions)
+    task_table = _raw_table(app, "task", topics.SIGNALS.partitions)
+    responder_table = _raw_table(app, "responder", topics.SIGNALS.partitions)
+    meta_table = _raw_table(app, "theater-meta", topics.SIGNALS.partitions)
+    tables = {"incident": incident_table, "task": task_table, "responder": responder_table, "meta": meta_table}
+    holder: dict[str, theater.TheaterState] = {}
+
+    async def run_theater(stream: Any) -> None:
+        async for raw in stream:
+            state = holder.get("state")
+            if state is None:
+                state = holder["state"] = theater_store.restore(
+                    initial_fleet,
+                    incidents=[v for _, v in incident_table.items() if v is not None],
+                    tasks=[v for _, v in task_table.items() if v is not None],
+                    statuses=[(k, v) for k, v in responder_table.items() if v is not None],
+                    meta=meta_table.get(theater_store.META_KEY),
+                )
+            try:
+                item = decode_input(raw)
+            except (msgspec.DecodeError, msgspec.ValidationError, KeyError) as exc:
+                await dlq_topic.send(key=b"signals", value=_bad_signal(raw, exc))
+                continue
+            _, deltas = theater.step(state, item, theater_ctx)
+            for table, key, value in theater_store.changed_records(state):
+                if value is None:
+                    tables[table].pop(key, None)
+                else:
+                    tables[table][key] = value
+            for delta in deltas:
+                await feed_topic.send(key=theater_key, value=encode_delta(delta))
+                if delta.kind == "incident":
+                    await incidents_topic.send(key=delta.key.encode(), value=encode_entity(delta.entity))
+                elif delta.kind == "task":
+                    province = delta.entity.responder_province or delta.entity.incident_province
+                    await tasks_topic.send(key=province.encode(), value=encode_entity(delta.entity))
+
+    app.agent(signals_topic, name="theater")(run_theater)
+    return app
+
+
+def _load_detector(detector: detect.DetectorState, table: Any, partition: int) -> None:
+    """Table keys are "<partition>/<device id>": a device belongs to the partition that carried its readings."""
+    prefix = f"{partition}/"
+    for key, raw in table.items():
+        if raw is not None and key.startswith(prefix):
+            detector.devices[key[len(prefix) :]] = msgspec.json.decode(raw, type=detect.SensorState)
+
+
+def _bad_signal(raw: bytes, exc: Exception) -> bytes:
+    rejected = Rejected(f"signals: not a pipeline record: {exc}", raw, ingest.Origin(topics.SIGNALS.name))
+    return rejected.to_dead_letter()

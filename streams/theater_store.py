@@ -1,0 +1,103 @@
+"""The theater's durable form: what a runtime writes after a step, and how the state is rebuilt on recovery.
+
+Entities go to their own keyed tables (incident, task, responder status), written only when a step changed
+them; the small remainder (watermarks, the reorder buffer, counters, active warnings) is one `meta` record.
+Indexes (the fusion grid, place keys) are derived, so recovery rebuilds them instead of storing them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import msgspec
+
+from geo.fleet import FleetState
+from playbooks.evidence import Signal
+from playbooks.incident import Incident, Task
+from streams import fuse
+from streams.records import TheaterInput
+from streams.theater import TheaterState
+from streams.wire_internal import decode_input, encode_input
+
+META_KEY = "meta"
+_ENCODER = msgspec.json.Encoder()
+
+
+@dataclass(frozen=True)
+class TheaterMeta:
+    watermarks: dict[str, int]
+    buffer: list[tuple[int, int, str, int, bytes]]
+    arrivals: int
+    now_ms: int
+    feed_seq: int
+    task_number: int
+    notification_number: int
+    last_timed_scan_ms: int
+    next_incident_number: int
+    active_warnings: dict[str, Signal]
+
+
+def encode_meta(state: TheaterState) -> bytes:
+    meta = TheaterMeta(
+        watermarks=dict(state.watermarks),
+        buffer=[(a, b, c, d, encode_input(item)) for a, b, c, d, item in state.buffer],
+        arrivals=state.arrivals,
+        now_ms=state.now_ms,
+        feed_seq=state.feed_seq,
+        task_number=state.task_number,
+        notification_number=state.notification_number,
+        last_timed_scan_ms=state.last_timed_scan_ms,
+        next_incident_number=state.fusion.next_number,
+        active_warnings=dict(state.active_warnings),
+    )
+    return _ENCODER.encode(meta)
+
+
+def changed_records(state: TheaterState) -> Iterator[tuple[str, str, bytes | None]]:
+    """(table, key, value) for everything the last steps changed; None deletes. Clears the change set."""
+    for table, key in sorted(state.dirty):
+        if table == "incident":
+            incident = state.fusion.incidents.get(key)
+            yield "incident", key, _ENCODER.encode(incident) if incident is not None else None
+        elif table == "task":
+            task = state.tasks.get(key)
+            yield "task", key, _ENCODER.encode(task) if task is not None else None
+        elif table == "responder":
+            yield "responder", key, state.fleet.status_of(key).encode()
+    if state.dirty:
+        yield "meta", META_KEY, encode_meta(state)
+    state.dirty.clear()
+
+
+def restore(
+    initial_fleet: FleetState,
+    incidents: Iterable[bytes],
+    tasks: Iterable[bytes],
+    statuses: Iterable[tuple[str, bytes]],
+    meta: bytes | None,
+) -> TheaterState:
+    """Rebuild a theater from its tables (the inverse of `changed_records`)."""
+    decoded_incidents = [msgspec.json.decode(raw, type=Incident) for raw in incidents]
+    fleet = initial_fleet.with_statuses({key: value.decode() for key, value in statuses})  # type: ignore[misc]
+    state = TheaterState(fleet=fleet)
+    state.tasks = {task.id: task for task in (msgspec.json.decode(raw, type=Task) for raw in tasks)}
+    next_number = 1
+    if meta is not None:
+        m = msgspec.json.decode(meta, type=TheaterMeta)
+        state.watermarks = dict(m.watermarks)
+        state.buffer = [(a, b, c, d, _input(raw)) for a, b, c, d, raw in m.buffer]
+        state.arrivals = m.arrivals
+        state.now_ms = m.now_ms
+        state.feed_seq = m.feed_seq
+        state.task_number = m.task_number
+        state.notification_number = m.notification_number
+        state.last_timed_scan_ms = m.last_timed_scan_ms
+        state.active_warnings = dict(m.active_warnings)
+        next_number = m.next_incident_number
+    state.fusion = fuse.FusionState.rebuild(sorted(decoded_incidents, key=lambda i: i.id), next_number)
+    return state
+
+
+def _input(raw: bytes) -> TheaterInput:
+    return decode_input(raw)

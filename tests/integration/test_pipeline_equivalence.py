@@ -1,0 +1,108 @@
+"""The same scenario through real Kafka with a faust-streaming worker gives exactly the embedded run's output.
+
+Every delta — incidents, tasks, notifications, responder changes, with their ids and feed sequence numbers —
+must be equal, in the same order. The worker runs as a separate process with exactly-once processing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import msgspec
+import pytest
+
+from ebrain.broker import KafkaBroker
+from ebrain.compose import Core, embedded_runtime
+from scenarios.model import load_scenario
+from scenarios.replay import ReplayControl, replay
+from scenarios.run import Outcome, run_scenario
+from streams.kafka_io import KafkaIngress, read_feed
+from streams.wire_internal import delta_to_builtins
+
+pytestmark = pytest.mark.kafka
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+SCENARIO = PROJECT_ROOT / "scenarios" / "files" / "yanjiao_gas_explosion_2024.yaml"
+
+
+def embedded_deltas(core: Core) -> list[dict[str, object]]:
+    async def go() -> Outcome:
+        runtime = embedded_runtime(core)
+        outcome = Outcome()
+        runtime.sinks.append(outcome.apply)
+        await runtime.start()
+        try:
+            return await run_scenario(load_scenario(SCENARIO), runtime, outcome)
+        finally:
+            await runtime.stop()
+
+    # through JSON, as the Kafka side arrives
+    return [msgspec.json.decode(msgspec.json.encode(delta_to_builtins(d))) for d in asyncio.run(go()).deltas]
+
+
+def start_worker(bootstrap: str, data_dir: Path, log: Path) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "ebrain.cli", "worker", "--broker", bootstrap, "--data-dir", str(data_dir)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=PROJECT_ROOT,
+            env=env,
+        )
+
+
+def stop_worker(proc: subprocess.Popen[bytes], grace_s: float = 15.0) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(grace_s)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+
+async def replay_into_kafka(bootstrap: str, expected: int) -> list[dict[str, object]]:
+    ingress = KafkaIngress(bootstrap)
+    await ingress.start()
+    try:
+        await replay(load_scenario(SCENARIO), ingress, ReplayControl())
+        await ingress.flush()
+    finally:
+        await ingress.stop()
+    seen: list[dict[str, object]] = []
+    async for delta in read_feed(bootstrap, idle_s=30.0, timeout_s=240.0):
+        seen.append(delta)
+        if len(seen) >= expected:
+            break
+    return seen
+
+
+def test_kafka_worker_equals_embedded(kafka_broker: KafkaBroker, core: Core, tmp_path: Path) -> None:
+    expected = embedded_deltas(core)
+    assert expected, "the embedded run produced nothing to compare"
+    log = tmp_path / "worker.log"
+    worker = start_worker(kafka_broker.bootstrap, tmp_path / "worker", log)
+    try:
+        started = time.monotonic()
+        got = asyncio.run(replay_into_kafka(kafka_broker.bootstrap, len(expected)))
+        print(f"\nKafka run: {len(got)} deltas in {time.monotonic() - started:.1f} s; worker log: {log}")
+        assert worker.poll() is None, f"the worker died: {log.read_text(errors='replace')[-3000:]}"
+    finally:
+        stop_worker(worker)
+    if got != expected:
+        first = next(i for i, (a, b) in enumerate(zip(got, expected, strict=False)) if a != b) if got else 0
+        pytest.fail(
+            f"Kafka gave {len(got)} deltas, embedded {len(expected)}; first difference at index {first}:\n"
+            f"kafka:    {json.dumps(got[first] if first < len(got) else None, ensure_ascii=False)[:600]}\n"
+            f"embedded: {json.dumps(expected[first], ensure_ascii=False)[:600]}"
+        )
+    incident_keys = [d["key"] for d in got if d["kind"] == "incident"]
+    assert "JINGJINJI-000001" in incident_keys
