@@ -1,0 +1,37 @@
+"""Operator commands from command centres: each is audited with who issued it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from playbooks import lifecycle
+from playbooks.incident import Decision
+from streams.records import OperatorCommand
+from streams.theater_effects import set_responder
+from streams.theater_state import Emitter, TheaterContext, TheaterState
+
+
+def on_command(state: TheaterState, cmd: OperatorCommand, ctx: TheaterContext, out: Emitter) -> None:
+    incident = state.fusion.incidents.get(cmd.incident_id)
+    who = f"{cmd.operator}@{cmd.centre}"
+    if cmd.action == "release":
+        set_responder(state, cmd.target, "available", out, f"released by {who}")
+        return
+    if incident is None:
+        out.emit("rejected", cmd.event_id, f"command {cmd.action}: no incident {cmd.incident_id!r}")
+        return
+    if cmd.action == "acknowledge":
+        out.incident(lifecycle.acknowledge(incident, who, state.now_ms))
+    elif cmd.action == "set_level":
+        try:
+            out.incident(lifecycle.set_level_by_operator(incident, who, cmd.level, cmd.reason, state.now_ms))
+        except ValueError as exc:
+            out.emit("rejected", cmd.event_id, f"command set_level: {exc}")
+    elif cmd.action == "close":
+        decision = Decision(state.now_ms, "closed", f"operator:{who}", (), cmd.reason)
+        closed = replace(
+            incident, stage="closed", status="closed", timers=(), decisions=(*incident.decisions, decision)
+        )
+        out.incident(closed)
+    else:
+        out.emit("rejected", cmd.event_id, f"command {cmd.action}: not available yet for {cmd.incident_id}")
