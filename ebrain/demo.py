@@ -34,6 +34,8 @@ async def run_demo(settings: Settings, scenario_path: Path, speed: float | None,
     api = await start_api(core, runtime, control)
     runtime.sinks.append(api.publish)
     print(f"  live page: {api.page_url}")
+    others = ", ".join(f"{t['centre']}={t['token']}" for t in api.tokens if t["centre"] != "joint")
+    print(f"  other command-centre tokens (open {api.base_url}?token=…): {others}")
     if speed is None:
         print("  speed: as fast as possible")
     else:

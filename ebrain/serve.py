@@ -32,6 +32,8 @@ class RunningApi:
     server: uvicorn.Server
     task: asyncio.Task[None]
     page_url: str
+    base_url: str
+    tokens: list[dict[str, str]]
 
     def publish(self, delta: Delta) -> None:
         self.hub.publish(delta)
@@ -65,6 +67,7 @@ async def start_api(core: Core, runtime: EmbeddedRuntime, control: ReplayControl
         await asyncio.sleep(0.05)
     if task.done():
         task.result()  # surfaces the bind error (port taken, ...)
-    token = access.demo_token("joint") if hasattr(access, "demo_token") else ""
-    query = f"?token={token}" if token else ""
-    return RunningApi(hub, server, task, f"http://{settings.host}:{settings.port}/{query}")
+    base = f"http://{settings.host}:{settings.port}/"
+    tokens = access.listing()
+    joint = next((t["token"] for t in tokens if t["centre"] == "joint"), tokens[0]["token"])
+    return RunningApi(hub, server, task, f"{base}?token={joint}", base, tokens)
