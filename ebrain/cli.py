@@ -54,6 +54,9 @@ def _parser() -> argparse.ArgumentParser:
     worker.add_argument(
         "--guarantee", choices=["exactly_once", "at_least_once"], default="exactly_once", help="processing guarantee"
     )
+    worker.add_argument(
+        "--topic-prefix", default="", help="prefix of every topic name (separate pipelines on one broker)"
+    )
 
     kafka = sub.add_parser("kafka", help="a local single-node Kafka broker for development (127.0.0.1)")
     kafka.add_argument("action", choices=["up", "down", "status"])
@@ -81,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
         from ebrain.worker import run_worker
 
         settings = Settings.from_env(broker=args.broker, fleet_seed=args.fleet_seed)
-        return run_worker(settings, args.data_dir, args.guarantee)
+        return run_worker(settings, args.data_dir, args.guarantee, args.topic_prefix)
     if args.command == "kafka":
         from ebrain.broker import main_kafka
 

@@ -12,13 +12,20 @@ from ebrain.settings import Settings
 from streams.faust_runtime import WorkerConfig, build_app, ensure_topics
 
 
-def run_worker(settings: Settings, data_dir: Path, processing_guarantee: str = "exactly_once") -> int:
+def run_worker(
+    settings: Settings, data_dir: Path, processing_guarantee: str = "exactly_once", topic_prefix: str = ""
+) -> int:
     assert settings.broker is not None
-    created = ensure_topics(settings.broker)
+    created = ensure_topics(settings.broker, topic_prefix)
     if created:
         print(f"created topics: {', '.join(created)}", flush=True)
     core = build_core(settings)
-    config = WorkerConfig(bootstrap=settings.broker, data_dir=data_dir, processing_guarantee=processing_guarantee)
+    config = WorkerConfig(
+        bootstrap=settings.broker,
+        data_dir=data_dir,
+        processing_guarantee=processing_guarantee,
+        topic_prefix=topic_prefix,
+    )
     app = build_app(config, core.ingest, core.theater, core.initial_fleet)
     print(
         f"worker {config.app_id} on {settings.broker} ({processing_guarantee}); state rebuilt from changelogs",

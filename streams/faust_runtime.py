@@ -34,9 +34,10 @@ class WorkerConfig:
     app_id: str = "ebrain"
     data_dir: Path = Path(".ebrain-worker")
     processing_guarantee: str = "exactly_once"
+    topic_prefix: str = ""
 
 
-def ensure_topics(bootstrap: str) -> list[str]:
+def ensure_topics(bootstrap: str, prefix: str = "") -> list[str]:
     """Create every topic of the map that does not exist yet; returns the names it created."""
     admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="ebrain-topics")
     created: list[str] = []
@@ -44,13 +45,13 @@ def ensure_topics(bootstrap: str) -> list[str]:
         existing = set(admin.list_topics())
         new = [
             NewTopic(
-                spec.name,
+                topics.physical(spec, prefix),
                 num_partitions=spec.partitions,
                 replication_factor=1,
                 topic_configs={"cleanup.policy": "compact"} if spec.compacted else {},
             )
             for spec in topics.ALL
-            if spec.name not in existing
+            if topics.physical(spec, prefix) not in existing
         ]
         if new:
             with contextlib.suppress(TopicAlreadyExistsError):
@@ -78,9 +79,9 @@ def faust_settings(config: WorkerConfig) -> dict[str, Any]:
     }
 
 
-def _raw_topic(app: faust.App, spec: topics.TopicSpec) -> Any:
+def _raw_topic(app: faust.App, spec: topics.TopicSpec, prefix: str) -> Any:
     return app.topic(
-        spec.name,
+        topics.physical(spec, prefix),
         key_type=bytes,
         value_type=bytes,
         key_serializer="raw",
@@ -105,12 +106,12 @@ def build_app(
     theater_ctx: theater.TheaterContext,
     initial_fleet: FleetState,
 ) -> faust.App:
-    app = faust.App(config.app_id, **faust_settings(config))
-    signals_topic = _raw_topic(app, topics.SIGNALS)
-    dlq_topic = _raw_topic(app, topics.DLQ)
-    incidents_topic = _raw_topic(app, topics.INCIDENTS)
-    tasks_topic = _raw_topic(app, topics.TASKS)
-    feed_topic = _raw_topic(app, topics.FEED)
+    app = faust.App(config.app_id + config.topic_prefix, **faust_settings(config))
+    signals_topic = _raw_topic(app, topics.SIGNALS, config.topic_prefix)
+    dlq_topic = _raw_topic(app, topics.DLQ, config.topic_prefix)
+    incidents_topic = _raw_topic(app, topics.INCIDENTS, config.topic_prefix)
+    tasks_topic = _raw_topic(app, topics.TASKS, config.topic_prefix)
+    feed_topic = _raw_topic(app, topics.FEED, config.topic_prefix)
     theater_key = theater_ctx.theater.encode()
 
     sensor_table = _raw_table(app, "sensor-state", topics.INGEST_SENSOR.partitions)
@@ -123,7 +124,7 @@ def build_app(
                 await signals_topic.send(key=theater_key, value=encode_input(item))
 
     def ingest_agent(spec: topics.TopicSpec) -> None:
-        source = _raw_topic(app, spec)
+        source = _raw_topic(app, spec, config.topic_prefix)
         partitions: dict[int, ingest.IngestPartition] = {}
 
         async def process(stream: Any) -> None:

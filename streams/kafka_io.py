@@ -21,7 +21,8 @@ def tick_message(at_ms: int) -> bytes:
 class KafkaIngress:
     """Produces contract messages to the source topics; a tick goes to every partition of every source topic."""
 
-    def __init__(self, bootstrap: str) -> None:
+    def __init__(self, bootstrap: str, prefix: str = "") -> None:
+        self.prefix = prefix
         self._producer = AIOKafkaProducer(
             bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, linger_ms=5, client_id="ebrain-ingress"
         )
@@ -33,27 +34,30 @@ class KafkaIngress:
         await self._producer.stop()
 
     async def produce(self, topic: str, key: str, value: bytes) -> None:
-        spec = next((s for s in topics.SOURCES if s.name == topic), None)
-        if spec is None:
-            raise ValueError(f"topic: {topic!r} is not an input topic")
+        spec = topics.source(topic)
         # explicit partition: the same murmur2 placement as the embedded runtime, whatever the client's default
         partition = topics.partition_for(key, spec.partitions)
-        await self._producer.send(topic, value=value, key=key.encode(), partition=partition)
+        await self._producer.send(
+            topics.physical(spec, self.prefix), value=value, key=key.encode(), partition=partition
+        )
 
     async def produce_tick(self, at_ms: int) -> None:
         value = tick_message(at_ms)
         for spec in topics.SOURCES:
             for partition in range(spec.partitions):
-                await self._producer.send(spec.name, value=value, key=b"tick", partition=partition)
+                name = topics.physical(spec, self.prefix)
+                await self._producer.send(name, value=value, key=b"tick", partition=partition)
 
     async def flush(self) -> None:
         await self._producer.flush()
 
 
-async def read_feed(bootstrap: str, idle_s: float = 5.0, timeout_s: float = 300.0) -> AsyncIterator[dict[str, Any]]:
+async def read_feed(
+    bootstrap: str, idle_s: float = 5.0, timeout_s: float = 300.0, prefix: str = ""
+) -> AsyncIterator[dict[str, Any]]:
     """Every delta on the feed topic from the beginning, until nothing new arrives for `idle_s` seconds."""
     consumer = AIOKafkaConsumer(
-        topics.FEED.name,
+        topics.physical(topics.FEED, prefix),
         bootstrap_servers=bootstrap,
         auto_offset_reset="earliest",
         enable_auto_commit=False,

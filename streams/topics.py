@@ -32,6 +32,19 @@ SOURCES: tuple[TopicSpec, ...] = (INGEST_SENSOR, INGEST_HOTLINE, INGEST_AGENCY, 
 ALL: tuple[TopicSpec, ...] = (*SOURCES, DLQ, SIGNALS, INCIDENTS, TASKS, FEED)
 
 
+def physical(spec: TopicSpec, prefix: str = "") -> str:
+    """The Kafka topic name of a spec. A prefix lets several independent pipelines share one broker (tests,
+    drills beside a live theater); logical names (watermark sources, DLQ origins) never carry it."""
+    return prefix + spec.name
+
+
+def source(name: str) -> TopicSpec:
+    spec = next((s for s in SOURCES if s.name == name), None)
+    if spec is None:
+        raise ValueError(f"topic: {name!r} is not an input topic ({', '.join(s.name for s in SOURCES)})")
+    return spec
+
+
 def tick_sources() -> tuple[str, ...]:
     """Every source partition; the theater releases input only when all of them have passed a time."""
     return tuple(f"{spec.name}/{p}" for spec in SOURCES for p in range(spec.partitions))

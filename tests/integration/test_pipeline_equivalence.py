@@ -47,11 +47,16 @@ def embedded_deltas(core: Core) -> list[dict[str, object]]:
     return [msgspec.json.decode(msgspec.json.encode(delta_to_builtins(d))) for d in asyncio.run(go()).deltas]
 
 
-def start_worker(bootstrap: str, data_dir: Path, log: Path) -> subprocess.Popen[bytes]:
+PREFIX = "equivalence."
+
+
+def start_worker(bootstrap: str, data_dir: Path, log: Path, prefix: str = PREFIX) -> subprocess.Popen[bytes]:
+    """`ebrain worker` as its own process; topics carry a prefix so other tests' pipelines never mix in."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    command = [sys.executable, "-m", "ebrain.cli", "worker", "--broker", bootstrap, "--data-dir", str(data_dir)]
     with log.open("wb") as out:
         return subprocess.Popen(
-            [sys.executable, "-m", "ebrain.cli", "worker", "--broker", bootstrap, "--data-dir", str(data_dir)],
+            [*command, "--topic-prefix", prefix],
             stdout=out,
             stderr=subprocess.STDOUT,
             cwd=PROJECT_ROOT,
@@ -69,8 +74,8 @@ def stop_worker(proc: subprocess.Popen[bytes], grace_s: float = 15.0) -> None:
             proc.wait(5)
 
 
-async def replay_into_kafka(bootstrap: str, expected: int) -> list[dict[str, object]]:
-    ingress = KafkaIngress(bootstrap)
+async def replay_into_kafka(bootstrap: str, expected: int, prefix: str = PREFIX) -> list[dict[str, object]]:
+    ingress = KafkaIngress(bootstrap, prefix)
     await ingress.start()
     try:
         await replay(load_scenario(SCENARIO), ingress, ReplayControl())
@@ -78,7 +83,7 @@ async def replay_into_kafka(bootstrap: str, expected: int) -> list[dict[str, obj
     finally:
         await ingress.stop()
     seen: list[dict[str, object]] = []
-    async for delta in read_feed(bootstrap, idle_s=30.0, timeout_s=240.0):
+    async for delta in read_feed(bootstrap, idle_s=30.0, timeout_s=240.0, prefix=prefix):
         seen.append(delta)
         if len(seen) >= expected:
             break
