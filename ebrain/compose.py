@@ -11,6 +11,7 @@ from geo.gazetteer import Gazetteer
 from geo.regions import RegionIndex
 from geo.roads import RoadGraph
 from playbooks.model import load_playbooks
+from playbooks.places import PlaybookPlaces
 from streams import detect, fuse, ingest, theater, topics
 from streams.embedded import EmbeddedRuntime
 from streams.normalize import HotlineTopics, NormalizeContext
@@ -30,7 +31,9 @@ class Core:
 def build_core(settings: Settings, fleet_seed: int | None = None, fleet_scale: float | None = None) -> Core:
     regions = RegionIndex.load(settings.boundaries)
     capabilities = load_capabilities()
-    playbooks = load_playbooks(settings.playbook_dir, capabilities=frozenset(capabilities.capabilities))
+    playbooks = load_playbooks(
+        settings.playbook_dir, frozenset(capabilities.capabilities), PlaybookPlaces.load(regions)
+    )
     responders = generate_fleet(
         regions,
         seed=settings.fleet_seed if fleet_seed is None else fleet_seed,

@@ -34,7 +34,8 @@ class Timer:
     id: str
     due_ms: int
     rule: str
-    unless: str = ""  # "acknowledged" | "resolved" | "" : the condition that cancels it
+    unless: str = ""  # "acknowledged" | "resolved" | "stage_left" | "" : the condition that cancels it
+    stage: str = ""  # the stage it was started in (for "stage_left")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +49,20 @@ class Approval:
     summary: str
     state: Literal["pending", "approved", "rejected", "expired"] = "pending"
     decided_by: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class WarningRecord:
+    """One public warning message (CAP Alert, Update or Cancel) this incident issued."""
+
+    identifier: str
+    sender: str
+    sent_ms: int
+    msg_type: Literal["Alert", "Update", "Cancel"]
+    colour: str | None
+    event_code: str
+    event: str
+    rule: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,9 +93,17 @@ class Incident:
     timers: tuple[Timer, ...] = ()
     approvals: tuple[Approval, ...] = ()
     decisions: tuple[Decision, ...] = ()
+    public_warnings: tuple[WarningRecord, ...] = ()
+    aid_requests: tuple[str, ...] = ()  # ids of the mutual-aid requests made for it
     status: Literal["open", "closed", "merged"] = "open"
     merged_into: str | None = None
     place_keys: tuple[str, ...] = ()
+
+    @property
+    def active_warning(self) -> WarningRecord | None:
+        """The last public warning message unless it was a Cancel."""
+        last = self.public_warnings[-1] if self.public_warnings else None
+        return None if last is None or last.msg_type == "Cancel" else last
 
     @property
     def evidence_count(self) -> int:
@@ -119,3 +142,4 @@ class Notification:
     to_province: str
     rule: str
     message: str
+    to_adcodes: tuple[str, ...] = ()  # the units meant, when narrower than the province (e.g. downstream)

@@ -1,156 +1,59 @@
-"""The incident lifecycle under a playbook: rules, stages, the three scales, timers; effects out as data.
+"""The incident lifecycle under a playbook: rules, stages, the three scales, timers, approvals; effects as data.
 
 Pure: each function takes an incident and event time and returns the new incident and the effects
-(dispatch requests, notifications) for the caller to carry out. Every change records a Decision.
+(dispatch requests, notifications, public warnings, mutual-aid requests) for the caller to carry out.
+Every change records a Decision: what changed, by which rule, on what evidence, at what event time.
+Timers are part of the incident, so a restart that restores the incident neither loses nor repeats one.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from playbooks.evidence import Signal
-from playbooks.incident import (
-    EVENT_GRADES,
-    RESPONSE_LEVELS,
-    STAGE_ORDER,
-    WARNING_COLOURS,
-    Decision,
-    Incident,
-    Timer,
+from playbooks.actions import decided, run_actions, start_timer
+from playbooks.effects import (
+    ApprovalEffect,
+    DispatchEffect,
+    Effect,
+    MutualAidEffect,
+    NotifyEffect,
+    WarningEffect,
 )
-from playbooks.model import Action, Condition, Playbook, Rule
+from playbooks.evidence import Signal
+from playbooks.incident import RESPONSE_LEVELS, Incident, Timer
+from playbooks.matching import cited_evidence, describe, holds
+from playbooks.plan import Playbook, Rule
+from playbooks.yaml_lines import did_you_mean
 
-
-@dataclass(frozen=True, slots=True)
-class DispatchEffect:
-    incident_id: str
-    rule: str
-    capability: str
-    count: int
-    deadline_ms: int
-
-
-@dataclass(frozen=True, slots=True)
-class NotifyEffect:
-    incident_id: str
-    rule: str
-    to: tuple[str, ...]
-    message: str
-
-
-Effect = DispatchEffect | NotifyEffect
-
-
-def _holds(cond: Condition, incident: Incident, trigger: Signal | None, now_ms: int) -> bool:
-    if cond.signal_kinds is not None and (trigger is None or trigger.kind not in cond.signal_kinds):
-        return False
-    if cond.time_driven and trigger is not None:
-        return False
-    if cond.stages is not None and incident.stage not in cond.stages:
-        return False
-    if cond.count_kinds is not None and incident.count(cond.count_kinds) < cond.count_at_least:
-        return False
-    if cond.value_at_least is not None and (
-        trigger is None or trigger.value is None or trigger.value < cond.value_at_least
-    ):
-        return False
-    if cond.severity_at_least is not None and (trigger is None or trigger.severity < cond.severity_at_least):
-        return False
-    if cond.no_evidence_for_ms is not None and now_ms - incident.last_evidence_ms < cond.no_evidence_for_ms:
-        return False
-    return not (cond.not_acknowledged and incident.acknowledged)
-
-
-def _raise(scale: tuple[str, ...], current: str | None, wanted: str, allow_lower: bool) -> str | None:
-    if current is None or allow_lower or scale.index(wanted) > scale.index(current):
-        return wanted
-    return None
-
-
-def _apply(
-    incident: Incident, playbook: Playbook, action: Action, rule: str, evidence: tuple[str, ...], now_ms: int
-) -> tuple[Incident, tuple[Effect, ...]]:
-    def decided(inc: Incident, what: str, reason: str = "") -> Incident:
-        return replace(inc, decisions=(*inc.decisions, Decision(now_ms, what, rule, evidence, reason)))
-
-    kind = action.kind
-    if kind == "enter_stage":
-        target = action.get("stage")
-        current = STAGE_ORDER.index(incident.stage)
-        reopen = incident.stage == "after" and target == "during"
-        if incident.stage == "closed" or (STAGE_ORDER.index(target) <= current and not reopen):
-            return incident, ()
-        what = f"stage {incident.stage}→{target}" + (" (reopened)" if reopen else "")
-        return decided(replace(incident, stage=target), what), ()
-    if kind in ("set_response_level", "set_warning_colour", "set_event_grade"):
-        field, scale = {
-            "set_response_level": ("response_level", RESPONSE_LEVELS),
-            "set_warning_colour": ("warning_colour", WARNING_COLOURS),
-            "set_event_grade": ("event_grade", EVENT_GRADES),
-        }[kind]
-        new = _raise(scale, getattr(incident, field), action.get("level"), action.get("allow_lower"))
-        if new is None or new == getattr(incident, field):
-            return incident, ()
-        if field == "response_level":
-            changed = replace(incident, response_level=new)
-        elif field == "warning_colour":
-            changed = replace(incident, warning_colour=new)
-        else:
-            changed = replace(incident, event_grade=new)
-        return decided(changed, f"{field} {getattr(incident, field) or '-'}→{new}", action.get("reason")), ()
-    if kind == "raise_response_level":
-        index = RESPONSE_LEVELS.index(incident.response_level) if incident.response_level else -1
-        new = RESPONSE_LEVELS[min(len(RESPONSE_LEVELS) - 1, index + action.get("by"))]
-        if new == incident.response_level:
-            return incident, ()
-        changed = replace(incident, response_level=new)
-        return decided(changed, f"response_level {incident.response_level or '-'}→{new}", action.get("reason")), ()
-    if kind == "dispatch":
-        effect = DispatchEffect(
-            incident.id, rule, action.get("capability"), action.get("count"), now_ms + action.get("within_ms")
-        )
-        return incident, (effect,)
-    if kind == "notify":
-        return incident, (NotifyEffect(incident.id, rule, action.get("to"), action.get("message")),)
-    if kind == "start_timer":
-        return start_timer(incident, playbook, action.get("timer"), rule, now_ms), ()
-    if kind == "close":
-        if incident.stage == "closed":
-            return incident, ()
-        return decided(replace(incident, stage="closed", status="closed", timers=()), "closed"), ()
-    raise AssertionError(f"unhandled action {kind}")  # the loader admits only known actions
-
-
-def run_actions(
-    incident: Incident,
-    playbook: Playbook,
-    actions: tuple[Action, ...],
-    rule: str,
-    evidence: tuple[str, ...],
-    now_ms: int,
-) -> tuple[Incident, tuple[Effect, ...]]:
-    effects: list[Effect] = []
-    for action in actions:
-        incident, produced = _apply(incident, playbook, action, rule, evidence, now_ms)
-        effects.extend(produced)
-    return incident, tuple(effects)
-
-
-def start_timer(incident: Incident, playbook: Playbook, timer_id: str, rule: str, now_ms: int) -> Incident:
-    spec = playbook.timer(timer_id)
-    if any(t.id == timer_id for t in incident.timers):
-        return incident  # already running: a timer is not restarted by repeated evidence
-    timer = Timer(id=timer_id, due_ms=now_ms + spec.after_ms, rule=rule, unless=spec.unless)
-    decision = Decision(now_ms, f"timer {timer_id} started (due in {spec.after_ms // 60_000} min)", rule)
-    return replace(incident, timers=(*incident.timers, timer), decisions=(*incident.decisions, decision))
+__all__ = [
+    "ApprovalEffect",
+    "DispatchEffect",
+    "Effect",
+    "MutualAidEffect",
+    "NotifyEffect",
+    "WarningEffect",
+    "acknowledge",
+    "decide_approval",
+    "evaluate",
+    "fire_timers",
+    "on_open",
+    "set_level_by_operator",
+    "start_timer",
+]
 
 
 def _fire_rule(
-    incident: Incident, playbook: Playbook, rule: Rule, trigger: Signal | None, now_ms: int
+    incident: Incident,
+    playbook: Playbook,
+    rule: Rule,
+    trigger: Signal | None,
+    now_ms: int,
 ) -> tuple[Incident, tuple[Effect, ...]]:
-    evidence = (trigger.signal_id,) if trigger is not None else ()
+    evidence = cited_evidence(rule.when, incident, trigger, now_ms)
     fired = incident.fired if rule.id in incident.fired else (*incident.fired, rule.id)
-    incident = replace(incident, fired=fired)
+    incident = decided(
+        replace(incident, fired=fired), now_ms, f"rule {rule.id} fired", rule.id, evidence, describe(rule.when)
+    )
     incident, effects = run_actions(incident, playbook, rule.then, rule.id, evidence, now_ms)
     for spec in playbook.timers:
         if spec.start_on == f"rule:{rule.id}":
@@ -158,68 +61,145 @@ def _fire_rule(
     return incident, effects
 
 
+def _restart_evidence_timers(incident: Incident, playbook: Playbook, now_ms: int) -> Incident:
+    """`start_on: evidence` timers measure quiet: each new piece of evidence moves their due time."""
+    specs = {s.id: s for s in playbook.timers if s.start_on == "evidence"}
+    if not specs:
+        return incident
+    timers = tuple(replace(t, due_ms=now_ms + specs[t.id].after_ms) if t.id in specs else t for t in incident.timers)
+    return replace(incident, timers=timers)
+
+
 def evaluate(
-    incident: Incident, playbook: Playbook, trigger: Signal | None, now_ms: int
+    incident: Incident,
+    playbook: Playbook,
+    trigger: Signal | None,
+    now_ms: int,
+    warnings: tuple[Signal, ...] = (),
 ) -> tuple[Incident, tuple[Effect, ...]]:
-    """Run every rule whose condition holds, in file order; `trigger` is None when time moved on."""
+    """Run every rule whose condition holds, in file order; `trigger` is None when only time moved on.
+
+    `warnings` are the warnings in force in the theater (for `in_warning_area`).
+    """
     if incident.status != "open":
         return incident, ()
+    if trigger is not None:
+        incident = _restart_evidence_timers(incident, playbook, now_ms)
     effects: list[Effect] = []
     for rule in playbook.rules:
         if rule.id in incident.fired and not rule.repeat:
             continue
         if trigger is None and not rule.when.time_driven:
             continue
-        if _holds(rule.when, incident, trigger, now_ms):
+        if holds(rule.when, incident, trigger, now_ms, warnings):
             incident, produced = _fire_rule(incident, playbook, rule, trigger, now_ms)
             effects.extend(produced)
+            if incident.status != "open":
+                break
     return incident, tuple(effects)
 
 
 def on_open(incident: Incident, playbook: Playbook, now_ms: int) -> Incident:
-    incident = replace(
-        incident,
-        playbook=playbook.id,
-        decisions=(*incident.decisions, Decision(now_ms, f"playbook {playbook.id}", "fusion")),
-    )
+    incident = decided(replace(incident, playbook=playbook.id), now_ms, f"playbook {playbook.id}", "fusion")
     for spec in playbook.timers:
-        if spec.start_on == "opened":
+        if spec.start_on in ("opened", "evidence", f"stage:{incident.stage}"):
             incident = start_timer(incident, playbook, spec.id, "opened", now_ms)
     return incident
+
+
+def _cancelled(timer: Timer, incident: Incident) -> bool:
+    if timer.unless == "acknowledged":
+        return incident.acknowledged
+    if timer.unless == "resolved":
+        return incident.stage in ("after", "closed")
+    if timer.unless == "stage_left":
+        return incident.stage != timer.stage
+    return False
 
 
 def fire_timers(incident: Incident, playbook: Playbook, now_ms: int) -> tuple[Incident, tuple[Effect, ...]]:
     """Timers due by `now_ms` fire exactly once: they leave the incident's state when they fire or are cancelled."""
     due = sorted((t for t in incident.timers if t.due_ms <= now_ms), key=lambda t: (t.due_ms, t.id))
-    if not due:
-        return incident, ()
     effects: list[Effect] = []
     for timer in due:
+        if incident.status != "open":
+            break
         incident = replace(incident, timers=tuple(t for t in incident.timers if t.id != timer.id))
-        resolved = incident.stage in ("after", "closed")
-        if (timer.unless == "acknowledged" and incident.acknowledged) or (timer.unless == "resolved" and resolved):
-            decision = Decision(timer.due_ms, f"timer {timer.id} cancelled ({timer.unless})", timer.rule)
-            incident = replace(incident, decisions=(*incident.decisions, decision))
+        if timer.id.startswith("approval:"):
+            incident, produced = _expire_approval(incident, playbook, timer.id[len("approval:") :], timer.due_ms)
+            effects.extend(produced)
+            continue
+        if _cancelled(timer, incident):
+            incident = decided(incident, timer.due_ms, f"timer {timer.id} cancelled ({timer.unless})", timer.rule)
             continue
         spec = playbook.timer(timer.id)
-        decision = Decision(timer.due_ms, f"timer {timer.id} fired", f"timer:{timer.id}")
-        incident = replace(incident, decisions=(*incident.decisions, decision))
-        incident, produced = run_actions(incident, playbook, spec.then, f"timer:{timer.id}", (), timer.due_ms)
+        rule = f"timer:{timer.id}"
+        incident = decided(incident, timer.due_ms, f"timer {timer.id} fired", rule, (), f"started by {timer.rule}")
+        incident, produced = run_actions(incident, playbook, spec.then, rule, (), timer.due_ms)
         effects.extend(produced)
     return incident, tuple(effects)
+
+
+def _expire_approval(
+    incident: Incident, playbook: Playbook, approval_id: str, now_ms: int
+) -> tuple[Incident, tuple[Effect, ...]]:
+    approval = next((a for a in incident.approvals if a.id == approval_id), None)
+    if approval is None or approval.state != "pending":
+        return incident, ()
+    return _settle(incident, playbook, approval_id, approval.default, "expired", f"default:{approval.default}", now_ms)
+
+
+def decide_approval(
+    incident: Incident, playbook: Playbook, approval_id: str, verdict: str, who: str, now_ms: int
+) -> tuple[Incident, tuple[Effect, ...]]:
+    """An operator's approve or reject; raises ValueError (with did-you-mean) for an unknown or settled approval."""
+    if verdict not in ("approve", "reject"):
+        raise ValueError(f"verdict: {verdict!r} is not 'approve' or 'reject'")
+    ids = [a.id for a in incident.approvals]
+    approval = next((a for a in incident.approvals if a.id == approval_id), None)
+    if approval is None:
+        hint = did_you_mean(approval_id, ids) or f" (it has {len(ids)} approval(s))"
+        raise ValueError(f"target: incident {incident.id} has no approval {approval_id!r}{hint}")
+    if approval.state != "pending":
+        raise ValueError(f"target: approval {approval_id} is already {approval.state} by {approval.decided_by}")
+    state = "approved" if verdict == "approve" else "rejected"
+    incident = replace(incident, timers=tuple(t for t in incident.timers if t.id != f"approval:{approval_id}"))
+    return _settle(incident, playbook, approval_id, verdict, state, f"operator:{who}", now_ms)
+
+
+def _settle(
+    incident: Incident, playbook: Playbook, approval_id: str, verdict: str, state: str, by: str, now_ms: int
+) -> tuple[Incident, tuple[Effect, ...]]:
+    approval = next(a for a in incident.approvals if a.id == approval_id)
+    settled = replace(approval, state=state, decided_by=by)  # type: ignore[arg-type]
+    incident = replace(incident, approvals=tuple(settled if a.id == approval_id else a for a in incident.approvals))
+    what = f"approval {approval_id} {state}" + (f" → {verdict}" if state == "expired" else "")
+    incident = decided(incident, now_ms, what, by, (), approval.summary)
+    note = ApprovalEffect(
+        incident.id,
+        approval.rule,
+        approval_id,
+        state,  # type: ignore[arg-type]
+        approval.summary,
+        approval.deadline_ms,
+        approval.default,
+        by,
+    )
+    if verdict != "approve" or approval.action_index >= len(playbook.approvals):
+        return incident, (note,)
+    spec = playbook.approvals[approval.action_index]
+    incident, effects = run_actions(incident, playbook, spec.then, approval.rule, (), now_ms)
+    return incident, (note, *effects)
 
 
 def acknowledge(incident: Incident, who: str, now_ms: int) -> Incident:
     if incident.acknowledged:
         return incident
-    decision = Decision(now_ms, "acknowledged", f"operator:{who}")
-    return replace(incident, acknowledged=True, decisions=(*incident.decisions, decision))
+    return decided(replace(incident, acknowledged=True), now_ms, "acknowledged", f"operator:{who}")
 
 
 def set_level_by_operator(incident: Incident, who: str, level: str, reason: str, now_ms: int) -> Incident:
     if level not in RESPONSE_LEVELS:
         raise ValueError(f"level: {level!r} is not one of {list(RESPONSE_LEVELS)}")
-    decision = Decision(
-        now_ms, f"response_level {incident.response_level or '-'}→{level}", f"operator:{who}", (), reason
-    )
-    return replace(incident, response_level=level, decisions=(*incident.decisions, decision))
+    what = f"response_level {incident.response_level or '-'}→{level}"
+    return decided(replace(incident, response_level=level), now_ms, what, f"operator:{who}", (), reason)

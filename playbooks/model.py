@@ -1,252 +1,45 @@
-"""The playbook language: YAML compiled at load time into a typed, frozen plan.
+"""The playbook language: YAML compiled at load time into a typed, frozen plan (`playbooks.plan`).
 
 A broken file fails here, never at run time, with file, line, what was expected and a did-you-mean.
-The constructs are documented in docs/playbooks.md.
+Names (regions, rivers, facility classes, threshold tables, capabilities, timers, rules) are resolved now,
+against the `PlaybookPlaces` the composition root built. The constructs are documented in docs/playbooks.md.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from playbooks.incident import EVENT_GRADES, RESPONSE_LEVELS, STAGE_ORDER, WARNING_COLOURS
+from playbooks.incident import STAGE_ORDER
+from playbooks.places import PlaybookPlaces
+from playbooks.plan import (
+    Action,
+    ApprovalSpec,
+    Condition,
+    CountSpec,
+    NearSpec,
+    Playbook,
+    Rule,
+    ThresholdRef,
+    TimerSpec,
+    WarningAreaSpec,
+)
+from playbooks.reader import Reader
 from playbooks.yaml_lines import LineDict, LineList, LoadError, did_you_mean, line_of, load_yaml
 
-_DURATION = re.compile(r"^(\d+)\s*(s|m|min|h|d)$")
-_UNIT_MS = {"s": 1000, "m": 60_000, "min": 60_000, "h": 3_600_000, "d": 86_400_000}
-CONDITION_KEYS = {
-    "signal",
-    "stage",
-    "count",
-    "value_at_least",
-    "severity_at_least",
-    "no_evidence_for",
-    "not_acknowledged",
-}
-ACTION_KEYS = {
-    "enter_stage",
-    "set_response_level",
-    "raise_response_level",
-    "set_warning_colour",
-    "set_event_grade",
-    "dispatch",
-    "notify",
-    "start_timer",
-    "close",
-}
-NOTIFY_TARGETS = {"own", "neighbours", "all", "110000", "120000", "130000"}
 RULE_KEYS = {"id", "when", "then", "repeat", "note"}
-TOP_KEYS = {"playbook", "title", "incident_types", "rules", "timers", "note"}
+TOP_KEYS = {"playbook", "title", "incident_types", "stages", "rules", "timers", "note"}
 TIMER_KEYS = {"id", "after", "start_on", "unless", "then", "note"}
+STAGE_KEYS = {"enter_when", "exit_when", "on_enter", "overdue_after", "on_overdue", "note"}
+REOPEN_KEYS = {"when", "then", "note"}
+_NEXT_STAGE = {"before": "during", "during": "after", "after": "closed"}
 
 
-@dataclass(frozen=True)
-class Condition:
-    signal_kinds: frozenset[str] | None = None
-    stages: frozenset[str] | None = None
-    count_kinds: frozenset[str] | None = None
-    count_at_least: int = 0
-    value_at_least: float | None = None
-    severity_at_least: int | None = None
-    no_evidence_for_ms: int | None = None
-    not_acknowledged: bool = False
-
-    @property
-    def time_driven(self) -> bool:
-        return self.no_evidence_for_ms is not None
-
-
-@dataclass(frozen=True)
-class Action:
-    kind: str
-    params: tuple[tuple[str, Any], ...]
-    line: int
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return dict(self.params).get(key, default)
-
-
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    when: Condition
-    then: tuple[Action, ...]
-    repeat: bool
-    line: int
-
-
-@dataclass(frozen=True)
-class TimerSpec:
-    id: str
-    after_ms: int
-    start_on: str  # "opened" or "rule:<id>"
-    unless: str  # "acknowledged", "resolved" or ""
-    then: tuple[Action, ...]
-    line: int
-
-
-@dataclass(frozen=True)
-class Playbook:
-    id: str
-    title: str
-    incident_types: frozenset[str]
-    rules: tuple[Rule, ...]
-    timers: tuple[TimerSpec, ...]
-    file: str
-
-    def timer(self, timer_id: str) -> TimerSpec:
-        return next(t for t in self.timers if t.id == timer_id)
-
-
-class _Reader:
-    def __init__(self, file: str) -> None:
-        self.file = file
-
-    def fail(self, node: Any, key: str | None, message: str) -> LoadError:
-        return LoadError(self.file, line_of(node, key), message)
-
-    def mapping(self, node: Any, where: str, allowed: set[str], parent: Any = None) -> LineDict:
-        if not isinstance(node, LineDict):
-            raise self.fail(parent if node is None else node, None, f"{where}: expected a mapping")
-        for key in node:
-            if key not in allowed:
-                raise self.fail(node, key, f"{where}: unknown key {key!r}{did_you_mean(key, allowed)}")
-        return node
-
-    def duration(self, node: Any, value: Any, key: str) -> int:
-        match = _DURATION.match(str(value).strip())
-        if match is None:
-            raise self.fail(node, key, f"{key}: expected a duration like 15m, 2h or 90s, got {value!r}")
-        return int(match.group(1)) * _UNIT_MS[match.group(2)]
-
-    def str_list(self, node: Any, value: Any, key: str) -> frozenset[str]:
-        items = value if isinstance(value, list) else [value]
-        if not all(isinstance(v, str) for v in items):
-            raise self.fail(node, key, f"{key}: expected a name or a list of names, got {value!r}")
-        return frozenset(items)
-
-    def choice(self, node: Any, value: Any, key: str, choices: tuple[str, ...] | set[str]) -> str:
-        if str(value) not in choices:
-            hint = did_you_mean(str(value), choices)
-            raise self.fail(node, key, f"{key}: {value!r} is not one of {sorted(choices)}{hint}")
-        return str(value)
-
-    def condition(self, node: Any, where: str) -> Condition:
-        node = self.mapping(node, where, CONDITION_KEYS)
-        count_kinds, count_at_least = None, 0
-        if "count" in node:
-            count = self.mapping(node["count"], f"{where}.count", {"kinds", "at_least"}, node)
-            count_kinds = self.str_list(count, count.get("kinds"), "kinds")
-            count_at_least = int(count.get("at_least", 1))
-        stages = None
-        if "stage" in node:
-            stages = self.str_list(node, node["stage"], "stage")
-            for stage in stages:
-                self.choice(node, stage, "stage", STAGE_ORDER)
-        return Condition(
-            signal_kinds=self.str_list(node, node["signal"], "signal") if "signal" in node else None,
-            stages=stages,
-            count_kinds=count_kinds,
-            count_at_least=count_at_least,
-            value_at_least=float(node["value_at_least"]) if "value_at_least" in node else None,
-            severity_at_least=int(node["severity_at_least"]) if "severity_at_least" in node else None,
-            no_evidence_for_ms=(
-                self.duration(node, node["no_evidence_for"], "no_evidence_for") if "no_evidence_for" in node else None
-            ),
-            not_acknowledged=bool(node.get("not_acknowledged", False)),
-        )
-
-    def action(self, node: Any, line: int, where: str) -> Action:
-        if isinstance(node, str) and node == "close":
-            return Action("close", (), line)
-        if not isinstance(node, LineDict) or len(node) != 1:
-            raise LoadError(self.file, line, f"{where}: expected one action like `dispatch: {{...}}`")
-        kind = next(iter(node))
-        if kind not in ACTION_KEYS:
-            raise self.fail(node, kind, f"{where}: unknown action {kind!r}{did_you_mean(kind, ACTION_KEYS)}")
-        value = node[kind]
-        params: dict[str, Any]
-        if kind == "enter_stage":
-            params = {"stage": self.choice(node, value, kind, STAGE_ORDER)}
-        elif kind in ("set_response_level", "set_warning_colour", "set_event_grade"):
-            scale = {
-                "set_response_level": RESPONSE_LEVELS,
-                "set_warning_colour": WARNING_COLOURS,
-                "set_event_grade": EVENT_GRADES,
-            }[kind]
-            spec = value if isinstance(value, LineDict) else {"level": value}
-            if isinstance(spec, LineDict):
-                self.mapping(spec, f"{where}.{kind}", {"level", "reason", "allow_lower"})
-            params = {
-                "level": self.choice(spec, spec.get("level"), "level", scale),
-                "reason": str(spec.get("reason", "")),
-                "allow_lower": bool(spec.get("allow_lower", False)),
-            }
-        elif kind == "raise_response_level":
-            spec = self.mapping(value, f"{where}.{kind}", {"by", "reason"}, node)
-            params = {"by": int(spec.get("by", 1)), "reason": str(spec.get("reason", ""))}
-        elif kind == "dispatch":
-            spec = self.mapping(value, f"{where}.dispatch", {"capability", "count", "within"}, node)
-            if "capability" not in spec:
-                raise self.fail(spec, None, f"{where}.dispatch: missing 'capability'")
-            params = {
-                "capability": str(spec["capability"]),
-                "count": int(spec.get("count", 1)),
-                "within_ms": self.duration(spec, spec.get("within", "30m"), "within"),
-            }
-        elif kind == "notify":
-            spec = self.mapping(value, f"{where}.notify", {"to", "message"}, node)
-            targets = self.str_list(spec, spec.get("to", "own"), "to")
-            for target in targets:
-                self.choice(spec, target, "to", NOTIFY_TARGETS)
-            params = {"to": tuple(sorted(targets)), "message": str(spec.get("message", ""))}
-        elif kind == "start_timer":
-            params = {"timer": str(value)}
-        else:
-            params = {}
-        return Action(kind, tuple(params.items()), line_of(node, kind))
-
-    def actions(self, node: Any, where: str, parent: Any) -> tuple[Action, ...]:
-        if not isinstance(node, LineList):
-            raise self.fail(parent, None, f"{where}: expected a list of actions")
-        return tuple(
-            self.action(item, line, f"{where}[{i}]")
-            for i, (item, line) in enumerate(zip(node, node.item_lines, strict=True))
-        )
-
-
-def _check_references(reader: _Reader, playbook: Playbook, capabilities: frozenset[str] | None) -> None:
-    timer_ids = {t.id for t in playbook.timers}
-    rule_ids = {r.id for r in playbook.rules}
-    all_actions = [a for r in playbook.rules for a in r.then] + [a for t in playbook.timers for a in t.then]
-    for action in all_actions:
-        if action.kind == "start_timer" and action.get("timer") not in timer_ids:
-            name = action.get("timer")
-            raise LoadError(reader.file, action.line, f"start_timer: no timer {name!r}{did_you_mean(name, timer_ids)}")
-        if action.kind == "dispatch" and capabilities is not None and action.get("capability") not in capabilities:
-            name = action.get("capability")
-            raise LoadError(
-                reader.file,
-                action.line,
-                f"dispatch: unknown capability {name!r}{did_you_mean(name, capabilities)}",
-            )
-    for timer in playbook.timers:
-        if timer.start_on.startswith("rule:") and timer.start_on[5:] not in rule_ids:
-            name = timer.start_on[5:]
-            raise LoadError(reader.file, timer.line, f"start_on: no rule {name!r}{did_you_mean(name, rule_ids)}")
-
-
-def parse_playbook(path: Path | str, text: str | None = None, capabilities: frozenset[str] | None = None) -> Playbook:
-    reader = _Reader(str(path))
-    doc = reader.mapping(load_yaml(path, text), "playbook file", TOP_KEYS)
-    for required in ("playbook", "incident_types", "rules"):
-        if required not in doc:
-            raise reader.fail(doc, None, f"missing required key {required!r}")
+def _rules(reader: Reader, doc: LineDict) -> list[Rule]:
     rules: list[Rule] = []
     seen: set[str] = set()
-    if not isinstance(doc["rules"], LineList):
+    if not isinstance(doc.get("rules"), LineList):
         raise reader.fail(doc, "rules", "rules: expected a list")
     for index, raw in enumerate(doc["rules"]):
         where = f"rules[{index}]"
@@ -255,31 +48,113 @@ def parse_playbook(path: Path | str, text: str | None = None, capabilities: froz
             if required not in node:
                 raise reader.fail(node, None, f"{where}: missing {required!r}")
         rule_id = str(node["id"])
-        if rule_id in seen:
-            raise reader.fail(node, "id", f"{where}: duplicate rule id {rule_id!r}")
+        if rule_id in seen or rule_id.startswith("stage:"):
+            raise reader.fail(node, "id", f"{where}: duplicate or reserved rule id {rule_id!r}")
         seen.add(rule_id)
         rules.append(
             Rule(
                 id=rule_id,
-                when=reader.condition(node["when"], f"{where}.when"),
+                when=reader.condition(node["when"], f"{where}.when", node),
                 then=reader.actions(node["then"], f"{where}.then", node),
                 repeat=bool(node.get("repeat", False)),
                 line=node.line,
             )
         )
+    return rules
+
+
+def _stages(
+    reader: Reader, node: Any
+) -> tuple[list[Rule], list[TimerSpec], tuple[tuple[str, tuple[Action, ...]], ...]]:
+    """Stage entry and exit criteria become rules; `overdue_after` becomes a timer; `reopen` a repeating rule."""
+    rules: list[Rule] = []
     timers: list[TimerSpec] = []
-    for index, raw in enumerate(doc.get("timers") or []):
+    on_enter: list[tuple[str, tuple[Action, ...]]] = []
+    stages = reader.mapping(node, "stages", {*STAGE_ORDER, "reopen"})
+    for stage, raw in stages.items():
+        where = f"stages.{stage}"
+        if stage == "reopen":
+            spec = reader.mapping(raw, where, REOPEN_KEYS, stages)
+            if "when" not in spec:
+                raise reader.fail(spec, None, f"{where}: missing 'when'")
+            when = reader.condition(spec["when"], f"{where}.when", spec)
+            then = reader.actions(spec.get("then", LineList()), f"{where}.then", spec) if "then" in spec else ()
+            reopen = Action("enter_stage", (("stage", "during"),), spec.line)
+            rules.append(
+                Rule("stage:reopen", _also(when, stages=frozenset({"after"})), (reopen, *then), True, spec.line)
+            )
+            continue
+        spec = reader.mapping(raw, where, STAGE_KEYS, stages)
+        earlier = frozenset(STAGE_ORDER[: STAGE_ORDER.index(stage)])
+        if "enter_when" in spec:
+            if not earlier:
+                raise reader.fail(spec, "enter_when", f"{where}.enter_when: 'before' is where every incident starts")
+            when = reader.condition(spec["enter_when"], f"{where}.enter_when", spec)
+            action = Action("enter_stage", (("stage", stage),), line_of(spec, "enter_when"))
+            rules.append(
+                Rule(f"stage:{stage}:enter", _also(when, stages=earlier), (action,), False, line_of(spec, "enter_when"))
+            )
+        if "exit_when" in spec:
+            if stage not in _NEXT_STAGE:
+                raise reader.fail(spec, "exit_when", f"{where}.exit_when: a closed incident has no next stage")
+            when = reader.condition(spec["exit_when"], f"{where}.exit_when", spec)
+            action = Action("enter_stage", (("stage", _NEXT_STAGE[stage]),), line_of(spec, "exit_when"))
+            rules.append(
+                Rule(
+                    f"stage:{stage}:exit",
+                    _also(when, stages=frozenset({stage})),
+                    (action,),
+                    True,
+                    line_of(spec, "exit_when"),
+                )
+            )
+        if "on_enter" in spec:
+            on_enter.append((stage, reader.actions(spec["on_enter"], f"{where}.on_enter", spec)))
+        if "overdue_after" in spec:
+            then = reader.actions(spec.get("on_overdue"), f"{where}.on_overdue", spec)
+            timers.append(
+                TimerSpec(
+                    id=f"stage:{stage}:overdue",
+                    after_ms=reader.duration(spec, spec["overdue_after"], "overdue_after"),
+                    start_on=f"stage:{stage}",
+                    unless="stage_left",
+                    then=then,
+                    line=line_of(spec, "overdue_after"),
+                )
+            )
+    return rules, timers, tuple(on_enter)
+
+
+def _also(cond: Condition, stages: frozenset[str]) -> Condition:
+    """The condition, restricted to incidents in `stages` (an explicit stage in it narrows further)."""
+    return replace(cond, stages=stages if cond.stages is None else cond.stages & stages)
+
+
+def _timers(reader: Reader, doc: LineDict, stage_names: set[str]) -> list[TimerSpec]:
+    timers: list[TimerSpec] = []
+    raw_timers = doc.get("timers") or LineList()
+    if not isinstance(raw_timers, list):
+        raise reader.fail(doc, "timers", "timers: expected a list")
+    for index, raw in enumerate(raw_timers):
         where = f"timers[{index}]"
         node = reader.mapping(raw, where, TIMER_KEYS, doc)
         for required in ("id", "after", "then"):
             if required not in node:
                 raise reader.fail(node, None, f"{where}: missing {required!r}")
         start_on = str(node.get("start_on", "opened"))
-        if start_on != "opened" and not start_on.startswith("rule:"):
-            raise reader.fail(node, "start_on", f"{where}.start_on: expected 'opened' or 'rule:<id>', got {start_on!r}")
+        if start_on not in ("opened", "evidence") and not start_on.startswith(("rule:", "stage:")):
+            raise reader.fail(
+                node,
+                "start_on",
+                f"{where}.start_on: expected 'opened', 'evidence', 'rule:<id>' or 'stage:<stage>', got {start_on!r}",
+            )
+        if start_on.startswith("stage:"):
+            reader.choice(node, start_on[6:], "start_on", stage_names)
         unless = str(node.get("unless", ""))
         if unless:
-            reader.choice(node, unless, "unless", ("acknowledged", "resolved"))
+            reader.choice(node, unless, "unless", ("acknowledged", "resolved", "stage_left"))
+        if unless == "stage_left" and not start_on.startswith("stage:"):
+            raise reader.fail(node, "unless", f"{where}.unless: stage_left needs start_on: stage:<stage>")
         timers.append(
             TimerSpec(
                 id=str(node["id"]),
@@ -290,26 +165,112 @@ def parse_playbook(path: Path | str, text: str | None = None, capabilities: froz
                 line=node.line,
             )
         )
+    return timers
+
+
+def _check_references(file: str, playbook: Playbook) -> None:
+    timer_ids = [t.id for t in playbook.timers]
+    for timer_id in timer_ids:
+        if timer_ids.count(timer_id) > 1:
+            line = next(t.line for t in reversed(playbook.timers) if t.id == timer_id)
+            raise LoadError(file, line, f"timers: duplicate timer id {timer_id!r}")
+    rule_ids = {r.id for r in playbook.rules}
+    all_actions = [a for r in playbook.rules for a in r.then] + [a for t in playbook.timers for a in t.then]
+    all_actions += [a for _, actions in playbook.on_enter for a in actions]
+    all_actions += [a for spec in playbook.approvals for a in spec.then]
+    for action in all_actions:
+        if action.kind in ("start_timer", "cancel_timer") and action.get("timer") not in timer_ids:
+            name = action.get("timer")
+            raise LoadError(file, action.line, f"{action.kind}: no timer {name!r}{did_you_mean(name, timer_ids)}")
+    for timer in playbook.timers:
+        if timer.start_on.startswith("rule:") and timer.start_on[5:] not in rule_ids:
+            name = timer.start_on[5:]
+            raise LoadError(file, timer.line, f"start_on: no rule {name!r}{did_you_mean(name, rule_ids)}")
+
+
+def read_playbook(
+    path: Path | str,
+    text: str | None = None,
+    capabilities: frozenset[str] | None = None,
+    places: PlaybookPlaces | None = None,
+) -> Playbook:
+    reader = Reader(str(path), places, capabilities)
+    doc = reader.mapping(load_yaml(path, text), "playbook file", TOP_KEYS)
+    for required in ("playbook", "incident_types", "rules"):
+        if required not in doc:
+            raise reader.fail(doc, None, f"missing required key {required!r}")
+    stage_rules, stage_timers, on_enter = _stages(reader, doc["stages"]) if "stages" in doc else ([], [], ())
+    rules = _rules(reader, doc)
     playbook = Playbook(
         id=str(doc["playbook"]),
         title=str(doc.get("title", doc["playbook"])),
-        incident_types=reader.str_list(doc, doc["incident_types"], "incident_types"),
-        rules=tuple(rules),
-        timers=tuple(timers),
+        incident_types=frozenset(reader.str_list(doc, doc["incident_types"], "incident_types")),
+        rules=(*stage_rules, *rules),
+        timers=(*stage_timers, *_timers(reader, doc, set(STAGE_ORDER))),
         file=str(path),
+        on_enter=on_enter,
+        approvals=tuple(reader.approvals),
+        places=places,
     )
-    _check_references(reader, playbook, capabilities)
+    _check_references(reader.file, playbook)
     return playbook
 
 
-def load_playbooks(directory: Path, capabilities: frozenset[str] | None = None) -> dict[str, Playbook]:
-    """Every *.yaml playbook in a folder, keyed by incident type; two playbooks for one type is an error."""
+def parse_playbook(
+    path: Path | str,
+    text: str | None = None,
+    capabilities: frozenset[str] | None = None,
+    places: PlaybookPlaces | None = None,
+) -> Playbook:
+    return read_playbook(path, text, capabilities, places)
+
+
+def load_playbooks(
+    directory: Path, capabilities: frozenset[str] | None = None, places: PlaybookPlaces | None = None
+) -> dict[str, Playbook]:
+    """Every *.yaml playbook in a folder, keyed by incident type; the first broken file raises its LoadError."""
+    by_type, errors = check_playbooks(directory, capabilities, places)
+    if errors:
+        raise errors[0]
+    return by_type
+
+
+def check_playbooks(
+    directory: Path, capabilities: frozenset[str] | None = None, places: PlaybookPlaces | None = None
+) -> tuple[dict[str, Playbook], list[LoadError]]:
+    """Every playbook that loads, keyed by incident type, and an error for every file that does not."""
     by_type: dict[str, Playbook] = {}
+    errors: list[LoadError] = []
     for path in sorted(directory.glob("*.yaml")):
-        playbook = parse_playbook(path, capabilities=capabilities)
+        try:
+            playbook = parse_playbook(path, capabilities=capabilities, places=places)
+        except LoadError as exc:
+            errors.append(exc)
+            continue
         for incident_type in sorted(playbook.incident_types):
             if incident_type in by_type:
                 other = by_type[incident_type].file
-                raise LoadError(str(path), 1, f"incident type {incident_type!r} already has a playbook in {other}")
-            by_type[incident_type] = playbook
-    return by_type
+                errors.append(
+                    LoadError(str(path), 1, f"incident type {incident_type!r} already has a playbook in {other}")
+                )
+            else:
+                by_type[incident_type] = playbook
+    return by_type, errors
+
+
+__all__ = [
+    "Action",
+    "ApprovalSpec",
+    "Condition",
+    "CountSpec",
+    "LoadError",
+    "NearSpec",
+    "Playbook",
+    "Rule",
+    "ThresholdRef",
+    "TimerSpec",
+    "WarningAreaSpec",
+    "check_playbooks",
+    "load_playbooks",
+    "parse_playbook",
+]

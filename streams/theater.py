@@ -93,7 +93,7 @@ def _run_timers(state: TheaterState, until_ms: int, ctx: TheaterContext, out: Em
             playbook = ctx.playbooks.get(incident.type)
             if incident.status != "open" or playbook is None:
                 continue
-            changed, effects = lifecycle.evaluate(incident, playbook, None, until_ms)
+            changed, effects = lifecycle.evaluate(incident, playbook, None, until_ms, _warnings(state))
             if changed is not incident or effects:
                 carry_out(state, changed, effects, ctx, out)
 
@@ -107,6 +107,10 @@ def _process(state: TheaterState, item: TheaterInput, ctx: TheaterContext, out: 
         set_responder(state, item.responder_id, item.status, out, f"{item.agency} reported {item.status}")
     elif isinstance(item, OperatorCommand):
         on_command(state, item, ctx, out)
+
+
+def _warnings(state: TheaterState) -> tuple[Signal, ...]:
+    return tuple(state.active_warnings[key] for key in sorted(state.active_warnings))
 
 
 def _covered_by_warning(state: TheaterState, signal: Signal) -> Signal | None:
@@ -146,7 +150,7 @@ def _on_signal(state: TheaterState, signal: Signal, ctx: TheaterContext, out: Em
     if playbook is not None:
         if incident.playbook != playbook.id:
             incident = lifecycle.on_open(incident, playbook, signal.at_ms)
-        incident, effects = lifecycle.evaluate(incident, playbook, signal, signal.at_ms)
+        incident, effects = lifecycle.evaluate(incident, playbook, signal, signal.at_ms, _warnings(state))
     else:
         effects = ()
     carry_out(state, incident, effects, ctx, out)

@@ -7,7 +7,7 @@ from dataclasses import replace
 from playbooks import lifecycle
 from playbooks.incident import Decision
 from streams.records import OperatorCommand
-from streams.theater_effects import set_responder
+from streams.theater_effects import carry_out, set_responder
 from streams.theater_state import Emitter, TheaterContext, TheaterState
 
 
@@ -27,6 +27,19 @@ def on_command(state: TheaterState, cmd: OperatorCommand, ctx: TheaterContext, o
             out.incident(lifecycle.set_level_by_operator(incident, who, cmd.level, cmd.reason, state.now_ms))
         except ValueError as exc:
             out.emit("rejected", cmd.event_id, f"command set_level: {exc}")
+    elif cmd.action in ("approve", "reject"):
+        playbook = ctx.playbooks.get(incident.type)
+        if playbook is None:
+            out.emit("rejected", cmd.event_id, f"command {cmd.action}: {incident.id} runs under no playbook")
+            return
+        try:
+            incident, effects = lifecycle.decide_approval(
+                incident, playbook, cmd.target, cmd.action, who, state.now_ms
+            )
+        except ValueError as exc:
+            out.emit("rejected", cmd.event_id, f"command {cmd.action}: {exc}")
+            return
+        carry_out(state, incident, effects, ctx, out)
     elif cmd.action == "close":
         decision = Decision(state.now_ms, "closed", f"operator:{who}", (), cmd.reason)
         closed = replace(

@@ -10,6 +10,7 @@ from playbooks import lifecycle
 from playbooks.incident import Decision, Incident, Notification, Task
 from streams.records import TaskReply
 from streams.theater_state import Emitter, TheaterContext, TheaterState
+from streams.theater_warnings import carry_out_public
 
 _REPLY_TO_FLEET = {"en_route": "en_route", "on_scene": "on_scene", "completed": "available", "declined": "available"}
 
@@ -24,8 +25,11 @@ def carry_out(
     for effect in effects:
         if isinstance(effect, lifecycle.DispatchEffect):
             incident = dispatch(state, incident, effect, ctx, out)
-        else:
+        elif isinstance(effect, lifecycle.NotifyEffect):
             incident = notify(state, incident, effect, ctx, out)
+        else:
+            for note in carry_out_public(incident, effect, ctx, out):
+                incident = notify(state, incident, note, ctx, out)
     out.incident(incident)
 
 
@@ -105,6 +109,10 @@ def notify(
                 targets.update(ctx.regions.unit(code).province_adcode for code in ctx.regions.neighbours(adcode))
         else:
             targets.add(target)
+    units_of: dict[str, list[str]] = {}
+    for adcode in effect.adcodes:  # units named besides provinces (e.g. downstream): their provinces are told
+        units_of.setdefault(ctx.regions.unit(adcode).province_adcode, []).append(adcode)
+    targets.update(units_of)
     for province in sorted(targets):
         state.notification_number += 1
         note = Notification(
@@ -114,9 +122,12 @@ def notify(
             to_province=province,
             rule=effect.rule,
             message=effect.message,
+            to_adcodes=tuple(units_of.get(province, ())),
         )
         out.emit("notification", note.id, note)
     what = f"notify {', '.join(sorted(targets))}"
+    if effect.adcodes:
+        what += f" (units {', '.join(effect.adcodes)})"
     return replace(
         incident,
         decisions=(*incident.decisions, Decision(state.now_ms, what, effect.rule, (), effect.message)),

@@ -1,0 +1,75 @@
+"""What the lifecycle asks the outside world to do, as data; the theater carries it out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+
+@dataclass(frozen=True, slots=True)
+class DispatchEffect:
+    incident_id: str
+    rule: str
+    capability: str
+    count: int
+    deadline_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class NotifyEffect:
+    incident_id: str
+    rule: str
+    to: tuple[str, ...]  # "own", "neighbours", "all" or province adcodes
+    message: str
+    adcodes: tuple[str, ...] = ()  # units to tell besides (downstream ones); their provinces are told
+
+
+@dataclass(frozen=True, slots=True)
+class WarningEffect:
+    """One public warning message, complete: the theater writes it as CAP 1.2 and publishes it."""
+
+    incident_id: str
+    rule: str
+    msg_type: Literal["Alert", "Update", "Cancel"]
+    identifier: str
+    sender: str
+    sent_ms: int
+    references: tuple[tuple[str, str, int], ...]
+    event_code: str
+    event: str
+    colour: str | None
+    response_level: str | None
+    event_grade: str | None
+    headline: str
+    description: str
+    instruction: str
+    area_adcodes: tuple[str, ...]
+    expires_ms: int | None
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class MutualAidEffect:
+    incident_id: str
+    rule: str
+    request_id: str
+    borrower: str
+    lenders: tuple[str, ...]
+    capability: str
+    count: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalEffect:
+    incident_id: str
+    rule: str
+    approval_id: str
+    state: Literal["requested", "approved", "rejected", "expired"]
+    summary: str
+    deadline_ms: int
+    default: str
+    decided_by: str = ""
+
+
+Effect = DispatchEffect | NotifyEffect | WarningEffect | MutualAidEffect | ApprovalEffect

@@ -1,0 +1,137 @@
+"""The compiled playbook: frozen values the lifecycle runs, with every name already resolved."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from playbooks.places import PlaybookPlaces, ThresholdTable
+
+
+@dataclass(frozen=True)
+class CountSpec:
+    """How many pieces of evidence of some kinds (within a window, with a value of at least)."""
+
+    kinds: tuple[str, ...]  # kind patterns: "call:gas_smell", or "call:*" for every call
+    at_least: int
+    within_ms: int | None = None
+    value_at_least: float | None = None
+
+
+@dataclass(frozen=True)
+class ThresholdRef:
+    table: ThresholdTable
+    tier: str
+
+
+@dataclass(frozen=True)
+class NearSpec:
+    facility: str
+    km: float
+    points: tuple[tuple[float, float, str], ...]  # (lon, lat, name) of every facility of the class
+
+
+@dataclass(frozen=True)
+class WarningAreaSpec:
+    min_severity: int  # 1 blue … 4 red
+    hazards: frozenset[str] | None
+
+
+@dataclass(frozen=True)
+class Condition:
+    """Every part given must hold (`any_of`: at least one of the alternatives too)."""
+
+    incident_types: frozenset[str] | None = None
+    signal_kinds: tuple[str, ...] | None = None
+    attrs: tuple[tuple[str, str], ...] = ()
+    stages: frozenset[str] | None = None
+    count: CountSpec | None = None
+    value_at_least: float | None = None
+    threshold: ThresholdRef | None = None
+    severity_at_least: int | None = None
+    no_evidence_for_ms: int | None = None
+    lasting: tuple[tuple[str, ...], int] | None = None  # (kind patterns, duration)
+    inside: frozenset[str] | None = None  # unit adcodes
+    in_warning_area: WarningAreaSpec | None = None
+    near: NearSpec | None = None
+    downstream_of: frozenset[str] | None = None  # unit adcodes at or below a place on a river
+    not_acknowledged: bool = False
+    scales_at_least: tuple[tuple[str, str], ...] = ()  # (field, level)
+    any_of: tuple[Condition, ...] = ()
+
+    @property
+    def needs_trigger(self) -> bool:
+        """A condition on the triggering signal cannot hold when only time moved on."""
+        return (
+            self.signal_kinds is not None
+            or bool(self.attrs)
+            or self.value_at_least is not None
+            or self.threshold is not None
+            or self.severity_at_least is not None
+        )
+
+    @property
+    def time_driven(self) -> bool:
+        """Holds (or not) as event time passes, so it is checked on the clock as well as on evidence."""
+        return (self.no_evidence_for_ms is not None or self.lasting is not None) and not self.needs_trigger
+
+
+@dataclass(frozen=True)
+class Action:
+    kind: str
+    params: tuple[tuple[str, Any], ...]
+    line: int
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return dict(self.params).get(key, default)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    when: Condition
+    then: tuple[Action, ...]
+    repeat: bool
+    line: int
+
+
+@dataclass(frozen=True)
+class TimerSpec:
+    id: str
+    after_ms: int
+    start_on: str  # "opened", "rule:<id>", "stage:<stage>" or "evidence" (restarted by each new evidence)
+    unless: str  # "acknowledged", "resolved", "stage_left" or ""
+    then: tuple[Action, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class ApprovalSpec:
+    """Actions held until a person approves them, or until the deadline applies the default."""
+
+    index: int
+    summary: str
+    approver: str
+    within_ms: int
+    default: str  # "approve" | "reject"
+    then: tuple[Action, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class Playbook:
+    id: str
+    title: str
+    incident_types: frozenset[str]
+    rules: tuple[Rule, ...]
+    timers: tuple[TimerSpec, ...]
+    file: str
+    on_enter: tuple[tuple[str, tuple[Action, ...]], ...] = ()  # stage → actions run on entering it
+    approvals: tuple[ApprovalSpec, ...] = ()
+    places: PlaybookPlaces | None = None
+
+    def timer(self, timer_id: str) -> TimerSpec:
+        return next(t for t in self.timers if t.id == timer_id)
+
+    def entry_actions(self, stage: str) -> tuple[Action, ...]:
+        return dict(self.on_enter).get(stage, ())
