@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import msgspec
 
+from geo.names import did_you_mean
 from streams import contract
 
 _VERSION = re.compile(r"^(\d+)\.(\d+)$")
@@ -33,6 +34,22 @@ class Origin:
     offset: int = -1
 
 
+class DeadLetter(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    """A rejected input on `ingest.dlq`: the original bytes, where they were read, and why they were refused.
+
+    Replaying a fixed message means producing `raw_base64` (decoded) again to `topic`. Key: the source topic.
+    """
+
+    reason: str
+    topic: str
+    partition: int
+    offset: int
+    raw_base64: str
+
+
+_DEAD_LETTER = msgspec.json.Decoder(DeadLetter)
+
+
 @dataclass(frozen=True, slots=True)
 class Rejected:
     reason: str
@@ -41,26 +58,49 @@ class Rejected:
 
     def to_dead_letter(self) -> bytes:
         return _ENCODER.encode(
-            {
-                "reason": self.reason,
-                "topic": self.origin.topic,
-                "partition": self.origin.partition,
-                "offset": self.origin.offset,
-                "raw_base64": base64.b64encode(self.raw).decode("ascii"),
-            }
+            DeadLetter(
+                reason=self.reason,
+                topic=self.origin.topic,
+                partition=self.origin.partition,
+                offset=self.origin.offset,
+                raw_base64=base64.b64encode(self.raw).decode("ascii"),
+            )
         )
+
+    @classmethod
+    def from_dead_letter(cls, data: bytes) -> Rejected:
+        letter = _DEAD_LETTER.decode(data)
+        origin = Origin(letter.topic, letter.partition, letter.offset)
+        return cls(letter.reason, base64.b64decode(letter.raw_base64), origin)
+
+
+_TAGS = frozenset(contract.type_tag(cls) for cls in contract.WIRE_TYPES)
+MAX_REASON_CHARS = 400
+
+
+def _clip(reason: str) -> str:
+    """Decoder messages may quote a value; a reason stays readable however large the bad value was."""
+    return reason if len(reason) <= MAX_REASON_CHARS else reason[: MAX_REASON_CHARS - 1] + "…"
+
+
+_CURRENT_MINOR = int(contract.CURRENT_VERSION.split(".")[1])
 
 
 def _version_problem(version: str) -> str | None:
     match = _VERSION.match(version)
     if match is None:
-        return f"schema_version: {version!r} is not MAJOR.MINOR (current is {contract.CURRENT_VERSION})"
+        return f"schema_version: {version[:20]!r} is not MAJOR.MINOR (current is {contract.CURRENT_VERSION})"
     if int(match.group(1)) != contract.SUPPORTED_MAJOR:
         return (
             f"schema_version: major version {match.group(1)} is not supported "
             f"(this brain reads {contract.SUPPORTED_MAJOR}.x)"
         )
     return None
+
+
+def _newer_minor(version: str) -> bool:
+    match = _VERSION.match(version)
+    return match is not None and len(match.group(2)) < 6 and int(match.group(2)) > _CURRENT_MINOR
 
 
 def decode(raw: bytes, origin: Origin) -> contract.WireMessage | Rejected:
@@ -73,9 +113,16 @@ def decode(raw: bytes, origin: Origin) -> contract.WireMessage | Rejected:
         try:
             envelope = _ENVELOPE.decode(raw)
         except (msgspec.DecodeError, msgspec.ValidationError):
-            return Rejected(f"not a JSON object of the contract: {exc}", raw, origin)
-        problem = _version_problem(envelope.schema_version) if envelope.schema_version else None
-        return Rejected(problem or f"{envelope.type or 'message'}: {exc}", raw, origin)
+            return Rejected(_clip(f"not a JSON object of the contract: {exc}"), raw, origin)
+        version = envelope.schema_version
+        problem = _version_problem(version) if version else None
+        if problem is None and envelope.type not in _TAGS:
+            hint = did_you_mean(envelope.type[:40], sorted(_TAGS))
+            problem = f"type: {envelope.type[:40]!r} is not a message type of the contract{hint}"
+        if problem is None and _newer_minor(version) and "unknown field" in str(exc):
+            # A field from a newer minor version: say so, the producer is ahead of this brain, not wrong.
+            problem = f"{exc}; the message is schema {version}, this brain reads up to {contract.CURRENT_VERSION}"
+        return Rejected(_clip(problem or f"{envelope.type}: {exc}"), raw, origin)
     version = message.schema_version
     problem = _version_problem(version)
     if problem is not None:

@@ -157,18 +157,34 @@ def _work_order(ctx: NormalizeContext, msg: contract.WorkOrder) -> Signal:
     )
 
 
-def _area_point(ctx: NormalizeContext, area: contract.WarningArea, crs: str) -> tuple[float, float, str | None]:
+def _area_units(ctx: NormalizeContext, adcodes: list[str]) -> tuple[str, ...]:
+    """The county units a warning area names: a province or prefecture code stands for every county in it."""
+    units: list[str] = []
+    for code in adcodes:
+        if code in PROVINCES:
+            covered = [u.adcode for u in ctx.regions.units if u.province_adcode == code]
+        else:
+            covered = [u.adcode for u in ctx.regions.units if u.city_adcode == code and u.adcode != code]
+            if not covered:
+                try:
+                    covered = [ctx.regions.unit(code).adcode]
+                except KeyError as exc:
+                    raise InvalidInput(f"area.adcodes: {exc.args[0]}") from None
+        units.extend(c for c in covered if c not in units)
+    return tuple(units)
+
+
+def _area_point(
+    ctx: NormalizeContext, area: contract.WarningArea, crs: str, units: tuple[str, ...]
+) -> tuple[float, float, str]:
     if area.polygon:
         lons = [p[0] for p in area.polygon]
         lats = [p[1] for p in area.polygon]
         pos = contract.Position(lon=sum(lons) / len(lons), lat=sum(lats) / len(lats), crs=crs)  # type: ignore[arg-type]
         lon, lat, adcode, _ = locate(ctx, pos, "area.polygon")
         return lon, lat, adcode
-    if area.adcodes:
-        try:
-            unit = ctx.regions.unit(area.adcodes[0])
-        except KeyError as exc:
-            raise InvalidInput(f"area.adcodes: {exc.args[0]}") from None
+    if units:
+        unit = ctx.regions.unit(units[0])
         return unit.label_lon, unit.label_lat, unit.adcode
     raise InvalidInput("area: give adcodes or a polygon")
 
@@ -176,13 +192,8 @@ def _area_point(ctx: NormalizeContext, area: contract.WarningArea, crs: str) -> 
 def _agency_signal(ctx: NormalizeContext, msg: contract.AgencyMessage) -> Signal | ResourceUpdate:
     province = _province(msg.province, "province")
     if isinstance(msg, contract.WarningReport):
-        lon, lat, adcode = _area_point(ctx, msg.area, msg.crs)
-        for code in msg.area.adcodes:
-            if code not in PROVINCES:
-                try:
-                    ctx.regions.unit(code)
-                except KeyError as exc:
-                    raise InvalidInput(f"area.adcodes: {exc.args[0]}") from None
+        units = _area_units(ctx, msg.area.adcodes)
+        lon, lat, adcode = _area_point(ctx, msg.area, msg.crs, units)
         return Signal(
             signal_id=msg.event_id,
             source="agency",
@@ -203,7 +214,7 @@ def _agency_signal(ctx: NormalizeContext, msg: contract.AgencyMessage) -> Signal
                 ("event_code", msg.event_code),
                 ("hazard", msg.hazard),
                 ("colour", msg.colour),
-                ("area", ",".join(msg.area.adcodes)),
+                ("area", ",".join(units)),
                 ("area_description", msg.area.description),
             ),
         )
