@@ -1,7 +1,9 @@
-"""Scenario files: metadata, fleet, a timeline of wire payloads at offsets from T0, and expectations.
+"""Scenario files: metadata, fleet, a timeline of wire payloads at offsets from T0, faults, and expectations.
 
 A scenario is loaded into wire messages of the published contract, so replaying it exercises exactly the path
-an agency's producer does. Load errors name the file and line.
+an agency's producer does. Faults are written as what an agency would send (an out-of-service unit, a road
+closure, a command post reported down) or, for a sensor falling silent, as the readings that never arrive.
+Load errors name the file and line.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from typing import Any
 import msgspec
 
 from playbooks.yaml_lines import LineDict, LineList, LoadError, did_you_mean, line_of, load_yaml
+from scenarios.expectations import Expectation, parse_expectations
+from scenarios.faults import FAULT_KINDS, Silence, fault_payloads
 from streams import codec, contract, topics
 from streams.codec import Origin, Rejected
 from streams.timefmt import format_time_ms, parse_time_ms
@@ -28,11 +32,15 @@ TOP_KEYS = {
     "synthetic",
     "fleet",
     "timeline",
+    "timeline_file",
+    "faults",
     "end",
     "expect",
     "note",
 }
-ENTRY_KEYS = {"at", "note", "payload", "topic"}
+ENTRY_KEYS = {"at", "id", "note", "payload", "topic", "repeat"}
+REPEAT_KEYS = {"every", "until", "values"}
+FLEET_KEYS = {"seed", "scale", "out_of_service"}
 _TIME_FIELD = {
     "sensor.reading": "observed_at",
     "sensor.batch": None,
@@ -64,6 +72,9 @@ class TimelineEntry:
     value: bytes
     note: str
     line: int
+    event_id: str = ""
+    name: str = ""  # the entry's `id` in the file, for expectations that refer to it
+    device_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,7 +90,15 @@ class Scenario:
     real: tuple[str, ...]
     synthetic: tuple[str, ...]
     timeline: tuple[TimelineEntry, ...]
-    expectations: Any  # raw mapping list, interpreted by scenarios.expectations
+    expectations: tuple[Expectation, ...] = ()
+    silences: tuple[Silence, ...] = ()
+    note: str = ""
+
+    def entry(self, name: str) -> TimelineEntry:
+        for entry in self.timeline:
+            if entry.name == name:
+                return entry
+        raise KeyError(name)
 
 
 def parse_offset(text: str) -> int:
@@ -92,6 +111,14 @@ def parse_offset(text: str) -> int:
     return sign * ((hours * 60 + minutes) * 60 + seconds) * 1000
 
 
+def offset_at(file: str, node: Any, key: str, t0_ms: int, where: str) -> int:
+    """An offset field of a mapping as absolute event time, or a LoadError naming the line."""
+    try:
+        return t0_ms + parse_offset(node.get(key, ""))
+    except ValueError as exc:
+        raise LoadError(file, line_of(node, key), f"{where}.{key}: {exc}") from None
+
+
 def _key_for(payload: dict[str, Any], kind: str) -> str:
     for name in ("device_id", "gateway_id", "order_id", "agency", "incident_id", "task_id"):
         if payload.get(name):
@@ -99,43 +126,163 @@ def _key_for(payload: dict[str, Any], kind: str) -> str:
     return kind
 
 
-def _entry(file: str, sid: str, index: int, node: Any, line: int, t0_ms: int) -> TimelineEntry:
-    if not isinstance(node, LineDict):
-        raise LoadError(file, line, f"timeline[{index}]: expected a mapping with at and payload")
-    for key in node:
-        if key not in ENTRY_KEYS:
-            raise LoadError(
-                file,
-                line_of(node, key),
-                f"timeline[{index}]: unknown key {key!r}{did_you_mean(key, ENTRY_KEYS)}",
-            )
-    try:
-        at_ms = t0_ms + parse_offset(node.get("at", ""))
-    except ValueError as exc:
-        raise LoadError(file, line_of(node, "at"), f"timeline[{index}].at: {exc}") from None
-    payload = node.get("payload")
-    if not isinstance(payload, LineDict):
-        raise LoadError(file, line_of(node, "payload"), f"timeline[{index}]: missing payload mapping")
+def build_entry(
+    file: str, payload: dict[str, Any], at_ms: int, event_id: str, line: int, where: str, topic: str = ""
+) -> TimelineEntry:
+    """One wire message, checked by the same decoder the pipeline uses; a refusal names the file and line."""
+    kind = str(payload.get("type", ""))
+    message = dict(payload)
+    message.setdefault("schema_version", contract.CURRENT_VERSION)
+    message.setdefault("event_id", event_id)
+    time_field = _TIME_FIELD[kind]
+    if time_field:
+        message.setdefault(time_field, format_time_ms(at_ms))
+    value = msgspec.json.encode(message)
+    decoded = codec.decode(value, Origin(file, 0, line))
+    if isinstance(decoded, Rejected):
+        raise LoadError(file, line, f"{where}: {decoded.reason}")
+    spec = _TOPIC.get(kind, topics.INGEST_AGENCY)
+    return TimelineEntry(
+        at_ms=at_ms,
+        topic=topic or spec.name,
+        key=_key_for(message, kind),
+        value=value,
+        note="",
+        line=line,
+        event_id=str(message["event_id"]),
+        device_id=str(message.get("device_id", "")),
+    )
+
+
+def _check_type(file: str, payload: LineDict, where: str) -> None:
     kind = str(payload.get("type", ""))
     if kind not in _TIME_FIELD:
         raise LoadError(
             file,
             line_of(payload, "type"),
-            f"timeline[{index}].payload.type: {kind!r} is not a message type{did_you_mean(kind, _TIME_FIELD)}",
+            f"{where}.payload.type: {kind!r} is not a message type{did_you_mean(kind, _TIME_FIELD)}",
         )
-    message = dict(payload)
-    message.setdefault("schema_version", contract.CURRENT_VERSION)
-    message.setdefault("event_id", f"{sid}-{index:05d}")
-    time_field = _TIME_FIELD[kind]
-    if time_field:
-        message.setdefault(time_field, format_time_ms(at_ms))
-    value = msgspec.json.encode(message)
-    decoded = codec.decode(value, Origin(file, 0, index))
-    if isinstance(decoded, Rejected):
-        raise LoadError(file, line_of(payload), f"timeline[{index}].payload: {decoded.reason}")
-    spec = _TOPIC.get(kind, topics.INGEST_AGENCY)
-    topic = str(node.get("topic", spec.name))
-    return TimelineEntry(at_ms, topic, _key_for(message, kind), value, str(node.get("note", "")), line)
+
+
+def _check_keys(file: str, node: LineDict, allowed: set[str], where: str) -> None:
+    for key in node:
+        if key not in allowed:
+            raise LoadError(file, line_of(node, key), f"{where}: unknown key {key!r}{did_you_mean(key, allowed)}")
+
+
+def _entries(file: str, sid: str, index: int, node: Any, line: int, t0_ms: int) -> list[TimelineEntry]:
+    where = f"timeline[{index}]"
+    if not isinstance(node, LineDict):
+        raise LoadError(file, line, f"{where}: expected a mapping with at and payload")
+    _check_keys(file, node, ENTRY_KEYS, where)
+    at_ms = offset_at(file, node, "at", t0_ms, where)
+    payload = node.get("payload")
+    if not isinstance(payload, LineDict):
+        raise LoadError(file, line_of(node, "payload"), f"{where}: missing payload mapping")
+    _check_type(file, payload, where)
+    name = str(node.get("id", ""))
+    note = str(node.get("note", ""))
+    topic = str(node.get("topic", ""))
+    repeat = node.get("repeat")
+    if repeat is None:
+        entry = build_entry(file, payload, at_ms, f"{sid}-{index:05d}", line_of(payload), f"{where}.payload", topic)
+        return [_named(entry, note, name, line)]
+    if not isinstance(repeat, LineDict):
+        raise LoadError(file, line_of(node, "repeat"), f"{where}.repeat: expected a mapping with every and until")
+    _check_keys(file, repeat, REPEAT_KEYS, f"{where}.repeat")
+    try:
+        every_ms = parse_offset(repeat.get("every", ""))
+    except ValueError as exc:
+        raise LoadError(file, line_of(repeat, "every"), f"{where}.repeat.every: {exc}") from None
+    if every_ms <= 0:
+        raise LoadError(file, line_of(repeat, "every"), f"{where}.repeat.every: must be positive")
+    until_ms = offset_at(file, repeat, "until", t0_ms, f"{where}.repeat")
+    values = repeat.get("values")
+    if values is not None and not (isinstance(values, LineList) and values):
+        raise LoadError(file, line_of(repeat, "values"), f"{where}.repeat.values: expected a list of numbers")
+    out: list[TimelineEntry] = []
+    for n, at in enumerate(range(at_ms, until_ms + 1, every_ms)):
+        message = dict(payload)
+        if values is not None:
+            message["value"] = values[min(n, len(values) - 1)]  # the last value holds
+        event_id = f"{sid}-{index:05d}-{n:04d}"
+        entry = build_entry(file, message, at, event_id, line_of(payload), f"{where}.payload", topic)
+        out.append(_named(entry, note, name if n == 0 else "", line))
+    return out
+
+
+def _named(entry: TimelineEntry, note: str, name: str, line: int) -> TimelineEntry:
+    return TimelineEntry(
+        entry.at_ms, entry.topic, entry.key, entry.value, note, line, entry.event_id, name, entry.device_id
+    )
+
+
+def _jsonl_entries(file: str, sid: str, path: Path, t0_ms: int) -> list[TimelineEntry]:
+    """A generated timeline: one JSON object a line, {"at_ms": offset from T0, "payload": {...}}."""
+    out: list[TimelineEntry] = []
+    where_file = str(path)
+    try:
+        lines = path.read_bytes().splitlines()
+    except OSError as exc:
+        raise LoadError(file, 1, f"timeline_file: {exc}") from None
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        try:
+            row = msgspec.json.decode(raw)
+            at_ms = t0_ms + int(row["at_ms"])
+            payload = row["payload"]
+        except (msgspec.DecodeError, KeyError, TypeError, ValueError) as exc:
+            raise LoadError(where_file, number, f"expected {{'at_ms': int, 'payload': {{...}}}}: {exc}") from None
+        if payload.get("type") not in _TIME_FIELD:
+            raise LoadError(where_file, number, f"payload.type: {payload.get('type')!r} is not a message type")
+        out.append(build_entry(where_file, payload, at_ms, f"{sid}-g{number:07d}", number, "payload"))
+    return out
+
+
+def _fleet(file: str, doc: LineDict, t0_ms: int, start_ms: int) -> tuple[int, float, list[TimelineEntry]]:
+    fleet = doc.get("fleet") or LineDict()
+    if not isinstance(fleet, LineDict):
+        raise LoadError(file, line_of(doc, "fleet"), "fleet: expected a mapping {seed, scale, out_of_service}")
+    _check_keys(file, fleet, FLEET_KEYS, "fleet")
+    entries = []
+    for n, responder in enumerate(fleet.get("out_of_service") or ()):
+        payload = fault_payloads(
+            file, "responder_breakdown", LineDict(responder=responder), line_of(fleet, "out_of_service")
+        )[0]
+        entry = build_entry(file, payload, start_ms, f"fleet-oos-{n:03d}", line_of(fleet, "out_of_service"), "fleet")
+        entries.append(_named(entry, f"out of service at the start: {responder}", "", entry.line))
+    return int(fleet.get("seed", 7)), float(fleet.get("scale", 1.0)), entries
+
+
+def _faults(file: str, sid: str, doc: LineDict, t0_ms: int) -> tuple[list[TimelineEntry], list[Silence]]:
+    node = doc.get("faults") or LineList()
+    if not isinstance(node, LineList):
+        raise LoadError(file, line_of(doc, "faults"), "faults: expected a list")
+    entries: list[TimelineEntry] = []
+    silences: list[Silence] = []
+    for index, (fault, line) in enumerate(zip(node, getattr(node, "item_lines", []), strict=True)):
+        where = f"faults[{index}]"
+        if not isinstance(fault, LineDict) or "fault" not in fault:
+            raise LoadError(file, line, f"{where}: expected a mapping with at and fault")
+        kind = str(fault["fault"])
+        if kind not in FAULT_KINDS:
+            raise LoadError(
+                file, line_of(fault, "fault"), f"{where}.fault: {kind!r} is unknown{did_you_mean(kind, FAULT_KINDS)}"
+            )
+        _check_keys(file, fault, {"at", "fault", "id", "note", *FAULT_KINDS[kind]}, where)
+        at_ms = offset_at(file, fault, "at", t0_ms, where)
+        if kind == "sensors_silent":
+            devices = fault.get("devices")
+            if not isinstance(devices, LineList) or not devices:
+                raise LoadError(file, line_of(fault, "devices"), f"{where}.devices: expected a list of device ids")
+            until_ms = offset_at(file, fault, "until", t0_ms, where) if "until" in fault else None
+            silences.append(Silence(frozenset(str(d) for d in devices), at_ms, until_ms, line))
+            continue
+        for n, payload in enumerate(fault_payloads(file, kind, fault, line)):
+            entry = build_entry(file, payload, at_ms, f"{sid}-f{index:03d}-{n}", line, where)
+            entries.append(_named(entry, str(fault.get("note", kind)), str(fault.get("id", "")), line))
+    return entries, silences
 
 
 def load_scenario(path: Path | str) -> Scenario:
@@ -143,44 +290,62 @@ def load_scenario(path: Path | str) -> Scenario:
     doc = load_yaml(path)
     if not isinstance(doc, LineDict):
         raise LoadError(file, 1, "expected a mapping at the top of the scenario")
-    for key in doc:
-        if key not in TOP_KEYS:
-            raise LoadError(file, line_of(doc, key), f"unknown key {key!r}{did_you_mean(key, TOP_KEYS)}")
-    for required in ("scenario", "t0", "timeline"):
+    _check_keys(file, doc, TOP_KEYS, "scenario")
+    for required in ("scenario", "t0"):
         if required not in doc:
             raise LoadError(file, 1, f"missing required key {required!r}")
+    if "timeline" not in doc and "timeline_file" not in doc:
+        raise LoadError(file, 1, "missing required key 'timeline' (or 'timeline_file')")
     try:
         t0_ms = parse_time_ms(str(doc["t0"]), "t0")
     except ValueError as exc:
         raise LoadError(file, line_of(doc, "t0"), str(exc)) from None
-    timeline_node = doc["timeline"]
+    sid = str(doc["scenario"])
+    entries: list[TimelineEntry] = []
+    timeline_node = doc.get("timeline", LineList())
     if not isinstance(timeline_node, LineList):
         raise LoadError(file, line_of(doc, "timeline"), "timeline: expected a list")
-    sid = str(doc["scenario"])
-    entries = [
-        _entry(file, sid, i, node, line, t0_ms)
-        for i, (node, line) in enumerate(zip(timeline_node, timeline_node.item_lines, strict=True))
-    ]
+    for i, (node, line) in enumerate(zip(timeline_node, getattr(timeline_node, "item_lines", []), strict=True)):
+        entries.extend(_entries(file, sid, i, node, line, t0_ms))
+    if "timeline_file" in doc:
+        entries.extend(_jsonl_entries(file, sid, Path(file).parent / str(doc["timeline_file"]), t0_ms))
+    fault_entries, silences = _faults(file, sid, doc, t0_ms)
+    entries.extend(fault_entries)
+    entries = [e for e in entries if not any(s.mutes(e.device_id, e.at_ms) for s in silences)]
+    start_ms = min([t0_ms, *(e.at_ms for e in entries)])
+    seed, scale, fleet_entries = _fleet(file, doc, t0_ms, start_ms)
+    entries = fleet_entries + entries
     entries.sort(key=lambda e: e.at_ms)  # stable: entries at one time keep file order
+    _check_unique_names(file, entries)
     last = entries[-1].at_ms if entries else t0_ms
     end_ms = last
     if "end" in doc:
-        try:
-            end_ms = max(last, t0_ms + parse_offset(doc["end"]))
-        except ValueError as exc:
-            raise LoadError(file, line_of(doc, "end"), f"end: {exc}") from None
-    fleet = doc.get("fleet") or {}
+        end_ms = max(last, offset_at(file, doc, "end", t0_ms, "scenario"))
+    names = {e.name: e.at_ms for e in entries if e.name}
+    expectations = parse_expectations(file, doc.get("expect"), line_of(doc, "expect"), t0_ms, names)
     return Scenario(
         id=sid,
         title=str(doc.get("title", sid)),
         file=file,
         t0_ms=t0_ms,
         end_ms=end_ms,
-        fleet_seed=int(fleet.get("seed", 7)),
-        fleet_scale=float(fleet.get("scale", 1.0)),
-        sources=tuple(doc.get("sources") or ()),
-        real=tuple(doc.get("real") or ()),
-        synthetic=tuple(doc.get("synthetic") or ()),
+        fleet_seed=seed,
+        fleet_scale=scale,
+        sources=tuple(str(s) for s in doc.get("sources") or ()),
+        real=tuple(str(s) for s in doc.get("real") or ()),
+        synthetic=tuple(str(s) for s in doc.get("synthetic") or ()),
         timeline=tuple(entries),
-        expectations=doc.get("expect") or [],
+        expectations=expectations,
+        silences=tuple(silences),
+        note=str(doc.get("note", "")),
     )
+
+
+def _check_unique_names(file: str, entries: list[TimelineEntry]) -> None:
+    seen: dict[str, int] = {}
+    for entry in entries:
+        if not entry.name:
+            continue
+        if entry.name in seen:
+            raise LoadError(file, entry.line, f"id {entry.name!r} is used twice (first at line {seen[entry.name]})")
+        seen[entry.name] = entry.line

@@ -8,9 +8,10 @@ same sequence of messages, so a replay is deterministic on either runtime.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
 
 from scenarios.model import Scenario, TimelineEntry
@@ -51,34 +52,79 @@ def plan(scenario: Scenario, tick_every_ms: int = TICK_EVERY_MS) -> Iterator[Ste
     yield Step(scenario.end_ms, None)
 
 
-@dataclass
 class ReplayControl:
-    """Pause, resume and change speed during a live drill (the API calls these). speed None = as fast as possible."""
+    """Pause, resume and change speed during a live drill (the API calls these). speed None = as fast as possible.
 
-    speed: float | None = None
-    _running: asyncio.Event = field(default_factory=asyncio.Event)
-    position_ms: int = 0
-    sent: int = 0
-    total: int = 0
-    done: bool = False
+    Pacing keeps an anchor: a wall-clock instant and the scenario time it corresponds to. Every change of
+    speed, and every resume, moves the anchor to "now" and the scenario time reached so far, so a change
+    applies from that moment on and never makes the replay jump or stall. Wall time paces the sending only;
+    what is sent, and the event time it carries, never depend on it.
+    """
 
-    def __post_init__(self) -> None:
+    def __init__(self, speed: float | None = None, clock: Callable[[], float] = time.monotonic) -> None:
+        self._check(speed)
+        self.speed = speed
+        self.position_ms = 0
+        self.sent = 0
+        self.total = 0
+        self.done = False
+        self._clock = clock
+        self._running = asyncio.Event()
         self._running.set()
+        self._changed = asyncio.Event()
+        self._anchor: tuple[float, int] | None = None
 
-    def pause(self) -> None:
-        self._running.clear()
-
-    def resume(self) -> None:
-        self._running.set()
-
-    def set_speed(self, speed: float | None) -> None:
+    @staticmethod
+    def _check(speed: float | None) -> None:
         if speed is not None and speed <= 0:
             raise ValueError(f"speed: {speed} must be positive (or None for as fast as possible)")
+
+    @property
+    def paused(self) -> bool:
+        return not self._running.is_set()
+
+    def start(self, at_ms: int) -> None:
+        """The replay begins at scenario time `at_ms` now."""
+        self.position_ms = at_ms
+        self._anchor = (self._clock(), at_ms)
+
+    def scenario_now(self) -> int:
+        """The scenario time the replay has reached by the wall clock (never behind what was sent)."""
+        if self._anchor is None or self.paused or self.speed is None:
+            return self.position_ms
+        wall, at_ms = self._anchor
+        return max(self.position_ms, at_ms + int((self._clock() - wall) * 1000 * self.speed))
+
+    def due_in(self, at_ms: int) -> float:
+        """Wall seconds until scenario time `at_ms` is due; 0 when it is due now or speed is max."""
+        if self.speed is None or self._anchor is None:
+            return 0.0
+        wall, anchor_ms = self._anchor
+        return max(0.0, wall + (at_ms - anchor_ms) / 1000 / self.speed - self._clock())
+
+    def pause(self) -> None:
+        if not self.paused:
+            self.position_ms = self.scenario_now()
+            self._running.clear()
+            self._changed.set()
+
+    def resume(self) -> None:
+        if self.paused:
+            self._running.set()
+            self._anchor = (self._clock(), self.position_ms)
+            self._changed.set()
+
+    def set_speed(self, speed: float | None) -> None:
+        self._check(speed)
+        reached = self.scenario_now()
         self.speed = speed
+        if self._anchor is not None:
+            self._anchor = (self._clock(), reached)
+        self._changed.set()
 
     def status(self) -> dict[str, object]:
         return {
-            "paused": not self._running.is_set(),
+            "paused": self.paused,
             "speed": self.speed,
             "position_ms": self.position_ms,
             "sent": self.sent,
@@ -88,6 +134,19 @@ class ReplayControl:
 
     async def wait_running(self) -> None:
         await self._running.wait()
+
+    async def wait_until(self, at_ms: int) -> None:
+        """Return when scenario time `at_ms` is due and the replay is not paused; wakes on every change."""
+        while True:
+            if self.paused:
+                await self._running.wait()
+                continue
+            delay = self.due_in(at_ms)
+            if delay <= 0:
+                return
+            self._changed.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), delay)
 
 
 async def replay(
@@ -99,25 +158,16 @@ async def replay(
     """Send the scenario; returns how many timeline messages were sent. Wall time is used only for pacing."""
     steps = list(plan(scenario))
     control.total = len(steps)
-    wall_start = time.monotonic()
-    scenario_start = steps[0].at_ms if steps else scenario.t0_ms
-    paced_from = (wall_start, scenario_start)
+    control.start(steps[0].at_ms if steps else scenario.t0_ms)
     sent = 0
     for index, step in enumerate(steps):
-        if not control._running.is_set():
-            await control.wait_running()
-            paced_from = (time.monotonic(), step.at_ms)
-        if control.speed is not None:
-            due = paced_from[0] + (step.at_ms - paced_from[1]) / 1000 / control.speed
-            delay = due - time.monotonic()
-            if delay > 0:
-                await asyncio.sleep(delay)
+        await control.wait_until(step.at_ms)
         if step.entry is None:
             await producer.produce_tick(step.at_ms)
         else:
             await producer.produce(step.entry.topic, step.entry.key, step.entry.value)
             sent += 1
-        control.position_ms = step.at_ms
+        control.position_ms = max(control.position_ms, step.at_ms)
         control.sent = index + 1
         if progress is not None:
             progress(index + 1, len(steps), step.at_ms)

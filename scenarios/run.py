@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import msgspec
+
 from playbooks.incident import Incident, Notification, Task
 from scenarios.model import Scenario
 from scenarios.replay import Producer, ReplayControl, replay
@@ -21,6 +23,7 @@ class Outcome:
     notifications: list[Notification] = field(default_factory=list)
     responders: dict[str, str] = field(default_factory=dict)
     rejected: list[str] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
     deltas: list[Delta] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -37,6 +40,23 @@ class Outcome:
             self.responders[delta.key] = entity["status"]
         elif delta.kind == "rejected":
             self.rejected.append(str(entity))
+        elif delta.kind == "warning":
+            self.warnings.append(dict(entity))
+
+    @classmethod
+    def from_feed(cls, feed: list[dict[str, Any]]) -> Outcome:
+        """The outcome rebuilt from feed records as read back from Kafka ({seq, at_ms, kind, key, data})."""
+        outcome = cls()
+        for record in feed:
+            kind = str(record["kind"])
+            entity = record["data"]
+            if kind in _ENTITY_TYPES:
+                entity = msgspec.convert(entity, _ENTITY_TYPES[kind])
+            outcome.apply(Delta(int(record["seq"]), int(record["at_ms"]), kind, str(record["key"]), entity))
+        return outcome
+
+
+_ENTITY_TYPES: dict[str, type[Any]] = {"incident": Incident, "task": Task, "notification": Notification}
 
 
 class DrainingProducer(Producer, Protocol):

@@ -1,0 +1,82 @@
+"""A drill: run a scenario, score every expectation, and gather what the after-action report shows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from geo.regions import PROVINCES, RegionIndex
+from scenarios.expectations import RegionResolver, Result, check_regions, score
+from scenarios.kpis import RegionKpis, region_kpis
+from scenarios.model import Scenario
+from scenarios.replay import ReplayControl
+from scenarios.run import DrainingProducer, Outcome, run_scenario
+
+_PROVINCE_NAMES = {
+    **{name: code for code, name in PROVINCES.items()},
+    **{name.removesuffix("市").removesuffix("省"): code for code, name in PROVINCES.items()},
+}
+
+
+@dataclass(frozen=True)
+class DrillResult:
+    scenario: Scenario
+    outcome: Outcome
+    results: tuple[Result, ...]
+    kpis: tuple[RegionKpis, ...]
+
+    @property
+    def passed(self) -> bool:
+        return all(r.passed for r in self.results)
+
+    @property
+    def failed(self) -> tuple[Result, ...]:
+        return tuple(r for r in self.results if not r.passed)
+
+
+def region_resolver(regions: RegionIndex) -> RegionResolver:
+    """Adcodes as they are; province names (北京, 河北省); county names (涿州市, 涿州, 房山区)."""
+    counties = {unit.adcode for unit in regions.units}
+    prefectures = {unit.city_adcode for unit in regions.units}
+
+    def resolve(text: str) -> str | None:
+        text = text.strip()
+        if text in PROVINCES or text in counties or text in prefectures:
+            return text
+        if text in _PROVINCE_NAMES:
+            return _PROVINCE_NAMES[text]
+        for unit in regions.units:
+            if text == unit.city_name:
+                return unit.city_adcode
+        unit = regions.find_in_text(text)
+        return None if unit is None else unit.adcode
+
+    return resolve
+
+
+def evidence_ids(scenario: Scenario) -> dict[str, str]:
+    """Timeline entry ids → the event ids their messages carry (what incidents list as evidence)."""
+    return {entry.name: entry.event_id for entry in scenario.timeline if entry.name}
+
+
+def score_outcome(scenario: Scenario, outcome: Outcome, resolve: RegionResolver) -> DrillResult:
+    """Score a finished run (from either runtime); pure."""
+    regions = check_regions(scenario.file, scenario.expectations, resolve)
+    results = score(scenario.expectations, outcome.deltas, regions, evidence_ids(scenario))
+    kpis = region_kpis(outcome.incidents, outcome.tasks, outcome.notifications, outcome.deltas)
+    return DrillResult(scenario, outcome, results, kpis)
+
+
+async def run_drill(
+    scenario: Scenario,
+    runtime: DrainingProducer,
+    outcome: Outcome,
+    resolve: RegionResolver,
+    control: ReplayControl | None = None,
+    progress: Callable[[int, int, int], None] | None = None,
+) -> DrillResult:
+    """Replay into a started runtime whose deltas go to `outcome.apply`, then score. Region names are checked
+    before the replay starts, so a typo in an expectation costs nothing."""
+    check_regions(scenario.file, scenario.expectations, resolve)
+    await run_scenario(scenario, runtime, outcome, control, progress)
+    return score_outcome(scenario, outcome, resolve)

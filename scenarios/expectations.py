@@ -1,0 +1,421 @@
+"""What a scenario expects of the brain, and how each expectation is scored against a run's deltas.
+
+An expectation is read from the scenario file (errors name the file and line) and scored against the feed a
+command centre would have seen, in event time: "by T+30m an incident of type gas_explosion at response level
+III or higher" holds when some version of such an incident was on the feed at or before T+30m.
+
+Kinds (exactly one a mapping; `by` is an offset from T0, `id` an optional name, `note` free text):
+- `incident: {type, region, response_level, warning_colour, event_grade, stage}`: levels are minimums.
+- `dispatched: {capability, from, incident_type, cross_border, count}`: units (not unfilled tasks) sent.
+- `warning_issued: {to, colour}`: a public (CAP) warning covering the region, at least that colour.
+- `notified: {to, after, within}`: a notification to the region within `within` of `after` (an entry id).
+- `incidents: {type, region, at_most}`: no more than N incidents (a surge of calls must not become N incidents).
+- `same_incident: [entry ids]`: the evidence of these timeline entries ended in one incident.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from playbooks.incident import EVENT_GRADES, RESPONSE_LEVELS, STAGE_ORDER, WARNING_COLOURS, Incident, Task
+from playbooks.yaml_lines import LineDict, LineList, LoadError, did_you_mean, line_of
+
+_OFFSET = re.compile(r"^([+-]?)(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
+_FIELDS: dict[str, frozenset[str]] = {
+    "incident": frozenset({"type", "region", "response_level", "warning_colour", "event_grade", "stage"}),
+    "dispatched": frozenset({"capability", "from", "incident_type", "cross_border", "count"}),
+    "warning_issued": frozenset({"to", "colour"}),
+    "notified": frozenset({"to", "after", "within"}),
+    "incidents": frozenset({"type", "region", "at_most"}),
+    "same_incident": frozenset(),
+}
+KINDS = tuple(_FIELDS)
+_COMMON = frozenset({"by", "id", "note"})
+_SCALES = {"response_level": RESPONSE_LEVELS, "warning_colour": WARNING_COLOURS, "event_grade": EVENT_GRADES}
+
+#: Resolves a region as written (adcode, or a name such as 涿州市 or 北京) to an adcode, or None.
+RegionResolver = Callable[[str], str | None]
+
+
+@dataclass(frozen=True)
+class Expectation:
+    kind: str
+    line: int
+    name: str
+    text: str  # as a trainer reads it in the report
+    by_ms: int | None = None
+    types: tuple[str, ...] = ()
+    region: str = ""  # region / from / to, as written
+    response_level: str = ""
+    warning_colour: str = ""
+    event_grade: str = ""
+    stage: str = ""
+    capability: str = ""
+    cross_border: bool | None = None
+    count: int = 1
+    at_most: int | None = None
+    after: str = ""
+    after_ms: int | None = None
+    within_ms: int | None = None
+    entries: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Result:
+    expectation: Expectation
+    passed: bool
+    detail: str
+    at_ms: int | None = None  # when it was met
+
+
+def _duration(text: Any) -> int:
+    match = _OFFSET.match(str(text).strip())
+    if match is None or not any(match.group(i) for i in (2, 3, 4)):
+        raise ValueError(f"{text!r} is not a duration like 15m, 1h30m or 90s")
+    sign = -1 if match.group(1) == "-" else 1
+    hours, minutes, seconds = (int(match.group(i) or 0) for i in (2, 3, 4))
+    return sign * ((hours * 60 + minutes) * 60 + seconds) * 1000
+
+
+def _text(kind: str, node: Any, by: str) -> str:
+    if kind == "same_incident":
+        body = ", ".join(str(x) for x in node)
+    else:
+        body = ", ".join(f"{k}={v}" for k, v in node.items())
+    return f"{'by T' + by + ' ' if by else ''}{kind}: {body}"
+
+
+def _one(file: str, node: Any, line: int, t0_ms: int, names: dict[str, int], index: int) -> Expectation:
+    where = f"expect[{index}]"
+    if not isinstance(node, LineDict):
+        raise LoadError(file, line, f"{where}: expected a mapping such as {{by: +30m, incident: {{type: ...}}}}")
+    kinds = [k for k in node if k in _FIELDS]
+    for key in node:
+        if key not in _FIELDS and key not in _COMMON:
+            raise LoadError(
+                file, line_of(node, key), f"{where}: unknown key {key!r}{did_you_mean(key, [*_FIELDS, *_COMMON])}"
+            )
+    if len(kinds) != 1:
+        raise LoadError(file, line, f"{where}: give exactly one of {', '.join(KINDS)} (found {kinds or 'none'})")
+    kind = kinds[0]
+    body = node[kind]
+    by_text = str(node.get("by", "")).strip()
+    by_ms = None
+    if by_text:
+        try:
+            by_ms = t0_ms + _duration(by_text)
+        except ValueError as exc:
+            raise LoadError(file, line_of(node, "by"), f"{where}.by: {exc}") from None
+    base: dict[str, Any] = {
+        "kind": kind,
+        "line": line,
+        "name": str(node.get("id", f"{kind}-{index + 1}")),
+        "text": str(node.get("note") or _text(kind, body, by_text)),
+        "by_ms": by_ms,
+    }
+    if kind == "same_incident":
+        if not isinstance(body, LineList) or len(body) < 2:
+            raise LoadError(file, line_of(node, kind), f"{where}.same_incident: list two or more timeline entry ids")
+        for name in body:
+            if str(name) not in names:
+                raise LoadError(
+                    file,
+                    line_of(node, kind),
+                    f"{where}.same_incident: no timeline entry with id {name!r}{did_you_mean(str(name), names)}",
+                )
+        return Expectation(**base, entries=tuple(str(x) for x in body))
+    if not isinstance(body, LineDict):
+        raise LoadError(file, line_of(node, kind), f"{where}.{kind}: expected a mapping")
+    for key in body:
+        if key not in _FIELDS[kind]:
+            raise LoadError(
+                file, line_of(body, key), f"{where}.{kind}: unknown key {key!r}{did_you_mean(key, _FIELDS[kind])}"
+            )
+    for scale_field, scale in _SCALES.items():
+        if scale_field in body and str(body[scale_field]) not in scale:
+            raise LoadError(
+                file,
+                line_of(body, scale_field),
+                f"{where}.{kind}.{scale_field}: {body[scale_field]!r} is not one of {list(scale)}",
+            )
+    if kind == "warning_issued" and "colour" in body and str(body["colour"]) not in WARNING_COLOURS:
+        raise LoadError(
+            file, line_of(body, "colour"), f"{where}: colour {body['colour']!r} is not one of {WARNING_COLOURS}"
+        )
+    if "stage" in body and str(body["stage"]) not in STAGE_ORDER:
+        raise LoadError(file, line_of(body, "stage"), f"{where}: stage {body['stage']!r} is not one of {STAGE_ORDER}")
+    raw_types = body.get("type", body.get("incident_type", ()))
+    types = tuple(str(t) for t in raw_types) if isinstance(raw_types, list) else (str(raw_types),) if raw_types else ()
+    fields: dict[str, Any] = {
+        "types": types,
+        "region": str(body.get("region", body.get("from", body.get("to", "")))),
+        "response_level": str(body.get("response_level", "")),
+        "warning_colour": str(body.get("warning_colour", body.get("colour", ""))),
+        "event_grade": str(body.get("event_grade", "")),
+        "stage": str(body.get("stage", "")),
+        "capability": str(body.get("capability", "")),
+        "cross_border": body.get("cross_border"),
+        "count": int(body.get("count", 1)),
+    }
+    if kind == "incidents":
+        if "at_most" not in body:
+            raise LoadError(file, line_of(node, kind), f"{where}.incidents: give at_most")
+        fields["at_most"] = int(body["at_most"])
+    if kind == "notified":
+        for required in ("to", "after", "within"):
+            if required not in body:
+                raise LoadError(file, line_of(node, kind), f"{where}.notified: give {required!r}")
+        after = str(body["after"])
+        if after not in names:
+            raise LoadError(
+                file,
+                line_of(body, "after"),
+                f"{where}.notified.after: no timeline entry with id {after!r}{did_you_mean(after, names)}",
+            )
+        try:
+            fields["within_ms"] = _duration(body["within"])
+        except ValueError as exc:
+            raise LoadError(file, line_of(body, "within"), f"{where}.notified.within: {exc}") from None
+        fields["after"] = after
+        fields["after_ms"] = names[after]
+    return Expectation(**base, **fields)
+
+
+def parse_expectations(file: str, node: Any, line: int, t0_ms: int, names: dict[str, int]) -> tuple[Expectation, ...]:
+    """The `expect:` list of a scenario; `names` maps timeline entry ids to their event time."""
+    if node is None:
+        return ()
+    if not isinstance(node, LineList):
+        raise LoadError(file, line, "expect: expected a list")
+    return tuple(
+        _one(file, item, item_line, t0_ms, names, i)
+        for i, (item, item_line) in enumerate(zip(node, node.item_lines, strict=True))
+    )
+
+
+def check_regions(file: str, expectations: Iterable[Expectation], resolve: RegionResolver) -> dict[str, str]:
+    """Every region an expectation names, resolved once; an unknown name is a load error at its line."""
+    resolved: dict[str, str] = {}
+    for exp in expectations:
+        if exp.region and exp.region not in resolved:
+            code = resolve(exp.region)
+            if code is None:
+                raise LoadError(file, exp.line, f"{exp.name}: {exp.region!r} names no region of the theater")
+            resolved[exp.region] = code
+    return resolved
+
+
+def _level(code: str) -> int:
+    """2 province, 4 prefecture, 6 county: how many leading digits name the unit."""
+    return 2 if code.endswith("0000") else 4 if code.endswith("00") else 6
+
+
+def overlaps(a: str, b: str) -> bool:
+    """Two adcodes overlap when one unit contains the other (a province its counties, a prefecture its own)."""
+    n = min(_level(a), _level(b))
+    return a[:n] == b[:n]
+
+
+def in_region(code: str, provinces: Iterable[str], adcodes: Iterable[str]) -> bool:
+    """Whether something in these provinces and counties lies in the region `code`."""
+    if _level(code) == 2:
+        return code in set(provinces)
+    return any(overlaps(code, a) for a in adcodes)
+
+
+@dataclass
+class Observed:
+    """The feed of one run, arranged for scoring: every version of every incident, in feed order."""
+
+    versions: dict[str, list[tuple[int, Incident]]] = field(default_factory=dict)
+    tasks: dict[str, Task] = field(default_factory=dict)
+    notifications: list[Any] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def from_deltas(cls, deltas: Iterable[Any]) -> Observed:
+        seen = cls()
+        for delta in deltas:
+            if delta.kind == "incident":
+                seen.versions.setdefault(delta.key, []).append((delta.at_ms, delta.entity))
+            elif delta.kind == "task":
+                first = seen.tasks.get(delta.key)
+                seen.tasks[delta.key] = delta.entity if first is None else first
+            elif delta.kind == "notification":
+                seen.notifications.append(delta.entity)
+            elif delta.kind == "warning":
+                seen.warnings.append(dict(delta.entity))
+        return seen
+
+    def final(self, incident_id: str) -> Incident:
+        return self.versions[incident_id][-1][1]
+
+    def root(self, incident_id: str) -> str:
+        """The incident this one was merged into, transitively."""
+        seen = {incident_id}
+        while incident_id in self.versions:
+            merged = self.final(incident_id).merged_into
+            if not merged or merged in seen:
+                break
+            seen.add(merged)
+            incident_id = merged
+        return incident_id
+
+
+def _at_least(scale: tuple[str, ...], value: str | None, minimum: str) -> bool:
+    return not minimum or (value is not None and value in scale and scale.index(value) >= scale.index(minimum))
+
+
+def _incident_matches(exp: Expectation, inc: Incident, code: str | None) -> bool:
+    return (
+        (not exp.types or inc.type in exp.types)
+        and (code is None or in_region(code, inc.provinces, inc.adcodes))
+        and _at_least(RESPONSE_LEVELS, inc.response_level, exp.response_level)
+        and _at_least(WARNING_COLOURS, inc.warning_colour, exp.warning_colour)
+        and _at_least(EVENT_GRADES, inc.event_grade, exp.event_grade)
+        and (not exp.stage or inc.stage == exp.stage)
+    )
+
+
+def _due(exp: Expectation, at_ms: int) -> bool:
+    return exp.by_ms is None or at_ms <= exp.by_ms
+
+
+def _score_incident(exp: Expectation, seen: Observed, code: str | None) -> Result:
+    met = [
+        (at, inc.id)
+        for versions in seen.versions.values()
+        for at, inc in versions
+        if _due(exp, at) and _incident_matches(exp, inc, code)
+    ]
+    if met:
+        at, incident_id = min(met)
+        return Result(exp, True, f"{incident_id} met it", at)
+    near = [
+        f"{inc.id} {inc.type} level={inc.response_level or '-'} warning={inc.warning_colour or '-'} "
+        f"grade={inc.event_grade or '-'} stage={inc.stage}"
+        for inc in (v[-1][1] for v in seen.versions.values())
+        if not exp.types or inc.type in exp.types
+    ]
+    return Result(exp, False, "; ".join(near[:5]) or f"no incident of type {'/'.join(exp.types) or 'any'}")
+
+
+def _of_type(exp: Expectation, seen: Observed, incident_id: str) -> bool:
+    if not exp.types:
+        return True
+    return incident_id in seen.versions and seen.final(seen.root(incident_id)).type in exp.types
+
+
+def _score_dispatched(exp: Expectation, seen: Observed, code: str | None) -> Result:
+    sent = sorted(
+        (t for t in seen.tasks.values() if t.responder_id and t.status != "unfilled" and _due(exp, t.created_at_ms)),
+        key=lambda t: (t.created_at_ms, t.id),
+    )
+    matching = [
+        t
+        for t in sent
+        if (not exp.capability or t.capability == exp.capability)
+        and (code is None or in_region(code, (t.responder_province,), (t.responder_adcode,)))
+        and (exp.cross_border is None or t.cross_border == exp.cross_border)
+        and _of_type(exp, seen, t.incident_id)
+    ]
+    if len(matching) >= exp.count:
+        chosen = matching[exp.count - 1]
+        unit = chosen.responder_name or chosen.responder_id
+        return Result(exp, True, f"{len(matching)} unit(s), e.g. {unit}", chosen.created_at_ms)
+    return Result(exp, False, f"{len(matching)} matching unit(s) of {exp.count}; {len(sent)} sent in all by then")
+
+
+def _score_warning(exp: Expectation, seen: Observed, code: str | None) -> Result:
+    for warning in seen.warnings:
+        if warning.get("msg_type") == "Cancel" or not _due(exp, int(warning.get("sent_ms", 0))):
+            continue
+        if exp.warning_colour and not _at_least(WARNING_COLOURS, warning.get("colour"), exp.warning_colour):
+            continue
+        areas = [str(a) for a in warning.get("area_adcodes", ())]
+        incident_id = str(warning.get("incident_id", ""))
+        if not areas and incident_id in seen.versions:
+            inc = seen.final(incident_id)
+            areas = [*inc.provinces, *inc.adcodes]
+        if code is None or any(overlaps(code, a) for a in areas):
+            return Result(exp, True, f"{warning.get('identifier')} {warning.get('colour')}", int(warning["sent_ms"]))
+    return Result(exp, False, f"{len(seen.warnings)} public warning message(s), none matching")
+
+
+def _score_notified(exp: Expectation, seen: Observed, code: str | None) -> Result:
+    assert exp.after_ms is not None and exp.within_ms is not None
+    late: list[int] = []
+    for note in seen.notifications:
+        # a county is told only by a notification naming it (or a unit containing it); a province by any
+        adcodes = tuple(getattr(note, "to_adcodes", ()) or ())
+        if code is not None and not (
+            code == note.to_province or (_level(code) > 2 and any(overlaps(code, a) for a in adcodes))
+        ):
+            continue
+        if not _of_type(exp, seen, note.incident_id):
+            continue
+        if note.at_ms < exp.after_ms:
+            continue
+        if note.at_ms <= exp.after_ms + exp.within_ms:
+            return Result(exp, True, f"{note.id} after {(note.at_ms - exp.after_ms) // 60_000} min", note.at_ms)
+        late.append(note.at_ms)
+    if late:
+        return Result(exp, False, f"first notification {(min(late) - exp.after_ms) // 60_000} min after {exp.after}")
+    return Result(exp, False, f"no notification to {exp.region} after {exp.after}")
+
+
+def _score_count(exp: Expectation, seen: Observed, code: str | None) -> Result:
+    assert exp.at_most is not None
+    found = [
+        incident_id
+        for incident_id, versions in seen.versions.items()
+        if (last := [inc for at, inc in versions if _due(exp, at)])
+        and last[-1].status != "merged"
+        and (not exp.types or last[-1].type in exp.types)
+        and (code is None or in_region(code, last[-1].provinces, last[-1].adcodes))
+    ]
+    detail = f"{len(found)} incident(s){': ' + ', '.join(sorted(found)[:6]) if found else ''}"
+    return Result(exp, len(found) <= exp.at_most, detail)
+
+
+def _score_same(exp: Expectation, seen: Observed, evidence_ids: dict[str, str]) -> Result:
+    holder: dict[str, str] = {}
+    for incident_id, versions in seen.versions.items():
+        for signal in versions[-1][1].evidence:
+            holder.setdefault(signal.signal_id.split(":", 1)[0], incident_id)
+    where: dict[str, str] = {}
+    for name in exp.entries:
+        found = holder.get(evidence_ids.get(name, name))
+        where[name] = seen.root(found) if found else "-"
+    roots = set(where.values())
+    detail = ", ".join(f"{name}→{incident}" for name, incident in where.items())
+    return Result(exp, len(roots) == 1 and "-" not in roots, detail)
+
+
+def score(
+    expectations: Iterable[Expectation],
+    deltas: Iterable[Any],
+    regions: dict[str, str],
+    evidence_ids: dict[str, str],
+) -> tuple[Result, ...]:
+    """Score every expectation; `regions` from `check_regions`, `evidence_ids` maps entry ids to event ids."""
+    seen = Observed.from_deltas(deltas)
+    results: list[Result] = []
+    for exp in expectations:
+        code = regions.get(exp.region) if exp.region else None
+        if exp.kind == "incident":
+            results.append(_score_incident(exp, seen, code))
+        elif exp.kind == "dispatched":
+            results.append(_score_dispatched(exp, seen, code))
+        elif exp.kind == "warning_issued":
+            results.append(_score_warning(exp, seen, code))
+        elif exp.kind == "notified":
+            results.append(_score_notified(exp, seen, code))
+        elif exp.kind == "incidents":
+            results.append(_score_count(exp, seen, code))
+        else:
+            results.append(_score_same(exp, seen, evidence_ids))
+    return tuple(results)
