@@ -48,8 +48,8 @@ def region_resolver(regions: RegionIndex) -> RegionResolver:
         for unit in regions.units:
             if text == unit.city_name:
                 return unit.city_adcode
-        unit = regions.find_in_text(text)
-        return None if unit is None else unit.adcode
+        found = regions.find_in_text(text)
+        return None if found is None else found.adcode
 
     return resolve
 
