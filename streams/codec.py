@@ -103,26 +103,37 @@ def _newer_minor(version: str) -> bool:
     return match is not None and len(match.group(2)) < 6 and int(match.group(2)) > _CURRENT_MINOR
 
 
+# msgspec raises UnicodeDecodeError, not DecodeError, for a string that is not valid UTF-8.
+_UNDECODABLE = (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError)
+
+
+def _explain(exc: Exception) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return f"a string is not valid UTF-8 (byte 0x{exc.object[exc.start]:02x}: {exc.reason})"
+    return str(exc)
+
+
 def decode(raw: bytes, origin: Origin) -> contract.WireMessage | Rejected:
     if len(raw) > MAX_MESSAGE_BYTES:
         return Rejected(f"message is {len(raw)} bytes, over the {MAX_MESSAGE_BYTES} byte limit", raw, origin)
     try:
         message = _DECODER.decode(raw)
-    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+    except _UNDECODABLE as caught:
+        detail = _explain(caught)
         # Prefer the version explanation: a v2 message fails typed decoding for reasons that would mislead.
         try:
             envelope = _ENVELOPE.decode(raw)
-        except (msgspec.DecodeError, msgspec.ValidationError):
-            return Rejected(_clip(f"not a JSON object of the contract: {exc}"), raw, origin)
+        except _UNDECODABLE:
+            return Rejected(_clip(f"not a JSON object of the contract: {detail}"), raw, origin)
         version = envelope.schema_version
         problem = _version_problem(version) if version else None
         if problem is None and envelope.type not in _TAGS:
             hint = did_you_mean(envelope.type[:40], sorted(_TAGS))
             problem = f"type: {envelope.type[:40]!r} is not a message type of the contract{hint}"
-        if problem is None and _newer_minor(version) and "unknown field" in str(exc):
+        if problem is None and _newer_minor(version) and "unknown field" in detail:
             # A field from a newer minor version: say so, the producer is ahead of this brain, not wrong.
-            problem = f"{exc}; the message is schema {version}, this brain reads up to {contract.CURRENT_VERSION}"
-        return Rejected(_clip(problem or f"{envelope.type}: {exc}"), raw, origin)
+            problem = f"{detail}; the message is schema {version}, this brain reads up to {contract.CURRENT_VERSION}"
+        return Rejected(_clip(problem or f"{envelope.type}: {detail}"), raw, origin)
     version = message.schema_version
     problem = _version_problem(version)
     if problem is not None:
