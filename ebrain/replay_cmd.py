@@ -1,39 +1,94 @@
-"""`ebrain replay FILE`: a scenario through the embedded runtime; optionally every delta as JSON lines."""
+"""`ebrain replay FILE`: a scenario through the embedded runtime, or into Kafka with --broker; optionally every
+delta as JSON lines (the same file always gives byte-identical lines)."""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import msgspec
 
-from ebrain.compose import build_core, embedded_runtime
+from ebrain.compose import Core, build_core, embedded_runtime
 from ebrain.progress import ProgressBar
 from ebrain.settings import Settings
 from ebrain.summary import render_summary
-from scenarios.model import load_scenario
-from scenarios.replay import ReplayControl
+from playbooks.yaml_lines import LoadError
+from scenarios.model import Scenario, load_scenario
+from scenarios.replay import ReplayControl, replay
 from scenarios.run import Outcome, run_scenario
+from streams.kafka_io import KafkaIngress, read_feed
 from streams.wire_internal import delta_to_builtins
 
+Progress = Callable[[int, int, int], None]
 
-async def run_replay(settings: Settings, file: Path, speed: float | None, out: Path | None) -> int:
-    scenario = load_scenario(file)
-    if speed is not None and speed < 0:
-        speed = None
-    core = build_core(settings, fleet_seed=scenario.fleet_seed, fleet_scale=scenario.fleet_scale)
+
+async def run_embedded(core: Core, scenario: Scenario, control: ReplayControl, progress: Progress | None) -> Outcome:
     runtime = embedded_runtime(core)
     outcome = Outcome()
     runtime.sinks.append(outcome.apply)
     await runtime.start()
     try:
-        await run_scenario(scenario, runtime, outcome, ReplayControl(speed=speed), ProgressBar(scenario.t0_ms))
+        await run_scenario(scenario, runtime, outcome, control, progress)
     finally:
         await runtime.stop()
+    return outcome
+
+
+async def run_kafka(
+    broker: str,
+    scenario: Scenario,
+    control: ReplayControl,
+    progress: Progress | None,
+    prefix: str = "",
+    idle_s: float = 20.0,
+) -> Outcome:
+    """Produce the scenario into Kafka (a worker must be running with the scenario's fleet seed) and read the
+    feed back until it has been quiet for `idle_s` seconds."""
+    ingress = KafkaIngress(broker, prefix)
+    await ingress.start()
+    try:
+        await replay(scenario, ingress, control, progress)
+        await ingress.flush()
+    finally:
+        await ingress.stop()
+    feed = [delta async for delta in read_feed(broker, idle_s=idle_s, prefix=prefix)]
+    return Outcome.from_feed(feed)
+
+
+def write_deltas(outcome: Outcome, out: Path) -> None:
+    encoder = msgspec.json.Encoder()
+    with out.open("wb") as fh:
+        for delta in outcome.deltas:
+            fh.write(encoder.encode(delta_to_builtins(delta)) + b"\n")
+
+
+def core_for(settings: Settings, scenario: Scenario) -> Core:
+    return build_core(settings, fleet_seed=scenario.fleet_seed, fleet_scale=scenario.fleet_scale)
+
+
+async def outcome_of(core: Core, scenario: Scenario, speed: float | None, broker: str | None) -> Outcome:
+    control = ReplayControl(speed=speed)
+    bar = ProgressBar(scenario.t0_ms)
+    if broker is None:
+        return await run_embedded(core, scenario, control, bar)
+    print(f"  replaying into Kafka at {broker}; the worker must run with --fleet-seed {scenario.fleet_seed}")
+    return await run_kafka(broker, scenario, control, bar)
+
+
+async def run_replay(
+    settings: Settings, file: Path, speed: float | None, out: Path | None, broker: str | None = None
+) -> int:
+    try:
+        scenario = load_scenario(file)
+    except LoadError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if speed is not None and speed < 0:
+        speed = None
+    outcome = await outcome_of(core_for(settings, scenario), scenario, speed, broker)
     if out is not None:
-        encoder = msgspec.json.Encoder()
-        with out.open("wb") as fh:
-            for delta in outcome.deltas:
-                fh.write(encoder.encode(delta_to_builtins(delta)) + b"\n")
+        write_deltas(outcome, out)
         print(f"{len(outcome.deltas)} deltas written to {out}")
     print(render_summary(scenario, outcome))
     return 0

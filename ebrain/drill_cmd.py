@@ -1,0 +1,62 @@
+"""`ebrain drill FILE`: run a scenario, score its expectations, write the after-action report.
+
+Exit code 0 when every expectation is met, 1 when one is not, 2 when the file cannot be loaded.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ebrain.replay_cmd import core_for, outcome_of, write_deltas
+from ebrain.settings import Settings
+from playbooks.yaml_lines import LoadError
+from scenarios.drill import region_resolver, score_outcome
+from scenarios.expectations import check_regions
+from scenarios.model import load_scenario
+from scenarios.report import render_report
+from scenarios.report_svg import offset_text
+
+REPORT_DIR = Path("reports")
+MAP_TOLERANCE_DEG = 0.01  # simplification of the report's county outlines: ~1 km, a few hundred kB
+
+
+async def run_drill_cmd(
+    settings: Settings,
+    file: Path,
+    speed: float | None,
+    report: Path | None,
+    broker: str | None = None,
+    out: Path | None = None,
+) -> int:
+    try:
+        scenario = load_scenario(file)
+    except LoadError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if speed is not None and speed < 0:
+        speed = None
+    print(f"drill: {scenario.title} ({len(scenario.timeline)} inputs, {len(scenario.expectations)} expectations)")
+    core = core_for(settings, scenario)
+    try:  # a typo in a region name is reported before the run, not after it
+        check_regions(scenario.file, scenario.expectations, region_resolver(core.regions))
+    except LoadError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    outcome = await outcome_of(core, scenario, speed, broker)
+    result = score_outcome(scenario, outcome, region_resolver(core.regions))
+    for n, r in enumerate(result.results, start=1):
+        met = f" at {offset_text(r.at_ms, scenario.t0_ms)}" if r.at_ms is not None else ""
+        print(f"  #{n:<2} {'PASS' if r.passed else 'FAIL'}  {r.expectation.text}{met}")
+        if not r.passed:
+            print(f"        {scenario.file}:{r.expectation.line}: {r.detail}")
+    bases = {rid: (r.base_lon, r.base_lat) for rid, r in core.initial_fleet.responders.items()}
+    html = render_report(result, core.regions.geojson("county", MAP_TOLERANCE_DEG), bases)
+    path = report or REPORT_DIR / f"{scenario.id}.html"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(html, encoding="utf-8")
+    if out is not None:
+        write_deltas(outcome, out)
+    passed = sum(1 for r in result.results if r.passed)
+    print(f"{passed} of {len(result.results)} expectations met; report: {path}")
+    return 0 if result.passed else 1
