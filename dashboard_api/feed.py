@@ -28,12 +28,15 @@ from dashboard_api.scoping import scope
 
 _ENCODER = msgspec.json.Encoder()
 _MISSING = object()
+# A batching client gets what queued up while it was being served in frames of up to this many characters.
+MAX_FRAME_CHARS = 256 * 1024
 
 
 class FeedClient:
     """One websocket connection's place in the fan-out."""
 
     __slots__ = (
+        "batch",
         "heartbeat",
         "key",
         "limit",
@@ -46,8 +49,9 @@ class FeedClient:
         "waiter",
     )
 
-    def __init__(self, viewer: Viewer, limit: int, loop: asyncio.AbstractEventLoop):
+    def __init__(self, viewer: Viewer, limit: int, loop: asyncio.AbstractEventLoop, batch: bool = False):
         self.viewer = viewer
+        self.batch = batch
         self.key = viewer.view_key
         self.limit = limit
         self.loop = loop
@@ -158,10 +162,15 @@ class FeedHub:
 
     # -- the client side ----------------------------------------------------------------------------
 
-    def connect(self, viewer: Viewer, since: int | None = None, epoch: str | None = None) -> FeedClient:
+    def connect(
+        self, viewer: Viewer, since: int | None = None, epoch: str | None = None, batch: bool = False
+    ) -> FeedClient:
         """Register a client (call on its event loop). It starts with a snapshot, or with the deltas it missed
-        after `since` if all of them are still in the history (and `epoch`, if given, is this hub's)."""
-        client = FeedClient(viewer, self.client_queue, asyncio.get_running_loop())
+        after `since` if all of them are still in the history (and `epoch`, if given, is this hub's).
+
+        A `batch` client accepts several messages in one frame, one per line, when they queued up for it.
+        """
+        client = FeedClient(viewer, self.client_queue, asyncio.get_running_loop(), batch)
         with self.lock:
             missed = self._missed(viewer, since, epoch)
             if missed is None:
@@ -216,6 +225,8 @@ class FeedHub:
                 await waiter
                 client.waiter = None
                 continue
+            if client.batch and len(batch) > 1:
+                batch = _frames(batch)
             for text in batch:
                 if client.needs_snapshot:
                     break  # it fell behind while sending: what is left is superseded by the snapshot
@@ -266,6 +277,8 @@ class FeedHub:
                 "seq": self.picture.seq,
                 "epoch": self.epoch,
                 "clients": len(self._clients),
+                "deepest_queue": max((len(c.queue) for c in self._clients), default=0),
+                "client_queue": self.client_queue,
                 "published": self.published,
                 "history": len(self._history),
                 "history_from_seq": self._first_seq,
@@ -275,3 +288,16 @@ class FeedHub:
                 "redelivered": self.picture.redelivered,
                 "gaps": self.picture.gaps,
             }
+
+
+def _frames(messages: list[str]) -> list[str]:
+    """Messages joined one per line (JSON never contains a raw newline) into frames of bounded size."""
+    frames: list[str] = []
+    start, size = 0, 0
+    for i, text in enumerate(messages):
+        if size and size + len(text) > MAX_FRAME_CHARS:
+            frames.append("\n".join(messages[start:i]))
+            start, size = i, 0
+        size += len(text) + 1
+    frames.append("\n".join(messages[start:]))
+    return frames

@@ -1,4 +1,7 @@
-"""The websocket endpoint `/ws/feed?token=…&since=<seq>&epoch=<epoch>`.
+"""The websocket endpoint `/ws/feed?token=…&since=<seq>&epoch=<epoch>&batch=1`.
+
+With `batch=1` a frame may carry several messages, one per line, when they queued up for the client (a busy
+feed then costs a frame per burst instead of per delta); without it every frame is one JSON message.
 
 Browsers cannot read the HTTP status of a refused websocket handshake, so a bad token or parameter is
 answered after accepting: one `{"type": "error", "status", "detail"}` message, then close code 4000 + status
@@ -46,7 +49,8 @@ def add_feed_route(app: FastAPI, ctx: ApiContext) -> None:
             await _refuse(ws, 422, f"since={since_text!r} is not a feed sequence number (an integer ≥ 0)")
             return
         since = int(since_text) if since_text is not None else None
-        client = ctx.hub.connect(viewer, since, params.get("epoch") or None)
+        batch = params.get("batch", "0") not in ("0", "", "false")
+        client = ctx.hub.connect(viewer, since, params.get("epoch") or None, batch)
         tasks = [
             asyncio.ensure_future(ctx.hub.pump(client, ws.send_text)),
             asyncio.ensure_future(_until_disconnect(ws)),

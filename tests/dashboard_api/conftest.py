@@ -220,7 +220,7 @@ class FakeReplay:
 class World:
     picture: Picture
     hub: FeedHub
-    sink: RecordingSink
+    sink: Any  # a RecordingSink unless a test gives another CommandSink
     replay: FakeReplay
     client: TestClient
 
@@ -242,7 +242,7 @@ def make_world(
     hub = FeedHub(picture, history=history, client_queue=client_queue, heartbeat_s=30)
     for delta in base_deltas():
         hub.publish(delta)
-    sink = RecordingSink()
+    sink = extra.pop("commands", RecordingSink())
     replay = FakeReplay()
     kwargs: dict[str, Any] = {"replay": replay, "fleet": FLEET, "clock": lambda: T0 + 3 * MIN, **extra}
     app = create_app(picture=picture, hub=hub, regions=regions, commands=sink, access=access, **kwargs)

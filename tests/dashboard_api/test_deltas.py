@@ -1,0 +1,45 @@
+"""One wire form for deltas, whether they come from the core in-process or from the Kafka `feed` topic."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+
+from dashboard_api.deltas import DeltaError, as_delta_json, delta_from_json, encode_delta
+from streams.theater import Delta
+
+from .conftest import NOTE_TJ, T0, YANJIAO
+
+
+def test_in_process_and_kafka_paths_give_the_same_dict() -> None:
+    delta = Delta(5, T0, "incident", YANJIAO.id, YANJIAO)
+    from_core, _ = as_delta_json(delta)
+    from_kafka = delta_from_json(encode_delta(delta))
+    assert from_core == from_kafka
+    assert from_core["data"]["provinces"] == ["130000", "110000"]  # tuples arrive as JSON lists either way
+    assert from_core["data"]["evidence"][0]["personal"]["phone"] == "13812345678"
+
+
+def test_dataclass_entity_keeps_every_field() -> None:
+    data = delta_from_json(encode_delta(Delta(1, T0, "notification", NOTE_TJ.id, NOTE_TJ)))["data"]
+    assert set(data) == {f.name for f in dataclasses.fields(NOTE_TJ)}
+    assert (data["id"], data["incident_id"], data["to_province"]) == ("N000001", "INC-YJ", "120000")
+    assert data["message"] == NOTE_TJ.message
+
+
+@pytest.mark.parametrize(
+    ("raw", "names"),
+    [
+        (b"{not json", "not JSON"),
+        (json.dumps({"seq": 1, "at_ms": 0, "kind": "incidnet", "key": "k", "data": {}}), "$.kind"),
+        (json.dumps({"seq": 1, "at_ms": 0, "kind": "task", "key": "k", "data": {}, "extra": 1}), "extra"),
+        (json.dumps({"seq": "1", "at_ms": 0, "kind": "task", "key": "k", "data": {}}), "$.seq"),
+        (json.dumps({"seq": 0, "at_ms": 0, "kind": "task", "key": "k", "data": {}}), "seq=0"),
+    ],
+)
+def test_a_bad_feed_message_is_refused_naming_the_field(raw: bytes | str, names: str) -> None:
+    with pytest.raises(DeltaError, match="feed delta") as info:
+        delta_from_json(raw)
+    assert names in str(info.value)

@@ -1,0 +1,257 @@
+"""The fan-out, without sockets: snapshot then deltas, resume, resync of a slow client, heartbeats, threads."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from dashboard_api.access import AccessPolicy, Viewer
+from dashboard_api.feed import FeedClient, FeedHub
+from dashboard_api.picture import Picture
+from streams.theater import Delta
+
+from .conftest import BEIJING_PHONE, DONGCHENG, T0, TOKENS, WUQING, YANJIAO, base_deltas
+
+
+class Collector:
+    """A client's socket: keeps every message; can be made to stall."""
+
+    def __init__(self) -> None:
+        self.frames: list[str] = []
+        self.messages: list[dict[str, Any]] = []
+        self.gate: asyncio.Event | None = None
+
+    async def send(self, text: str) -> None:
+        if self.gate is not None:
+            await self.gate.wait()
+        self.frames.append(text)
+        self.messages.extend(json.loads(line) for line in text.split("\n"))
+
+    def seqs(self, kind: str = "delta") -> list[int]:
+        return [m["seq"] for m in self.messages if m["type"] == kind]
+
+
+async def until(condition: Callable[[], bool], steps: int = 500) -> None:
+    """Let the loop run until `condition` holds (bounded by loop turns, not by time)."""
+    for _ in range(steps):
+        if condition():
+            return
+        await asyncio.sleep(0)
+    raise AssertionError("condition not reached")
+
+
+def viewer(access: AccessPolicy, who: str) -> Viewer:
+    found = access.authenticate(TOKENS[who])
+    assert found is not None
+    return found
+
+
+def new_hub(**kwargs: Any) -> FeedHub:
+    hub = FeedHub(Picture(), heartbeat_s=3600, **kwargs)
+    for delta in base_deltas():
+        hub.publish(delta)
+    return hub
+
+
+def churn(start_seq: int, count: int) -> list[Delta]:
+    """Updates alternating between a Beijing, a Tianjin and a cross-border incident."""
+    out = []
+    for n in range(count):
+        seq = start_seq + n
+        base = (DONGCHENG, WUQING, YANJIAO)[n % 3]
+        inc = replace(base, updated_at_ms=T0 + seq * 1000, confidence=round(0.5 + n / 1000, 3))
+        out.append(Delta(seq, T0 + seq * 1000, "incident", inc.id, inc))
+    return out
+
+
+class Session:
+    def __init__(self, hub: FeedHub, who: Viewer, since: int | None = None, **kw: Any) -> None:
+        self.hub = hub
+        self.socket = Collector()
+        self.client: FeedClient = hub.connect(who, since, **kw)
+        self.task = asyncio.ensure_future(hub.pump(self.client, self.socket.send))
+
+    async def close(self) -> None:
+        self.hub.disconnect(self.client)
+        self.task.cancel()
+        await asyncio.gather(self.task, return_exceptions=True)
+
+
+async def test_snapshot_first_then_scoped_deltas_in_seq_order(access: AccessPolicy) -> None:
+    hub = new_hub()
+    tianjin = Session(hub, viewer(access, "tianjin"))
+    await until(lambda: len(tianjin.socket.messages) == 1)
+    snapshot = tianjin.socket.messages[0]
+    assert snapshot["type"] == "snapshot" and snapshot["seq"] == 7 and snapshot["epoch"] == hub.epoch
+    assert {i["id"] for i in snapshot["incidents"]} == {"INC-YJ", "INC-WQ"}
+    assert BEIJING_PHONE not in json.dumps(snapshot, ensure_ascii=False)
+    for delta in churn(8, 9):
+        hub.publish(delta)
+    await until(lambda: len(tianjin.socket.seqs()) == 6)
+    # Tianjin gets the Tianjin and the cross-border updates, not Beijing's, in seq order.
+    assert tianjin.socket.seqs() == [9, 10, 12, 13, 15, 16]
+    assert {m["key"] for m in tianjin.socket.messages[1:]} == {"INC-WQ", "INC-YJ"}
+    await tianjin.close()
+
+
+async def test_resume_after_a_disconnect_is_gap_free_and_duplicate_free(access: AccessPolicy) -> None:
+    hub = new_hub()
+    joint = viewer(access, "joint")
+    first = Session(hub, joint)
+    await until(lambda: len(first.socket.messages) == 1)
+    for delta in churn(8, 5):
+        hub.publish(delta)
+    await until(lambda: first.socket.seqs()[-1:] == [12])
+    await first.close()
+    last_seen = max(first.socket.seqs())
+    for delta in churn(13, 6):  # published while the client is away
+        hub.publish(delta)
+    second = Session(hub, joint, since=last_seen, epoch=hub.epoch)
+    for delta in churn(19, 3):
+        hub.publish(delta)
+    await until(lambda: second.socket.seqs()[-1:] == [21])
+    assert second.socket.messages[0] == {"type": "resumed", "since": 12, "seq": 18, "epoch": hub.epoch}
+    assert "snapshot" not in [m["type"] for m in second.socket.messages]
+    received = first.socket.seqs() + second.socket.seqs()
+    assert received == list(range(8, 22))  # the joint centre sees everything: exactly once, in order
+    await second.close()
+
+
+async def test_resume_of_a_scoped_viewer_gets_only_what_it_may_see(access: AccessPolicy) -> None:
+    hub = new_hub()
+    for delta in churn(8, 6):
+        hub.publish(delta)
+    beijing = Session(hub, viewer(access, "beijing"), since=7)
+    await until(lambda: len(beijing.socket.messages) == 5)
+    assert beijing.socket.seqs() == [8, 10, 11, 13]
+    personal = [
+        e["personal"] for m in beijing.socket.messages[1:] for e in m["data"]["evidence"] if m["key"] == "INC-YJ"
+    ]
+    assert {"owner_province": "110000", "name": "张三丰", "phone": BEIJING_PHONE} in personal  # its own caller
+    await beijing.close()
+
+
+@pytest.mark.parametrize(
+    ("since", "epoch"),
+    [(2, None), (7, "another-epoch"), (999, None)],
+    ids=["fell-out-of-history", "other-epoch", "ahead-of-the-hub"],
+)
+async def test_resume_that_cannot_be_served_gets_a_snapshot(
+    access: AccessPolicy, since: int, epoch: str | None
+) -> None:
+    hub = new_hub(history=4)
+    for delta in churn(8, 3):
+        hub.publish(delta)
+    assert hub.stats()["history_from_seq"] == 7
+    session = Session(hub, viewer(access, "joint"), since=since, epoch=epoch)
+    await until(lambda: len(session.socket.messages) == 1)
+    assert session.socket.messages[0]["type"] == "snapshot"
+    assert session.socket.messages[0]["seq"] == 10
+    await session.close()
+
+
+async def test_history_is_also_bounded_by_bytes(access: AccessPolicy) -> None:
+    hub = new_hub(history_bytes=3_000)
+    assert hub.stats()["history"] < 7
+    session = Session(hub, viewer(access, "joint"), since=1)
+    await until(lambda: len(session.socket.messages) == 1)
+    assert session.socket.messages[0]["type"] == "snapshot"
+    await session.close()
+
+
+async def test_a_slow_client_is_resynced_while_the_others_keep_up(access: AccessPolicy) -> None:
+    hub = new_hub(client_queue=5)
+    joint = viewer(access, "joint")
+    fast = Session(hub, joint)
+    slow = Session(hub, joint)
+    await until(lambda: len(fast.socket.messages) == 1 and len(slow.socket.messages) == 1)
+    slow.socket.gate = asyncio.Event()  # its socket stops taking data
+    for n, delta in enumerate(churn(8, 30)):
+        hub.publish(delta)  # never waits for the stalled client
+        if n % 3 == 0:
+            await asyncio.sleep(0)
+    await until(lambda: fast.socket.seqs()[-1:] == [37])
+    assert fast.socket.seqs() == list(range(8, 38))
+    assert fast.client.resyncs == 0
+    assert slow.client.resyncs >= 1 and len(slow.client.queue) <= 5
+    slow.socket.gate.set()  # it comes back: a fresh snapshot brings it up to date
+    await until(lambda: slow.socket.messages[-1]["type"] == "snapshot" and slow.socket.messages[-1]["seq"] == 37)
+    for delta in churn(38, 2):
+        hub.publish(delta)
+    await until(lambda: slow.socket.seqs()[-2:] == [38, 39])
+    assert hub.stats()["resyncs"] == slow.client.resyncs
+    await fast.close()
+    await slow.close()
+
+
+async def test_a_redelivered_delta_is_not_sent_again(access: AccessPolicy) -> None:
+    hub = new_hub()
+    session = Session(hub, viewer(access, "joint"))
+    await until(lambda: len(session.socket.messages) == 1)
+    deltas = churn(8, 2)
+    for delta in (*deltas, deltas[0], deltas[1]):
+        hub.publish(delta)
+    hub.publish(churn(10, 1)[0])
+    await until(lambda: session.socket.seqs()[-1:] == [10])
+    assert session.socket.seqs() == [8, 9, 10]
+    assert hub.stats()["redelivered"] == 2
+    await session.close()
+
+
+async def test_heartbeat_carries_the_last_seq(access: AccessPolicy) -> None:
+    hub = FeedHub(Picture(), heartbeat_s=0.001)
+    for delta in base_deltas():
+        hub.publish(delta)
+    session = Session(hub, viewer(access, "tianjin"))
+    for _ in range(2000):
+        if "heartbeat" in [m["type"] for m in session.socket.messages]:
+            break
+        await asyncio.sleep(0.001)
+    beat = next(m for m in session.socket.messages if m["type"] == "heartbeat")
+    assert beat == {"type": "heartbeat", "seq": 7}
+    await session.close()
+
+
+async def test_publish_from_another_thread_reaches_the_client(access: AccessPolicy) -> None:
+    hub = new_hub()
+    session = Session(hub, viewer(access, "joint"))
+    await until(lambda: len(session.socket.messages) == 1)
+    for delta in churn(8, 3):
+        await asyncio.to_thread(hub.publish, delta)
+    for _ in range(2000):
+        if session.socket.seqs()[-1:] == [10]:
+            break
+        await asyncio.sleep(0.001)
+    assert session.socket.seqs() == [8, 9, 10]
+    await session.close()
+
+
+async def test_a_batching_client_gets_queued_messages_one_per_line(access: AccessPolicy) -> None:
+    hub = new_hub()
+    session = Session(hub, viewer(access, "joint"), since=7, batch=True)
+    for delta in churn(8, 4):
+        hub.publish(delta)  # all queued before the pump runs
+    await until(lambda: session.socket.seqs()[-1:] == [11])
+    assert len(session.socket.frames) == 1
+    assert [m["type"] for m in session.socket.messages] == ["resumed", "delta", "delta", "delta", "delta"]
+    await session.close()
+
+
+async def test_disconnected_clients_are_forgotten(access: AccessPolicy) -> None:
+    hub = new_hub()
+    session = Session(hub, viewer(access, "joint"))
+    assert hub.stats()["clients"] == 1
+    await session.close()
+    assert hub.stats()["clients"] == 0
+    hub.publish(churn(8, 1)[0])
+    assert session.client.queue == type(session.client.queue)()
+
+
+def test_bad_sizes_are_refused() -> None:
+    with pytest.raises(ValueError, match="client_queue=0"):
+        FeedHub(Picture(), client_queue=0)
