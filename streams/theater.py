@@ -15,7 +15,7 @@ from dataclasses import replace
 from playbooks import lifecycle
 from playbooks.evidence import Signal
 from playbooks.incident import Decision, Incident
-from streams import fuse
+from streams import fuse, theater_fusion
 from streams.records import OperatorCommand, ResourceUpdate, TaskReply, TheaterInput, Tick
 from streams.theater_commands import on_command
 from streams.theater_effects import carry_out, on_task_reply, set_responder
@@ -66,17 +66,13 @@ def _advance(state: TheaterState, tick: Tick, ctx: TheaterContext, out: Emitter)
 
 def _run_timers(state: TheaterState, until_ms: int, ctx: TheaterContext, out: Emitter) -> None:
     """Fire timers and time-driven rules due by `until_ms`, in due order, before anything later is processed."""
+    theater_fusion.flush_feed(state, until_ms, ctx.fusion.feed, out)
+    clock = state.fusion.clock(ctx.playbooks)  # indexes: the cost does not grow with open incidents
     while True:
-        due = [
-            (t.due_ms, inc.id)
-            for inc in state.fusion.incidents.values()
-            if inc.status == "open"
-            for t in inc.timers
-            if t.due_ms <= until_ms
-        ]
+        due = clock.next_timer(until_ms, lambda at, iid: _timer_due(state, at, iid))
         if not due:
             break
-        due_ms, incident_id = min(due)
+        due_ms, incident_id = due
         state.now_ms = max(state.now_ms, due_ms)
         incident = state.fusion.incidents[incident_id]
         playbook = ctx.playbooks.get(incident.type)
@@ -88,7 +84,7 @@ def _run_timers(state: TheaterState, until_ms: int, ctx: TheaterContext, out: Em
     if until_ms - state.last_timed_scan_ms >= TIMED_RULE_SCAN_MS:
         state.last_timed_scan_ms = until_ms
         state.dirty.add(("meta", "clock"))
-        for incident_id in sorted(state.fusion.incidents):
+        for incident_id in clock.wake(until_ms):
             incident = state.fusion.incidents[incident_id]
             playbook = ctx.playbooks.get(incident.type)
             if incident.status != "open" or playbook is None:
@@ -96,6 +92,17 @@ def _run_timers(state: TheaterState, until_ms: int, ctx: TheaterContext, out: Em
             changed, effects = lifecycle.evaluate(incident, playbook, None, until_ms, _warnings(state))
             if changed is not incident or effects:
                 carry_out(state, changed, effects, ctx, out)
+
+
+def _timer_due(state: TheaterState, due_ms: int, incident_id: str) -> bool:
+    """An indexed timer is still the incident's next one (not cancelled, not fired since)."""
+    incident = state.fusion.incidents.get(incident_id)
+    return (
+        incident is not None
+        and incident.status == "open"
+        and bool(incident.timers)
+        and min(t.due_ms for t in incident.timers) == due_ms
+    )
 
 
 def _process(state: TheaterState, item: TheaterInput, ctx: TheaterContext, out: Emitter) -> None:
@@ -141,9 +148,10 @@ def _on_signal(state: TheaterState, signal: Signal, ctx: TheaterContext, out: Em
     if signal.kind == "response_level":
         _on_response_level(state, signal, out)
         return
-    _, incident, _opened = fuse.step(state.fusion, ctx.fusion, signal, ctx.theater)
-    if incident is None:
+    _, fused = fuse.step(state.fusion, ctx.fusion, signal, ctx.theater)
+    if fused.incident is None:
         return
+    incident = fused.incident
     playbook = ctx.playbooks.get(incident.type)
     if signal.kind == "warning":
         incident = _apply_warning(incident, signal)
@@ -153,7 +161,12 @@ def _on_signal(state: TheaterState, signal: Signal, ctx: TheaterContext, out: Em
         incident, effects = lifecycle.evaluate(incident, playbook, signal, signal.at_ms, _warnings(state))
     else:
         effects = ()
-    carry_out(state, incident, effects, ctx, out)
+    if not effects and theater_fusion.held_back(fused.previous, incident, ctx.fusion.feed):
+        fuse.defer(state.fusion, incident)  # surge pacing: published with a later update
+        state.dirty.update({("incident", incident.id), ("meta", "feed")})
+    else:
+        carry_out(state, incident, effects, ctx, out)
+    theater_fusion.announce(state, fused, ctx, out)
 
 
 def _apply_warning(incident: Incident, signal: Signal) -> Incident:

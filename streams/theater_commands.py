@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from playbooks import lifecycle
 from playbooks.incident import Decision
+from streams import theater_fusion
 from streams.records import OperatorCommand
 from streams.theater_effects import carry_out, set_responder
 from streams.theater_state import Emitter, TheaterContext, TheaterState
@@ -46,5 +47,9 @@ def on_command(state: TheaterState, cmd: OperatorCommand, ctx: TheaterContext, o
             incident, stage="closed", status="closed", timers=(), decisions=(*incident.decisions, decision)
         )
         out.incident(closed)
+    elif cmd.action == "merge":
+        theater_fusion.merge_by_operator(state, cmd, ctx, out)
+    elif cmd.action == "split":
+        theater_fusion.split_by_operator(state, cmd, ctx, out)
     else:
         out.emit("rejected", cmd.event_id, f"command {cmd.action}: not available yet for {cmd.incident_id}")

@@ -8,7 +8,7 @@ Indexes (the fusion grid, place keys) are derived, so recovery rebuilds them ins
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import msgspec
 
@@ -36,6 +36,7 @@ class TheaterMeta:
     last_timed_scan_ms: int
     next_incident_number: int
     active_warnings: dict[str, Signal]
+    feed_pending: list[str] = field(default_factory=list)  # surge pacing: held back from the feed
 
 
 def encode_meta(state: TheaterState) -> bytes:
@@ -50,6 +51,7 @@ def encode_meta(state: TheaterState) -> bytes:
         last_timed_scan_ms=state.last_timed_scan_ms,
         next_incident_number=state.fusion.next_number,
         active_warnings=dict(state.active_warnings),
+        feed_pending=sorted(state.fusion.feed_pending),
     )
     return _ENCODER.encode(meta)
 
@@ -83,6 +85,7 @@ def restore(
     state = TheaterState(fleet=fleet)
     state.tasks = {task.id: task for task in (msgspec.json.decode(raw, type=Task) for raw in tasks)}
     next_number = 1
+    feed_pending: list[str] = []
     if meta is not None:
         m = msgspec.json.decode(meta, type=TheaterMeta)
         state.watermarks = dict(m.watermarks)
@@ -95,7 +98,8 @@ def restore(
         state.last_timed_scan_ms = m.last_timed_scan_ms
         state.active_warnings = dict(m.active_warnings)
         next_number = m.next_incident_number
-    state.fusion = fuse.FusionState.rebuild(sorted(decoded_incidents, key=lambda i: i.id), next_number)
+        feed_pending = m.feed_pending
+    state.fusion = fuse.FusionState.rebuild(decoded_incidents, next_number, tuple(feed_pending))
     return state
 
 

@@ -1,0 +1,227 @@
+"""The fusion rules as data: families of compatible signal kinds, their reach in space and time, and feed pacing.
+
+Loaded from `streams/data/fusion.yaml`; a bad file fails at load time with file, line and a did-you-mean.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from playbooks.yaml_lines import LineDict, LoadError, did_you_mean, line_of, load_yaml
+
+PRECISIONS = ("gps", "place", "town", "county", "province")  # finest first; the index of each is its rank
+SOURCES = ("sensor", "hotline", "agency", "operator")
+_SIGNAL_PREFIXES = ("sensor:", "call:", "report:")
+_PLAIN_KINDS = ("warning", "blackout_risk", "casualties", "sensor_clear", "sensor_back")
+_FAMILY_KEYS = {"opens", "upgrades", "radius_km", "window_min", "kinds", "accepts", "cluster", "note"}
+_TOP_KEYS = {"source_weight", "precision_km", "feed", "families", "attach_only"}
+Cluster = Literal["radius", "county"]
+
+
+@dataclass(frozen=True)
+class Family:
+    """Signal kinds that describe one kind of real event, and how near they must be to be the same event."""
+
+    name: str
+    opens: str
+    radius_km: float
+    window_ms: int
+    kinds: frozenset[str]
+    accepts: frozenset[str] = frozenset()  # other families whose signals may join this family's incidents
+    upgrades: tuple[tuple[str, str], ...] = ()
+    cluster: Cluster = "radius"  # "county": one incident per county and window (work-queue style, e.g. roof leaks)
+
+    def upgraded_type(self, kind: str, current: str) -> str:
+        for upgrade_kind, to in self.upgrades:
+            if upgrade_kind == kind:
+                return to
+        return current
+
+    @property
+    def upgrade_types(self) -> frozenset[str]:
+        return frozenset(to for _, to in self.upgrades)
+
+
+@dataclass(frozen=True)
+class FeedPacing:
+    """How a surge incident's plain evidence updates are aggregated on the feed (see docs/fusion.md)."""
+
+    aggregate_from: int  # evidence count from which plain evidence updates are aggregated
+    every_signals: int  # ... but every this-many-th signal is still published at once
+    flush_every_ms: int  # ... and what is held back is published when event time crosses this boundary
+
+
+@dataclass(frozen=True)
+class FusionRules:
+    families: dict[str, Family]
+    family_of_kind: dict[str, str]
+    attach_only: frozenset[str]
+    attach_radius_km: float
+    source_weight: dict[str, float]
+    precision_km: dict[str, float]  # how far a location found this way may be off; absent: never by distance
+    feed: FeedPacing
+    joinable: dict[str, tuple[str, ...]] = field(default_factory=dict)  # home family -> compatible families
+
+    @classmethod
+    def load(cls, path: Path | str | None = None) -> FusionRules:
+        if path is None:
+            text = resources.files("streams").joinpath("data/fusion.yaml").read_text(encoding="utf-8")
+            return _parse(load_yaml("streams/data/fusion.yaml", text), "streams/data/fusion.yaml")
+        return _parse(load_yaml(path), str(path))
+
+    def uncertainty_km(self, precision: str) -> float | None:
+        return self.precision_km.get(precision)
+
+    def compatible(self, a: str, b: str) -> bool:
+        """Whether incidents of families a and b may describe one event (and so may be merged automatically)."""
+        return a == b or b in self.families[a].accepts or a in self.families[b].accepts
+
+
+def _fail(file: str, node: Any, key: str | None, message: str) -> LoadError:
+    return LoadError(file, line_of(node, key), message)
+
+
+def _mapping(file: str, node: Any, key: str, where: str) -> LineDict:
+    value = node.get(key) if isinstance(node, LineDict) else None
+    if not isinstance(value, LineDict):
+        raise _fail(file, node, key, f"{where}{key}: expected a mapping")
+    return value
+
+
+def _check_keys(file: str, node: LineDict, allowed: Iterable[str], where: str) -> None:
+    allowed = set(allowed)
+    for key in node:
+        if key not in allowed:
+            raise _fail(file, node, key, f"{where}: unknown key {key!r}{did_you_mean(key, allowed)}")
+
+
+def _number(file: str, node: LineDict, key: str, where: str, minimum: float = 0.0) -> float:
+    value = node.get(key)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < minimum:
+        raise _fail(file, node, key, f"{where}.{key}: {value!r} must be a number >= {minimum}")
+    return float(value)
+
+
+def _kind(file: str, node: Any, kind: Any, where: str, call_topics: frozenset[str]) -> str:
+    kind = str(kind)
+    if kind in _PLAIN_KINDS or kind.startswith(("sensor:", "report:")):
+        return kind
+    if kind.startswith("call:"):
+        topic = kind[len("call:") :]
+        if topic not in call_topics:
+            raise _fail(file, node, None, f"{where}: {kind!r} names no hotline topic{did_you_mean(topic, call_topics)}")
+        return kind
+    known = [*_PLAIN_KINDS, *_SIGNAL_PREFIXES]
+    raise _fail(file, node, None, f"{where}: {kind!r} is not a signal kind{did_you_mean(kind, known)}")
+
+
+def _hotline_topics() -> frozenset[str]:
+    text = resources.files("streams").joinpath("data/hotline_topics.yaml").read_text(encoding="utf-8")
+    doc = load_yaml("streams/data/hotline_topics.yaml", text)
+    return frozenset([*(str(row["topic"]) for row in doc["topics"]), str(doc["default_topic"])])
+
+
+def _family(file: str, name: str, row: Any, call_topics: frozenset[str]) -> Family:
+    where = f"families.{name}"
+    if not isinstance(row, LineDict):
+        raise LoadError(file, 1, f"{where}: expected a mapping")
+    _check_keys(file, row, _FAMILY_KEYS, where)
+    kinds_node = row.get("kinds")
+    if not isinstance(kinds_node, list) or not kinds_node:
+        raise _fail(file, row, "kinds", f"{where}.kinds: expected a non-empty list of signal kinds")
+    kinds = frozenset(_kind(file, kinds_node, k, f"{where}.kinds", call_topics) for k in kinds_node)
+    upgrades_node = row.get("upgrades") or {}
+    upgrades = tuple(sorted((str(k), str(v)) for k, v in upgrades_node.items()))
+    for kind, _ in upgrades:
+        if kind not in kinds:
+            raise _fail(file, row, "upgrades", f"{where}.upgrades: {kind!r} is not one of the family's kinds")
+    cluster = str(row.get("cluster", "radius"))
+    if cluster not in ("radius", "county"):
+        raise _fail(file, row, "cluster", f"{where}.cluster: {cluster!r} is not radius or county")
+    if "opens" not in row:
+        raise _fail(file, row, None, f"{where}: missing opens (the incident type it opens)")
+    return Family(
+        name=name,
+        opens=str(row["opens"]),
+        radius_km=_number(file, row, "radius_km", where) if cluster == "radius" else 0.0,
+        window_ms=int(_number(file, row, "window_min", where, 1.0) * 60_000),
+        kinds=kinds,
+        accepts=frozenset(str(a) for a in row.get("accepts") or ()),
+        upgrades=upgrades,
+        cluster=cluster,  # type: ignore[arg-type]
+    )
+
+
+def _parse(doc: Any, file: str) -> FusionRules:
+    if not isinstance(doc, LineDict):
+        raise LoadError(file, 1, "expected a mapping at the top")
+    _check_keys(file, doc, _TOP_KEYS, "fusion.yaml")
+    call_topics = _hotline_topics()
+    families_node = _mapping(file, doc, "families", "")
+    families = {str(name): _family(file, str(name), row, call_topics) for name, row in families_node.items()}
+    family_of_kind: dict[str, str] = {}
+    for family in families.values():
+        for accepted in sorted(family.accepts):
+            if accepted not in families:
+                raise _fail(
+                    file,
+                    families_node[family.name],
+                    "accepts",
+                    f"families.{family.name}.accepts: no family {accepted!r}{did_you_mean(accepted, families)}",
+                )
+        for kind in sorted(family.kinds):
+            if kind in family_of_kind:
+                raise _fail(
+                    file,
+                    families_node[family.name],
+                    "kinds",
+                    f"families.{family.name}.kinds: {kind!r} is already in family {family_of_kind[kind]!r}",
+                )
+            family_of_kind[kind] = family.name
+    weights = _mapping(file, doc, "source_weight", "")
+    for source in weights:
+        if source not in SOURCES:
+            raise _fail(
+                file, weights, source, f"source_weight: {source!r} is not a source{did_you_mean(source, SOURCES)}"
+            )
+    precision = _mapping(file, doc, "precision_km", "")
+    for name in precision:
+        if name not in PRECISIONS:
+            raise _fail(
+                file, precision, name, f"precision_km: {name!r} is not a precision{did_you_mean(name, PRECISIONS)}"
+            )
+    feed = _mapping(file, doc, "feed", "")
+    _check_keys(file, feed, ("aggregate_from", "every_signals", "flush_every_min"), "feed")
+    attach = _mapping(file, doc, "attach_only", "")
+    _check_keys(file, attach, ("kinds", "radius_km"), "attach_only")
+    attach_kinds = frozenset(_kind(file, attach, k, "attach_only.kinds", call_topics) for k in attach.get("kinds", ()))
+    for kind in sorted(attach_kinds & set(family_of_kind)):
+        raise _fail(file, attach, "kinds", f"attach_only.kinds: {kind!r} is also in family {family_of_kind[kind]!r}")
+    joinable = {
+        home: tuple(
+            sorted(
+                name
+                for name, fam in families.items()
+                if name == home or home in fam.accepts or name in families[home].accepts
+            )
+        )
+        for home in families
+    }
+    return FusionRules(
+        families=families,
+        family_of_kind=family_of_kind,
+        attach_only=attach_kinds,
+        attach_radius_km=_number(file, attach, "radius_km", "attach_only"),
+        source_weight={str(k): _number(file, weights, str(k), "source_weight") for k in weights},
+        precision_km={str(k): _number(file, precision, str(k), "precision_km") for k in precision},
+        feed=FeedPacing(
+            aggregate_from=int(_number(file, feed, "aggregate_from", "feed", 1)),
+            every_signals=int(_number(file, feed, "every_signals", "feed", 1)),
+            flush_every_ms=int(_number(file, feed, "flush_every_min", "feed", 1) * 60_000),
+        ),
+        joinable=joinable,
+    )
