@@ -202,13 +202,25 @@ def _entries(file: str, sid: str, index: int, node: Any, line: int, t0_ms: int) 
         raise LoadError(file, line_of(repeat, "values"), f"{where}.repeat.values: expected a list of numbers")
     out: list[TimelineEntry] = []
     for n, at in enumerate(range(at_ms, until_ms + 1, every_ms)):
-        message = dict(payload)
+        message = _numbered(payload, n + 1)
         if values is not None:
             message["value"] = values[min(n, len(values) - 1)]  # the last value holds
         event_id = f"{sid}-{index:05d}-{n:04d}"
         entry = build_entry(file, message, at, event_id, line_of(payload), f"{where}.payload", topic)
         out.append(_named(entry, note, name if n == 0 else "", line))
     return out
+
+
+def _numbered(value: Any, n: int) -> Any:
+    """A repeated payload with "{n}" in its strings replaced by the repetition number (1, 2, ...), so that
+    repeated calls carry their own order ids."""
+    if isinstance(value, str):
+        return value.replace("{n}", str(n))
+    if isinstance(value, dict):
+        return {k: _numbered(v, n) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_numbered(v, n) for v in value]
+    return value
 
 
 def _named(entry: TimelineEntry, note: str, name: str, line: int) -> TimelineEntry:

@@ -118,3 +118,26 @@ def test_generated_timeline_file_errors_name_its_line(tmp_path: Path) -> None:
     with pytest.raises(LoadError) as info:
         load_scenario(write(tmp_path, "timeline_file: t.jsonl\n"))
     assert info.value.file.endswith("t.jsonl") and info.value.line == 1
+
+
+def test_repeated_calls_carry_their_own_order_ids(tmp_path: Path) -> None:
+    body = """timeline:
+  - at: 0m
+    repeat: {every: 5m, until: +10m}
+    payload:
+      type: hotline.work_order
+      order_id: BJ-{n}
+      hotline: "110000"
+      category: 求助
+      urgency: 一般
+      content: 屋顶漏雨
+      address: 房山区良乡镇
+      caller: {name: "居民{n}"}
+"""
+    scenario = load_scenario(write(tmp_path, body))
+    orders = [msgspec.json.decode(e.value) for e in scenario.timeline]
+    assert [(o["order_id"], o["caller"]["name"]) for o in orders] == [
+        ("BJ-1", "居民1"),
+        ("BJ-2", "居民2"),
+        ("BJ-3", "居民3"),
+    ]
