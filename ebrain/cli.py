@@ -77,10 +77,14 @@ def _parser() -> argparse.ArgumentParser:
     kafka.add_argument("action", choices=["up", "down", "status"])
     kafka.add_argument("--port", type=int, default=9092)
 
-    pb = sub.add_parser("playbooks", help="check playbook files")
+    pb = sub.add_parser("playbooks", help="check playbook files, or dry-run one over a file of evidence")
     pb_sub = pb.add_subparsers(dest="playbooks_command", required=True)
-    check = pb_sub.add_parser("check", help="load every playbook in a folder; exit 1 on the first error")
+    check = pb_sub.add_parser("check", help="load every playbook in a folder; print each error; exit 1 if any")
     check.add_argument("dir", type=Path, nargs="?", default=PACKAGE_ROOT / "playbooks" / "files")
+    dry = pb_sub.add_parser("try", help="dry-run a playbook over JSON lines of evidence and commands")
+    dry.add_argument("playbook", type=Path)
+    dry.add_argument("events", type=Path)
+    dry.add_argument("--type", default=None, help="incident type (default: the playbook's first)")
     return parser
 
 
@@ -111,17 +115,11 @@ def main(argv: list[str] | None = None) -> int:
 
         return main_kafka(args.action, PACKAGE_ROOT, port=args.port)
     if args.command == "playbooks":
-        from playbooks.model import load_playbooks
-        from playbooks.yaml_lines import LoadError
+        from ebrain import playbooks_cmd
 
-        try:
-            loaded = load_playbooks(args.dir)
-        except LoadError as exc:
-            print(exc, file=sys.stderr)
-            return 1
-        for incident_type, playbook in sorted(loaded.items()):
-            print(f"ok  {incident_type:<24} {playbook.id}  ({playbook.file})")
-        return 0
+        if args.playbooks_command == "check":
+            return playbooks_cmd.check(Settings.from_env(), args.dir)
+        return playbooks_cmd.try_playbook(Settings.from_env(), args.playbook, args.events, args.type)
     return 2
 
 

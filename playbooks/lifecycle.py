@@ -62,12 +62,16 @@ def _fire_rule(
 
 
 def _restart_evidence_timers(incident: Incident, playbook: Playbook, now_ms: int) -> Incident:
-    """`start_on: evidence` timers measure quiet: each new piece of evidence moves their due time."""
-    specs = {s.id: s for s in playbook.timers if s.start_on == "evidence"}
-    if not specs:
-        return incident
-    timers = tuple(replace(t, due_ms=now_ms + specs[t.id].after_ms) if t.id in specs else t for t in incident.timers)
-    return replace(incident, timers=timers)
+    """`start_on: evidence` timers measure quiet: each new piece of evidence starts them again from now."""
+    for spec in playbook.timers:
+        if spec.start_on != "evidence":
+            continue
+        if any(t.id == spec.id for t in incident.timers):
+            timers = tuple(replace(t, due_ms=now_ms + spec.after_ms) if t.id == spec.id else t for t in incident.timers)
+            incident = replace(incident, timers=timers)
+        else:
+            incident = start_timer(incident, playbook, spec.id, "evidence", now_ms)
+    return incident
 
 
 def evaluate(
@@ -133,6 +137,9 @@ def fire_timers(incident: Incident, playbook: Playbook, now_ms: int) -> tuple[In
             incident = decided(incident, timer.due_ms, f"timer {timer.id} cancelled ({timer.unless})", timer.rule)
             continue
         spec = playbook.timer(timer.id)
+        if spec.when is not None and not holds(spec.when, incident, None, timer.due_ms):
+            incident = decided(incident, timer.due_ms, f"timer {timer.id} cancelled (condition not met)", timer.rule)
+            continue
         rule = f"timer:{timer.id}"
         incident = decided(incident, timer.due_ms, f"timer {timer.id} fired", rule, (), f"started by {timer.rule}")
         incident, produced = run_actions(incident, playbook, spec.then, rule, (), timer.due_ms)

@@ -28,10 +28,16 @@ def _counted(spec: CountSpec, incident: Incident, now_ms: int) -> list[Signal]:
 
 
 def _count_holds(spec: CountSpec, incident: Incident, now_ms: int) -> bool:
+    at_least: float = spec.at_least
+    if spec.at_least_ref is not None:
+        bound = spec.at_least_ref.table.bound(incident.province, spec.at_least_ref.tier)
+        if bound is None:
+            return False
+        at_least = bound[1]
     if spec.within_ms is None and spec.value_at_least is None:
         # every signal counts, also those no longer kept (a surge of calls keeps only the first ones)
-        return sum(n for kind, n in incident.counts if kind_matches(kind, spec.kinds)) >= spec.at_least
-    return len(_counted(spec, incident, now_ms)) >= spec.at_least
+        return sum(n for kind, n in incident.counts if kind_matches(kind, spec.kinds)) >= at_least
+    return len(_counted(spec, incident, now_ms)) >= at_least
 
 
 def _covers(warning: Signal, incident: Incident) -> bool:
@@ -122,7 +128,9 @@ def describe(cond: Condition) -> str:
         parts.append("stage " + "|".join(sorted(cond.stages)))
     if cond.count is not None:
         within = f" within {cond.count.within_ms // 60_000} min" if cond.count.within_ms else ""
-        parts.append(f"{cond.count.at_least}+ of {'|'.join(cond.count.kinds)}{within}")
+        ref = cond.count.at_least_ref
+        at_least = f"{ref.table.name} {ref.tier}" if ref else str(cond.count.at_least)
+        parts.append(f"{at_least}+ of {'|'.join(cond.count.kinds)}{within}")
     if cond.threshold is not None:
         parts.append(f"value ≥ {cond.threshold.table.name} {cond.threshold.tier}")
     if cond.value_at_least is not None:

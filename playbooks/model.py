@@ -30,7 +30,7 @@ from playbooks.yaml_lines import LineDict, LineList, LoadError, did_you_mean, li
 
 RULE_KEYS = {"id", "when", "then", "repeat", "note"}
 TOP_KEYS = {"playbook", "title", "incident_types", "stages", "rules", "timers", "note"}
-TIMER_KEYS = {"id", "after", "start_on", "unless", "then", "note"}
+TIMER_KEYS = {"id", "after", "start_on", "unless", "when", "then", "note"}
 STAGE_KEYS = {"enter_when", "exit_when", "on_enter", "overdue_after", "on_overdue", "note"}
 REOPEN_KEYS = {"when", "then", "note"}
 _NEXT_STAGE = {"before": "during", "during": "after", "after": "closed"}
@@ -155,6 +155,9 @@ def _timers(reader: Reader, doc: LineDict, stage_names: set[str]) -> list[TimerS
             reader.choice(node, unless, "unless", ("acknowledged", "resolved", "stage_left"))
         if unless == "stage_left" and not start_on.startswith("stage:"):
             raise reader.fail(node, "unless", f"{where}.unless: stage_left needs start_on: stage:<stage>")
+        when = reader.condition(node["when"], f"{where}.when", node) if "when" in node else None
+        if when is not None and when.needs_trigger:
+            raise reader.fail(node, "when", f"{where}.when: a timer has no triggering signal (signal, attrs, value)")
         timers.append(
             TimerSpec(
                 id=str(node["id"]),
@@ -163,6 +166,7 @@ def _timers(reader: Reader, doc: LineDict, stage_names: set[str]) -> list[TimerS
                 unless=unless,
                 then=reader.actions(node["then"], f"{where}.then", node),
                 line=node.line,
+                when=when,
             )
         )
     return timers

@@ -9,6 +9,12 @@ from playbooks.places import PlaybookPlaces, ThresholdTable
 
 
 @dataclass(frozen=True)
+class ThresholdRef:
+    table: ThresholdTable
+    tier: str
+
+
+@dataclass(frozen=True)
 class CountSpec:
     """How many pieces of evidence of some kinds (within a window, with a value of at least)."""
 
@@ -16,12 +22,7 @@ class CountSpec:
     at_least: int
     within_ms: int | None = None
     value_at_least: float | None = None
-
-
-@dataclass(frozen=True)
-class ThresholdRef:
-    table: ThresholdTable
-    tier: str
+    at_least_ref: ThresholdRef | None = None  # the number from a threshold table, per issuing authority
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,7 @@ class TimerSpec:
     unless: str  # "acknowledged", "resolved", "stage_left" or ""
     then: tuple[Action, ...]
     line: int
+    when: Condition | None = None  # checked when due: if it does not hold, the timer is cancelled
 
 
 @dataclass(frozen=True)

@@ -105,6 +105,7 @@ class Reader:
 
     def str_list(self, node: Any, value: Any, key: str) -> tuple[str, ...]:
         items = value if isinstance(value, list) else [value]
+        items = [str(v) if isinstance(v, int) and not isinstance(v, bool) else v for v in items]  # adcodes
         if not items or not all(isinstance(v, str) for v in items):
             raise self.fail(node, key, f"{key}: expected a name or a list of names, got {value!r}")
         return tuple(items)
@@ -176,9 +177,12 @@ class Reader:
 
     def count(self, node: Any, where: str, parent: Any) -> CountSpec:
         spec = self.mapping(node, where, {"kinds", "at_least", "within", "value_at_least"}, parent)
+        at_least = spec.get("at_least", 1)
+        ref = self.threshold(at_least, f"{where}.at_least", spec) if isinstance(at_least, LineDict) else None
         return CountSpec(
             kinds=self.str_list(spec, spec.get("kinds", "*"), "kinds"),
-            at_least=int(self.number(spec, spec.get("at_least", 1), "at_least", integer=True)),
+            at_least=0 if ref else int(self.number(spec, at_least, "at_least", integer=True)),
+            at_least_ref=ref,
             within_ms=self.duration(spec, spec["within"], "within") if "within" in spec else None,
             value_at_least=(
                 float(self.number(spec, spec["value_at_least"], "value_at_least")) if "value_at_least" in spec else None

@@ -34,9 +34,7 @@ def on_command(state: TheaterState, cmd: OperatorCommand, ctx: TheaterContext, o
             out.emit("rejected", cmd.event_id, f"command {cmd.action}: {incident.id} runs under no playbook")
             return
         try:
-            incident, effects = lifecycle.decide_approval(
-                incident, playbook, cmd.target, cmd.action, who, state.now_ms
-            )
+            incident, effects = lifecycle.decide_approval(incident, playbook, cmd.target, cmd.action, who, state.now_ms)
         except ValueError as exc:
             out.emit("rejected", cmd.event_id, f"command {cmd.action}: {exc}")
             return
