@@ -5,6 +5,8 @@ still decides, and a command it refuses comes back on the feed as a rejection to
 from __future__ import annotations
 
 import asyncio
+import functools
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException
@@ -41,6 +43,7 @@ def build_operator_routes(ctx: ApiContext) -> APIRouter:
         return incident
 
     def pending_approval(incident: dict[str, Any], approval_id: str) -> None:
+        """404 for an approval the incident does not have, 409 for one already decided."""
         approvals = {a["id"]: a for a in incident["approvals"]}
         approval = approvals.get(approval_id)
         if approval is None:
@@ -50,9 +53,20 @@ def build_operator_routes(ctx: ApiContext) -> APIRouter:
             by = f" by {approval['decided_by']}" if approval.get("decided_by") else ""
             raise HTTPException(409, f"approval {approval_id!r} is already {approval['state']}{by}")
 
-    async def submit(viewer: Viewer, action: Action, **fields: Any) -> CommandAccepted:
+    async def submit(
+        viewer: Viewer,
+        action: Action,
+        incident_id: str = "",
+        check: Callable[[dict[str, Any]], None] | None = None,
+        **fields: Any,
+    ) -> CommandAccepted:
+        """Check the incident is open and in scope (and `check` it), then stamp and hand over the command."""
         with hub.lock:
-            command = build_command(viewer, action, ctx.event_now(), **fields)
+            if incident_id:
+                incident = open_incident(viewer, incident_id)
+                if check is not None:
+                    check(incident)
+            command = build_command(viewer, action, ctx.event_now(), incident_id=incident_id, **fields)
             pic.note_command(command.event_id, viewer.centre.code)
         try:
             await asyncio.wait_for(ctx.commands.submit(command), SUBMIT_TIMEOUT_S)
@@ -68,81 +82,43 @@ def build_operator_routes(ctx: ApiContext) -> APIRouter:
             target=command.target,
         )
 
-    @router.post(
-        "/incidents/{incident_id}/acknowledge",
-        summary="Acknowledge an incident",
-        status_code=202,
-        response_model=CommandAccepted,
-    )
+    post = functools.partial(router.post, status_code=202, response_model=CommandAccepted)
+
+    @post("/incidents/{incident_id}/acknowledge", summary="Acknowledge an incident")
     async def acknowledge(incident_id: str, body: NoteBody | None = None, viewer: Viewer = viewer_dep) -> Any:
-        with hub.lock:
-            open_incident(viewer, incident_id)
-        return await submit(viewer, "acknowledge", incident_id=incident_id, reason=body.reason if body else "")
+        return await submit(viewer, "acknowledge", incident_id, reason=body.reason if body else "")
 
-    @router.post(
-        "/incidents/{incident_id}/level",
-        summary="Set the response level (I highest)",
-        status_code=202,
-        response_model=CommandAccepted,
-    )
+    @post("/incidents/{incident_id}/level", summary="Set the response level (I highest)")
     async def set_level(incident_id: str, body: LevelBody, viewer: Viewer = viewer_dep) -> Any:
-        with hub.lock:
-            open_incident(viewer, incident_id)
-        return await submit(viewer, "set_level", incident_id=incident_id, level=body.level, reason=body.reason)
+        return await submit(viewer, "set_level", incident_id, level=body.level, reason=body.reason)
 
-    @router.post(
-        "/incidents/{incident_id}/close", summary="Close an incident", status_code=202, response_model=CommandAccepted
-    )
+    @post("/incidents/{incident_id}/close", summary="Close an incident")
     async def close(incident_id: str, body: CloseBody, viewer: Viewer = viewer_dep) -> Any:
-        with hub.lock:
-            open_incident(viewer, incident_id)
-        return await submit(viewer, "close", incident_id=incident_id, reason=body.reason)
+        return await submit(viewer, "close", incident_id, reason=body.reason)
 
-    @router.post(
-        "/incidents/{incident_id}/approve",
-        summary="Approve a pending action",
-        status_code=202,
-        response_model=CommandAccepted,
-    )
-    async def approve(incident_id: str, body: ApprovalBody, viewer: Viewer = viewer_dep) -> Any:
-        with hub.lock:
-            pending_approval(open_incident(viewer, incident_id), body.approval_id)
-        return await submit(viewer, "approve", incident_id=incident_id, target=body.approval_id)
+    def decide(action: Action) -> Callable[..., Awaitable[Any]]:
+        async def endpoint(incident_id: str, body: ApprovalBody, viewer: Viewer = viewer_dep) -> Any:
+            check = functools.partial(pending_approval, approval_id=body.approval_id)
+            return await submit(viewer, action, incident_id, check, target=body.approval_id)
 
-    @router.post(
-        "/incidents/{incident_id}/reject",
-        summary="Reject a pending action",
-        status_code=202,
-        response_model=CommandAccepted,
-    )
-    async def reject(incident_id: str, body: ApprovalBody, viewer: Viewer = viewer_dep) -> Any:
-        with hub.lock:
-            pending_approval(open_incident(viewer, incident_id), body.approval_id)
-        return await submit(viewer, "reject", incident_id=incident_id, target=body.approval_id)
+        return endpoint
 
-    @router.post(
-        "/incidents/{incident_id}/merge",
-        summary="Merge another incident into this one",
-        status_code=202,
-        response_model=CommandAccepted,
-    )
+    post("/incidents/{incident_id}/approve", summary="Approve a pending action", name="approve")(decide("approve"))
+    post("/incidents/{incident_id}/reject", summary="Reject a pending action", name="reject")(decide("reject"))
+
+    @post("/incidents/{incident_id}/merge", summary="Merge another incident into this one")
     async def merge(incident_id: str, body: MergeBody, viewer: Viewer = viewer_dep) -> Any:
         if body.other == incident_id:
             raise HTTPException(422, f"other={body.other!r}: an incident cannot be merged into itself")
-        with hub.lock:
-            open_incident(viewer, incident_id)
-            open_incident(viewer, body.other)
-        return await submit(viewer, "merge", incident_id=incident_id, target=body.other, reason=body.reason)
 
-    @router.post(
-        "/incidents/{incident_id}/split",
-        summary="Split evidence off into a new incident",
-        status_code=202,
-        response_model=CommandAccepted,
-    )
+        def other_open(_: dict[str, Any]) -> None:
+            open_incident(viewer, body.other)
+
+        return await submit(viewer, "merge", incident_id, other_open, target=body.other, reason=body.reason)
+
+    @post("/incidents/{incident_id}/split", summary="Split evidence off into a new incident")
     async def split(incident_id: str, body: SplitBody, viewer: Viewer = viewer_dep) -> Any:
-        with hub.lock:
-            incident = open_incident(viewer, incident_id)
+        def evidence_known(incident: dict[str, Any]) -> None:
             known = [s["signal_id"] for s in incident["evidence"]]
             for i, ev in enumerate(body.evidence_ids):
                 if ev not in known:
@@ -151,16 +127,11 @@ def build_operator_routes(ctx: ApiContext) -> APIRouter:
                     )
             if set(body.evidence_ids) >= set(known):
                 raise HTTPException(422, "evidence_ids: splitting off every piece of evidence would leave nothing")
-        return await submit(
-            viewer, "split", incident_id=incident_id, evidence_ids=tuple(body.evidence_ids), reason=body.reason
-        )
 
-    @router.post(
-        "/responders/{responder_id}/release",
-        summary="Release a responder back to available",
-        status_code=202,
-        response_model=CommandAccepted,
-    )
+        evidence = tuple(body.evidence_ids)
+        return await submit(viewer, "split", incident_id, evidence_known, evidence_ids=evidence, reason=body.reason)
+
+    @post("/responders/{responder_id}/release", summary="Release a responder back to available")
     async def release(responder_id: str, body: NoteBody | None = None, viewer: Viewer = viewer_dep) -> Any:
         with hub.lock:
             known = set(pic.responders) | (set(ctx.fleet.responders) if ctx.fleet is not None else set())

@@ -118,13 +118,8 @@ def build_read_routes(ctx: ApiContext) -> APIRouter:
     ) -> dict[str, Any]:
         check_region(responder_province, "responder_province", provinces_only=True)
         with hub.lock:
-            items = [
-                t
-                for t in scoped(viewer, "task", pic.tasks)
-                if (incident_id is None or t["incident_id"] == incident_id)
-                and (status is None or t["status"] == status)
-                and (responder_province is None or t.get("responder_province") == responder_province)
-            ]
+            wanted = {"incident_id": incident_id, "status": status, "responder_province": responder_province}
+            items = _where(scoped(viewer, "task", pic.tasks), wanted)
             return _page(pic.seq, items, limit, offset)
 
     @router.get("/responders", summary="Responders (the whole synthetic fleet if known) and their statuses")
@@ -139,12 +134,7 @@ def build_read_routes(ctx: ApiContext) -> APIRouter:
         with hub.lock:
             items = [_responder(ctx, rid, entry) for rid, entry in _all_responders(ctx).items()]
             items = [r for r in items if scope(viewer, "responder", r["id"], r, pic) is not None]
-            items = [
-                r
-                for r in items
-                if (status is None or r["status"] == status)
-                and (province is None or r.get("home_province") == province)
-            ]
+            items = _where(items, {"status": status, "home_province": province})
             return _page(pic.seq, items, limit, offset)
 
     @router.get("/notifications", summary="Notifications to the centre's province and about incidents in scope")
@@ -157,12 +147,10 @@ def build_read_routes(ctx: ApiContext) -> APIRouter:
     ) -> dict[str, Any]:
         check_region(to_province, "to_province", provinces_only=True)
         with hub.lock:
-            items = [
-                n
-                for n in scoped(viewer, "notification", pic.notifications)
-                if (incident_id is None or n["incident_id"] == incident_id)
-                and (to_province is None or n["to_province"] == to_province)
-            ]
+            items = _where(
+                scoped(viewer, "notification", pic.notifications),
+                {"incident_id": incident_id, "to_province": to_province},
+            )
             items.sort(key=lambda n: (-n["at_ms"], n["id"]))
             return _page(pic.seq, items, limit, offset)
 
@@ -192,6 +180,12 @@ def build_read_routes(ctx: ApiContext) -> APIRouter:
         return {"runtime": runtime, "feed": hub.stats(), "deltas": deltas, "recent_rejections": rejected}
 
     return router
+
+
+def _where(items: list[dict[str, Any]], wanted: dict[str, str | None]) -> list[dict[str, Any]]:
+    """Items whose fields equal every wanted value that is given (None means any)."""
+    asked = [(name, value) for name, value in wanted.items() if value is not None]
+    return [item for item in items if all(item.get(name) == value for name, value in asked)]
 
 
 def _all_responders(ctx: ApiContext) -> dict[str, dict[str, Any]]:

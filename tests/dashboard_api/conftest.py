@@ -131,28 +131,23 @@ WUQING = incident("INC-WQ", "120000", "120114", type="hazmat_leak", level="II", 
 # A Hebei incident in 涿州, not touching 三河.
 ZHUOZHOU = incident("INC-ZZ", "130000", "130681", type="flood_rescue", at_ms=T0 + 30 * MIN)
 
-FIRE_TZ = Responder(
-    id="fire-110112-01",
-    name="通州消防救援站1",
-    kind="fire_station",
-    capabilities=frozenset({"fire_suppression"}),
-    capacity=30,
-    home_province="110000",
-    home_adcode="110112",
-    base_lon=116.70,
-    base_lat=39.90,
-)
-FIRE_SH = Responder(
-    id="fire-131082-01",
-    name="三河消防救援站1",
-    kind="fire_station",
-    capabilities=frozenset({"fire_suppression"}),
-    capacity=30,
-    home_province="130000",
-    home_adcode="131082",
-    base_lon=117.00,
-    base_lat=39.95,
-)
+
+def fire_station(adcode: str, province: str, name: str, lon: float, lat: float) -> Responder:
+    return Responder(
+        id=f"fire-{adcode}-01",
+        name=name,
+        kind="fire_station",
+        capabilities=frozenset({"fire_suppression"}),
+        capacity=30,
+        home_province=province,
+        home_adcode=adcode,
+        base_lon=lon,
+        base_lat=lat,
+    )
+
+
+FIRE_TZ = fire_station("110112", "110000", "通州消防救援站1", 116.70, 39.90)
+FIRE_SH = fire_station("131082", "130000", "三河消防救援站1", 117.00, 39.95)
 FLEET = FleetState.initial([FIRE_TZ, FIRE_SH])
 
 TASK_TZ = Task(
