@@ -55,8 +55,13 @@ def region_resolver(regions: RegionIndex) -> RegionResolver:
 
 
 def evidence_ids(scenario: Scenario) -> dict[str, str]:
-    """Timeline entry ids → the event ids their messages carry (what incidents list as evidence)."""
-    return {entry.name: entry.event_id for entry in scenario.timeline if entry.name}
+    """Timeline entry ids → what incidents list as their evidence: the event id a message carries, or for a
+    sensor the device (its alarms come from whichever reading crossed a tier)."""
+    return {
+        entry.name: f"device:{entry.device_id}" if entry.device_id else entry.event_id
+        for entry in scenario.timeline
+        if entry.name
+    }
 
 
 def score_outcome(scenario: Scenario, outcome: Outcome, resolve: RegionResolver) -> DrillResult:

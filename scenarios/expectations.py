@@ -386,6 +386,8 @@ def _score_same(exp: Expectation, seen: Observed, evidence_ids: dict[str, str]) 
     for incident_id, versions in seen.versions.items():
         for signal in versions[-1][1].evidence:
             holder.setdefault(signal.signal_id.split(":", 1)[0], incident_id)
+            if signal.place_key.startswith("device:"):  # a sensor is evidence by its alarms, whichever reading
+                holder.setdefault(signal.place_key, incident_id)
     where: dict[str, str] = {}
     for name in exp.entries:
         found = holder.get(evidence_ids.get(name, name))
@@ -401,7 +403,8 @@ def score(
     regions: dict[str, str],
     evidence_ids: dict[str, str],
 ) -> tuple[Result, ...]:
-    """Score every expectation; `regions` from `check_regions`, `evidence_ids` maps entry ids to event ids."""
+    """Score every expectation; `regions` from `check_regions`; `evidence_ids` maps entry ids to the event id
+    their message carries, or to "device:<id>" for a sensor's readings."""
     seen = Observed.from_deltas(deltas)
     results: list[Result] = []
     for exp in expectations:
