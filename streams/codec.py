@@ -11,7 +11,7 @@ import msgspec
 from geo.names import did_you_mean
 from streams import contract
 
-_VERSION = re.compile(r"^(\d+)\.(\d+)$")
+_VERSION = re.compile(r"([0-9]{1,9})\.([0-9]{1,9})")
 _DECODER = msgspec.json.Decoder(contract.WireMessage)
 _ENCODER = msgspec.json.Encoder()
 MAX_MESSAGE_BYTES = 1_000_000
@@ -87,7 +87,7 @@ _CURRENT_MINOR = int(contract.CURRENT_VERSION.split(".")[1])
 
 
 def _version_problem(version: str) -> str | None:
-    match = _VERSION.match(version)
+    match = _VERSION.fullmatch(version)
     if match is None:
         return f"schema_version: {version[:20]!r} is not MAJOR.MINOR (current is {contract.CURRENT_VERSION})"
     if int(match.group(1)) != contract.SUPPORTED_MAJOR:
@@ -99,8 +99,8 @@ def _version_problem(version: str) -> str | None:
 
 
 def _newer_minor(version: str) -> bool:
-    match = _VERSION.match(version)
-    return match is not None and len(match.group(2)) < 6 and int(match.group(2)) > _CURRENT_MINOR
+    match = _VERSION.fullmatch(version)
+    return match is not None and int(match.group(2)) > _CURRENT_MINOR
 
 
 # msgspec raises UnicodeDecodeError, not DecodeError, for a string that is not valid UTF-8.
@@ -114,31 +114,40 @@ def _explain(exc: Exception) -> str:
 
 
 def decode(raw: bytes, origin: Origin) -> contract.WireMessage | Rejected:
+    result = decode_or_reason(raw)
+    return Rejected(result, raw, origin) if isinstance(result, str) else result
+
+
+def decode_or_reason(raw: bytes) -> contract.WireMessage | str:
+    """The message, or the reason it is refused (the hot path builds the origin only for a refusal)."""
     if len(raw) > MAX_MESSAGE_BYTES:
-        return Rejected(f"message is {len(raw)} bytes, over the {MAX_MESSAGE_BYTES} byte limit", raw, origin)
+        return f"message is {len(raw)} bytes, over the {MAX_MESSAGE_BYTES} byte limit"
     try:
         message = _DECODER.decode(raw)
     except _UNDECODABLE as caught:
-        detail = _explain(caught)
-        # Prefer the version explanation: a v2 message fails typed decoding for reasons that would mislead.
-        try:
-            envelope = _ENVELOPE.decode(raw)
-        except _UNDECODABLE:
-            return Rejected(_clip(f"not a JSON object of the contract: {detail}"), raw, origin)
-        version = envelope.schema_version
-        problem = _version_problem(version) if version else None
-        if problem is None and envelope.type not in _TAGS:
-            hint = did_you_mean(envelope.type[:40], sorted(_TAGS))
-            problem = f"type: {envelope.type[:40]!r} is not a message type of the contract{hint}"
-        if problem is None and _newer_minor(version) and "unknown field" in detail:
-            # A field from a newer minor version: say so, the producer is ahead of this brain, not wrong.
-            problem = f"{detail}; the message is schema {version}, this brain reads up to {contract.CURRENT_VERSION}"
-        return Rejected(_clip(problem or f"{envelope.type}: {detail}"), raw, origin)
+        return _clip(_refusal(raw, _explain(caught)))
     version = message.schema_version
+    if version == contract.CURRENT_VERSION:
+        return message
     problem = _version_problem(version)
-    if problem is not None:
-        return Rejected(problem, raw, origin)
-    return message
+    return message if problem is None else problem
+
+
+def _refusal(raw: bytes, detail: str) -> str:
+    # Prefer the version explanation: a v2 message fails typed decoding for reasons that would mislead.
+    try:
+        envelope = _ENVELOPE.decode(raw)
+    except _UNDECODABLE:
+        return f"not a JSON object of the contract: {detail}"
+    version = envelope.schema_version
+    problem = _version_problem(version) if version else None
+    if problem is None and envelope.type not in _TAGS:
+        hint = did_you_mean(envelope.type[:40], sorted(_TAGS))
+        problem = f"type: {envelope.type[:40]!r} is not a message type of the contract{hint}"
+    if problem is None and _newer_minor(version) and "unknown field" in detail:
+        # A field from a newer minor version: say so, the producer is ahead of this brain, not wrong.
+        problem = f"{detail}; the message is schema {version}, this brain reads up to {contract.CURRENT_VERSION}"
+    return problem or f"{envelope.type}: {detail}"
 
 
 def encode(message: contract.WireMessage) -> bytes:

@@ -1,17 +1,19 @@
 """The ingest stage for one source partition: decode → normalize → de-duplicate → detect → route.
 
-Every item ends accepted or rejected with a reason: received = accepted + rejected, always. Ticks are
-punctuation, counted apart, and are forwarded as watermarks named after this partition.
+Every item ends accepted or rejected with a reason: received = accepted + rejected, always (a gateway batch
+counts each of its readings). Ticks are punctuation, counted apart, and are forwarded as watermarks named
+after this partition. Duplicates are rejections with the reason `duplicate`, and counted apart as well.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from streams import codec, detect
+from streams import codec, contract, detect
 from streams.codec import Origin, Rejected
-from streams.normalize import NormalizeContext, normalize
+from streams.dedup import DedupPolicy, SeenIds
+from streams.normalize import NormalizeContext, normalize, reading
 from streams.records import Heartbeat, Reading, TheaterInput, Tick
 
 
@@ -19,8 +21,7 @@ from streams.records import Heartbeat, Reading, TheaterInput, Tick
 class IngestContext:
     normalize: NormalizeContext
     thresholds: detect.Thresholds
-    dedup_horizon_ms: int = 24 * 3_600_000
-    dedup_max_ids: int = 200_000
+    dedup: DedupPolicy = field(default_factory=DedupPolicy.load)  # streams/data/dedup.yaml unless given
 
 
 @dataclass
@@ -37,24 +38,8 @@ class Counts:
     def as_tuple(self) -> tuple[int, int, int, int, int]:
         return self.received, self.accepted, self.rejected, self.duplicates, self.ticks
 
-
-@dataclass
-class SeenIds:
-    """Event ids seen within a horizon of event time, with a hard cap: bounded memory however long it runs."""
-
-    horizon_ms: int
-    max_ids: int
-    ids: OrderedDict[str, int] = field(default_factory=OrderedDict)
-
-    def first_seen(self, event_id: str, at_ms: int) -> int | None:
-        """None when new (and remembered); else the time it was first seen."""
-        earlier = self.ids.get(event_id)
-        if earlier is not None:
-            return earlier
-        self.ids[event_id] = at_ms
-        while self.ids and (len(self.ids) > self.max_ids or next(iter(self.ids.values())) < at_ms - self.horizon_ms):
-            self.ids.popitem(last=False)
-        return None
+    def as_dict(self) -> dict[str, int]:
+        return dict(zip(("received", "accepted", "rejected", "duplicates", "ticks"), self.as_tuple(), strict=True))
 
 
 @dataclass
@@ -67,7 +52,7 @@ class IngestPartition:
 
     @classmethod
     def new(cls, topic: str, partition: int, ctx: IngestContext) -> IngestPartition:
-        return cls(topic, partition, SeenIds(ctx.dedup_horizon_ms, ctx.dedup_max_ids))
+        return cls(topic, partition, SeenIds.of(ctx.dedup.window(topic)))
 
     @property
     def source(self) -> str:
@@ -77,43 +62,82 @@ class IngestPartition:
 Routed = TheaterInput | Rejected
 
 
-def _event_time(record: object) -> int:
-    return int(getattr(record, "at_ms", 0))
-
-
 def step(state: IngestPartition, raw: bytes, offset: int, ctx: IngestContext) -> tuple[IngestPartition, list[Routed]]:
-    origin = Origin(state.topic, state.partition, offset)
-    decoded = codec.decode(raw, origin)
-    out: list[Routed] = []
+    decoded = codec.decode_or_reason(raw)
     counts = state.counts
-    if isinstance(decoded, Rejected):
+    if isinstance(decoded, str):
         counts.received += 1
         counts.rejected += 1
-        return state, [decoded]
-    for record in normalize(ctx.normalize, decoded, raw, origin):
-        if isinstance(record, Tick):
+        return state, [Rejected(decoded, raw, Origin(state.topic, state.partition, offset))]
+    if type(decoded) is contract.SensorReading:
+        # the hot path: one reading, no generator, no routing of records other than signals
+        counts.received += 1
+        try:
+            record: Reading = reading(ctx.normalize, decoded)
+        except ValueError as exc:
+            counts.rejected += 1
+            reason = f"sensor.reading {decoded.event_id}: {exc}"
+            return state, [Rejected(reason, raw, Origin(state.topic, state.partition, offset))]
+        if state.seen.first_seen(decoded.event_id, record.at_ms) is not None:
+            origin = Origin(state.topic, state.partition, offset)
+            return state, [_duplicate(counts, decoded.event_id, raw, origin)]
+        counts.accepted += 1
+        _, signals = detect.step(state.detector, record, ctx.thresholds)
+        return state, list(signals)
+    origin = Origin(state.topic, state.partition, offset)
+    out: list[Routed] = []
+    for item in normalize(ctx.normalize, decoded, raw, origin):
+        if isinstance(item, Tick):
             counts.ticks += 1
-            tick = Tick(at_ms=record.at_ms, source=state.source)
+            tick = Tick(at_ms=item.at_ms, source=state.source)
             _, signals = detect.step(state.detector, tick, ctx.thresholds)
             out.extend(signals)
             out.append(tick)
             continue
         counts.received += 1
-        if isinstance(record, Rejected):
+        if isinstance(item, Rejected):
             counts.rejected += 1
-            out.append(record)
+            out.append(item)
             continue
-        event_id = str(getattr(record, "event_id", None) or getattr(record, "signal_id", ""))
-        first = state.seen.first_seen(event_id, _event_time(record))
-        if first is not None:
-            counts.rejected += 1
-            counts.duplicates += 1
-            out.append(Rejected(f"duplicate: event_id {event_id!r} was already received", raw, origin))
+        event_id = str(getattr(item, "event_id", None) or getattr(item, "signal_id", ""))
+        if state.seen.first_seen(event_id, int(getattr(item, "at_ms", 0))) is not None:
+            out.append(_duplicate(counts, event_id, raw, origin))
             continue
         counts.accepted += 1
-        if isinstance(record, Reading | Heartbeat):
-            _, signals = detect.step(state.detector, record, ctx.thresholds)
+        if isinstance(item, Reading | Heartbeat):
+            _, signals = detect.step(state.detector, item, ctx.thresholds)
             out.extend(signals)
         else:
-            out.append(record)
+            out.append(item)
     return state, out
+
+
+def _duplicate(counts: Counts, event_id: str, raw: bytes, origin: Origin) -> Rejected:
+    counts.rejected += 1
+    counts.duplicates += 1
+    return Rejected(f"duplicate: event_id {event_id!r} was already received", raw, origin)
+
+
+def total(parts: Iterable[IngestPartition]) -> Counts:
+    out = Counts()
+    for part in parts:
+        out = out.add(part.counts)
+    return out
+
+
+def metrics_text(counts_by_source: Mapping[str, Counts], dead_letters: int | None = None) -> str:
+    """The counts in the Prometheus text exposition format, one series per source partition."""
+    lines: list[str] = []
+    for name in ("received", "accepted", "rejected", "duplicates", "ticks"):
+        metric = f"ebrain_ingest_{name}_total"
+        lines.append(f"# HELP {metric} Input items {name} by the ingest stage (received = accepted + rejected).")
+        lines.append(f"# TYPE {metric} counter")
+        for source in sorted(counts_by_source):
+            topic, _, partition = source.rpartition("/")
+            value = getattr(counts_by_source[source], name)
+            lines.append(f'{metric}{{topic="{topic}",partition="{partition}"}} {value}')
+    if dead_letters is not None:
+        lines.append("# HELP ebrain_dead_letters_total Rejected items written to the dead-letter topic.")
+        lines.append("# TYPE ebrain_dead_letters_total counter")
+        lines.append(f"ebrain_dead_letters_total {dead_letters}")
+    return "\n".join(lines) + "\n"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 
 import yaml
@@ -35,6 +35,7 @@ from streams.timefmt import parse_time_ms
 Normalized = Reading | Heartbeat | Signal | TaskReply | ResourceUpdate | OperatorCommand | Tick
 URGENCY_SEVERITY = {"一般": 1, "紧急": 2, "特急": 3}
 COLOUR_SEVERITY = {"blue": 1, "yellow": 2, "orange": 3, "red": 4}
+_DEVICE_ID = re.compile(contract.DEVICE_ID_PATTERN.removeprefix("^").removesuffix("$"))
 _PLACE_NOISE = re.compile(r"[\s,，。.;；:：()（）\-—#号室单元楼层]+")
 
 
@@ -63,11 +64,47 @@ class HotlineTopics:
         return self.default
 
 
+class Memo:
+    """A bounded memo of pure look-ups on the sensor hot path: devices send the same position, and gateways
+    the same observation time, again and again. Emptied when full, so memory stays bounded."""
+
+    __slots__ = ("devices", "located", "max_entries", "times")
+
+    def __init__(self, max_entries: int = 100_000) -> None:
+        self.max_entries = max_entries
+        self.located: dict[tuple[float, float, str], tuple[float, float, str, str]] = {}
+        self.times: dict[str, int] = {}
+        self.devices: set[str] = set()
+
+    def device_id(self, value: str, field: str) -> str:
+        """The unified device code LL-<county adcode>-<KIND>-<serial>, checked once per device."""
+        if value not in self.devices:
+            if _DEVICE_ID.fullmatch(value) is None:
+                raise InvalidInput(
+                    f"{field}: {value[:40]!r} is not a unified device code LL-<county adcode>-<KIND>-<serial>, "
+                    "e.g. LL-131082-GAS-000417"
+                )
+            if len(self.devices) >= self.max_entries:
+                self.devices.clear()
+            self.devices.add(value)
+        return value
+
+    def time_ms(self, value: str, field: str) -> int:
+        found = self.times.get(value)
+        if found is None:
+            found = parse_time_ms(value, field)
+            if len(self.times) >= self.max_entries:
+                self.times.clear()
+            self.times[value] = found
+        return found
+
+
 @dataclass(frozen=True)
 class NormalizeContext:
     regions: RegionIndex
     gazetteer: Gazetteer
     topics: HotlineTopics
+    memo: Memo = field(default_factory=Memo, compare=False)
 
 
 def _finite(value: float, field: str) -> float:
@@ -78,16 +115,28 @@ def _finite(value: float, field: str) -> float:
 
 def locate(ctx: NormalizeContext, pos: contract.Position, field: str) -> tuple[float, float, str, str]:
     """Return WGS84 lon, lat and the county and province adcodes of a wire position."""
+    key = (pos.lon, pos.lat, pos.crs)
+    located = ctx.memo.located.get(key)
+    if located is None:
+        located = _locate(ctx, pos, field)
+        if len(ctx.memo.located) >= ctx.memo.max_entries:
+            ctx.memo.located.clear()
+        ctx.memo.located[key] = located
+    return located
+
+
+def _locate(ctx: NormalizeContext, pos: contract.Position, field: str) -> tuple[float, float, str, str]:
     lon = _finite(pos.lon, f"{field}.lon")
     lat = _finite(pos.lat, f"{field}.lat")
+    swapped = -180.0 <= lat <= 180.0 and -90.0 <= lon <= 90.0 and ctx.regions.locate(lat, lon) is not None
+    if swapped:
+        raise InvalidInput(f"{field}: lon={pos.lon}, lat={pos.lat} looks swapped (lat/lon order); send lon, lat")
     if not (-180.0 <= lon <= 180.0 and -90.0 <= lat <= 90.0):
         raise InvalidInput(f"{field}: ({lon}, {lat}) is not a longitude/latitude pair")
     if pos.crs == "GCJ02":
         lon, lat = gcj02_to_wgs84(lon, lat)
     unit = ctx.regions.locate(lon, lat)
     if unit is None:
-        if ctx.regions.locate(lat, lon) is not None:
-            raise InvalidInput(f"{field}: lon={pos.lon}, lat={pos.lat} looks swapped (lat/lon order); send lon, lat")
         raise InvalidInput(f"{field}: ({pos.lon}, {pos.lat}) {pos.crs} is outside the Beijing-Tianjin-Hebei theater")
     return lon, lat, unit.adcode, unit.province_adcode
 
@@ -111,22 +160,27 @@ def _locate_text(ctx: NormalizeContext, text: str, field: str) -> tuple[float, f
     return placement.lon, placement.lat, unit.adcode, unit.province_adcode, placement.precision
 
 
-def _reading(ctx: NormalizeContext, msg: contract.SensorReading, field: str) -> Reading:
-    lon, lat, adcode, province = locate(ctx, msg.position, f"{field}position")
-    if msg.interval_s <= 0:
-        raise InvalidInput(f"{field}interval_s: {msg.interval_s} must be positive")
+def reading(ctx: NormalizeContext, msg: contract.SensorReading, field: str = "") -> Reading:
+    """One sensor reading located and timed (the hot path: positional construction, memoised look-ups)."""
+    pos = msg.position
+    located = ctx.memo.located.get((pos.lon, pos.lat, pos.crs))
+    lon, lat, adcode, province = located or locate(ctx, pos, f"{field}position")
+    value = msg.value
+    if not math.isfinite(value):
+        raise InvalidInput(f"{field}value: {value!r} is not a finite number")
+    at_ms = ctx.memo.time_ms(msg.observed_at, f"{field}observed_at")
     return Reading(
-        event_id=msg.event_id,
-        device_id=msg.device_id,
-        kind=msg.kind,
-        value=_finite(msg.value, f"{field}value"),
-        unit=msg.unit,
-        at_ms=parse_time_ms(msg.observed_at, f"{field}observed_at"),
-        lon=lon,
-        lat=lat,
-        adcode=adcode,
-        province=province,
-        interval_s=msg.interval_s,
+        msg.event_id,
+        ctx.memo.device_id(msg.device_id, f"{field}device_id"),
+        msg.kind,
+        value,
+        msg.unit,
+        at_ms,
+        lon,
+        lat,
+        adcode,
+        province,
+        msg.interval_s,
     )
 
 
@@ -289,11 +343,11 @@ def _agency_signal(ctx: NormalizeContext, msg: contract.AgencyMessage) -> Signal
 
 def _one(ctx: NormalizeContext, msg: contract.WireMessage) -> Normalized:
     if isinstance(msg, contract.SensorReading):
-        return _reading(ctx, msg, "")
+        return reading(ctx, msg)
     if isinstance(msg, contract.SensorHeartbeat):
         return Heartbeat(
             event_id=msg.event_id,
-            device_id=msg.device_id,
+            device_id=ctx.memo.device_id(msg.device_id, "device_id"),
             online=msg.online,
             at_ms=parse_time_ms(msg.observed_at, "observed_at"),
             interval_s=msg.interval_s,
@@ -333,9 +387,9 @@ def normalize(
 ) -> Iterator[Normalized | Rejected]:
     """Yield one record or rejection per item; a gateway batch yields one per reading."""
     if isinstance(msg, contract.SensorBatch):
-        for index, reading in enumerate(msg.readings):
+        for index, item in enumerate(msg.readings):
             try:
-                yield _reading(ctx, reading, f"readings[{index}].")
+                yield reading(ctx, item, f"readings[{index}].")
             except ValueError as exc:
                 yield Rejected(f"sensor.batch {msg.event_id} {exc}", raw, origin)
         return
