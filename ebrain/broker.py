@@ -55,9 +55,7 @@ class BrokerConfig:
         except ValueError:
             loopback = False
         if not loopback:
-            raise ValueError(
-                f"BrokerConfig.host={self.host!r}: the broker only listens on a loopback address"
-            )
+            raise ValueError(f"BrokerConfig.host={self.host!r}: the broker only listens on a loopback address")
         for name in ("port", "controller_port"):
             value = getattr(self, name)
             if not 0 < value < 65536:
@@ -95,6 +93,23 @@ def _declared_jars(pom: Path) -> list[str]:
     return jars
 
 
+def _lib_is_current(lib: Path, pom: Path, stamp: Path) -> bool:
+    """The stamp is newer than pom.xml (or holds its hash), and lib has exactly the declared versions."""
+    if not stamp.is_file():
+        return False
+    text = stamp.read_text().strip()
+    digest = hashlib.sha256(pom.read_bytes()).hexdigest()
+    # `make jars` touches an empty stamp; ensure_jars writes the pom's hash into it.
+    if text != digest and (text or stamp.stat().st_mtime < pom.stat().st_mtime):
+        return False
+    for jar in _declared_jars(pom):
+        artifact = jar[: jar.rindex("-")]
+        present = {path.name for path in lib.glob(f"{artifact}-[0-9]*.jar")}
+        if present != {jar}:  # missing, or another version left behind by an earlier pom
+            return False
+    return True
+
+
 def ensure_jars(project_root: Path) -> Path:
     """Return ``broker/lib``, running Maven first when it is missing or was filled from another pom.xml."""
     broker_dir = project_root.resolve() / "broker"
@@ -103,17 +118,11 @@ def ensure_jars(project_root: Path) -> Path:
         raise BrokerError(f"{pom} not found: is {project_root} the project root?")
     lib = broker_dir / "lib"
     lib.mkdir(exist_ok=True)
-    stamp = lib / ".pom-sha256"
-    digest = hashlib.sha256(pom.read_bytes()).hexdigest()
+    stamp = lib / ".complete"  # the Makefile's `jars` target uses the same stamp
     # Two test runs may start at once; only one of them should rewrite lib/.
     with (lib / ".lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        declared = _declared_jars(pom)
-        if (
-            stamp.is_file()
-            and stamp.read_text().strip() == digest
-            and all((lib / jar).is_file() for jar in declared)
-        ):
+        if _lib_is_current(lib, pom, stamp):
             return lib
         mvn = shutil.which("mvn")
         if mvn is None:
@@ -121,6 +130,7 @@ def ensure_jars(project_root: Path) -> Path:
                 f"{lib} is missing or out of date and Maven (mvn) is not on PATH; install Maven "
                 f"(apt-get install maven) or copy the runtime dependencies of {pom} into {lib}"
             )
+        stamp.unlink(missing_ok=True)
         # A version change must not leave two Kafka versions on the classpath.
         for jar in lib.glob("*.jar"):
             jar.unlink()
@@ -130,10 +140,10 @@ def ensure_jars(project_root: Path) -> Path:
         if done.returncode != 0:
             tail = "\n".join((done.stdout + done.stderr).splitlines()[-30:])
             raise BrokerError(f"`{' '.join(cmd)}` failed with exit code {done.returncode}:\n{tail}")
-        missing = [jar for jar in declared if not (lib / jar).is_file()]
+        missing = [jar for jar in _declared_jars(pom) if not (lib / jar).is_file()]
         if missing:
             raise BrokerError(f"Maven finished but {lib} lacks {', '.join(missing)} declared in {pom}")
-        stamp.write_text(digest + "\n")
+        stamp.write_text(hashlib.sha256(pom.read_bytes()).hexdigest() + "\n")
     return lib
 
 
@@ -197,8 +207,9 @@ def _new_cluster_id() -> str:
     return base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()
 
 
-def _die_with_parent() -> None:
-    """In the child before exec: get SIGTERM when the process that started the broker dies."""
+def die_with_parent() -> None:
+    """A ``preexec_fn`` (Linux): the child gets SIGTERM when the thread that started it dies, so a killed
+    test run or CLI leaves no orphan behind."""
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
 
@@ -283,15 +294,11 @@ class KafkaBroker:
     def _write_properties(self) -> None:
         cfg = self.config
         props = _read_properties(self.conf_dir / "server.properties")
-        props["listeners"] = (
-            f"PLAINTEXT://{cfg.host}:{cfg.port},CONTROLLER://{cfg.host}:{cfg.controller_port}"
-        )
+        props["listeners"] = f"PLAINTEXT://{cfg.host}:{cfg.port},CONTROLLER://{cfg.host}:{cfg.controller_port}"
         props["advertised.listeners"] = f"PLAINTEXT://{cfg.host}:{cfg.port}"
         props["controller.quorum.voters"] = f"{props.get('node.id', '1')}@{cfg.host}:{cfg.controller_port}"
         props["log.dirs"] = str(self.storage_dir)
-        header = (
-            f"# Written by ebrain.broker from {self.conf_dir / 'server.properties'}; edits are overwritten.\n"
-        )
+        header = f"# Written by ebrain.broker from {self.conf_dir / 'server.properties'}; edits are overwritten.\n"
         body = "".join(f"{key}={value}\n" for key, value in props.items())
         self.properties_path.write_text(header + body, encoding="utf-8")
 
@@ -311,8 +318,7 @@ class KafkaBroker:
             done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
             if done.returncode != 0 or not meta.is_file():
                 raise BrokerError(
-                    f"formatting {self.storage_dir} failed (exit {done.returncode}):\n"
-                    f"{done.stdout}{done.stderr}"
+                    f"formatting {self.storage_dir} failed (exit {done.returncode}):\n{done.stdout}{done.stderr}"
                 )
         for line in meta.read_text(encoding="utf-8").splitlines():
             if line.startswith("cluster.id="):
@@ -355,7 +361,7 @@ class KafkaBroker:
                 stderr=subprocess.STDOUT,
                 # Its own session: Ctrl-C in a terminal reaches us, and we stop the broker in order.
                 start_new_session=True,
-                preexec_fn=_die_with_parent if self._die_with_parent else None,
+                preexec_fn=die_with_parent if self._die_with_parent else None,
             )
         print(
             f"Kafka broker pid {self._process.pid} starting at {self.bootstrap}; log: {self.log_path}",
@@ -399,9 +405,7 @@ class KafkaBroker:
                 return
             last_error = "metadata lists no live broker yet"
             time.sleep(0.2)
-        raise BrokerError(
-            f"the broker did not accept clients in time ({last_error}).\n{_tail(self.log_path)}"
-        )
+        raise BrokerError(f"the broker did not accept clients in time ({last_error}).\n{_tail(self.log_path)}")
 
     def stop(self, grace_s: float = 15) -> None:
         """SIGTERM (a clean shutdown), then SIGKILL after ``grace_s``; safe to call twice."""
@@ -486,9 +490,7 @@ def main_kafka(action: Literal["up", "down", "status"], project_root: Path, port
         try:
             probe(record["bootstrap"], timeout_s=3)
         except Exception as exc:
-            print(
-                f"Kafka broker: pid {record['pid']} is up but not answering at {record['bootstrap']}: {exc!r}"
-            )
+            print(f"Kafka broker: pid {record['pid']} is up but not answering at {record['bootstrap']}: {exc!r}")
             print(f"log: {record['log']}")
             return 1
         print(f"Kafka broker: running (pid {record['pid']}), bootstrap {record['bootstrap']}")
@@ -518,9 +520,7 @@ def main_kafka(action: Literal["up", "down", "status"], project_root: Path, port
         pid = broker.detach()
         new_record = {"pid": pid, "bootstrap": broker.bootstrap, "log": str(broker.log_path)}
         record_path.write_text(json.dumps(new_record, indent=2) + "\n", encoding="utf-8")
-        print(
-            f"Kafka broker: running (pid {pid}), bootstrap {broker.bootstrap}, answered after {seconds:.1f} s"
-        )
+        print(f"Kafka broker: running (pid {pid}), bootstrap {broker.bootstrap}, answered after {seconds:.1f} s")
         print(f"log: {broker.log_path}; stop it with `ebrain kafka down`")
         return 0
 

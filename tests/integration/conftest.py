@@ -45,13 +45,10 @@ def kafka_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KafkaBrok
     atexit.register(broker.stop)
     try:
         try:
-            seconds = broker.start()
+            seconds = broker.start(timeout_s=180)  # generous: a busy 2-core machine can take 40 s
         except BrokerError as exc:
             pytest.fail(f"the Kafka broker did not start: {exc}", pytrace=False)
-        print(
-            f"\nKafka broker at {broker.bootstrap} accepted clients after {seconds:.1f} s; "
-            f"log: {broker.log_path}"
-        )
+        print(f"\nKafka broker at {broker.bootstrap} accepted clients after {seconds:.1f} s; log: {broker.log_path}")
         yield broker
     finally:
         broker.stop()
@@ -62,9 +59,7 @@ def create_topics(bootstrap: str, partitions: Mapping[str, int]) -> None:
     """Create topics with the given partition counts and wait until every partition has a leader."""
     admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="integration-tests-admin")
     try:
-        spec = {
-            name: {"num_partitions": count, "replication_factor": 1} for name, count in partitions.items()
-        }
+        spec = {name: {"num_partitions": count, "replication_factor": 1} for name, count in partitions.items()}
         admin.create_topics(spec, wait_for_metadata=True)
     finally:
         admin.close()
