@@ -46,6 +46,8 @@ class FusionState:
     incidents: dict[str, Incident] = field(default_factory=dict)
     next_number: int = 1
     feed_pending: set[str] = field(default_factory=set)
+    # which incident each signal joined; kept only when a tool asks for it (clustering quality), never stored
+    ledger: dict[str, str] | None = None
     _index: FusionIndex | None = field(default=None, repr=False, compare=False)
     _clock: ClockIndex | None = field(default=None, repr=False, compare=False)
 
@@ -70,6 +72,13 @@ class FusionState:
             self._index.put(previous, incident)
         if self._clock is not None:
             self._clock.put(previous, incident)
+
+    def final_incident(self, signal_id: str) -> str | None:
+        """The incident a signal ended in (following merges), from the ledger."""
+        incident_id = (self.ledger or {}).get(signal_id)
+        while incident_id is not None and self.incidents[incident_id].merged_into:
+            incident_id = self.incidents[incident_id].merged_into
+        return incident_id
 
     def new_id(self, theater: str) -> str:
         number = self.next_number
@@ -249,9 +258,14 @@ def step(state: FusionState, rules: FusionRules, signal: Signal, theater: str) -
     if match is None:
         if home is None or signal.lon is None:
             return state, NOTHING
-        return state, Fused(incident=open_incident(state, rules, signal, home, theater))
+        opened = open_incident(state, rules, signal, home, theater)
+        if state.ledger is not None:
+            state.ledger[signal.signal_id] = opened.id
+        return state, Fused(incident=opened)
     updated, moved = attach(match, signal, rules, state.index(rules).rank[match.id])
     state.put(updated)
+    if state.ledger is not None:
+        state.ledger[signal.signal_id] = updated.id
     if not moved:
         return state, Fused(incident=updated, previous=match)
     return state, recheck(state, rules, updated, match, signal, theater)
@@ -296,6 +310,8 @@ def split(
     state.next_number += 1
     state.put(remaining)
     state.put(new)
+    if state.ledger is not None:
+        state.ledger.update({e.signal_id: new.id for e in new.evidence})
     return remaining, new
 
 

@@ -30,6 +30,9 @@ def held_back(previous: Incident | None, incident: Incident, pacing: FeedPacing)
         return False
     if incident.evidence_count % pacing.every_signals == 0:
         return False
+    moved_timers = len(incident.timers) == len(previous.timers) and all(
+        replace(a, due_ms=b.due_ms) == b for a, b in zip(previous.timers, incident.timers, strict=True)
+    )  # timers measuring quiet move with each piece of evidence: that alone is no news either
     same_but_evidence = replace(
         incident,
         evidence=previous.evidence,
@@ -37,6 +40,7 @@ def held_back(previous: Incident | None, incident: Incident, pacing: FeedPacing)
         last_evidence_ms=previous.last_evidence_ms,
         updated_at_ms=previous.updated_at_ms,
         place_keys=previous.place_keys,
+        timers=previous.timers if moved_timers else incident.timers,
     )
     return same_but_evidence == previous
 
