@@ -76,17 +76,21 @@ class FeedHub:
         client_queue: int = 1_000,
         heartbeat_s: float = 10,
         history_bytes: int = 64 * 2**20,
+        batch_linger_s: float = 0.05,
     ):
-        if history < 1 or client_queue < 1 or heartbeat_s <= 0 or history_bytes < 1:
+        if history < 1 or client_queue < 1 or heartbeat_s <= 0 or history_bytes < 1 or batch_linger_s < 0:
             raise ValueError(
-                f"history={history}, client_queue={client_queue}, history_bytes={history_bytes} must be ≥ 1 "
-                f"and heartbeat_s={heartbeat_s} > 0"
+                f"history={history}, client_queue={client_queue}, history_bytes={history_bytes} must be ≥ 1, "
+                f"heartbeat_s={heartbeat_s} > 0 and batch_linger_s={batch_linger_s} ≥ 0"
             )
         self.picture = picture
         self.history_limit = history
         self.history_bytes_limit = history_bytes
         self.client_queue = client_queue
         self.heartbeat_s = heartbeat_s
+        # A batching client, once woken, waits this long for more before its frame goes: a busy feed then
+        # costs it at most 1/batch_linger_s frames a second, however many deltas there are.
+        self.batch_linger_s = batch_linger_s
         # Identifies this hub's numbering: a client resuming with another epoch's seq gets a snapshot.
         self.epoch = uuid.uuid4().hex[:12]
         self.lock = threading.RLock()
@@ -224,6 +228,8 @@ class FeedHub:
             if not batch:
                 await waiter
                 client.waiter = None
+                if client.batch and self.batch_linger_s:
+                    await asyncio.sleep(self.batch_linger_s)
                 continue
             if client.batch and len(batch) > 1:
                 batch = _frames(batch)

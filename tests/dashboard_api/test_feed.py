@@ -242,6 +242,26 @@ async def test_a_batching_client_gets_queued_messages_one_per_line(access: Acces
     await session.close()
 
 
+async def test_a_woken_batching_client_lingers_for_more(access: AccessPolicy) -> None:
+    hub = FeedHub(Picture(), heartbeat_s=3600, batch_linger_s=0.2)
+    for delta in base_deltas():
+        hub.publish(delta)
+    session = Session(hub, viewer(access, "joint"), batch=True)
+    await until(lambda: len(session.socket.frames) == 1)  # the snapshot
+    first, *rest = churn(8, 3)
+    hub.publish(first)
+    await until(lambda: session.client.waiter is None)  # woken, now lingering
+    for delta in rest:
+        hub.publish(delta)  # no wake-up: the client is not waiting
+    for _ in range(2000):
+        if session.socket.seqs()[-1:] == [10]:
+            break
+        await asyncio.sleep(0.001)
+    assert session.socket.seqs() == [8, 9, 10]
+    assert len(session.socket.frames) == 2  # the snapshot, then one frame for all three
+    await session.close()
+
+
 async def test_disconnected_clients_are_forgotten(access: AccessPolicy) -> None:
     hub = new_hub()
     session = Session(hub, viewer(access, "joint"))
