@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pydantic
@@ -17,6 +17,7 @@ class _Agreement(StrictModel):
     borrower: str
     capabilities: list[str]
     approval: list[str] = pydantic.Field(default_factory=list)
+    auto_accept: list[str] = pydantic.Field(default_factory=list)
 
 
 class _Deadlines(StrictModel):
@@ -35,6 +36,8 @@ class Agreements:
     approval: dict[tuple[str, str], frozenset[str]]  # (lender, borrower) → capabilities needing approval
     offer_within_ms: int
     commit_within_ms: int
+    # (lender, borrower) → capabilities lent at once: the exchange is offered and committed when asked
+    auto_accept: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
 
     def lenders_of(self, borrower: str, capability: str) -> frozenset[str]:
         return frozenset(lender for (lender, b), caps in self.lends.items() if b == borrower and capability in caps)
@@ -45,6 +48,11 @@ class Agreements:
     def needs_approval(self, lender: str, borrower: str, capability: str) -> bool:
         return capability in self.approval.get((lender, borrower), frozenset())
 
+    def auto_accepts(self, lender: str, borrower: str, capability: str) -> bool:
+        """A standing authorisation: the lender offers the units dispatch ranked and the borrower commits
+        them at once; for a capability that needs approval, the agreement itself is the approval."""
+        return capability in self.auto_accept.get((lender, borrower), frozenset())
+
 
 def load_agreements(
     path: Path = DATA_DIR / "mutual_aid.yaml", capabilities: frozenset[str] | None = None
@@ -52,6 +60,7 @@ def load_agreements(
     raw = load_yaml_model(_AgreementFile, path)
     lends: dict[tuple[str, str], frozenset[str]] = {}
     approval: dict[tuple[str, str], frozenset[str]] = {}
+    auto: dict[tuple[str, str], frozenset[str]] = {}
     for n, a in enumerate(raw.agreements):
         where = f"{path}: agreements[{n}]"
         for role, code in (("lender", a.lender), ("borrower", a.borrower)):
@@ -59,12 +68,19 @@ def load_agreements(
                 raise ValueError(f"{where}: {role}={code!r} is not a province{did_you_mean(code, PROVINCES)}")
         if a.lender == a.borrower:
             raise ValueError(f"{where}: a province does not lend to itself ({a.lender})")
-        for cap in (*a.capabilities, *a.approval):
+        for cap in (*a.capabilities, *a.approval, *a.auto_accept):
             if capabilities is not None and cap not in capabilities:
                 raise ValueError(f"{where}: capability {cap!r} is unknown{did_you_mean(cap, capabilities)}")
         extra = set(a.approval) - set(a.capabilities)
         if extra:
             raise ValueError(f"{where}: approval lists {sorted(extra)} that are not lent")
+        extra = set(a.auto_accept) - set(a.capabilities)
+        if extra:
+            raise ValueError(f"{where}: auto_accept lists {sorted(extra)} that are not lent")
+        if (a.lender, a.borrower) in lends:
+            raise ValueError(f"{where}: a second agreement for lender {a.lender} and borrower {a.borrower}")
         lends[(a.lender, a.borrower)] = frozenset(a.capabilities)
         approval[(a.lender, a.borrower)] = frozenset(a.approval)
-    return Agreements(lends, approval, raw.deadlines.offer_within_s * 1000, raw.deadlines.commit_within_s * 1000)
+        auto[(a.lender, a.borrower)] = frozenset(a.auto_accept)
+    deadlines = raw.deadlines
+    return Agreements(lends, approval, deadlines.offer_within_s * 1000, deadlines.commit_within_s * 1000, auto)

@@ -249,6 +249,14 @@ class FleetState:
         """Read-only bool array aligned with ``roster.ids``."""
         return self._available
 
+    def in_service_mask(self) -> np.ndarray:
+        """Bool array aligned with ``roster.ids``: False for responders out of service."""
+        mask = np.ones(len(self._roster.ids), dtype=bool)
+        for rid, st in self.status.items():
+            if st == "out_of_service":
+                mask[self._roster.position[rid]] = False
+        return mask
+
     def status_of(self, responder_id: str) -> ResponderStatus:
         self._position(responder_id)
         return self.status.get(responder_id, "available")

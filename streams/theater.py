@@ -5,6 +5,7 @@ them, then processed in event-time order. That makes the result independent of h
 its partitions, so the embedded runtime and Kafka give identical incidents, tasks and ids.
 
 Processing order per released input: fuse → playbook lifecycle → dispatch → deltas (each with a feed seq).
+Mutual-aid deadlines and units returning to base are timers too, fired in event-time order with the rest.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from dataclasses import replace
 from playbooks import lifecycle
 from playbooks.evidence import Signal
 from playbooks.incident import Decision, Incident
-from streams import fuse, theater_fusion
+from streams import fuse, theater_casualties, theater_closures, theater_fusion, theater_mutual_aid
 from streams.records import OperatorCommand, ResourceUpdate, TaskReply, TheaterInput, Tick
 from streams.theater_commands import on_command
-from streams.theater_effects import carry_out, on_task_reply, set_responder
+from streams.theater_effects import carry_out
+from streams.theater_responders import bring_back, next_return_ms, on_resource_update, on_task_reply
 from streams.theater_state import Delta, Emitter, TheaterContext, TheaterState
 
 __all__ = ["Delta", "TheaterContext", "TheaterState", "step"]
@@ -40,12 +42,23 @@ def step(state: TheaterState, item: TheaterInput, ctx: TheaterContext) -> tuple[
     if isinstance(item, Tick):
         _advance(state, item, ctx, out)
     elif _sort_key(item)[0] <= state.now_ms:
-        _process(state, item, ctx, out)  # late: its time has passed; processed at once, in arrival order
+        _process_safely(state, item, ctx, out)  # late: its time has passed; processed at once, in arrival order
     else:
         state.arrivals += 1
         heapq.heappush(state.buffer, (*_sort_key(item), state.arrivals, item))
         state.dirty.add(("meta", "buffer"))
     return state, out.deltas
+
+
+def _process_safely(state: TheaterState, item: TheaterInput, ctx: TheaterContext, out: Emitter) -> None:
+    """A defect met by one input becomes a visible rejection of that input; the theater goes on with the next."""
+    try:
+        _process(state, item, ctx, out)
+    except Exception as exc:
+        ident = getattr(item, "signal_id", None) or getattr(item, "event_id", "?")
+        out.emit(
+            "rejected", str(ident), f"internal error on {type(item).__name__} {ident}: {type(exc).__name__}: {exc}"
+        )
 
 
 def _advance(state: TheaterState, tick: Tick, ctx: TheaterContext, out: Emitter) -> None:
@@ -58,7 +71,7 @@ def _advance(state: TheaterState, tick: Tick, ctx: TheaterContext, out: Emitter)
         *_, item = heapq.heappop(state.buffer)
         _run_timers(state, _sort_key(item)[0], ctx, out)
         state.now_ms = max(state.now_ms, _sort_key(item)[0])
-        _process(state, item, ctx, out)
+        _process_safely(state, item, ctx, out)
     if low > state.now_ms:
         _run_timers(state, low, ctx, out)
         state.now_ms = low
@@ -70,6 +83,11 @@ def _run_timers(state: TheaterState, until_ms: int, ctx: TheaterContext, out: Em
     clock = state.fusion.clock(ctx.playbooks)  # indexes: the cost does not grow with open incidents
     while True:
         due = clock.next_timer(until_ms, lambda at, iid: _timer_due(state, at, iid))
+        geo_due = _next_geo_due(state)
+        if geo_due is not None and geo_due <= until_ms and (not due or geo_due < due[0]):
+            state.now_ms = max(state.now_ms, geo_due)
+            _fire_geo_timers(state, geo_due, ctx, out)
+            continue
         if not due:
             break
         due_ms, incident_id = due
@@ -105,13 +123,27 @@ def _timer_due(state: TheaterState, due_ms: int, incident_id: str) -> bool:
     )
 
 
+def _next_geo_due(state: TheaterState) -> int | None:
+    """The next mutual-aid deadline or unit back at base, whichever comes first."""
+    return min(
+        (d for d in (theater_mutual_aid.next_deadline_ms(state), next_return_ms(state)) if d is not None), default=None
+    )
+
+
+def _fire_geo_timers(state: TheaterState, at_ms: int, ctx: TheaterContext, out: Emitter) -> None:
+    if theater_mutual_aid.next_deadline_ms(state) == at_ms:
+        theater_mutual_aid.expire(state, at_ms, ctx, out)
+    if next_return_ms(state) == at_ms:
+        bring_back(state, at_ms, out)
+
+
 def _process(state: TheaterState, item: TheaterInput, ctx: TheaterContext, out: Emitter) -> None:
     if isinstance(item, Signal):
         _on_signal(state, item, ctx, out)
     elif isinstance(item, TaskReply):
-        on_task_reply(state, item, out)
+        on_task_reply(state, item, ctx, out)
     elif isinstance(item, ResourceUpdate):
-        set_responder(state, item.responder_id, item.status, out, f"{item.agency} reported {item.status}")
+        on_resource_update(state, item, ctx, out)
     elif isinstance(item, OperatorCommand):
         on_command(state, item, ctx, out)
 
@@ -148,6 +180,7 @@ def _on_signal(state: TheaterState, signal: Signal, ctx: TheaterContext, out: Em
     if signal.kind == "response_level":
         _on_response_level(state, signal, out)
         return
+    theater_closures.on_report(state, signal, ctx, out)
     _, fused = fuse.step(state.fusion, ctx.fusion, signal, ctx.theater)
     if fused.incident is None:
         return
@@ -161,6 +194,8 @@ def _on_signal(state: TheaterState, signal: Signal, ctx: TheaterContext, out: Em
         incident, effects = lifecycle.evaluate(incident, playbook, signal, signal.at_ms, _warnings(state))
     else:
         effects = ()
+    if signal.kind == "casualties":
+        incident = theater_casualties.route(state, incident, signal, ctx, out)
     if not effects and theater_fusion.held_back(fused.previous, incident, ctx.fusion.feed):
         fuse.defer(state.fusion, incident)  # surge pacing: published with a later update
         state.dirty.update({("incident", incident.id), ("meta", "feed")})

@@ -6,9 +6,10 @@ from dataclasses import replace
 
 from playbooks import lifecycle
 from playbooks.incident import Decision
-from streams import theater_fusion
+from streams import theater_fusion, theater_mutual_aid
 from streams.records import OperatorCommand
-from streams.theater_effects import carry_out, set_responder
+from streams.theater_effects import carry_out
+from streams.theater_responders import set_responder
 from streams.theater_state import Emitter, TheaterContext, TheaterState
 
 
@@ -17,6 +18,9 @@ def on_command(state: TheaterState, cmd: OperatorCommand, ctx: TheaterContext, o
     who = f"{cmd.operator}@{cmd.centre}"
     if cmd.action == "release":
         set_responder(state, cmd.target, "available", out, f"released by {who}")
+        return
+    if cmd.action in ("offer", "commit", "decline"):
+        theater_mutual_aid.on_command(state, cmd, ctx, out)  # the request id names the incident
         return
     if incident is None:
         out.emit("rejected", cmd.event_id, f"command {cmd.action}: no incident {cmd.incident_id!r}")

@@ -1,18 +1,20 @@
-"""Carrying out a playbook's effects: dispatch through geo, notifications, responder and task status."""
+"""Carrying out a playbook's effects: dispatch through geo (borrowing across borders by mutual aid), notifications."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from geo.dispatch import DispatchRequest, decide
+from geo.dispatch import Candidate, DispatchRequest, decide
 from geo.regions import PROVINCES
 from playbooks import lifecycle
-from playbooks.incident import Decision, Incident, Notification, Task
-from streams.records import TaskReply
+from playbooks.incident import Decision, Incident, Notification
+from streams import theater_mutual_aid
+from streams.theater_closures import roads_of
+from streams.theater_responders import send_task, set_responder, unfilled_task
 from streams.theater_state import Emitter, TheaterContext, TheaterState
 from streams.theater_warnings import carry_out_public
 
-_REPLY_TO_FLEET = {"en_route": "en_route", "on_scene": "on_scene", "completed": "available", "declined": "available"}
+__all__ = ["carry_out", "dispatch", "notify", "set_responder"]
 
 
 def carry_out(
@@ -36,6 +38,8 @@ def carry_out(
 def dispatch(
     state: TheaterState, incident: Incident, effect: lifecycle.DispatchEffect, ctx: TheaterContext, out: Emitter
 ) -> Incident:
+    """Rank units by road time (with the closures in force); local picks get their tasks at once, picks
+    from another province are borrowed through a mutual-aid exchange with that province."""
     state.task_number += 1
     base_id = f"{incident.id}-T{state.task_number:03d}"
     request = DispatchRequest(
@@ -46,53 +50,42 @@ def dispatch(
         lat=incident.lat,
         adcode=incident.adcode,
     )
-    decision = decide(request, state.fleet, ctx.roads, ctx.regions, ctx.dispatch_policy)
-    for index, candidate in enumerate(decision.chosen, start=1):
-        responder = state.fleet.responders[candidate.responder_id]
-        task = Task(
-            id=f"{base_id}.{index}",
-            incident_id=incident.id,
-            capability=effect.capability,
-            created_at_ms=state.now_ms,
-            deadline_ms=effect.deadline_ms,
-            rule=effect.rule,
-            status="dispatched",
-            responder_id=candidate.responder_id,
-            responder_name=responder.name,
-            responder_province=candidate.province,
-            responder_adcode=candidate.adcode,
-            incident_province=incident.province,
-            cross_border=candidate.cross_border,
-            travel_s=round(candidate.travel_s, 1),
-            reason=decision.reason,
+    try:
+        decision = decide(request, state.fleet, roads_of(state, ctx), ctx.regions, ctx.dispatch_policy)
+    except ValueError as exc:  # e.g. a capability no fleet or catalogue knows: the step goes on without it
+        out.emit("rejected", base_id, f"dispatch {effect.capability} x{effect.count} for {incident.id}: {exc}")
+        what = f"dispatch {effect.capability} x{effect.count}: not possible"
+        return replace(
+            incident, decisions=(*incident.decisions, Decision(state.now_ms, what, effect.rule, (), str(exc)))
         )
-        state.tasks[task.id] = task
-        out.emit("task", task.id, task)
-        set_responder(state, candidate.responder_id, "assigned", out, f"task {task.id}")
+    borrowed: dict[str, list[tuple[int, Candidate]]] = {}
+    for slot, candidate in enumerate(decision.chosen, start=1):
+        if candidate.cross_border:
+            borrowed.setdefault(candidate.province, []).append((slot, candidate))
+            continue
+        send_task(
+            state, out, incident, f"{base_id}.{slot}", effect.capability, candidate.responder_id, candidate.travel_s,
+            effect.deadline_ms, effect.rule, decision.reason, cross_border=False,
+        )  # fmt: skip
     if decision.shortfall:
-        task = Task(
-            id=f"{base_id}.0",
-            incident_id=incident.id,
-            capability=effect.capability,
-            created_at_ms=state.now_ms,
-            deadline_ms=effect.deadline_ms,
-            rule=effect.rule,
-            status="unfilled",
-            incident_province=incident.province,
-            reason=f"{decision.shortfall} short; mutual aid asked of {', '.join(decision.mutual_aid_needed) or 'none'}",
-        )
-        state.tasks[task.id] = task
-        out.emit("task", task.id, task)
-    lenders = tuple(c.province for c in decision.chosen if c.province not in incident.provinces)
-    if lenders:
-        incident = replace(incident, provinces=(*incident.provinces, *sorted(set(lenders))))
-    what = f"dispatch {effect.capability} x{effect.count}: {len(decision.chosen)} sent"
+        reason = f"{decision.shortfall} short: no available {effect.capability} here or from any lender"
+        unfilled_task(state, out, incident, f"{base_id}.0", effect.capability, effect.deadline_ms, effect.rule, reason)
+    what = (
+        f"dispatch {effect.capability} x{effect.count}: {len(decision.chosen) - sum(map(len, borrowed.values()))} sent"
+    )
+    if borrowed:
+        what += ", " + ", ".join(f"{len(picks)} asked of {lender}" for lender, picks in sorted(borrowed.items()))
     if decision.shortfall:
         what += f", {decision.shortfall} short"
-    return replace(
+    incident = replace(
         incident,
         decisions=(*incident.decisions, Decision(state.now_ms, what, effect.rule, (), decision.reason)),
     )
+    for lender, picks in sorted(borrowed.items()):
+        incident = theater_mutual_aid.ask(
+            state, incident, base_id, lender, picks, effect.capability, effect.deadline_ms, effect.rule, ctx, out
+        )
+    return incident
 
 
 def notify(
@@ -132,23 +125,3 @@ def notify(
         incident,
         decisions=(*incident.decisions, Decision(state.now_ms, what, effect.rule, (), effect.message)),
     )
-
-
-def set_responder(state: TheaterState, responder_id: str, status: str, out: Emitter, why: str) -> None:
-    if responder_id not in state.fleet.responders:
-        out.emit("rejected", responder_id, f"unknown responder {responder_id!r} ({why})")
-        return
-    state.fleet = state.fleet.with_status(responder_id, status)  # type: ignore[arg-type]
-    out.emit("responder", responder_id, {"id": responder_id, "status": status, "why": why})
-
-
-def on_task_reply(state: TheaterState, reply: TaskReply, out: Emitter) -> None:
-    task = state.tasks.get(reply.task_id)
-    if task is None or task.responder_id != reply.responder_id:
-        out.emit("rejected", reply.event_id, f"task.status: no task {reply.task_id!r} for {reply.responder_id!r}")
-        return
-    updated = replace(task, status=reply.status)  # type: ignore[arg-type]
-    state.tasks[task.id] = updated
-    out.emit("task", task.id, updated)
-    if reply.status in _REPLY_TO_FLEET:
-        set_responder(state, reply.responder_id, _REPLY_TO_FLEET[reply.status], out, f"task {task.id} {reply.status}")

@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 import msgspec
 
 from geo.fleet import FleetState
+from geo.mutual_aid import Exchange
 from playbooks.evidence import Signal
 from playbooks.incident import Incident, Task
 from streams import fuse
 from streams.records import TheaterInput
 from streams.theater import TheaterState
+from streams.theater_state import ActiveClosure, AidLink
 from streams.wire_internal import decode_input, encode_input
 
 META_KEY = "meta"
@@ -37,6 +39,12 @@ class TheaterMeta:
     next_incident_number: int
     active_warnings: dict[str, Signal]
     feed_pending: list[str] = field(default_factory=list)  # surge pacing: held back from the feed
+    aid: dict[str, Exchange] = field(default_factory=dict)
+    aid_links: dict[str, AidLink] = field(default_factory=dict)
+    closures: dict[str, ActiveClosure] = field(default_factory=dict)
+    returning: dict[str, int] = field(default_factory=dict)
+    hospital_load: dict[str, int] = field(default_factory=dict)
+    injured_routed: dict[str, int] = field(default_factory=dict)
 
 
 def encode_meta(state: TheaterState) -> bytes:
@@ -52,6 +60,12 @@ def encode_meta(state: TheaterState) -> bytes:
         next_incident_number=state.fusion.next_number,
         active_warnings=dict(state.active_warnings),
         feed_pending=sorted(state.fusion.feed_pending),
+        aid=dict(state.aid),
+        aid_links=dict(state.aid_links),
+        closures=dict(state.closures),
+        returning=dict(state.returning),
+        hospital_load=dict(state.hospital_load),
+        injured_routed=dict(state.injured_routed),
     )
     return _ENCODER.encode(meta)
 
@@ -97,6 +111,9 @@ def restore(
         state.notification_number = m.notification_number
         state.last_timed_scan_ms = m.last_timed_scan_ms
         state.active_warnings = dict(m.active_warnings)
+        state.aid, state.aid_links, state.closures = dict(m.aid), dict(m.aid_links), dict(m.closures)
+        state.returning, state.hospital_load = dict(m.returning), dict(m.hospital_load)
+        state.injured_routed = dict(m.injured_routed)
         next_number = m.next_incident_number
         feed_pending = m.feed_pending
     state.fusion = fuse.FusionState.rebuild(decoded_incidents, next_number, tuple(feed_pending))
