@@ -269,7 +269,20 @@ class Command(_Wire, tag="command", frozen=True):
     at: Time
     operator: Name
     centre: Name
-    action: Literal["acknowledge", "approve", "reject", "set_level", "assign", "release", "merge", "split", "close"]
+    action: Literal[
+        "acknowledge",
+        "approve",
+        "reject",
+        "set_level",
+        "assign",
+        "release",
+        "merge",
+        "split",
+        "close",
+        "offer",
+        "commit",
+        "decline",
+    ]
     incident_id: Annotated[str, Meta(max_length=128)] = ""
     target: Annotated[
         str, Meta(max_length=128, description="approval id, responder id or other incident id, per action")
