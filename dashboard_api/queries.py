@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from geo.regions import PROVINCES
 from streams.timefmt import parse_time_ms
 
 _TIMELINE_ORDER = {"evidence": 0, "decision": 1, "task": 2, "notification": 3}
@@ -73,7 +74,7 @@ def timeline(
         summary = f"{task['capability']} → {who} ({task['status']})"
         entries.append(_entry(task["created_at_ms"], "task", task["id"], summary, task))
     for note in notifications:
-        summary = f"→ {note['to_province']}: {note['message']}"
+        summary = f"→ {PROVINCES.get(note['to_province'], note['to_province'])}: {note['message']}"
         entries.append(_entry(note["at_ms"], "notification", note["id"], summary, note))
     entries.sort(key=lambda e: (e["at_ms"], _TIMELINE_ORDER[e["kind"]]))
     return entries

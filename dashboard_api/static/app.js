@@ -49,7 +49,7 @@ const state = {
   seq: 0, epoch: "", atMs: 0, hadSnapshot: false, resyncs: 0,
   places: new Map(), // adcode → name, as in the boundary data
   project: null, selected: "", me: null, socket: null, backoffMs: 1000, renderQueued: false, timelineTimer: 0,
-  refusals: 0,
+  replayStatus: null,
 };
 
 const $ = (id) => document.getElementById(id);
@@ -106,6 +106,7 @@ function applyLanguage() {
   document.title = t("title");
   if (state.me) $("centre").textContent = `${state.lang === "zh" ? state.me.centre_name : state.me.centre_name_en} · ${state.me.name}`;
   setConnection($("conn").dataset.state);
+  showReplay(state.replayStatus);
   render();
   if (state.selected) loadTimeline(state.selected);
 }
@@ -422,10 +423,14 @@ async function loadTimeline(incidentId) {
 
 // ---- drill replay --------------------------------------------------------------------------------------
 
+function showReplay(status) {
+  state.replayStatus = status;
+  if (status) $("replay-status").textContent = `${status.paused ? t("paused") : t("running")}${status.speed ? ` ${status.speed}×` : " max"}`;
+}
+
 async function replayCall(path, body) {
   try {
-    const status = await api(`/api/replay${path}`, { method: path ? "POST" : "GET", body: body && JSON.stringify(body) });
-    $("replay-status").textContent = `${status.paused ? t("paused") : t("running")}${status.speed ? ` ${status.speed}×` : ""}`;
+    showReplay(await api(`/api/replay${path}`, { method: path ? "POST" : "GET", body: body && JSON.stringify(body) }));
   } catch (err) {
     say(err.message, true);
   }

@@ -46,7 +46,7 @@ def test_timeline_orders_entries_of_all_kinds() -> None:
         ("notification", NOTE_TJ.id),
     ]
     assert entries[3]["summary"] == "fire_suppression → 通州消防救援站1 (dispatched)"
-    assert entries[4]["summary"] == "→ 120000: 燕郊燃气爆炸，请关注"
+    assert entries[4]["summary"] == "→ 天津市: 燕郊燃气爆炸，请关注"
 
 
 def test_same_time_entries_keep_a_stable_order() -> None:
