@@ -16,6 +16,8 @@ from typing import Any
 
 import faust
 
+from streams.faust_patches import flush_changelog_before_commit
+
 SETTINGS_ENV = "FAUST_COUNTER_SETTINGS"
 
 
@@ -57,28 +59,6 @@ def faust_settings(settings: CounterSettings) -> dict[str, Any]:
         "datadir": settings.datadir,
         "broker_commit_interval": settings.commit_interval_s,
     }
-
-
-def flush_changelog_before_commit() -> None:
-    """Make an exactly-once commit include the table writes it covers.
-
-    faust-streaming 0.15.3 flushes its producer buffer before an at-least-once offset commit but not
-    before an exactly-once one: table (changelog) writes still in the buffer then go into the *next*
-    transaction, and if no later commit comes (the worker stops, or partitions are revoked) that
-    transaction is aborted and the writes are lost while their source offsets stay committed.
-    """
-    from faust.transport.consumer import TransactionManager
-
-    original = TransactionManager.commit
-    if getattr(original, "flushes_buffer_first", False):
-        return
-
-    async def commit(self: TransactionManager, offsets: Any, start_new_transaction: bool = True) -> bool:
-        await self.producer.buffer.flush()
-        return await original(self, offsets, start_new_transaction)
-
-    commit.flushes_buffer_first = True  # type: ignore[attr-defined]
-    TransactionManager.commit = commit  # type: ignore[method-assign]
 
 
 def build_app(settings: CounterSettings) -> faust.App:
