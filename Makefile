@@ -20,6 +20,7 @@ jars: $(JARS_STAMP)
 
 # The Kafka broker comes from Maven Central as jars (no Docker, no tarball); ~/.m2 caches them between runs.
 $(JARS_STAMP): broker/pom.xml
+	@rm -f broker/lib/*.jar
 	@mvn -q -B -f broker/pom.xml dependency:copy-dependencies -DoutputDirectory=lib -DincludeScope=runtime
 	@touch $(JARS_STAMP)
 
