@@ -8,6 +8,7 @@ records for a durable table (Kafka), and back, so that a restart does not forget
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -72,7 +73,10 @@ class SeenIds:
 
     horizon_ms: int
     max_ids: int
-    ids: dict[str, int] = field(default_factory=dict)  # insertion-ordered: the oldest arrival first
+    ids: dict[str, int] = field(default_factory=dict)
+    # Arrival order, for forgetting the oldest first. (Popping the front of a dict would rescan its deleted
+    # slots on every call: quadratic on a long run.)
+    order: deque[str] = field(default_factory=deque)
     newest_ms: int = 0
     fresh: list[tuple[str, int]] = field(default_factory=list)  # remembered since the last durable save
 
@@ -87,17 +91,16 @@ class SeenIds:
         if earlier is not None:
             return earlier
         ids[event_id] = at_ms
+        order = self.order
+        order.append(event_id)
         self.fresh.append((event_id, at_ms))
         if at_ms > self.newest_ms:
             self.newest_ms = at_ms
-        if len(ids) > self.max_ids:
-            del ids[next(iter(ids))]
+        if len(order) > self.max_ids:
+            del ids[order.popleft()]
         cutoff = self.newest_ms - self.horizon_ms
-        while ids:
-            oldest = next(iter(ids))
-            if ids[oldest] >= cutoff:
-                break
-            del ids[oldest]
+        while order and ids[order[0]] < cutoff:
+            del ids[order.popleft()]
         return None
 
     def remember(self, pairs: Iterable[tuple[str, int]]) -> None:

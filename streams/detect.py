@@ -70,6 +70,9 @@ class TierTable:
     rate_per_min: float | None = None  # a rise at least this fast (per minute of event time) alarms
     rate_severity: int = 0
 
+    def silence_ms(self, interval_s: int) -> float:
+        return self.silence_factor * interval_s * 1000
+
     def tier_of(self, value: float, current: int) -> int:
         """The tier a value is in, staying in the current tier until the value clears it by the hysteresis."""
         tiers = self.tiers
@@ -256,13 +259,13 @@ def scan_silence(detector: DetectorState, now_ms: int, thresholds: Thresholds) -
         return ()
     detector.last_silence_scan_ms = now_ms
     outputs: list[Signal] = []
-    for device_id in sorted(detector.devices):  # sorted: the same signals in the same order on every runtime
-        s = detector.devices[device_id]
-        if s.silent:
-            continue
-        factor = thresholds.table(s.province, s.kind).silence_factor
-        if now_ms - s.last_at_ms > factor * s.interval_s * 1000:
-            outputs.append(_go_silent(detector, s, now_ms, "silence"))
+    silent: list[SensorState] = []
+    # Insertion order is the order the partition's readings arrived in: the same on every runtime.
+    for s in detector.devices.values():
+        if not s.silent and now_ms - s.last_at_ms > thresholds.table(s.province, s.kind).silence_ms(s.interval_s):
+            silent.append(s)
+    for s in silent:
+        outputs.append(_go_silent(detector, s, now_ms, "silence"))
     return tuple(outputs)
 
 
@@ -273,12 +276,10 @@ def _go_silent(detector: DetectorState, s: SensorState, at_ms: int, trigger: str
     return _signal(silent, "sensor_silent", at_ms, 0, f"{s.device_id}@{s.last_at_ms}", trigger)
 
 
-def _changed(before: SensorState | None, after: SensorState) -> bool:
+def _changed(before: SensorState, after: SensorState) -> bool:
     """Worth writing durably: everything but the latest value and time (a restart loses at most those)."""
     return (
-        before is None
-        or after.tier != before.tier
-        or after.pending_tier != before.pending_tier
+        after.pending_tier != before.pending_tier
         or after.silent != before.silent
         or after.rate_alarm != before.rate_alarm
         or after.adcode != before.adcode
@@ -293,7 +294,8 @@ def step(
         after, signals = step_reading(before, record, thresholds)
         if after is not before:
             detector.devices[record.device_id] = after
-            if signals or _changed(before, after):
+            # a change of tier or silence always comes with a signal; the rest is checked here
+            if signals or before is None or _changed(before, after):
                 detector.dirty.add(record.device_id)
         return detector, signals
     if isinstance(record, Heartbeat):

@@ -1,0 +1,360 @@
+"""Sensor ingest throughput, each figure beside its ceiling or naive alternative.
+
+    .venv/bin/python bench/bench_ingest.py            # embedded: ingest.step on one core
+    .venv/bin/python bench/bench_ingest.py --kafka    # also the Kafka runtime, on a broker this script starts
+
+The mix: 10,000 devices spread over the theater, the eight sensor kinds, 1 % of devices alarming, one reading a
+device a minute of event time, a tick a minute; every reading is decoded, normalised (located, timed, device id
+checked), de-duplicated and run through its device's state machine.
+
+Embedded figures (readings per CPU-second of this process, and per wall-second):
+- ceiling: decoding alone (msgspec into the contract's Structs), nothing else;
+- ingest.step on single-reading messages (target >= 100,000/s on one core);
+- ingest.step on gateway batches of 100 readings;
+- naive: ingest.step with no memo, a point-in-polygon region look-up for every reading.
+
+Kafka figures (readings/s, from committed consumer offsets, start-up excluded), all on the same topic:
+- ceiling 1: a plain aiokafka consumer reading it;
+- ceiling 2: a Faust agent that does nothing, with the worker's settings;
+- the pipeline worker (`ebrain worker`, exactly-once), its sensor ingest agent consuming the same readings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import msgspec
+
+from ebrain.compose import Core, build_core
+from ebrain.settings import Settings
+from streams import codec, contract, ingest, topics
+from streams.normalize import Memo, NormalizeContext
+from streams.timefmt import format_time_ms
+
+ROOT = Path(__file__).resolve().parents[1]
+T0 = 1_690_623_000_000  # 2023-07-29T17:30:00+08:00
+NORMAL = {  # value range below the first tier, and an alarming value, per kind
+    "gas_lel": ((0.0, 3.0), 30.0, "%LEL"),
+    "water_depth": ((0.0, 10.0), 35.0, "cm"),
+    "river_flow": ((50.0, 250.0), 950.0, "m3/s"),
+    "pipe_pressure": ((0.29, 0.30), 0.22, "MPa"),
+    "bridge_deflection": ((10.0, 50.0), 95.0, "%limit"),
+    "building_tilt": ((5.0, 40.0), 90.0, "%allowed"),
+    "manhole_cover": ((0.0, 3.0), 90.0, "deg"),
+    "rain_gauge": ((0.0, 8.0), 60.0, "mm/h"),
+}
+
+
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def devices(core: Core, n: int, seed: int = 11) -> list[tuple[str, str, float, float, bool]]:
+    rng = random.Random(seed)
+    kinds = list(NORMAL)
+    out = []
+    while len(out) < n:
+        unit = core.regions.units[rng.randrange(len(core.regions.units))]
+        lon, lat = unit.label_lon + rng.gauss(0, 0.03), unit.label_lat + rng.gauss(0, 0.03)
+        located = core.regions.locate(lon, lat)
+        if located is None:
+            continue
+        kind = kinds[len(out) % len(kinds)]
+        code = contract.DEVICE_KIND_CODES[kind]
+        device_id = f"LL-{located.adcode}-{code}-{len(out):06d}"
+        out.append((device_id, kind, round(lon, 6), round(lat, 6), len(out) % 100 == 0))  # 1 % alarming
+    return out
+
+
+def reading(n: int, device: tuple[str, str, float, float, bool], at_ms: int, rng: random.Random) -> dict:
+    device_id, kind, lon, lat, alarming = device
+    (low, high), alarm, unit = NORMAL[kind]
+    return {
+        "type": "sensor.reading",
+        "schema_version": "1.0",
+        "event_id": f"{device_id}@{at_ms}",
+        "device_id": device_id,
+        "kind": kind,
+        "value": alarm if alarming else round(rng.uniform(low, high), 3),
+        "unit": unit,
+        "observed_at": format_time_ms(at_ms),
+        "position": {"lon": lon, "lat": lat, "crs": "WGS84"},
+        "interval_s": 60,
+    }
+
+
+def stream(core: Core, n_devices: int, rounds: int, batch: int = 1) -> list[bytes]:
+    """Messages in order: per round (a minute of event time) every device's reading, then a tick."""
+    rng = random.Random(5)
+    fleet = devices(core, n_devices)
+    enc = msgspec.json.Encoder()
+    out: list[bytes] = []
+    for r in range(rounds):
+        at = T0 + r * 60_000
+        readings = [reading(r * n_devices + i, d, at, rng) for i, d in enumerate(fleet)]
+        if batch == 1:
+            out += [enc.encode(m) for m in readings]
+        else:
+            for k in range(0, len(readings), batch):
+                chunk = readings[k : k + batch]
+                gateway = {"type": "sensor.batch", "schema_version": "1.0", "event_id": f"gw{r}-{k}"}
+                out.append(enc.encode({**gateway, "gateway_id": f"GW-{k // batch}", "readings": chunk}))
+        out.append(enc.encode({"type": "tick", "schema_version": "1.0", "at": format_time_ms(at + 59_000)}))
+    return out
+
+
+def measure(messages: list[bytes], ctx: ingest.IngestContext, readings: int) -> tuple[float, float, ingest.Counts]:
+    part = ingest.IngestPartition.new("ingest.sensor", 0, ctx)
+    wall, cpu = time.perf_counter(), time.process_time()
+    for offset, raw in enumerate(messages):
+        ingest.step(part, raw, offset, ctx)
+    cpu = time.process_time() - cpu
+    wall = time.perf_counter() - wall
+    return readings / cpu, readings / wall, part.counts
+
+
+def measure_decode(messages: list[bytes], readings: int) -> tuple[float, float]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    for raw in messages:
+        codec.decode_or_reason(raw)
+    return readings / (time.process_time() - cpu), readings / (time.perf_counter() - wall)
+
+
+def line(label: str, per_cpu: float, per_wall: float, note: str = "") -> None:
+    print(f"  {label:<58} {per_cpu:>10,.0f}/s CPU {per_wall:>10,.0f}/s wall  {note}")
+
+
+def embedded(core: Core, n_devices: int, rounds: int) -> None:
+    n = n_devices * rounds
+    single = stream(core, n_devices, rounds)
+    batched = stream(core, n_devices, rounds, batch=100)
+    print(f"embedded sensor path: {n:,} readings from {n_devices:,} devices over {rounds} minutes, 1 % alarming")
+    line("ceiling: decode only (codec.decode_or_reason)", *measure_decode(single, n))
+    per_cpu, per_wall, counts = measure(single, core.ingest, n)
+    assert counts.received == counts.accepted == n, counts
+    line("ingest.step, one reading a message", per_cpu, per_wall, "target >= 100,000/s")
+    per_cpu, per_wall, counts = measure(batched, core.ingest, n)
+    assert counts.accepted == n, counts
+    line("ingest.step, gateway batches of 100", per_cpu, per_wall)
+    naive_ctx = ingest.IngestContext(
+        NormalizeContext(
+            core.ingest.normalize.regions,
+            core.ingest.normalize.gazetteer,
+            core.ingest.normalize.topics,
+            Memo(max_entries=1),
+        ),
+        core.ingest.thresholds,
+        core.ingest.dedup,
+    )
+    short = single[: len(single) // 10]
+    per_cpu, per_wall, _ = measure(short, naive_ctx, n // 10)
+    line("naive: no memo, point-in-polygon per reading (1/10 of the run)", per_cpu, per_wall)
+
+
+# --- Kafka -----------------------------------------------------------------------------------------------
+
+
+async def produce(bootstrap: str, topic: str, messages: list[bytes], keys: list[str]) -> None:
+    from aiokafka import AIOKafkaProducer
+
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=20, max_batch_size=512 * 1024, acks=1)
+    await producer.start()
+    try:
+        pending = []
+        for raw, key in zip(messages, keys, strict=True):
+            partition = topics.partition_for(key, topics.INGEST_SENSOR.partitions)
+            pending.append(await producer.send(topic, raw, key=key.encode(), partition=partition))
+            if len(pending) >= 5000:
+                await asyncio.gather(*pending)
+                pending.clear()
+        await asyncio.gather(*pending)
+    finally:
+        await producer.stop()
+
+
+async def plain_consumer(bootstrap: str, topic: str, n: int) -> float:
+    from aiokafka import AIOKafkaConsumer
+
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        group_id=None,
+        max_poll_records=5000,
+    )
+    await consumer.start()
+    try:
+        seen = 0
+        first = await consumer.getmany(timeout_ms=10_000)
+        start = time.perf_counter()
+        seen += sum(len(v) for v in first.values())
+        while seen < n:
+            batch = await consumer.getmany(timeout_ms=1000, max_records=5000)
+            seen += sum(len(v) for v in batch.values())
+        return (n - sum(len(v) for v in first.values())) / (time.perf_counter() - start)
+    finally:
+        await consumer.stop()
+
+
+def committed(bootstrap: str, group: str, topic: str) -> int:
+    from kafka.admin import KafkaAdminClient
+
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="bench-offsets")
+    try:
+        offsets = admin.list_consumer_group_offsets(group)
+    finally:
+        admin.close()
+    return sum(meta.offset for tp, meta in offsets.items() if tp.topic == topic and meta.offset > 0)
+
+
+def rate_of_group(
+    proc: subprocess.Popen[bytes], bootstrap: str, group: str, topic: str, n: int, timeout_s: float = 600.0
+) -> float:
+    """Readings/s between the first commit and the last (start-up and table recovery excluded)."""
+    deadline = time.monotonic() + timeout_s
+    first: tuple[float, int] | None = None
+    try:
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError(f"worker exited with {proc.returncode}")
+            done = committed(bootstrap, group, topic)
+            now = time.perf_counter()
+            if done > 0 and first is None:
+                first = (now, done)
+            if done >= n and first is not None:
+                return (done - first[1]) / (now - first[0]) if now > first[0] else float("nan")
+            time.sleep(0.2)
+        raise RuntimeError(f"{group}: not done within {timeout_s:.0f} s")
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+
+NOOP_APP = """
+import logging, sys
+import faust
+from faust import Worker
+from pathlib import Path
+from streams.faust_runtime import WorkerConfig, faust_settings
+bootstrap, topic, group, data_dir = sys.argv[1:5]
+settings = faust_settings(WorkerConfig(bootstrap=bootstrap, data_dir=Path(data_dir)))
+app = faust.App(group, **settings)
+source = app.topic(topic, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")
+
+@app.agent(source)
+async def nothing(stream):
+    async for _ in stream.events():
+        pass
+
+Worker(app, loglevel=logging.WARNING, quiet=True).execute_from_commandline()
+"""
+
+
+def kafka(core: Core, n_devices: int, rounds: int) -> None:
+    from ebrain.broker import BrokerConfig, KafkaBroker, ensure_jars, free_port
+    from streams.faust_runtime import ensure_topics
+
+    readings = n_devices * rounds
+    messages = [m for m in stream(core, n_devices, rounds) if b'"type":"tick"' not in m]
+    keys = [msgspec.json.decode(m)["device_id"] for m in messages]
+    with tempfile.TemporaryDirectory(prefix="bench-kafka-") as tmp:
+        port = free_port()
+        controller = free_port()
+        broker = KafkaBroker(
+            BrokerConfig(Path(tmp) / "kafka", port=port, controller_port=controller), ensure_jars(ROOT)
+        )
+        try:
+            print(f"\nKafka broker up in {broker.start():.1f} s at {broker.bootstrap}")
+            bootstrap = broker.bootstrap
+            prefix = f"bench{os.getpid()}-"
+            ensure_topics(bootstrap, prefix)
+            topic = topics.physical(topics.INGEST_SENSOR, prefix)
+            t = time.perf_counter()
+            asyncio.run(produce(bootstrap, topic, messages, keys))
+            print(
+                f"produced {readings:,} readings to {topic} in {time.perf_counter() - t:.1f} s "
+                f"(4 partitions, keyed by device id)"
+            )
+            plain = asyncio.run(plain_consumer(bootstrap, topic, readings))
+            env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(ROOT)}
+            log = Path(tmp) / "noop.log"
+            with log.open("wb") as out:
+                noop = subprocess.Popen(
+                    [sys.executable, "-c", NOOP_APP, bootstrap, topic, f"noop-{prefix}", str(Path(tmp) / "noop")],
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    cwd=ROOT,
+                    env=env,
+                )
+            nothing = rate_of_group(noop, bootstrap, f"noop-{prefix}", topic, readings)
+            log = Path(tmp) / "worker.log"
+            with log.open("wb") as out:
+                worker = subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "ebrain.cli",
+                        "worker",
+                        "--broker",
+                        bootstrap,
+                        "--data-dir",
+                        str(Path(tmp) / "worker"),
+                        "--topic-prefix",
+                        prefix,
+                    ],
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    cwd=ROOT,
+                    env=env,
+                )
+            ours = rate_of_group(worker, bootstrap, f"ebrain{prefix}", topic, readings)
+            print(f"Kafka sensor path: {readings:,} readings, broker on this machine")
+            print(f"  {'ceiling 1: plain aiokafka consumer':<58} {plain:>10,.0f}/s")
+            print(f"  {'ceiling 2: Faust agent that does nothing':<58} {nothing:>10,.0f}/s")
+            print(
+                f"  {'ebrain worker (exactly-once): sensor ingest agent':<58} {ours:>10,.0f}/s"
+                f"  = {ours / nothing:.0%} of the do-nothing agent; target >= 30,000/s"
+            )
+        finally:
+            broker.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--devices", type=int, default=10_000)
+    parser.add_argument("--minutes", type=int, default=20)
+    parser.add_argument("--kafka", action="store_true", help="also measure the Kafka runtime")
+    args = parser.parse_args()
+    print(
+        f"machine: {cpu_model()}, {os.cpu_count()} cores; Python {platform.python_version()}; "
+        f"load average {os.getloadavg()[0]:.1f} at start"
+    )
+    core = build_core(Settings())
+    embedded(core, args.devices, args.minutes)
+    if args.kafka:
+        kafka(core, args.devices, args.minutes)
+
+
+if __name__ == "__main__":
+    main()
