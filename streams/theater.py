@@ -19,7 +19,7 @@ from playbooks.incident import Decision, Incident
 from streams import fuse, theater_casualties, theater_closures, theater_fusion, theater_mutual_aid
 from streams.records import OperatorCommand, ResourceUpdate, TaskReply, TheaterInput, Tick
 from streams.theater_commands import on_command
-from streams.theater_effects import carry_out
+from streams.theater_effects import carry_out, replace_units
 from streams.theater_responders import bring_back, next_return_ms, on_resource_update, on_task_reply
 from streams.theater_state import Delta, Emitter, TheaterContext, TheaterState
 
@@ -143,7 +143,7 @@ def _process(state: TheaterState, item: TheaterInput, ctx: TheaterContext, out: 
     elif isinstance(item, TaskReply):
         on_task_reply(state, item, ctx, out)
     elif isinstance(item, ResourceUpdate):
-        on_resource_update(state, item, ctx, out)
+        replace_units(state, on_resource_update(state, item, ctx, out), ctx, out)
     elif isinstance(item, OperatorCommand):
         on_command(state, item, ctx, out)
 

@@ -7,14 +7,14 @@ from dataclasses import replace
 from geo.dispatch import Candidate, DispatchRequest, decide
 from geo.regions import PROVINCES
 from playbooks import lifecycle
-from playbooks.incident import Decision, Incident, Notification
+from playbooks.incident import Decision, Incident, Notification, Task
 from streams import theater_mutual_aid
 from streams.theater_closures import roads_of
 from streams.theater_responders import send_task, set_responder, unfilled_task
 from streams.theater_state import Emitter, TheaterContext, TheaterState
 from streams.theater_warnings import carry_out_public
 
-__all__ = ["carry_out", "dispatch", "notify", "set_responder"]
+__all__ = ["carry_out", "dispatch", "notify", "replace_units", "set_responder"]
 
 
 def carry_out(
@@ -86,6 +86,18 @@ def dispatch(
             state, incident, base_id, lender, picks, effect.capability, effect.deadline_ms, effect.rule, ctx, out
         )
     return incident
+
+
+def replace_units(state: TheaterState, dropped: tuple[Task, ...], ctx: TheaterContext, out: Emitter) -> None:
+    """Send a replacement for each task whose unit dropped out, to the same open incident and deadline."""
+    for task in dropped:
+        incident = state.fusion.incidents.get(task.incident_id)
+        if incident is None or incident.status != "open":
+            continue
+        why = Decision(state.now_ms, f"replace {task.responder_id} on {task.id}", task.rule, (), task.reason)
+        incident = replace(incident, decisions=(*incident.decisions, why))
+        effect = lifecycle.DispatchEffect(incident.id, task.rule, task.capability, 1, task.deadline_ms)
+        out.incident(dispatch(state, incident, effect, ctx, out))
 
 
 def notify(

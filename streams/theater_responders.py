@@ -43,18 +43,30 @@ def set_responder(
     return True
 
 
-def on_resource_update(state: TheaterState, update: ResourceUpdate, ctx: TheaterContext, out: Emitter) -> None:
+_OPEN_TASK = ("dispatched", "acknowledged", "en_route", "on_scene")
+
+
+def on_resource_update(
+    state: TheaterState, update: ResourceUpdate, ctx: TheaterContext, out: Emitter
+) -> tuple[Task, ...]:
+    """Apply an agency's report; returns the open tasks of a unit that went out of service (now declined),
+    which the caller replaces."""
     if update.responder_id in state.fleet.responders and state.fleet.status_of(update.responder_id) == update.status:
-        return  # a repeated report: nothing changes
-    set_responder(
-        state,
-        update.responder_id,
-        update.status,
-        out,
-        f"{update.agency} reported {update.status}",
-        ctx,
-        update.event_id,
-    )
+        return ()  # a repeated report: nothing changes
+    why = f"{update.agency} reported {update.status}"
+    if not set_responder(state, update.responder_id, update.status, out, why, ctx, update.event_id):
+        return ()
+    if update.status != "out_of_service":
+        return ()
+    left: list[Task] = []
+    for task_id in sorted(t.id for t in state.tasks.values() if t.responder_id == update.responder_id):
+        task = state.tasks[task_id]
+        if task.status in _OPEN_TASK:
+            dropped = replace(task, status="declined", reason=f"{task.responder_name} out of service ({why})")
+            state.tasks[task.id] = dropped
+            out.emit("task", task.id, dropped)
+            left.append(dropped)
+    return tuple(left)
 
 
 def on_task_reply(state: TheaterState, reply: TaskReply, ctx: TheaterContext, out: Emitter) -> None:
