@@ -15,19 +15,22 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
+import msgspec
 import pydantic
 
 from geo.datafiles import StrictModel, load_yaml_model
 from geo.names import did_you_mean
 from geo.regions import PROVINCES, RegionIndex
+from streams.classification import ClassificationPolicy
 
 DATA_DIR = Path(str(resources.files("dashboard_api.data")))
 ENV_VAR = "EBRAIN_TOKENS"
 CentreKind = Literal["joint", "province", "county"]
 PersonalRule = Literal["own", "all", "none"]
 _COUNTY = re.compile(r"^\d{6}$")
+_ENCODER = msgspec.json.Encoder()
 
 
 class _Joint(StrictModel):
@@ -53,13 +56,6 @@ class _PersonalDefault(StrictModel):
     county: PersonalRule
 
 
-class _Mask(StrictModel):
-    name_keep: int = pydantic.Field(ge=0)
-    phone_keep_head: int = pydantic.Field(ge=0)
-    phone_keep_tail: int = pydantic.Field(ge=0)
-    mask_phones_in_text: bool
-
-
 class SharingPolicy(StrictModel):
     """dashboard_api/data/sharing.yaml: what one centre may see of another's incidents."""
 
@@ -68,7 +64,6 @@ class SharingPolicy(StrictModel):
     county_also_sees: _CountyAlso
     responders: Literal["all"]
     personal_default: _PersonalDefault
-    mask: _Mask
     replay_control: list[CentreKind]
 
     @classmethod
@@ -93,16 +88,22 @@ class Viewer:
     personal: PersonalRule
     can_control_replay: bool
     sharing: SharingPolicy = field(compare=False, repr=False)
+    masker: EvidenceMasker = field(compare=False, repr=False)
 
     @property
     def view_key(self) -> tuple[str, str]:
         """Viewers with the same key see exactly the same data, so the feed encodes once per key."""
         return self.centre.code, self.personal
 
-    def sees_personal_of(self, owner_province: str) -> bool:
+    def sees_personal_of(self, owner_province: str | None) -> bool:
         if self.personal == "all":
             return True
-        return self.personal == "own" and self.centre.province == owner_province
+        return self.personal == "own" and owner_province is not None and self.centre.province == owner_province
+
+    @property
+    def masking_province(self) -> str | None:
+        """The province the viewer counts as for the classification policy (None: outside every region)."""
+        return self.centre.province if self.personal == "own" else None
 
 
 class _TokenEntry(StrictModel):
@@ -155,8 +156,11 @@ class AccessPolicy:
         self._by_digest: Mapping[bytes, Viewer] = {_digest(tok): viewer for tok, viewer in self._listing}
 
     @classmethod
-    def _build(cls, doc: _TokenFile, sharing: SharingPolicy | None, where: str) -> AccessPolicy:
+    def _build(
+        cls, doc: _TokenFile, sharing: SharingPolicy | None, classification: ClassificationPolicy | None, where: str
+    ) -> AccessPolicy:
         sharing = sharing or SharingPolicy.load()
+        masker = EvidenceMasker(classification or ClassificationPolicy.load())
         entries = []
         for i, entry in enumerate(doc.tokens):
             try:
@@ -165,18 +169,31 @@ class AccessPolicy:
                 raise ValueError(f"{where}: tokens.{i}.centre: {exc}") from None
             personal = entry.personal or getattr(sharing.personal_default, centre.kind)
             replay = entry.replay if entry.replay is not None else centre.kind in sharing.replay_control
-            entries.append((entry.token, Viewer(entry.name, centre, personal, replay, sharing)))
+            entries.append((entry.token, Viewer(entry.name, centre, personal, replay, sharing, masker)))
         return cls(entries, sharing)
 
     @classmethod
-    def from_file(cls, path: Path | str, sharing: SharingPolicy | None = None) -> AccessPolicy:
-        """A YAML or JSON file `{tokens: [{token, name, centre, personal?, replay?}, ...]}`."""
+    def from_file(
+        cls,
+        path: Path | str,
+        sharing: SharingPolicy | None = None,
+        classification: ClassificationPolicy | None = None,
+    ) -> AccessPolicy:
+        """A YAML or JSON file `{tokens: [{token, name, centre, personal?, replay?}, ...]}`.
+
+        `sharing` and `classification` default to the shipped policies (data/sharing.yaml and
+        streams/data/classification.yaml).
+        """
         path = Path(path)
-        return cls._build(load_yaml_model(_TokenFile, path), sharing, str(path))
+        return cls._build(load_yaml_model(_TokenFile, path), sharing, classification, str(path))
 
     @classmethod
     def from_env(
-        cls, var: str = ENV_VAR, environ: Mapping[str, str] | None = None, sharing: SharingPolicy | None = None
+        cls,
+        var: str = ENV_VAR,
+        environ: Mapping[str, str] | None = None,
+        sharing: SharingPolicy | None = None,
+        classification: ClassificationPolicy | None = None,
     ) -> AccessPolicy:
         """The same shape as the file, as JSON in an environment variable (a bare list of tokens also works)."""
         env = os.environ if environ is None else environ
@@ -194,12 +211,14 @@ class AccessPolicy:
             err = exc.errors()[0]
             where = ".".join(str(p) for p in err["loc"]) or "(top)"
             raise ValueError(f"{var}: {where}: {err['msg']}") from None
-        return cls._build(doc, sharing, var)
+        return cls._build(doc, sharing, classification, var)
 
     @classmethod
-    def demo(cls, sharing: SharingPolicy | None = None) -> AccessPolicy:
+    def demo(
+        cls, sharing: SharingPolicy | None = None, classification: ClassificationPolicy | None = None
+    ) -> AccessPolicy:
         """The demo set: joint, the three provinces and one county (三河市); see data/demo_tokens.yaml."""
-        return cls.from_file(DATA_DIR / "demo_tokens.yaml", sharing)
+        return cls.from_file(DATA_DIR / "demo_tokens.yaml", sharing, classification)
 
     def authenticate(self, token: str | None) -> Viewer | None:
         if not token:
@@ -226,3 +245,26 @@ class AccessPolicy:
         if centre.kind == "province":
             return PROVINCES[centre.code]
         return regions.unit(centre.code).name
+
+
+class EvidenceMasker:
+    """Evidence as a viewer outside its owning region sees it, by the data classification policy.
+
+    The same evidence is re-sent with every update of its incident (up to 200 pieces each time), so results are
+    remembered, keyed by the viewer's province and the evidence's own JSON: exact, and bounded in size.
+    """
+
+    def __init__(self, policy: ClassificationPolicy, remember: int = 20_000):
+        self.policy = policy
+        self.remember = remember
+        self._memo: dict[tuple[str | None, bytes], dict[str, Any]] = {}
+
+    def signal(self, signal: dict[str, Any], viewer_province: str | None) -> dict[str, Any]:
+        key = (viewer_province, _ENCODER.encode(signal))
+        masked = self._memo.get(key)
+        if masked is None:
+            masked = self.policy.mask("signal", signal, viewer_province)
+            if len(self._memo) >= self.remember:
+                self._memo.clear()
+            self._memo[key] = masked
+        return masked

@@ -1,19 +1,16 @@
 """Scoping and masking: the one function that decides what a viewer gets of an entity.
 
-REST and the websocket feed both call `scope`, so a centre sees the same thing by either path. The rules are
-the sharing policy in data/sharing.yaml; the relations they ask about (notified provinces, tasked responders,
-who issued a command) come from the picture.
+REST and the websocket feed both call `scope`, so a centre sees the same thing by either path. Who sees which
+incident is the sharing policy (data/sharing.yaml); how evidence looks outside its owning region is the data
+classification policy (streams/data/classification.yaml). The relations the sharing policy asks about
+(notified provinces, tasked responders, who issued a command) come from the picture.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any, Protocol
 
 from dashboard_api.access import Viewer
-
-# Chinese mobile numbers (11 digits from 1) and landlines with an area code (010-12345678, 0316 1234567).
-_PHONE_IN_TEXT = re.compile(r"(?<!\d)(?:1\d{10}|0\d{2,3}[- ]?\d{7,8})(?!\d)")
 
 
 class Relations(Protocol):
@@ -92,7 +89,7 @@ def _notification_visible(viewer: Viewer, note: dict[str, Any], picture: Relatio
 
 
 def mask_incident(viewer: Viewer, incident: dict[str, Any]) -> dict[str, Any]:
-    """The incident with callers' names and phones masked unless the viewer owns them; shares what it can."""
+    """The incident with its evidence masked as the classification policy says, unless the viewer owns it."""
     evidence = incident["evidence"]
     masked = [_mask_signal(viewer, signal) for signal in evidence]
     if all(m is s for m, s in zip(masked, evidence, strict=True)):
@@ -102,37 +99,7 @@ def mask_incident(viewer: Viewer, incident: dict[str, Any]) -> dict[str, Any]:
 
 def _mask_signal(viewer: Viewer, signal: dict[str, Any]) -> dict[str, Any]:
     personal = signal.get("personal")
-    if not personal or viewer.sees_personal_of(personal["owner_province"]):
+    if personal and viewer.sees_personal_of(personal.get("owner_province")):
         return signal
-    rules = viewer.sharing.mask
-    hidden = {
-        **personal,
-        "name": mask_name(personal.get("name"), rules.name_keep),
-        "phone": mask_phone(personal.get("phone"), rules.phone_keep_head, rules.phone_keep_tail),
-    }
-    out = {**signal, "personal": hidden}
-    if rules.mask_phones_in_text and signal.get("text"):
-        out["text"] = _PHONE_IN_TEXT.sub(
-            lambda m: mask_phone(m.group(0), rules.phone_keep_head, rules.phone_keep_tail) or "", signal["text"]
-        )
-    return out
-
-
-def mask_name(name: str | None, keep: int = 1) -> str | None:
-    """张三丰 → 张** ; a name no longer than `keep` is still masked after its first character."""
-    if not name:
-        return name
-    shown = min(keep, len(name) - 1) if len(name) > 1 else 0
-    return name[:shown] + "*" * (len(name) - shown)
-
-
-def mask_phone(phone: str | None, head: int = 3, tail: int = 4) -> str | None:
-    """13812345678 → 138****5678 ; only digits are counted and replaced, separators stay."""
-    if not phone:
-        return phone
-    digit_positions = [i for i, ch in enumerate(phone) if ch.isdigit()]
-    n = len(digit_positions)
-    if n <= head + tail:  # too short to keep both ends: show only the last two digits
-        head, tail = 0, min(2, max(n - 1, 0))
-    hide = set(digit_positions[head : n - tail])
-    return "".join("*" if i in hide else ch for i, ch in enumerate(phone))
+    # Evidence without an owner (sensors, agencies) is masked too: phone numbers typed into its text.
+    return viewer.masker.signal(signal, viewer.masking_province)

@@ -9,7 +9,7 @@ import pytest
 from dashboard_api.access import AccessPolicy, Viewer
 from dashboard_api.deltas import as_delta_json
 from dashboard_api.picture import Picture
-from dashboard_api.scoping import mask_name, mask_phone, scope
+from dashboard_api.scoping import scope
 from streams.theater import Delta
 
 from .conftest import BEIJING_PHONE, HEBEI_PHONE, T0, TOKENS, base_deltas, incident
@@ -107,20 +107,36 @@ def test_tasks_notifications_and_rejections(access: AccessPolicy, picture: Pictu
         scope(viewer(access, "joint"), "incidents", "x", {}, picture)
 
 
-@pytest.mark.parametrize(("name", "masked"), [("张三丰", "张**"), ("李四", "李*"), ("王", "*"), ("", ""), (None, None)])
-def test_mask_name(name: str | None, masked: str | None) -> None:
-    assert mask_name(name) == masked
+def test_masking_follows_the_classification_policy(access: AccessPolicy, picture: Picture) -> None:
+    dongcheng = picture.incidents["INC-DC"]  # a Beijing caller who left a landline
+    assert scope(viewer(access, "tianjin"), "incident", "INC-DC", dongcheng, picture) is None
+    joint = scope(viewer(access, "joint"), "incident", "INC-DC", dongcheng, picture)
+    assert joint is not None
+    caller = joint["evidence"][0]
+    assert caller["personal"] == {"owner_province": "110000", "name": "王*", "phone": "010****1234"}
+    assert caller["text"] == "王五反映燃气味很重，回电010****1234"
 
 
-@pytest.mark.parametrize(
-    ("phone", "masked"),
-    [
-        ("13812345678", "138****5678"),
-        ("010-65551234", "010-****1234"),
-        ("+86 138 1234 5678", "+86 1** **** 5678"),
-        ("12345", "***45"),
-        (None, None),
-    ],
-)
-def test_mask_phone(phone: str | None, masked: str | None) -> None:
-    assert mask_phone(phone) == masked
+def test_evidence_without_an_owner_has_phones_in_its_text_masked(access: AccessPolicy, picture: Picture) -> None:
+    report = {
+        "signal_id": "r1",
+        "source": "agency",
+        "kind": "report:explosion",
+        "at_ms": T0,
+        "province": "130000",
+        "adcode": "131082",
+        "text": "现场联系人 13911112222",
+        "personal": None,
+    }
+    inc = {**picture.incidents["INC-YJ"], "evidence": [report]}
+    seen = scope(viewer(access, "hebei"), "incident", "INC-YJ", inc, picture)
+    assert seen is not None and seen["evidence"][0]["text"] == "现场联系人 139****2222"
+
+
+def test_masked_evidence_is_remembered_not_recomputed(access: AccessPolicy, picture: Picture) -> None:
+    tianjin = viewer(access, "tianjin")
+    data = picture.incidents["INC-YJ"]
+    first = scope(tianjin, "incident", "INC-YJ", data, picture)
+    again = scope(tianjin, "incident", "INC-YJ", {**data, "evidence": [dict(e) for e in data["evidence"]]}, picture)
+    assert first is not None and again is not None
+    assert again["evidence"][0] is first["evidence"][0]  # same evidence, same viewer province: masked once
