@@ -63,3 +63,36 @@ def test_surge_policy_from_data():
     policy = load_surge_policy()
     assert policy.room(400, None) == 20
     assert policy.room(10, None) == policy.min_surge
+
+
+def test_route_injured_splits_burns_cases_by_the_incident_types_mix(fleet, roads):
+    from geo.hospitals import route_injured
+
+    policy = load_surge_policy()
+    assert policy.casualty_mix["gas_explosion"] == {"burns": 0.3}
+    plan, unplaced = route_injured(fleet, roads, *YANJIAO, 27, "gas_explosion", {}, policy)
+    assert [(p.hospital_id, p.speciality, p.casualties) for p in plan] == [
+        ("h-tongzhou", "burns", 8),
+        ("h-sanhe", "", 19),
+    ]
+    assert unplaced == 0
+    # occupied beds are keyed per speciality: burns beds taken do not fill general beds
+    plan, _ = route_injured(
+        fleet, roads, *YANJIAO, 10, "gas_explosion", {"h-tongzhou/burns": 10, "h-sanhe": 20}, policy
+    )
+    assert [(p.hospital_id, p.speciality, p.casualties) for p in plan] == [
+        ("h-langfang", "burns", 3),
+        ("h-tongzhou", "", 7),
+    ]
+    # an incident type without a mix: everyone to general beds
+    plan, _ = route_injured(fleet, roads, *YANJIAO, 5, "building_collapse", {}, policy)
+    assert [(p.hospital_id, p.speciality) for p in plan] == [("h-sanhe", "")]
+    with pytest.raises(ValueError, match="injured=-1"):
+        route_injured(fleet, roads, *YANJIAO, -1, "gas_explosion", {}, policy)
+
+
+def test_only_out_of_service_hospitals_are_skipped(fleet, roads):
+    busy = fleet.with_statuses({"h-sanhe": "assigned"})  # its medical team is out; its beds are not
+    assert [h for h, _, _ in route_casualties(busy, roads, *YANJIAO, 5)] == ["h-sanhe"]
+    closed = fleet.with_statuses({"h-sanhe": "out_of_service"})
+    assert [h for h, _, _ in route_casualties(closed, roads, *YANJIAO, 5)] == ["h-tongzhou"]
