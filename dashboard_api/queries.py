@@ -64,8 +64,9 @@ def timeline(
     """
     entries: list[dict[str, Any]] = []
     for signal in incident["evidence"]:
-        text = signal.get("text") or signal["kind"]
-        entries.append(_entry(signal["at_ms"], "evidence", signal["signal_id"], f"{signal['kind']}: {text}", signal))
+        text = signal.get("text") or ("" if signal.get("value") is None else f"value {signal['value']:g}")
+        summary = f"{signal['kind']}: {text}" if text else signal["kind"]
+        entries.append(_entry(signal["at_ms"], "evidence", signal["signal_id"], summary, signal))
     for n, decision in enumerate(incident["decisions"]):
         summary = decision["what"] + (f" ({decision['reason']})" if decision.get("reason") else "")
         entries.append(_entry(decision["at_ms"], "decision", f"{incident['id']}#D{n + 1}", summary, decision))

@@ -50,6 +50,7 @@ const state = {
   places: new Map(), // adcode → name, as in the boundary data
   project: null, selected: "", me: null, socket: null, backoffMs: 1000, renderQueued: false, timelineTimer: 0,
   replayStatus: null,
+  zoom: 1, // shown width of the map / its full width: circles keep their size on screen
 };
 
 const $ = (id) => document.getElementById(id);
@@ -144,11 +145,49 @@ function pathData(geometry, project) {
   return rings(geometry).map((ring) => "M" + ring.map(([lon, lat]) => project(lon, lat).map((v) => v.toFixed(1)).join(",")).join("L") + "Z").join("");
 }
 
+function setupZoom() {
+  // Wheel zooms about the pointer, dragging pans, double-click shows the whole theater again.
+  const svg = $("map");
+  const box = () => svg.getAttribute("viewBox").split(" ").map(Number);
+  const toMap = (event) => {
+    const [x, y, w, h] = box();
+    const rect = svg.getBoundingClientRect();
+    const scale = Math.max(w / rect.width, h / rect.height);
+    const left = rect.left + (rect.width - w / scale) / 2;
+    const top = rect.top + (rect.height - h / scale) / 2;
+    return [x + (event.clientX - left) * scale, y + (event.clientY - top) * scale, scale];
+  };
+  svg.addEventListener("wheel", (event) => {
+    event.preventDefault();
+    const [x, y, w, h] = box();
+    const [px, py] = toMap(event);
+    const k = Math.min(Math.max(event.deltaY > 0 ? 1.25 : 0.8, 0.02 * state.project.width / w), state.project.width / w);
+    svg.setAttribute("viewBox", [px - (px - x) * k, py - (py - y) * k, w * k, h * k].map((v) => v.toFixed(1)).join(" "));
+    state.zoom = (w * k) / state.project.width;
+    scheduleRender();
+  }, { passive: false });
+  let drag = null;
+  svg.addEventListener("pointerdown", (event) => { drag = { at: toMap(event), box: box() }; });
+  svg.addEventListener("pointermove", (event) => {
+    if (!drag) return;
+    const [px, py] = toMap(event);
+    const [x, y, w, h] = box();
+    svg.setAttribute("viewBox", [x - (px - drag.at[0]), y - (py - drag.at[1]), w, h].map((v) => v.toFixed(1)).join(" "));
+  });
+  window.addEventListener("pointerup", () => { drag = null; });
+  svg.addEventListener("dblclick", () => {
+    svg.setAttribute("viewBox", `0 0 ${state.project.width} ${state.project.height.toFixed(0)}`);
+    state.zoom = 1;
+    scheduleRender();
+  });
+}
+
 async function loadMap() {
   const [counties, provinces] = await Promise.all([api("/api/regions?level=county"), api("/api/regions?level=province")]);
   const project = makeProjection(provinces.features);
   state.project = project;
   $("map").setAttribute("viewBox", `0 0 ${project.width} ${project.height.toFixed(0)}`);
+  setupZoom();
   const countyLayer = $("layer-counties");
   countyLayer.replaceChildren();
   const own = state.me && state.me.county;
@@ -378,7 +417,7 @@ function renderMapLayers() {
     const [x, y] = project(inc.lon, inc.lat);
     const circle = el("svg:circle", {
       class: "incident" + (inc.id === state.selected ? " selected" : ""), cx: x.toFixed(1), cy: y.toFixed(1),
-      r: inc.status === "open" ? 7 : 5, fill: incidentColour(inc),
+      r: ((inc.status === "open" ? 7 : 5) * state.zoom).toFixed(2), fill: incidentColour(inc),
       "data-incident-id": inc.id, "data-level": inc.response_level || "", "data-warning": inc.warning_colour || "", "data-status": inc.status,
     });
     circle.appendChild(el("svg:title", {}, `${typeLabel(inc.type)} · ${placeName(inc.adcode)} · ${inc.id}`));
@@ -425,7 +464,12 @@ async function loadTimeline(incidentId) {
 
 function showReplay(status) {
   state.replayStatus = status;
-  if (status) $("replay-status").textContent = `${status.paused ? t("paused") : t("running")}${status.speed ? ` ${status.speed}×` : " max"}`;
+  if (!status) return;
+  $("replay-status").textContent = `${status.paused ? t("paused") : t("running")}${status.speed ? ` ${status.speed}×` : " max"}`;
+  const select = $("replay-speed");
+  const value = status.speed ? String(status.speed) : "max";
+  if (![...select.options].some((o) => o.value === value)) select.append(el("option", { value }, `${value}×`));
+  select.value = value;
 }
 
 async function replayCall(path, body) {
