@@ -20,6 +20,7 @@ import pytest
 
 from ebrain.broker import KafkaBroker
 from ebrain.compose import Core, embedded_runtime
+from scenarios.drill import region_resolver, score_outcome
 from scenarios.model import load_scenario
 from scenarios.replay import ReplayControl, replay
 from scenarios.run import Outcome, run_scenario
@@ -111,3 +112,6 @@ def test_kafka_worker_equals_embedded(kafka_broker: KafkaBroker, core: Core, tmp
         )
     incident_keys = [d["key"] for d in got if d["kind"] == "incident"]
     assert "JINGJINJI-000001" in incident_keys
+    # the drill scored on what came back from Kafka: every expectation of the scenario file is met there too
+    drilled = score_outcome(load_scenario(SCENARIO), Outcome.from_feed(got), region_resolver(core.regions))
+    assert drilled.results and not drilled.failed, [f"{r.expectation.text}: {r.detail}" for r in drilled.failed]

@@ -11,7 +11,7 @@ import pytest
 
 from ebrain.compose import Core, build_core, embedded_runtime
 from ebrain.settings import PACKAGE_ROOT, Settings
-from scenarios.drill import DrillResult, region_resolver, run_drill
+from scenarios.drill import DrillResult, region_resolver, run_drill, score_outcome
 from scenarios.model import Scenario, load_scenario
 from scenarios.run import Outcome
 from streams.wire_internal import delta_to_builtins
@@ -60,3 +60,14 @@ def test_two_replays_give_byte_identical_outputs(core: Core) -> None:
     assert first.outcome.deltas, "nothing to compare"
     assert deltas_bytes(first) == deltas_bytes(second)
     assert first.results == second.results
+
+
+def test_scoring_the_feed_as_it_comes_back_from_kafka_gives_the_same_result(core: Core) -> None:
+    """What a Kafka run returns is the feed as JSON; rebuilt into an outcome, it scores exactly as the original."""
+    scenario = load_scenario(PACKAGE_ROOT / "scenarios" / "files" / "yanjiao_gas_explosion_2024.yaml")
+    embedded = drill(core, scenario)
+    feed = [msgspec.json.decode(msgspec.json.encode(delta_to_builtins(d))) for d in embedded.outcome.deltas]
+    rebuilt = score_outcome(scenario, Outcome.from_feed(feed), region_resolver(core.regions))
+    assert rebuilt.results == embedded.results
+    assert rebuilt.kpis == embedded.kpis
+    assert rebuilt.outcome.incidents == embedded.outcome.incidents
