@@ -30,6 +30,9 @@ _ENCODER = msgspec.json.Encoder()
 _MISSING = object()
 # A batching client gets what queued up while it was being served in frames of up to this many characters.
 MAX_FRAME_CHARS = 256 * 1024
+# A snapshot of a view is reused, followed by the deltas since, while it is at most this many deltas old
+# (and no more than a client queue holds: a resynced client must get less, not more).
+SNAPSHOT_REUSE_DELTAS = 200
 
 
 class FeedClient:
@@ -102,6 +105,7 @@ class FeedHub:
         self.published = 0
         self.resyncs = 0
         self.snapshots_sent = 0
+        self.snapshots_built = 0
         self.resumes = 0
 
     # -- the core side ------------------------------------------------------------------------------
@@ -192,14 +196,20 @@ class FeedHub:
             return None
         if not self._first_seq - 1 <= since <= self.picture.seq:
             return None
+        texts = self._after(viewer, since)
+        return texts if len(texts) < self.client_queue else None
+
+    def _after(self, viewer: Viewer, since: int) -> list[str]:
+        """The viewer's messages for the deltas after `since`, from the history (which must reach back to it)."""
         texts = []
-        for seq, raw in self._history:
+        for seq, raw in reversed(self._history):
             if seq <= since:
-                continue
+                break
             text = self._delta_text(viewer, delta_from_json(raw))
             if text is not None:
                 texts.append(text)
-        return texts if len(texts) < self.client_queue else None
+        texts.reverse()
+        return texts
 
     def disconnect(self, client: FeedClient) -> None:
         with self.lock:
@@ -218,7 +228,7 @@ class FeedHub:
             with self.lock:
                 if client.needs_snapshot:
                     client.needs_snapshot = False
-                    batch = [self._snapshot_text(client.viewer)]
+                    batch = self._snapshot_messages(client.viewer)
                 elif client.queue:
                     batch = list(client.queue)
                     client.queue.clear()
@@ -266,16 +276,24 @@ class FeedHub:
                 "notifications": scoped("notification", pic.notifications),
             }
 
-    def _snapshot_text(self, viewer: Viewer) -> str:
+    def _snapshot_messages(self, viewer: Viewer) -> list[str]:
+        """A snapshot, as messages: a recent snapshot of the same view followed by the deltas since it is the
+        same picture, and many clients (re)connecting at once then cost one snapshot per view, not one each."""
         self.snapshots_sent += 1
+        seq = self.picture.seq
         cached = self._snapshots.get(viewer.view_key)
-        if cached is not None and cached[0] == self.picture.seq:
-            return cached[1]
+        if cached is not None:
+            at, text = cached
+            if at == seq:
+                return [text]
+            if self._first_seq - 1 <= at and seq - at <= min(SNAPSHOT_REUSE_DELTAS, self.client_queue):
+                return [text, *self._after(viewer, at)]
+        self.snapshots_built += 1
         text = _ENCODER.encode(self.snapshot(viewer)).decode()
         if len(self._snapshots) > 64:
             self._snapshots.clear()
-        self._snapshots[viewer.view_key] = (self.picture.seq, text)
-        return text
+        self._snapshots[viewer.view_key] = (seq, text)
+        return [text]
 
     def stats(self) -> dict[str, Any]:
         with self.lock:
@@ -290,6 +308,7 @@ class FeedHub:
                 "history_from_seq": self._first_seq,
                 "resyncs": self.resyncs,
                 "snapshots_sent": self.snapshots_sent,
+                "snapshots_built": self.snapshots_built,
                 "resumes": self.resumes,
                 "redelivered": self.picture.redelivered,
                 "gaps": self.picture.gaps,

@@ -189,6 +189,30 @@ async def test_a_slow_client_is_resynced_while_the_others_keep_up(access: Access
     await slow.close()
 
 
+async def test_clients_connecting_together_share_one_snapshot_per_view(access: AccessPolicy) -> None:
+    hub = new_hub()
+    joint = viewer(access, "joint")
+    first = Session(hub, joint)
+    await until(lambda: len(first.socket.messages) == 1)
+    for delta in churn(8, 3):
+        hub.publish(delta)
+    second = Session(hub, joint)
+    await until(lambda: second.socket.seqs()[-1:] == [10])
+    # The snapshot built for the first client, then what happened since: the same picture, built once.
+    assert [(m["type"], m["seq"]) for m in second.socket.messages] == [
+        ("snapshot", 7),
+        ("delta", 8),
+        ("delta", 9),
+        ("delta", 10),
+    ]
+    assert hub.stats()["snapshots_built"] == 1 and hub.stats()["snapshots_sent"] == 2
+    tianjin = Session(hub, viewer(access, "tianjin"))  # another view: its own snapshot
+    await until(lambda: len(tianjin.socket.messages) == 1)
+    assert tianjin.socket.messages[0]["seq"] == 10 and hub.stats()["snapshots_built"] == 2
+    for session in (first, second, tianjin):
+        await session.close()
+
+
 async def test_a_redelivered_delta_is_not_sent_again(access: AccessPolicy) -> None:
     hub = new_hub()
     session = Session(hub, viewer(access, "joint"))
