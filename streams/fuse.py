@@ -15,7 +15,7 @@ from the incidents on first use after a restart.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from playbooks.evidence import Signal
@@ -25,6 +25,7 @@ from streams.fusion_merge import (
     MAX_PLACE_KEYS,
     confidence,
     distance_km,
+    evolve,
     involved,
     merge_values,
     opened_type,
@@ -113,12 +114,20 @@ NOTHING = Fused()
 
 
 def _reach(rules: FusionRules, radius_km: float, signal_precision: str) -> dict[int, float] | None:
+    """How far from a signal an incident may be, by the precision rank of the incident's location."""
     own = rules.uncertainty_km(signal_precision)
     if own is None or radius_km <= 0:
         return None
     return {
         rank: radius_km + own + unc for rank, p in enumerate(PRECISIONS) if (unc := rules.uncertainty_km(p)) is not None
     }
+
+
+def _reach_of(index: FusionIndex, radius_km: float, signal_precision: str) -> dict[int, float] | None:
+    key = (radius_km, signal_precision)
+    if key not in index.reach_memo:
+        index.reach_memo[key] = _reach(index.rules, radius_km, signal_precision)
+    return index.reach_memo[key]
 
 
 def find_match(state: FusionState, rules: FusionRules, signal: Signal, home: str | None) -> Incident | None:
@@ -129,6 +138,8 @@ def find_match(state: FusionState, rules: FusionRules, signal: Signal, home: str
     best: tuple[int, float, str] | None = None
     families = rules.joinable[home] if home is not None else tuple(sorted(rules.families))
     for name in families:
+        if name not in index.ranks:
+            continue  # no open incident of this family has ever been indexed
         family = rules.families[name]
         if family.cluster == "county":
             keys = (f"county:{signal.adcode}",) if home == name and signal.adcode else ()
@@ -146,7 +157,7 @@ def find_match(state: FusionState, rules: FusionRules, signal: Signal, home: str
             radius = rules.attach_radius_km
         else:  # two compatible families: the wider reach of the two (a fire report next to a gas leak)
             radius = max(family.radius_km, rules.families[home].radius_km) if family.radius_km > 0 else 0.0
-        reach = _reach(rules, radius, signal.precision)
+        reach = _reach_of(index, radius, signal.precision)
         if reach is None:
             continue
         for incident_id in index.near(name, signal.lon, signal.lat, reach):
@@ -203,7 +214,7 @@ def attach(incident: Incident, signal: Signal, rules: FusionRules, rank: int) ->
         decisions = (*decisions, Decision(signal.at_ms, what, "fusion", (signal.signal_id,), signal.kind))
     counts = dict(incident.counts)
     counts[signal.kind] = counts.get(signal.kind, 0) + 1
-    updated = replace(
+    updated = evolve(
         incident,
         type=new_type,
         family=family_name,

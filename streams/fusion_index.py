@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from playbooks.incident import Incident
@@ -22,6 +22,9 @@ from streams.fusion_rules import PRECISIONS, FusionRules
 
 KM_PER_DEG_LAT = 111.2
 MIN_CELL_KM = 0.5  # below this, cells only add look-ups
+# cells are wider in degrees of longitude so they are about square up to 43°N (the theater's north edge); this
+# only saves look-ups: the reach in cells is computed from the latitude, so any latitude is searched fully
+LON_STRETCH = 1.0 / math.cos(math.radians(43.0))
 
 
 def precision_rank(precision: str) -> int:
@@ -54,6 +57,8 @@ class FusionIndex:
         }
         self.grids: dict[tuple[str, int], dict[tuple[int, int], set[str]]] = {}
         self.where: dict[str, tuple[tuple[str, int], tuple[int, int]]] = {}  # incident -> its grid and cell
+        self.ranks: dict[str, tuple[int, ...]] = {}  # family -> precision ranks that have (had) a grid
+        self.reach_memo: dict[tuple[float, str], dict[int, float] | None] = {}  # from the rules alone
         self.rank: dict[str, int] = {}  # anchor precision rank of each open incident
         self.keys: dict[tuple[str, str], set[str]] = {}  # (family, key) -> open incidents with it
         self.key_list: dict[str, tuple[tuple[str, str], ...]] = {}
@@ -61,18 +66,47 @@ class FusionIndex:
     # -- keeping the index true ---------------------------------------------------------------------------
 
     def put(self, previous: Incident | None, incident: Incident) -> None:
+        if previous is incident:
+            return
         iid = incident.id
         if incident.status != "open":
             self.drop(iid)
             return
-        moved = previous is None or (previous.lon, previous.lat) != (incident.lon, incident.lat)
-        if moved or iid not in self.rank:
-            self.rank[iid] = anchor_rank(incident)
+        rank = self.rank.get(iid)
+        if previous is None or previous.status != "open" or rank is None:
+            self._place(incident, anchor_rank(incident))
+            self._key(incident)
+            return
+        if (previous.lon, previous.lat) != (incident.lon, incident.lat):
+            self._place(incident, anchor_rank(incident))
+        elif previous.evidence is not incident.evidence:
+            for signal in incident.evidence[len(previous.evidence) :]:  # a finer report of the same point
+                if (signal.lon, signal.lat) == (incident.lon, incident.lat) and precision_rank(signal.precision) < rank:
+                    rank = precision_rank(signal.precision)
+            if rank != self.rank[iid] or previous.family != incident.family:
+                self._place(incident, rank)
+        elif previous.family != incident.family:
+            self._place(incident, rank)
+        if (
+            previous.place_keys is not incident.place_keys
+            or previous.family != incident.family
+            or previous.adcode != incident.adcode
+        ):
+            self._key(incident)
+
+    def _place(self, incident: Incident, rank: int) -> None:
+        iid = incident.id
+        self.rank[iid] = rank
         slot = self._slot(incident)
         if self.where.get(iid) != slot:
             self._ungrid(iid)
+            if slot[0] not in self.grids:
+                self.ranks[incident.family] = tuple(sorted({*self.ranks.get(incident.family, ()), slot[0][1]}))
             self.grids.setdefault(slot[0], {}).setdefault(slot[1], set()).add(iid)
             self.where[iid] = slot
+
+    def _key(self, incident: Incident) -> None:
+        iid = incident.id
         keys = tuple((incident.family, key) for key in keys_of(incident, self.rules))
         if self.key_list.get(iid) != keys:
             self._unkey(iid)
@@ -109,30 +143,34 @@ class FusionIndex:
 
     def _cell(self, grid: tuple[str, int], lon: float, lat: float) -> tuple[int, int]:
         size_deg = self.cell_km[grid] / KM_PER_DEG_LAT
-        return math.floor(lon / size_deg), math.floor(lat / size_deg)
+        return math.floor(lon / (size_deg * LON_STRETCH)), math.floor(lat / size_deg)
 
     # -- look-ups -----------------------------------------------------------------------------------------
 
-    def near(self, family: str, lon: float, lat: float, reach_km: dict[int, float]) -> Iterator[str]:
+    def near(self, family: str, lon: float, lat: float, reach_km: dict[int, float]) -> list[str]:
         """Open incidents of `family` that may lie within reach (by anchor precision rank) of a point."""
-        for rank, reach in reach_km.items():
+        found: list[str] = []
+        for rank in self.ranks.get(family, ()):
+            reach = reach_km.get(rank)
             grid = self.grids.get((family, rank))
-            if not grid:
+            if reach is None or not grid:
                 continue
             size_deg = self.cell_km[(family, rank)] / KM_PER_DEG_LAT
             # distances use the cosine of the mean latitude, never smaller than this one: a safe bound
             cos_lat = math.cos(math.radians(min(89.0, abs(lat) + reach / KM_PER_DEG_LAT)))
             reach_y = math.ceil(reach / KM_PER_DEG_LAT / size_deg)
-            reach_x = math.ceil(reach / (KM_PER_DEG_LAT * cos_lat) / size_deg)
-            cx, cy = math.floor(lon / size_deg), math.floor(lat / size_deg)
+            reach_x = math.ceil(reach / (KM_PER_DEG_LAT * cos_lat) / (size_deg * LON_STRETCH))
             if (2 * reach_x + 1) * (2 * reach_y + 1) > len(grid):
-                yield from (iid for cell in list(grid.values()) for iid in cell)
+                for cell in grid.values():
+                    found.extend(cell)
                 continue
-            for dx in range(-reach_x, reach_x + 1):
-                for dy in range(-reach_y, reach_y + 1):
-                    cell = grid.get((cx + dx, cy + dy))
-                    if cell:
-                        yield from cell
+            cx, cy = math.floor(lon / (size_deg * LON_STRETCH)), math.floor(lat / size_deg)
+            for x in range(cx - reach_x, cx + reach_x + 1):
+                for y in range(cy - reach_y, cy + reach_y + 1):
+                    ids = grid.get((x, y))
+                    if ids:
+                        found.extend(ids)
+        return found
 
     def by_key(self, family: str, key: str) -> set[str]:
         return self.keys.get((family, key), set())
@@ -172,6 +210,8 @@ class ClockIndex:
         self.awake: set[str] = set()
 
     def put(self, previous: Incident | None, incident: Incident) -> None:
+        if previous is incident:
+            return
         iid = incident.id
         if incident.status != "open":
             self.wake_at.pop(iid, None)
