@@ -90,6 +90,30 @@ def _raw_topic(app: faust.App, spec: topics.TopicSpec, prefix: str) -> Any:
     )
 
 
+class Outputs:
+    """Sends what an agent produced. Under exactly-once, every output joins the transaction of the input being
+    processed, so the input's offset, the tables and the outputs commit or abort together.
+
+    faust alone does not do that here: it routes a send to the transaction of the *destination* partition's
+    topic group, and sends to a topic no agent reads (feed, tasks, incidents, dlq) to no transaction at all.
+    A worker killed mid-stream then left committed feed deltas of input it would process again, and signals
+    from sensor readings whose offsets were never committed (or the reverse: readings committed, signals lost).
+    """
+
+    def __init__(self, app: faust.App, exactly_once: bool) -> None:
+        self.app = app
+        self.exactly_once = exactly_once
+
+    async def send(self, channel: Any, key: bytes, value: bytes, source: Any) -> None:
+        if not self.exactly_once:
+            await channel.send(key=key, value=value)
+            return
+        app = self.app
+        transactional_id = f"{app.conf.id}-{app.assignor.group_for_topic(source.topic)}-{source.partition}"
+        producer = app.consumer.transactions.producer
+        await producer.send(channel.get_topic_name(), key, value, None, None, None, transactional_id=transactional_id)
+
+
 def _raw_table(app: faust.App, name: str, partitions: int) -> Any:
     return app.Table(
         name,
@@ -115,17 +139,30 @@ def build_app(
     theater_key = theater_ctx.theater.encode()
 
     sensor_table = _raw_table(app, "sensor-state", topics.INGEST_SENSOR.partitions)
+    outputs = Outputs(app, config.processing_guarantee == "exactly_once")
+    # In-memory step state per assigned partition; rebuilt from the tables after any rebalance, because
+    # while a partition was elsewhere another worker may have moved its state on.
+    ingest_caches: list[dict[int, ingest.IngestPartition]] = []
+    holder: dict[str, theater.TheaterState] = {}
 
-    async def route(routed: list[ingest.Routed]) -> None:
+    async def forget_state(sender: Any, *args: Any, **kwargs: Any) -> None:
+        holder.clear()
+        for cache in ingest_caches:
+            cache.clear()
+
+    app.on_partitions_revoked.connect(forget_state)
+
+    async def route(routed: list[ingest.Routed], source: Any) -> None:
         for item in routed:
             if isinstance(item, Rejected):
-                await dlq_topic.send(key=item.origin.topic.encode(), value=item.to_dead_letter())
+                await outputs.send(dlq_topic, item.origin.topic.encode(), item.to_dead_letter(), source)
             else:
-                await signals_topic.send(key=theater_key, value=encode_input(item))
+                await outputs.send(signals_topic, theater_key, encode_input(item), source)
 
     def ingest_agent(spec: topics.TopicSpec) -> None:
         source = _raw_topic(app, spec, config.topic_prefix)
         partitions: dict[int, ingest.IngestPartition] = {}
+        ingest_caches.append(partitions)
 
         async def process(stream: Any) -> None:
             async for event in stream.events():
@@ -143,7 +180,7 @@ def build_app(
                     routed = [Rejected(f"internal error: {type(exc).__name__}: {exc}", raw, origin)]
                     part.counts.received += 1
                     part.counts.rejected += 1
-                await route(routed)
+                await route(routed, event.message.tp)
                 if part.detector.dirty:
                     for device_id in sorted(part.detector.dirty):
                         sensor_table[f"{p}/{device_id}"] = _SENSOR_ENCODER.encode(part.detector.devices[device_id])
@@ -160,10 +197,11 @@ def build_app(
     responder_table = _raw_table(app, "responder", topics.SIGNALS.partitions)
     meta_table = _raw_table(app, "theater-meta", topics.SIGNALS.partitions)
     tables = {"incident": incident_table, "task": task_table, "responder": responder_table, "meta": meta_table}
-    holder: dict[str, theater.TheaterState] = {}
 
     async def run_theater(stream: Any) -> None:
-        async for raw in stream:
+        async for event in stream.events():
+            raw = event.value if isinstance(event.value, bytes) else bytes(event.value or b"")
+            source = event.message.tp
             state = holder.get("state")
             if state is None:
                 state = holder["state"] = theater_store.restore(
@@ -176,7 +214,7 @@ def build_app(
             try:
                 item = decode_input(raw)
             except (msgspec.DecodeError, msgspec.ValidationError, KeyError) as exc:
-                await dlq_topic.send(key=b"signals", value=_bad_signal(raw, exc))
+                await outputs.send(dlq_topic, b"signals", _bad_signal(raw, exc), source)
                 continue
             _, deltas = theater.step(state, item, theater_ctx)
             for table, key, value in theater_store.changed_records(state):
@@ -185,12 +223,12 @@ def build_app(
                 else:
                     tables[table][key] = value
             for delta in deltas:
-                await feed_topic.send(key=theater_key, value=encode_delta(delta))
+                await outputs.send(feed_topic, theater_key, encode_delta(delta), source)
                 if delta.kind == "incident":
-                    await incidents_topic.send(key=delta.key.encode(), value=encode_entity(delta.entity))
+                    await outputs.send(incidents_topic, delta.key.encode(), encode_entity(delta.entity), source)
                 elif delta.kind == "task":
                     province = delta.entity.responder_province or delta.entity.incident_province
-                    await tasks_topic.send(key=province.encode(), value=encode_entity(delta.entity))
+                    await outputs.send(tasks_topic, province.encode(), encode_entity(delta.entity), source)
 
     app.agent(signals_topic, name="theater")(run_theater)
     return app
