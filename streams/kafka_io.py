@@ -55,7 +55,8 @@ class KafkaIngress:
 async def read_feed(
     bootstrap: str, idle_s: float = 5.0, timeout_s: float = 300.0, prefix: str = ""
 ) -> AsyncIterator[dict[str, Any]]:
-    """Every delta on the feed topic from the beginning, until nothing new arrives for `idle_s` seconds."""
+    """Every delta on the feed topic from the beginning, until nothing new arrives for `idle_s` seconds after the
+    first one (a worker may take a while to join its group), or `timeout_s` in all."""
     consumer = AIOKafkaConsumer(
         topics.physical(topics.FEED, prefix),
         bootstrap_servers=bootstrap,
@@ -68,6 +69,7 @@ async def read_feed(
     try:
         deadline = time.monotonic() + timeout_s
         last = time.monotonic()
+        started = False
         while time.monotonic() < deadline:
             batch = await consumer.getmany(timeout_ms=500, max_records=1000)
             got = False
@@ -77,8 +79,9 @@ async def read_feed(
                     yield msgspec.json.decode(record.value)
             if got:
                 last = time.monotonic()
-            elif time.monotonic() - last > idle_s:
-                return
+                started = True
+            elif started and time.monotonic() - last > idle_s:
+                return  # quiet for idle_s after output began: the run is over
             await asyncio.sleep(0)
     finally:
         await consumer.stop()
