@@ -145,7 +145,7 @@ def build_app(
     ingest_caches: list[dict[int, ingest.IngestPartition]] = []
     holder: dict[str, theater.TheaterState] = {}
 
-    async def forget_state(sender: Any, *args: Any, **kwargs: Any) -> None:
+    def forget_state(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
         holder.clear()
         for cache in ingest_caches:
             cache.clear()
