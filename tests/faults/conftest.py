@@ -1,0 +1,52 @@
+"""A Kafka broker of the fault tests' own, so that what they do to it (load, restarts) touches no other test.
+
+Started on first use, on 127.0.0.1 and free ports, and always stopped. Each test also gets a fresh topic prefix:
+its pipeline's topics and consumer group are its own.
+"""
+
+from __future__ import annotations
+
+import atexit
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ebrain.broker import BrokerConfig, BrokerError, KafkaBroker, ensure_jars, free_port
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def new_broker(data_dir: Path) -> KafkaBroker:
+    port = free_port()
+    controller_port = free_port()
+    while controller_port == port:
+        controller_port = free_port()
+    config = BrokerConfig(data_dir, port=port, controller_port=controller_port)
+    try:
+        return KafkaBroker(config, ensure_jars(PROJECT_ROOT))
+    except BrokerError as exc:
+        pytest.fail(f"no Kafka broker for the fault tests: {exc}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def fault_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KafkaBroker]:
+    broker = new_broker(tmp_path_factory.mktemp("kafka-faults"))
+    atexit.register(broker.stop)
+    try:
+        try:
+            seconds = broker.start()
+        except BrokerError as exc:
+            pytest.fail(f"the Kafka broker did not start: {exc}", pytrace=False)
+        print(f"\nfault-test broker at {broker.bootstrap} up after {seconds:.1f} s; log: {broker.log_path}")
+        yield broker
+    finally:
+        broker.stop()
+        atexit.unregister(broker.stop)
+
+
+@pytest.fixture
+def prefix(request: pytest.FixtureRequest) -> str:
+    """A topic prefix (and so a consumer group) no other test uses."""
+    return f"{request.node.name[:24]}-{uuid.uuid4().hex[:6]}."

@@ -1,0 +1,206 @@
+"""What the Kafka fault tests share: workers as processes, a scenario produced in parts, the feed read back, and
+the undisturbed embedded run to compare with.
+
+Workers get short group timeouts through faust's own environment settings, so a killed worker's partitions
+move within seconds instead of a minute; nothing else differs from `ebrain worker`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import msgspec
+from aiokafka import AIOKafkaConsumer
+
+from ebrain.compose import Core, embedded_runtime
+from scenarios.model import Scenario
+from scenarios.replay import Step, plan
+from scenarios.run import Outcome, run_scenario
+from streams import topics
+from streams.kafka_io import KafkaIngress
+from streams.wire_internal import delta_to_builtins
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+#: faust reads these from the environment: a dead member leaves the group after 10 s, not 60 s.
+FAST_FAILOVER = {"BROKER_SESSION_TIMEOUT": "10", "BROKER_HEARTBEAT_INTERVAL": "1"}
+
+
+@dataclass
+class Worker:
+    name: str
+    proc: subprocess.Popen[bytes]
+    log: Path
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def tail(self, chars: int = 3000) -> str:
+        return self.log.read_text(errors="replace")[-chars:] if self.log.exists() else "(no log)"
+
+    def kill9(self) -> None:
+        """SIGKILL: no shutdown, no flush, no transaction abort; the process is simply gone."""
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(30)
+
+    def stop(self, grace_s: float = 15.0) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(grace_s)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+
+
+def start_worker(bootstrap: str, prefix: str, folder: Path, name: str = "worker") -> Worker:
+    """`ebrain worker` as its own process with its own state folder and log; same group for the same prefix."""
+    folder.mkdir(parents=True, exist_ok=True)
+    log = folder / f"{name}.log"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **FAST_FAILOVER, "BROKER_CLIENT_ID": f"ebrain-{name}"}
+    command = [sys.executable, "-m", "ebrain.cli", "worker", "--broker", bootstrap]
+    command += ["--data-dir", str(folder / name), "--topic-prefix", prefix]
+    with log.open("ab") as out:
+        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT, env=env)
+    return Worker(name, proc, log)
+
+
+def as_wire(deltas: Sequence[Any]) -> list[dict[str, Any]]:
+    """Deltas as the feed topic carries them (through JSON), so embedded and Kafka runs compare equal."""
+    return [msgspec.json.decode(msgspec.json.encode(delta_to_builtins(d))) for d in deltas]
+
+
+def embedded_deltas(core: Core, scenario: Scenario) -> list[dict[str, Any]]:
+    """The undisturbed run: the same scenario on the embedded runtime."""
+
+    async def go() -> Outcome:
+        runtime = embedded_runtime(core)
+        outcome = Outcome()
+        runtime.sinks.append(outcome.apply)
+        await runtime.start()
+        try:
+            return await run_scenario(scenario, runtime, outcome)
+        finally:
+            await runtime.stop()
+
+    return as_wire(asyncio.run(go()).deltas)
+
+
+def split_at(scenario: Scenario, before_ms: int) -> tuple[list[Step], list[Step]]:
+    """The replay's exact messages, cut before the first step at or after `before_ms` (event time)."""
+    steps = list(plan(scenario))
+    cut = next((i for i, s in enumerate(steps) if s.at_ms >= before_ms), len(steps))
+    return steps[:cut], steps[cut:]
+
+
+class Ingress:
+    """A long-lived producer of scenario steps (it survives broker restarts: that is part of what is tested)."""
+
+    def __init__(self, bootstrap: str, prefix: str) -> None:
+        self.kafka = KafkaIngress(bootstrap, prefix)
+
+    async def __aenter__(self) -> Ingress:
+        await self.kafka.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.kafka.stop()
+
+    async def send(self, steps: Sequence[Step], times: int = 1) -> None:
+        """Each step `times` times in a row, then flush: times=2 is a producer that delivered a batch twice."""
+        for step in steps:
+            for _ in range(times):
+                if step.entry is None:
+                    await self.kafka.produce_tick(step.at_ms)
+                else:
+                    await self.kafka.produce(step.entry.topic, step.entry.key, step.entry.value)
+        await self.kafka.flush()
+
+
+async def read_feed(
+    bootstrap: str, prefix: str, expected: int, timeout_s: float = 240.0, settle_s: float = 6.0
+) -> list[dict[str, Any]]:
+    """Committed deltas from the start of the feed until `expected` arrived and nothing more came for
+    `settle_s` (so an extra, duplicated delta is seen), or until the timeout."""
+    consumer = AIOKafkaConsumer(
+        topics.physical(topics.FEED, prefix),
+        bootstrap_servers=bootstrap,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        group_id=None,
+        isolation_level="read_committed",
+    )
+    await consumer.start()
+    seen: list[dict[str, Any]] = []
+    try:
+        deadline = time.monotonic() + timeout_s
+        last = time.monotonic()
+        while time.monotonic() < deadline:
+            batch = await consumer.getmany(timeout_ms=500, max_records=1000)
+            for records in batch.values():
+                seen.extend(msgspec.json.decode(r.value) for r in records)
+                last = time.monotonic()
+            if len(seen) >= expected and time.monotonic() - last > settle_s:
+                break
+    finally:
+        await consumer.stop()
+    return seen
+
+
+async def wait_for_deltas(
+    bootstrap: str, prefix: str, count: int, workers: Sequence[Worker], timeout_s: float = 180.0
+) -> int:
+    """Block until the feed holds at least `count` committed deltas (the worker is mid-stream)."""
+    got = await read_feed(bootstrap, prefix, count, timeout_s=timeout_s, settle_s=0.0)
+    if len(got) < count:
+        logs = "\n".join(f"--- {w.name} ({'alive' if w.alive() else 'dead'}):\n{w.tail(1500)}" for w in workers)
+        raise AssertionError(f"only {len(got)} of {count} deltas on the feed after {timeout_s:.0f} s\n{logs}")
+    return len(got)
+
+
+def final_state(deltas: Sequence[dict[str, Any]]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Incidents and tasks as a command centre ends up seeing them."""
+    incidents: dict[str, Any] = {}
+    tasks: dict[str, Any] = {}
+    for d in deltas:
+        if d["kind"] == "incident":
+            incidents[d["key"]] = d["data"]
+        elif d["kind"] == "task":
+            tasks[d["key"]] = d["data"]
+    return incidents, tasks
+
+
+def dispatches(deltas: Sequence[dict[str, Any]]) -> list[tuple[str, str]]:
+    """(task id, responder) for every task delta that sends a unit: a task dispatched twice shows twice."""
+    out = []
+    for d in deltas:
+        if d["kind"] == "task" and d["data"].get("status") == "dispatched":
+            out.append((d["key"], str(d["data"].get("responder_id"))))
+    return out
+
+
+def difference(got: Sequence[dict[str, Any]], expected: Sequence[dict[str, Any]]) -> str | None:
+    """None when equal, else where the two delta sequences first part, for the failure message."""
+    if list(got) == list(expected):
+        return None
+    first = next(
+        (i for i, (a, b) in enumerate(zip(got, expected, strict=False)) if a != b), min(len(got), len(expected))
+    )
+
+    def show(seq: Sequence[dict[str, Any]]) -> str:
+        return json.dumps(seq[first], ensure_ascii=False)[:500] if first < len(seq) else "(none)"
+
+    return (
+        f"Kafka gave {len(got)} deltas, the undisturbed embedded run {len(expected)}; first difference at index "
+        f"{first}:\n  kafka:    {show(got)}\n  embedded: {show(expected)}"
+    )
