@@ -114,66 +114,109 @@ def percentiles(delays_ms: np.ndarray) -> str:
 # -- client processes ---------------------------------------------------------------------------------------
 
 
+class FeedReader(asyncio.Protocol):
+    """One websocket client on the `websockets` library's sans-I/O protocol: frames are parsed where the bytes
+    arrive, without a task per connection, so 500 clients cost a process little and the server is what the
+    delays measure. A stalled reader stops reading after the handshake."""
+
+    def __init__(self, url: str, on_text: Any, stall: bool):
+        from websockets.client import ClientProtocol
+        from websockets.uri import parse_uri
+
+        self.ws = ClientProtocol(parse_uri(url), max_size=None)
+        self.on_text = on_text
+        self.stall = stall
+        self.opened: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+        self.ws.send_request(self.ws.connect())
+        self._flush()
+
+    def data_received(self, data: bytes) -> None:
+        from websockets.frames import Frame, Opcode
+        from websockets.http11 import Response
+
+        self.ws.receive_data(data)
+        for event in self.ws.events_received():
+            if isinstance(event, Response):
+                if event.status_code != 101:
+                    self.opened.set_exception(RuntimeError(f"handshake refused: {event.status_code}"))
+                    return
+                self.opened.set_result(None)
+                if self.stall and self.transport is not None:
+                    self.transport.pause_reading()  # never reads again: the server must not wait for it
+            elif isinstance(event, Frame) and event.opcode == Opcode.TEXT and self.on_text(bytes(event.data).decode()):
+                assert self.transport is not None
+                self.transport.close()
+        self._flush()
+
+    def _flush(self) -> None:
+        assert self.transport is not None
+        for chunk in self.ws.data_to_send():
+            if chunk:
+                self.transport.write(chunk)
+            else:
+                self.transport.close()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.opened.done():
+            self.opened.set_exception(ConnectionError(f"closed before the handshake: {exc}"))
+        if not self.closed.done():
+            self.closed.set_result(None)
+
+
 async def client_main(
     url: str, count: int, out: str, stall: bool, deadline_s: float, stop_id: str, batch: bool
 ) -> None:
     from urllib.parse import urlsplit
 
-    from websockets.asyncio.client import connect
-
+    loop = asyncio.get_running_loop()
     host, port = urlsplit(url).hostname or "127.0.0.1", urlsplit(url).port or 80
     delays: list[float] = []
-    ready = asyncio.Event()
-    connected = 0
     snapshots = 0
+    ready_ns = 1 << 62  # deltas published before every client was connected (replayed after a snapshot) do not count
 
-    async def one(i: int, gate: asyncio.Semaphore) -> None:
-        nonlocal connected, snapshots
-        extra: dict[str, Any] = {}
+    def on_text(text: str) -> bool:
+        """Record delays; True when the phase's stop marker arrives."""
+        nonlocal snapshots
+        for line in text.split("\n") if batch else (text,):
+            msg = _DECODE(line)
+            if msg.type == "delta" and msg.data is not None:
+                sent = msg.data.bench_sent_ns
+                if sent < 0:
+                    return True
+                if sent > ready_ns:
+                    delays.append((time.monotonic_ns() - sent) / 1e6)
+            elif msg.type == "snapshot":
+                snapshots += 1
+                if any(inc.id == stop_id for inc in msg.incidents):
+                    return True
+        return False
+
+    async def one(i: int, gate: asyncio.Semaphore) -> FeedReader:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         if stall:  # a small receive window, as a client on a bad link: the server's buffers fill in seconds
-            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-            sock.connect((host, port))
-            extra = {"sock": sock, "max_queue": 1}
+        sock.setblocking(False)
+        feed_url = f"{url}?token={TOKENS[i % len(TOKENS)]}{'&batch=1' if batch else ''}"
         async with gate:
-            ws = await connect(
-                f"{url}?token={TOKENS[i % len(TOKENS)]}{'&batch=1' if batch else ''}",
-                compression=None,
-                proxy=None,
-                max_size=None,
-                ping_interval=None,
-                open_timeout=60,
-                **extra,
-            )
-        connected += 1
-        if connected == count:
-            ready.set()
-        async with ws:
-            if stall:
-                await asyncio.sleep(deadline_s)  # never reads: the server must not wait for it
-                return
-            async for frame in ws:
-                text = frame if isinstance(frame, str) else frame.decode()
-                for line in text.split("\n") if batch else (text,):
-                    msg = _DECODE(line)
-                    if msg.type == "delta" and msg.data is not None:
-                        sent = msg.data.bench_sent_ns
-                        if sent < 0:
-                            return
-                        if sent:
-                            delays.append((time.monotonic_ns() - sent) / 1e6)
-                    elif msg.type == "snapshot":
-                        snapshots += 1
-                        if any(inc.id == stop_id for inc in msg.incidents):
-                            return
+            await loop.sock_connect(sock, (host, port))
+            _, reader = await loop.create_connection(lambda: FeedReader(feed_url, on_text, stall), sock=sock)
+            await asyncio.wait_for(reader.opened, 60)
+        return reader
 
     gate = asyncio.Semaphore(50)
-    tasks = [asyncio.ensure_future(one(i, gate)) for i in range(count)]
-    await asyncio.wait_for(ready.wait(), 120)
+    readers = await asyncio.wait_for(asyncio.gather(*(one(i, gate) for i in range(count))), 120)
+    ready_ns = time.monotonic_ns()
     print("ready", flush=True)
-    await asyncio.wait(tasks, timeout=deadline_s)
-    for t in tasks:
-        t.cancel()
+    await asyncio.wait([asyncio.ensure_future(asyncio.shield(r.closed)) for r in readers], timeout=deadline_s)
+    for reader in readers:
+        if reader.transport is not None:
+            reader.transport.abort()
     np.save(out, np.asarray(delays, dtype=np.float32))
     cpu = resource.getrusage(resource.RUSAGE_SELF)
     print(f"done snapshots={snapshots} cpu_s={cpu.ru_utime + cpu.ru_stime:.1f}", flush=True)
