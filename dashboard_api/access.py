@@ -15,11 +15,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-import msgspec
 import pydantic
 
+from dashboard_api.masking import EvidenceMasker
 from geo.datafiles import StrictModel, load_yaml_model
 from geo.names import did_you_mean
 from geo.regions import PROVINCES, RegionIndex
@@ -30,7 +30,6 @@ ENV_VAR = "EBRAIN_TOKENS"
 CentreKind = Literal["joint", "province", "county"]
 PersonalRule = Literal["own", "all", "none"]
 _COUNTY = re.compile(r"^\d{6}$")
-_ENCODER = msgspec.json.Encoder()
 
 
 class _Joint(StrictModel):
@@ -245,26 +244,3 @@ class AccessPolicy:
         if centre.kind == "province":
             return PROVINCES[centre.code]
         return regions.unit(centre.code).name
-
-
-class EvidenceMasker:
-    """Evidence as a viewer outside its owning region sees it, by the data classification policy.
-
-    The same evidence is re-sent with every update of its incident (up to 200 pieces each time), so results are
-    remembered, keyed by the viewer's province and the evidence's own JSON: exact, and bounded in size.
-    """
-
-    def __init__(self, policy: ClassificationPolicy, remember: int = 20_000):
-        self.policy = policy
-        self.remember = remember
-        self._memo: dict[tuple[str | None, bytes], dict[str, Any]] = {}
-
-    def signal(self, signal: dict[str, Any], viewer_province: str | None) -> dict[str, Any]:
-        key = (viewer_province, _ENCODER.encode(signal))
-        masked = self._memo.get(key)
-        if masked is None:
-            masked = self.policy.mask("signal", signal, viewer_province)
-            if len(self._memo) >= self.remember:
-                self._memo.clear()
-            self._memo[key] = masked
-        return masked
