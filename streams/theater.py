@@ -16,7 +16,7 @@ from dataclasses import replace
 from playbooks import lifecycle
 from playbooks.evidence import Signal
 from playbooks.incident import Decision, Incident
-from streams import fuse, theater_casualties, theater_closures, theater_fusion, theater_mutual_aid
+from streams import fuse, theater_casualties, theater_closures, theater_fusion, theater_mutual_aid, theater_posts
 from streams.records import OperatorCommand, ResourceUpdate, TaskReply, TheaterInput, Tick
 from streams.theater_commands import on_command
 from streams.theater_effects import carry_out, replace_units
@@ -180,11 +180,15 @@ def _on_signal(state: TheaterState, signal: Signal, ctx: TheaterContext, out: Em
     if signal.kind == "response_level":
         _on_response_level(state, signal, out)
         return
+    if theater_posts.on_report(state, signal, ctx, out):
+        return
     theater_closures.on_report(state, signal, ctx, out)
     _, fused = fuse.step(state.fusion, ctx.fusion, signal, ctx.theater)
     if fused.incident is None:
         return
     incident = fused.incident
+    if fused.opened:
+        incident = _with_declared_level(state, incident)
     playbook = ctx.playbooks.get(incident.type)
     if signal.kind == "warning":
         incident = _apply_warning(incident, signal)
@@ -217,14 +221,35 @@ def _apply_warning(incident: Incident, signal: Signal) -> Incident:
 
 
 def _on_response_level(state: TheaterState, signal: Signal, out: Emitter) -> None:
-    hazard = signal.attr("hazard")
-    level = signal.attr("level") if signal.attr("action") != "end" else None
+    """A government's declared response applies to its open incidents of that hazard, and stays in force (state)
+    for the ones that open later, until it is ended."""
+    key = f"{signal.province}/{signal.attr('hazard')}"
+    if signal.attr("action") == "end":
+        state.declared_levels.pop(key, None)
+    else:
+        state.declared_levels[key] = signal
+    state.dirty.add(("meta", "levels"))
     for incident_id in sorted(state.fusion.incidents):
         incident = state.fusion.incidents[incident_id]
-        if incident.status != "open" or signal.province not in incident.provinces:
-            continue
-        if not incident.type.startswith(hazard):
-            continue
-        what = f"response_level {incident.response_level or '-'}→{level or 'ended'}"
-        decision = Decision(signal.at_ms, what, f"agency:{signal.attr('agency')}", (signal.signal_id,), signal.text)
-        out.incident(replace(incident, response_level=level, decisions=(*incident.decisions, decision)))
+        if incident.status == "open" and _declared_applies(signal, incident):
+            out.incident(_apply_declared_level(incident, signal))
+
+
+def _declared_applies(signal: Signal, incident: Incident) -> bool:
+    return signal.province in incident.provinces and incident.type.startswith(signal.attr("hazard"))
+
+
+def _apply_declared_level(incident: Incident, signal: Signal) -> Incident:
+    level = signal.attr("level") if signal.attr("action") != "end" else None
+    what = f"response_level {incident.response_level or '-'}→{level or 'ended'}"
+    decision = Decision(signal.at_ms, what, f"agency:{signal.attr('agency')}", (signal.signal_id,), signal.text)
+    return replace(incident, response_level=level, decisions=(*incident.decisions, decision))
+
+
+def _with_declared_level(state: TheaterState, incident: Incident) -> Incident:
+    """A newly opened incident starts at the response level its government has declared for that hazard."""
+    for key in sorted(state.declared_levels):
+        declared = state.declared_levels[key]
+        if _declared_applies(declared, incident) and incident.response_level != declared.attr("level"):
+            incident = _apply_declared_level(incident, declared)
+    return incident

@@ -8,7 +8,7 @@ from geo.dispatch import Candidate, DispatchRequest, decide
 from geo.regions import PROVINCES
 from playbooks import lifecycle
 from playbooks.incident import Decision, Incident, Notification, Task
-from streams import theater_mutual_aid
+from streams import theater_mutual_aid, theater_posts
 from streams.theater_closures import roads_of
 from streams.theater_responders import send_task, set_responder, unfilled_task
 from streams.theater_state import Emitter, TheaterContext, TheaterState
@@ -115,7 +115,8 @@ def notify(
         else:
             targets.add(target)
     units_of: dict[str, list[str]] = {}
-    for adcode in effect.adcodes:  # units named besides provinces (e.g. downstream): their provinces are told
+    for named in effect.adcodes:  # units named besides provinces (e.g. downstream): their provinces are told
+        adcode = theater_posts.stand_in(state, ctx, named)  # a county whose post is down: the level above
         units_of.setdefault(ctx.regions.unit(adcode).province_adcode, []).append(adcode)
     targets.update(units_of)
     for province in sorted(targets):

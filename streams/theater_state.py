@@ -93,6 +93,8 @@ class TheaterState:
     notification_number: int = 0
     last_timed_scan_ms: int = 0
     active_warnings: dict[str, Signal] = field(default_factory=dict)
+    declared_levels: dict[str, Signal] = field(default_factory=dict)  # "<province>/<hazard>" → response in force
+    posts_down: dict[str, Signal] = field(default_factory=dict)  # county adcode → the report that its post is down
     aid: dict[str, Exchange] = field(default_factory=dict)  # mutual-aid exchanges by request id
     aid_links: dict[str, AidLink] = field(default_factory=dict)
     closures: dict[str, ActiveClosure] = field(default_factory=dict)  # in force, by id

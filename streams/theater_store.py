@@ -38,6 +38,8 @@ class TheaterMeta:
     last_timed_scan_ms: int
     next_incident_number: int
     active_warnings: dict[str, Signal]
+    declared_levels: dict[str, Signal]
+    posts_down: dict[str, Signal]
     feed_pending: list[str] = field(default_factory=list)  # surge pacing: held back from the feed
     aid: dict[str, Exchange] = field(default_factory=dict)
     aid_links: dict[str, AidLink] = field(default_factory=dict)
@@ -59,6 +61,8 @@ def encode_meta(state: TheaterState) -> bytes:
         last_timed_scan_ms=state.last_timed_scan_ms,
         next_incident_number=state.fusion.next_number,
         active_warnings=dict(state.active_warnings),
+        declared_levels=dict(state.declared_levels),
+        posts_down=dict(state.posts_down),
         feed_pending=sorted(state.fusion.feed_pending),
         aid=dict(state.aid),
         aid_links=dict(state.aid_links),
@@ -111,6 +115,8 @@ def restore(
         state.notification_number = m.notification_number
         state.last_timed_scan_ms = m.last_timed_scan_ms
         state.active_warnings = dict(m.active_warnings)
+        state.declared_levels = dict(m.declared_levels)
+        state.posts_down = dict(m.posts_down)
         state.aid, state.aid_links, state.closures = dict(m.aid), dict(m.aid_links), dict(m.closures)
         state.returning, state.hospital_load = dict(m.returning), dict(m.hospital_load)
         state.injured_routed = dict(m.injured_routed)
