@@ -137,35 +137,37 @@ def find_match(state: FusionState, rules: FusionRules, signal: Signal, home: str
     index = state.index(rules)
     best: tuple[int, float, str] | None = None
     families = rules.joinable[home] if home is not None else tuple(sorted(rules.families))
+    device = signal.place_key if signal.place_key.startswith("device:") else ""
     for name in families:
         if name not in index.ranks:
             continue  # no open incident of this family has ever been indexed
         family = rules.families[name]
-        if family.cluster == "county":
-            keys = (f"county:{signal.adcode}",) if home == name and signal.adcode else ()
-        else:
-            keys = (signal.place_key,) if home == name and signal.place_key and signal.precision != "gps" else ()
+        keys: list[str] = []
+        if family.cluster == "county" and home == name and signal.adcode:
+            keys.append(f"county:{signal.adcode}")
+        elif home == name and signal.place_key and signal.precision != "gps":
+            keys.append(signal.place_key)  # repeated calls about one address
+        if device:
+            keys.append(device)  # a sensor is one place: its later signals join where its first ones are
         for key in keys:
             for incident_id in index.by_key(name, key):
-                incident = state.incidents[incident_id]
-                if signal.at_ms - incident.last_evidence_ms <= family.window_ms:
+                if signal.at_ms - state.incidents[incident_id].last_evidence_ms <= family.window_ms:
                     candidate = (0, 0.0, incident_id)
                     best = candidate if best is None or candidate < best else best
-        if family.cluster == "county":
-            continue
-        if home is None:
-            radius = rules.attach_radius_km
-        else:  # two compatible families: the wider reach of the two (a fire report next to a gas leak)
-            radius = max(family.radius_km, rules.families[home].radius_km) if family.radius_km > 0 else 0.0
+        if family.cluster == "county" or family.radius_km <= 0:
+            continue  # keyed only
+        radius = rules.attach_radius_km if home is None else max(family.radius_km, rules.families[home].radius_km)
         reach = _reach_of(index, radius, signal.precision)
         if reach is None:
             continue
-        for incident_id in index.near(name, signal.lon, signal.lat, reach):
+        # a call located only to its county may be about any incident in that county, however far away
+        in_county = index.by_key(name, f"in:{signal.adcode}") if signal.precision == "county" else ()
+        for incident_id in (*index.near(name, signal.lon, signal.lat, reach), *in_county):
             incident = state.incidents[incident_id]
             if signal.at_ms - incident.last_evidence_ms > family.window_ms:
                 continue
             d = distance_km(signal.lon, signal.lat, incident.lon, incident.lat)
-            if d <= reach[index.rank[incident_id]]:
+            if d <= reach[index.rank[incident_id]] or incident_id in in_county:
                 candidate = (1, d, incident_id)
                 best = candidate if best is None or candidate < best else best
     return state.incidents[best[2]] if best else None

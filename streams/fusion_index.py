@@ -41,10 +41,11 @@ def anchor_rank(incident: Incident) -> int:
 
 
 def keys_of(incident: Incident, rules: FusionRules) -> tuple[str, ...]:
+    """Keys an incident is found by: its place keys (addresses, devices) and the county it is in."""
     family = rules.families.get(incident.family)
     if family is not None and family.cluster == "county":
-        return (f"county:{incident.adcode}",)
-    return incident.place_keys
+        return (f"county:{incident.adcode}", *incident.place_keys)
+    return (*incident.place_keys, f"in:{incident.adcode}")
 
 
 class FusionIndex:

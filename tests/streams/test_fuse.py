@@ -124,10 +124,23 @@ def test_repeated_calls_about_one_address_merge_by_place_key(rules: FusionRules)
     # address (place key) says they are about the same place
     first = sig("call:gas_smell", at(0, 0), precision="county", place_key="三河市某小区3号楼")
     again = sig("call:gas_smell", at(25.0, 0), minutes=30, precision="county", place_key="三河市某小区3号楼")
-    other = sig("call:gas_smell", at(25.0, 0), minutes=30, precision="county", place_key="三河市另一小区")
+    other = sig(
+        "call:gas_smell", at(25.0, 0), minutes=30, precision="county", place_key="大厂另一小区", adcode="131028"
+    )
     state, fused = run(rules, first, again, other)
     assert [f.incident.id for f in fused if f.incident] == ["JINGJINJI-000001", "JINGJINJI-000001", "JINGJINJI-000002"]
     assert state.incidents["JINGJINJI-000001"].evidence_count == 2
+
+
+def test_a_call_located_only_to_its_county_joins_an_incident_in_that_county(rules: FusionRules) -> None:
+    far = at(0, 30.0)  # a county centroid can be 30 km from the incident, beyond any radius
+    _, fused = run(
+        rules,
+        sig("sensor:gas_lel"),
+        sig("call:gas_smell", far, minutes=5, precision="county", place_key="三河市"),
+        sig("call:gas_smell", far, minutes=6, precision="county", place_key="大厂回族自治县", adcode="131028"),
+    )
+    assert [f.incident.id for f in fused if f.incident] == ["JINGJINJI-000001", "JINGJINJI-000001", "JINGJINJI-000002"]
 
 
 def test_evidence_after_the_window_opens_a_new_incident(rules: FusionRules) -> None:
