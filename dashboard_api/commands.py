@@ -66,6 +66,11 @@ class SplitBody(_Body):
     reason: str = pydantic.Field("", max_length=500)
 
 
+class AidAnswerBody(_Body):
+    responder_ids: list[str] = pydantic.Field(default_factory=list, max_length=200)
+    reason: str = pydantic.Field("", max_length=500)
+
+
 class SpeedBody(_Body):
     speed: float | None = pydantic.Field(gt=0, le=100_000, description="scenario seconds per second; null = max")
 
@@ -78,7 +83,9 @@ class CommandAccepted(_Body):
     target: str = ""
 
 
-Action = Literal["acknowledge", "approve", "reject", "set_level", "release", "merge", "split", "close"]
+Action = Literal[
+    "acknowledge", "approve", "reject", "set_level", "release", "merge", "split", "close", "offer", "commit", "decline"
+]
 
 
 def event_time_text(at_ms: int) -> str:

@@ -11,8 +11,28 @@ from typing import Any, Literal, Protocol
 
 import msgspec
 
-DeltaKind = Literal["incident", "task", "notification", "responder", "rejected"]
-KINDS: tuple[str, ...] = ("incident", "task", "notification", "responder", "rejected")
+DeltaKind = Literal[
+    "incident",
+    "task",
+    "notification",
+    "responder",
+    "rejected",
+    "warning",
+    "mutual_aid",
+    "closure",
+    "casualty_routing",
+]
+KINDS: tuple[str, ...] = (
+    "incident",
+    "task",
+    "notification",
+    "responder",
+    "rejected",
+    "warning",
+    "mutual_aid",
+    "closure",
+    "casualty_routing",
+)
 
 
 class DeltaLike(Protocol):

@@ -274,6 +274,9 @@ class FeedHub:
                 "tasks": scoped("task", pic.tasks),
                 "responders": scoped("responder", pic.responders),
                 "notifications": scoped("notification", pic.notifications),
+                "warnings": scoped("warning", pic.warnings),
+                "mutual_aid": scoped("mutual_aid", pic.mutual_aid),
+                "closures": scoped("closure", pic.closures),
             }
 
     def _snapshot_messages(self, viewer: Viewer) -> list[str]:

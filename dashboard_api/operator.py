@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, HTTPException
 from dashboard_api.access import Viewer
 from dashboard_api.commands import (
     Action,
+    AidAnswerBody,
     ApprovalBody,
     CloseBody,
     CommandAccepted,
@@ -142,6 +143,30 @@ def build_operator_routes(ctx: ApiContext) -> APIRouter:
                     403, f"responder {responder_id!r} is neither of centre {viewer.centre.code} nor on its incidents"
                 )
         return await submit(viewer, "release", target=responder_id, reason=body.reason if body else "")
+
+    def answer(action: Action) -> Callable[..., Awaitable[Any]]:
+        """A mutual-aid answer: the lender offers or declines, the borrower commits; the core checks whose turn."""
+
+        async def endpoint(request_id: str, body: AidAnswerBody, viewer: Viewer = viewer_dep) -> Any:
+            with hub.lock:
+                exchange = pic.mutual_aid.get(request_id)
+                if exchange is None or scope(viewer, "mutual_aid", request_id, exchange, pic) is None:
+                    raise HTTPException(
+                        404, f"no mutual-aid request {request_id!r}{did_you_mean(request_id, pic.mutual_aid)}"
+                    )
+                if exchange.get("stage") not in ("requested", "offered"):
+                    raise HTTPException(409, f"mutual-aid request {request_id!r} is {exchange.get('stage')}")
+            evidence = tuple(body.responder_ids)
+            return await submit(viewer, action, target=request_id, evidence_ids=evidence, reason=body.reason)
+
+        return endpoint
+
+    for action, summary in (
+        ("offer", "Offer units for a mutual-aid request (the lending centre)"),
+        ("commit", "Commit the offered units (the borrowing centre)"),
+        ("decline", "Decline a mutual-aid request or offer"),
+    ):
+        post(f"/mutual-aid/{{request_id}}/{action}", summary=summary, name=f"aid_{action}")(answer(action))  # type: ignore[arg-type]
 
     return router
 

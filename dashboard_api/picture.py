@@ -14,7 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 MAX_REJECTED = 200  # recent rejections kept for the counts endpoint; they are also in the feed
-MAX_COMMANDS = 10_000  # issued command ids remembered to route a rejection back to its centre
+MAX_COMMANDS = 10_000
+_KEYED = {
+    "warning": "warnings",
+    "mutual_aid": "mutual_aid",
+    "closure": "closures",
+    "casualty_routing": "casualty_routings",
+}  # issued command ids remembered to route a rejection back to its centre
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +42,12 @@ class Picture:
         self.responders: dict[str, dict[str, Any]] = {}
         self.notifications: dict[str, dict[str, Any]] = {}
         self.rejected: deque[dict[str, Any]] = deque(maxlen=MAX_REJECTED)
+        # public warnings (CAP, by message identifier), mutual-aid exchanges (by request id), road closures and
+        # casualty routings: each delta carries the whole entity, so the latest replaces the earlier
+        self.warnings: dict[str, dict[str, Any]] = {}
+        self.mutual_aid: dict[str, dict[str, Any]] = {}
+        self.closures: dict[str, dict[str, Any]] = {}
+        self.casualty_routings: dict[str, dict[str, Any]] = {}
         self.seq = 0
         self.at_ms = 0
         self.applied: Counter[str] = Counter()
@@ -85,6 +97,8 @@ class Picture:
             self._with_home(key, entry)
             self.responders[key] = entry
             data.update(entry)
+        elif kind in _KEYED:
+            getattr(self, _KEYED[kind])[key] = data
         else:
             self.rejected.append({"seq": seq, "at_ms": delta_json["at_ms"], "key": key, "reason": data})
         return True

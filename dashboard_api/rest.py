@@ -154,6 +154,43 @@ def build_read_routes(ctx: ApiContext) -> APIRouter:
             items.sort(key=lambda n: (-n["at_ms"], n["id"]))
             return _page(pic.seq, items, limit, offset)
 
+    @router.get("/warnings", summary="Public warnings (CAP 1.2) as JSON, newest first; each has its CAP XML")
+    async def warnings(
+        viewer: Viewer = viewer_dep,
+        incident_id: str | None = None,
+        limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> dict[str, Any]:
+        with hub.lock:
+            items = _where(scoped(viewer, "warning", pic.warnings), {"incident_id": incident_id})
+            items.sort(key=lambda w: (-w["sent_ms"], w["identifier"]))
+            return _page(pic.seq, items, limit, offset)
+
+    @router.get(
+        "/warnings/{identifier}/cap.xml",
+        summary="One public warning as OASIS CAP 1.2 XML",
+        response_class=Response,
+        responses={200: {"content": {"application/cap+xml": {}}}},
+    )
+    async def warning_xml(identifier: str, viewer: Viewer = viewer_dep) -> Response:
+        with hub.lock:
+            warning = pic.warnings.get(identifier)
+            if warning is None or scope(viewer, "warning", identifier, warning, pic) is None:
+                raise HTTPException(404, f"no public warning {identifier!r}")
+            return Response(warning["cap_xml"], media_type="application/cap+xml")
+
+    @router.get("/mutual-aid", summary="Mutual-aid exchanges the centre takes part in (joint: all)")
+    async def mutual_aid(viewer: Viewer = viewer_dep) -> dict[str, Any]:
+        with hub.lock:
+            items = scoped(viewer, "mutual_aid", pic.mutual_aid)
+            return _page(pic.seq, items, len(items) or 1, 0)
+
+    @router.get("/closures", summary="Road closures in force or reopened (the shared road picture)")
+    async def closures(viewer: Viewer = viewer_dep) -> dict[str, Any]:
+        with hub.lock:
+            items = scoped(viewer, "closure", pic.closures)
+            return _page(pic.seq, items, len(items) or 1, 0)
+
     @router.get(
         "/regions",
         summary="County or province boundaries as GeoJSON (RFC 7946, WGS84 lon/lat)",

@@ -38,7 +38,20 @@ def scope(viewer: Viewer, kind: str, key: str, data: Any, picture: Relations) ->
         return data  # responder statuses are the shared mutual-aid picture (sharing.yaml: responders: all)
     if kind == "rejected":
         return data if rejected_visible(viewer, key, picture) else None
+    if kind in ("warning", "closure"):
+        return data  # public warnings are public by nature; road closures are the shared road picture
+    if kind == "mutual_aid":
+        return data if _exchange_visible(viewer, data) else None
+    if kind == "casualty_routing":
+        incident = picture.incidents.get(data.get("incident_id", ""))
+        return data if incident is not None and incident_visible(viewer, incident, picture) else None
     raise ValueError(f"kind={kind!r} is not an entity kind of the feed")
+
+
+def _exchange_visible(viewer: Viewer, exchange: dict[str, Any]) -> bool:
+    """A mutual-aid exchange is seen by the joint centre and by the borrowing and lending provinces' centres."""
+    centre = viewer.centre
+    return centre.kind == "joint" or centre.province in (exchange.get("borrower"), exchange.get("lender"))
 
 
 def rejected_visible(viewer: Viewer, key: str, picture: Relations) -> bool:
