@@ -333,7 +333,7 @@ async def server_main(args: argparse.Namespace) -> None:
     regions = RegionIndex.load()
     access = AccessPolicy.demo()
     picture = Picture()
-    hub = FeedHub(picture, history=10_000, client_queue=1_000, heartbeat_s=10)
+    hub = FeedHub(picture, history=10_000, client_queue=1_000, heartbeat_s=10, batch_linger_s=args.linger)
     app = create_app(picture=picture, hub=hub, regions=regions, commands=NullSink(), access=access)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -407,6 +407,7 @@ def main() -> None:
         default=30.0,
         help="long enough for the stalled client's 1,000-delta queue to fill",
     )
+    parser.add_argument("--linger", type=float, default=0.05, help="FeedHub batch_linger_s (seconds)")
     parser.add_argument("--sndbuf", type=int, default=65536, help="server SO_SNDBUF per connection (bytes)")
     parser.add_argument("--deflate", action="store_true", help="let uvicorn compress each message per client")
     parser.add_argument("--client", metavar="URL", help=argparse.SUPPRESS)

@@ -7,9 +7,11 @@ a dict whose `data` holds only JSON types (tuples become lists), whichever path 
 
 from __future__ import annotations
 
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, NotRequired, Protocol, TypedDict
 
 import msgspec
+
+from playbooks.incident import Incident, Notification, Task
 
 DeltaKind = Literal[
     "incident",
@@ -58,6 +60,23 @@ class WireDelta(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     data: Any
 
 
+class ResponderStatus(TypedDict):
+    """The entity of a `responder` delta."""
+
+    id: str
+    status: str
+    why: NotRequired[str]
+
+
+# What each kind's data must be (other kinds: a JSON object). Fields these types do not know are kept (a newer
+# core may add some); a known field of the wrong type, or a missing one, is refused with its path.
+ENTITY_TYPES: dict[str, Any] = {
+    "incident": Incident,
+    "task": Task,
+    "notification": Notification,
+    "responder": ResponderStatus,
+    "rejected": str,
+}
 _ENCODER = msgspec.json.Encoder()
 _DECODER = msgspec.json.Decoder(WireDelta)
 
@@ -74,7 +93,7 @@ def encode_delta(delta: DeltaLike | dict[str, Any]) -> bytes:
 
 
 def delta_from_json(raw: bytes | str) -> dict[str, Any]:
-    """Decode and check one feed message into `{"seq", "at_ms", "kind", "key", "data"}`."""
+    """Decode and check one feed message into `{"seq", "at_ms", "kind", "key", "data"}`; DeltaError otherwise."""
     try:
         wire = _DECODER.decode(raw)
     except msgspec.ValidationError as exc:
@@ -83,6 +102,11 @@ def delta_from_json(raw: bytes | str) -> dict[str, Any]:
         raise DeltaError(f"feed delta is not JSON: {exc}") from None
     if wire.seq < 1:
         raise DeltaError(f"feed delta: seq={wire.seq} must be 1 or more")
+    try:
+        msgspec.convert(wire.data, ENTITY_TYPES.get(wire.kind, dict))
+    except msgspec.ValidationError as exc:
+        where = f"seq={wire.seq} {wire.kind} {wire.key!r}"
+        raise DeltaError(f"feed delta {where}: data: {exc}".replace("`$", "`$.data")) from None
     return {"seq": wire.seq, "at_ms": wire.at_ms, "kind": wire.kind, "key": wire.key, "data": wire.data}
 
 

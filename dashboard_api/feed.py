@@ -30,6 +30,7 @@ _ENCODER = msgspec.json.Encoder()
 _MISSING = object()
 # A batching client gets what queued up while it was being served in frames of up to this many characters.
 MAX_FRAME_CHARS = 256 * 1024
+_ALONE = ('{"type":"snapshot"', '{"type":"resumed"')
 # A snapshot of a view is reused, followed by the deltas since, while it is at most this many deltas old
 # (and no more than a client queue holds: a resynced client must get less, not more).
 SNAPSHOT_REUSE_DELTAS = 200
@@ -319,13 +320,23 @@ class FeedHub:
 
 
 def _frames(messages: list[str]) -> list[str]:
-    """Messages joined one per line (JSON never contains a raw newline) into frames of bounded size."""
+    """Messages joined one per line (JSON never contains a raw newline) into frames of bounded size.
+
+    A snapshot or a resumed message always has a frame to itself, so a client can read the first frame whole.
+    """
     frames: list[str] = []
-    start, size = 0, 0
-    for i, text in enumerate(messages):
-        if size and size + len(text) > MAX_FRAME_CHARS:
-            frames.append("\n".join(messages[start:i]))
-            start, size = i, 0
+    pending: list[str] = []
+    size = 0
+    for text in messages:
+        alone = text.startswith(_ALONE)
+        if pending and (alone or size + len(text) > MAX_FRAME_CHARS):
+            frames.append("\n".join(pending))
+            pending, size = [], 0
+        if alone:
+            frames.append(text)
+            continue
+        pending.append(text)
         size += len(text) + 1
-    frames.append("\n".join(messages[start:]))
+    if pending:
+        frames.append("\n".join(pending))
     return frames

@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from typing import Any
 
 MAX_REJECTED = 200  # recent rejections kept for the counts endpoint; they are also in the feed
-MAX_COMMANDS = 10_000
+MAX_COMMANDS = 10_000  # issued command ids remembered to route a rejection back to its centre
+# Kinds kept as they come, by key, in the attribute named here.
 _KEYED = {
     "warning": "warnings",
     "mutual_aid": "mutual_aid",
     "closure": "closures",
     "casualty_routing": "casualty_routings",
-}  # issued command ids remembered to route a rejection back to its centre
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,9 +37,23 @@ def test_dataclass_entity_keeps_every_field() -> None:
         (json.dumps({"seq": 1, "at_ms": 0, "kind": "task", "key": "k", "data": {}, "extra": 1}), "extra"),
         (json.dumps({"seq": "1", "at_ms": 0, "kind": "task", "key": "k", "data": {}}), "$.seq"),
         (json.dumps({"seq": 0, "at_ms": 0, "kind": "task", "key": "k", "data": {}}), "seq=0"),
+        (json.dumps({"seq": 1, "at_ms": 0, "kind": "task", "key": "k", "data": {"id": "k"}}), "missing required"),
+        (json.dumps({"seq": 1, "at_ms": 0, "kind": "rejected", "key": "k", "data": {}}), "Expected `str`"),
     ],
 )
 def test_a_bad_feed_message_is_refused_naming_the_field(raw: bytes | str, names: str) -> None:
     with pytest.raises(DeltaError, match="feed delta") as info:
         delta_from_json(raw)
     assert names in str(info.value)
+
+
+def test_a_wrong_field_of_an_entity_is_named_and_new_fields_are_kept() -> None:
+    good = json.loads(encode_delta(Delta(3, T0, "incident", YANJIAO.id, YANJIAO)))
+    bad = {**good, "data": {**good["data"], "provinces": "130000"}}
+    with pytest.raises(
+        DeltaError,
+        match=r"feed delta seq=3 incident 'INC-YJ': data: Expected `array`, got `str` - at `\$\.data\.provinces`",
+    ):
+        delta_from_json(json.dumps(bad))
+    newer = {**good, "data": {**good["data"], "flood_depth_cm": 40}}
+    assert delta_from_json(json.dumps(newer))["data"]["flood_depth_cm"] == 40

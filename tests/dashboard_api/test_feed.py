@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from dashboard_api.access import AccessPolicy, Viewer
-from dashboard_api.feed import FeedClient, FeedHub
+from dashboard_api.feed import FeedClient, FeedHub, _frames
 from dashboard_api.picture import Picture
 from streams.theater import Delta
 
@@ -261,7 +261,8 @@ async def test_a_batching_client_gets_queued_messages_one_per_line(access: Acces
     for delta in churn(8, 4):
         hub.publish(delta)  # all queued before the pump runs
     await until(lambda: session.socket.seqs()[-1:] == [11])
-    assert len(session.socket.frames) == 1
+    assert len(session.socket.frames) == 2  # the resumed message alone, then the deltas together
+    assert json.loads(session.socket.frames[0])["type"] == "resumed"
     assert [m["type"] for m in session.socket.messages] == ["resumed", "delta", "delta", "delta", "delta"]
     await session.close()
 
@@ -299,3 +300,13 @@ async def test_disconnected_clients_are_forgotten(access: AccessPolicy) -> None:
 def test_bad_sizes_are_refused() -> None:
     with pytest.raises(ValueError, match="client_queue=0"):
         FeedHub(Picture(), client_queue=0)
+
+
+def test_frames_keep_snapshots_alone_and_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("dashboard_api.feed.MAX_FRAME_CHARS", 30)
+    delta = '{"type":"delta","seq":1}'  # 24 characters
+    snapshot = '{"type":"snapshot","seq":2}'
+    frames = _frames([delta, snapshot, delta, delta, delta])
+    assert frames == [delta, snapshot, delta, delta, delta]  # two deltas would pass 30 characters
+    monkeypatch.setattr("dashboard_api.feed.MAX_FRAME_CHARS", 100)
+    assert _frames([delta, delta, snapshot, delta]) == [f"{delta}\n{delta}", snapshot, delta]
