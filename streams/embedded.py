@@ -100,6 +100,14 @@ class EmbeddedRuntime:
             "dead_letters": self.dead_letter_count,
         }
 
+    def counts_by_source(self) -> dict[str, ingest.Counts]:
+        """Counts per source partition ("ingest.sensor/2"); received = accepted + rejected in each."""
+        return {part.source: part.counts for parts in self._partitions.values() for part in parts}
+
+    def metrics_text(self) -> str:
+        """The counts as Prometheus text, for a /metrics endpoint."""
+        return ingest.metrics_text(self.counts_by_source(), self.dead_letter_count)
+
     async def _ingest_loop(self, part: ingest.IngestPartition, queue: asyncio.Queue[_Message | None]) -> None:
         while True:
             message = await queue.get()

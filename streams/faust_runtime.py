@@ -21,8 +21,9 @@ from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
 from geo.fleet import FleetState
-from streams import detect, ingest, theater, theater_store, topics
+from streams import detect, ingest, ingest_store, theater, theater_store, topics
 from streams.codec import Rejected
+from streams.dedup import ChunkLog
 from streams.wire_internal import decode_input, encode_delta, encode_entity, encode_input
 
 _SENSOR_ENCODER = msgspec.json.Encoder()
@@ -161,7 +162,10 @@ def build_app(
 
     def ingest_agent(spec: topics.TopicSpec) -> None:
         source = _raw_topic(app, spec, config.topic_prefix)
+        # counts and remembered event ids per source partition, co-partitioned with the source topic
+        durable = _raw_table(app, f"ingest-{spec.name}", spec.partitions)
         partitions: dict[int, ingest.IngestPartition] = {}
+        logs: dict[int, ChunkLog] = {}
         ingest_caches.append(partitions)
 
         async def process(stream: Any) -> None:
@@ -170,9 +174,11 @@ def build_app(
                 part = partitions.get(p)
                 if part is None:
                     part = partitions[p] = ingest.IngestPartition.new(spec.name, p, ingest_ctx)
+                    logs[p] = ingest_store.restore(part, durable.items(), durable.get(f"counts/{p}"))
                     if spec is topics.INGEST_SENSOR:
                         _load_detector(part.detector, sensor_table, p)
                 raw = event.value if isinstance(event.value, bytes) else bytes(event.value or b"")
+                ticks = part.counts.ticks
                 try:
                     _, routed = ingest.step(part, raw, event.message.offset, ingest_ctx)
                 except Exception as exc:  # a defect must not stop the worker: the message becomes a dead letter
@@ -185,6 +191,8 @@ def build_app(
                     for device_id in sorted(part.detector.dirty):
                         sensor_table[f"{p}/{device_id}"] = _SENSOR_ENCODER.encode(part.detector.devices[device_id])
                     part.detector.dirty.clear()
+                if ingest_store.due(part, ticks):
+                    ingest_store.save(part, logs[p], durable)
 
         process.__name__ = f"ingest_{spec.name.replace('.', '_')}"
         app.agent(source, name=process.__name__)(process)

@@ -18,6 +18,10 @@ const LABELS = {
     paused: "已暂停", running: "运行中", stage_before: "预警", stage_during: "响应", stage_after: "恢复", stage_closed: "已关闭",
     status_merged: "已合并", status_closed: "已关闭", kind_incident: "事件", kind_task: "任务", kind_notification: "通报",
     kind_responder: "队伍", kind_rejected: "已拒绝", level: "响应级别", evidence: "证据",
+    warnings: "公开预警", mutualAid: "跨区支援", offer: "提供支援", commit: "确认接收", decline: "拒绝",
+    kind_warning: "预警", kind_mutual_aid: "支援", kind_closure: "封控", kind_casualty_routing: "伤员转运",
+    noWarnings: "无预警", noAid: "无支援请求", offerNone: "本地没有可提供的该类队伍",
+    aid_requested: "待提供", aid_offered: "待确认", aid_committed: "已确认", aid_declined: "已拒绝", aid_timed_out: "已超时",
   },
   en: {
     title: "Jing-Jin-Ji Emergency Command", eventTime: "Event time", connecting: "connecting", live: "live",
@@ -31,6 +35,11 @@ const LABELS = {
     stage_during: "response", stage_after: "recovery", stage_closed: "closed", status_merged: "merged",
     status_closed: "closed", kind_incident: "incident", kind_task: "task", kind_notification: "notification",
     kind_responder: "responder", kind_rejected: "rejected", level: "response level", evidence: "evidence",
+    warnings: "Public warnings", mutualAid: "Mutual aid", offer: "Offer", commit: "Commit", decline: "Decline",
+    kind_warning: "warning", kind_mutual_aid: "mutual aid", kind_closure: "closure",
+    kind_casualty_routing: "casualty routing", noWarnings: "no warnings", noAid: "no mutual-aid requests",
+    offerNone: "no available unit of that kind to offer", aid_requested: "awaiting offer",
+    aid_offered: "awaiting commit", aid_committed: "committed", aid_declined: "declined", aid_timed_out: "timed out",
   },
 };
 const TYPE_LABELS = {
@@ -42,10 +51,22 @@ const TYPE_LABELS = {
 const WARNING_COLOURS = { red: "#c62828", orange: "#ef6c00", yellow: "#f9a825", blue: "#1e88e5" };
 const LEVEL_COLOURS = { I: "#c62828", II: "#ef6c00", III: "#f9a825", IV: "#1e88e5" };
 
+// Snapshot part, the map it fills and the key of its items; and the map each kind of delta updates.
+const SNAPSHOT_PARTS = [
+  ["incidents", "incidents", "id"], ["tasks", "tasks", "id"], ["responders", "responders", "id"],
+  ["notifications", "notifications", "id"], ["warnings", "warnings", "identifier"],
+  ["mutual_aid", "mutualAid", "request_id"], ["closures", "closures", "id"],
+];
+const DELTA_MAPS = {
+  incident: "incidents", task: "tasks", responder: "responders", notification: "notifications",
+  warning: "warnings", mutual_aid: "mutualAid", closure: "closures",
+};
+
 const state = {
   token: new URLSearchParams(location.search).get("token") || "",
   lang: localStorage.getItem("ebrain.lang") || "zh",
   incidents: new Map(), tasks: new Map(), responders: new Map(), notifications: new Map(),
+  warnings: new Map(), mutualAid: new Map(), closures: new Map(),
   seq: 0, epoch: "", atMs: 0, hadSnapshot: false, resyncs: 0,
   places: new Map(), // adcode → name, as in the boundary data
   project: null, selected: "", me: null, socket: null, backoffMs: 1000, renderQueued: false, timelineTimer: 0,
@@ -253,9 +274,9 @@ function connect() {
 function receive(msg) {
   if (msg.type === "snapshot") {
     const again = state.hadSnapshot;
-    for (const [name, map] of [["incidents", state.incidents], ["tasks", state.tasks], ["responders", state.responders], ["notifications", state.notifications]]) {
-      map.clear();
-      for (const item of msg[name]) map.set(item.id, item);
+    for (const [name, map, key] of SNAPSHOT_PARTS) {
+      state[map].clear();
+      for (const item of msg[name] || []) state[map].set(item[key], item);
     }
     state.seq = msg.seq;
     state.epoch = msg.epoch;
@@ -288,8 +309,7 @@ function receive(msg) {
 }
 
 function applyDelta(msg) {
-  const maps = { incident: state.incidents, task: state.tasks, responder: state.responders, notification: state.notifications };
-  const map = maps[msg.kind];
+  const map = state[DELTA_MAPS[msg.kind]];
   if (map) map.set(msg.key, msg.data);
   const touches = msg.kind === "incident" ? msg.key : msg.data && msg.data.incident_id;
   if (touches && touches === state.selected) {
@@ -313,6 +333,9 @@ function describe(msg) {
   if (msg.kind === "task") return `${d.capability} → ${d.responder_name || d.responder_id || "—"} (${d.status})`;
   if (msg.kind === "notification") return `→ ${placeName(d.to_province)}: ${d.message}`;
   if (msg.kind === "responder") return `${d.name || d.id}: ${d.status}`;
+  if (msg.kind === "warning") return `${d.msg_type} ${d.colour || ""} · ${d.headline}`;
+  if (msg.kind === "mutual_aid") return `${d.capability} ×${d.count}: ${placeName(d.borrower)} ← ${placeName(d.lender)} · ${t("aid_" + d.stage)}`;
+  if (msg.kind === "closure") return `${d.kind} · ${d.status || ""}`;
   return `${msg.key}: ${typeof d === "string" ? d : JSON.stringify(d)}`;
 }
 
@@ -336,7 +359,81 @@ function render() {
   $("event-time").textContent = fmtTime(state.atMs);
   renderIncidentList();
   renderApprovals();
+  renderWarnings();
+  renderMutualAid();
   renderMapLayers();
+}
+
+function renderWarnings() {
+  const items = [...state.warnings.values()].sort((a, b) => b.sent_ms - a.sent_ms);
+  $("warning-count").textContent = String(items.length);
+  const rows = items.map((w) => {
+    const li = el("li", { "data-identifier": w.identifier, "data-colour": w.colour || "", "data-msg-type": w.msg_type });
+    const swatch = el("span", { class: "swatch" });
+    swatch.style.background = WARNING_COLOURS[w.colour] || "#78909c";
+    const cap = el("button", { type: "button", class: "cap", "data-identifier": w.identifier }, "CAP");
+    cap.addEventListener("click", () => openCap(w.identifier));
+    li.append(swatch, " ", el("span", {}, w.headline), " ", el("span", { class: "muted" }, `${w.msg_type} · ${fmtTime(w.sent_ms)}`), " ", cap);
+    return li;
+  });
+  if (!rows.length) rows.push(el("li", { class: "muted empty" }, t("noWarnings")));
+  $("warnings").replaceChildren(...rows);
+}
+
+async function openCap(identifier) {
+  // The XML needs the token, so it is fetched and shown from memory rather than linked.
+  try {
+    const response = await fetch(`/api/warnings/${encodeURIComponent(identifier)}/cap.xml`, { headers: { Authorization: `Bearer ${state.token}` } });
+    if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
+    const url = URL.createObjectURL(new Blob([await response.text()], { type: "application/xml" }));
+    window.open(url, "_blank");
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+  } catch (err) {
+    say(err.message, true);
+  }
+}
+
+function renderMutualAid() {
+  const mine = state.me && state.me.province;
+  const items = [...state.mutualAid.values()].sort((a, b) => a.request_id.localeCompare(b.request_id));
+  $("aid-count").textContent = String(items.filter((x) => ["requested", "offered"].includes(x.stage)).length);
+  const rows = items.map((x) => {
+    const li = el("li", { "data-request-id": x.request_id, "data-stage": x.stage, "data-borrower": x.borrower, "data-lender": x.lender });
+    li.append(el("div", {}, `${x.capability} ×${x.count}: ${placeName(x.borrower)} ← ${placeName(x.lender)} · ${t("aid_" + x.stage)}`));
+    if (x.reason) li.append(el("div", { class: "muted" }, x.reason));
+    if (x.stage === "requested" && mine === x.lender) li.append(aidButton("offer", x), " ", aidButton("decline", x));
+    if (x.stage === "offered" && mine === x.borrower) li.append(aidButton("commit", x), " ", aidButton("decline", x));
+    return li;
+  });
+  if (!rows.length) rows.push(el("li", { class: "muted empty" }, t("noAid")));
+  $("mutual-aid").replaceChildren(...rows);
+}
+
+function aidButton(action, exchange) {
+  const button = el("button", { type: "button", class: `aid-${action}`, "data-request-id": exchange.request_id }, t(action));
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    try {
+      const body = { responder_ids: action === "offer" ? await unitsToOffer(exchange) : [] };
+      const accepted = await api(`/api/mutual-aid/${encodeURIComponent(exchange.request_id)}/${action}`, { method: "POST", body: JSON.stringify(body) });
+      say(`${t("sent")}: ${accepted.command_id}`);
+    } catch (err) {
+      say(`${t("failed")}: ${err.message}`, true);
+      button.disabled = false;
+    }
+  });
+  return button;
+}
+
+async function unitsToOffer(exchange) {
+  // The lender's available units with the capability, nearest to the incident first.
+  const params = new URLSearchParams({ province: exchange.lender, status: "available" });
+  const { items } = await api(`/api/responders?${params}`);
+  const inc = state.incidents.get(exchange.incident_id);
+  const far = (r) => (inc ? (r.base_lon - inc.lon) ** 2 + (r.base_lat - inc.lat) ** 2 : 0);
+  const able = items.filter((r) => (r.capabilities || []).includes(exchange.capability)).sort((a, b) => far(a) - far(b));
+  if (!able.length) throw new Error(t("offerNone"));
+  return able.slice(0, exchange.count).map((r) => r.id);
 }
 
 function renderIncidentList() {
@@ -413,6 +510,16 @@ function renderMapLayers() {
     tasks.push(line);
   }
   $("layer-tasks").replaceChildren(...tasks);
+  const closures = [...state.closures.values()].filter((c) => c.status !== "reopened" && c.lon != null).map((c) => {
+    const [x, y] = project(c.lon, c.lat);
+    const mark = el("svg:circle", {
+      class: "closure", cx: x.toFixed(1), cy: y.toFixed(1), r: (5 * state.zoom).toFixed(2),
+      "data-closure-id": c.id, "data-kind": c.kind, "data-status": c.status || "active",
+    });
+    mark.appendChild(el("svg:title", {}, `${t("kind_closure")} ${c.kind} · ${c.id}`));
+    return mark;
+  });
+  $("layer-closures").replaceChildren(...closures);
   const circles = sortedIncidents().reverse().map((inc) => {
     const [x, y] = project(inc.lon, inc.lat);
     const circle = el("svg:circle", {

@@ -32,13 +32,24 @@ def test_nothing_is_fetched_from_elsewhere(name: str) -> None:
 
 def test_dom_hooks_for_browser_tests() -> None:
     html = STATIC.joinpath("index.html").read_text(encoding="utf-8")
-    for element_id in ("map", "layer-counties", "layer-provinces", "incident-list", "approvals", "timeline", "feed"):
+    for element_id in (
+        "map",
+        "layer-counties",
+        "layer-provinces",
+        "layer-closures",
+        "incident-list",
+        "approvals",
+        "warnings",
+        "mutual-aid",
+        "timeline",
+        "feed",
+    ):
         assert f'id="{element_id}"' in html
     assert 'id="conn" class="pill" data-state="connecting"' in html
     script = STATIC.joinpath("app.js").read_text(encoding="utf-8")
     for hook in ('"data-incident-id"', '"data-approval-id"', '"data-adcode"', '"data-level"', "dataset.state"):
         assert hook in script
-    for button in ('commandButton("approve"', 'commandButton("reject"', 'commandButton("ack"'):
+    for button in ('commandButton("approve"', 'commandButton("reject"', 'commandButton("ack"', 'aidButton("offer"'):
         assert button in script
     # The page resumes with the last seq it saw, and asks for batched frames that it splits by line.
     assert 'params.set("since"' in script and 'batch: "1"' in script and '.split("\\n")' in script

@@ -209,3 +209,26 @@ def test_a_sensor_falling_silent_under_a_red_warning_opens_a_blackout_incident(c
     assert blackout, sorted({i.type for i in incidents})
     kinds = {e.kind for e in blackout[-1].evidence}
     assert "blackout_risk" in kinds
+
+
+def test_the_embedded_runtime_counts_each_partition_and_keeps_every_dead_letter(core: Core) -> None:
+    async def go() -> tuple[dict[str, int], str, list[Rejected]]:
+        runtime = embedded_runtime(core)
+        await runtime.start()
+        try:
+            await runtime.produce(topics.INGEST_SENSOR.name, "LL-131082-GAS-000417", raw(reading(1)))
+            await runtime.produce(topics.INGEST_SENSOR.name, "LL-131082-GAS-000417", raw(reading(1)))
+            await runtime.produce(topics.INGEST_HOTLINE.name, "o1", b"{}")
+            await runtime.drain()
+            return runtime.counts(), runtime.metrics_text(), list(runtime.dead_letters)
+        finally:
+            await runtime.stop()
+
+    counts, metrics, letters = asyncio.run(go())
+    assert (counts["received"], counts["accepted"], counts["rejected"], counts["duplicates"]) == (3, 1, 2, 1)
+    assert counts["dead_letters"] == 2
+    assert [(r.origin.topic, r.reason.split(":")[0]) for r in letters] == [
+        ("ingest.sensor", "duplicate"),
+        ("ingest.hotline", "type"),
+    ]
+    assert "ebrain_dead_letters_total 2" in metrics

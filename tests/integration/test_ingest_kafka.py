@@ -1,0 +1,196 @@
+"""On real Kafka: good, bad and duplicate input; the counts reconcile exactly and the DLQ holds every bad one.
+
+A worker (exactly-once) runs on its own topic prefix. After the first batch it is stopped and started again:
+the remembered event ids and the counts come back from its tables, so a duplicate sent after the restart is
+still recognised and the counts continue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import msgspec
+import pytest
+from aiokafka import AIOKafkaConsumer
+
+from ebrain.broker import KafkaBroker
+from streams import topics
+from streams.faust_runtime import ensure_topics
+from streams.kafka_io import KafkaIngress
+from streams.timefmt import format_time_ms
+
+pytestmark = pytest.mark.kafka
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+T0 = 1_710_287_640_000  # 2024-03-13T07:54:00+08:00
+MIN = 60_000
+
+
+def reading(n: int, device: int, minute: int, value: float = 1.0) -> dict[str, object]:
+    return {
+        "type": "sensor.reading",
+        "schema_version": "1.0",
+        "event_id": f"r{n}",
+        "device_id": f"LL-131082-GAS-{device:06d}",
+        "kind": "gas_lel",
+        "value": value,
+        "unit": "%LEL",
+        "observed_at": format_time_ms(T0 + minute * MIN),
+        "position": {"lon": 116.80 + device / 1000, "lat": 39.96},
+    }
+
+
+def encode(message: object) -> bytes:
+    return json.dumps(message, ensure_ascii=False).encode()
+
+
+GOOD = [(f"LL-131082-GAS-{d:06d}", encode(reading(10 * d + m, d, m))) for d in range(20) for m in range(3)]
+BAD = [
+    ("LL-131082-GAS-000001", b"{not json", "not a JSON object of the contract"),
+    ("LL-131082-GAS-000002", encode({**reading(900, 2, 1), "schema_version": "2.0"}), "major version 2"),
+    ("LL-131082-GAS-000003", encode({**reading(901, 3, 1), "position": {"lon": 39.96, "lat": 116.8}}), "swapped"),
+    ("LL-131082-GAS-000004", encode({**reading(902, 4, 1), "kind": "gas"}), "$.kind"),
+    ("LL-131082-GAS-000005", encode({**reading(903, 5, 1), "device_id": "gas-5"}), "unified device code"),
+]
+DUPLICATES = [GOOD[0], GOOD[7], GOOD[33]]  # the same events again, byte for byte
+
+
+def start_worker(bootstrap: str, prefix: str, data_dir: Path, log: Path) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "ebrain.cli", "worker", "--broker", bootstrap, "--data-dir", str(data_dir)]
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            [*command, "--topic-prefix", prefix],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=PROJECT_ROOT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+
+
+def stop_worker(proc: subprocess.Popen[bytes], grace_s: float = 20.0) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(grace_s)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+
+async def produce(bootstrap: str, prefix: str, messages: list[tuple[str, bytes]], tick_minute: int) -> None:
+    ingress = KafkaIngress(bootstrap, prefix=prefix)
+    await ingress.start()
+    try:
+        for key, value in messages:
+            await ingress.produce(topics.INGEST_SENSOR.name, key, value)
+        await ingress.produce_tick(T0 + tick_minute * MIN)  # every partition saves its counts at a tick
+        await ingress.flush()
+    finally:
+        await ingress.stop()
+
+
+async def read_topic(bootstrap: str, topic: str, until: int, timeout_s: float = 300.0) -> list[tuple[bytes, bytes]]:
+    """Committed records of a topic from the start, until `until` of them arrived (or the timeout)."""
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        group_id=None,
+        isolation_level="read_committed",
+    )
+    await consumer.start()
+    out: list[tuple[bytes, bytes]] = []
+    try:
+        deadline = time.monotonic() + timeout_s
+        while len(out) < until and time.monotonic() < deadline:
+            batch = await consumer.getmany(timeout_ms=1000)
+            out += [(r.key or b"", r.value or b"") for records in batch.values() for r in records]
+    finally:
+        await consumer.stop()
+    return out
+
+
+def latest_counts(records: list[tuple[bytes, bytes]]) -> dict[str, int]:
+    """Sum over partitions of the last saved counts in the ingest table's changelog."""
+    last: dict[str, bytes] = {}
+    for raw_key, value in records:
+        key = json.loads(raw_key)  # the table's keys are JSON strings
+        if key.startswith("counts/") and value:
+            last[key] = value
+    names = ("received", "accepted", "rejected", "duplicates", "ticks")
+    total = dict.fromkeys(names, 0)
+    for value in last.values():
+        for name, n in zip(names, msgspec.json.decode(value), strict=True):
+            total[name] += n
+    return total
+
+
+def test_counts_reconcile_and_the_dlq_holds_every_bad_message(kafka_broker: KafkaBroker, tmp_path: Path) -> None:
+    bootstrap = kafka_broker.bootstrap
+    prefix = f"ingest-{uuid.uuid4().hex[:6]}-"
+    changelog = f"ebrain{prefix}-ingest-{topics.INGEST_SENSOR.name}-changelog"
+    dlq = topics.physical(topics.DLQ, prefix)
+    log = tmp_path / "worker.log"
+    partitions = topics.INGEST_SENSOR.partitions
+
+    ensure_topics(bootstrap, prefix)
+    worker = start_worker(bootstrap, prefix, tmp_path / "worker", log)
+    try:
+        first = [*GOOD, *[(k, v) for k, v, _ in BAD], *DUPLICATES]
+        asyncio.run(produce(bootstrap, prefix, first, tick_minute=5))
+        letters = asyncio.run(read_topic(bootstrap, dlq, len(BAD) + len(DUPLICATES)))
+        expected = {
+            "received": len(first),
+            "accepted": len(GOOD),
+            "rejected": len(BAD) + len(DUPLICATES),
+            "duplicates": len(DUPLICATES),
+            "ticks": partitions,
+        }
+        deadline = time.monotonic() + 120
+        counts: dict[str, int] = {}
+        while counts != expected and time.monotonic() < deadline:
+            counts = latest_counts(asyncio.run(read_topic(bootstrap, changelog, 10**6, timeout_s=3)))
+        assert worker.poll() is None, log.read_text(errors="replace")[-3000:]
+    finally:
+        stop_worker(worker)
+    assert counts == expected
+
+    decoded = [msgspec.json.decode(value) for _, value in letters]
+    assert len(decoded) == len(BAD) + len(DUPLICATES)
+    by_raw = {base64.b64decode(d["raw_base64"]): d for d in decoded}
+    for _, raw, why in BAD:
+        letter = by_raw[raw]
+        assert why in letter["reason"]
+        assert letter["topic"] == topics.INGEST_SENSOR.name and letter["offset"] >= 0
+    duplicates = [d for d in decoded if d["reason"].startswith("duplicate: event_id")]
+    assert len(duplicates) == len(DUPLICATES)
+
+    # Restart: remembered ids and counts come back from the table. Kafka may deliver again what followed the
+    # last committed offset; that is recognised too (as duplicates), so nothing is accepted twice.
+    worker = start_worker(bootstrap, prefix, tmp_path / "worker", log)
+    try:
+        again = [GOOD[1], (GOOD[2][0], encode(reading(5000, 0, 9)))]  # an old id, and a new reading
+        asyncio.run(produce(bootstrap, prefix, again, tick_minute=10))
+        deadline = time.monotonic() + 300
+        while counts["ticks"] < 2 * partitions and time.monotonic() < deadline:
+            counts = latest_counts(asyncio.run(read_topic(bootstrap, changelog, 10**6, timeout_s=3)))
+    finally:
+        stop_worker(worker)
+    assert counts["accepted"] == len(GOOD) + 1, log.read_text(errors="replace")[-2000:]
+    assert counts["received"] == counts["accepted"] + counts["rejected"]
+    redelivered = counts["received"] - (len(first) + len(again))
+    assert counts["duplicates"] == len(DUPLICATES) + 1 + redelivered
+    letters = asyncio.run(read_topic(bootstrap, dlq, len(BAD) + counts["duplicates"]))
+    assert len(letters) == counts["rejected"]
+    later = [msgspec.json.decode(value)["reason"] for _, value in letters[len(BAD) + len(DUPLICATES) :]]
+    assert "duplicate: event_id 'r1' was already received" in later
