@@ -185,68 +185,118 @@ def _signal(s: SensorState, kind: str, at_ms: int, severity: int, event_id: str,
     )
 
 
-def _measure(state: SensorState | None, reading: Reading) -> tuple[float, float | None]:
+def _measure(state: SensorState | None, kind: str, value: float) -> tuple[float, float | None]:
     """The value compared with the tier table, and the updated baseline (pressure alarms on a drop)."""
-    if reading.kind != "pipe_pressure":
-        return reading.value, None
+    if kind != "pipe_pressure":
+        return value, None
     old = None if state is None else state.baseline
-    baseline = reading.value if old is None else max(reading.value, old * 0.999)
-    return max(0.0, baseline - reading.value), baseline
+    baseline = value if old is None else max(value, old * 0.999)
+    return max(0.0, baseline - value), baseline
 
 
 def step_reading(
     state: SensorState | None, reading: Reading, thresholds: Thresholds
 ) -> tuple[SensorState, tuple[Signal, ...]]:
+    """One device's next state and signals. A late or repeated reading (not newer than the device's latest)
+    cannot change its present state and changes nothing."""
     if state is not None and reading.at_ms <= state.last_at_ms:
-        return state, ()  # a late or repeated reading cannot change the present state of the device
-    table = thresholds.table(reading.province, reading.kind)
-    measured, baseline = _measure(state, reading)
+        return state, ()
+    r = reading
+    table = thresholds.table(r.province, r.kind)
+    return _advance(
+        state,
+        table,
+        r.event_id,
+        r.device_id,
+        r.kind,
+        r.value,
+        r.at_ms,
+        r.lon,
+        r.lat,
+        r.adcode,
+        r.province,
+        r.interval_s,
+    )
+
+
+def observe(
+    detector: DetectorState,
+    thresholds: Thresholds,
+    event_id: str,
+    device_id: str,
+    kind: str,
+    value: float,
+    at_ms: int,
+    lon: float,
+    lat: float,
+    adcode: str,
+    province: str,
+    interval_s: int,
+) -> tuple[Signal, ...]:
+    """`step` for one reading given as its fields: the ingest hot path, which builds no `Reading` record."""
+    before = detector.devices.get(device_id)
+    if before is not None and at_ms <= before.last_at_ms:
+        return ()
+    table = thresholds.table(province, kind)
+    after, signals = _advance(
+        before, table, event_id, device_id, kind, value, at_ms, lon, lat, adcode, province, interval_s
+    )
+    detector.devices[device_id] = after
+    # a change of tier or silence always comes with a signal; the rest is checked here
+    if signals or before is None or _changed(before, after):
+        detector.dirty.add(device_id)
+    return signals
+
+
+def _advance(
+    state: SensorState | None,
+    table: TierTable,
+    event_id: str,
+    device_id: str,
+    kind: str,
+    value: float,
+    at_ms: int,
+    lon: float,
+    lat: float,
+    adcode: str,
+    province: str,
+    interval_s: int,
+) -> tuple[SensorState, tuple[Signal, ...]]:
+    measured, baseline = _measure(state, kind, value)
     tier = 0 if state is None else state.tier
     pending = 0 if state is None else state.pending_tier
-    since = reading.at_ms if state is None else state.pending_since_ms
+    since = at_ms if state is None else state.pending_since_ms
     rate_alarm = False if state is None else state.rate_alarm
     target = table.tier_of(measured, tier)
-    outputs: list[Signal] = []
     after = SensorState(
-        reading.device_id,
-        reading.kind,
-        reading.province,
-        reading.adcode,
-        reading.lon,
-        reading.lat,
-        reading.interval_s,
-        reading.at_ms,
-        measured,
-        tier,
-        pending,
-        since,
-        baseline,
-        False,
-        rate_alarm,
-    )
-    if state is not None and state.silent:
-        outputs.append(_signal(after, "sensor_back", reading.at_ms, 0, reading.event_id, "reading"))
+        device_id, kind, province, adcode, lon, lat, interval_s, at_ms, measured, tier, pending, since, baseline,
+        False, rate_alarm,
+    )  # fmt: skip
     if target == tier and pending == tier and not rate_alarm and table.rate_per_min is None:
-        return after, tuple(outputs)  # the common case: nothing changes but the latest value
+        if state is not None and state.silent:
+            return after, (_signal(after, "sensor_back", at_ms, 0, event_id, "reading"),)
+        return after, ()  # the common case: nothing changes but the latest value
+    outputs: list[Signal] = []
+    if state is not None and state.silent:
+        outputs.append(_signal(after, "sensor_back", at_ms, 0, event_id, "reading"))
     if target < tier:
         after = replace(after, tier=target, pending_tier=target)
-        kind = "sensor_clear" if target == 0 else f"sensor:{after.kind}"
-        outputs.append(_signal(after, kind, reading.at_ms, target, reading.event_id, "level"))
+        name = "sensor_clear" if target == 0 else f"sensor:{kind}"
+        outputs.append(_signal(after, name, at_ms, target, event_id, "level"))
     elif target > tier:
         if pending != target:
-            after = replace(after, pending_tier=target, pending_since_ms=reading.at_ms)
-        if reading.at_ms - after.pending_since_ms >= table.min_duration_s * 1000:
+            after = replace(after, pending_tier=target, pending_since_ms=at_ms)
+        if at_ms - after.pending_since_ms >= table.min_duration_s * 1000:
             after = replace(after, tier=target)
-            outputs.append(_signal(after, f"sensor:{after.kind}", reading.at_ms, target, reading.event_id, "level"))
+            outputs.append(_signal(after, f"sensor:{kind}", at_ms, target, event_id, "level"))
     elif pending != tier:
         after = replace(after, pending_tier=tier)
     if table.rate_per_min is not None and state is not None:
-        minutes = (reading.at_ms - state.last_at_ms) / 60_000
-        rate = (measured - state.last_value) / minutes
+        rate = (measured - state.last_value) / ((at_ms - state.last_at_ms) / 60_000)
         if rate >= table.rate_per_min and not rate_alarm:
             after = replace(after, rate_alarm=True)
             severity = max(table.rate_severity, after.tier)
-            outputs.append(_signal(after, f"sensor:{after.kind}", reading.at_ms, severity, reading.event_id, "rate"))
+            outputs.append(_signal(after, f"sensor:{kind}", at_ms, severity, event_id, "rate"))
         elif rate_alarm and rate < table.rate_per_min * (1.0 - table.hysteresis):
             after = replace(after, rate_alarm=False)
     return after, tuple(outputs)
@@ -290,13 +340,11 @@ def step(
     detector: DetectorState, record: Reading | Heartbeat | Tick, thresholds: Thresholds
 ) -> tuple[DetectorState, tuple[Signal, ...]]:
     if isinstance(record, Reading):
-        before = detector.devices.get(record.device_id)
-        after, signals = step_reading(before, record, thresholds)
-        if after is not before:
-            detector.devices[record.device_id] = after
-            # a change of tier or silence always comes with a signal; the rest is checked here
-            if signals or before is None or _changed(before, after):
-                detector.dirty.add(record.device_id)
+        r = record
+        signals = observe(
+            detector, thresholds, r.event_id, r.device_id, r.kind, r.value, r.at_ms, r.lon, r.lat, r.adcode,
+            r.province, r.interval_s,
+        )  # fmt: skip
         return detector, signals
     if isinstance(record, Heartbeat):
         known = detector.devices.get(record.device_id)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from streams import codec, contract, detect
 from streams.codec import Origin, Rejected
 from streams.dedup import DedupPolicy, SeenIds
-from streams.normalize import NormalizeContext, normalize, reading
+from streams.normalize import NormalizeContext, locate_reading, normalize
 from streams.records import Heartbeat, Reading, TheaterInput, Tick
 
 
@@ -73,16 +73,20 @@ def step(state: IngestPartition, raw: bytes, offset: int, ctx: IngestContext) ->
         # the hot path: one reading, no generator, no routing of records other than signals
         counts.received += 1
         try:
-            record: Reading = reading(ctx.normalize, decoded)
+            at_ms, lon, lat, adcode, province = locate_reading(ctx.normalize, decoded)
         except ValueError as exc:
             counts.rejected += 1
             reason = f"sensor.reading {decoded.event_id}: {exc}"
             return state, [Rejected(reason, raw, Origin(state.topic, state.partition, offset))]
-        if state.seen.first_seen(decoded.event_id, record.at_ms) is not None:
+        if state.seen.first_seen(decoded.event_id, at_ms) is not None:
             origin = Origin(state.topic, state.partition, offset)
             return state, [_duplicate(counts, decoded.event_id, raw, origin)]
         counts.accepted += 1
-        _, signals = detect.step(state.detector, record, ctx.thresholds)
+        d = decoded
+        signals = detect.observe(
+            state.detector, ctx.thresholds, d.event_id, d.device_id, d.kind, d.value, at_ms, lon, lat, adcode,
+            province, d.interval_s,
+        )  # fmt: skip
         return state, list(signals)
     origin = Origin(state.topic, state.partition, offset)
     out: list[Routed] = []

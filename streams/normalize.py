@@ -160,27 +160,25 @@ def _locate_text(ctx: NormalizeContext, text: str, field: str) -> tuple[float, f
     return placement.lon, placement.lat, unit.adcode, unit.province_adcode, placement.precision
 
 
-def reading(ctx: NormalizeContext, msg: contract.SensorReading, field: str = "") -> Reading:
-    """One sensor reading located and timed (the hot path: positional construction, memoised look-ups)."""
+def locate_reading(
+    ctx: NormalizeContext, msg: contract.SensorReading, field: str = ""
+) -> tuple[int, float, float, str, str]:
+    """Event time, WGS84 lon and lat, county and province of a reading, its device id and value checked.
+    The hot path: memoised look-ups, no record built."""
     pos = msg.position
     located = ctx.memo.located.get((pos.lon, pos.lat, pos.crs))
     lon, lat, adcode, province = located or locate(ctx, pos, f"{field}position")
-    value = msg.value
-    if not math.isfinite(value):
-        raise InvalidInput(f"{field}value: {value!r} is not a finite number")
-    at_ms = ctx.memo.time_ms(msg.observed_at, f"{field}observed_at")
+    if not math.isfinite(msg.value):
+        raise InvalidInput(f"{field}value: {msg.value!r} is not a finite number")
+    ctx.memo.device_id(msg.device_id, f"{field}device_id")
+    return ctx.memo.time_ms(msg.observed_at, f"{field}observed_at"), lon, lat, adcode, province
+
+
+def reading(ctx: NormalizeContext, msg: contract.SensorReading, field: str = "") -> Reading:
+    """One sensor reading located and timed."""
+    at_ms, lon, lat, adcode, province = locate_reading(ctx, msg, field)
     return Reading(
-        msg.event_id,
-        ctx.memo.device_id(msg.device_id, f"{field}device_id"),
-        msg.kind,
-        value,
-        msg.unit,
-        at_ms,
-        lon,
-        lat,
-        adcode,
-        province,
-        msg.interval_s,
+        msg.event_id, msg.device_id, msg.kind, msg.value, msg.unit, at_ms, lon, lat, adcode, province, msg.interval_s
     )
 
 
