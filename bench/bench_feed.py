@@ -50,36 +50,44 @@ _DECODE = msgspec.json.Decoder(_Message).decode
 
 
 def bench_incident(n: int, sent_ns: int, key: str = "") -> dict[str, Any]:
-    """A cross-border incident every centre sees; its caller's phone is masked for three of the four views."""
-    caller = {
-        "signal_id": f"call-{n}",
-        "source": "hotline",
-        "kind": "call:gas_smell",
-        "at_ms": n,
-        "province": "130000",
-        "adcode": "131082",
-        "text": "燃气味很重，回电13812345678",
-        "personal": {"owner_province": "110000", "name": "张三", "phone": "13812345678"},
-    }
-    return {
-        "id": key or f"B-{n % 200}",
-        "type": "gas_leak",
-        "stage": "during",
-        "status": "open",
-        "province": "130000",
-        "adcode": "131082",
-        "provinces": ["130000", "110000", "120000"],
-        "adcodes": ["131082", "110112", "120114"],
-        "lon": 116.81,
-        "lat": 39.96,
-        "opened_at_ms": n,
-        "updated_at_ms": n,
-        "response_level": "III",
-        "evidence": [caller],
-        "decisions": [],
-        "approvals": [],
-        "bench_sent_ns": sent_ns,
-    }
+    """A cross-border incident every centre sees, as the core would send it, plus the publish time; its caller's
+    phone is masked for three of the four views."""
+    from playbooks.evidence import Personal, Signal
+    from playbooks.incident import Incident
+
+    caller = Signal(
+        signal_id=f"call-{n}",
+        source="hotline",
+        kind="call:gas_smell",
+        at_ms=n,
+        province="130000",
+        adcode="131082",
+        lon=116.81,
+        lat=39.96,
+        text="燃气味很重，回电13812345678",
+        personal=Personal(owner_province="110000", name="张三", phone="13812345678"),
+    )
+    incident = Incident(
+        id=key or f"B-{n % 200}",
+        theater="jingjinji",
+        type="gas_leak",
+        family="gas",
+        opened_at_ms=n,
+        updated_at_ms=n,
+        last_evidence_ms=n,
+        lon=116.81,
+        lat=39.96,
+        province="130000",
+        adcode="131082",
+        provinces=("130000", "110000", "120000"),
+        adcodes=("131082", "110112", "120114"),
+        evidence=(caller,),
+        counts=(("call:gas_smell", 1),),
+        confidence=0.6,
+        stage="during",
+        response_level="III",
+    )
+    return {**msgspec.to_builtins(incident), "bench_sent_ns": sent_ns}
 
 
 async def publish_for(hub: Any, seconds: float, rate: float, seq0: int) -> int:
@@ -187,7 +195,7 @@ async def client_main(
             msg = _DECODE(line)
             if msg.type == "delta" and msg.data is not None:
                 sent = msg.data.bench_sent_ns
-                if sent < 0:
+                if msg.data.id == stop_id:
                     return True
                 if sent > ready_ns:
                     delays.append((time.monotonic_ns() - sent) / 1e6)
