@@ -64,12 +64,17 @@ def load_yaml(path: Path | str, text: str | None = None) -> Any:
         text = Path(path).read_text(encoding="utf-8")
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+        converted = _convert(node) if node is not None else None  # tags are constructed here: errors too
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else 1
         raise LoadError(name, line, f"not valid YAML: {exc.problem}") from None
+    except yaml.reader.ReaderError as exc:  # a character YAML forbids: it has a position, not a mark
+        line = text.count("\n", 0, exc.position) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise LoadError(name, line, f"not valid YAML: {exc.reason} (U+{code:04X})") from None
     if node is None:
         raise LoadError(name, 1, "the file is empty")
-    return _convert(node)
+    return converted
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
