@@ -135,8 +135,11 @@ def build_entry(
     message.setdefault("schema_version", contract.CURRENT_VERSION)
     message.setdefault("event_id", event_id)
     time_field = _TIME_FIELD[kind]
-    if time_field:
-        message.setdefault(time_field, format_time_ms(at_ms))
+    if time_field and time_field not in message:
+        try:
+            message[time_field] = format_time_ms(at_ms)
+        except (ValueError, OverflowError) as exc:  # t0 plus an offset beyond the calendar (year 0, year 10000)
+            raise LoadError(file, line, f"{where}: its time {at_ms} ms is not a calendar date ({exc})") from None
     value = msgspec.json.encode(message)
     decoded = codec.decode(value, Origin(file, 0, line))
     if isinstance(decoded, Rejected):
@@ -264,7 +267,11 @@ def _fleet(file: str, doc: LineDict, t0_ms: int, start_ms: int) -> tuple[int, fl
         )[0]
         entry = build_entry(file, payload, start_ms, f"fleet-oos-{n:03d}", line_of(fleet, "out_of_service"), "fleet")
         entries.append(_named(entry, f"out of service at the start: {responder}", "", entry.line))
-    return int(fleet.get("seed", 7)), float(fleet.get("scale", 1.0)), entries
+    try:
+        seed, scale = int(fleet.get("seed", 7)), float(fleet.get("scale", 1.0))
+    except (TypeError, ValueError) as exc:
+        raise LoadError(file, line_of(fleet), f"fleet: seed must be an integer and scale a number ({exc})") from None
+    return seed, scale, entries
 
 
 def _faults(file: str, sid: str, doc: LineDict, t0_ms: int) -> tuple[list[TimelineEntry], list[Silence]]:
