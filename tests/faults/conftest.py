@@ -9,25 +9,11 @@ from __future__ import annotations
 import atexit
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from ebrain.broker import BrokerConfig, BrokerError, KafkaBroker, ensure_jars, free_port
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-
-
-def new_broker(data_dir: Path) -> KafkaBroker:
-    port = free_port()
-    controller_port = free_port()
-    while controller_port == port:
-        controller_port = free_port()
-    config = BrokerConfig(data_dir, port=port, controller_port=controller_port)
-    try:
-        return KafkaBroker(config, ensure_jars(PROJECT_ROOT))
-    except BrokerError as exc:
-        pytest.fail(f"no Kafka broker for the fault tests: {exc}", pytrace=False)
+from ebrain.broker import BrokerError, KafkaBroker
+from tests.faults.kafka_harness import new_broker
 
 
 @pytest.fixture(scope="session")

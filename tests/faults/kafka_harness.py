@@ -14,14 +14,19 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import msgspec
+import pytest
 from aiokafka import AIOKafkaConsumer
+from kafka.admin import KafkaAdminClient
+from kafka.errors import KafkaError
 
+from ebrain.broker import BrokerConfig, BrokerError, KafkaBroker, ensure_jars, free_port
 from ebrain.compose import Core, embedded_runtime
 from scenarios.model import Scenario
 from scenarios.replay import Step, plan
@@ -34,6 +39,20 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 #: faust reads these from the environment: a dead member leaves the group after 10 s, not 60 s.
 FAST_FAILOVER = {"BROKER_SESSION_TIMEOUT": "10", "BROKER_HEARTBEAT_INTERVAL": "1"}
+
+
+def new_broker(data_dir: Path) -> KafkaBroker:
+    """A broker on 127.0.0.1 and free ports, not started; a restart keeps its ports and data."""
+    port = free_port()
+    controller_port = free_port()
+    while controller_port == port:
+        controller_port = free_port()
+    try:
+        return KafkaBroker(
+            BrokerConfig(data_dir, port=port, controller_port=controller_port), ensure_jars(PROJECT_ROOT)
+        )
+    except BrokerError as exc:
+        pytest.fail(f"no Kafka broker for the fault tests: {exc}", pytrace=False)
 
 
 @dataclass
@@ -132,8 +151,15 @@ async def read_feed(
 ) -> list[dict[str, Any]]:
     """Committed deltas from the start of the feed until `expected` arrived and nothing more came for
     `settle_s` (so an extra, duplicated delta is seen), or until the timeout."""
+    return await read_topic(bootstrap, topics.physical(topics.FEED, prefix), expected, timeout_s, settle_s)
+
+
+async def read_topic(
+    bootstrap: str, name: str, expected: int, timeout_s: float = 240.0, settle_s: float = 6.0
+) -> list[dict[str, Any]]:
+    """Committed JSON records of one topic from its start (see `read_feed`)."""
     consumer = AIOKafkaConsumer(
-        topics.physical(topics.FEED, prefix),
+        name,
         bootstrap_servers=bootstrap,
         auto_offset_reset="earliest",
         enable_auto_commit=False,
@@ -189,6 +215,20 @@ def dispatches(deltas: Sequence[dict[str, Any]]) -> list[tuple[str, str]]:
     return out
 
 
+def assert_same_outcome(got: Sequence[dict[str, Any]], expected: Sequence[dict[str, Any]]) -> None:
+    """No incident lost, no task dispatched twice, and in fact every delta equal to the undisturbed run's."""
+    got_incidents, got_tasks = final_state(got)
+    want_incidents, want_tasks = final_state(expected)
+    assert sorted(got_incidents) == sorted(want_incidents), (
+        f"incidents {sorted(got_incidents)} != {sorted(want_incidents)}"
+    )
+    twice = [k for k, n in Counter(dispatches(got)).items() if n > Counter(dispatches(expected))[k]]
+    assert not twice, f"dispatched more often than in the undisturbed run: {twice}"
+    assert sorted(got_tasks) == sorted(want_tasks), f"tasks {sorted(got_tasks)} != {sorted(want_tasks)}"
+    problem = difference(got, expected)
+    assert problem is None, problem
+
+
 def difference(got: Sequence[dict[str, Any]], expected: Sequence[dict[str, Any]]) -> str | None:
     """None when equal, else where the two delta sequences first part, for the failure message."""
     if list(got) == list(expected):
@@ -203,4 +243,38 @@ def difference(got: Sequence[dict[str, Any]], expected: Sequence[dict[str, Any]]
     return (
         f"Kafka gave {len(got)} deltas, the undisturbed embedded run {len(expected)}; first difference at index "
         f"{first}:\n  kafka:    {show(got)}\n  embedded: {show(expected)}"
+    )
+
+
+def assignment(bootstrap: str, prefix: str) -> tuple[str, dict[str, set[tuple[str, int]]]]:
+    """The pipeline's consumer group: its state, and each member's (client id) assigned source partitions."""
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="fault-tests-admin")
+    try:
+        group = admin.describe_groups([f"ebrain{prefix}"])[f"ebrain{prefix}"]
+    finally:
+        admin.close()
+    members: dict[str, set[tuple[str, int]]] = {}
+    for member in group.get("members") or []:
+        owned = members.setdefault(member["client_id"], set())
+        for entry in (member.get("member_assignment") or {}).get("assigned_partitions", []):
+            if entry["topic"].startswith(prefix):  # source topics, not changelogs or faust's own
+                owned.update((entry["topic"][len(prefix) :], p) for p in entry["partitions"])
+    return str(group.get("group_state")), members
+
+
+async def wait_for_group(bootstrap: str, prefix: str, members: int, timeout_s: float = 180.0) -> dict[str, Any]:
+    """Until the group is stable with `members` members that between them own every source partition."""
+    wanted = {(spec.name, p) for spec in topics.SOURCES for p in range(spec.partitions)} | {("signals", 0)}
+    deadline = time.monotonic() + timeout_s
+    state, owned = "", {}
+    while time.monotonic() < deadline:
+        try:
+            state, owned = await asyncio.to_thread(assignment, bootstrap, prefix)
+        except KafkaError as exc:  # no coordinator for the group yet, or the broker is still electing one
+            state, owned = repr(exc), {}
+        if state == "Stable" and len(owned) == members and set().union(*owned.values()) >= wanted:
+            return owned
+        await asyncio.sleep(1.0)
+    raise AssertionError(
+        f"group ebrain{prefix} not stable with {members} members in {timeout_s:.0f} s: {state} {owned}"
     )
