@@ -24,6 +24,7 @@ from geo.fleet import FleetState
 from streams import detect, ingest, ingest_store, theater, theater_store, topics
 from streams.codec import Rejected
 from streams.dedup import ChunkLog
+from streams.faust_patches import flush_changelog_before_commit
 from streams.wire_internal import decode_input, encode_delta, encode_entity, encode_input
 
 _SENSOR_ENCODER = msgspec.json.Encoder()
@@ -131,6 +132,7 @@ def build_app(
     theater_ctx: theater.TheaterContext,
     initial_fleet: FleetState,
 ) -> faust.App:
+    flush_changelog_before_commit()
     app = faust.App(config.app_id + config.topic_prefix, **faust_settings(config))
     signals_topic = _raw_topic(app, topics.SIGNALS, config.topic_prefix)
     dlq_topic = _raw_topic(app, topics.DLQ, config.topic_prefix)
