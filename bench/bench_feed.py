@@ -415,7 +415,7 @@ def main() -> None:
         default=30.0,
         help="long enough for the stalled client's 1,000-delta queue to fill",
     )
-    parser.add_argument("--linger", type=float, default=0.05, help="FeedHub batch_linger_s (seconds)")
+    parser.add_argument("--linger", type=float, default=0.1, help="FeedHub batch_linger_s (seconds)")
     parser.add_argument("--sndbuf", type=int, default=65536, help="server SO_SNDBUF per connection (bytes)")
     parser.add_argument("--deflate", action="store_true", help="let uvicorn compress each message per client")
     parser.add_argument("--client", metavar="URL", help=argparse.SUPPRESS)

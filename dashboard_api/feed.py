@@ -80,7 +80,7 @@ class FeedHub:
         client_queue: int = 1_000,
         heartbeat_s: float = 10,
         history_bytes: int = 64 * 2**20,
-        batch_linger_s: float = 0.05,
+        batch_linger_s: float = 0.1,
     ):
         if history < 1 or client_queue < 1 or heartbeat_s <= 0 or history_bytes < 1 or batch_linger_s < 0:
             raise ValueError(
