@@ -290,10 +290,10 @@ async def socket_phase(
     stalled: bool,
     tmp: Path,
     batch: bool,
-) -> tuple[np.ndarray, int, tuple[float, float], int]:
+) -> tuple[np.ndarray, int, tuple[float, float, float], int]:
     """Clients in `procs` processes (plus one that never reads if `stalled`); returns their delays, the last seq
-    the CPU seconds of the server process (from the first publish until every reading client had everything) and of
-    the client processes, and the longest client queue when publishing ended."""
+    the CPU seconds of the server process (from the first publish until every reading client had everything), of
+    the client processes, the server's share of a core while publishing, and the longest client queue then."""
     deadline = seconds + 90
     per = clients // procs
     outs = [tmp / f"delays-{stalled}-{k}.npy" for k in range(procs)]
@@ -305,8 +305,9 @@ async def socket_phase(
         for proc in spawned:
             await wait_line(proc, "ready", 150)
         await asyncio.sleep(1.0)  # let the snapshots drain
-        cpu0 = _cpu_s()
+        cpu0, wall0 = _cpu_s(), time.perf_counter()
         seq = await publish_for(hub, seconds, rate, seq)
+        busy = (_cpu_s() - cpu0) / (time.perf_counter() - wall0)
         deepest = hub.stats()["deepest_queue"]
         seq = publish_stop(hub, seq, stop_id)
         client_cpu = 0.0
@@ -321,7 +322,7 @@ async def socket_phase(
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
-    return np.concatenate([np.load(out) for out in outs]), seq, (cpu_s, client_cpu), deepest
+    return np.concatenate([np.load(out) for out in outs]), seq, (cpu_s, client_cpu, busy), deepest
 
 
 async def server_main(args: argparse.Namespace) -> None:
@@ -373,7 +374,7 @@ async def server_main(args: argparse.Namespace) -> None:
             phase_s = {False: args.seconds, True: args.stall_seconds}
             for stalled in (False, True):
                 resyncs = hub.resyncs
-                delays, seq, (cpu_s, client_cpu_s), deepest = await socket_phase(
+                delays, seq, (cpu_s, client_cpu_s, busy), deepest = await socket_phase(
                     hub, url, args.procs, args.clients, phase_s[stalled], args.rate, seq, stalled, tmp, args.batch
                 )
                 label = (
@@ -387,7 +388,8 @@ async def server_main(args: argparse.Namespace) -> None:
                 print(
                     f"{'':<8}CPU per delivery: server {per:.1f} µs, clients {per_client:.1f} µs; {share:.1%} delivered"
                 )
-                print(f"{'':<8}resyncs {resynced}; longest client queue at the end {deepest} of {hub.client_queue}")
+                print(f"{'':<8}server busy {busy:.0%} of one core while publishing; resyncs {resynced}; "
+                      f"longest client queue at the end {deepest} of {hub.client_queue}")  # fmt: skip
                 results.append(delays)
             print(f"machine load average at end: {os.getloadavg()[0]:.2f}")
             ok = all(d.size and np.percentile(d, 99) <= 500 for d in results)
