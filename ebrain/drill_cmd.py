@@ -14,8 +14,8 @@ from playbooks.yaml_lines import LoadError
 from scenarios.drill import region_resolver, score_outcome
 from scenarios.expectations import check_regions
 from scenarios.model import load_scenario
+from scenarios.offsets import offset_text
 from scenarios.report import render_report
-from scenarios.report_svg import offset_text
 
 REPORT_DIR = Path("reports")
 MAP_TOLERANCE_DEG = 0.01  # simplification of the report's county outlines: ~1 km, a few hundred kB

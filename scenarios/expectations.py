@@ -15,15 +15,14 @@ Kinds (exactly one a mapping; `by` is an offset from T0, `id` an optional name, 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from playbooks.incident import EVENT_GRADES, RESPONSE_LEVELS, STAGE_ORDER, WARNING_COLOURS, Incident, Task
 from playbooks.yaml_lines import LineDict, LineList, LoadError, did_you_mean, line_of
+from scenarios.offsets import parse_offset
 
-_OFFSET = re.compile(r"^([+-]?)(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
 _FIELDS: dict[str, frozenset[str]] = {
     "incident": frozenset({"type", "region", "response_level", "warning_colour", "event_grade", "stage"}),
     "dispatched": frozenset({"capability", "from", "incident_type", "cross_border", "count"}),
@@ -71,15 +70,6 @@ class Result:
     at_ms: int | None = None  # when it was met
 
 
-def _duration(text: Any) -> int:
-    match = _OFFSET.match(str(text).strip())
-    if match is None or not any(match.group(i) for i in (2, 3, 4)):
-        raise ValueError(f"{text!r} is not a duration like 15m, 1h30m or 90s")
-    sign = -1 if match.group(1) == "-" else 1
-    hours, minutes, seconds = (int(match.group(i) or 0) for i in (2, 3, 4))
-    return sign * ((hours * 60 + minutes) * 60 + seconds) * 1000
-
-
 def _text(kind: str, node: Any, by: str) -> str:
     if kind == "same_incident":
         body = ", ".join(str(x) for x in node)
@@ -106,7 +96,7 @@ def _one(file: str, node: Any, line: int, t0_ms: int, names: dict[str, int], ind
     by_ms = None
     if by_text:
         try:
-            by_ms = t0_ms + _duration(by_text)
+            by_ms = t0_ms + parse_offset(by_text)
         except ValueError as exc:
             raise LoadError(file, line_of(node, "by"), f"{where}.by: {exc}") from None
     base: dict[str, Any] = {
@@ -176,7 +166,7 @@ def _one(file: str, node: Any, line: int, t0_ms: int, names: dict[str, int], ind
                 f"{where}.notified.after: no timeline entry with id {after!r}{did_you_mean(after, names)}",
             )
         try:
-            fields["within_ms"] = _duration(body["within"])
+            fields["within_ms"] = parse_offset(body["within"])
         except ValueError as exc:
             raise LoadError(file, line_of(body, "within"), f"{where}.notified.within: {exc}") from None
         fields["after"] = after

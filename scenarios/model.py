@@ -8,7 +8,6 @@ Load errors name the file and line.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,11 +17,11 @@ import msgspec
 from playbooks.yaml_lines import LineDict, LineList, LoadError, did_you_mean, line_of, load_yaml
 from scenarios.expectations import Expectation, parse_expectations
 from scenarios.faults import FAULT_KINDS, Silence, fault_payloads
+from scenarios.offsets import parse_offset
 from streams import codec, contract, topics
 from streams.codec import Origin, Rejected
 from streams.timefmt import format_time_ms, parse_time_ms
 
-_OFFSET = re.compile(r"^([+-]?)(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
 TOP_KEYS = {
     "scenario",
     "title",
@@ -99,16 +98,6 @@ class Scenario:
             if entry.name == name:
                 return entry
         raise KeyError(name)
-
-
-def parse_offset(text: str) -> int:
-    """ "+1h30m", "-14m", "0m", "+906m" → milliseconds."""
-    match = _OFFSET.match(str(text).strip())
-    if match is None or not any(match.group(i) for i in (2, 3, 4)):
-        raise ValueError(f"{text!r} is not an offset like +1h30m, -14m or +90s")
-    sign = -1 if match.group(1) == "-" else 1
-    hours, minutes, seconds = (int(match.group(i) or 0) for i in (2, 3, 4))
-    return sign * ((hours * 60 + minutes) * 60 + seconds) * 1000
 
 
 def offset_at(file: str, node: Any, key: str, t0_ms: int, where: str) -> int:

@@ -19,7 +19,8 @@ from playbooks.incident import Incident
 from scenarios.drill import DrillResult
 from scenarios.kpis import RegionKpis
 from scenarios.model import Scenario, TimelineEntry
-from scenarios.report_svg import Span, frame_around, map_svg, offset_text, timeline_svg
+from scenarios.offsets import offset_text
+from scenarios.report_svg import Span, frame_around, map_svg, timeline_svg
 from streams.timefmt import format_time_ms
 
 MAX_DECISIONS = 80

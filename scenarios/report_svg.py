@@ -13,6 +13,7 @@ from typing import Any
 
 from playbooks.incident import Incident, Task
 from scenarios.expectations import Result
+from scenarios.offsets import offset_text
 
 WIDTH = 1000
 LABEL_W = 170
@@ -21,13 +22,6 @@ MAX_ROWS = 24
 _TICK_STEPS_MIN = (1, 5, 10, 15, 30, 60, 180, 360, 720, 1440)
 PROVINCE_COLOURS = {"110000": "#c0392b", "120000": "#2471a3", "130000": "#1e8449"}
 _LEVEL_COLOURS = {"IV": "#5dade2", "III": "#f4d03f", "II": "#eb984e", "I": "#cb4335"}
-
-
-def offset_text(at_ms: int, t0_ms: int) -> str:
-    minutes = round((at_ms - t0_ms) / 60_000)
-    sign = "-" if minutes < 0 else "+"
-    hours, mins = divmod(abs(minutes), 60)
-    return f"T{sign}{hours}:{mins:02d}"
 
 
 @dataclass(frozen=True)
