@@ -4,14 +4,8 @@ from __future__ import annotations
 
 from geo.regions import PROVINCES
 from scenarios.model import Scenario
+from scenarios.offsets import offset_text
 from scenarios.run import Outcome
-
-
-def offset(at_ms: int, t0_ms: int) -> str:
-    minutes = round((at_ms - t0_ms) / 60_000)
-    sign = "-" if minutes < 0 else "+"
-    h, m = divmod(abs(minutes), 60)
-    return f"T{sign}{h}:{m:02d}"
 
 
 def render_summary(scenario: Scenario, outcome: Outcome) -> str:
@@ -26,10 +20,10 @@ def render_summary(scenario: Scenario, outcome: Outcome) -> str:
         lines.append(
             f"   regions: {regions}; evidence: {incident.evidence_count} signal(s); confidence {incident.confidence}"
         )
-        lines.append(f"   opened {offset(incident.opened_at_ms, t0)}; key decisions:")
+        lines.append(f"   opened {offset_text(incident.opened_at_ms, t0)}; key decisions:")
         for decision in incident.decisions:
             if decision.what.startswith(("stage", "response_level", "event_grade", "timer", "dispatch", "type")):
-                lines.append(f"     {offset(decision.at_ms, t0)}  {decision.what}  [{decision.rule}]")
+                lines.append(f"     {offset_text(decision.at_ms, t0)}  {decision.what}  [{decision.rule}]")
         tasks = sorted((t for t in outcome.tasks.values() if t.incident_id == incident.id), key=lambda t: t.id)
         for task in tasks:
             where = PROVINCES.get(task.responder_province, task.responder_province or "-")

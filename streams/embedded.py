@@ -7,8 +7,10 @@ per-key order holds), and the same step functions. A full queue makes the produc
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
+from typing import Any
 
 from streams import ingest, theater, topics
 from streams.codec import Rejected
@@ -48,6 +50,8 @@ class EmbeddedRuntime:
         self._signals: asyncio.Queue[TheaterInput | None] = asyncio.Queue(self.queue_size)
         self._tasks: list[asyncio.Task[None]] = []
         self.dead_letter_count = 0
+        self.sink_failures = 0
+        self._failed_sinks: set[str] = set()
 
     async def start(self) -> None:
         for name, queues in self._queues.items():
@@ -74,10 +78,25 @@ class EmbeddedRuntime:
                 await queue.put(_Message("tick", value, offset))
 
     async def drain(self) -> None:
-        """Wait until everything produced so far has gone through every stage."""
-        for queues in self._queues.values():
-            for queue in queues:
-                await queue.join()
+        """Wait until everything produced so far has gone through every stage; a stage that died is an error
+        here, never a silent wait forever."""
+        self._check_stages()
+        waits = [queue.join() for queues in self._queues.values() for queue in queues]
+        joined = asyncio.ensure_future(self._join_all(waits))
+        done, _ = await asyncio.wait([joined, *self._tasks], return_when=asyncio.FIRST_COMPLETED)
+        if joined not in done:
+            joined.cancel()
+            self._check_stages()
+
+    def _check_stages(self) -> None:
+        for task in self._tasks:
+            if task.done():
+                why = "cancelled" if task.cancelled() else repr(task.exception())
+                raise RuntimeError(f"embedded runtime: a stage stopped ({why}); what it held is not processed")
+
+    async def _join_all(self, waits: list[Coroutine[Any, Any, None]]) -> None:
+        for wait in waits:
+            await wait
         await self._signals.join()
 
     async def stop(self) -> None:
@@ -145,9 +164,21 @@ class EmbeddedRuntime:
                 self.theater_state.dirty.clear()  # nothing to write durably in one process
                 for delta in deltas:
                     for sink in self.sinks:
-                        sink(delta)
+                        self._deliver(sink, delta)
             finally:
                 self._signals.task_done()
+
+    def _deliver(self, sink: DeltaSink, delta: theater.Delta) -> None:
+        """A consumer that fails on one delta (a defect at the edge) must not stop the pipeline: it is counted and
+        reported once per sink, and the other sinks and the theater go on."""
+        try:
+            sink(delta)
+        except Exception as exc:
+            self.sink_failures += 1
+            name = getattr(sink, "__qualname__", repr(sink))
+            if name not in self._failed_sinks:
+                self._failed_sinks.add(name)
+                print(f"embedded runtime: sink {name} failed on {delta.kind} {delta.key}: {exc!r}", file=sys.stderr)
 
     @property
     def now_ms(self) -> int:
