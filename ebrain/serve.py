@@ -60,7 +60,10 @@ async def start_api(core: Core, runtime: EmbeddedRuntime, control: ReplayControl
         clock=lambda: runtime.now_ms,
         counts=runtime.counts,
     )
-    config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level="warning", lifespan="on")
+    # per-message compression would cost CPU for every client of the feed; the feed is small JSON
+    config = uvicorn.Config(
+        app, host=settings.host, port=settings.port, log_level="warning", lifespan="on", ws_per_message_deflate=False
+    )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     while not server.started and not task.done():
