@@ -315,8 +315,7 @@ def _area(index: int, el: ET.Element) -> WarningArea:
 
 def _pairs(parent: ET.Element, name: str) -> list[tuple[str, str]]:
     return [
-        (_text(p, "valueName", allow_empty=True), _text(p, "value", allow_empty=True))
-        for p in parent.findall(_q(name))
+        (_text(p, "valueName", allow_empty=True), _text(p, "value", allow_empty=True)) for p in parent.findall(_q(name))
     ]
 
 
@@ -389,9 +388,7 @@ def _check_time(field: str, value: object) -> None:
 
 def _check_choice(field: str, value: object, allowed: tuple[str, ...]) -> None:
     if value not in allowed:
-        raise ValueError(
-            f"{field}: {value!r} is not one of {list(allowed)}{did_you_mean(str(value), allowed)}"
-        )
+        raise ValueError(f"{field}: {value!r} is not one of {list(allowed)}{did_you_mean(str(value), allowed)}")
 
 
 def _q(name: str) -> str:

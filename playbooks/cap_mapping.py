@@ -37,9 +37,7 @@ Category = Literal[
     "CBRNE",
     "Other",
 ]
-ResponseType = Literal[
-    "Shelter", "Evacuate", "Prepare", "Execute", "Avoid", "Monitor", "Assess", "AllClear", "None"
-]
+ResponseType = Literal["Shelter", "Evacuate", "Prepare", "Execute", "Avoid", "Monitor", "Assess", "AllClear", "None"]
 
 COLOURS: tuple[Colour, ...] = get_args(Colour)
 RESPONSE_LEVELS: tuple[ResponseLevel, ...] = get_args(ResponseLevel)
@@ -200,9 +198,7 @@ def severity_urgency_certainty(
 def default_mapping() -> CapMapping:
     """The mapping shipped with the package (read once; it is immutable data)."""
     resource = resources.files("playbooks") / "data" / DEFAULT_MAPPING_FILE
-    return parse_cap_mapping(
-        resource.read_text(encoding="utf-8"), source=f"playbooks/data/{DEFAULT_MAPPING_FILE}"
-    )
+    return parse_cap_mapping(resource.read_text(encoding="utf-8"), source=f"playbooks/data/{DEFAULT_MAPPING_FILE}")
 
 
 def load_cap_mapping(path: Path) -> CapMapping:
@@ -231,9 +227,7 @@ def parse_cap_mapping(text: str, source: str) -> CapMapping:
         event_grade_name=f.parameter_names.event_grade,
         by_colour={c: CapTriple(w.severity, w.urgency, w.certainty) for c, w in f.warning_levels.items()},
         national_code={c: w.national_code for c, w in f.warning_levels.items()},
-        by_response_level={
-            r: CapTriple(t.severity, t.urgency, t.certainty) for r, t in f.response_levels.items()
-        },
+        by_response_level={r: CapTriple(t.severity, t.urgency, t.certainty) for r, t in f.response_levels.items()},
         no_level=CapTriple(f.no_level.severity, f.no_level.urgency, f.no_level.certainty),
         event_grades=f.event_grades,
         cancel_urgency=f.cancel.urgency,

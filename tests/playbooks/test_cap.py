@@ -101,9 +101,7 @@ def parameters(xml: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("warning", [ALERT, UPDATE, CANCEL], ids=["alert", "update", "cancel"])
-def test_message_validates_against_the_official_schema(
-    schema: xmlschema.XMLSchema, warning: PublicWarning
-) -> None:
+def test_message_validates_against_the_official_schema(schema: xmlschema.XMLSchema, warning: PublicWarning) -> None:
     schema.validate(to_cap_xml(warning))
 
 
@@ -194,9 +192,7 @@ def test_colour_response_level_and_event_grade_stay_separate_fields() -> None:
 
 def test_no_colour_and_no_response_level_is_unknown_and_has_no_level_parameters() -> None:
     xml = to_cap_xml(dataclasses.replace(ALERT, colour=None))
-    assert [find(xml, f"cap:info/cap:{n}")[0] for n in ("severity", "urgency", "certainty")] == [
-        "Unknown"
-    ] * 3
+    assert [find(xml, f"cap:info/cap:{n}")[0] for n in ("severity", "urgency", "certainty")] == ["Unknown"] * 3
     assert parameters(xml) == {}
 
 
@@ -268,9 +264,7 @@ def test_swapped_coordinates_are_caught() -> None:
 
 
 def test_sent_time_without_timezone_is_refused() -> None:
-    xml = to_cap_xml(ALERT).replace(
-        "<sent>2023-07-29T17:30:00+08:00</sent>", "<sent>2023-07-29T17:30:00</sent>"
-    )
+    xml = to_cap_xml(ALERT).replace("<sent>2023-07-29T17:30:00+08:00</sent>", "<sent>2023-07-29T17:30:00</sent>")
     with pytest.raises(ValueError, match=r"sent: '2023-07-29T17:30:00' has no timezone offset"):
         parse_cap_xml(xml)
 
@@ -354,9 +348,7 @@ _points = st.tuples(
 _areas = st.builds(
     WarningArea,
     description=_text,
-    polygons=st.lists(st.lists(_points, min_size=3, max_size=6, unique=True).map(tuple), max_size=2).map(
-        tuple
-    ),
+    polygons=st.lists(st.lists(_points, min_size=3, max_size=6, unique=True).map(tuple), max_size=2).map(tuple),
     geocodes=st.lists(st.tuples(_text, _text), max_size=2).map(tuple),
 )
 
@@ -392,9 +384,7 @@ def warnings(draw: st.DrawFn) -> PublicWarning:
 
 @settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(warning=warnings())
-def test_any_valid_warning_is_valid_cap_and_reads_back(
-    schema: xmlschema.XMLSchema, warning: PublicWarning
-) -> None:
+def test_any_valid_warning_is_valid_cap_and_reads_back(schema: xmlschema.XMLSchema, warning: PublicWarning) -> None:
     xml = to_cap_xml(warning)
     schema.validate(xml)
     assert parse_cap_xml(xml) == warning

@@ -50,9 +50,7 @@ def test_neither_is_unknown() -> None:
 
 
 def test_unknown_colour_suggests_a_known_one() -> None:
-    with pytest.raises(
-        ValueError, match=r"colour: 'orage' is not a warning colour \(did you mean 'orange'\?\)"
-    ):
+    with pytest.raises(ValueError, match=r"colour: 'orage' is not a warning colour \(did you mean 'orange'\?\)"):
         severity_urgency_certainty("orage", None)  # type: ignore[arg-type]
 
 
