@@ -73,6 +73,12 @@ def _parser() -> argparse.ArgumentParser:
         "--topic-prefix", default="", help="prefix of every topic name (separate pipelines on one broker)"
     )
 
+    quality = sub.add_parser(
+        "fusion-quality",
+        help="precision and recall of incident fusion against the scenarios' ground truth (scenarios/truth)",
+    )
+    quality.add_argument("truth", nargs="*", help="truth files (default: every file in scenarios/truth)")
+
     kafka = sub.add_parser("kafka", help="a local single-node Kafka broker for development (127.0.0.1)")
     kafka.add_argument("action", choices=["up", "down", "status"])
     kafka.add_argument("--port", type=int, default=9092)
@@ -110,6 +116,11 @@ def main(argv: list[str] | None = None) -> int:
 
         settings = Settings.from_env(broker=args.broker, fleet_seed=args.fleet_seed)
         return run_worker(settings, args.data_dir, args.guarantee, args.topic_prefix)
+    if args.command == "fusion-quality":
+        from ebrain.compose import build_core
+        from scenarios.cluster_quality import main as fusion_quality
+
+        return fusion_quality(args.truth, build_core(Settings.from_env()))
     if args.command == "kafka":
         from ebrain.broker import main_kafka
 

@@ -20,7 +20,6 @@ Run: .venv/bin/python -m scenarios.cluster_quality [scenarios/truth/*.yaml]
 from __future__ import annotations
 
 import asyncio
-import sys
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -233,11 +232,3 @@ def main(argv: list[str], core: Any) -> int:
         for signal_id in q.unmapped[:10]:
             print(f"    not in the truth file: {signal_id}")
     return worst
-
-
-if __name__ == "__main__":
-    # the command-line edge builds the core through the one composition root, as `ebrain` does
-    from ebrain.compose import build_core
-    from ebrain.settings import Settings
-
-    sys.exit(main(sys.argv[1:], build_core(Settings())))
