@@ -10,7 +10,9 @@ Faust does not create source topics, so `ensure_topics` creates every topic of t
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -92,6 +94,50 @@ def _raw_topic(app: faust.App, spec: topics.TopicSpec, prefix: str) -> Any:
     )
 
 
+class CommitGate:
+    """Under exactly-once, a commit falls between events, never inside one.
+
+    faust commits on a timer, with the offsets of the events already acknowledged. An event still being
+    processed has sent some outputs and table writes into the open transaction; committed without its offset,
+    they were applied again when the event was processed again after a crash (a casualty report counted twice).
+    Agents iterate through `events`; the wrapped commit waits until no agent is inside an event, and no agent
+    starts one until the commit is done. An event is acknowledged as its agent asks for the next one.
+    """
+
+    def __init__(self) -> None:
+        self._inside = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._open = asyncio.Event()
+        self._open.set()
+        self._committing = asyncio.Lock()
+
+    async def events(self, stream: Any) -> AsyncIterator[Any]:
+        async for event in stream.events():
+            await self._open.wait()
+            self._inside += 1
+            self._idle.clear()
+            try:
+                yield event
+            finally:
+                self._inside -= 1
+                if self._inside == 0:
+                    self._idle.set()
+
+    def wrap(self, commit: Callable[..., Awaitable[bool]]) -> Callable[..., Awaitable[bool]]:
+        async def commit_between_events(*args: Any, **kwargs: Any) -> bool:
+            async with self._committing:
+                self._open.clear()
+                try:
+                    await self._idle.wait()
+                    return await commit(*args, **kwargs)
+                finally:
+                    self._open.set()
+
+        commit_between_events.gated = True  # type: ignore[attr-defined]
+        return commit_between_events
+
+
 class Outputs:
     """Sends what an agent produced. Under exactly-once, every output joins the transaction of the input being
     processed, so the input's offset, the tables and the outputs commit or abort together.
@@ -154,6 +200,14 @@ def build_app(
             cache.clear()
 
     app.on_partitions_revoked.connect(forget_state)
+    gate = CommitGate()
+
+    def gate_commits(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
+        transactions = app.consumer.transactions
+        if outputs.exactly_once and not getattr(transactions.commit, "gated", False):
+            transactions.commit = gate.wrap(transactions.commit)  # type: ignore[assignment]
+
+    app.on_partitions_assigned.connect(gate_commits)
 
     async def route(routed: list[ingest.Routed], source: Any) -> None:
         for item in routed:
@@ -171,7 +225,7 @@ def build_app(
         ingest_caches.append(partitions)
 
         async def process(stream: Any) -> None:
-            async for event in stream.events():
+            async for event in gate.events(stream):
                 p = event.message.partition
                 part = partitions.get(p)
                 if part is None:
@@ -209,7 +263,7 @@ def build_app(
     tables = {"incident": incident_table, "task": task_table, "responder": responder_table, "meta": meta_table}
 
     async def run_theater(stream: Any) -> None:
-        async for event in stream.events():
+        async for event in gate.events(stream):
             raw = event.value if isinstance(event.value, bytes) else bytes(event.value or b"")
             source = event.message.tp
             state = holder.get("state")
