@@ -240,9 +240,15 @@ def difference(got: Sequence[dict[str, Any]], expected: Sequence[dict[str, Any]]
     def show(seq: Sequence[dict[str, Any]]) -> str:
         return json.dumps(seq[first], ensure_ascii=False)[:500] if first < len(seq) else "(none)"
 
+    fields = ""
+    if first < min(len(got), len(expected)):
+        a, b = got[first].get("data"), expected[first].get("data")
+        if isinstance(a, dict) and isinstance(b, dict):
+            differ = {k: (a.get(k), b.get(k)) for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)}
+            fields = "\n  fields that differ (kafka, embedded): " + json.dumps(differ, ensure_ascii=False)[:1500]
     return (
         f"Kafka gave {len(got)} deltas, the undisturbed embedded run {len(expected)}; first difference at index "
-        f"{first}:\n  kafka:    {show(got)}\n  embedded: {show(expected)}"
+        f"{first}:\n  kafka:    {show(got)}\n  embedded: {show(expected)}{fields}"
     )
 
 
