@@ -52,7 +52,14 @@ def _located(file: str, node: Any, kind: str, line: int) -> dict[str, Any]:
         raise LoadError(file, line, f"fault {kind}: give a position or an address")
     out: dict[str, Any] = {}
     if "position" in node:
-        out["position"] = dict(node["position"])
+        position = node["position"]
+        if not isinstance(position, dict):
+            raise LoadError(
+                file,
+                line_of(node, "position"),
+                f"fault {kind}: position: expected {{lon, lat, crs}}, got {position!r:.60}",
+            )
+        out["position"] = dict(position)
     if "address" in node:
         out["address"] = str(node["address"])
     return out

@@ -293,6 +293,18 @@ def _faults(file: str, sid: str, doc: LineDict, t0_ms: int) -> tuple[list[Timeli
     return entries, silences
 
 
+def _texts(file: str, doc: Any, key: str) -> tuple[str, ...]:
+    """A list of lines of text (sources, what is real, what is synthetic); one line alone is accepted too."""
+    value = doc.get(key)
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, list) or any(isinstance(v, dict | list) for v in value):
+        raise LoadError(file, line_of(doc, key), f"{key}: expected a list of lines of text, got {value!r:.80}")
+    return tuple(str(v) for v in value)
+
+
 def load_scenario(path: Path | str) -> Scenario:
     file = str(path)
     doc = load_yaml(path)
@@ -339,9 +351,9 @@ def load_scenario(path: Path | str) -> Scenario:
         end_ms=end_ms,
         fleet_seed=seed,
         fleet_scale=scale,
-        sources=tuple(str(s) for s in doc.get("sources") or ()),
-        real=tuple(str(s) for s in doc.get("real") or ()),
-        synthetic=tuple(str(s) for s in doc.get("synthetic") or ()),
+        sources=_texts(file, doc, "sources"),
+        real=_texts(file, doc, "real"),
+        synthetic=_texts(file, doc, "synthetic"),
         timeline=tuple(entries),
         expectations=expectations,
         silences=tuple(silences),

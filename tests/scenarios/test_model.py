@@ -141,3 +141,19 @@ def test_repeated_calls_carry_their_own_order_ids(tmp_path: Path) -> None:
         ("BJ-2", "居民2"),
         ("BJ-3", "居民3"),
     ]
+
+
+def test_wrong_shapes_in_metadata_and_faults_are_load_errors_with_a_line(tmp_path: Path) -> None:
+    numeric = tmp_path / "numeric.yaml"
+    numeric.write_text('scenario: s\nt0: "2024-03-13T07:54:00+08:00"\nsynthetic: 7\ntimeline: []\n', encoding="utf-8")
+    with pytest.raises(LoadError, match=r"numeric.yaml:3: synthetic: expected a list of lines of text"):
+        load_scenario(numeric)
+    null_position = tmp_path / "null_position.yaml"
+    null_position.write_text(
+        'scenario: s\nt0: "2024-03-13T07:54:00+08:00"\ntimeline: []\n'
+        'faults:\n  - at: "+1m"\n    fault: command_post_down\n'
+        '    agency: a\n    province: "130000"\n    position:\n    description: d\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(LoadError, match=r"null_position.yaml:\d+: fault command_post_down: position"):
+        load_scenario(null_position)
