@@ -275,6 +275,10 @@ def step(state: FusionState, rules: FusionRules, signal: Signal, theater: str) -
         if state.ledger is not None:
             state.ledger[signal.signal_id] = opened.id
         return state, Fused(incident=opened)
+    if any(e.signal_id == signal.signal_id for e in match.evidence):
+        # the same evidence again (a redelivery after a crash between a state write and its offset commit):
+        # attaching is idempotent, so nothing changes and nothing is announced
+        return state, NOTHING
     updated, moved = attach(match, signal, rules, state.index(rules).rank[match.id])
     state.put(updated)
     if state.ledger is not None:
