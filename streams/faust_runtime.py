@@ -185,6 +185,8 @@ def build_app(
     incidents_topic = _raw_topic(app, topics.INCIDENTS, config.topic_prefix)
     tasks_topic = _raw_topic(app, topics.TASKS, config.topic_prefix)
     feed_topic = _raw_topic(app, topics.FEED, config.topic_prefix)
+    picture_topic = _raw_topic(app, topics.PICTURE, config.topic_prefix)
+    counts_topic = _raw_topic(app, topics.INGEST_COUNTS, config.topic_prefix)
     theater_key = theater_ctx.theater.encode()
 
     sensor_table = _raw_table(app, "sensor-state", topics.INGEST_SENSOR.partitions)
@@ -249,6 +251,9 @@ def build_app(
                     part.detector.dirty.clear()
                 if ingest_store.due(part, ticks):
                     ingest_store.save(part, logs[p], durable)
+                    # API instances serve /api/counts from this compacted topic; the tables are the worker's own
+                    counts = msgspec.json.encode(part.counts.as_dict())
+                    await outputs.send(counts_topic, part.source.encode(), counts, event.message.tp)
 
         process.__name__ = f"ingest_{spec.name.replace('.', '_')}"
         app.agent(source, name=process.__name__)(process)
@@ -287,7 +292,10 @@ def build_app(
                 else:
                     tables[table][key] = value
             for delta in deltas:
-                await outputs.send(feed_topic, theater_key, encode_delta(delta), source)
+                raw_delta = encode_delta(delta)
+                await outputs.send(feed_topic, theater_key, raw_delta, source)
+                # in the same transaction, so the latest delta of each entity never runs ahead of the feed
+                await outputs.send(picture_topic, f"{delta.kind}/{delta.key}".encode(), raw_delta, source)
                 if delta.kind == "incident":
                     await outputs.send(incidents_topic, delta.key.encode(), encode_entity(delta.entity), source)
                 elif delta.kind == "task":

@@ -22,6 +22,7 @@ from playbooks.evidence import Signal
 from playbooks.incident import Incident, Notification, Task
 from streams import contract, topics
 from streams.codec import DeadLetter
+from streams.ingest import Counts
 from streams.records import OperatorCommand, ResourceUpdate, TaskReply, Tick
 
 DEFAULT_DIR = Path(__file__).resolve().parents[1] / "schemas"
@@ -42,7 +43,13 @@ ROUTES: dict[type[Any], tuple[topics.TopicSpec, str]] = {
     contract.Command: (topics.COMMANDS, "incident_id"),
     contract.TaskStatus: (topics.TASK_STATUS, "task_id"),
 }
-_INTERNAL = {"signal": Signal, "incident": Incident, "task": Task, "notification": Notification}
+_INTERNAL = {
+    "signal": Signal,
+    "incident": Incident,
+    "task": Task,
+    "notification": Notification,
+    "ingest_counts": Counts,
+}
 _SIGNAL_ENVELOPE: dict[str, type[Any]] = {
     "signal": Signal,
     "tick": Tick,
@@ -139,6 +146,13 @@ def asyncapi() -> dict[str, Any]:
         topics.INCIDENTS.name: ("incident", "incident", f"{VERSION_DIR}/internal/incident.json", "incident id"),
         topics.TASKS.name: ("task", "task", f"{VERSION_DIR}/internal/task.json", "province adcode of the unit"),
         topics.FEED.name: ("feedDelta", "feed", f"{VERSION_DIR}/internal/feed_delta.json", "theater name"),
+        topics.PICTURE.name: ("latestDelta", "picture", f"{VERSION_DIR}/internal/feed_delta.json", "<kind>/<key>"),
+        topics.INGEST_COUNTS.name: (
+            "ingestCounts",
+            "ingest_counts",
+            f"{VERSION_DIR}/internal/ingest_counts.json",
+            "<source topic>/<partition>",
+        ),
     }
     for topic, (mid, tag, file, key_text) in outputs.items():
         spec = next(s for s in topics.ALL if s.name == topic)

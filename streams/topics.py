@@ -26,10 +26,20 @@ SIGNALS = TopicSpec("signals", "theater", 1, description="located evidence, cont
 INCIDENTS = TopicSpec("incidents", "incident_id", 1, compacted=True, description="latest state of each incident")
 TASKS = TopicSpec("tasks", "responder province", 3, description="tasks for responders, by agency region")
 FEED = TopicSpec("feed", "theater", 1, description="numbered deltas for command-centre feeds")
+PICTURE = TopicSpec(
+    "picture",
+    "kind/key",
+    1,
+    compacted=True,
+    description="the latest delta of each entity: where an API instance starts",
+)
+INGEST_COUNTS = TopicSpec(
+    "ingest.counts", "source partition", 1, compacted=True, description="ingest counts of each source partition"
+)
 
 #: Inputs from agencies and operators: each partition carries ticks (event-time punctuation).
 SOURCES: tuple[TopicSpec, ...] = (INGEST_SENSOR, INGEST_HOTLINE, INGEST_AGENCY, COMMANDS, TASK_STATUS)
-ALL: tuple[TopicSpec, ...] = (*SOURCES, DLQ, SIGNALS, INCIDENTS, TASKS, FEED)
+ALL: tuple[TopicSpec, ...] = (*SOURCES, DLQ, SIGNALS, INCIDENTS, TASKS, FEED, PICTURE, INGEST_COUNTS)
 
 
 def physical(spec: TopicSpec, prefix: str = "") -> str:
