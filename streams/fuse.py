@@ -214,14 +214,13 @@ def attach(incident: Incident, signal: Signal, rules: FusionRules, rank: int) ->
         location = (signal.lon, signal.lat, signal.adcode or incident.adcode)
         what = f"located by {signal.precision} (was {PRECISIONS[rank]})"
         decisions = (*decisions, Decision(signal.at_ms, what, "fusion", (signal.signal_id,), signal.kind))
-    counts = dict(incident.counts)
-    counts[signal.kind] = counts.get(signal.kind, 0) + 1
+    counts = _counted(incident.counts, signal.kind)
     updated = evolve(
         incident,
         type=new_type,
         family=family_name,
         evidence=evidence,
-        counts=tuple(sorted(counts.items())),
+        counts=counts,
         provinces=provinces,
         adcodes=adcodes,
         place_keys=place_keys,
@@ -234,6 +233,14 @@ def attach(incident: Incident, signal: Signal, rules: FusionRules, rank: int) ->
         decisions=decisions,
     )
     return updated, refines or family_name != incident.family
+
+
+def _counted(counts: tuple[tuple[str, int], ...], kind: str) -> tuple[tuple[str, int], ...]:
+    """Counts by kind (sorted by kind) with one more of `kind`; a handful of kinds, so a scan beats a dict."""
+    for i, (known, n) in enumerate(counts):
+        if known == kind:
+            return (*counts[:i], (kind, n + 1), *counts[i + 1 :])
+    return tuple(sorted((*counts, (kind, 1))))
 
 
 def open_incident(state: FusionState, rules: FusionRules, signal: Signal, family: str, theater: str) -> Incident:
@@ -275,9 +282,10 @@ def step(state: FusionState, rules: FusionRules, signal: Signal, theater: str) -
         if state.ledger is not None:
             state.ledger[signal.signal_id] = opened.id
         return state, Fused(incident=opened)
-    if any(e.signal_id == signal.signal_id for e in match.evidence):
+    if signal.at_ms <= match.last_evidence_ms and any(e.signal_id == signal.signal_id for e in match.evidence):
         # the same evidence again (a redelivery after a crash between a state write and its offset commit):
-        # attaching is idempotent, so nothing changes and nothing is announced
+        # attaching is idempotent, so nothing changes and nothing is announced. Only evidence no later than the
+        # incident's last can be a repeat, which spares the scan for signals arriving in event-time order.
         return state, NOTHING
     updated, moved = attach(match, signal, rules, state.index(rules).rank[match.id])
     state.put(updated)

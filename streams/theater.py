@@ -41,11 +41,11 @@ def step(state: TheaterState, item: TheaterInput, ctx: TheaterContext) -> tuple[
     out = Emitter(state)
     if isinstance(item, Tick):
         _advance(state, item, ctx, out)
-    elif _sort_key(item)[0] <= state.now_ms:
+    elif (key := _sort_key(item))[0] <= state.now_ms:
         _process_safely(state, item, ctx, out)  # late: its time has passed; processed at once, in arrival order
     else:
         state.arrivals += 1
-        heapq.heappush(state.buffer, (*_sort_key(item), state.arrivals, item))
+        heapq.heappush(state.buffer, (*key, state.arrivals, item))
         state.dirty.add(("meta", "buffer"))
     return state, out.deltas
 
@@ -68,9 +68,9 @@ def _advance(state: TheaterState, tick: Tick, ctx: TheaterContext, out: Emitter)
         return
     low = min(state.watermarks[source] for source in ctx.tick_sources) if ctx.tick_sources else tick.at_ms
     while state.buffer and state.buffer[0][0] <= low:
-        *_, item = heapq.heappop(state.buffer)
-        _run_timers(state, _sort_key(item)[0], ctx, out)
-        state.now_ms = max(state.now_ms, _sort_key(item)[0])
+        at_ms, *_, item = heapq.heappop(state.buffer)
+        _run_timers(state, at_ms, ctx, out)
+        state.now_ms = max(state.now_ms, at_ms)
         _process_safely(state, item, ctx, out)
     if low > state.now_ms:
         _run_timers(state, low, ctx, out)
@@ -125,6 +125,8 @@ def _timer_due(state: TheaterState, due_ms: int, incident_id: str) -> bool:
 
 def _next_geo_due(state: TheaterState) -> int | None:
     """The next mutual-aid deadline or unit back at base, whichever comes first."""
+    if not state.aid and not state.returning:
+        return None  # the usual case, checked once per input
     return min(
         (d for d in (theater_mutual_aid.next_deadline_ms(state), next_return_ms(state)) if d is not None), default=None
     )

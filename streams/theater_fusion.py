@@ -18,6 +18,7 @@ from playbooks import lifecycle
 from playbooks.incident import Incident, Notification
 from playbooks.yaml_lines import did_you_mean
 from streams import fuse
+from streams.fusion_merge import evolve
 from streams.fusion_rules import FeedPacing
 from streams.records import OperatorCommand
 from streams.theater_effects import carry_out
@@ -26,14 +27,15 @@ from streams.theater_state import Emitter, TheaterContext, TheaterState
 
 def held_back(previous: Incident | None, incident: Incident, pacing: FeedPacing) -> bool:
     """Whether this update of a surge incident may wait: it only adds evidence, and it is not the N-th signal."""
-    if previous is None or incident.evidence_count < pacing.aggregate_from:
+    if previous is None:
         return False
-    if incident.evidence_count % pacing.every_signals == 0:
+    count = incident.evidence_count
+    if count < pacing.aggregate_from or count % pacing.every_signals == 0:
         return False
     moved_timers = len(incident.timers) == len(previous.timers) and all(
         replace(a, due_ms=b.due_ms) == b for a, b in zip(previous.timers, incident.timers, strict=True)
     )  # timers measuring quiet move with each piece of evidence: that alone is no news either
-    same_but_evidence = replace(
+    same_but_evidence = evolve(
         incident,
         evidence=previous.evidence,
         counts=previous.counts,
