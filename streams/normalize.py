@@ -182,14 +182,19 @@ def reading(ctx: NormalizeContext, msg: contract.SensorReading, field: str = "")
     )
 
 
+def _position_or_address(
+    ctx: NormalizeContext, position: contract.Position | None, address: str
+) -> tuple[float, float, str, str, Precision]:
+    """A report's point: its position when it has one (exact), else where its address text is found."""
+    if position is not None:
+        lon, lat, adcode, province = locate(ctx, position, "position")
+        return lon, lat, adcode, province, "gps"
+    return _locate_text(ctx, address, "address")
+
+
 def _work_order(ctx: NormalizeContext, msg: contract.WorkOrder) -> Signal:
     hotline = _province(msg.hotline, "hotline")
-    precision: Precision
-    if msg.position is not None:
-        lon, lat, adcode, province = locate(ctx, msg.position, "position")
-        precision = "gps"
-    else:
-        lon, lat, adcode, province, precision = _locate_text(ctx, msg.address, "address")
+    lon, lat, adcode, province, precision = _position_or_address(ctx, msg.position, msg.address)
     topic = ctx.topics.classify(msg.content + " " + msg.address)
     return Signal(
         signal_id=msg.event_id,
@@ -295,12 +300,7 @@ def _agency_signal(ctx: NormalizeContext, msg: contract.AgencyMessage) -> Signal
             at_ms=parse_time_ms(msg.reported_at, "reported_at"),
             agency=msg.agency,
         )
-    precision: Precision
-    if msg.position is not None:
-        lon, lat, adcode, located_province = locate(ctx, msg.position, "position")
-        precision = "gps"
-    else:
-        lon, lat, adcode, located_province, precision = _locate_text(ctx, msg.address, "address")
+    lon, lat, adcode, located_province, precision = _position_or_address(ctx, msg.position, msg.address)
     if isinstance(msg, contract.IncidentReport):
         return Signal(
             signal_id=msg.event_id,
