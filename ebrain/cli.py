@@ -73,6 +73,21 @@ def _parser() -> argparse.ArgumentParser:
         "--topic-prefix", default="", help="prefix of every topic name (separate pipelines on one broker)"
     )
 
+    api = sub.add_parser(
+        "api",
+        help="a command-centre API instance fed from Kafka (run several behind a load balancer)",
+        description=(
+            "Serves the command-centre API, websocket feed and page on 127.0.0.1 (by default) from the topics a "
+            "worker writes: the view is rebuilt from the compacted picture topic on start, then follows the feed "
+            "topic; operator commands go to the commands topic. Several instances may run on different ports."
+        ),
+    )
+    api.add_argument("--broker", required=True, help="HOST:PORT of the Kafka broker")
+    api.add_argument("--topic-prefix", default="", help="prefix of every topic name (the worker's --topic-prefix)")
+    api.add_argument("--port", type=int, default=None, help="port of the page and API (default 8765)")
+    api.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
+    api.add_argument("--fleet-seed", type=int, default=None, help="seed of the synthetic fleet (the worker's)")
+
     quality = sub.add_parser(
         "fusion-quality",
         help="precision and recall of incident fusion against the scenarios' ground truth (scenarios/truth)",
@@ -116,6 +131,11 @@ def main(argv: list[str] | None = None) -> int:
 
         settings = Settings.from_env(broker=args.broker, fleet_seed=args.fleet_seed)
         return run_worker(settings, args.data_dir, args.guarantee, args.topic_prefix)
+    if args.command == "api":
+        from ebrain.api_cmd import run_api
+
+        settings = Settings.from_env(broker=args.broker, port=args.port, host=args.host, fleet_seed=args.fleet_seed)
+        return asyncio.run(run_api(settings, args.topic_prefix))
     if args.command == "fusion-quality":
         from ebrain.compose import build_core
         from scenarios.cluster_quality import main as fusion_quality

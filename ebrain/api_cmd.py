@@ -1,0 +1,76 @@
+"""`ebrain api --broker HOST:PORT`: one command-centre API instance whose view comes from Kafka.
+
+Any number of instances may run, each on its own port: each rebuilds its view from the compacted `picture` topic
+when it starts, then follows the `feed` topic; operator commands go to the `commands` topic. It listens only once
+its view is rebuilt, so a load balancer never sends a client to an empty picture.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sys
+import time
+
+import uvicorn
+
+from dashboard_api import AccessPolicy, FeedHub, create_app
+from dashboard_api.kafka_view import KafkaCommands, KafkaView
+from ebrain.compose import build_core
+from ebrain.settings import Settings
+from streams.faust_runtime import ensure_topics
+
+
+async def run_api(settings: Settings, topic_prefix: str = "") -> int:
+    if settings.broker is None:
+        raise ValueError("ebrain api: --broker HOST:PORT is required")
+    started = time.monotonic()
+    # the worker creates them too; whichever starts first, the topics get the map's partitions and compaction
+    await asyncio.to_thread(ensure_topics, settings.broker, topic_prefix)
+    core = build_core(settings)  # regions for scoping; the fleet for responders' names and bases
+    access = AccessPolicy.from_file(settings.tokens_file) if settings.tokens_file else AccessPolicy.demo()
+    view = KafkaView(settings.broker, topic_prefix)
+    commands = KafkaCommands(settings.broker, topic_prefix)
+    try:
+        picture = await view.start()
+        hub = FeedHub(picture)
+        hub.epoch = view.epoch  # the feed's numbering, shared by every instance on it
+        await commands.start()
+        app = create_app(
+            picture=picture,
+            hub=hub,
+            regions=core.regions,
+            commands=commands,
+            access=access,
+            fleet=core.initial_fleet,
+            counts=view.counts,
+        )
+        config = uvicorn.Config(
+            app,
+            host=settings.host,
+            port=settings.port,
+            log_level="warning",
+            lifespan="on",
+            ws_per_message_deflate=False,  # the feed is small JSON shared by clients; compression is per client
+        )
+        server = uvicorn.Server(config)
+        follower = asyncio.create_task(view.follow(hub))
+        follower.add_done_callback(lambda _: setattr(server, "should_exit", True))
+        print(
+            f"api http://{settings.host}:{settings.port}/ on {settings.broker} (topic prefix {topic_prefix!r}): "
+            f"view rebuilt at seq {view.rebuilt_seq} from {view.entities} entities in "
+            f"{time.monotonic() - started:.1f} s; epoch {view.epoch}; following the feed",
+            flush=True,
+        )
+        await server.serve()  # until SIGINT/SIGTERM (uvicorn's handlers) or the follower stops
+        if follower.done() and not follower.cancelled() and follower.exception() is not None:
+            print(f"ebrain api: the feed reader stopped: {follower.exception()!r}", file=sys.stderr, flush=True)
+            return 1
+        follower.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await follower
+        return 0
+    finally:
+        with contextlib.suppress(Exception):  # stopping a producer that never started
+            await commands.stop()
+        await view.stop()

@@ -1,0 +1,49 @@
+"""The pure parts of the Kafka edge: ingest counts summed from the latest record of each source partition, and
+the epoch every instance on one feed topic shares. Reading and producing are tested against a real broker in
+tests/integration/test_api_kafka.py."""
+
+from __future__ import annotations
+
+import msgspec
+
+from dashboard_api.kafka_view import IngestCounts, feed_epoch
+from streams.ingest import Counts
+
+
+def record(received: int, rejected: int = 0, duplicates: int = 0, ticks: int = 0) -> bytes:
+    return msgspec.json.encode(Counts(received, received - rejected, rejected, duplicates, ticks).as_dict())
+
+
+def test_counts_add_up_the_latest_record_of_each_source_partition() -> None:
+    counts = IngestCounts()
+    counts.add(b"ingest.sensor/0", record(10, ticks=3))
+    counts.add(b"ingest.sensor/1", record(5, rejected=2, duplicates=1, ticks=3))
+    counts.add(b"ingest.sensor/0", record(12, rejected=1, ticks=4))  # a later save of the same partition
+    assert counts.totals() == {
+        "received": 17,
+        "accepted": 14,
+        "rejected": 3,
+        "duplicates": 1,
+        "ticks": 7,
+        "dead_letters": 3,
+    }
+
+
+def test_a_record_that_is_not_counts_changes_nothing() -> None:
+    counts = IngestCounts()
+    counts.add(b"ingest.hotline/0", record(4))
+    counts.add(b"ingest.hotline/0", b"[1, 2")
+    counts.add(b"ingest.hotline/0", b'{"received": "many"}')
+    counts.add(None, record(99))
+    counts.add(b"ingest.hotline/1", None)
+    assert counts.totals()["received"] == 4
+    assert IngestCounts().totals() == dict.fromkeys(
+        ("received", "accepted", "rejected", "duplicates", "ticks", "dead_letters"), 0
+    )
+
+
+def test_the_epoch_is_the_feed_topics_and_changes_with_it() -> None:
+    first = feed_epoch("94fb3732-f268-4840-9844-3ef52e02f461")
+    assert first == feed_epoch("94fb3732-f268-4840-9844-3ef52e02f461")
+    assert first != feed_epoch("0b5e1c55-2a43-4d1e-9a55-1d8f0f7a2c10")
+    assert len(first) == 12 and int(first, 16) >= 0

@@ -1,0 +1,275 @@
+"""`ebrain api --broker`: command-centre API instances fed from Kafka.
+
+The Yanjiao scenario runs through a worker (its own process). An API instance started after most deltas were
+committed rebuilds its view from the compacted picture topic and follows the feed for the rest; a second one
+started after the end rebuilds only. Both serve the embedded run's final picture (REST and websocket snapshot, for
+three centres), the same ingest counts, and the same epoch: a client that read up to seq N from one resumes on the
+other with `since=N` and gets exactly the deltas after N. An operator command posted to the second reaches the
+worker through the `commands` topic and its effect shows in both instances' timelines.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from websockets.sync.client import connect
+
+from dashboard_api import AccessPolicy, FeedHub, Picture, create_app
+from ebrain.broker import KafkaBroker, free_port
+from ebrain.compose import Core
+from scenarios.model import load_scenario
+from scenarios.replay import plan
+from streams import contract, topics
+from tests.faults.kafka_harness import (
+    PROJECT_ROOT,
+    Ingress,
+    Worker,
+    embedded_deltas,
+    read_feed,
+    split_at,
+    start_worker,
+    wait_for_deltas,
+)
+
+pytestmark = pytest.mark.kafka
+
+SCENARIO = PROJECT_ROOT / "scenarios" / "files" / "yanjiao_gas_explosion_2024.yaml"
+TOKENS = {"joint": "demo-joint-3f9c1a7e", "hebei": "demo-hebei-1a6f3d98", "beijing": "demo-beijing-8b2d4e61"}
+INCIDENT = "JINGJINJI-000001"
+READS = (
+    "/api/incidents",
+    "/api/tasks",
+    "/api/responders",
+    "/api/notifications",
+    "/api/warnings",
+    "/api/mutual-aid",
+    "/api/closures",
+    f"/api/incidents/{INCIDENT}",
+    f"/api/incidents/{INCIDENT}/timeline",
+)
+SNAPSHOT_LISTS = ("incidents", "tasks", "responders", "notifications", "warnings", "mutual_aid", "closures")
+
+
+class Instance:
+    """`ebrain api --broker` as its own process on a free port."""
+
+    def __init__(self, bootstrap: str, prefix: str, folder: Path, name: str) -> None:
+        self.port = free_port()
+        self.log = folder / f"{name}.log"
+        self.base = f"http://127.0.0.1:{self.port}"
+        command = [sys.executable, "-m", "ebrain.cli", "api", "--broker", bootstrap, "--topic-prefix", prefix]
+        with self.log.open("wb") as out:
+            self.proc = subprocess.Popen(
+                [*command, "--port", str(self.port)],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                cwd=PROJECT_ROOT,
+                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            )
+
+    def tail(self) -> str:
+        return self.log.read_text(errors="replace")[-2000:] if self.log.exists() else "(no log)"
+
+    def seq(self) -> int | None:
+        try:
+            return int(httpx.get(f"{self.base}/api/health", timeout=5).json()["seq"])
+        except httpx.HTTPError:
+            return None
+
+    def wait_for_seq(self, wanted: int, timeout_s: float = 90.0) -> None:
+        deadline = time.monotonic() + timeout_s
+        seq = None
+        while time.monotonic() < deadline:
+            assert self.proc.poll() is None, f"the API instance exited:\n{self.tail()}"
+            seq = self.seq()
+            if seq is not None and seq >= wanted:
+                return
+            time.sleep(0.5)
+        raise AssertionError(f"API instance at seq {seq}, not {wanted}, after {timeout_s:.0f} s:\n{self.tail()}")
+
+    def get(self, path: str, who: str = "joint") -> httpx.Response:
+        return httpx.get(self.base + path, headers={"Authorization": f"Bearer {TOKENS[who]}"}, timeout=30)
+
+    def feed(self, who: str = "joint", query: str = "") -> Any:
+        return connect(f"ws://127.0.0.1:{self.port}/ws/feed?token={TOKENS[who]}{query}", max_size=None)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+
+
+class NoCommands:
+    async def submit(self, command: contract.Command) -> None:
+        raise AssertionError("the embedded reference takes no commands")
+
+
+@pytest.fixture
+def embedded_api(core: Core) -> Iterator[tuple[TestClient, list[dict[str, Any]]]]:
+    """The embedded run's final picture behind the same API: the reference every instance must equal."""
+    deltas = embedded_deltas(core, load_scenario(SCENARIO))
+    picture = Picture()
+    hub = FeedHub(picture)
+    app = create_app(
+        picture=picture,
+        hub=hub,
+        regions=core.regions,
+        commands=NoCommands(),
+        access=AccessPolicy.demo(),
+        fleet=core.initial_fleet,
+    )
+    for delta in deltas:
+        hub.publish(delta)
+    with TestClient(app) as client:
+        yield client, deltas
+
+
+def canonical(value: Any) -> Any:
+    """A REST body or snapshot with every list as a sorted multiset: a rebuilt picture lists entities in the order
+    of their latest change, a fold in the order of their first (docs/api.md, On Kafka)."""
+    if isinstance(value, dict):
+        return {k: canonical(v) for k, v in value.items() if k != "epoch"}
+    if isinstance(value, list):
+        return sorted((canonical(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return value
+
+
+def assert_same_view(instance: Instance, reference: TestClient, name: str) -> None:
+    for who, token in TOKENS.items():
+        for path in READS:
+            got, want = instance.get(path, who), reference.get(path, headers={"Authorization": f"Bearer {token}"})
+            assert got.status_code == want.status_code, f"{name} {who} {path}: {got.status_code} {got.text[:300]}"
+            assert canonical(got.json()) == canonical(want.json()), f"{name} {who} {path} differs"
+        with instance.feed(who) as ws:
+            snapshot = json.loads(ws.recv(timeout=30))
+        with reference.websocket_connect(f"/ws/feed?token={token}") as ws:
+            expected = ws.receive_json()
+        assert snapshot["type"] == "snapshot" and snapshot["seq"] == expected["seq"], (name, who, snapshot["seq"])
+        assert snapshot["at_ms"] == expected["at_ms"]
+        for kind in SNAPSHOT_LISTS:
+            assert canonical(snapshot[kind]) == canonical(expected[kind]), f"{name} {who} snapshot {kind} differs"
+
+
+def expected_counts() -> dict[str, int]:
+    """What ingest counts for the replay: every message accepted, ticks on every source partition."""
+    steps = list(plan(load_scenario(SCENARIO)))
+    messages = sum(1 for s in steps if s.entry is not None)
+    ticks = sum(1 for s in steps if s.entry is None) * len(topics.tick_sources())
+    return {"received": messages, "accepted": messages, "rejected": 0, "duplicates": 0, "ticks": ticks} | {
+        "dead_letters": 0
+    }
+
+
+def wait_for_counts(instance: Instance, wanted: dict[str, int], timeout_s: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    got: Any = None
+    while time.monotonic() < deadline:
+        got = instance.get("/api/counts").json()["runtime"]
+        if got == wanted:
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"/api/counts runtime {got} != {wanted}")
+
+
+def read_resumed(instance: Instance, since: int, epoch: str, count: int) -> list[dict[str, Any]]:
+    """Connect with since/epoch: a `resumed` message, then `count` deltas, then nothing but heartbeats."""
+    with instance.feed(query=f"&since={since}&epoch={epoch}") as ws:
+        hello = json.loads(ws.recv(timeout=30))
+        assert hello["type"] == "resumed" and hello["since"] == since and hello["epoch"] == epoch, hello
+        deltas = [json.loads(ws.recv(timeout=30)) for _ in range(count)]
+        try:
+            extra = json.loads(ws.recv(timeout=2))
+        except TimeoutError:
+            extra = None
+    assert extra is None or extra["type"] == "heartbeat", f"more than the missed deltas: {extra}"
+    return deltas
+
+
+def test_api_instances_rebuild_share_the_feed_and_carry_commands(
+    kafka_broker: KafkaBroker, embedded_api: tuple[TestClient, list[dict[str, Any]]], tmp_path: Path
+) -> None:
+    reference, expected = embedded_api
+    bootstrap, prefix = kafka_broker.bootstrap, f"api-kafka-{os.getpid()}."
+    last = expected[-1]["seq"]
+    # most of the scenario first: the deltas stamped before its last tick are then certain to come
+    cut = expected[int(len(expected) * 0.8)]["at_ms"]
+    first, rest = split_at(load_scenario(SCENARIO), cut)
+    before = max(s.at_ms for s in first if s.entry is None)
+    early = sum(1 for d in expected if d["at_ms"] < before)
+    worker: Worker = start_worker(bootstrap, prefix, tmp_path)
+    instances: list[Instance] = []
+    try:
+
+        async def produce(steps: Any) -> None:
+            async with Ingress(bootstrap, prefix) as ingress:
+                await ingress.send(steps)
+
+        asyncio.run(produce(first))
+        asyncio.run(wait_for_deltas(bootstrap, prefix, early, [worker]))
+        one = Instance(bootstrap, prefix, tmp_path, "api-1")
+        instances.append(one)
+        one.wait_for_seq(early)  # listening: the view is rebuilt
+        asyncio.run(produce(rest))
+        one.wait_for_seq(last)
+        assert_same_view(one, reference, "instance 1 (started mid-stream)")
+
+        two = Instance(bootstrap, prefix, tmp_path, "api-2")
+        instances.append(two)
+        two.wait_for_seq(last)
+        assert_same_view(two, reference, "instance 2 (started after the end)")
+        for instance in instances:
+            wait_for_counts(instance, expected_counts())
+
+        with one.feed() as ws:
+            snapshot = json.loads(ws.recv(timeout=30))
+        since, epoch = snapshot["seq"], snapshot["epoch"]
+        assert since == last
+        # the scenario's own operator acknowledged at +3 min, so the command is a change of response level
+        level = "II" if two.get(f"/api/incidents/{INCIDENT}").json()["response_level"] != "II" else "I"
+        posted = httpx.post(
+            f"{two.base}/api/incidents/{INCIDENT}/level",
+            headers={"Authorization": f"Bearer {TOKENS['joint']}"},
+            json={"level": level, "reason": "second explosion risk"},
+            timeout=30,
+        )
+        assert posted.status_code == 202, posted.text
+        feed = asyncio.run(read_feed(bootstrap, prefix, last + 1, timeout_s=60, settle_s=3))
+        missed = [d for d in feed if d["seq"] > since]
+        assert missed, f"the command made no delta; worker log:\n{worker.tail()}"
+        for instance in instances:
+            instance.wait_for_seq(missed[-1]["seq"])
+
+        on_two = read_resumed(two, since, epoch, len(missed))
+        on_one = read_resumed(one, since, epoch, len(missed))
+        assert [(d["seq"], d["kind"], d["key"]) for d in on_two] == [(d["seq"], d["kind"], d["key"]) for d in missed]
+        assert on_two == on_one
+
+        timelines = [i.get(f"/api/incidents/{INCIDENT}/timeline").json()["entries"] for i in instances]
+        decided = [
+            [e for e in entries if e["kind"] == "decision" and e["data"]["rule"].endswith("@joint")]
+            for entries in timelines
+        ]
+        assert len(decided[0]) == 1 and decided[0] == decided[1], decided
+        assert decided[0][0]["summary"].endswith(f"→{level} (second explosion risk)"), decided[0][0]
+        assert canonical(timelines[0]) == canonical(timelines[1])
+        assert worker.alive(), worker.tail()
+    finally:
+        for instance in instances:
+            instance.stop()
+        worker.stop()
