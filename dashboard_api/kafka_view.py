@@ -12,6 +12,7 @@ theater's, not the instance's: a client may resume with `since=<seq>` on any ins
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 import time
@@ -133,28 +134,42 @@ class KafkaView:
                 if delta is not None:
                     hub.publish(delta)
 
-    async def stop(self) -> None:
+    async def stop(self, grace_s: float = 10.0) -> None:
+        """Stop reading. Bounded: aiokafka 0.14's consumer, asked for the offsets of a partition it was not
+        assigned and stopped at once, can wait for a fetch that never ends."""
         if self._consumer is not None:
-            await self._consumer.stop()
-            self._consumer = None
+            consumer, self._consumer = self._consumer, None
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(consumer.stop(), grace_s)
 
     # -- start-up -----------------------------------------------------------------------------------
 
     def _feed_topic_id(self) -> str:
+        """The feed topic's id, once the three topics the view reads have a leader (a consumer asked for the
+        offsets of a partition that has none yet waits forever)."""
+        names = [tp.topic for tp in (self._feed, self._picture, self._counts)]
         admin = KafkaAdminClient(bootstrap_servers=self.bootstrap, client_id=f"{self.client_id}-admin")
+        deadline = time.monotonic() + self.timeout_s
         try:
-            described = admin.describe_topics([self._feed.topic])
+            while True:
+                described = {t["name"]: t for t in admin.describe_topics(names)}
+                missing = [name for name in names if not _led(described.get(name))]
+                if not missing:
+                    return str(described[self._feed.topic]["topic_id"])
+                if time.monotonic() > deadline:
+                    raise ViewError(
+                        f"{', '.join(missing)}: no such topic with a leader on {self.bootstrap} after "
+                        f"{self.timeout_s:.0f} s (is the prefix the worker's?)"
+                    )
+                time.sleep(0.5)
         finally:
             admin.close()
-        topic_id = described[0].get("topic_id") if described else None
-        if not described or described[0].get("error_code") or not topic_id:
-            raise ViewError(f"{self._feed.topic}: no such topic on {self.bootstrap} (is the worker's prefix the same?)")
-        return str(topic_id)
 
     async def _find_takeover(self, rebuilt_seq: int) -> bool:
         """Find the feed offset from which every delta after `rebuilt_seq` follows; keep the deltas read from there
         on for `follow`. Reads back from the end, further each time; False when retention removed some."""
         assert self._consumer is not None
+        self._consumer.assign([self._feed])  # before asking for its offsets (see `stop`)
         begin = (await self._consumer.beginning_offsets([self._feed]))[self._feed]
         end = (await self._consumer.end_offsets([self._feed]))[self._feed]
         back = FIRST_LOOK_BACK
@@ -208,6 +223,14 @@ class KafkaView:
             if self.skipped <= 5:
                 log.warning("%s/%d@%d skipped: %s", record.topic, record.partition, record.offset, exc)
             return None
+
+
+def _led(topic: dict[str, Any] | None) -> bool:
+    """A described topic exists, has an id, and every partition has a leader."""
+    if topic is None or topic.get("error_code") or not topic.get("topic_id"):
+        return False
+    partitions = topic.get("partitions") or []
+    return bool(partitions) and all(p.get("leader_id", -1) >= 0 and not p.get("error_code") for p in partitions)
 
 
 class KafkaCommands:

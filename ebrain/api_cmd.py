@@ -9,19 +9,30 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 import sys
 import time
 
 import uvicorn
+from aiokafka.errors import KafkaError as AIOKafkaError
+from kafka.errors import KafkaError
 
 from dashboard_api import AccessPolicy, FeedHub, create_app
-from dashboard_api.kafka_view import KafkaCommands, KafkaView
+from dashboard_api.kafka_view import KafkaCommands, KafkaView, ViewError
 from ebrain.compose import build_core
 from ebrain.settings import Settings
 from streams.faust_runtime import ensure_topics
 
 
 async def run_api(settings: Settings, topic_prefix: str = "") -> int:
+    try:
+        return await _run(settings, topic_prefix)
+    except (ViewError, KafkaError, AIOKafkaError) as exc:
+        print(f"ebrain api: Kafka at {settings.broker}: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+        return 2
+
+
+async def _run(settings: Settings, topic_prefix: str) -> int:
     if settings.broker is None:
         raise ValueError("ebrain api: --broker HOST:PORT is required")
     started = time.monotonic()
@@ -29,6 +40,12 @@ async def run_api(settings: Settings, topic_prefix: str = "") -> int:
     await asyncio.to_thread(ensure_topics, settings.broker, topic_prefix)
     core = build_core(settings)  # regions for scoping; the fleet for responders' names and bases
     access = AccessPolicy.from_file(settings.tokens_file) if settings.tokens_file else AccessPolicy.demo()
+    try:  # bound here, not by uvicorn, so a port in use is an error message rather than its SystemExit in a task
+        family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
+        listening = socket.create_server((settings.host, settings.port), family=family)
+    except OSError as exc:
+        print(f"ebrain api: cannot listen on {settings.host}:{settings.port}: {exc}", file=sys.stderr, flush=True)
+        return 2
     view = KafkaView(settings.broker, topic_prefix)
     commands = KafkaCommands(settings.broker, topic_prefix)
     try:
@@ -56,13 +73,18 @@ async def run_api(settings: Settings, topic_prefix: str = "") -> int:
         server = uvicorn.Server(config)
         follower = asyncio.create_task(view.follow(hub))
         follower.add_done_callback(lambda _: setattr(server, "should_exit", True))
-        print(
-            f"api http://{settings.host}:{settings.port}/ on {settings.broker} (topic prefix {topic_prefix!r}): "
-            f"view rebuilt at seq {view.rebuilt_seq} from {view.entities} entities in "
-            f"{time.monotonic() - started:.1f} s; epoch {view.epoch}; following the feed",
-            flush=True,
-        )
-        await server.serve()  # until SIGINT/SIGTERM (uvicorn's handlers) or the follower stops
+        # until SIGINT/SIGTERM (uvicorn's handlers) or the follower stops
+        serving = asyncio.create_task(server.serve(sockets=[listening]))
+        while not server.started and not serving.done():
+            await asyncio.sleep(0.05)
+        if server.started:
+            print(
+                f"api http://{settings.host}:{settings.port}/ on {settings.broker} (topic prefix {topic_prefix!r}): "
+                f"view rebuilt at seq {view.rebuilt_seq} from {view.entities} entities in "
+                f"{time.monotonic() - started:.1f} s; epoch {view.epoch}; following the feed",
+                flush=True,
+            )
+        await serving
         if follower.done() and not follower.cancelled() and follower.exception() is not None:
             print(f"ebrain api: the feed reader stopped: {follower.exception()!r}", file=sys.stderr, flush=True)
             return 1
@@ -71,6 +93,7 @@ async def run_api(settings: Settings, topic_prefix: str = "") -> int:
             await follower
         return 0
     finally:
+        listening.close()
         with contextlib.suppress(Exception):  # stopping a producer that never started
             await commands.stop()
         await view.stop()

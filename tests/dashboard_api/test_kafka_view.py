@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import msgspec
 
-from dashboard_api.kafka_view import IngestCounts, feed_epoch
+from dashboard_api.kafka_view import IngestCounts, _led, feed_epoch
 from streams.ingest import Counts
 
 
@@ -47,3 +47,17 @@ def test_the_epoch_is_the_feed_topics_and_changes_with_it() -> None:
     assert first == feed_epoch("94fb3732-f268-4840-9844-3ef52e02f461")
     assert first != feed_epoch("0b5e1c55-2a43-4d1e-9a55-1d8f0f7a2c10")
     assert len(first) == 12 and int(first, 16) >= 0
+
+
+def described(error_code: int = 0, topic_id: str | None = "94fb3732", leaders: tuple[int, ...] = (1,)) -> dict:
+    partitions = [{"error_code": 0, "partition_index": n, "leader_id": leader} for n, leader in enumerate(leaders)]
+    return {"error_code": error_code, "name": "feed", "topic_id": topic_id, "partitions": partitions}
+
+
+def test_a_topic_is_read_only_once_it_exists_and_every_partition_has_a_leader() -> None:
+    assert _led(described())
+    assert _led(described(leaders=(1, 2)))
+    assert not _led(None)
+    assert not _led(described(error_code=3, topic_id=None, leaders=()))  # unknown topic
+    assert not _led(described(leaders=(1, -1)))  # just created: no leader elected yet
+    assert not _led(described(leaders=()))

@@ -1,5 +1,10 @@
 """`ebrain api --broker`: command-centre API instances fed from Kafka.
 
+The view's edge first, on topics written here (no worker): the picture topic ends before the feed does, by a
+little or by a lot, and the feed holds an aborted transaction; the view rebuilt from the one and fed from the other
+equals the fold of every committed delta, and a feed whose retention removed deltas the picture does not cover is
+refused with the reason.
+
 The Yanjiao scenario runs through a worker (its own process). An API instance started after most deltas were
 committed rebuilds its view from the compacted picture topic and follows the feed for the rest; a second one
 started after the end rebuilds only. Both serve the embedded run's final picture (REST and websocket snapshot, for
@@ -22,16 +27,23 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import msgspec
 import pytest
+from aiokafka import AIOKafkaProducer
 from fastapi.testclient import TestClient
+from kafka import TopicPartition as SyncTopicPartition
+from kafka.admin import KafkaAdminClient
 from websockets.sync.client import connect
 
 from dashboard_api import AccessPolicy, FeedHub, Picture, create_app
+from dashboard_api.deltas import delta_from_json
+from dashboard_api.kafka_view import KafkaView, ViewError
 from ebrain.broker import KafkaBroker, free_port
 from ebrain.compose import Core
 from scenarios.model import load_scenario
 from scenarios.replay import plan
 from streams import contract, topics
+from streams.faust_runtime import ensure_topics
 from tests.faults.kafka_harness import (
     PROJECT_ROOT,
     Ingress,
@@ -60,6 +72,110 @@ READS = (
     f"/api/incidents/{INCIDENT}/timeline",
 )
 SNAPSHOT_LISTS = ("incidents", "tasks", "responders", "notifications", "warnings", "mutual_aid", "closures")
+
+
+def synthetic_deltas(first: int, last: int) -> list[dict[str, Any]]:
+    """Closures (any JSON object is a closure's entity) updated over and over, and now and then a rejection."""
+    out = []
+    for seq in range(first, last + 1):
+        if seq % 50 == 0:
+            out.append({"seq": seq, "at_ms": seq * 1000, "kind": "rejected", "key": f"cmd-{seq}", "data": "no such"})
+        else:
+            key = f"C{seq % 37:02d}"
+            out.append({"seq": seq, "at_ms": seq * 1000, "kind": "closure", "key": key, "data": {"id": key, "n": seq}})
+    return out
+
+
+async def write_transactions(bootstrap: str, prefix: str, deltas: list[dict[str, Any]], picture_upto: int) -> None:
+    """As the worker writes: each transaction of 10 deltas to the feed and, up to `picture_upto`, to the picture
+    topic; one aborted transaction in the middle of the feed."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, transactional_id=f"{prefix}writer")
+    await producer.start()
+    feed, picture = topics.physical(topics.FEED, prefix), topics.physical(topics.PICTURE, prefix)
+    try:
+        for start in range(0, len(deltas), 10):
+            if start == len(deltas) // 2:
+                await producer.begin_transaction()
+                poison = {"seq": 999_999, "at_ms": 0, "kind": "closure", "key": "POISON", "data": {"id": "POISON"}}
+                await producer.send(feed, msgspec.json.encode(poison), key=b"jingjinji")
+                await producer.abort_transaction()
+            async with producer.transaction():
+                for delta in deltas[start : start + 10]:
+                    raw = msgspec.json.encode(delta)
+                    await producer.send(feed, raw, key=b"jingjinji")
+                    if delta["seq"] <= picture_upto:
+                        await producer.send(picture, raw, key=f"{delta['kind']}/{delta['key']}".encode())
+    finally:
+        await producer.stop()
+
+
+def folded(deltas: list[dict[str, Any]]) -> dict[str, Any]:
+    picture = Picture()
+    for delta in deltas:
+        picture.apply(delta_from_json(msgspec.json.encode(delta)))
+    return {"seq": picture.seq, "closures": picture.closures, "rejected": list(picture.rejected)}
+
+
+@pytest.mark.parametrize("picture_upto", [480, 100])
+def test_the_view_is_rebuilt_from_the_picture_topic_and_the_feed_takes_over(
+    kafka_broker: KafkaBroker, unique_name: Any, picture_upto: int
+) -> None:
+    bootstrap, prefix = kafka_broker.bootstrap, unique_name("view") + "."
+    ensure_topics(bootstrap, prefix)
+    deltas = synthetic_deltas(1, 500)
+
+    async def go() -> tuple[dict[str, Any], dict[str, Any], str, str]:
+        await write_transactions(bootstrap, prefix, deltas, picture_upto)
+        view = KafkaView(bootstrap, prefix)
+        try:
+            picture = await view.start()
+            assert view.rebuilt_seq == picture.seq == picture_upto
+            hub = FeedHub(picture)
+            follower = asyncio.create_task(view.follow(hub))
+            later = synthetic_deltas(501, 520)  # written while the view follows
+            await write_transactions(bootstrap, prefix, later, 0)
+            deadline = time.monotonic() + 30
+            while hub.picture.seq < 520 and time.monotonic() < deadline and not follower.done():
+                await asyncio.sleep(0.1)
+            follower.cancel()
+            stats = hub.stats()
+            got = {"seq": picture.seq, "closures": picture.closures, "rejected": list(picture.rejected)}
+            other = KafkaView(bootstrap, unique_name("other") + ".")
+            ensure_topics(bootstrap, other.prefix)
+            await other.start()
+            await other.stop()
+            return got, stats, view.epoch, other.epoch
+        finally:
+            await view.stop()
+
+    got, stats, epoch, other_epoch = asyncio.run(go())
+    assert got == folded(synthetic_deltas(1, 520))
+    assert "POISON" not in got["closures"]
+    assert stats["history_from_seq"] == picture_upto + 1 and stats["gaps"] == 0 and stats["redelivered"] == 0
+    assert epoch != other_epoch and len(epoch) == 12
+
+
+def test_a_feed_that_lost_deltas_the_picture_does_not_cover_is_refused(
+    kafka_broker: KafkaBroker, unique_name: Any
+) -> None:
+    bootstrap, prefix = kafka_broker.bootstrap, unique_name("gap") + "."
+    ensure_topics(bootstrap, prefix)
+    asyncio.run(write_transactions(bootstrap, prefix, synthetic_deltas(1, 100), 20))
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="api-kafka-tests")
+    try:  # retention: the feed's first 55 records (50 deltas and their commit markers) are gone
+        admin.delete_records({SyncTopicPartition(topics.physical(topics.FEED, prefix), 0): 55})
+    finally:
+        admin.close()
+
+    async def go() -> None:
+        view = KafkaView(bootstrap, prefix)
+        try:
+            await view.start(attempts=2)
+        finally:
+            await view.stop()
+
+    with pytest.raises(ViewError, match=r"feed: the deltas after seq 20 are no longer retained, 2 times"):
+        asyncio.run(go())
 
 
 class Instance:
