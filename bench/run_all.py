@@ -42,7 +42,7 @@ class Bench:
 
 BENCHES: tuple[Bench, ...] = (
     Bench("bench_ingest.py", "sensor ingest: decode → normalize → detect, vs the raw client", 300),
-    Bench("bench_fusion.py", "fusion: signals into incidents, vs a do-nothing agent", 300),
+    Bench("bench_fusion.py", "fusion: signals into incidents, vs a naive scan over open incidents", 600),
     Bench("bench_geo.py", "dispatch and point-in-region, vs a naive loop and a naive spatial join", 300),
     Bench("bench_feed.py", "websocket feed fan-out to 1,000 clients, vs in-process fan-out", 300),
     Bench("bench_e2e.py", "end to end at 2,000 events/s: produced → delta on the websocket", 900, kafka=True),

@@ -111,6 +111,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command in ("demo", "replay", "drill", "worker", "api"):
+        from ebrain.collector import tune_collector
+
+        tune_collector()
     if args.command == "demo":
         from ebrain.demo import run_demo
 
