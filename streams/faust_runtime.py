@@ -52,7 +52,7 @@ def ensure_topics(bootstrap: str, prefix: str = "") -> list[str]:
                 topics.physical(spec, prefix),
                 num_partitions=spec.partitions,
                 replication_factor=1,
-                topic_configs={"cleanup.policy": "compact"} if spec.compacted else {},
+                topic_configs={**({"cleanup.policy": "compact"} if spec.compacted else {}), **dict(spec.config)},
             )
             for spec in topics.ALL
             if topics.physical(spec, prefix) not in existing

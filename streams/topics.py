@@ -14,6 +14,7 @@ class TopicSpec:
     partitions: int
     compacted: bool = False
     description: str = ""
+    config: tuple[tuple[str, str], ...] = ()  # topic configs besides the cleanup policy
 
 
 INGEST_SENSOR = TopicSpec("ingest.sensor", "device_id", 4, description="lifeline sensor readings and heartbeats")
@@ -26,15 +27,24 @@ SIGNALS = TopicSpec("signals", "theater", 1, description="located evidence, cont
 INCIDENTS = TopicSpec("incidents", "incident_id", 1, compacted=True, description="latest state of each incident")
 TASKS = TopicSpec("tasks", "responder province", 3, description="tasks for responders, by agency region")
 FEED = TopicSpec("feed", "theater", 1, description="numbered deltas for command-centre feeds")
+# The cleaner never compacts a topic's active segment, and Kafka rolls one after 7 days by default: these two are
+# rewritten all the time and read from the start by every API instance that starts, so their segments roll often.
+_ROLL_OFTEN = (("segment.ms", str(10 * 60_000)),)
 PICTURE = TopicSpec(
     "picture",
     "kind/key",
     1,
     compacted=True,
     description="the latest delta of each entity: where an API instance starts",
+    config=_ROLL_OFTEN,
 )
 INGEST_COUNTS = TopicSpec(
-    "ingest.counts", "source partition", 1, compacted=True, description="ingest counts of each source partition"
+    "ingest.counts",
+    "source partition",
+    1,
+    compacted=True,
+    description="ingest counts of each source partition",
+    config=_ROLL_OFTEN,
 )
 
 #: Inputs from agencies and operators: each partition carries ticks (event-time punctuation).
