@@ -124,7 +124,7 @@ class KafkaView:
         self._pending = []
         consumer.assign([self._feed, self._counts])
         consumer.seek(self._feed, self._feed_from)
-        await consumer.seek_to_beginning(self._counts)
+        consumer.seek(self._counts, (await consumer.beginning_offsets([self._counts]))[self._counts])
         while True:
             batch = await consumer.getmany(timeout_ms=1000, max_records=5000)
             for record in batch.get(self._counts, ()):
