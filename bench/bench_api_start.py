@@ -7,7 +7,7 @@ the Yanjiao scenario's embedded run under the entity's own id, written as the wo
 to `feed` and, keyed `<kind>/<key>`, to `picture`. Three figures, each the time from nothing to a picture ready to
 serve (topics read committed, records decoded and applied):
 - the picture topic as the cleaner leaves it (the latest delta of each entity only), as `ebrain api` meets it;
-- the picture topic before any compaction (every version still there): the worst case, right after a burst;
+- the picture topic before any compaction (every version still there; the cleaner is held back): the worst case;
 - the naive alternative: the feed from its first delta, folded.
 Everything binds 127.0.0.1; a broker of its own is started unless EBRAIN_BENCH_BROKER names one.
 """
@@ -91,6 +91,20 @@ async def write(bootstrap: str, prefix: str, deltas: list[bytes], picture_latest
         await producer.stop()
 
 
+def hold_back_cleaner(bootstrap: str, prefix: str) -> None:
+    """The worst case's picture topic, created before the others: the cleaner leaves records younger than a day."""
+    from kafka.admin import KafkaAdminClient, NewTopic
+
+    from streams import topics
+
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="bench-api-start")
+    try:
+        configs = {"cleanup.policy": "compact", "min.compaction.lag.ms": str(24 * 3_600_000)}
+        admin.create_topics([NewTopic(topics.physical(topics.PICTURE, prefix), 1, 1, topic_configs=configs)])
+    finally:
+        admin.close()
+
+
 async def rebuild(bootstrap: str, prefix: str) -> tuple[float, int, int]:
     from dashboard_api.kafka_view import KafkaView
 
@@ -153,6 +167,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="ebrain-api-start-") as tmp, kafka_broker(Path(tmp)) as bootstrap:
         stamp = f"{os.getpid()}-{int(time.time())}"
         compacted, uncompacted = f"bench-start-c-{stamp}.", f"bench-start-u-{stamp}."
+        hold_back_cleaner(bootstrap, uncompacted)
         for prefix, latest_only in ((compacted, True), (uncompacted, False)):
             ensure_topics(bootstrap, prefix)
             asyncio.run(write(bootstrap, prefix, deltas, latest_only))
