@@ -153,7 +153,7 @@ class KafkaView:
         try:
             while True:
                 described = {t["name"]: t for t in admin.describe_topics(names)}
-                missing = [name for name in names if not _led(described.get(name))]
+                missing = [name for name in names if not topic_ready(described.get(name))]
                 if not missing:
                     return str(described[self._feed.topic]["topic_id"])
                 if time.monotonic() > deadline:
@@ -225,7 +225,7 @@ class KafkaView:
             return None
 
 
-def _led(topic: dict[str, Any] | None) -> bool:
+def topic_ready(topic: dict[str, Any] | None) -> bool:
     """A described topic exists, has an id, and every partition has a leader."""
     if topic is None or topic.get("error_code") or not topic.get("topic_id"):
         return False

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import msgspec
 
-from dashboard_api.kafka_view import IngestCounts, _led, feed_epoch
+from dashboard_api.kafka_view import IngestCounts, feed_epoch, topic_ready
 from streams.ingest import Counts
 
 
@@ -55,9 +55,9 @@ def described(error_code: int = 0, topic_id: str | None = "94fb3732", leaders: t
 
 
 def test_a_topic_is_read_only_once_it_exists_and_every_partition_has_a_leader() -> None:
-    assert _led(described())
-    assert _led(described(leaders=(1, 2)))
-    assert not _led(None)
-    assert not _led(described(error_code=3, topic_id=None, leaders=()))  # unknown topic
-    assert not _led(described(leaders=(1, -1)))  # just created: no leader elected yet
-    assert not _led(described(leaders=()))
+    assert topic_ready(described())
+    assert topic_ready(described(leaders=(1, 2)))
+    assert not topic_ready(None)
+    assert not topic_ready(described(error_code=3, topic_id=None, leaders=()))  # unknown topic
+    assert not topic_ready(described(leaders=(1, -1)))  # just created: no leader elected yet
+    assert not topic_ready(described(leaders=()))
