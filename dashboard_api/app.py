@@ -13,6 +13,7 @@ from dashboard_api.context import ApiContext
 from dashboard_api.errors import MAX_BODY_BYTES, BodyLimit, install_error_handlers
 from dashboard_api.feed import FeedHub
 from dashboard_api.feed_socket import add_feed_route
+from dashboard_api.metrics import add_metrics_route
 from dashboard_api.operator import build_operator_routes, build_replay_routes
 from dashboard_api.page import add_page_routes
 from dashboard_api.picture import Picture, ResponderHome
@@ -32,12 +33,14 @@ def create_app(
     fleet: FleetState | None = None,
     clock: Callable[[], int] | None = None,
     counts: Callable[[], dict[str, Any]] | None = None,
+    metrics: Callable[[], str] | None = None,
     max_body_bytes: int = MAX_BODY_BYTES,
 ) -> FastAPI:
     """The REST API, the websocket feed and the web page over one picture.
 
     `clock()` gives the picture's current event time in ms; commands are stamped with it (else with the last
-    delta's time). `counts()` gives the runtime's received/accepted/dead-letter counts for /api/counts.
+    delta's time). `counts()` gives the runtime's received/accepted/dead-letter counts for /api/counts, and
+    `metrics()` the runtime's own series in the Prometheus text format for /metrics.
     """
     if hub.picture is not picture:
         raise ValueError("hub was built over another Picture: pass the same picture to FeedHub and create_app")
@@ -49,7 +52,7 @@ def create_app(
         }
         with hub.lock:
             picture.know_responders(homes)
-    ctx = ApiContext(picture, hub, regions, commands, access, replay, fleet, clock, counts)
+    ctx = ApiContext(picture, hub, regions, commands, access, replay, fleet, clock, counts, metrics)
     app = FastAPI(
         title="emergency-brain command-centre API",
         version="1.0",
@@ -64,5 +67,6 @@ def create_app(
     app.include_router(build_operator_routes(ctx))
     app.include_router(build_replay_routes(ctx))
     add_feed_route(app, ctx)
+    add_metrics_route(app, ctx)
     add_page_routes(app)
     return app

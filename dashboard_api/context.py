@@ -32,6 +32,7 @@ class ApiContext:
     fleet: FleetState | None
     clock: Callable[[], int] | None
     counts: Callable[[], dict[str, Any]] | None
+    metrics: Callable[[], str] | None = None
 
     def event_now(self) -> int:
         """The picture's event time: the runtime's clock if given, else the last delta's time."""

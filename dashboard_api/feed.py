@@ -81,6 +81,7 @@ class FeedHub:
         heartbeat_s: float = 10,
         history_bytes: int = 64 * 2**20,
         batch_linger_s: float = 0.1,
+        epoch: str | None = None,
     ):
         if history < 1 or client_queue < 1 or heartbeat_s <= 0 or history_bytes < 1 or batch_linger_s < 0:
             raise ValueError(
@@ -95,8 +96,9 @@ class FeedHub:
         # A batching client, once woken, waits this long for more before its frame goes: a busy feed then
         # costs it at most 1/batch_linger_s frames a second, however many deltas there are.
         self.batch_linger_s = batch_linger_s
-        # Identifies this hub's numbering: a client resuming with another epoch's seq gets a snapshot.
-        self.epoch = uuid.uuid4().hex[:12]
+        # Identifies this hub's numbering: a client resuming with another epoch's seq gets a snapshot. API
+        # instances fed from one Kafka feed topic share its numbering, so they are given the same epoch.
+        self.epoch = epoch or uuid.uuid4().hex[:12]
         self.lock = threading.RLock()
         self._history: deque[tuple[int, bytes]] = deque()
         self._history_bytes = 0

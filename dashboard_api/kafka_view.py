@@ -27,7 +27,7 @@ from dashboard_api.deltas import DeltaError, delta_from_json
 from dashboard_api.feed import FeedHub
 from dashboard_api.picture import Picture
 from dashboard_api.rebuild import LatestDeltas, takeover
-from streams import codec, contract, topics
+from streams import codec, contract, ingest, topics
 
 log = logging.getLogger("ebrain.api")
 
@@ -88,6 +88,14 @@ class KafkaView:
 
     def counts(self) -> dict[str, int]:
         return self.ingest_counts.totals()
+
+    def metrics_text(self) -> str:
+        """The worker's ingest counts per source partition as Prometheus text, as the embedded runtime gives."""
+        by_source = {
+            source: ingest.Counts(*(counts.get(name, 0) for name in _COUNT_NAMES))
+            for source, counts in self.ingest_counts.by_source.items()
+        }
+        return ingest.metrics_text(by_source, self.ingest_counts.totals()["dead_letters"])
 
     async def start(self, attempts: int = 3) -> Picture:
         """The picture rebuilt from the `picture` topic, with the feed's takeover point found and remembered."""

@@ -70,11 +70,11 @@ def timeline(
     for n, decision in enumerate(incident["decisions"]):
         summary = decision["what"] + (f" ({decision['reason']})" if decision.get("reason") else "")
         entries.append(_entry(decision["at_ms"], "decision", f"{incident['id']}#D{n + 1}", summary, decision))
-    for task in tasks:
+    for task in sorted(tasks, key=lambda t: t["id"]):  # ids are zero-padded: the order they were made in
         who = task.get("responder_name") or task.get("responder_id") or "—"
         summary = f"{task['capability']} → {who} ({task['status']})"
         entries.append(_entry(task["created_at_ms"], "task", task["id"], summary, task))
-    for note in notifications:
+    for note in sorted(notifications, key=lambda n: n["id"]):
         summary = f"→ {PROVINCES.get(note['to_province'], note['to_province'])}: {note['message']}"
         entries.append(_entry(note["at_ms"], "notification", note["id"], summary, note))
     entries.sort(key=lambda e: (e["at_ms"], _TIMELINE_ORDER[e["kind"]]))

@@ -119,7 +119,7 @@ def build_read_routes(ctx: ApiContext) -> APIRouter:
         check_region(responder_province, "responder_province", provinces_only=True)
         with hub.lock:
             wanted = {"incident_id": incident_id, "status": status, "responder_province": responder_province}
-            items = _where(scoped(viewer, "task", pic.tasks), wanted)
+            items = _by_id(_where(scoped(viewer, "task", pic.tasks), wanted))
             return _page(pic.seq, items, limit, offset)
 
     @router.get("/responders", summary="Responders (the whole synthetic fleet if known) and their statuses")
@@ -182,13 +182,13 @@ def build_read_routes(ctx: ApiContext) -> APIRouter:
     @router.get("/mutual-aid", summary="Mutual-aid exchanges the centre takes part in (joint: all)")
     async def mutual_aid(viewer: Viewer = viewer_dep) -> dict[str, Any]:
         with hub.lock:
-            items = scoped(viewer, "mutual_aid", pic.mutual_aid)
+            items = _by_id(scoped(viewer, "mutual_aid", pic.mutual_aid))
             return _page(pic.seq, items, len(items) or 1, 0)
 
     @router.get("/closures", summary="Road closures in force or reopened (the shared road picture)")
     async def closures(viewer: Viewer = viewer_dep) -> dict[str, Any]:
         with hub.lock:
-            items = scoped(viewer, "closure", pic.closures)
+            items = _by_id(scoped(viewer, "closure", pic.closures))
             return _page(pic.seq, items, len(items) or 1, 0)
 
     @router.get(
@@ -217,6 +217,11 @@ def build_read_routes(ctx: ApiContext) -> APIRouter:
         return {"runtime": runtime, "feed": hub.stats(), "deltas": deltas, "recent_rejections": rejected}
 
     return router
+
+
+def _by_id(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """In id order: every API instance lists the same items the same way, however its picture was built."""
+    return sorted(items, key=lambda item: str(item.get("id", "")))
 
 
 def _where(items: list[dict[str, Any]], wanted: dict[str, str | None]) -> list[dict[str, Any]]:

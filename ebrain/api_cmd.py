@@ -50,8 +50,7 @@ async def _run(settings: Settings, topic_prefix: str) -> int:
     commands = KafkaCommands(settings.broker, topic_prefix)
     try:
         picture = await view.start()
-        hub = FeedHub(picture)
-        hub.epoch = view.epoch  # the feed's numbering, shared by every instance on it
+        hub = FeedHub(picture, epoch=view.epoch)  # the feed's numbering, shared by every instance on it
         await commands.start()
         app = create_app(
             picture=picture,
@@ -61,6 +60,7 @@ async def _run(settings: Settings, topic_prefix: str) -> int:
             access=access,
             fleet=core.initial_fleet,
             counts=view.counts,
+            metrics=view.metrics_text,
         )
         config = uvicorn.Config(
             app,

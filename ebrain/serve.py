@@ -59,6 +59,7 @@ async def start_api(core: Core, runtime: EmbeddedRuntime, control: ReplayControl
         fleet=core.initial_fleet,
         clock=lambda: runtime.now_ms,
         counts=runtime.counts,
+        metrics=runtime.metrics_text,
     )
     # per-message compression would cost CPU for every client of the feed; the feed is small JSON
     config = uvicorn.Config(

@@ -61,3 +61,15 @@ def test_a_topic_is_read_only_once_it_exists_and_every_partition_has_a_leader() 
     assert not topic_ready(described(error_code=3, topic_id=None, leaders=()))  # unknown topic
     assert not topic_ready(described(leaders=(1, -1)))  # just created: no leader elected yet
     assert not topic_ready(described(leaders=()))
+
+
+def test_metrics_text_gives_the_workers_counts_per_source_partition() -> None:
+    from dashboard_api.kafka_view import KafkaView
+
+    view = KafkaView("127.0.0.1:1")  # nothing is read: the counts are given as the follower would keep them
+    view.ingest_counts.add(b"ingest.sensor/0", record(12, rejected=1, ticks=4))
+    view.ingest_counts.add(b"ingest.hotline/1", record(3, rejected=3))
+    text = view.metrics_text()
+    assert 'ebrain_ingest_received_total{topic="ingest.sensor",partition="0"} 12' in text
+    assert 'ebrain_ingest_rejected_total{topic="ingest.hotline",partition="1"} 3' in text
+    assert text.rstrip().endswith("ebrain_dead_letters_total 4")
