@@ -22,7 +22,7 @@ CALLERS = {
     "110000": ("13700137003", "13600136004", "赵磊", "孙丽"),
 }
 PROVINCE_OF = {"joint": None, "beijing": "110000", "tianjin": "120000", "hebei": "130000", "sanhe": "130000"}
-OPEN = {"/api/health", "/openapi.json", "/", "/docs"}
+OPEN = {"/api/health", "/metrics", "/openapi.json", "/", "/docs"}  # /metrics: counts only, never content
 
 
 @pytest.fixture(scope="module")
@@ -176,3 +176,12 @@ def test_no_path_traversal_through_static_files_or_regions(client: TestClient) -
             assert not any(s in response.text for s in secrets), f"{path} leaked a file: {response.text[:200]}"
     assert client.get("/static/app.js").status_code == 200  # the probe reaches the file server at all
     print(f"\npath traversal probes: {probed} requests, none outside the served files")
+
+
+def test_the_open_metrics_endpoint_carries_counts_and_no_personal_data(client: TestClient) -> None:
+    text = client.get("/metrics").text
+    assert "ebrain_feed_seq" in text
+    for personal in CALLERS.values():
+        for item in personal:
+            assert item not in text
+    assert all(line.startswith("#") or line.rsplit(" ", 1)[1].isdigit() for line in text.splitlines() if line)
