@@ -185,7 +185,11 @@ def attach(incident: Incident, signal: Signal, rules: FusionRules, rank: int) ->
     else:
         new_type = family.upgraded_type(signal.kind, incident.type) if family is not None else incident.type
     refines = signal.lon is not None and signal.lat is not None and precision_rank(signal.precision) < rank
-    new_source = not any(e.source == signal.source for e in incident.evidence)
+    new_source = True
+    for kept in incident.evidence:  # a plain loop: a generator here cost more than the comparisons
+        if kept.source == signal.source:
+            new_source = False
+            break
     keep = len(incident.evidence) < MAX_KEPT_EVIDENCE or refines or new_source
     evidence = (*incident.evidence, signal) if keep else incident.evidence
     provinces = involved(incident.provinces, signal)

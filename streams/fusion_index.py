@@ -240,6 +240,10 @@ class ClockIndex:
             heapq.heappush(self.wakes, (new, iid))
         # else: the older, earlier entry is still in the heap and is moved on when it comes up
 
+    def may_be_due(self, until_ms: int) -> bool:
+        """Whether a timer entry is due by `until_ms` (it may be stale: `next_timer` checks)."""
+        return bool(self.timers) and self.timers[0][0] <= until_ms
+
     def next_timer(self, until_ms: int, is_due: Callable[[int, str], bool]) -> tuple[int, str] | None:
         """The earliest (due, incident id) up to `until_ms` that `is_due` confirms; stale entries are dropped."""
         while self.timers and self.timers[0][0] <= until_ms:

@@ -79,8 +79,16 @@ def _advance(state: TheaterState, tick: Tick, ctx: TheaterContext, out: Emitter)
 
 def _run_timers(state: TheaterState, until_ms: int, ctx: TheaterContext, out: Emitter) -> None:
     """Fire timers and time-driven rules due by `until_ms`, in due order, before anything later is processed."""
-    theater_fusion.flush_feed(state, until_ms, ctx.fusion.feed, out)
     clock = state.fusion.clock(ctx.playbooks)  # indexes: the cost does not grow with open incidents
+    if (
+        not state.fusion.feed_pending
+        and not clock.may_be_due(until_ms)
+        and not state.aid
+        and not state.returning
+        and until_ms - state.last_timed_scan_ms < TIMED_RULE_SCAN_MS
+    ):
+        return  # nothing can be due: the usual case, checked before every input
+    theater_fusion.flush_feed(state, until_ms, ctx.fusion.feed, out)
     while True:
         due = clock.next_timer(until_ms, lambda at, iid: _timer_due(state, at, iid))
         geo_due = _next_geo_due(state)
