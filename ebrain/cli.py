@@ -47,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--speed", type=_speed, default=None, help="scenario seconds per wall second, or 'max' (default)")
     rep.add_argument("--out", type=Path, default=None, help="write every output delta as JSON lines to this file")
     rep.add_argument("--broker", default=None, help="HOST:PORT: replay into Kafka (a worker must be running)")
+    rep.add_argument("--topic-prefix", default="", help="with --broker: the worker's topic prefix")
 
     drill = sub.add_parser(
         "drill",
@@ -61,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     drill.add_argument("--report", type=Path, default=None, help="report file (default reports/<scenario>.html)")
     drill.add_argument("--broker", default=None, help="HOST:PORT: run through Kafka (a worker must be running)")
     drill.add_argument("--out", type=Path, default=None, help="also write every output delta as JSON lines")
+    drill.add_argument("--topic-prefix", default="", help="with --broker: the worker's topic prefix")
 
     worker = sub.add_parser("worker", help="run the faust-streaming pipeline worker against Kafka")
     worker.add_argument("--broker", required=True, help="HOST:PORT of the Kafka broker")
@@ -123,12 +125,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "replay":
         from ebrain.replay_cmd import run_replay
 
-        return asyncio.run(run_replay(Settings.from_env(), args.file, args.speed, args.out, args.broker))
+        return asyncio.run(
+            run_replay(Settings.from_env(), args.file, args.speed, args.out, args.broker, args.topic_prefix)
+        )
     if args.command == "drill":
         from ebrain.drill_cmd import run_drill_cmd
 
         return asyncio.run(
-            run_drill_cmd(Settings.from_env(), args.file, args.speed, args.report, args.broker, args.out)
+            run_drill_cmd(
+                Settings.from_env(), args.file, args.speed, args.report, args.broker, args.out, args.topic_prefix
+            )
         )
     if args.command == "worker":
         from ebrain.worker import run_worker

@@ -28,6 +28,7 @@ async def run_drill_cmd(
     report: Path | None,
     broker: str | None = None,
     out: Path | None = None,
+    prefix: str = "",
 ) -> int:
     try:
         scenario = load_scenario(file)
@@ -43,7 +44,7 @@ async def run_drill_cmd(
     except LoadError as exc:
         print(exc, file=sys.stderr)
         return 2
-    outcome = await outcome_of(core, scenario, speed, broker)
+    outcome = await outcome_of(core, scenario, speed, broker, prefix)
     result = score_outcome(scenario, outcome, region_resolver(core.regions))
     for n, r in enumerate(result.results, start=1):
         met = f" at {offset_text(r.at_ms, scenario.t0_ms)}" if r.at_ms is not None else ""

@@ -3,6 +3,7 @@ delta as JSON lines (the same file always gives byte-identical lines)."""
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +19,7 @@ from scenarios.model import Scenario, load_scenario
 from scenarios.replay import ReplayControl, replay
 from scenarios.run import Outcome, run_scenario
 from streams.kafka_io import KafkaIngress, read_feed
+from streams.topics import FEED, physical
 from streams.wire_internal import delta_to_builtins
 
 Progress = Callable[[int, int, int], None]
@@ -44,7 +46,11 @@ async def run_kafka(
     idle_s: float = 20.0,
 ) -> Outcome:
     """Produce the scenario into Kafka (a worker must be running with the scenario's fleet seed) and read the
-    feed back until it has been quiet for `idle_s` seconds."""
+    feed back until it has been quiet for `idle_s` seconds. The topics of the map are created if missing, so the
+    scenario is never lost to a topic the worker has not created yet."""
+    from streams.faust_runtime import ensure_topics  # faust is imported only when Kafka is used
+
+    await asyncio.to_thread(ensure_topics, broker, prefix)
     ingress = KafkaIngress(broker, prefix)
     await ingress.start()
     try:
@@ -53,6 +59,12 @@ async def run_kafka(
     finally:
         await ingress.stop()
     feed = [delta async for delta in read_feed(broker, idle_s=idle_s, prefix=prefix)]
+    if not feed:
+        print(
+            f"  no delta came back on {physical(FEED, prefix)} within {idle_s:g} s: is a worker running "
+            f"(`ebrain worker --broker {broker}{f' --topic-prefix {prefix}' if prefix else ''}`)?",
+            file=sys.stderr,
+        )
     return Outcome.from_feed(feed)
 
 
@@ -67,17 +79,24 @@ def core_for(settings: Settings, scenario: Scenario) -> Core:
     return build_core(settings, fleet_seed=scenario.fleet_seed, fleet_scale=scenario.fleet_scale)
 
 
-async def outcome_of(core: Core, scenario: Scenario, speed: float | None, broker: str | None) -> Outcome:
+async def outcome_of(
+    core: Core, scenario: Scenario, speed: float | None, broker: str | None, prefix: str = ""
+) -> Outcome:
     control = ReplayControl(speed=speed)
     bar = ProgressBar(scenario.t0_ms)
     if broker is None:
         return await run_embedded(core, scenario, control, bar)
     print(f"  replaying into Kafka at {broker}; the worker must run with --fleet-seed {scenario.fleet_seed}")
-    return await run_kafka(broker, scenario, control, bar)
+    return await run_kafka(broker, scenario, control, bar, prefix)
 
 
 async def run_replay(
-    settings: Settings, file: Path, speed: float | None, out: Path | None, broker: str | None = None
+    settings: Settings,
+    file: Path,
+    speed: float | None,
+    out: Path | None,
+    broker: str | None = None,
+    prefix: str = "",
 ) -> int:
     try:
         scenario = load_scenario(file)
@@ -86,7 +105,7 @@ async def run_replay(
         return 2
     if speed is not None and speed < 0:
         speed = None
-    outcome = await outcome_of(core_for(settings, scenario), scenario, speed, broker)
+    outcome = await outcome_of(core_for(settings, scenario), scenario, speed, broker, prefix)
     if out is not None:
         write_deltas(outcome, out)
         print(f"{len(outcome.deltas)} deltas written to {out}")
