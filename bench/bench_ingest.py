@@ -4,8 +4,9 @@
     .venv/bin/python bench/bench_ingest.py --kafka    # also the Kafka runtime, on a broker this script starts
 
 The mix: 10,000 devices spread over the theater, the eight sensor kinds, 1 % of devices alarming, one reading a
-device a minute of event time, a tick a minute; every reading is decoded, normalised (located, timed, device id
-checked), de-duplicated and run through its device's state machine.
+device a minute of event time, a tick a minute; a normal device drifts by at most 2 % of its normal band a minute
+(`--jumpy`: drawn anew across the band, which sets off rate-of-change alarms on ~8 % of readings). Every reading is
+decoded, normalised (located, timed, device id checked), de-duplicated and run through its device's state machine.
 
 Embedded figures (readings per CPU-second of this process, and per wall-second):
 - ceiling: decoding alone (msgspec into the contract's Structs), nothing else;
@@ -13,10 +14,13 @@ Embedded figures (readings per CPU-second of this process, and per wall-second):
 - ingest.step on gateway batches of 100 readings;
 - naive: ingest.step with no memo, a point-in-polygon region look-up for every reading.
 
-Kafka figures (readings/s, from committed consumer offsets, start-up excluded), all on the same topic:
+Kafka figures (records/s from committed consumer offsets, start-up excluded; readings/s beside them), all on the
+same topic, for each processing guarantee asked for:
 - ceiling 1: a plain aiokafka consumer reading it;
-- ceiling 2: a Faust agent that does nothing, with the worker's settings;
-- the pipeline worker (`ebrain worker`, exactly-once), its sensor ingest agent consuming the same readings.
+- ceiling 2: a Faust agent that does nothing, with the worker's settings and faust corrections, taking its input
+  in batches as the worker does (and, beside it, one that iterates event by event);
+- the pipeline worker (`ebrain worker`), its sensor ingest agent consuming the same readings;
+- the worker again on gateway batches (100 readings a message, a form the contract allows): readings/s.
 """
 
 from __future__ import annotations
@@ -37,11 +41,14 @@ import msgspec
 from ebrain.compose import Core, build_core
 from ebrain.settings import Settings
 from streams import codec, contract, ingest, topics
+from streams.faust_runtime import WorkerConfig
 from streams.normalize import Memo, NormalizeContext
 from streams.timefmt import format_time_ms
 
 ROOT = Path(__file__).resolve().parents[1]
 T0 = 1_690_623_000_000  # 2023-07-29T17:30:00+08:00
+WORKER_BATCH = WorkerConfig(bootstrap="").batch_max
+DRIFT = 0.02  # a normal sensor moves by at most this share of its normal band in a minute
 NORMAL = {  # value range below the first tier, and an alarming value, per kind
     "gas_lel": ((0.0, 3.0), 30.0, "%LEL"),
     "water_depth": ((0.0, 10.0), 35.0, "cm"),
@@ -68,7 +75,7 @@ def cpu_model() -> str:
 def devices(core: Core, n: int, seed: int = 11) -> list[tuple[str, str, float, float, bool]]:
     rng = random.Random(seed)
     kinds = list(NORMAL)
-    out = []
+    out: list[tuple[str, str, float, float, bool]] = []
     while len(out) < n:
         unit = core.regions.units[rng.randrange(len(core.regions.units))]
         lon, lat = unit.label_lon + rng.gauss(0, 0.03), unit.label_lat + rng.gauss(0, 0.03)
@@ -82,16 +89,16 @@ def devices(core: Core, n: int, seed: int = 11) -> list[tuple[str, str, float, f
     return out
 
 
-def reading(n: int, device: tuple[str, str, float, float, bool], at_ms: int, rng: random.Random) -> dict:
+def reading(device: tuple[str, str, float, float, bool], at_ms: int, level: float) -> dict:
     device_id, kind, lon, lat, alarming = device
-    (low, high), alarm, unit = NORMAL[kind]
+    _, alarm, unit = NORMAL[kind]
     return {
         "type": "sensor.reading",
         "schema_version": "1.0",
         "event_id": f"{device_id}@{at_ms}",
         "device_id": device_id,
         "kind": kind,
-        "value": alarm if alarming else round(rng.uniform(low, high), 3),
+        "value": alarm if alarming else round(level, 3),
         "unit": unit,
         "observed_at": format_time_ms(at_ms),
         "position": {"lon": lon, "lat": lat, "crs": "WGS84"},
@@ -99,15 +106,28 @@ def reading(n: int, device: tuple[str, str, float, float, bool], at_ms: int, rng
     }
 
 
-def stream(core: Core, n_devices: int, rounds: int, batch: int = 1) -> list[bytes]:
+def drift(level: float, band: tuple[float, float], rng: random.Random, jumpy: bool) -> float:
+    """A normal sensor's next reading: a step of at most DRIFT of its normal band, kept inside the band; `jumpy`
+    draws it anew across the band instead, fast enough to set off rate-of-change alarms on ~8 % of readings."""
+    low, high = band
+    if jumpy:
+        return rng.uniform(low, high)
+    level += rng.uniform(-DRIFT, DRIFT) * (high - low)
+    return min(high, max(low, level))
+
+
+def stream(core: Core, n_devices: int, rounds: int, batch: int = 1, jumpy: bool = False) -> list[bytes]:
     """Messages in order: per round (a minute of event time) every device's reading, then a tick."""
     rng = random.Random(5)
     fleet = devices(core, n_devices)
+    levels = [rng.uniform(*NORMAL[kind][0]) for _, kind, *_ in fleet]
     enc = msgspec.json.Encoder()
     out: list[bytes] = []
     for r in range(rounds):
         at = T0 + r * 60_000
-        readings = [reading(r * n_devices + i, d, at, rng) for i, d in enumerate(fleet)]
+        if r:
+            levels = [drift(level, NORMAL[d[1]][0], rng, jumpy) for level, d in zip(levels, fleet, strict=True)]
+        readings = [reading(d, at, level) for d, level in zip(fleet, levels, strict=True)]
         if batch == 1:
             out += [enc.encode(m) for m in readings]
         else:
@@ -140,10 +160,10 @@ def line(label: str, per_cpu: float, per_wall: float, note: str = "") -> None:
     print(f"  {label:<58} {per_cpu:>10,.0f}/s CPU {per_wall:>10,.0f}/s wall  {note}")
 
 
-def embedded(core: Core, n_devices: int, rounds: int) -> None:
+def embedded(core: Core, n_devices: int, rounds: int, jumpy: bool) -> None:
     n = n_devices * rounds
-    single = stream(core, n_devices, rounds)
-    batched = stream(core, n_devices, rounds, batch=100)
+    single = stream(core, n_devices, rounds, jumpy=jumpy)
+    batched = stream(core, n_devices, rounds, batch=100, jumpy=jumpy)
     print(f"embedded sensor path: {n:,} readings from {n_devices:,} devices over {rounds} minutes, 1 % alarming")
     line("ceiling: decode only (codec.decode_or_reason)", *measure_decode(single, n))
     per_cpu, per_wall, counts = measure(single, core.ingest, n)
@@ -175,13 +195,15 @@ def embedded(core: Core, n_devices: int, rounds: int) -> None:
 
 
 async def produce(bootstrap: str, prefix: str, messages: list[bytes]) -> int:
-    """Readings keyed by device id, and each tick to every partition of every source topic (as the ingress
-    does: the theater's watermark needs all of them). Returns how many records went to the sensor topic."""
+    """Readings keyed by device id (gateway batches by gateway id), and each tick to every partition of every source
+    topic (as the ingress does: the theater's watermark needs all of them). Returns how many records went to the
+    sensor topic."""
     from aiokafka import AIOKafkaProducer
 
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=20, max_batch_size=512 * 1024, acks=1)
     await producer.start()
     sensor = 0
+    partitions = topics.INGEST_SENSOR.partitions
     try:
         pending = []
         for raw in messages:
@@ -191,9 +213,10 @@ async def produce(bootstrap: str, prefix: str, messages: list[bytes]) -> int:
                 ]
                 key = b"tick"
             else:
-                device = msgspec.json.decode(raw)["device_id"]
-                targets = [(topics.physical(topics.INGEST_SENSOR, prefix), topics.partition_for(device, 4))]
-                key = device.encode()
+                fields = msgspec.json.decode(raw)
+                sender = fields.get("device_id") or fields["gateway_id"]
+                targets = [(topics.physical(topics.INGEST_SENSOR, prefix), topics.partition_for(sender, partitions))]
+                key = sender.encode()
             for topic, partition in targets:
                 pending.append(await producer.send(topic, raw, key=key, partition=partition))
                 sensor += topic.endswith(topics.INGEST_SENSOR.name)
@@ -248,17 +271,15 @@ def committed(bootstrap: str, group: str, topic: str) -> int:
 def rate_of_group(
     proc: subprocess.Popen[bytes], log: Path, bootstrap: str, group: str, topic: str, n: int, timeout_s: float = 600.0
 ) -> float:
-    """Readings/s between the first commit and the last (start-up and table recovery excluded)."""
+    """Records/s between the first commit and the last (start-up and table recovery excluded)."""
     deadline = time.monotonic() + timeout_s
     first: tuple[float, int] | None = None
     try:
         while time.monotonic() < deadline:
             if proc.poll() is not None:
                 text = log.read_text(errors="replace")
-                first = text.find("[ERROR]")
-                raise RuntimeError(
-                    f"worker exited with {proc.returncode}; its first error:\n{text[first : first + 4000]}"
-                )
+                at = text.find("[ERROR]")
+                raise RuntimeError(f"worker exited with {proc.returncode}; its first error:\n{text[at : at + 4000]}")
             done = committed(bootstrap, group, topic)
             now = time.perf_counter()
             if done > 0 and first is None:
@@ -281,28 +302,63 @@ import logging, sys
 import faust
 from faust import Worker
 from pathlib import Path
+from streams.faust_patches import apply_all
 from streams.faust_runtime import WorkerConfig, faust_settings
-bootstrap, topic, group, data_dir, guarantee = sys.argv[1:6]
+bootstrap, topic, group, data_dir, guarantee, how = sys.argv[1:7]
+sys.argv[1:] = []
 config = WorkerConfig(bootstrap=bootstrap, data_dir=Path(data_dir), processing_guarantee=guarantee)
-settings = faust_settings(config)
-app = faust.App(group, **settings)
+apply_all()  # the faust corrections the worker runs with
+app = faust.App(group, **faust_settings(config))
 source = app.topic(topic, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")
 
-@app.agent(source)
-async def nothing(stream):
-    async for _ in stream.events():
-        pass
+if how == "batches":
+    @app.agent(source)
+    async def nothing(stream):
+        async for _ in stream.take_events(config.batch_max, within=config.batch_within_s):
+            pass
+else:
+    @app.agent(source)
+    async def nothing(stream):
+        async for _ in stream.events():
+            pass
 
 Worker(app, loglevel=logging.WARNING, quiet=True).execute_from_commandline()
 """
 
 
-def kafka(core: Core, n_devices: int, rounds: int, guarantee: str) -> None:
+def kafka_line(label: str, records_per_s: float, note: str = "") -> None:
+    print(f"  {label:<62} {records_per_s:>9,.0f} records/s {note}")
+
+
+def run_group(
+    command: list[str], log: Path, bootstrap: str, group: str, topic: str, records: int, env: dict[str, str]
+) -> float:
+    with log.open("wb") as out:
+        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, env=env)
+    return rate_of_group(proc, log, bootstrap, group, topic, records)
+
+
+def worker_command(bootstrap: str, data_dir: Path, prefix: str, guarantee: str) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "ebrain.cli",
+        "worker",
+        "--broker",
+        bootstrap,
+        "--data-dir",
+        str(data_dir),
+        "--topic-prefix",
+        prefix,
+        "--guarantee",
+        guarantee,
+    ]
+
+
+def kafka(core: Core, n_devices: int, rounds: int, guarantees: list[str], gateway_rounds: int, jumpy: bool) -> None:
     from ebrain.broker import BrokerConfig, KafkaBroker, ensure_jars, free_port
     from streams.faust_runtime import ensure_topics
 
-    readings = n_devices * rounds
-    messages = stream(core, n_devices, rounds)
     with tempfile.TemporaryDirectory(prefix="bench-kafka-") as tmp:
         port = free_port()
         controller = free_port()
@@ -312,67 +368,73 @@ def kafka(core: Core, n_devices: int, rounds: int, guarantee: str) -> None:
         try:
             print(f"\nKafka broker up in {broker.start():.1f} s at {broker.bootstrap}")
             bootstrap = broker.bootstrap
-            prefix = f"bench{os.getpid()}-"
-            ensure_topics(bootstrap, prefix)
-            topic = topics.physical(topics.INGEST_SENSOR, prefix)
-            t = time.perf_counter()
-            records = asyncio.run(produce(bootstrap, prefix, messages))
-            print(
-                f"produced {readings:,} readings to {topic} in {time.perf_counter() - t:.1f} s "
-                f"(4 partitions, keyed by device id), and a tick a minute to every source partition: "
-                f"{records:,} records on the sensor topic"
-            )
-            plain = asyncio.run(plain_consumer(bootstrap, topic, records))
             env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(ROOT)}
-            log = Path(tmp) / "noop.log"
-            with log.open("wb") as out:
-                noop = subprocess.Popen(
-                    [
+            # one topic set per run: every consumer group below starts from an untouched topic of its own
+            runs = [(g, "single") for g in guarantees] + [(g, "gateway") for g in guarantees if gateway_rounds]
+            data: dict[str, tuple[str, int, int]] = {}  # form -> (prefix template, records, readings)
+            for form, n_rounds, batch in (("single", rounds, 1), ("gateway", gateway_rounds, 100)):
+                if not any(f == form for _, f in runs):
+                    continue
+                messages = stream(core, n_devices, n_rounds, batch=batch, jumpy=jumpy)
+                for guarantee, f in runs:
+                    if f != form:
+                        continue
+                    prefix = f"bench{os.getpid()}-{form}-{guarantee[:3]}-"
+                    ensure_topics(bootstrap, prefix)
+                    t = time.perf_counter()
+                    records = asyncio.run(produce(bootstrap, prefix, messages))
+                    print(
+                        f"produced {n_devices * n_rounds:,} readings ({form} form) to {prefix}ingest.sensor in "
+                        f"{time.perf_counter() - t:.1f} s: {records:,} records on the sensor topic with the ticks"
+                    )
+                    data[f"{form}/{guarantee}"] = (prefix, records, n_devices * n_rounds)
+            for guarantee in guarantees:
+                prefix, records, readings = data[f"single/{guarantee}"]
+                topic = topics.physical(topics.INGEST_SENSOR, prefix)
+                plain = asyncio.run(plain_consumer(bootstrap, topic, records))
+                nothing = {}
+                for how in ("batches", "events"):
+                    group = f"noop-{how}-{prefix}"
+                    command = [
                         sys.executable,
                         "-c",
                         NOOP_APP,
                         bootstrap,
                         topic,
-                        f"noop-{prefix}",
-                        str(Path(tmp) / "noop"),
+                        group,
+                        f"{tmp}/{group}",
                         guarantee,
-                    ],
-                    stdout=out,
-                    stderr=subprocess.STDOUT,
-                    cwd=ROOT,
-                    env=env,
+                        how,
+                    ]
+                    nothing[how] = run_group(command, Path(tmp) / f"{group}.log", bootstrap, group, topic, records, env)
+                command = worker_command(bootstrap, Path(tmp) / f"worker-{prefix}", prefix, guarantee)
+                ours = run_group(
+                    command, Path(tmp) / f"worker-{prefix}.log", bootstrap, f"ebrain{prefix}", topic, records, env
                 )
-            nothing = rate_of_group(noop, log, bootstrap, f"noop-{prefix}", topic, records)
-            log = Path(tmp) / "worker.log"
-            with log.open("wb") as out:
-                worker = subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "ebrain.cli",
-                        "worker",
-                        "--broker",
-                        bootstrap,
-                        "--data-dir",
-                        str(Path(tmp) / "worker"),
-                        "--topic-prefix",
-                        prefix,
-                        "--guarantee",
-                        guarantee,
-                    ],
-                    stdout=out,
-                    stderr=subprocess.STDOUT,
-                    cwd=ROOT,
-                    env=env,
+                ceiling = max(nothing.values())
+                per = readings / records
+                print(f"Kafka sensor path, {guarantee}: {records:,} records ({readings:,} readings, one a message)")
+                kafka_line("ceiling 1: plain aiokafka consumer", plain)
+                kafka_line(f"ceiling 2: Faust agent that does nothing, batches of {WORKER_BATCH}", nothing["batches"])
+                kafka_line("   (the same agent event by event)", nothing["events"])
+                kafka_line(
+                    "ebrain worker: sensor ingest agent",
+                    ours,
+                    f"= {ours * per:,.0f} readings/s = {ours / ceiling:.0%} of the do-nothing agent; "
+                    "target >= 30,000 readings/s, or >= 80 %",
                 )
-            ours = rate_of_group(worker, log, bootstrap, f"ebrain{prefix}", topic, records)
-            print(f"Kafka sensor path: {records:,} records ({readings:,} readings), broker on this machine")
-            print(f"  {'ceiling 1: plain aiokafka consumer':<58} {plain:>10,.0f}/s")
-            print(f"  {'ceiling 2: Faust agent that does nothing, ' + guarantee:<58} {nothing:>10,.0f}/s")
-            print(
-                f"  {'ebrain worker, ' + guarantee + ': sensor ingest agent':<58} {ours:>10,.0f}/s"
-                f"  = {ours / nothing:.0%} of the do-nothing agent; target >= 30,000/s"
-            )
+                key = f"gateway/{guarantee}"
+                if key in data:
+                    prefix, records, readings = data[key]
+                    topic = topics.physical(topics.INGEST_SENSOR, prefix)
+                    command = worker_command(bootstrap, Path(tmp) / f"worker-{prefix}", prefix, guarantee)
+                    log = Path(tmp) / f"worker-{prefix}.log"
+                    gw = run_group(command, log, bootstrap, f"ebrain{prefix}", topic, records, env)
+                    kafka_line(
+                        "ebrain worker: gateway batches of 100 readings a message",
+                        gw,
+                        f"= {gw * readings / records:,.0f} readings/s ({readings:,} readings)",
+                    )
         finally:
             broker.stop()
 
@@ -383,7 +445,19 @@ def main() -> None:
     parser.add_argument("--minutes", type=int, default=20)
     parser.add_argument("--kafka", action="store_true", help="also measure the Kafka runtime")
     parser.add_argument("--kafka-only", action="store_true", help="only the Kafka runtime")
-    parser.add_argument("--guarantee", choices=["exactly_once", "at_least_once"], default="exactly_once")
+    parser.add_argument("--guarantee", choices=["exactly_once", "at_least_once", "both"], default="both")
+    parser.add_argument(
+        "--jumpy",
+        action="store_true",
+        help="normal readings drawn anew across their band every minute: ~8 %% raise rate-of-change alarms "
+        "(signals, incidents and state writes on a large share of readings)",
+    )
+    parser.add_argument(
+        "--gateway-minutes",
+        type=int,
+        default=None,
+        help="minutes of gateway batches (100 readings a message) for the worker; default 3 x --minutes, 0 skips",
+    )
     args = parser.parse_args()
     print(
         f"machine: {cpu_model()}, {os.cpu_count()} cores; Python {platform.python_version()}; "
@@ -391,9 +465,11 @@ def main() -> None:
     )
     core = build_core(Settings())
     if not args.kafka_only:
-        embedded(core, args.devices, args.minutes)
+        embedded(core, args.devices, args.minutes, args.jumpy)
     if args.kafka or args.kafka_only:
-        kafka(core, args.devices, args.minutes, args.guarantee)
+        guarantees = ["exactly_once", "at_least_once"] if args.guarantee == "both" else [args.guarantee]
+        gateway = 3 * args.minutes if args.gateway_minutes is None else args.gateway_minutes
+        kafka(core, args.devices, args.minutes, guarantees, gateway, args.jumpy)
 
 
 if __name__ == "__main__":

@@ -184,7 +184,8 @@ def kafka_broker(tmp: Path) -> Iterator[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="ingest throughput with one and two workers")
-    parser.add_argument("--messages", type=int, default=40_000)
+    # enough for several commits (every 2.8 s) at the rate one worker reaches
+    parser.add_argument("--messages", type=int, default=200_000)
     parser.add_argument("--guarantee", choices=["exactly_once", "at_least_once"], default="exactly_once")
     args = parser.parse_args()
     print(
