@@ -16,13 +16,17 @@ them (idempotent). A do-nothing agent measured as the runtime's ceiling applies 
    so the agent ran dry once per queue-full: a stall of about half a second every few thousand records. While any
    partition is held back the loop now asks with a short timeout, so the partition is fetched again as soon as
    the agent has drained its queue.
-4. `seek_before_resuming_streams`: after a rebalance's table recovery faust resumes the stream partitions and only
-   then seeks them to their committed offsets, a broker round trip later. Records fetched in between were handed to
-   the agents, and the fetch that was still being drained when the seek landed carried the partition's read
-   position past records the seek had just rewound to: a restarted worker processed the first few records of a
-   partition and silently skipped the next hundred (`tests/faults/test_worker_killed.py`, the kill -9 tests, lost
-   a report and a call about one run in three under load). The seek now happens while the partitions are still
-   paused, so the first fetch starts at the committed offset.
+4. `seek_before_resuming_streams`: a stream partition must not be delivered from before its seek to the committed
+   offset. faust passes its live set of active partitions to aiokafka, which reads an empty set as "every
+   partition": when recovery paused its changelogs and the set emptied during a fetch, the fetch returned the
+   stream partitions' records too, read before their seek. They reached the agents, and once the seek rewound the
+   partitions the drain loop's read position was past records it had never delivered: a restarted worker
+   processed a partition's first few records and silently skipped the rest, or its committed offset crept forward
+   one record a commit (`tests/faults/test_worker_killed.py`, kill -9 under load, about one run in three). faust
+   also marks newly assigned partitions active a few awaits before it pauses them, and after recovery resumes
+   them before it seeks them. Corrected: a fetch gets a copy of the active set (none when it is empty), newly
+   assigned partitions are paused before they are marked active, a drained queue does not un-pause a paused
+   partition, the seek comes before the resume, and the drain loop drops what it fetched before a seek.
 5. `no_debug_records_for_the_spinner`: `faust.Worker` installs a terminal progress spinner as a root log handler
    at DEBUG level even when its output is not a terminal, so every debug call of aiokafka and faust (several per
    record sent) built a log record nobody reads. Off a terminal the spinner is dropped and the level stays as set.
@@ -102,7 +106,11 @@ def deliver_without_a_task_per_message() -> None:
                 ait = getmany(timeout=HELD_BACK_POLL_S if self._buffered_partitions else 1.0)
                 await self.sleep(0)
                 if not self.should_stop:
+                    seeks = getattr(self, "seeks", 0)
                     async for tp, message in ait:
+                        # changed: records fetched before a seek are stale (the seek rewound their partitions)
+                        if getattr(self, "seeks", 0) != seeks:
+                            break
                         num_since_yield += 1
                         if num_since_yield > yield_every:
                             await sleep(0)
@@ -144,40 +152,78 @@ def deliver_without_a_task_per_message() -> None:
 
 
 def seek_before_resuming_streams() -> None:
-    """Seek the stream partitions to their committed offsets before resuming them, not after."""
+    """Keep assigned partitions paused until they are seeked to their committed offsets, then resume them."""
     from faust.tables.recovery import Recovery
+    from faust.transport.consumer import Consumer
 
     if getattr(Recovery._resume_streams, "seeks_first", False):
         return
 
-    # faust 0.15.3's `Recovery._resume_streams` with the seek moved before `resume_partitions` (marked)
-    async def _resume_streams(self: Any, generation_id: int = 0) -> None:  # pragma: no cover - runs inside a worker
-        app = self.app
-        consumer = app.consumer
-        await app.on_rebalance_complete.send()
-        assignment = consumer.assignment()
-        if app.consumer_generation_id != generation_id:
-            self.log.warning("Recovery rebalancing again")
-            return
-        if assignment:
-            # changed: seek first, while the stream partitions are still paused
-            self.log.info("Seek stream partitions to committed offsets.")
-            await self._wait(consumer.perform_seek(), timeout=app.conf.broker_request_timeout)
-            consumer.resume_partitions({tp for tp in assignment if not self._is_changelog_tp(tp)})
-        else:
-            self.log.info("Resuming streams with empty assignment")
-        self.completed.set()
-        self.log.info("Resuming flow...")
-        app.flow_control.resume()
-        consumer.resume_flow()
-        await app._fetcher.maybe_start()
-        self.tables.on_actives_ready()
-        self.tables.on_standbys_ready()
-        app.on_rebalance_end()
-        self.log.info("Worker ready")
+    original_assigned = Consumer.on_partitions_assigned
 
-    _resume_streams.seeks_first = True  # type: ignore[attr-defined]
-    Recovery._resume_streams = _resume_streams  # type: ignore[method-assign]
+    async def on_partitions_assigned(self: Any, assigned: Any, generation_id: int = 0) -> None:
+        # paused before faust marks them active; recovery resumes the changelogs, `_resume_streams` the rest
+        self._paused_partitions.update(assigned)
+        await original_assigned(self, assigned, generation_id)
+
+    Consumer.on_partitions_assigned = on_partitions_assigned  # type: ignore[method-assign]
+
+    original_seek = Consumer.perform_seek
+
+    async def perform_seek(self: Any) -> None:
+        self.seeks = getattr(self, "seeks", 0) + 1  # the drain loop drops what it fetched before
+        await original_seek(self)
+
+    Consumer.perform_seek = perform_seek  # type: ignore[method-assign]
+
+    from faust.transport.consumer import ThreadDelegateConsumer
+
+    original_getmany = ThreadDelegateConsumer._getmany
+
+    async def _getmany(self: Any, active_partitions: Any, timeout: float) -> Any:
+        # faust passes its live set of active partitions; aiokafka reads an empty set as "every partition", so
+        # when the set emptied during the wait (recovery pausing its changelogs) aiokafka returned records of the
+        # paused stream partitions too, fetched before their seek
+        if active_partitions is not None:
+            active_partitions = set(active_partitions)
+            if not active_partitions:
+                return {}
+        return await original_getmany(self, active_partitions, timeout)
+
+    ThreadDelegateConsumer._getmany = _getmany  # type: ignore[method-assign]
+
+    original_drop = Consumer.on_buffer_drop
+
+    def on_buffer_drop(self: Any, tp: Any) -> None:
+        # a partition whose queue drained is fetched again, unless it is paused meanwhile (a rebalance)
+        if tp in self._paused_partitions:
+            self._buffered_partitions.discard(tp)
+            return
+        original_drop(self, tp)
+
+    Consumer.on_buffer_drop = on_buffer_drop  # type: ignore[method-assign]
+
+    # Both ways out of recovery resume the stream partitions and then seek them; the resumptions they ask for are
+    # held back until they return, by then seeked
+    for name in ("_resume_streams", "on_recovery_completed"):
+        setattr(Recovery, name, _resuming_after_the_seek(getattr(Recovery, name)))
+    Recovery._resume_streams.seeks_first = True  # type: ignore[attr-defined]
+
+
+def _resuming_after_the_seek(method: Any) -> Any:
+    async def resuming_after_the_seek(self: Any, generation_id: int = 0) -> None:
+        consumer = self.app.consumer
+        resume = consumer.resume_partitions
+        held_back: list[set[Any]] = []
+        consumer.resume_partitions = lambda tps: held_back.append(set(tps))
+        try:
+            await method(self, generation_id)
+        finally:
+            consumer.resume_partitions = resume
+        for tps in held_back:
+            resume(tps)
+
+    return resuming_after_the_seek
 
 
 def no_debug_records_for_the_spinner() -> None:

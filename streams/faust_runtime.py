@@ -340,9 +340,12 @@ def build_app(
     app.on_partitions_revoked.connect(on_revoked)
 
     def gate_commits(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
-        transactions = app.consumer.transactions
-        if outputs.exactly_once and not getattr(transactions.commit, "gated", False):
-            transactions.commit = gate.wrap(transactions.commit)  # type: ignore[assignment]
+        # The consumer's commit, not the transaction manager's: faust picks the offsets to commit from the
+        # acknowledgements before it calls the latter, so a batch that finished while the gate waited had its
+        # outputs and table writes committed without its offsets (processed again after a crash).
+        consumer = app.consumer
+        if outputs.exactly_once and not getattr(consumer.commit, "gated", False):
+            consumer.commit = gate.wrap(consumer.commit)  # type: ignore[method-assign, assignment]
 
     app.on_partitions_assigned.connect(gate_commits)
 

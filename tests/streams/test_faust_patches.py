@@ -107,16 +107,22 @@ def test_after_recovery_the_stream_partitions_are_seeked_before_they_are_resumed
         flow_control=SimpleNamespace(resume=lambda: None),
         _fetcher=SimpleNamespace(maybe_start=noop),
         on_rebalance_end=lambda: None,
+        assignor=SimpleNamespace(assigned_standbys=lambda: set()),
     )
     recovery = SimpleNamespace(
         app=app,
-        log=logging.getLogger("test-recovery"),
+        log=SimpleNamespace(dev=lambda *a: None, info=lambda *a: None, warning=lambda *a: None),
         _wait=wait,
         _is_changelog_tp=lambda tp: tp == changelog,
+        _set_recovery_ended=lambda: None,
         completed=asyncio.Event(),
-        tables=SimpleNamespace(on_actives_ready=lambda: None, on_standbys_ready=lambda: None),
+        tables=SimpleNamespace(on_actives_ready=lambda: None, on_standbys_ready=lambda: None, values=lambda: []),
+        actives_for_table={},
+        standbys_for_table={},
     )
-    asyncio.run(Recovery._resume_streams(recovery, 3))  # type: ignore[arg-type]
-    # the first fetch of a resumed partition starts at its committed offset: nothing fetched before the seek
-    assert calls == ["seek", f"resume {[stream]}", "flow"]
-    assert recovery.completed.is_set()
+    # both ways out of a recovery: the first fetch of a resumed partition starts at its committed offset
+    for way_out in (Recovery._resume_streams, Recovery.on_recovery_completed):
+        calls.clear()
+        asyncio.run(way_out(recovery, 3))  # type: ignore[arg-type]
+        assert calls.index("seek") < calls.index(f"resume {[stream]}"), (way_out, calls)
+        assert recovery.completed.is_set()
