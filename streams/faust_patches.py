@@ -17,16 +17,16 @@ them (idempotent). A do-nothing agent measured as the runtime's ceiling applies 
    partition is held back the loop now asks with a short timeout, so the partition is fetched again as soon as
    the agent has drained its queue.
 4. `seek_before_resuming_streams`: a stream partition must not be delivered from before its seek to the committed
-   offset. faust passes its live set of active partitions to aiokafka, which reads an empty set as "every
-   partition": when recovery paused its changelogs and the set emptied during a fetch, the fetch returned the
-   stream partitions' records too, read before their seek. They reached the agents, and once the seek rewound the
-   partitions the drain loop's read position was past records it had never delivered: a restarted worker
-   processed a partition's first few records and silently skipped the rest, or its committed offset crept forward
-   one record a commit (`tests/faults/test_worker_killed.py`, kill -9 under load, about one run in three). faust
-   also marks newly assigned partitions active a few awaits before it pauses them, and after recovery resumes
-   them before it seeks them. Corrected: a fetch gets a copy of the active set (none when it is empty), newly
-   assigned partitions are paused before they are marked active, a drained queue does not un-pause a paused
-   partition, the seek comes before the resume, and the drain loop drops what it fetched before a seek.
+   offset. At the end of table recovery faust resumes the stream partitions and only then seeks them, a broker
+   round trip later (`Recovery.on_recovery_completed`, and `_resume_streams` alike). Records fetched in between
+   reached the agents, and once the seek rewound the partitions the drain loop's read position was past records it
+   had never delivered: a restarted worker processed a partition's first few records and silently skipped the
+   rest, or its committed offset crept forward one record a commit (`tests/faults/test_worker_killed.py`, kill -9
+   under load, about one run in three; worker logs showed batches processed between the two steps). Corrected:
+   the resumptions are held back until the seek is done. Three neighbouring openings are closed too, each read in
+   the code, not observed: newly assigned partitions are marked active a few awaits before faust pauses them (now
+   paused first); a fetch gets faust's live set of active partitions, which aiokafka reads as "every partition"
+   once it is empty (now a copy, and no fetch when empty); and the drain loop drops what it fetched before a seek.
 5. `no_debug_records_for_the_spinner`: `faust.Worker` installs a terminal progress spinner as a root log handler
    at DEBUG level even when its output is not a terminal, so every debug call of aiokafka and faust (several per
    record sent) built a log record nobody reads. Off a terminal the spinner is dropped and the level stays as set.
