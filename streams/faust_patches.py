@@ -27,7 +27,15 @@ them (idempotent). A do-nothing agent measured as the runtime's ceiling applies 
    the code, not observed: newly assigned partitions are marked active a few awaits before faust pauses them (now
    paused first); a fetch gets faust's live set of active partitions, which aiokafka reads as "every partition"
    once it is empty (now a copy, and no fetch when empty); and the drain loop drops what it fetched before a seek.
-5. `no_debug_records_for_the_spinner`: `faust.Worker` installs a terminal progress spinner as a root log handler
+5. `gaps_without_their_ends`: offsets a read_committed consumer never sees (transaction markers, aborted records)
+   are gaps faust counts as acknowledged. It recorded the gap between the last offset read and the one just read
+   *including* the latter, which is acknowledged too: the duplicate stopped the run of consecutive offsets, and
+   the partition's commits stopped for good (seen on `signals`, written by transactions: the theater's offset
+   stayed at 73 while it processed thousands of signals, its outputs committed through the shared transaction,
+   and after a kill -9 the restarted worker processed them again: a delta twice, a report missing). And it
+   started a gap one past the committed offset, the next offset to read, leaving that one a hole. The gap is now
+   the offsets strictly between the two reads, from the committed offset on.
+6. `no_debug_records_for_the_spinner`: `faust.Worker` installs a terminal progress spinner as a root log handler
    at DEBUG level even when its output is not a terminal, so every debug call of aiokafka and faust (several per
    record sent) built a log record nobody reads. Off a terminal the spinner is dropped and the level stays as set.
 """
@@ -45,6 +53,7 @@ def apply_all() -> None:
     flush_changelog_before_commit()
     deliver_without_a_task_per_message()
     seek_before_resuming_streams()
+    gaps_without_their_ends()
     no_debug_records_for_the_spinner()
 
 
@@ -208,6 +217,28 @@ def seek_before_resuming_streams() -> None:
     for name in ("_resume_streams", "on_recovery_completed"):
         setattr(Recovery, name, _resuming_after_the_seek(getattr(Recovery, name)))
     Recovery._resume_streams.seeks_first = True  # type: ignore[attr-defined]
+
+
+def gaps_without_their_ends() -> None:
+    """Record a gap in a partition's offsets as the offsets strictly between two reads, from the committed one on."""
+    from faust.transport.consumer import Consumer
+
+    if getattr(Consumer._add_gap, "without_ends", False):
+        return
+
+    async def add_gap(self: Any, tp: Any, offset_from: int, offset_to: int) -> None:
+        # faust calls this with (last offset read + 1, offset just read); the latter is acknowledged on its own
+        committed = self._committed_offset[tp]
+        if committed is not None:
+            offset_from = max(offset_from, committed)  # the committed offset is the next one to read
+        if offset_from < offset_to:
+            gap_for_tp = self._gap[tp]
+            gap_for_tp.addi(offset_from, offset_to)
+            await asyncio.sleep(0)
+            gap_for_tp.merge_overlaps()
+
+    add_gap.without_ends = True  # type: ignore[attr-defined]
+    Consumer._add_gap = add_gap  # type: ignore[method-assign]
 
 
 def _resuming_after_the_seek(method: Any) -> Any:

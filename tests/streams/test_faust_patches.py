@@ -126,3 +126,24 @@ def test_after_recovery_the_stream_partitions_are_seeked_before_they_are_resumed
         asyncio.run(way_out(recovery, 3))  # type: ignore[arg-type]
         assert calls.index("seek") < calls.index(f"resume {[stream]}"), (way_out, calls)
         assert recovery.completed.is_set()
+
+
+def test_a_gap_of_transaction_markers_lets_the_commit_pass_it() -> None:
+    """`signals` is written by transactions: a read_committed reader skips their markers. After a commit at 65,
+    offsets 65-71 are markers and the agent acknowledges 72-80: the next commit is 81 (faust's own gap, 66-72,
+    left 65 out and counted 72 twice, and the partition's commits stopped at 73 for good)."""
+    from collections import defaultdict
+
+    from faust.transport.drivers.aiokafka import Consumer
+    from intervaltree import IntervalTree
+
+    faust_patches.gaps_without_their_ends()
+    consumer: Any = object.__new__(Consumer)
+    tp = ("signals", 0)
+    consumer._committed_offset = defaultdict(lambda: None, {tp: 65})
+    consumer._gap = defaultdict(IntervalTree)
+    consumer._acked = defaultdict(list)
+    consumer._acked_index = defaultdict(set)
+    asyncio.run(consumer._add_gap(tp, 65, 72))  # as the drain loop calls it: (last read + 1, just read)
+    consumer._acked[tp].extend(range(72, 81))
+    assert consumer._new_offset(tp) == 81
