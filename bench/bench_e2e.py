@@ -349,6 +349,8 @@ async def feed_into_hub(bootstrap: str, prefix: str, hub: Any, stop: asyncio.Eve
 
 
 async def run_kafka(bootstrap: str, rate: float, seconds: float, port: int, tmp: Path, guarantee: str) -> list[str]:
+    from bench_ingest import worker_command
+
     from ebrain.compose import build_core
     from ebrain.settings import Settings
     from streams.faust_runtime import ensure_topics
@@ -360,20 +362,7 @@ async def run_kafka(bootstrap: str, rate: float, seconds: float, port: int, tmp:
     ensure_topics(bootstrap, prefix)
     log = (tmp / "worker.log").open("wb")
     worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "ebrain.cli",
-            "worker",
-            "--broker",
-            bootstrap,
-            "--data-dir",
-            str(tmp / "worker"),
-            "--topic-prefix",
-            prefix,
-            "--guarantee",
-            guarantee,
-        ],
+        worker_command(bootstrap, tmp / "worker", prefix, guarantee),
         stdout=log,
         stderr=subprocess.STDOUT,
         cwd=ROOT,

@@ -19,7 +19,6 @@ import contextlib
 import os
 import random
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -91,6 +90,7 @@ def group_members(admin: object, group: str) -> int:
 
 def run_workers(bootstrap: str, count: int, messages: int, tmp: Path, guarantee: str) -> tuple[float, float]:
     """(records/s committed by `count` workers, producer records/s)."""
+    from bench_ingest import worker_command
     from kafka.admin import KafkaAdminClient
 
     from streams import topics
@@ -106,8 +106,7 @@ def run_workers(bootstrap: str, count: int, messages: int, tmp: Path, guarantee:
     for n in range(count):
         log = (tmp / f"{prefix}{n}.log").open("wb")
         logs.append(log)
-        command = [sys.executable, "-m", "ebrain.cli", "worker", "--broker", bootstrap, "--topic-prefix", prefix]
-        command += ["--data-dir", str(tmp / f"{prefix}{n}"), "--guarantee", guarantee]
+        command = worker_command(bootstrap, tmp / f"{prefix}{n}", prefix, guarantee)
         procs.append(subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, env=env))
     admin = KafkaAdminClient(bootstrap_servers=bootstrap)
     try:

@@ -159,18 +159,14 @@ class CommitGate:
             await self._open.wait()
             self._inside += 1
             self._idle.clear()
-            finished = False
             try:
                 yield events
-                finished = True
-            except BaseException as exc:
+            except BaseException as exc:  # raised in the agent, or the generator closed at the yield
                 if self.broken is None:
                     self.broken = f"a batch of {len(events)} events was left unfinished: {exc!r}"
                     _log.error("%s; this worker commits nothing more and stops", self.broken)
                 raise
             finally:
-                if not finished and self.broken is None:
-                    self.broken = f"a batch of {len(events)} events was left unfinished"
                 self._inside -= 1
                 if self._inside == 0:
                     self._idle.set()
@@ -214,13 +210,18 @@ class Outputs:
         if not self.exactly_once:
             await channel.send(key=key, value=value)
             return
+        await self._send_in_transaction(channel.get_topic_name(), key, value, None, source)
+
+    async def _send_in_transaction(
+        self, topic: str, key: bytes, value: bytes | None, partition: int | None, source: Any
+    ) -> None:
         transactional_id = self._transactional_ids.get(source)
         if transactional_id is None:
             app = self.app
             transactional_id = f"{app.conf.id}-{app.assignor.group_for_topic(source.topic)}-{source.partition}"
             self._transactional_ids[source] = transactional_id
         producer = self.app.consumer.transactions.producer
-        await producer.send(channel.get_topic_name(), key, value, None, None, None, transactional_id=transactional_id)
+        await producer.send(topic, key, value, partition, None, None, transactional_id=transactional_id)
 
     async def write(self, writes: TableWrites, source: Any) -> None:
         """Send the changelog records of table writes made while processing input from `source`, and forget them.
@@ -241,15 +242,7 @@ class Outputs:
                 )
                 continue
             raw_key, _ = topic.prepare_key(key, table.key_serializer)
-            transactional_id = self._transactional_ids.get(source)
-            if transactional_id is None:
-                app = self.app
-                transactional_id = f"{app.conf.id}-{app.assignor.group_for_topic(source.topic)}-{source.partition}"
-                self._transactional_ids[source] = transactional_id
-            producer = self.app.consumer.transactions.producer
-            await producer.send(
-                topic.get_topic_name(), raw_key, value, source.partition, None, None, transactional_id=transactional_id
-            )
+            await self._send_in_transaction(topic.get_topic_name(), raw_key, value, source.partition, source)
         writes.pending.clear()
 
 
