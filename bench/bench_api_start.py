@@ -69,7 +69,7 @@ async def write(bootstrap: str, prefix: str, deltas: list[bytes], picture_latest
     import msgspec
     from aiokafka import AIOKafkaProducer
 
-    from streams import topics
+    from streams.wire import topics
 
     feed, picture = topics.physical(topics.FEED, prefix), topics.physical(topics.PICTURE, prefix)
     keys = [
@@ -95,7 +95,7 @@ def hold_back_cleaner(bootstrap: str, prefix: str) -> None:
     """The worst case's picture topic, created before the others: the cleaner leaves records younger than a day."""
     from kafka.admin import KafkaAdminClient, NewTopic
 
-    from streams import topics
+    from streams.wire import topics
 
     admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="bench-api-start")
     try:
@@ -123,7 +123,7 @@ async def fold_feed(bootstrap: str, prefix: str) -> tuple[float, int, int]:
 
     from dashboard_api.deltas import delta_from_json
     from dashboard_api.picture import Picture
-    from streams import topics
+    from streams.wire import topics
 
     tp = TopicPartition(topics.physical(topics.FEED, prefix), 0)
     consumer = AIOKafkaConsumer(
@@ -156,7 +156,7 @@ def main() -> None:
     sys.path.insert(0, str(ROOT / "bench"))
     from bench_scaleout import kafka_broker
 
-    from streams.faust_runtime import ensure_topics
+    from streams.runtime.faust_app import ensure_topics
 
     deltas = history(args.deltas, args.entities, templates())
     size = sum(len(d) for d in deltas)

@@ -102,7 +102,7 @@ class Load:
 
     def next(self, now: float) -> tuple[str, str, bytes, str | None]:
         """(topic, key, value, marker or None) for the next event."""
-        from streams.timefmt import format_time_ms
+        from streams.wire.timefmt import format_time_ms
 
         self.n += 1
         at = format_time_ms(int(now * 1000))
@@ -327,7 +327,7 @@ async def feed_into_hub(bootstrap: str, prefix: str, hub: Any, stop: asyncio.Eve
     import msgspec
     from aiokafka import AIOKafkaConsumer
 
-    from streams import topics
+    from streams.wire import topics
 
     consumer = AIOKafkaConsumer(
         topics.physical(topics.FEED, prefix),
@@ -353,8 +353,8 @@ async def run_kafka(bootstrap: str, rate: float, seconds: float, port: int, tmp:
 
     from ebrain.compose import build_core
     from ebrain.settings import Settings
-    from streams.faust_runtime import ensure_topics
-    from streams.kafka_io import KafkaIngress
+    from streams.runtime.faust_app import ensure_topics
+    from streams.runtime.kafka_io import KafkaIngress
 
     lines = []
     raw = await raw_round_trip(bootstrap, rate, seconds)
@@ -445,7 +445,7 @@ async def warm_up(ingress: Any, hub: Any) -> None:
 
 
 def _now_text() -> str:
-    from streams.timefmt import format_time_ms
+    from streams.wire.timefmt import format_time_ms
 
     return format_time_ms(int(time.time() * 1000))
 

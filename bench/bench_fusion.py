@@ -35,10 +35,11 @@ from geo.fleet import FleetState
 from geo.regions import RegionIndex
 from playbooks.evidence import Signal
 from playbooks.incident import Incident
-from streams import fuse, theater
-from streams.fusion_merge import distance_km
-from streams.fusion_rules import FusionRules
-from streams.records import Tick
+from streams import theater
+from streams.fusion import fuse
+from streams.fusion.merge import distance_km
+from streams.fusion.rules import FusionRules
+from streams.wire.records import Tick
 
 T = TypeVar("T")
 Place = tuple[float, float, str, str]  # lon, lat, county adcode, province adcode

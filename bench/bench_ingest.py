@@ -40,10 +40,11 @@ import msgspec
 
 from ebrain.compose import Core, build_core
 from ebrain.settings import Settings
-from streams import codec, contract, ingest, topics
-from streams.faust_runtime import WorkerConfig
-from streams.normalize import Memo, NormalizeContext
-from streams.timefmt import format_time_ms
+from streams import ingest
+from streams.ingest.normalize import Memo, NormalizeContext
+from streams.runtime.faust_app import WorkerConfig
+from streams.wire import codec, contract, topics
+from streams.wire.timefmt import format_time_ms
 
 ROOT = Path(__file__).resolve().parents[1]
 T0 = 1_690_623_000_000  # 2023-07-29T17:30:00+08:00
@@ -302,8 +303,8 @@ import logging, sys
 import faust
 from faust import Worker
 from pathlib import Path
-from streams.faust_patches import apply_all
-from streams.faust_runtime import WorkerConfig, faust_settings
+from streams.runtime.faust_patches import apply_all
+from streams.runtime.faust_app import WorkerConfig, faust_settings
 bootstrap, topic, group, data_dir, guarantee, how = sys.argv[1:7]
 sys.argv[1:] = []
 config = WorkerConfig(bootstrap=bootstrap, data_dir=Path(data_dir), processing_guarantee=guarantee)
@@ -357,7 +358,7 @@ def worker_command(bootstrap: str, data_dir: Path, prefix: str, guarantee: str) 
 
 def kafka(core: Core, n_devices: int, rounds: int, guarantees: list[str], gateway_rounds: int, jumpy: bool) -> None:
     from ebrain.broker import BrokerConfig, KafkaBroker, ensure_jars, free_port
-    from streams.faust_runtime import ensure_topics
+    from streams.runtime.faust_app import ensure_topics
 
     with tempfile.TemporaryDirectory(prefix="bench-kafka-") as tmp:
         port = free_port()

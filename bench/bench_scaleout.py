@@ -30,7 +30,7 @@ DEVICES = 2000
 
 def readings(count: int, seed: int = 7) -> Iterator[tuple[bytes, bytes]]:
     from geo.regions import RegionIndex
-    from streams.timefmt import format_time_ms
+    from streams.wire.timefmt import format_time_ms
 
     rng = random.Random(seed)
     units = list(RegionIndex.load().units)
@@ -53,7 +53,7 @@ def readings(count: int, seed: int = 7) -> Iterator[tuple[bytes, bytes]]:
 async def produce(bootstrap: str, topic: str, count: int) -> float:
     from aiokafka import AIOKafkaProducer
 
-    from streams import topics
+    from streams.wire import topics
 
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=20, max_batch_size=256 * 1024)
     await producer.start()
@@ -93,8 +93,8 @@ def run_workers(bootstrap: str, count: int, messages: int, tmp: Path, guarantee:
     from bench_ingest import worker_command
     from kafka.admin import KafkaAdminClient
 
-    from streams import topics
-    from streams.faust_runtime import ensure_topics
+    from streams.runtime.faust_app import ensure_topics
+    from streams.wire import topics
 
     prefix = f"scale{count}-{os.getpid()}-{int(time.time())}."
     ensure_topics(bootstrap, prefix)

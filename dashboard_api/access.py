@@ -23,7 +23,7 @@ from dashboard_api.masking import EvidenceMasker
 from geo.datafiles import StrictModel, load_yaml_model
 from geo.names import did_you_mean
 from geo.regions import PROVINCES, RegionIndex
-from streams.classification import ClassificationPolicy
+from streams.wire.classification import ClassificationPolicy
 
 DATA_DIR = Path(str(resources.files("dashboard_api.data")))
 ENV_VAR = "EBRAIN_TOKENS"

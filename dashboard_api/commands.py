@@ -14,8 +14,8 @@ from typing import Literal, Protocol
 import pydantic
 
 from dashboard_api.access import Viewer
-from streams import contract
-from streams.timefmt import CST
+from streams.wire import contract
+from streams.wire.timefmt import CST
 
 
 class CommandSink(Protocol):

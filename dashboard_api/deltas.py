@@ -1,55 +1,17 @@
 """The feed's wire form of a delta, shared by the in-process path and the Kafka `feed` topic.
 
-The core emits `streams.theater.Delta(seq, at_ms, kind, key, entity)`; on Kafka the same arrives as JSON
+The core emits `streams.wire.records.Delta(seq, at_ms, kind, key, entity)`; on Kafka the same arrives as JSON
 `{"seq", "at_ms", "kind", "key", "data"}`. Both go through `delta_from_json`, so the API sees one shape:
 a dict whose `data` holds only JSON types (tuples become lists), whichever path it came by.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal, NotRequired, Protocol, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 import msgspec
 
-from playbooks.incident import Incident, Notification, Task
-
-DeltaKind = Literal[
-    "incident",
-    "task",
-    "notification",
-    "responder",
-    "rejected",
-    "warning",
-    "mutual_aid",
-    "closure",
-    "casualty_routing",
-]
-KINDS: tuple[str, ...] = (
-    "incident",
-    "task",
-    "notification",
-    "responder",
-    "rejected",
-    "warning",
-    "mutual_aid",
-    "closure",
-    "casualty_routing",
-)
-
-
-class DeltaLike(Protocol):
-    """What the core's `Delta` offers; named structurally so the API does not load the whole core."""
-
-    @property
-    def seq(self) -> int: ...
-    @property
-    def at_ms(self) -> int: ...
-    @property
-    def kind(self) -> str: ...
-    @property
-    def key(self) -> str: ...
-    @property
-    def entity(self) -> Any: ...
+from streams.wire.records import FEED_ENTITY_TYPES, Delta, DeltaKind
 
 
 class WireDelta(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
@@ -70,13 +32,7 @@ class ResponderStatus(TypedDict):
 
 # What each kind's data must be (other kinds: a JSON object). Fields these types do not know are kept (a newer
 # core may add some); a known field of the wrong type, or a missing one, is refused with its path.
-ENTITY_TYPES: dict[str, Any] = {
-    "incident": Incident,
-    "task": Task,
-    "notification": Notification,
-    "responder": ResponderStatus,
-    "rejected": str,
-}
+ENTITY_TYPES: dict[str, Any] = {**FEED_ENTITY_TYPES, "responder": ResponderStatus, "rejected": str}
 _ENCODER = msgspec.json.Encoder()
 _DECODER = msgspec.json.Decoder(WireDelta)
 
@@ -85,11 +41,11 @@ class DeltaError(ValueError):
     """A feed message that is not a delta; the message names the field and value."""
 
 
-def encode_delta(delta: DeltaLike | dict[str, Any]) -> bytes:
+def encode_delta(delta: Delta | dict[str, Any]) -> bytes:
     """The JSON the `feed` topic carries; the entity (a frozen dataclass, dict or str) is encoded as is."""
     if isinstance(delta, dict):
         return _ENCODER.encode(delta)
-    return _ENCODER.encode(WireDelta(delta.seq, delta.at_ms, delta.kind, delta.key, delta.entity))  # type: ignore[arg-type]
+    return _ENCODER.encode(WireDelta(delta.seq, delta.at_ms, delta.kind, delta.key, delta.entity))
 
 
 def delta_from_json(raw: bytes | str) -> dict[str, Any]:
@@ -110,7 +66,7 @@ def delta_from_json(raw: bytes | str) -> dict[str, Any]:
     return {"seq": wire.seq, "at_ms": wire.at_ms, "kind": wire.kind, "key": wire.key, "data": wire.data}
 
 
-def as_delta_json(delta: DeltaLike | dict[str, Any]) -> tuple[dict[str, Any], bytes]:
+def as_delta_json(delta: Delta | dict[str, Any]) -> tuple[dict[str, Any], bytes]:
     """The checked dict and its JSON, from a core `Delta` or an already decoded feed message."""
     raw = encode_delta(delta)
     return delta_from_json(raw), raw

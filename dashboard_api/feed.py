@@ -22,9 +22,10 @@ from typing import Any
 import msgspec
 
 from dashboard_api.access import Viewer
-from dashboard_api.deltas import DeltaLike, as_delta_json, delta_from_json
+from dashboard_api.deltas import as_delta_json, delta_from_json
 from dashboard_api.picture import Picture
 from dashboard_api.scoping import scope
+from streams.wire.records import Delta
 
 _ENCODER = msgspec.json.Encoder()
 _MISSING = object()
@@ -113,7 +114,7 @@ class FeedHub:
 
     # -- the core side ------------------------------------------------------------------------------
 
-    def publish(self, delta: DeltaLike | dict[str, Any]) -> None:
+    def publish(self, delta: Delta | dict[str, Any]) -> None:
         """Apply and fan out one delta; returns at once whatever the clients are doing."""
         data, _ = as_delta_json(delta)
         with self.lock:

@@ -27,7 +27,9 @@ from dashboard_api.deltas import DeltaError, delta_from_json
 from dashboard_api.feed import FeedHub
 from dashboard_api.picture import Picture
 from dashboard_api.rebuild import LatestDeltas, takeover
-from streams import codec, contract, ingest, topics
+from streams import ingest
+from streams.wire import codec, contract, topics
+from streams.wire.records import Counts
 
 log = logging.getLogger("ebrain.api")
 
@@ -92,7 +94,7 @@ class KafkaView:
     def metrics_text(self) -> str:
         """The worker's ingest counts per source partition as Prometheus text, as the embedded runtime gives."""
         by_source = {
-            source: ingest.Counts(*(counts.get(name, 0) for name in _COUNT_NAMES))
+            source: Counts(*(counts.get(name, 0) for name in _COUNT_NAMES))
             for source, counts in self.ingest_counts.by_source.items()
         }
         return ingest.metrics_text(by_source, self.ingest_counts.totals()["dead_letters"])

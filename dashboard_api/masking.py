@@ -7,7 +7,7 @@ from typing import Any
 
 import msgspec
 
-from streams.classification import ClassificationPolicy
+from streams.wire.classification import ClassificationPolicy
 
 _ENCODER = msgspec.json.Encoder()
 

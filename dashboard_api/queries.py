@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from geo.regions import PROVINCES
-from streams.timefmt import parse_time_ms
+from streams.wire.timefmt import parse_time_ms
 
 _TIMELINE_ORDER = {"evidence": 0, "decision": 1, "task": 2, "notification": 3}
 

@@ -21,7 +21,7 @@ from dashboard_api import AccessPolicy, FeedHub, create_app
 from dashboard_api.kafka_view import KafkaCommands, KafkaView, ViewError
 from ebrain.compose import build_core
 from ebrain.settings import Settings
-from streams.faust_runtime import ensure_topics
+from streams.runtime.faust_app import ensure_topics
 
 
 async def run_api(settings: Settings, topic_prefix: str = "") -> int:

@@ -12,9 +12,12 @@ from geo.regions import RegionIndex
 from geo.roads import RoadGraph
 from playbooks.model import load_playbooks
 from playbooks.places import PlaybookPlaces
-from streams import detect, fuse, ingest, theater, topics
-from streams.embedded import EmbeddedRuntime
-from streams.normalize import HotlineTopics, NormalizeContext
+from streams import ingest, theater
+from streams.fusion import fuse
+from streams.ingest import detect
+from streams.ingest.normalize import HotlineTopics, NormalizeContext
+from streams.runtime.embedded import EmbeddedRuntime
+from streams.wire import topics
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,9 @@ from playbooks.yaml_lines import LoadError
 from scenarios.model import Scenario, load_scenario
 from scenarios.replay import ReplayControl, replay
 from scenarios.run import Outcome, run_scenario
-from streams.kafka_io import KafkaIngress, read_feed
-from streams.topics import FEED, physical
-from streams.wire_internal import delta_to_builtins
+from streams.runtime.kafka_io import KafkaIngress, read_feed
+from streams.wire.envelope import delta_to_builtins
+from streams.wire.topics import FEED, physical
 
 Progress = Callable[[int, int, int], None]
 
@@ -48,7 +48,7 @@ async def run_kafka(
     """Produce the scenario into Kafka (a worker must be running with the scenario's fleet seed) and read the
     feed back until it has been quiet for `idle_s` seconds. The topics of the map are created if missing, so the
     scenario is never lost to a topic the worker has not created yet."""
-    from streams.faust_runtime import ensure_topics  # faust is imported only when Kafka is used
+    from streams.runtime.faust_app import ensure_topics  # faust is imported only when Kafka is used
 
     await asyncio.to_thread(ensure_topics, broker, prefix)
     ingress = KafkaIngress(broker, prefix)

@@ -11,9 +11,9 @@ import uvicorn
 from dashboard_api import AccessPolicy, FeedHub, Picture, create_app
 from ebrain.compose import Core
 from scenarios.replay import ReplayControl
-from streams import codec, contract, topics
-from streams.embedded import EmbeddedRuntime
+from streams.runtime.embedded import EmbeddedRuntime
 from streams.theater import Delta
+from streams.wire import codec, contract, topics
 
 
 class EmbeddedCommands:

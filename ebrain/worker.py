@@ -9,7 +9,7 @@ from faust import Worker
 
 from ebrain.compose import build_core
 from ebrain.settings import Settings
-from streams.faust_runtime import WorkerConfig, build_app, ensure_topics
+from streams.runtime.faust_app import WorkerConfig, build_app, ensure_topics
 
 
 def run_worker(

@@ -32,9 +32,10 @@ from playbooks.evidence import Signal
 from playbooks.yaml_lines import LineDict, LineList, LoadError, did_you_mean, line_of, load_yaml
 from scenarios.model import Scenario, load_scenario
 from scenarios.replay import ReplayControl, replay
-from streams import ingest, theater, topics
-from streams.codec import Rejected
-from streams.timefmt import format_time_ms
+from streams import ingest, theater
+from streams.wire import topics
+from streams.wire.codec import Rejected
+from streams.wire.timefmt import format_time_ms
 
 TRUTH_DIR = Path(__file__).resolve().parent / "truth"
 FILES_DIR = Path(__file__).resolve().parent / "files"

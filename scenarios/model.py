@@ -18,9 +18,9 @@ from playbooks.yaml_lines import LineDict, LineList, LoadError, did_you_mean, li
 from scenarios.expectations import Expectation, parse_expectations
 from scenarios.faults import FAULT_KINDS, Silence, fault_payloads
 from scenarios.offsets import parse_offset
-from streams import codec, contract, topics
-from streams.codec import Origin, Rejected
-from streams.timefmt import format_time_ms, parse_time_ms
+from streams.wire import codec, contract, topics
+from streams.wire.codec import Origin, Rejected
+from streams.wire.timefmt import format_time_ms, parse_time_ms
 
 TOP_KEYS = {
     "scenario",

@@ -21,7 +21,7 @@ from scenarios.kpis import RegionKpis
 from scenarios.model import Scenario, TimelineEntry
 from scenarios.offsets import offset_text
 from scenarios.report_svg import Span, frame_around, map_svg, timeline_svg
-from streams.timefmt import format_time_ms
+from streams.wire.timefmt import format_time_ms
 
 MAX_DECISIONS = 80
 MAX_INCIDENT_SECTIONS = 12

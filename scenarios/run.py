@@ -11,7 +11,7 @@ import msgspec
 from playbooks.incident import Incident, Notification, Task
 from scenarios.model import Scenario
 from scenarios.replay import Producer, ReplayControl, replay
-from streams.theater import Delta
+from streams.wire.records import FEED_ENTITY_TYPES, Delta
 
 
 @dataclass
@@ -50,13 +50,10 @@ class Outcome:
         for record in feed:
             kind = str(record["kind"])
             entity = record["data"]
-            if kind in _ENTITY_TYPES:
-                entity = msgspec.convert(entity, _ENTITY_TYPES[kind])
-            outcome.apply(Delta(int(record["seq"]), int(record["at_ms"]), kind, str(record["key"]), entity))
+            if kind in FEED_ENTITY_TYPES:
+                entity = msgspec.convert(entity, FEED_ENTITY_TYPES[kind])
+            outcome.apply(Delta(int(record["seq"]), int(record["at_ms"]), kind, str(record["key"]), entity))  # type: ignore[arg-type]
         return outcome
-
-
-_ENTITY_TYPES: dict[str, type[Any]] = {"incident": Incident, "task": Task, "notification": Notification}
 
 
 class DrainingProducer(Producer, Protocol):

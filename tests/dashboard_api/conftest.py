@@ -21,8 +21,8 @@ from geo.fleet import FleetState, Responder
 from geo.regions import RegionIndex
 from playbooks.evidence import Personal, Signal
 from playbooks.incident import Approval, Decision, Incident, Notification, Task
-from streams import contract
 from streams.theater import Delta
+from streams.wire import contract
 
 CST = timezone(timedelta(hours=8))
 T0 = int(datetime(2024, 3, 13, 7, 54, tzinfo=CST).timestamp() * 1000)  # Yanjiao gas explosion

@@ -7,7 +7,7 @@ import pytest
 
 from dashboard_api.access import AccessPolicy
 from dashboard_api.commands import LevelBody, SplitBody, build_command, event_time_text
-from streams.timefmt import parse_time_ms
+from streams.wire.timefmt import parse_time_ms
 
 from .conftest import T0, TOKENS
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import msgspec
 
 from dashboard_api.kafka_view import IngestCounts, feed_epoch, topic_ready
-from streams.ingest import Counts
+from streams.wire.records import Counts
 
 
 def record(received: int, rejected: int = 0, duplicates: int = 0, ticks: int = 0) -> bytes:

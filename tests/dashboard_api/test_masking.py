@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from dashboard_api.masking import EvidenceMasker
-from streams.classification import ClassificationPolicy
+from streams.wire.classification import ClassificationPolicy
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from dashboard_api import AccessPolicy, FeedHub, Picture, create_app
 from dashboard_api.metrics import CONTENT_TYPE, feed_metrics
 from ebrain.compose import Core, embedded_runtime
-from streams import contract, topics
+from streams.wire import contract, topics
 
 
 class NoCommands:

@@ -9,7 +9,7 @@ import pytest
 
 from dashboard_api.access import AccessPolicy
 from geo.regions import RegionIndex
-from streams import codec, contract
+from streams.wire import codec, contract
 
 from .conftest import World, auth, make_world
 

@@ -15,7 +15,7 @@ from ebrain.settings import PACKAGE_ROOT
 from scenarios.model import load_scenario
 from scenarios.replay import ReplayControl
 from scenarios.run import Outcome, run_scenario
-from streams import contract
+from streams.wire import contract
 
 SCENARIO = PACKAGE_ROOT / "scenarios" / "files" / "yanjiao_gas_explosion_2024.yaml"
 TOKENS = {

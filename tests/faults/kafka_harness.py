@@ -31,9 +31,9 @@ from ebrain.compose import Core, embedded_runtime
 from scenarios.model import Scenario
 from scenarios.replay import Step, plan
 from scenarios.run import Outcome, run_scenario
-from streams import topics
-from streams.kafka_io import KafkaIngress
-from streams.wire_internal import delta_to_builtins
+from streams.runtime.kafka_io import KafkaIngress
+from streams.wire import topics
+from streams.wire.envelope import delta_to_builtins
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 

@@ -14,7 +14,7 @@ import pytest
 from ebrain.broker import KafkaBroker
 from ebrain.compose import Core
 from scenarios.model import load_scenario
-from streams import topics
+from streams.wire import topics
 from tests.faults.kafka_harness import (
     PROJECT_ROOT,
     Ingress,

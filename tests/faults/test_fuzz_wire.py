@@ -17,10 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ebrain.compose import Core
-from streams import contract, ingest, theater, topics
-from streams.codec import Rejected
-from streams.records import Tick
+from streams import ingest, theater
 from streams.theater import TheaterState
+from streams.wire import contract, topics
+from streams.wire.codec import Rejected
+from streams.wire.records import Tick
 from tests.faults.mutation import mutate_json
 from tests.faults.seeds import MESSAGES, TOPIC
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import faust
 
-from streams.faust_patches import flush_changelog_before_commit
+from streams.runtime.faust_patches import flush_changelog_before_commit
 
 SETTINGS_ENV = "FAUST_COUNTER_SETTINGS"
 

@@ -42,8 +42,8 @@ from ebrain.broker import KafkaBroker, free_port
 from ebrain.compose import Core
 from scenarios.model import load_scenario
 from scenarios.replay import plan
-from streams import contract, topics
-from streams.faust_runtime import ensure_topics
+from streams.runtime.faust_app import ensure_topics
+from streams.wire import contract, topics
 from tests.faults.kafka_harness import (
     PROJECT_ROOT,
     Ingress,

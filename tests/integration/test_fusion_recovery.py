@@ -21,8 +21,8 @@ from ebrain.compose import Core, embedded_runtime
 from scenarios.model import Scenario, load_scenario
 from scenarios.replay import Step, plan
 from scenarios.run import Outcome, run_scenario
-from streams.kafka_io import KafkaIngress, read_feed
-from streams.wire_internal import delta_to_builtins
+from streams.runtime.kafka_io import KafkaIngress, read_feed
+from streams.wire.envelope import delta_to_builtins
 from tests.integration.test_pipeline_equivalence import start_worker, stop_worker
 
 pytestmark = pytest.mark.kafka

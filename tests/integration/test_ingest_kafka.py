@@ -23,10 +23,10 @@ import pytest
 from aiokafka import AIOKafkaConsumer
 
 from ebrain.broker import KafkaBroker
-from streams import topics
-from streams.faust_runtime import ensure_topics
-from streams.kafka_io import KafkaIngress
-from streams.timefmt import format_time_ms
+from streams.runtime.faust_app import ensure_topics
+from streams.runtime.kafka_io import KafkaIngress
+from streams.wire import topics
+from streams.wire.timefmt import format_time_ms
 
 pytestmark = pytest.mark.kafka
 

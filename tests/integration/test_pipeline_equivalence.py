@@ -24,8 +24,8 @@ from scenarios.drill import region_resolver, score_outcome
 from scenarios.model import load_scenario
 from scenarios.replay import ReplayControl, replay
 from scenarios.run import Outcome, run_scenario
-from streams.kafka_io import KafkaIngress, read_feed
-from streams.wire_internal import delta_to_builtins
+from streams.runtime.kafka_io import KafkaIngress, read_feed
+from streams.wire.envelope import delta_to_builtins
 
 pytestmark = pytest.mark.kafka
 

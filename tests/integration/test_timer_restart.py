@@ -17,9 +17,9 @@ import msgspec
 import pytest
 
 from ebrain.broker import KafkaBroker
-from streams import contract, topics
-from streams.kafka_io import KafkaIngress, read_feed
-from streams.timefmt import format_time_ms, parse_time_ms
+from streams.runtime.kafka_io import KafkaIngress, read_feed
+from streams.wire import contract, topics
+from streams.wire.timefmt import format_time_ms, parse_time_ms
 from tests.integration.test_pipeline_equivalence import start_worker, stop_worker
 
 pytestmark = pytest.mark.kafka

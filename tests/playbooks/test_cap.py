@@ -23,7 +23,7 @@ from playbooks.cap import (
 )
 from playbooks.cap_mapping import default_mapping
 
-XSD = Path(__file__).parents[2].parent / "shared/standards/cap12.xsd"
+XSD = Path(__file__).parents[2] / "playbooks/data/standards/cap12.xsd"
 NS = {"cap": CAP_NS}
 CST = timezone(timedelta(hours=8))
 SENDER = "110000.weather@jingjinji.ebrain"

@@ -14,7 +14,7 @@ from ebrain.settings import PACKAGE_ROOT, Settings
 from scenarios.drill import DrillResult, region_resolver, run_drill, score_outcome
 from scenarios.model import Scenario, load_scenario
 from scenarios.run import Outcome
-from streams.wire_internal import delta_to_builtins
+from streams.wire.envelope import delta_to_builtins
 
 FILES = sorted((PACKAGE_ROOT / "scenarios" / "files").glob("*.yaml"))
 

@@ -9,7 +9,7 @@ import pytest
 from playbooks.incident import Incident, Notification, Task
 from playbooks.yaml_lines import LoadError, load_yaml
 from scenarios.expectations import Expectation, check_regions, in_region, parse_expectations, score
-from streams.theater_state import Delta
+from streams.theater.state import Delta
 
 T0 = 1_700_000_000_000
 MIN = 60_000

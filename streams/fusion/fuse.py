@@ -1,0 +1,453 @@
+"""Fusion: every signal about the same real-world event ends in one incident, across sources and borders.
+
+A signal joins the nearest open incident it is compatible with (its family's, or one whose family accepts it:
+streams/data/fusion.yaml) within the family's radius widened by how exactly both are located, and within the
+family's time window; a call located only by its address also joins an incident with the same place key.
+Otherwise it opens a new incident, numbered from a counter in the state. Region borders play no part: the
+theater owns the incident and lists every region involved.
+
+When a more precise signal moves an incident's location, fusion looks again: evidence that no longer fits is
+split off into a new incident, and a compatible incident now within reach is merged (the older id survives).
+Operators can merge and split too (`merge`, `split`). The index over open incidents is derived data, rebuilt
+from the incidents on first use after a restart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from playbooks.evidence import Signal
+from playbooks.incident import MAX_KEPT_EVIDENCE, Decision, Incident
+from streams.fusion.index import PRECISIONS, ClockIndex, FusionIndex, anchor_rank, precision_rank, wake_after
+from streams.fusion.merge import (
+    MAX_PLACE_KEYS,
+    confidence,
+    distance_km,
+    evolve,
+    involved,
+    merge_values,
+    opened_type,
+    split_values,
+)
+from streams.fusion.rules import Family, FusionRules
+
+__all__ = ["Family", "Fused", "FusionRules", "FusionState", "distance_km", "involved", "step", "store"]
+
+
+@dataclass
+class FusionState:
+    """Incidents by id and the incident counter. Mutated in place; incidents themselves are immutable values.
+
+    `feed_pending` lists incidents whose latest evidence is held back from the feed (surge pacing); it is state,
+    stored with the theater. The index is not: it is rebuilt from the incidents when missing.
+    """
+
+    incidents: dict[str, Incident] = field(default_factory=dict)
+    next_number: int = 1
+    feed_pending: set[str] = field(default_factory=set)
+    # which incident each signal joined; kept only when a tool asks for it (clustering quality), never stored
+    ledger: dict[str, str] | None = None
+    _index: FusionIndex | None = field(default=None, repr=False, compare=False)
+    _clock: ClockIndex | None = field(default=None, repr=False, compare=False)
+
+    def index(self, rules: FusionRules) -> FusionIndex:
+        if self._index is None or self._index.rules is not rules:
+            self._index = FusionIndex(rules)
+            for incident_id in sorted(self.incidents):
+                self._index.put(None, self.incidents[incident_id])
+        return self._index
+
+    def clock(self, playbooks: Mapping[str, Any]) -> ClockIndex:
+        if self._clock is None or self._clock.playbooks is not playbooks:
+            self._clock = ClockIndex(wake_after(playbooks), playbooks)
+            for incident_id in sorted(self.incidents):
+                self._clock.put(None, self.incidents[incident_id])
+        return self._clock
+
+    def put(self, incident: Incident) -> None:
+        previous = self.incidents.get(incident.id)
+        self.incidents[incident.id] = incident
+        if self._index is not None:
+            self._index.put(previous, incident)
+        if self._clock is not None:
+            self._clock.put(previous, incident)
+
+    def final_incident(self, signal_id: str) -> str | None:
+        """The incident a signal ended in (following merges), from the ledger."""
+        incident_id = (self.ledger or {}).get(signal_id)
+        while incident_id is not None and self.incidents[incident_id].merged_into:
+            incident_id = self.incidents[incident_id].merged_into
+        return incident_id
+
+    def new_id(self, theater: str) -> str:
+        number = self.next_number
+        self.next_number += 1
+        return f"{theater.upper()}-{number:06d}"
+
+    @classmethod
+    def rebuild(cls, incidents: list[Incident], next_number: int, feed_pending: tuple[str, ...] = ()) -> FusionState:
+        """After a restart: the stored incidents and counter; the index follows on first use."""
+        state = cls(next_number=next_number, feed_pending=set(feed_pending))
+        for incident in sorted(incidents, key=lambda i: i.id):
+            state.incidents[incident.id] = incident
+        return state
+
+
+@dataclass(frozen=True)
+class Fused:
+    """What one signal did: the incident it is now part of, and any merge or split it caused."""
+
+    incident: Incident | None = None
+    previous: Incident | None = None  # that incident just before (None when the signal opened it)
+    merged: tuple[str, ...] = ()  # incidents absorbed by a merge (now status merged)
+    split: tuple[str, ...] = ()  # new incidents that took evidence which no longer fits where it was
+    touched: tuple[str, ...] = ()  # every other incident this changed, in the order to publish them
+
+    @property
+    def opened(self) -> bool:
+        return self.incident is not None and self.previous is None and not self.merged
+
+
+NOTHING = Fused()
+
+
+def _reach(rules: FusionRules, radius_km: float, signal_precision: str) -> dict[int, float] | None:
+    """How far from a signal an incident may be, by the precision rank of the incident's location."""
+    own = rules.uncertainty_km(signal_precision)
+    if own is None or radius_km <= 0:
+        return None
+    return {
+        rank: radius_km + own + unc for rank, p in enumerate(PRECISIONS) if (unc := rules.uncertainty_km(p)) is not None
+    }
+
+
+def _reach_of(index: FusionIndex, radius_km: float, signal_precision: str) -> dict[int, float] | None:
+    key = (radius_km, signal_precision)
+    if key not in index.reach_memo:
+        index.reach_memo[key] = _reach(index.rules, radius_km, signal_precision)
+    return index.reach_memo[key]
+
+
+def find_match(state: FusionState, rules: FusionRules, signal: Signal, home: str | None) -> Incident | None:
+    """The open incident a signal belongs to: a keyed match first, then the nearest within reach."""
+    if signal.lon is None or signal.lat is None:
+        return None
+    index = state.index(rules)
+    best: tuple[int, float, str] | None = None
+    families = rules.joinable[home] if home is not None else tuple(sorted(rules.families))
+    device = signal.place_key if signal.place_key.startswith("device:") else ""
+    for name in families:
+        if name not in index.ranks:
+            continue  # no open incident of this family has ever been indexed
+        family = rules.families[name]
+        keys: list[str] = []
+        if family.cluster == "county" and home == name and signal.adcode:
+            keys.append(f"county:{signal.adcode}")
+        elif home == name and signal.place_key and signal.precision != "gps":
+            keys.append(signal.place_key)  # repeated calls about one address
+        if device:
+            keys.append(device)  # a sensor is one place: its later signals join where its first ones are
+        for key in keys:
+            for incident_id in index.by_key(name, key):
+                if signal.at_ms - state.incidents[incident_id].last_evidence_ms <= family.window_ms:
+                    candidate = (0, 0.0, incident_id)
+                    best = candidate if best is None or candidate < best else best
+        if family.cluster == "county" or family.radius_km <= 0:
+            continue  # keyed only
+        radius = rules.attach_radius_km if home is None else max(family.radius_km, rules.families[home].radius_km)
+        reach = _reach_of(index, radius, signal.precision)
+        if reach is None:
+            continue
+        # a call located only to its county may be about any incident in that county, however far away
+        in_county = index.by_key(name, f"in:{signal.adcode}") if signal.precision == "county" else ()
+        for incident_id in (*index.near(name, signal.lon, signal.lat, reach), *in_county):
+            incident = state.incidents[incident_id]
+            if signal.at_ms - incident.last_evidence_ms > family.window_ms:
+                continue
+            d = distance_km(signal.lon, signal.lat, incident.lon, incident.lat)
+            if d <= reach[index.rank[incident_id]] or incident_id in in_county:
+                candidate = (1, d, incident_id)
+                best = candidate if best is None or candidate < best else best
+    return state.incidents[best[2]] if best else None
+
+
+def attach(incident: Incident, signal: Signal, rules: FusionRules, rank: int) -> tuple[Incident, bool]:
+    """The incident with the signal added; True when its location or family changed (fusion looks again)."""
+    home = rules.family_of_kind.get(signal.kind)
+    family_name = incident.family
+    if home is not None and home != family_name and family_name in rules.families[home].accepts:
+        family_name = home  # the broader event: a gas alarm at a reported collapse makes it a gas incident
+    family = rules.families.get(family_name)
+    if family_name != incident.family:
+        new_type = opened_type(rules, family_name, signal)
+    else:
+        new_type = family.upgraded_type(signal.kind, incident.type) if family is not None else incident.type
+    refines = signal.lon is not None and signal.lat is not None and precision_rank(signal.precision) < rank
+    new_source = True
+    for kept in incident.evidence:  # a plain loop: a generator here cost more than the comparisons
+        if kept.source == signal.source:
+            new_source = False
+            break
+    keep = len(incident.evidence) < MAX_KEPT_EVIDENCE or refines or new_source
+    evidence = (*incident.evidence, signal) if keep else incident.evidence
+    provinces = involved(incident.provinces, signal)
+    adcodes = incident.adcodes
+    if signal.adcode and signal.adcode not in adcodes:
+        adcodes = (*adcodes, signal.adcode)
+    place_keys = incident.place_keys
+    if signal.place_key and signal.place_key not in place_keys and len(place_keys) < MAX_PLACE_KEYS:
+        place_keys = (*place_keys, signal.place_key)
+    decisions = incident.decisions
+    if new_type != incident.type:
+        what = f"type {incident.type}→{new_type}"
+        decisions = (*decisions, Decision(signal.at_ms, what, "fusion", (signal.signal_id,), signal.kind))
+    if len(provinces) > len(incident.provinces):
+        what = f"crosses into {', '.join(provinces[len(incident.provinces) :])}"
+        decisions = (*decisions, Decision(signal.at_ms, what, "fusion", (signal.signal_id,)))
+    score = incident.confidence
+    if new_source:
+        score = confidence((*(e.source for e in incident.evidence), signal.source), rules)
+        what = f"confirmed by {signal.source}"
+        why = f"confidence {incident.confidence}→{score}"
+        decisions = (*decisions, Decision(signal.at_ms, what, "fusion", (signal.signal_id,), why))
+    location = (incident.lon, incident.lat, incident.adcode)
+    if refines:
+        assert signal.lon is not None and signal.lat is not None
+        location = (signal.lon, signal.lat, signal.adcode or incident.adcode)
+        what = f"located by {signal.precision} (was {PRECISIONS[rank]})"
+        decisions = (*decisions, Decision(signal.at_ms, what, "fusion", (signal.signal_id,), signal.kind))
+    counts = _counted(incident.counts, signal.kind)
+    updated = evolve(
+        incident,
+        type=new_type,
+        family=family_name,
+        evidence=evidence,
+        counts=counts,
+        provinces=provinces,
+        adcodes=adcodes,
+        place_keys=place_keys,
+        lon=location[0],
+        lat=location[1],
+        adcode=location[2],
+        confidence=score,
+        last_evidence_ms=max(incident.last_evidence_ms, signal.at_ms),
+        updated_at_ms=max(incident.updated_at_ms, signal.at_ms),
+        decisions=decisions,
+    )
+    return updated, refines or family_name != incident.family
+
+
+def _counted(counts: tuple[tuple[str, int], ...], kind: str) -> tuple[tuple[str, int], ...]:
+    """Counts by kind (sorted by kind) with one more of `kind`; a handful of kinds, so a scan beats a dict."""
+    for i, (known, n) in enumerate(counts):
+        if known == kind:
+            return (*counts[:i], (kind, n + 1), *counts[i + 1 :])
+    return tuple(sorted((*counts, (kind, 1))))
+
+
+def open_incident(state: FusionState, rules: FusionRules, signal: Signal, family: str, theater: str) -> Incident:
+    assert signal.lon is not None and signal.lat is not None
+    incident = Incident(
+        id=state.new_id(theater),
+        theater=theater,
+        type=opened_type(rules, family, signal),
+        family=family,
+        opened_at_ms=signal.at_ms,
+        updated_at_ms=signal.at_ms,
+        last_evidence_ms=signal.at_ms,
+        lon=signal.lon,
+        lat=signal.lat,
+        province=signal.province,
+        adcode=signal.adcode or "",
+        provinces=involved((), signal),
+        adcodes=(signal.adcode,) if signal.adcode else (),
+        evidence=(signal,),
+        counts=((signal.kind, 1),),
+        confidence=confidence((signal.source,), rules),
+        place_keys=(signal.place_key,) if signal.place_key else (),
+        decisions=(Decision(signal.at_ms, "opened", "fusion", (signal.signal_id,), signal.kind),),
+    )
+    state.put(incident)
+    return incident
+
+
+def step(state: FusionState, rules: FusionRules, signal: Signal, theater: str) -> tuple[FusionState, Fused]:
+    """Fuse one signal into the incident it belongs to (opening one if its kind may), re-checking on refinement."""
+    home = rules.family_of_kind.get(signal.kind)
+    if home is None and signal.kind not in rules.attach_only:
+        return state, NOTHING
+    match = find_match(state, rules, signal, home)
+    if match is None:
+        if home is None or signal.lon is None:
+            return state, NOTHING
+        opened = open_incident(state, rules, signal, home, theater)
+        if state.ledger is not None:
+            state.ledger[signal.signal_id] = opened.id
+        return state, Fused(incident=opened)
+    if signal.at_ms <= match.last_evidence_ms and any(e.signal_id == signal.signal_id for e in match.evidence):
+        # the same evidence again (a redelivery after a crash between a state write and its offset commit):
+        # attaching is idempotent, so nothing changes and nothing is announced. Only evidence no later than the
+        # incident's last can be a repeat, which spares the scan for signals arriving in event-time order.
+        return state, NOTHING
+    updated, moved = attach(match, signal, rules, state.index(rules).rank[match.id])
+    state.put(updated)
+    if state.ledger is not None:
+        state.ledger[signal.signal_id] = updated.id
+    if not moved:
+        return state, Fused(incident=updated, previous=match)
+    return state, recheck(state, rules, updated, match, signal, theater)
+
+
+# -- merge and split -----------------------------------------------------------------------------------------
+
+
+def merge(
+    state: FusionState,
+    rules: FusionRules,
+    survivor_id: str,
+    other_id: str,
+    at_ms: int,
+    rule: str,
+    reason: str,
+    evidence_ids: tuple[str, ...] = (),
+) -> tuple[Incident, Incident]:
+    """Merge `other_id` into `survivor_id` (both open); returns both as stored."""
+    survivor, absorbed = merge_values(
+        state.incidents[survivor_id], state.incidents[other_id], rules, at_ms, rule, reason, evidence_ids
+    )
+    state.put(absorbed)
+    state.put(survivor)
+    state.feed_pending.discard(other_id)
+    return survivor, absorbed
+
+
+def split(
+    state: FusionState,
+    rules: FusionRules,
+    incident_id: str,
+    evidence_ids: tuple[str, ...],
+    at_ms: int,
+    rule: str,
+    reason: str,
+    theater: str,
+) -> tuple[Incident, Incident]:
+    """Split the named evidence off into a new incident; returns the remaining incident and the new one."""
+    new_id = f"{theater.upper()}-{state.next_number:06d}"
+    remaining, new = split_values(state.incidents[incident_id], evidence_ids, new_id, rules, at_ms, rule, reason)
+    state.next_number += 1
+    state.put(remaining)
+    state.put(new)
+    if state.ledger is not None:
+        state.ledger.update({e.signal_id: new.id for e in new.evidence})
+    return remaining, new
+
+
+def _radius(rules: FusionRules, kind: str) -> float | None:
+    home = rules.family_of_kind.get(kind)
+    if home is None:
+        return rules.attach_radius_km
+    family = rules.families[home]
+    return family.radius_km if family.cluster == "radius" and family.radius_km > 0 else None
+
+
+def diverging(incident: Incident, rules: FusionRules) -> tuple[str, ...]:
+    """Evidence that cannot be where the incident now is, however inexact its own location was."""
+    anchor = rules.uncertainty_km(PRECISIONS[anchor_rank(incident)]) or 0.0
+    out: list[str] = []
+    for e in incident.evidence:
+        radius = _radius(rules, e.kind)
+        own = rules.uncertainty_km(e.precision)
+        if radius is None or own is None or e.lon is None or e.lat is None:
+            continue
+        if distance_km(e.lon, e.lat, incident.lon, incident.lat) > radius + own + anchor:
+            out.append(e.signal_id)
+    return tuple(out)
+
+
+def neighbours(state: FusionState, rules: FusionRules, incident: Incident) -> list[str]:
+    """Open incidents that may be the same event as this one: compatible, within reach, in overlapping time."""
+    index = state.index(rules)
+    family = rules.families.get(incident.family)
+    own = rules.uncertainty_km(PRECISIONS[index.rank.get(incident.id, len(PRECISIONS) - 1)])
+    if family is None or family.cluster != "radius" or own is None:
+        return []
+    found: list[str] = []
+    for name, other in sorted(rules.families.items()):
+        if other.cluster != "radius" or not rules.compatible(incident.family, name):
+            continue
+        radius = max(family.radius_km, other.radius_km)
+        reach = _reach(rules, radius, PRECISIONS[index.rank[incident.id]])
+        if reach is None:
+            continue
+        window = max(family.window_ms, other.window_ms)
+        for candidate_id in index.near(name, incident.lon, incident.lat, reach):
+            candidate = state.incidents[candidate_id]
+            if candidate_id == incident.id or abs(candidate.last_evidence_ms - incident.last_evidence_ms) > window:
+                continue
+            d = distance_km(incident.lon, incident.lat, candidate.lon, candidate.lat)
+            if d <= reach[index.rank[candidate_id]]:
+                found.append(candidate_id)
+    return sorted(found)
+
+
+def kept_apart(a: Incident, b: Incident) -> bool:
+    """An operator split these two apart: fusion never merges them back on its own."""
+    marks = {f"split {b.id} off", f"split from {b.id}"}
+    return any(d.rule.startswith("operator:") and d.what in marks for d in a.decisions)
+
+
+def recheck(
+    state: FusionState, rules: FusionRules, incident: Incident, previous: Incident, signal: Signal, theater: str
+) -> Fused:
+    """After `signal` moved `incident` (or widened its family): split off what no longer fits, merge what now does."""
+    evidence = (signal.signal_id,)
+    splits: list[str] = []
+    work = [incident.id]
+    while work:
+        current = state.incidents[work.pop()]
+        away = diverging(current, rules)
+        if away and len(away) < len(current.evidence):
+            why = f"located by {signal.kind}: {len(away)} piece(s) of evidence lie beyond reach of the new location"
+            _, new = split(state, rules, current.id, away, signal.at_ms, "fusion", why, theater)
+            splits.append(new.id)
+            work.append(new.id)
+    merged: list[str] = []
+    survivor_id = incident.id
+    for checked_id in [incident.id, *splits]:
+        if state.incidents[checked_id].status != "open":
+            continue
+        for other_id in neighbours(state, rules, state.incidents[checked_id]):
+            current, other = state.incidents[checked_id], state.incidents[other_id]
+            if other.status != "open" or current.status != "open" or kept_apart(current, other):
+                continue
+            keep, gone = sorted((checked_id, other_id))
+            d = distance_km(current.lon, current.lat, other.lon, other.lat)
+            why = f"{current.type} and {other.type} {d:.2f} km apart once located by {signal.kind}"
+            merge(state, rules, keep, gone, signal.at_ms, "fusion", why, evidence)
+            merged.append(gone)
+            survivor_id = keep if gone == survivor_id else survivor_id
+            checked_id = keep if gone == checked_id else checked_id
+    touched = [i for i in dict.fromkeys([*splits, *merged]) if i != survivor_id]
+    survivors = {state.incidents[m].merged_into for m in merged} - {survivor_id, None}
+    touched.extend(sorted(str(s) for s in survivors if s not in touched))
+    return Fused(
+        incident=state.incidents[survivor_id],
+        previous=previous,
+        merged=tuple(merged),
+        split=tuple(splits),
+        touched=tuple(touched),
+    )
+
+
+def store(state: FusionState, incident: Incident) -> None:
+    """Put back an incident changed outside fusion (by playbooks or an operator), keeping the index true."""
+    state.put(incident)
+    state.feed_pending.discard(incident.id)
+
+
+def defer(state: FusionState, incident: Incident) -> None:
+    """Store an evidence-only update without publishing it yet (surge pacing)."""
+    state.put(incident)
+    state.feed_pending.add(incident.id)

@@ -1,0 +1,397 @@
+"""Wire messages to located, typed records: WGS84 positions, a region for every point, event time in ms.
+
+Everything that cannot be trusted is rejected here with a reason that names the field and value: other datums,
+swapped coordinates, points outside the theater, non-finite numbers, times without an offset.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+
+import yaml
+
+from geo.gazetteer import Gazetteer
+from geo.regions import PROVINCES, RegionIndex
+from streams.ingest.gcj02 import gcj02_to_wgs84
+from streams.wire import contract
+from streams.wire.codec import Origin, Rejected
+from streams.wire.records import (
+    Heartbeat,
+    OperatorCommand,
+    Personal,
+    Precision,
+    Reading,
+    ResourceUpdate,
+    Signal,
+    TaskReply,
+    Tick,
+)
+from streams.wire.timefmt import parse_time_ms
+
+Normalized = Reading | Heartbeat | Signal | TaskReply | ResourceUpdate | OperatorCommand | Tick
+URGENCY_SEVERITY = {"一般": 1, "紧急": 2, "特急": 3}
+COLOUR_SEVERITY = {"blue": 1, "yellow": 2, "orange": 3, "red": 4}
+_DEVICE_ID = re.compile(contract.DEVICE_ID_PATTERN.removeprefix("^").removesuffix("$"))
+_PLACE_NOISE = re.compile(r"[\s,，。.;；:：()（）\-—#号室单元楼层]+")
+
+
+class InvalidInput(ValueError):
+    """A message that is well-formed JSON of the contract but cannot be accepted as it is."""
+
+
+@dataclass(frozen=True)
+class HotlineTopics:
+    """Keyword classifier for work-order content; the table is data (streams/data/hotline_topics.yaml)."""
+
+    ordered: tuple[tuple[str, tuple[str, ...]], ...]
+    default: str
+
+    @classmethod
+    def load(cls) -> HotlineTopics:
+        text = resources.files("streams").joinpath("data/hotline_topics.yaml").read_text(encoding="utf-8")
+        doc = yaml.safe_load(text)
+        ordered = tuple((row["topic"], tuple(row["keywords"])) for row in doc["topics"])
+        return cls(ordered=ordered, default=str(doc["default_topic"]))
+
+    def classify(self, text: str) -> str:
+        for topic, keywords in self.ordered:
+            if any(word in text for word in keywords):
+                return topic
+        return self.default
+
+
+class Memo:
+    """A bounded memo of pure look-ups on the sensor hot path: devices send the same position, and gateways
+    the same observation time, again and again. Emptied when full, so memory stays bounded."""
+
+    __slots__ = ("devices", "located", "max_entries", "times")
+
+    def __init__(self, max_entries: int = 100_000) -> None:
+        self.max_entries = max_entries
+        self.located: dict[tuple[float, float, str], tuple[float, float, str, str]] = {}
+        self.times: dict[str, int] = {}
+        self.devices: set[str] = set()
+
+    def device_id(self, value: str, field: str) -> str:
+        """The unified device code LL-<county adcode>-<KIND>-<serial>, checked once per device."""
+        if value not in self.devices:
+            if _DEVICE_ID.fullmatch(value) is None:
+                raise InvalidInput(
+                    f"{field}: {value[:40]!r} is not a unified device code LL-<county adcode>-<KIND>-<serial>, "
+                    "e.g. LL-131082-GAS-000417"
+                )
+            if len(self.devices) >= self.max_entries:
+                self.devices.clear()
+            self.devices.add(value)
+        return value
+
+    def time_ms(self, value: str, field: str) -> int:
+        found = self.times.get(value)
+        if found is None:
+            found = parse_time_ms(value, field)
+            if len(self.times) >= self.max_entries:
+                self.times.clear()
+            self.times[value] = found
+        return found
+
+
+@dataclass(frozen=True)
+class NormalizeContext:
+    regions: RegionIndex
+    gazetteer: Gazetteer
+    topics: HotlineTopics
+    memo: Memo = field(default_factory=Memo, compare=False)
+
+
+def _finite(value: float, field: str) -> float:
+    if not math.isfinite(value):
+        raise InvalidInput(f"{field}: {value!r} is not a finite number")
+    return value
+
+
+def locate(ctx: NormalizeContext, pos: contract.Position, field: str) -> tuple[float, float, str, str]:
+    """Return WGS84 lon, lat and the county and province adcodes of a wire position."""
+    key = (pos.lon, pos.lat, pos.crs)
+    located = ctx.memo.located.get(key)
+    if located is None:
+        located = _locate(ctx, pos, field)
+        if len(ctx.memo.located) >= ctx.memo.max_entries:
+            ctx.memo.located.clear()
+        ctx.memo.located[key] = located
+    return located
+
+
+def _locate(ctx: NormalizeContext, pos: contract.Position, field: str) -> tuple[float, float, str, str]:
+    lon = _finite(pos.lon, f"{field}.lon")
+    lat = _finite(pos.lat, f"{field}.lat")
+    swapped = -180.0 <= lat <= 180.0 and -90.0 <= lon <= 90.0 and ctx.regions.locate(lat, lon) is not None
+    if swapped:
+        raise InvalidInput(f"{field}: lon={pos.lon}, lat={pos.lat} looks swapped (lat/lon order); send lon, lat")
+    if not (-180.0 <= lon <= 180.0 and -90.0 <= lat <= 90.0):
+        raise InvalidInput(f"{field}: ({lon}, {lat}) is not a longitude/latitude pair")
+    if pos.crs == "GCJ02":
+        lon, lat = gcj02_to_wgs84(lon, lat)
+    unit = ctx.regions.locate(lon, lat)
+    if unit is None:
+        raise InvalidInput(f"{field}: ({pos.lon}, {pos.lat}) {pos.crs} is outside the Beijing-Tianjin-Hebei theater")
+    return lon, lat, unit.adcode, unit.province_adcode
+
+
+def place_key(address: str) -> str:
+    """A normalised address so that repeated calls about one building or village compare equal."""
+    return _PLACE_NOISE.sub("", address)[:40]
+
+
+def _province(code: str, field: str) -> str:
+    if code not in PROVINCES:
+        raise InvalidInput(f"{field}: {code!r} is not one of the theater's provinces {sorted(PROVINCES)}")
+    return code
+
+
+def _locate_text(ctx: NormalizeContext, text: str, field: str) -> tuple[float, float, str, str, Precision]:
+    placement = ctx.gazetteer.locate(text)
+    if placement is None:
+        raise InvalidInput(f"{field}: {text[:60]!r} names no known place in the theater and has no position")
+    unit = ctx.regions.unit(placement.adcode)
+    return placement.lon, placement.lat, unit.adcode, unit.province_adcode, placement.precision
+
+
+def locate_reading(
+    ctx: NormalizeContext, msg: contract.SensorReading, field: str = ""
+) -> tuple[int, float, float, str, str]:
+    """Event time, WGS84 lon and lat, county and province of a reading, its device id and value checked.
+    The hot path: memoised look-ups, no record built."""
+    pos = msg.position
+    located = ctx.memo.located.get((pos.lon, pos.lat, pos.crs))
+    lon, lat, adcode, province = located or locate(ctx, pos, f"{field}position")
+    if not math.isfinite(msg.value):
+        raise InvalidInput(f"{field}value: {msg.value!r} is not a finite number")
+    ctx.memo.device_id(msg.device_id, f"{field}device_id")
+    return ctx.memo.time_ms(msg.observed_at, f"{field}observed_at"), lon, lat, adcode, province
+
+
+def reading(ctx: NormalizeContext, msg: contract.SensorReading, field: str = "") -> Reading:
+    """One sensor reading located and timed."""
+    at_ms, lon, lat, adcode, province = locate_reading(ctx, msg, field)
+    return Reading(
+        msg.event_id, msg.device_id, msg.kind, msg.value, msg.unit, at_ms, lon, lat, adcode, province, msg.interval_s
+    )
+
+
+def _position_or_address(
+    ctx: NormalizeContext, position: contract.Position | None, address: str
+) -> tuple[float, float, str, str, Precision]:
+    """A report's point: its position when it has one (exact), else where its address text is found."""
+    if position is not None:
+        lon, lat, adcode, province = locate(ctx, position, "position")
+        return lon, lat, adcode, province, "gps"
+    return _locate_text(ctx, address, "address")
+
+
+def _work_order(ctx: NormalizeContext, msg: contract.WorkOrder) -> Signal:
+    hotline = _province(msg.hotline, "hotline")
+    lon, lat, adcode, province, precision = _position_or_address(ctx, msg.position, msg.address)
+    topic = ctx.topics.classify(msg.content + " " + msg.address)
+    return Signal(
+        signal_id=msg.event_id,
+        source="hotline",
+        kind=f"call:{topic}",
+        at_ms=parse_time_ms(msg.received_at, "received_at"),
+        province=province,
+        adcode=adcode,
+        lon=lon,
+        lat=lat,
+        precision=precision,
+        severity=URGENCY_SEVERITY[msg.urgency],
+        place_key=place_key(msg.address),
+        text=msg.content[:500],
+        attrs=(("order_id", msg.order_id), ("category", msg.category), ("urgency", msg.urgency)),
+        personal=Personal(owner_province=hotline, name=msg.caller.name, phone=msg.caller.phone),
+    )
+
+
+def _area_units(ctx: NormalizeContext, adcodes: list[str]) -> tuple[str, ...]:
+    """The county units a warning area names: a province or prefecture code stands for every county in it."""
+    units: list[str] = []
+    for code in adcodes:
+        if code in PROVINCES:
+            covered = [u.adcode for u in ctx.regions.units if u.province_adcode == code]
+        else:
+            covered = [u.adcode for u in ctx.regions.units if u.city_adcode == code and u.adcode != code]
+            if not covered:
+                try:
+                    covered = [ctx.regions.unit(code).adcode]
+                except KeyError as exc:
+                    raise InvalidInput(f"area.adcodes: {exc.args[0]}") from None
+        units.extend(c for c in covered if c not in units)
+    return tuple(units)
+
+
+def _area_point(
+    ctx: NormalizeContext, area: contract.WarningArea, crs: str, units: tuple[str, ...]
+) -> tuple[float, float, str]:
+    if area.polygon:
+        lons = [p[0] for p in area.polygon]
+        lats = [p[1] for p in area.polygon]
+        pos = contract.Position(lon=sum(lons) / len(lons), lat=sum(lats) / len(lats), crs=crs)  # type: ignore[arg-type]
+        lon, lat, adcode, _ = locate(ctx, pos, "area.polygon")
+        return lon, lat, adcode
+    if units:
+        unit = ctx.regions.unit(units[0])
+        return unit.label_lon, unit.label_lat, unit.adcode
+    raise InvalidInput("area: give adcodes or a polygon")
+
+
+def _agency_signal(ctx: NormalizeContext, msg: contract.AgencyMessage) -> Signal | ResourceUpdate:
+    province = _province(msg.province, "province")
+    if isinstance(msg, contract.WarningReport):
+        units = _area_units(ctx, msg.area.adcodes)
+        lon, lat, adcode = _area_point(ctx, msg.area, msg.crs, units)
+        return Signal(
+            signal_id=msg.event_id,
+            source="agency",
+            kind="warning",
+            at_ms=parse_time_ms(msg.issued_at, "issued_at"),
+            province=province,
+            adcode=adcode,
+            lon=lon,
+            lat=lat,
+            precision="county",
+            severity=COLOUR_SEVERITY[msg.colour],
+            place_key=f"warning:{msg.warning_id}",
+            text=msg.headline or msg.area.description,
+            attrs=(
+                ("agency", msg.agency),
+                ("action", msg.action),
+                ("warning_id", msg.warning_id),
+                ("event_code", msg.event_code),
+                ("hazard", msg.hazard),
+                ("colour", msg.colour),
+                ("area", ",".join(units)),
+                ("area_description", msg.area.description),
+            ),
+        )
+    if isinstance(msg, contract.ResponseLevelReport):
+        return Signal(
+            signal_id=msg.event_id,
+            source="agency",
+            kind="response_level",
+            at_ms=parse_time_ms(msg.issued_at, "issued_at"),
+            province=province,
+            adcode=msg.scope_adcodes[0] if msg.scope_adcodes else None,
+            precision="province",
+            text=msg.reason,
+            attrs=(
+                ("agency", msg.agency),
+                ("action", msg.action),
+                ("level", msg.level),
+                ("hazard", msg.hazard),
+            ),
+        )
+    if isinstance(msg, contract.ResourceStatus):
+        return ResourceUpdate(
+            event_id=msg.event_id,
+            responder_id=msg.responder_id,
+            status=msg.status,
+            at_ms=parse_time_ms(msg.reported_at, "reported_at"),
+            agency=msg.agency,
+        )
+    lon, lat, adcode, located_province, precision = _position_or_address(ctx, msg.position, msg.address)
+    if isinstance(msg, contract.IncidentReport):
+        return Signal(
+            signal_id=msg.event_id,
+            source="agency",
+            kind=f"report:{msg.incident_kind}",
+            at_ms=parse_time_ms(msg.reported_at, "reported_at"),
+            province=located_province,
+            adcode=adcode,
+            lon=lon,
+            lat=lat,
+            precision=precision,
+            severity=3,
+            value=float(msg.people_affected),
+            place_key=place_key(msg.address),
+            text=msg.description[:500],
+            attrs=(("agency", msg.agency), ("reporting_province", province)),
+        )
+    return Signal(
+        signal_id=msg.event_id,
+        source="agency",
+        kind="casualties",
+        at_ms=parse_time_ms(msg.reported_at, "reported_at"),
+        province=located_province,
+        adcode=adcode,
+        lon=lon,
+        lat=lat,
+        precision=precision,
+        value=float(msg.deaths),
+        place_key=place_key(msg.address),
+        attrs=(
+            ("agency", msg.agency),
+            ("deaths", str(msg.deaths)),
+            ("injured", str(msg.injured)),
+            ("missing", str(msg.missing)),
+        ),
+    )
+
+
+def _one(ctx: NormalizeContext, msg: contract.WireMessage) -> Normalized:
+    if isinstance(msg, contract.SensorReading):
+        return reading(ctx, msg)
+    if isinstance(msg, contract.SensorHeartbeat):
+        return Heartbeat(
+            event_id=msg.event_id,
+            device_id=ctx.memo.device_id(msg.device_id, "device_id"),
+            online=msg.online,
+            at_ms=parse_time_ms(msg.observed_at, "observed_at"),
+            interval_s=msg.interval_s,
+        )
+    if isinstance(msg, contract.WorkOrder):
+        return _work_order(ctx, msg)
+    if isinstance(msg, contract.TaskStatus):
+        return TaskReply(
+            event_id=msg.event_id,
+            task_id=msg.task_id,
+            responder_id=msg.responder_id,
+            status=msg.status,
+            at_ms=parse_time_ms(msg.at, "at"),
+        )
+    if isinstance(msg, contract.Command):
+        return OperatorCommand(
+            event_id=msg.event_id,
+            at_ms=parse_time_ms(msg.at, "at"),
+            operator=msg.operator,
+            centre=msg.centre,
+            action=msg.action,
+            incident_id=msg.incident_id,
+            target=msg.target,
+            level=msg.level,
+            reason=msg.reason,
+            evidence_ids=tuple(msg.evidence_ids),
+        )
+    if isinstance(msg, contract.Tick):
+        return Tick(at_ms=parse_time_ms(msg.at, "at"), source=msg.source)
+    if isinstance(msg, contract.SensorBatch):
+        raise AssertionError("batches are expanded by normalize()")
+    return _agency_signal(ctx, msg)
+
+
+def normalize(
+    ctx: NormalizeContext, msg: contract.WireMessage, raw: bytes, origin: Origin
+) -> Iterator[Normalized | Rejected]:
+    """Yield one record or rejection per item; a gateway batch yields one per reading."""
+    if isinstance(msg, contract.SensorBatch):
+        for index, item in enumerate(msg.readings):
+            try:
+                yield reading(ctx, item, f"readings[{index}].")
+            except ValueError as exc:
+                yield Rejected(f"sensor.batch {msg.event_id} {exc}", raw, origin)
+        return
+    try:
+        yield _one(ctx, msg)
+    except ValueError as exc:
+        yield Rejected(f"{contract.type_tag(type(msg))} {getattr(msg, 'event_id', '')}: {exc}".strip(), raw, origin)

@@ -1,0 +1,44 @@
+"""The durable form of an ingest partition in a key-value table (Kafka: a Faust table with a changelog).
+
+Per source partition p: "counts/<p>" holds the counts, "seen/<p>/<sequence>" chunks of remembered event ids
+(see `streams.dedup.ChunkLog`). The table is co-partitioned with its source topic. Device states of the sensor
+topic live in their own table, written by the runtime when a device's alarm state changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, MutableMapping
+
+import msgspec
+
+from streams import ingest
+from streams.ingest.dedup import ChunkLog
+from streams.wire.records import Counts
+
+SAVE_EVERY = 1000  # remembered ids and counts are saved every this many new ids, and at every tick
+_COUNTS = msgspec.json.Decoder(tuple[int, int, int, int, int])
+_ENCODER = msgspec.json.Encoder()
+
+
+def restore(
+    part: ingest.IngestPartition, records: Iterable[tuple[str, bytes | None]], counts: bytes | None
+) -> ChunkLog:
+    """Refill a new partition's counts and remembered ids from what was saved; returns its chunk log."""
+    if counts is not None:
+        part.counts = Counts(*_COUNTS.decode(counts))
+    stored = [(key, value) for key, value in records if value is not None]
+    return ChunkLog.restore(f"seen/{part.partition}", stored, part.seen)
+
+
+def due(part: ingest.IngestPartition, ticks_before: int) -> bool:
+    """Save after a tick (the partition's event time moved) or once enough new ids are waiting."""
+    return part.counts.ticks != ticks_before or len(part.seen.fresh) >= SAVE_EVERY
+
+
+def save(part: ingest.IngestPartition, log: ChunkLog, table: MutableMapping[str, bytes]) -> None:
+    for key, value in log.save(part.seen):
+        if value is None:
+            table.pop(key, None)
+        else:
+            table[key] = value
+    table[f"counts/{part.partition}"] = _ENCODER.encode(part.counts.as_tuple())

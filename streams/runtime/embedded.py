@@ -1,0 +1,193 @@
+"""The embedded runtime: the pipeline in one asyncio process, no broker.
+
+The same topics as Kafka, as bounded in-memory queues per partition (keys placed by Kafka's partitioner, so
+per-key order holds), and the same step functions. A full queue makes the producer wait: backpressure, not loss.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from typing import Any
+
+from streams import ingest, theater
+from streams.wire import topics
+from streams.wire.codec import Origin, Rejected
+from streams.wire.records import Counts, TheaterInput, Tick
+from streams.wire.timefmt import format_time_ms
+
+DeltaSink = Callable[[theater.Delta], None]
+
+
+@dataclass
+class _Message:
+    key: str
+    value: bytes
+    offset: int
+
+
+@dataclass
+class EmbeddedRuntime:
+    ingest_ctx: ingest.IngestContext
+    theater_ctx: theater.TheaterContext
+    theater_state: theater.TheaterState
+    queue_size: int = 10_000
+    sinks: list[DeltaSink] = field(default_factory=list)
+    dead_letters: list[Rejected] = field(default_factory=list)
+    dead_letter_limit: int = 100_000
+
+    def __post_init__(self) -> None:
+        self._queues: dict[str, list[asyncio.Queue[_Message | None]]] = {}
+        self._offsets: dict[str, list[int]] = {}
+        self._partitions: dict[str, list[ingest.IngestPartition]] = {}
+        for spec in topics.SOURCES:
+            self._queues[spec.name] = [asyncio.Queue(self.queue_size) for _ in range(spec.partitions)]
+            self._offsets[spec.name] = [0] * spec.partitions
+            self._partitions[spec.name] = [
+                ingest.IngestPartition.new(spec.name, p, self.ingest_ctx) for p in range(spec.partitions)
+            ]
+        self._signals: asyncio.Queue[TheaterInput | None] = asyncio.Queue(self.queue_size)
+        self._tasks: list[asyncio.Task[None]] = []
+        self.dead_letter_count = 0
+        self.sink_failures = 0
+        self._failed_sinks: set[str] = set()
+
+    async def start(self) -> None:
+        for name, queues in self._queues.items():
+            for p, queue in enumerate(queues):
+                self._tasks.append(asyncio.create_task(self._ingest_loop(self._partitions[name][p], queue)))
+        self._tasks.append(asyncio.create_task(self._theater_loop()))
+
+    async def produce(self, topic: str, key: str, value: bytes) -> None:
+        queues = self._queues.get(topic)
+        if queues is None:
+            raise ValueError(f"topic: {topic!r} is not an input topic ({', '.join(self._queues)})")
+        p = topics.partition_for(key, len(queues))
+        offset = self._offsets[topic][p]
+        self._offsets[topic][p] = offset + 1
+        await queues[p].put(_Message(key, value, offset))
+
+    async def produce_tick(self, at_ms: int) -> None:
+        """Punctuate every source partition: no input older than `at_ms` follows."""
+        value = b'{"type":"tick","schema_version":"1.0","at":"%s"}' % format_time_ms(at_ms).encode()
+        for name, queues in self._queues.items():
+            for p, queue in enumerate(queues):
+                offset = self._offsets[name][p]
+                self._offsets[name][p] = offset + 1
+                await queue.put(_Message("tick", value, offset))
+
+    async def drain(self) -> None:
+        """Wait until everything produced so far has gone through every stage; a stage that died is an error
+        here, never a silent wait forever."""
+        self._check_stages()
+        waits = [queue.join() for queues in self._queues.values() for queue in queues]
+        joined = asyncio.ensure_future(self._join_all(waits))
+        done, _ = await asyncio.wait([joined, *self._tasks], return_when=asyncio.FIRST_COMPLETED)
+        if joined not in done:
+            joined.cancel()
+            self._check_stages()
+
+    def _check_stages(self) -> None:
+        for task in self._tasks:
+            if task.done():
+                why = "cancelled" if task.cancelled() else repr(task.exception())
+                raise RuntimeError(f"embedded runtime: a stage stopped ({why}); what it held is not processed")
+
+    async def _join_all(self, waits: list[Coroutine[Any, Any, None]]) -> None:
+        for wait in waits:
+            await wait
+        await self._signals.join()
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks.clear()
+
+    def counts(self) -> dict[str, int]:
+        total = Counts()
+        for parts in self._partitions.values():
+            for part in parts:
+                total = total.add(part.counts)
+        return {
+            "received": total.received,
+            "accepted": total.accepted,
+            "rejected": total.rejected,
+            "duplicates": total.duplicates,
+            "ticks": total.ticks,
+            "dead_letters": self.dead_letter_count,
+        }
+
+    def counts_by_source(self) -> dict[str, Counts]:
+        """Counts per source partition ("ingest.sensor/2"); received = accepted + rejected in each."""
+        return {part.source: part.counts for parts in self._partitions.values() for part in parts}
+
+    def metrics_text(self) -> str:
+        """The counts as Prometheus text, for a /metrics endpoint."""
+        return ingest.metrics_text(self.counts_by_source(), self.dead_letter_count)
+
+    async def _ingest_loop(self, part: ingest.IngestPartition, queue: asyncio.Queue[_Message | None]) -> None:
+        while True:
+            message = await queue.get()
+            try:
+                if message is None:
+                    return
+                try:
+                    _, routed = ingest.step(part, message.value, message.offset, self.ingest_ctx)
+                except Exception as exc:  # a defect must not stop the worker: the message becomes a dead letter
+                    routed = [
+                        Rejected(f"internal error: {type(exc).__name__}: {exc}", message.value, part_origin(part))
+                    ]
+                    part.counts.received += 1
+                    part.counts.rejected += 1
+                for item in routed:
+                    if isinstance(item, Rejected):
+                        self._dead_letter(item)
+                    else:
+                        await self._signals.put(item)
+            finally:
+                queue.task_done()
+
+    def _dead_letter(self, rejected: Rejected) -> None:
+        self.dead_letter_count += 1
+        if len(self.dead_letters) < self.dead_letter_limit:
+            self.dead_letters.append(rejected)
+
+    async def _theater_loop(self) -> None:
+        while True:
+            item = await self._signals.get()
+            try:
+                if item is None:
+                    return
+                _, deltas = theater.step(self.theater_state, item, self.theater_ctx)
+                self.theater_state.dirty.clear()  # nothing to write durably in one process
+                for delta in deltas:
+                    for sink in self.sinks:
+                        self._deliver(sink, delta)
+            finally:
+                self._signals.task_done()
+
+    def _deliver(self, sink: DeltaSink, delta: theater.Delta) -> None:
+        """A consumer that fails on one delta (a defect at the edge) must not stop the pipeline: it is counted and
+        reported once per sink, and the other sinks and the theater go on."""
+        try:
+            sink(delta)
+        except Exception as exc:
+            self.sink_failures += 1
+            name = getattr(sink, "__qualname__", repr(sink))
+            if name not in self._failed_sinks:
+                self._failed_sinks.add(name)
+                print(f"embedded runtime: sink {name} failed on {delta.kind} {delta.key}: {exc!r}", file=sys.stderr)
+
+    @property
+    def now_ms(self) -> int:
+        return self.theater_state.now_ms
+
+
+def part_origin(part: ingest.IngestPartition) -> Origin:
+    return Origin(part.topic, part.partition, -1)
+
+
+__all__ = ["EmbeddedRuntime", "Tick"]

@@ -1,0 +1,57 @@
+"""Operator commands from command centres: each is audited with who issued it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from playbooks import lifecycle
+from playbooks.incident import Decision
+from streams.theater import merges, mutual_aid
+from streams.theater.effects import carry_out
+from streams.theater.responders import set_responder
+from streams.theater.state import Emitter, TheaterContext, TheaterState
+from streams.wire.records import OperatorCommand
+
+
+def on_command(state: TheaterState, cmd: OperatorCommand, ctx: TheaterContext, out: Emitter) -> None:
+    incident = state.fusion.incidents.get(cmd.incident_id)
+    who = f"{cmd.operator}@{cmd.centre}"
+    if cmd.action == "release":
+        set_responder(state, cmd.target, "available", out, f"released by {who}")
+        return
+    if cmd.action in ("offer", "commit", "decline"):
+        mutual_aid.on_command(state, cmd, ctx, out)  # the request id names the incident
+        return
+    if incident is None:
+        out.emit("rejected", cmd.event_id, f"command {cmd.action}: no incident {cmd.incident_id!r}")
+        return
+    if cmd.action == "acknowledge":
+        out.incident(lifecycle.acknowledge(incident, who, state.now_ms))
+    elif cmd.action == "set_level":
+        try:
+            out.incident(lifecycle.set_level_by_operator(incident, who, cmd.level, cmd.reason, state.now_ms))
+        except ValueError as exc:
+            out.emit("rejected", cmd.event_id, f"command set_level: {exc}")
+    elif cmd.action in ("approve", "reject"):
+        playbook = ctx.playbooks.get(incident.type)
+        if playbook is None:
+            out.emit("rejected", cmd.event_id, f"command {cmd.action}: {incident.id} runs under no playbook")
+            return
+        try:
+            incident, effects = lifecycle.decide_approval(incident, playbook, cmd.target, cmd.action, who, state.now_ms)
+        except ValueError as exc:
+            out.emit("rejected", cmd.event_id, f"command {cmd.action}: {exc}")
+            return
+        carry_out(state, incident, effects, ctx, out)
+    elif cmd.action == "close":
+        decision = Decision(state.now_ms, "closed", f"operator:{who}", (), cmd.reason)
+        closed = replace(
+            incident, stage="closed", status="closed", timers=(), decisions=(*incident.decisions, decision)
+        )
+        out.incident(closed)
+    elif cmd.action == "merge":
+        merges.merge_by_operator(state, cmd, ctx, out)
+    elif cmd.action == "split":
+        merges.split_by_operator(state, cmd, ctx, out)
+    else:
+        out.emit("rejected", cmd.event_id, f"command {cmd.action}: not available yet for {cmd.incident_id}")

@@ -1,0 +1,264 @@
+"""The theater step: one incident picture for a group of neighbouring regions (京津冀 is one theater).
+
+Inputs from every source partition are held until every partition's watermark (carried by ticks) has passed
+them, then processed in event-time order. That makes the result independent of how the runtime interleaved
+its partitions, so the embedded runtime and Kafka give identical incidents, tasks and ids.
+
+Processing order per released input: fuse → playbook lifecycle → dispatch → deltas (each with a feed seq).
+Mutual-aid deadlines and units returning to base are timers too, fired in event-time order with the rest.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import replace
+
+from playbooks import lifecycle
+from playbooks.evidence import Signal
+from playbooks.incident import Decision, Incident
+from streams.fusion import fuse
+from streams.theater import casualties, closures, merges, mutual_aid, posts
+from streams.theater.commands import on_command
+from streams.theater.effects import carry_out, replace_units
+from streams.theater.responders import bring_back, next_return_ms, on_resource_update, on_task_reply
+from streams.theater.state import Delta, Emitter, TheaterContext, TheaterState
+from streams.wire.records import OperatorCommand, ResourceUpdate, TaskReply, TheaterInput, Tick
+
+__all__ = ["Delta", "TheaterContext", "TheaterState", "step"]
+
+TIMED_RULE_SCAN_MS = 60_000
+_SOURCE_RANK = {"agency": 0, "sensor": 1, "hotline": 2, "operator": 3}
+
+
+def _sort_key(item: TheaterInput) -> tuple[int, int, str]:
+    if isinstance(item, Signal):
+        return item.at_ms, _SOURCE_RANK.get(item.source, 9), item.signal_id
+    if isinstance(item, Tick):
+        return item.at_ms, 9, item.source
+    return item.at_ms, 4, item.event_id
+
+
+def step(state: TheaterState, item: TheaterInput, ctx: TheaterContext) -> tuple[TheaterState, list[Delta]]:
+    out = Emitter(state)
+    if isinstance(item, Tick):
+        _advance(state, item, ctx, out)
+    elif (key := _sort_key(item))[0] <= state.now_ms:
+        _process_safely(state, item, ctx, out)  # late: its time has passed; processed at once, in arrival order
+    else:
+        state.arrivals += 1
+        heapq.heappush(state.buffer, (*key, state.arrivals, item))
+        state.dirty.add(("meta", "buffer"))
+    return state, out.deltas
+
+
+def _process_safely(state: TheaterState, item: TheaterInput, ctx: TheaterContext, out: Emitter) -> None:
+    """A defect met by one input becomes a visible rejection of that input; the theater goes on with the next."""
+    try:
+        _process(state, item, ctx, out)
+    except Exception as exc:
+        ident = getattr(item, "signal_id", None) or getattr(item, "event_id", "?")
+        out.emit(
+            "rejected", str(ident), f"internal error on {type(item).__name__} {ident}: {type(exc).__name__}: {exc}"
+        )
+
+
+def _advance(state: TheaterState, tick: Tick, ctx: TheaterContext, out: Emitter) -> None:
+    state.watermarks[tick.source] = max(state.watermarks.get(tick.source, 0), tick.at_ms)
+    state.dirty.add(("meta", "watermarks"))
+    if any(source not in state.watermarks for source in ctx.tick_sources):
+        return
+    low = min(state.watermarks[source] for source in ctx.tick_sources) if ctx.tick_sources else tick.at_ms
+    while state.buffer and state.buffer[0][0] <= low:
+        at_ms, *_, item = heapq.heappop(state.buffer)
+        _run_timers(state, at_ms, ctx, out)
+        state.now_ms = max(state.now_ms, at_ms)
+        _process_safely(state, item, ctx, out)
+    if low > state.now_ms:
+        _run_timers(state, low, ctx, out)
+        state.now_ms = low
+
+
+def _run_timers(state: TheaterState, until_ms: int, ctx: TheaterContext, out: Emitter) -> None:
+    """Fire timers and time-driven rules due by `until_ms`, in due order, before anything later is processed."""
+    clock = state.fusion.clock(ctx.playbooks)  # indexes: the cost does not grow with open incidents
+    if (
+        not state.fusion.feed_pending
+        and not clock.may_be_due(until_ms)
+        and not state.aid
+        and not state.returning
+        and until_ms - state.last_timed_scan_ms < TIMED_RULE_SCAN_MS
+    ):
+        return  # nothing can be due: the usual case, checked before every input
+    merges.flush_feed(state, until_ms, ctx.fusion.feed, out)
+    while True:
+        due = clock.next_timer(until_ms, lambda at, iid: _timer_due(state, at, iid))
+        geo_due = _next_geo_due(state)
+        if geo_due is not None and geo_due <= until_ms and (not due or geo_due < due[0]):
+            state.now_ms = max(state.now_ms, geo_due)
+            _fire_geo_timers(state, geo_due, ctx, out)
+            continue
+        if not due:
+            break
+        due_ms, incident_id = due
+        state.now_ms = max(state.now_ms, due_ms)
+        incident = state.fusion.incidents[incident_id]
+        playbook = ctx.playbooks.get(incident.type)
+        if playbook is None:
+            out.incident(replace(incident, timers=()))
+            continue
+        incident, effects = lifecycle.fire_timers(incident, playbook, due_ms)
+        carry_out(state, incident, effects, ctx, out)
+    if until_ms - state.last_timed_scan_ms >= TIMED_RULE_SCAN_MS:
+        state.last_timed_scan_ms = until_ms
+        state.dirty.add(("meta", "clock"))
+        for incident_id in clock.wake(until_ms):
+            incident = state.fusion.incidents[incident_id]
+            playbook = ctx.playbooks.get(incident.type)
+            if incident.status != "open" or playbook is None:
+                continue
+            changed, effects = lifecycle.evaluate(incident, playbook, None, until_ms, _warnings(state))
+            if changed is not incident or effects:
+                carry_out(state, changed, effects, ctx, out)
+
+
+def _timer_due(state: TheaterState, due_ms: int, incident_id: str) -> bool:
+    """An indexed timer is still the incident's next one (not cancelled, not fired since)."""
+    incident = state.fusion.incidents.get(incident_id)
+    return (
+        incident is not None
+        and incident.status == "open"
+        and bool(incident.timers)
+        and min(t.due_ms for t in incident.timers) == due_ms
+    )
+
+
+def _next_geo_due(state: TheaterState) -> int | None:
+    """The next mutual-aid deadline or unit back at base, whichever comes first."""
+    if not state.aid and not state.returning:
+        return None  # the usual case, checked once per input
+    return min((d for d in (mutual_aid.next_deadline_ms(state), next_return_ms(state)) if d is not None), default=None)
+
+
+def _fire_geo_timers(state: TheaterState, at_ms: int, ctx: TheaterContext, out: Emitter) -> None:
+    if mutual_aid.next_deadline_ms(state) == at_ms:
+        mutual_aid.expire(state, at_ms, ctx, out)
+    if next_return_ms(state) == at_ms:
+        bring_back(state, at_ms, out)
+
+
+def _process(state: TheaterState, item: TheaterInput, ctx: TheaterContext, out: Emitter) -> None:
+    if isinstance(item, Signal):
+        _on_signal(state, item, ctx, out)
+    elif isinstance(item, TaskReply):
+        on_task_reply(state, item, ctx, out)
+    elif isinstance(item, ResourceUpdate):
+        replace_units(state, on_resource_update(state, item, ctx, out), ctx, out)
+    elif isinstance(item, OperatorCommand):
+        on_command(state, item, ctx, out)
+
+
+def _warnings(state: TheaterState) -> tuple[Signal, ...]:
+    return tuple(state.active_warnings[key] for key in sorted(state.active_warnings))
+
+
+def _covered_by_warning(state: TheaterState, signal: Signal) -> Signal | None:
+    for warning in state.active_warnings.values():
+        area = warning.attr("area").split(",") if warning.attr("area") else []
+        if signal.adcode in area or (not area and warning.province == signal.province):
+            return warning
+    return None
+
+
+def _on_signal(state: TheaterState, signal: Signal, ctx: TheaterContext, out: Emitter) -> None:
+    if signal.kind == "sensor_silent":
+        warning = _covered_by_warning(state, signal)
+        if warning is None:
+            return
+        signal = replace(
+            signal,
+            kind="blackout_risk",
+            severity=warning.severity,
+            attrs=(*signal.attrs, ("warning_id", warning.attr("warning_id"))),
+        )
+    if signal.kind == "warning":
+        if signal.attr("action") == "cancel":
+            state.active_warnings.pop(signal.attr("warning_id"), None)
+        else:
+            state.active_warnings[signal.attr("warning_id")] = signal
+        state.dirty.add(("meta", "warnings"))
+    if signal.kind == "response_level":
+        _on_response_level(state, signal, out)
+        return
+    if posts.on_report(state, signal, ctx, out):
+        return
+    closures.on_report(state, signal, ctx, out)
+    _, fused = fuse.step(state.fusion, ctx.fusion, signal, ctx.theater)
+    if fused.incident is None:
+        return
+    incident = fused.incident
+    if fused.opened:
+        incident = _with_declared_level(state, incident)
+    playbook = ctx.playbooks.get(incident.type)
+    if signal.kind == "warning":
+        incident = _apply_warning(incident, signal)
+    if playbook is not None:
+        if incident.playbook != playbook.id:
+            incident = lifecycle.on_open(incident, playbook, signal.at_ms)
+        incident, effects = lifecycle.evaluate(incident, playbook, signal, signal.at_ms, _warnings(state))
+    else:
+        effects = ()
+    if signal.kind == "casualties":
+        incident = casualties.route(state, incident, signal, ctx, out)
+    if not effects and merges.held_back(fused.previous, incident, ctx.fusion.feed):
+        fuse.defer(state.fusion, incident)  # surge pacing: published with a later update
+        state.dirty.update({("incident", incident.id), ("meta", "feed")})
+    else:
+        carry_out(state, incident, effects, ctx, out)
+    merges.announce(state, fused, ctx, out)
+
+
+def _apply_warning(incident: Incident, signal: Signal) -> Incident:
+    """A warning's colour is the issuing authority's fact: it is set, up or down, exactly as issued."""
+    colour = signal.attr("colour")
+    action = signal.attr("action")
+    decided = Decision(
+        signal.at_ms, f"warning {action} {colour}", f"agency:{signal.attr('agency')}", (signal.signal_id,)
+    )
+    if action == "cancel":
+        return replace(incident, stage="after", decisions=(*incident.decisions, decided))
+    return replace(incident, warning_colour=colour, decisions=(*incident.decisions, decided))
+
+
+def _on_response_level(state: TheaterState, signal: Signal, out: Emitter) -> None:
+    """A government's declared response applies to its open incidents of that hazard, and stays in force (state)
+    for the ones that open later, until it is ended."""
+    key = f"{signal.province}/{signal.attr('hazard')}"
+    if signal.attr("action") == "end":
+        state.declared_levels.pop(key, None)
+    else:
+        state.declared_levels[key] = signal
+    state.dirty.add(("meta", "levels"))
+    for incident_id in sorted(state.fusion.incidents):
+        incident = state.fusion.incidents[incident_id]
+        if incident.status == "open" and _declared_applies(signal, incident):
+            out.incident(_apply_declared_level(incident, signal))
+
+
+def _declared_applies(signal: Signal, incident: Incident) -> bool:
+    return signal.province in incident.provinces and incident.type.startswith(signal.attr("hazard"))
+
+
+def _apply_declared_level(incident: Incident, signal: Signal) -> Incident:
+    level = signal.attr("level") if signal.attr("action") != "end" else None
+    what = f"response_level {incident.response_level or '-'}→{level or 'ended'}"
+    decision = Decision(signal.at_ms, what, f"agency:{signal.attr('agency')}", (signal.signal_id,), signal.text)
+    return replace(incident, response_level=level, decisions=(*incident.decisions, decision))
+
+
+def _with_declared_level(state: TheaterState, incident: Incident) -> Incident:
+    """A newly opened incident starts at the response level its government has declared for that hazard."""
+    for key in sorted(state.declared_levels):
+        declared = state.declared_levels[key]
+        if _declared_applies(declared, incident) and incident.response_level != declared.attr("level"):
+            incident = _apply_declared_level(incident, declared)
+    return incident

@@ -1,0 +1,113 @@
+"""The theater's state, context and outputs, shared by the step and its handlers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from geo.closures import ClosureReports, load_closure_reports
+from geo.dispatch import DispatchPolicy
+from geo.fleet import FleetState
+from geo.hospitals import SurgePolicy, load_surge_policy
+from geo.mutual_aid import Exchange
+from geo.regions import RegionIndex
+from geo.responder_lifecycle import ResponderLifecycle, load_lifecycle
+from geo.roads import RoadGraph
+from playbooks.evidence import Signal
+from playbooks.incident import Incident, Task
+from playbooks.model import Playbook
+from streams.fusion import fuse
+from streams.wire.records import Delta, DeltaKind, TheaterInput
+
+
+@dataclass(frozen=True)
+class TheaterContext:
+    """Everything the step reads but never changes."""
+
+    theater: str
+    regions: RegionIndex
+    roads: RoadGraph
+    fusion: fuse.FusionRules
+    playbooks: dict[str, Playbook]
+    dispatch_policy: DispatchPolicy
+    tick_sources: tuple[str, ...]
+    lifecycle: ResponderLifecycle = field(default_factory=load_lifecycle)
+    closure_reports: ClosureReports = field(default_factory=load_closure_reports)
+    surge: SurgePolicy = field(default_factory=load_surge_policy)
+
+
+@dataclass(frozen=True, slots=True)
+class AidLink:
+    """What the theater remembers of a mutual-aid exchange it started for a dispatch."""
+
+    request_id: str
+    incident_id: str
+    task_base: str  # the dispatch's task id; lent units get `<task_base>.<slot>`
+    slots: tuple[int, ...]  # task numbers kept for the lent units, in dispatch rank order
+    suggested: tuple[str, ...]  # the lender's units dispatch ranked, offered when an offer names none
+    rule: str
+    deadline_ms: int  # the task's deadline
+
+
+@dataclass(frozen=True, slots=True)
+class ActiveClosure:
+    """A road closure reported by an agency, in force until a reopening report."""
+
+    id: str
+    kind: str  # geo closure kind
+    report_kind: str
+    lon: float
+    lat: float
+    radius_m: float
+    factor: float | None  # None = impassable
+    since_ms: int
+    signal_id: str
+    agency: str
+    status: str = "active"  # active | reopened
+
+
+@dataclass
+class TheaterState:
+    """Mutated in place by `step` (entities inside are immutable). `dirty` lists what a durable runtime must write."""
+
+    fleet: FleetState
+    fusion: fuse.FusionState = field(default_factory=fuse.FusionState)
+    tasks: dict[str, Task] = field(default_factory=dict)
+    watermarks: dict[str, int] = field(default_factory=dict)
+    buffer: list[tuple[int, int, str, int, TheaterInput]] = field(default_factory=list)
+    arrivals: int = 0
+    now_ms: int = 0
+    feed_seq: int = 0
+    task_number: int = 0
+    notification_number: int = 0
+    last_timed_scan_ms: int = 0
+    active_warnings: dict[str, Signal] = field(default_factory=dict)
+    declared_levels: dict[str, Signal] = field(default_factory=dict)  # "<province>/<hazard>" → response in force
+    posts_down: dict[str, Signal] = field(default_factory=dict)  # county adcode → the report that its post is down
+    aid: dict[str, Exchange] = field(default_factory=dict)  # mutual-aid exchanges by request id
+    aid_links: dict[str, AidLink] = field(default_factory=dict)
+    closures: dict[str, ActiveClosure] = field(default_factory=dict)  # in force, by id
+    returning: dict[str, int] = field(default_factory=dict)  # responder id → event time it is back at base
+    hospital_load: dict[str, int] = field(default_factory=dict)  # casualties sent, by hospital[/speciality]
+    injured_routed: dict[str, int] = field(default_factory=dict)  # by incident id
+    dirty: set[tuple[str, str]] = field(default_factory=set)
+    # The road graph with the closures in force, derived from `closures` (not stored).
+    road_cache: tuple[tuple[str, ...], RoadGraph] | None = field(default=None, repr=False, compare=False)
+
+
+class Emitter:
+    """Collects deltas, numbering them from the state's feed sequence."""
+
+    def __init__(self, state: TheaterState) -> None:
+        self.state = state
+        self.deltas: list[Delta] = []
+
+    def emit(self, kind: DeltaKind, key: str, entity: Any) -> None:
+        self.state.feed_seq += 1
+        self.deltas.append(Delta(self.state.feed_seq, self.state.now_ms, kind, key, entity))
+        if kind in ("incident", "task", "responder"):
+            self.state.dirty.add((kind, key))
+
+    def incident(self, incident: Incident) -> None:
+        fuse.store(self.state.fusion, incident)
+        self.emit("incident", incident.id, incident)

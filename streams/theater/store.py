@@ -1,0 +1,130 @@
+"""The theater's durable form: what a runtime writes after a step, and how the state is rebuilt on recovery.
+
+Entities go to their own keyed tables (incident, task, responder status), written only when a step changed
+them; the small remainder (watermarks, the reorder buffer, counters, active warnings) is one `meta` record.
+Indexes (the fusion grid, place keys) are derived, so recovery rebuilds them instead of storing them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import msgspec
+
+from geo.fleet import FleetState
+from geo.mutual_aid import Exchange
+from playbooks.evidence import Signal
+from playbooks.incident import Incident, Task
+from streams.fusion import fuse
+from streams.theater import TheaterState
+from streams.theater.state import ActiveClosure, AidLink
+from streams.wire.envelope import decode_input, encode_input
+from streams.wire.records import TheaterInput
+
+META_KEY = "meta"
+_ENCODER = msgspec.json.Encoder()
+
+
+@dataclass(frozen=True)
+class TheaterMeta:
+    watermarks: dict[str, int]
+    buffer: list[tuple[int, int, str, int, bytes]]
+    arrivals: int
+    now_ms: int
+    feed_seq: int
+    task_number: int
+    notification_number: int
+    last_timed_scan_ms: int
+    next_incident_number: int
+    active_warnings: dict[str, Signal]
+    declared_levels: dict[str, Signal]
+    posts_down: dict[str, Signal]
+    feed_pending: list[str] = field(default_factory=list)  # surge pacing: held back from the feed
+    aid: dict[str, Exchange] = field(default_factory=dict)
+    aid_links: dict[str, AidLink] = field(default_factory=dict)
+    closures: dict[str, ActiveClosure] = field(default_factory=dict)
+    returning: dict[str, int] = field(default_factory=dict)
+    hospital_load: dict[str, int] = field(default_factory=dict)
+    injured_routed: dict[str, int] = field(default_factory=dict)
+
+
+def encode_meta(state: TheaterState) -> bytes:
+    meta = TheaterMeta(
+        watermarks=dict(state.watermarks),
+        buffer=[(a, b, c, d, encode_input(item)) for a, b, c, d, item in state.buffer],
+        arrivals=state.arrivals,
+        now_ms=state.now_ms,
+        feed_seq=state.feed_seq,
+        task_number=state.task_number,
+        notification_number=state.notification_number,
+        last_timed_scan_ms=state.last_timed_scan_ms,
+        next_incident_number=state.fusion.next_number,
+        active_warnings=dict(state.active_warnings),
+        declared_levels=dict(state.declared_levels),
+        posts_down=dict(state.posts_down),
+        feed_pending=sorted(state.fusion.feed_pending),
+        aid=dict(state.aid),
+        aid_links=dict(state.aid_links),
+        closures=dict(state.closures),
+        returning=dict(state.returning),
+        hospital_load=dict(state.hospital_load),
+        injured_routed=dict(state.injured_routed),
+    )
+    return _ENCODER.encode(meta)
+
+
+def changed_records(state: TheaterState) -> Iterator[tuple[str, str, bytes | None]]:
+    """(table, key, value) for everything the last steps changed; None deletes. Clears the change set."""
+    for table, key in sorted(state.dirty):
+        if table == "incident":
+            incident = state.fusion.incidents.get(key)
+            yield "incident", key, _ENCODER.encode(incident) if incident is not None else None
+        elif table == "task":
+            task = state.tasks.get(key)
+            yield "task", key, _ENCODER.encode(task) if task is not None else None
+        elif table == "responder":
+            yield "responder", key, state.fleet.status_of(key).encode()
+    if state.dirty:
+        yield "meta", META_KEY, encode_meta(state)
+    state.dirty.clear()
+
+
+def restore(
+    initial_fleet: FleetState,
+    incidents: Iterable[bytes],
+    tasks: Iterable[bytes],
+    statuses: Iterable[tuple[str, bytes]],
+    meta: bytes | None,
+) -> TheaterState:
+    """Rebuild a theater from its tables (the inverse of `changed_records`)."""
+    decoded_incidents = [msgspec.json.decode(raw, type=Incident) for raw in incidents]
+    fleet = initial_fleet.with_statuses({key: value.decode() for key, value in statuses})  # type: ignore[misc]
+    state = TheaterState(fleet=fleet)
+    state.tasks = {task.id: task for task in (msgspec.json.decode(raw, type=Task) for raw in tasks)}
+    next_number = 1
+    feed_pending: list[str] = []
+    if meta is not None:
+        m = msgspec.json.decode(meta, type=TheaterMeta)
+        state.watermarks = dict(m.watermarks)
+        state.buffer = [(a, b, c, d, _input(raw)) for a, b, c, d, raw in m.buffer]
+        state.arrivals = m.arrivals
+        state.now_ms = m.now_ms
+        state.feed_seq = m.feed_seq
+        state.task_number = m.task_number
+        state.notification_number = m.notification_number
+        state.last_timed_scan_ms = m.last_timed_scan_ms
+        state.active_warnings = dict(m.active_warnings)
+        state.declared_levels = dict(m.declared_levels)
+        state.posts_down = dict(m.posts_down)
+        state.aid, state.aid_links, state.closures = dict(m.aid), dict(m.aid_links), dict(m.closures)
+        state.returning, state.hospital_load = dict(m.returning), dict(m.hospital_load)
+        state.injured_routed = dict(m.injured_routed)
+        next_number = m.next_incident_number
+        feed_pending = m.feed_pending
+    state.fusion = fuse.FusionState.rebuild(decoded_incidents, next_number, tuple(feed_pending))
+    return state
+
+
+def _input(raw: bytes) -> TheaterInput:
+    return decode_input(raw)

@@ -1,0 +1,93 @@
+"""Carrying out public warnings, approvals and mutual-aid requests that a playbook asked for.
+
+A public warning goes out as a feed delta of kind "warning": the CAP 1.2 XML and the same message as JSON.
+Approvals and mutual-aid requests reach the command centres that must act on them as notifications.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from geo.regions import PROVINCES
+from playbooks.cap import PublicWarning, WarningArea, to_cap_xml
+from playbooks.effects import ApprovalEffect, MutualAidEffect, NotifyEffect, WarningEffect
+from playbooks.incident import Incident
+from streams.theater.state import Emitter, TheaterContext
+from streams.wire.timefmt import format_time_ms
+
+PublicEffect = WarningEffect | ApprovalEffect | MutualAidEffect
+_GEOCODE_NAME = "GB/T 2260"  # China's administrative division codes (adcodes)
+
+
+def carry_out_public(
+    incident: Incident, effect: PublicEffect, ctx: TheaterContext, out: Emitter
+) -> tuple[NotifyEffect, ...]:
+    """Emit what the effect needs; returns the notifications it implies, for the caller to send."""
+    if isinstance(effect, WarningEffect):
+        publish_warning(effect, ctx, out)
+        return ()
+    if isinstance(effect, MutualAidEffect):
+        message = (
+            f"互助请求 {effect.request_id}: {effect.capability} x{effect.count} for {incident.id} "
+            f"({PROVINCES.get(effect.borrower, effect.borrower)}){': ' + effect.reason if effect.reason else ''}"
+        )
+        return (NotifyEffect(incident.id, effect.rule, effect.lenders, message),)
+    if effect.state == "requested":
+        message = (
+            f"待审批 {effect.approval_id}: {effect.summary}; default {effect.default} at "
+            f"{format_time_ms(effect.deadline_ms)}"
+        )
+    else:
+        message = f"审批 {effect.approval_id} {effect.state} ({effect.decided_by}): {effect.summary}"
+    return (NotifyEffect(incident.id, effect.rule, ("own",), message),)
+
+
+def to_public_warning(effect: WarningEffect, ctx: TheaterContext) -> PublicWarning:
+    names = []
+    for code in effect.area_adcodes:
+        names.append(PROVINCES[code] if code in PROVINCES else ctx.regions.unit(code).name)
+    area = WarningArea(
+        description="、".join(names) or effect.headline,
+        geocodes=tuple((_GEOCODE_NAME, code) for code in effect.area_adcodes),
+    )
+    return PublicWarning(
+        identifier=effect.identifier,
+        sender=effect.sender,
+        sent_ms=effect.sent_ms,
+        msg_type=effect.msg_type,
+        references=effect.references,
+        event_code=effect.event_code,
+        event=effect.event,
+        colour=effect.colour,  # type: ignore[arg-type]
+        response_level=effect.response_level,  # type: ignore[arg-type]
+        headline=effect.headline,
+        description=effect.description,
+        instruction=effect.instruction,
+        areas=(area,),
+        onset_ms=effect.sent_ms,
+        expires_ms=effect.expires_ms,
+        incident_id=effect.incident_id,
+        event_grade=effect.event_grade,
+        status=effect.status,  # type: ignore[arg-type]
+    )
+
+
+def publish_warning(effect: WarningEffect, ctx: TheaterContext, out: Emitter) -> None:
+    warning = to_public_warning(effect, ctx)
+    entity: dict[str, Any] = {
+        "identifier": effect.identifier,
+        "incident_id": effect.incident_id,
+        "msg_type": effect.msg_type,
+        "sender": effect.sender,
+        "sent_ms": effect.sent_ms,
+        "references": [ref[1] for ref in effect.references],
+        "colour": effect.colour,
+        "headline": effect.headline,
+        "area_adcodes": list(effect.area_adcodes),
+        "rule": effect.rule,
+        "cap_xml": to_cap_xml(warning),
+        "cap": msgspec.to_builtins(warning),
+    }
+    out.emit("warning", effect.identifier, entity)

@@ -1,0 +1,132 @@
+"""Records inside the pipeline, after decoding and normalisation: frozen, located in WGS84, event time in ms.
+
+- `Reading` and `Heartbeat` feed the per-sensor detector (keyed by device id).
+- `Signal` is evidence about a real-world event; the theater fuses signals into incidents.
+- `TaskReply`, `OperatorCommand`, `ResourceUpdate` are control inputs to the theater.
+- `Tick` is event-time punctuation; it moves watermarks and timers.
+- `Delta` is one numbered change of the command-centre picture (the `feed` topic); `DELTA_KINDS` lists its kinds.
+- `Counts` are one source partition's ingest counts (the `ingest.counts` topic): received = accepted + rejected.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal, get_args
+
+from playbooks.evidence import Personal, Precision, Signal, Source
+from playbooks.incident import Incident, Notification, Task
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    event_id: str
+    device_id: str
+    kind: str
+    value: float
+    unit: str
+    at_ms: int
+    lon: float
+    lat: float
+    adcode: str
+    province: str
+    interval_s: int
+
+
+@dataclass(frozen=True, slots=True)
+class Heartbeat:
+    event_id: str
+    device_id: str
+    online: bool
+    at_ms: int
+    interval_s: int
+
+
+@dataclass(frozen=True, slots=True)
+class TaskReply:
+    event_id: str
+    task_id: str
+    responder_id: str
+    status: str
+    at_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceUpdate:
+    event_id: str
+    responder_id: str
+    status: str
+    at_ms: int
+    agency: str
+
+
+@dataclass(frozen=True, slots=True)
+class OperatorCommand:
+    event_id: str
+    at_ms: int
+    operator: str
+    centre: str
+    action: str
+    incident_id: str = ""
+    target: str = ""
+    level: str = ""
+    reason: str = ""
+    evidence_ids: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class Tick:
+    at_ms: int
+    source: str = "clock"
+
+
+ControlInput = TaskReply | ResourceUpdate | OperatorCommand
+TheaterInput = Signal | ControlInput | Tick
+
+DeltaKind = Literal[
+    "incident",
+    "task",
+    "notification",
+    "responder",
+    "rejected",
+    "warning",
+    "mutual_aid",
+    "closure",
+    "casualty_routing",
+]
+DELTA_KINDS: tuple[str, ...] = get_args(DeltaKind)
+# The typed entity of each delta kind that has one; the other kinds carry a JSON object (or a text: rejected).
+FEED_ENTITY_TYPES: dict[str, type[Any]] = {"incident": Incident, "task": Task, "notification": Notification}
+
+
+@dataclass(frozen=True, slots=True)
+class Delta:
+    """One change of the picture; `seq` orders the command-centre feed without gaps."""
+
+    seq: int
+    at_ms: int
+    kind: DeltaKind
+    key: str
+    entity: Any
+
+
+@dataclass
+class Counts:
+    """One source partition's ingest counts; ticks are punctuation, counted apart."""
+
+    received: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    duplicates: int = 0
+    ticks: int = 0
+
+    def add(self, other: Counts) -> Counts:
+        return Counts(*(a + b for a, b in zip(self.as_tuple(), other.as_tuple(), strict=True)))
+
+    def as_tuple(self) -> tuple[int, int, int, int, int]:
+        return self.received, self.accepted, self.rejected, self.duplicates, self.ticks
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(zip(("received", "accepted", "rejected", "duplicates", "ticks"), self.as_tuple(), strict=True))
+
+
+__all__ = ["Personal", "Precision", "Signal", "Source"]

@@ -1,0 +1,198 @@
+"""Golden sequences for each sensor kind's state machine: tiers with hysteresis, minimum duration, rate, silence.
+
+Each expected list was worked out by hand from streams/data/thresholds.yaml (the comment beside it says how).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from streams.ingest import detect
+from streams.wire.records import Heartbeat, Reading, Signal, Tick
+
+T0 = 1_710_287_640_000  # 2024-03-13T07:54:00+08:00
+MIN = 60_000
+
+
+@pytest.fixture(scope="module")
+def thresholds() -> detect.Thresholds:
+    return detect.Thresholds.load()
+
+
+def reading(kind: str, value: float, at_ms: int, province: str = "130000", interval_s: int = 60) -> Reading:
+    return Reading(
+        event_id=f"d1@{at_ms}",
+        device_id="LL-131082-XX-1",
+        kind=kind,
+        value=value,
+        unit="u",
+        at_ms=at_ms,
+        lon=116.81,
+        lat=39.96,
+        adcode="131082",
+        province=province,
+        interval_s=interval_s,
+    )
+
+
+def run(
+    kind: str, values: list[float], thresholds: detect.Thresholds, step_min: int = 1, province: str = "130000"
+) -> list[tuple[int, str, int, str]]:
+    """(reading index, signal kind, severity, trigger) for every signal of a sequence of readings."""
+    detector = detect.DetectorState()
+    out = []
+    for i, value in enumerate(values):
+        record = reading(kind, value, T0 + i * step_min * MIN, province, interval_s=step_min * 60)
+        _, signals = detect.step(detector, record, thresholds)
+        out += [(i, s.kind, s.severity, s.attr("trigger")) for s in signals]
+    return out
+
+
+def test_gas_lel_tiers_with_hysteresis(thresholds: detect.Thresholds) -> None:
+    # tiers 5/10/25/50 %LEL, hysteresis 20 %: 45 stays red (not below 40), 39 drops to orange, 2 clears
+    assert run("gas_lel", [1, 6, 12, 30, 55, 45, 39, 2], thresholds) == [
+        (1, "sensor:gas_lel", 1, "level"),
+        (2, "sensor:gas_lel", 2, "level"),
+        (3, "sensor:gas_lel", 3, "level"),
+        (4, "sensor:gas_lel", 4, "level"),
+        (6, "sensor:gas_lel", 3, "level"),
+        (7, "sensor_clear", 0, "level"),
+    ]
+
+
+def test_water_depth_minimum_duration_and_rate(thresholds: detect.Thresholds) -> None:
+    # a rise must hold 60 s before it is announced; a rise of >= 2 cm/min alarms yellow at once
+    assert run("water_depth", [5, 8, 20, 20, 30, 30, 10, 5], thresholds) == [
+        (1, "sensor:water_depth", 2, "rate"),
+        (3, "sensor:water_depth", 1, "level"),
+        (4, "sensor:water_depth", 2, "rate"),
+        (5, "sensor:water_depth", 2, "level"),
+        (6, "sensor_clear", 0, "level"),
+    ]
+
+
+def test_a_short_spike_of_water_is_not_announced_as_a_level(thresholds: detect.Thresholds) -> None:
+    assert [s for s in run("water_depth", [5, 5.5, 20, 5.5], thresholds) if s[3] == "level"] == []
+
+
+def test_river_flow_rising_fast(thresholds: detect.Thresholds) -> None:
+    # 5-minute readings; tiers 300/600/900/2000 m3/s; a rise of >= 10 m3/s per minute alarms orange
+    assert run("river_flow", [200, 240, 400, 940, 1000, 980], thresholds, step_min=5) == [
+        (2, "sensor:river_flow", 1, "level"),
+        (2, "sensor:river_flow", 3, "rate"),
+        (3, "sensor:river_flow", 3, "level"),
+    ]
+
+
+def test_pipe_pressure_alarms_on_the_drop_below_its_baseline(thresholds: detect.Thresholds) -> None:
+    # 0.30 MPa normal; 0.28 is a 0.0197 drop (below the 0.02 tier) but fast: rate; 0.24 is a 0.059 drop: orange
+    signals = run("pipe_pressure", [0.30, 0.30, 0.28, 0.24, 0.30], thresholds)
+    assert signals == [
+        (2, "sensor:pipe_pressure", 3, "rate"),
+        (3, "sensor:pipe_pressure", 3, "level"),
+        (4, "sensor_clear", 0, "level"),
+    ]
+
+
+def test_bridge_deflection_step_change(thresholds: detect.Thresholds) -> None:
+    # % of the L/600 limit; tiers 60/80/90/100; a step of >= 20 points a minute alarms orange
+    assert run("bridge_deflection", [40, 42, 70, 85, 101, 50], thresholds) == [
+        (2, "sensor:bridge_deflection", 1, "level"),
+        (2, "sensor:bridge_deflection", 3, "rate"),
+        (3, "sensor:bridge_deflection", 2, "level"),
+        (4, "sensor:bridge_deflection", 4, "level"),
+        (5, "sensor_clear", 0, "level"),
+    ]
+
+
+def test_building_tilt_hysteresis(thresholds: detect.Thresholds) -> None:
+    # % of allowed tilt; tiers 50/70/85/100, hysteresis 5 %: 68 stays yellow (>= 66.5), 66 drops to blue
+    assert run("building_tilt", [20, 72, 68, 66, 30], thresholds) == [
+        (1, "sensor:building_tilt", 2, "level"),
+        (3, "sensor:building_tilt", 1, "level"),
+        (4, "sensor_clear", 0, "level"),
+    ]
+
+
+def test_manhole_cover_open(thresholds: detect.Thresholds) -> None:
+    # an open or missing cover is sent as 90 degrees: red at once
+    assert run("manhole_cover", [0, 90, 0], thresholds) == [
+        (1, "sensor:manhole_cover", 4, "level"),
+        (2, "sensor_clear", 0, "level"),
+    ]
+
+
+def test_rain_gauge_tables_differ_by_authority(thresholds: detect.Thresholds) -> None:
+    # 75 mm/h: orange under Beijing's table (70 <= 75 < 100), red under the default one (>= 70)
+    assert run("rain_gauge", [0, 75], thresholds, province="110000") == [(1, "sensor:rain_gauge", 3, "level")]
+    assert run("rain_gauge", [0, 75], thresholds, province="130000") == [(1, "sensor:rain_gauge", 4, "level")]
+
+
+def test_a_late_or_repeated_reading_changes_nothing(thresholds: detect.Thresholds) -> None:
+    state, _ = detect.step_reading(None, reading("gas_lel", 1, T0 + MIN), thresholds)
+    for late in (reading("gas_lel", 60, T0), reading("gas_lel", 60, T0 + MIN)):
+        after, signals = detect.step_reading(state, late, thresholds)
+        assert after is state and signals == ()
+
+
+def signals_of(
+    detector: detect.DetectorState, record: Reading | Heartbeat | Tick, t: detect.Thresholds
+) -> list[Signal]:
+    return list(detect.step(detector, record, t)[1])
+
+
+def test_silence_after_the_factor_times_the_interval_then_back(thresholds: detect.Thresholds) -> None:
+    detector = detect.DetectorState()
+    signals_of(detector, reading("gas_lel", 1, T0), thresholds)
+    assert signals_of(detector, Tick(T0 + 3 * MIN), thresholds) == []  # 3 intervals: not more than the factor
+    (silent,) = signals_of(detector, Tick(T0 + 4 * MIN), thresholds)
+    assert (silent.kind, silent.at_ms, silent.attr("device_id")) == ("sensor_silent", T0 + 4 * MIN, "LL-131082-XX-1")
+    assert signals_of(detector, Tick(T0 + 10 * MIN), thresholds) == []  # said once
+    (back,) = signals_of(detector, reading("gas_lel", 1, T0 + 11 * MIN), thresholds)
+    assert back.kind == "sensor_back"
+
+
+def test_heartbeats_keep_a_device_alive_and_an_offline_one_is_silent_at_once(thresholds: detect.Thresholds) -> None:
+    detector = detect.DetectorState()
+    signals_of(detector, reading("gas_lel", 1, T0), thresholds)
+    assert signals_of(detector, Heartbeat("h1", "LL-131082-XX-1", True, T0 + 3 * MIN, 60), thresholds) == []
+    assert signals_of(detector, Tick(T0 + 5 * MIN), thresholds) == []
+    (silent,) = signals_of(detector, Heartbeat("h2", "LL-131082-XX-1", False, T0 + 6 * MIN, 60), thresholds)
+    assert (silent.kind, silent.attr("trigger")) == ("sensor_silent", "heartbeat")
+
+
+def test_only_alarm_state_changes_mark_a_device_for_the_durable_table(thresholds: detect.Thresholds) -> None:
+    detector = detect.DetectorState()
+    signals_of(detector, reading("gas_lel", 1, T0), thresholds)
+    assert detector.dirty == {"LL-131082-XX-1"}  # new device
+    detector.dirty.clear()
+    for i in range(1, 5):
+        signals_of(detector, reading("gas_lel", 1 + i / 10, T0 + i * MIN), thresholds)
+    assert detector.dirty == set()
+    signals_of(detector, reading("gas_lel", 30, T0 + 6 * MIN), thresholds)
+    assert detector.dirty == {"LL-131082-XX-1"}
+
+
+def test_a_table_with_tiers_out_of_order_is_refused_with_its_line(tmp_path: Path) -> None:
+    text = detect.DATA_FILE.read_text(encoding="utf-8").replace("tiers: [5, 10, 25, 50]", "tiers: [5, 25, 10, 50]")
+    bad = tmp_path / "thresholds.yaml"
+    bad.write_text(text, encoding="utf-8")
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if "[5, 25, 10, 50]" in row)
+    with pytest.raises(ValueError, match=rf"thresholds.yaml:{line}: authorities.default.gas_lel.tiers"):
+        detect.Thresholds.load(bad)
+
+
+def test_every_sensor_kind_has_a_default_table(thresholds: detect.Thresholds) -> None:
+    for kind in (
+        "gas_lel",
+        "water_depth",
+        "river_flow",
+        "pipe_pressure",
+        "bridge_deflection",
+        "building_tilt",
+        "manhole_cover",
+        "rain_gauge",
+    ):
+        assert thresholds.table("120000", kind).tiers

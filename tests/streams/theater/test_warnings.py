@@ -1,0 +1,122 @@
+"""Public warnings, approvals and mutual-aid requests carried out by the theater.
+
+CAP messages of every type (Alert, Update, Cancel) validate against the official CAP 1.2 schema.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+import xmlschema
+
+from ebrain.compose import Core
+from playbooks.cap import parse_cap_xml
+from playbooks.evidence import Signal
+from streams import theater
+from streams.theater.state import Delta
+from streams.wire.records import OperatorCommand, Tick
+
+XSD = Path(__file__).parents[3] / "playbooks/data/standards/cap12.xsd"
+T0 = int(datetime(2023, 7, 31, 11, 0, tzinfo=timezone(timedelta(hours=8))).timestamp() * 1000)
+MIN = 60_000
+
+
+@pytest.fixture(scope="module")
+def schema() -> xmlschema.XMLSchema:
+    return xmlschema.XMLSchema(str(XSD))
+
+
+def run(core: Core, items: list[Signal | OperatorCommand | Tick]) -> list[Delta]:
+    ctx = dataclasses.replace(core.theater, tick_sources=())  # one source: a tick releases everything before it
+    state = theater.TheaterState(fleet=core.initial_fleet)
+    deltas: list[Delta] = []
+    for item in items:
+        state, out = theater.step(state, item, ctx)
+        deltas.extend(out)
+    return deltas
+
+
+def flood_warning(at_ms: int, action: str, signal_id: str) -> Signal:
+    attrs = {"agency": "bj-hydrology", "action": action, "warning_id": "BJ-HYD-1", "event_code": "11A01"}
+    attrs |= {"hazard": "flood", "colour": "red", "area": "110111", "area_description": "大石河漫水河段"}
+    return Signal(
+        signal_id=signal_id,
+        source="agency",
+        kind="warning",
+        at_ms=at_ms,
+        province="110000",
+        adcode="110111",
+        lon=115.72,
+        lat=39.75,
+        precision="county",
+        severity=4,
+        place_key="warning:BJ-HYD-1",
+        text="大石河红色洪水预警",
+        attrs=tuple(sorted(attrs.items())),
+    )
+
+
+def test_red_flood_warning_reaches_zhuozhou_within_minutes_with_cap(core: Core, schema: xmlschema.XMLSchema) -> None:
+    deltas = run(
+        core,
+        [
+            flood_warning(T0, "issue", "W1"),
+            Tick(T0 + MIN),
+            flood_warning(T0 + 60 * MIN, "cancel", "W2"),
+            Tick(T0 + 61 * MIN),
+        ],
+    )
+    notes = [d.entity for d in deltas if d.kind == "notification" and d.entity.to_province == "130000"]
+    assert notes and "130681" in notes[0].to_adcodes  # 涿州
+    assert notes[0].at_ms - T0 <= 5 * MIN
+    warnings = [d.entity for d in deltas if d.kind == "warning"]
+    assert [w["msg_type"] for w in warnings] == ["Alert", "Cancel"]
+    for w in warnings:
+        schema.validate(w["cap_xml"])
+    cancel = parse_cap_xml(warnings[1]["cap_xml"])
+    assert cancel.references == ((warnings[0]["sender"], warnings[0]["identifier"], warnings[0]["sent_ms"]),)
+    alert = parse_cap_xml(warnings[0]["cap_xml"])
+    assert {code for _, code in alert.areas[0].geocodes} >= {"110111", "130681"}
+
+
+def test_operator_approval_issues_the_held_warning_as_an_update(core: Core, schema: xmlschema.XMLSchema) -> None:
+    def gauge(at_ms: int, mm: float, sid: str) -> Signal:
+        return Signal(
+            signal_id=sid,
+            source="sensor",
+            kind="sensor:rain_gauge",
+            at_ms=at_ms,
+            province="110000",
+            adcode="110109",
+            lon=116.10,
+            lat=39.94,
+            severity=4,
+            value=mm,
+            place_key="device:RG-1",
+        )
+
+    first = run(core, [gauge(T0, 75.0, "R1"), Tick(T0 + MIN)])
+    incident_id = next(d.key for d in first if d.kind == "incident")
+    approve = OperatorCommand("C1", T0 + 62 * MIN, "li", "110000", "approve", incident_id, "A1")
+    deltas = run(core, [gauge(T0, 75.0, "R1"), gauge(T0 + 60 * MIN, 105.0, "R2"), approve, Tick(T0 + 63 * MIN)])
+    warnings = [d.entity for d in deltas if d.kind == "warning"]
+    assert [(w["msg_type"], w["colour"]) for w in warnings] == [("Alert", "orange"), ("Update", "red")]
+    assert warnings[1]["references"] == [warnings[0]["identifier"]]
+    assert warnings[1]["sent_ms"] == T0 + 62 * MIN  # when the operator approved, not at the deadline
+    for w in warnings:
+        schema.validate(w["cap_xml"])
+    asked = [d.entity.message for d in deltas if d.kind == "notification" and "待审批 A1" in d.entity.message]
+    assert asked
+
+
+def test_rejecting_an_unknown_approval_is_refused_with_a_hint(core: Core) -> None:
+    flood = flood_warning(T0, "issue", "W1")
+    first = run(core, [flood, Tick(T0 + MIN)])
+    incident_id = next(d.key for d in first if d.kind == "incident")
+    bad = OperatorCommand("C9", T0 + 2 * MIN, "li", "110000", "reject", incident_id, "A7")
+    deltas = run(core, [flood, Tick(T0 + MIN), bad, Tick(T0 + 3 * MIN)])
+    rejected = [d.entity for d in deltas if d.kind == "rejected"]
+    assert rejected and "no approval 'A7'" in rejected[0]
