@@ -17,7 +17,7 @@ from ebrain.summary import render_summary
 from playbooks.yaml_lines import LoadError
 from scenarios.model import Scenario, load_scenario
 from scenarios.replay import ReplayControl, replay
-from scenarios.run import Outcome, run_scenario
+from scenarios.run import Outcome, replay_embedded
 from streams.runtime.kafka_io import KafkaIngress, read_feed
 from streams.wire.envelope import delta_to_builtins
 from streams.wire.topics import FEED, physical
@@ -26,15 +26,7 @@ Progress = Callable[[int, int, int], None]
 
 
 async def run_embedded(core: Core, scenario: Scenario, control: ReplayControl, progress: Progress | None) -> Outcome:
-    runtime = embedded_runtime(core)
-    outcome = Outcome()
-    runtime.sinks.append(outcome.apply)
-    await runtime.start()
-    try:
-        await run_scenario(scenario, runtime, outcome, control, progress)
-    finally:
-        await runtime.stop()
-    return outcome
+    return await replay_embedded(scenario, embedded_runtime(core), control=control, progress=progress)
 
 
 async def run_kafka(

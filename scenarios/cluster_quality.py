@@ -33,9 +33,7 @@ from playbooks.yaml_lines import LineDict, LineList, LoadError, did_you_mean, li
 from scenarios.model import Scenario, load_scenario
 from scenarios.replay import ReplayControl, replay
 from streams import ingest, theater
-from streams.wire import topics
-from streams.wire.codec import Rejected
-from streams.wire.timefmt import format_time_ms
+from streams.testing import StepPipeline
 
 TRUTH_DIR = Path(__file__).resolve().parent / "truth"
 FILES_DIR = Path(__file__).resolve().parent / "files"
@@ -134,40 +132,6 @@ def pairwise(truth: list[str], predicted: list[str]) -> tuple[float, float]:
     return (both / said if said else 1.0), (both / real if real else 1.0)
 
 
-class _Pipeline:
-    """Ingest and theater steps in one process, in replay order, with fusion's ledger on."""
-
-    def __init__(self, ingest_ctx: ingest.IngestContext, theater_ctx: theater.TheaterContext, fleet: FleetState):
-        self.ingest_ctx, self.theater_ctx = ingest_ctx, theater_ctx
-        self.parts = {
-            (spec.name, p): ingest.IngestPartition.new(spec.name, p, ingest_ctx)
-            for spec in topics.SOURCES
-            for p in range(spec.partitions)
-        }
-        self.state = theater.TheaterState(fleet=fleet)
-        self.state.fusion.ledger = {}
-        self.signals: list[Signal] = []
-
-    def _feed(self, topic: str, partition: int, value: bytes) -> None:
-        _, routed = ingest.step(self.parts[(topic, partition)], value, 0, self.ingest_ctx)
-        for item in routed:
-            if isinstance(item, Rejected):
-                continue
-            if isinstance(item, Signal):
-                self.signals.append(item)
-            theater.step(self.state, item, self.theater_ctx)
-
-    async def produce(self, topic: str, key: str, value: bytes) -> None:
-        spec = next(s for s in topics.SOURCES if s.name == topic)
-        self._feed(topic, topics.partition_for(key, spec.partitions), value)
-
-    async def produce_tick(self, at_ms: int) -> None:
-        value = b'{"type":"tick","schema_version":"1.0","at":"%s"}' % format_time_ms(at_ms).encode()
-        for spec in topics.SOURCES:
-            for p in range(spec.partitions):
-                self._feed(spec.name, p, value)
-
-
 def measure(
     scenario: Scenario,
     truth: Truth,
@@ -175,7 +139,8 @@ def measure(
     theater_ctx: theater.TheaterContext,
     fleet: FleetState,
 ) -> Quality:
-    pipeline = _Pipeline(ingest_ctx, theater_ctx, fleet)
+    pipeline = StepPipeline(ingest_ctx, theater_ctx, fleet)
+    pipeline.state.fusion.ledger = {}
     asyncio.run(replay(scenario, pipeline, ReplayControl()))
     rules = theater_ctx.fusion
     ledger = pipeline.state.fusion.ledger or {}

@@ -10,7 +10,8 @@ from scenarios.expectations import RegionResolver, Result, check_regions, score
 from scenarios.kpis import RegionKpis, region_kpis
 from scenarios.model import Scenario
 from scenarios.replay import ReplayControl
-from scenarios.run import DrainingProducer, Outcome, run_scenario
+from scenarios.run import Outcome, replay_embedded
+from streams.runtime.embedded import EmbeddedRuntime
 
 _PROVINCE_NAMES = {
     **{name: code for code, name in PROVINCES.items()},
@@ -74,14 +75,13 @@ def score_outcome(scenario: Scenario, outcome: Outcome, resolve: RegionResolver)
 
 async def run_drill(
     scenario: Scenario,
-    runtime: DrainingProducer,
-    outcome: Outcome,
+    runtime: EmbeddedRuntime,
     resolve: RegionResolver,
     control: ReplayControl | None = None,
     progress: Callable[[int, int, int], None] | None = None,
 ) -> DrillResult:
-    """Replay into a started runtime whose deltas go to `outcome.apply`, then score. Region names are checked
-    before the replay starts, so a typo in an expectation costs nothing."""
+    """Replay on a fresh embedded runtime (not started yet), then score. Region names are checked before the
+    replay starts, so a typo in an expectation costs nothing."""
     check_regions(scenario.file, scenario.expectations, resolve)
-    await run_scenario(scenario, runtime, outcome, control, progress)
+    outcome = await replay_embedded(scenario, runtime, control=control, progress=progress)
     return score_outcome(scenario, outcome, resolve)

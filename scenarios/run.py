@@ -1,4 +1,8 @@
-"""Run a scenario through a runtime and collect what came out: the picture at the end and every delta."""
+"""Run a scenario through a runtime and collect what came out: the picture at the end and every delta.
+
+`replay_embedded` runs one on a fresh embedded runtime (start, replay, drain, stop): the one way the CLI, the tools
+and the tests do it.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ import msgspec
 from playbooks.incident import Incident, Notification, Task
 from scenarios.model import Scenario
 from scenarios.replay import Producer, ReplayControl, replay
+from streams.runtime.embedded import EmbeddedRuntime
 from streams.wire.records import FEED_ENTITY_TYPES, Delta
 
 
@@ -76,3 +81,21 @@ async def run_scenario(
     await runtime.drain()
     outcome.counts = runtime.counts()
     return outcome
+
+
+async def replay_embedded(
+    scenario: Scenario,
+    runtime: EmbeddedRuntime,
+    outcome: Outcome | None = None,
+    control: ReplayControl | None = None,
+    progress: Callable[[int, int, int], None] | None = None,
+) -> Outcome:
+    """Start `runtime` (not started yet), replay the whole scenario into it, and stop it; its deltas fold into
+    `outcome` (a new one unless given, e.g. one the API also reads)."""
+    outcome = outcome if outcome is not None else Outcome()
+    runtime.sinks.append(outcome.apply)
+    await runtime.start()
+    try:
+        return await run_scenario(scenario, runtime, outcome, control, progress)
+    finally:
+        await runtime.stop()

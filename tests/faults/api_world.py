@@ -14,7 +14,7 @@ from ebrain.compose import Core, embedded_runtime
 from ebrain.settings import PACKAGE_ROOT
 from scenarios.model import load_scenario
 from scenarios.replay import ReplayControl
-from scenarios.run import Outcome, run_scenario
+from scenarios.run import Outcome, replay_embedded
 from streams.wire import contract
 
 SCENARIO = PACKAGE_ROOT / "scenarios" / "files" / "yanjiao_gas_explosion_2024.yaml"
@@ -46,17 +46,7 @@ class World:
 
 
 def yanjiao_outcome(core: Core) -> Outcome:
-    async def go() -> Outcome:
-        runtime = embedded_runtime(core)
-        outcome = Outcome()
-        runtime.sinks.append(outcome.apply)
-        await runtime.start()
-        try:
-            return await run_scenario(load_scenario(SCENARIO), runtime, outcome)
-        finally:
-            await runtime.stop()
-
-    return asyncio.run(go())
+    return asyncio.run(replay_embedded(load_scenario(SCENARIO), embedded_runtime(core)))
 
 
 def build_world(core: Core, outcome: Outcome, **app_options: Any) -> World:

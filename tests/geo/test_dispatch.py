@@ -5,14 +5,8 @@ from geo.closures import Closure
 from geo.dispatch import DispatchPolicy, DispatchRequest, decide
 from geo.fleet import FleetState, Responder, generate_fleet, load_capabilities
 from geo.geodesy import haversine_km
-from geo.roads import RoadGraph
 
 YANJIAO = (116.81, 39.96)
-
-
-@pytest.fixture(scope="module")
-def roads(regions):
-    return RoadGraph.surrogate(regions)
 
 
 @pytest.fixture(scope="module")

@@ -2,14 +2,8 @@ import pytest
 
 from geo.fleet import FleetState, Responder
 from geo.hospitals import load_surge_policy, route_casualties
-from geo.roads import RoadGraph
 
 YANJIAO = (116.81, 39.96)
-
-
-@pytest.fixture(scope="module")
-def roads(regions):
-    return RoadGraph.surrogate(regions)
 
 
 def hospital(rid, province, adcode, lon, lat, beds, specialities=()):

@@ -9,11 +9,6 @@ from geo.closures import Closure
 from geo.roads import RoadGraph, calibration
 
 
-@pytest.fixture(scope="module")
-def roads(regions):
-    return RoadGraph.surrogate(regions)
-
-
 def test_surrogate_is_connected_and_symmetric(roads):
     assert len(roads.node_ids) == 199
     m = roads._matrix

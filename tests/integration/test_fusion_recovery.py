@@ -20,7 +20,7 @@ from ebrain.broker import KafkaBroker
 from ebrain.compose import Core, embedded_runtime
 from scenarios.model import Scenario, load_scenario
 from scenarios.replay import Step, plan
-from scenarios.run import Outcome, run_scenario
+from scenarios.run import replay_embedded
 from streams.runtime.kafka_io import KafkaIngress, read_feed
 from streams.wire.envelope import delta_to_builtins
 from tests.integration.test_pipeline_equivalence import start_worker, stop_worker
@@ -33,17 +33,8 @@ PREFIX = "fusion-recovery."
 
 
 def uninterrupted(core: Core, scenario: Scenario) -> list[dict[str, object]]:
-    async def go() -> Outcome:
-        runtime = embedded_runtime(core)
-        outcome = Outcome()
-        runtime.sinks.append(outcome.apply)
-        await runtime.start()
-        try:
-            return await run_scenario(scenario, runtime, outcome)
-        finally:
-            await runtime.stop()
-
-    return [msgspec.json.decode(msgspec.json.encode(delta_to_builtins(d))) for d in asyncio.run(go()).deltas]
+    outcome = asyncio.run(replay_embedded(scenario, embedded_runtime(core)))
+    return [msgspec.json.decode(msgspec.json.encode(delta_to_builtins(d))) for d in outcome.deltas]
 
 
 async def send(bootstrap: str, steps: list[Step]) -> None:

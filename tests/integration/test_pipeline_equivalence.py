@@ -23,7 +23,7 @@ from ebrain.compose import Core, embedded_runtime
 from scenarios.drill import region_resolver, score_outcome
 from scenarios.model import load_scenario
 from scenarios.replay import ReplayControl, replay
-from scenarios.run import Outcome, run_scenario
+from scenarios.run import Outcome, replay_embedded
 from streams.runtime.kafka_io import KafkaIngress, read_feed
 from streams.wire.envelope import delta_to_builtins
 
@@ -34,18 +34,9 @@ SCENARIO = PROJECT_ROOT / "scenarios" / "files" / "yanjiao_gas_explosion_2024.ya
 
 
 def embedded_deltas(core: Core) -> list[dict[str, object]]:
-    async def go() -> Outcome:
-        runtime = embedded_runtime(core)
-        outcome = Outcome()
-        runtime.sinks.append(outcome.apply)
-        await runtime.start()
-        try:
-            return await run_scenario(load_scenario(SCENARIO), runtime, outcome)
-        finally:
-            await runtime.stop()
-
+    outcome = asyncio.run(replay_embedded(load_scenario(SCENARIO), embedded_runtime(core)))
     # through JSON, as the Kafka side arrives
-    return [msgspec.json.decode(msgspec.json.encode(delta_to_builtins(d))) for d in asyncio.run(go()).deltas]
+    return [msgspec.json.decode(msgspec.json.encode(delta_to_builtins(d))) for d in outcome.deltas]
 
 
 PREFIX = "equivalence."

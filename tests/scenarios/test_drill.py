@@ -20,17 +20,7 @@ FILES = sorted((PACKAGE_ROOT / "scenarios" / "files").glob("*.yaml"))
 
 
 def drill(core: Core, scenario: Scenario) -> DrillResult:
-    async def go() -> DrillResult:
-        runtime = embedded_runtime(core)
-        outcome = Outcome()
-        runtime.sinks.append(outcome.apply)
-        await runtime.start()
-        try:
-            return await run_drill(scenario, runtime, outcome, region_resolver(core.regions))
-        finally:
-            await runtime.stop()
-
-    return asyncio.run(go())
+    return asyncio.run(run_drill(scenario, embedded_runtime(core), region_resolver(core.regions)))
 
 
 def core_for(core: Core, scenario: Scenario) -> Core:

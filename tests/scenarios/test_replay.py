@@ -7,6 +7,7 @@ import asyncio
 from ebrain.settings import PACKAGE_ROOT
 from scenarios.model import load_scenario
 from scenarios.replay import ReplayControl, plan, replay
+from streams.testing import Recorder
 
 SCENARIO = PACKAGE_ROOT / "scenarios" / "files" / "yanjiao_gas_explosion_2024.yaml"
 
@@ -55,17 +56,6 @@ def test_pause_holds_scenario_time_and_resume_continues_from_it() -> None:
     assert control.scenario_now() == 50_000
     control.resume()
     assert control.due_in(60_000) == 1.0
-
-
-class Recorder:
-    def __init__(self) -> None:
-        self.sent: list[tuple[str, str, bytes] | int] = []
-
-    async def produce(self, topic: str, key: str, value: bytes) -> None:
-        self.sent.append((topic, key, value))
-
-    async def produce_tick(self, at_ms: int) -> None:
-        self.sent.append(at_ms)
 
 
 def test_a_paused_replay_sends_nothing_until_resumed() -> None:

@@ -13,7 +13,6 @@ from ebrain.settings import PACKAGE_ROOT
 from scenarios.drill import DrillResult, region_resolver, run_drill
 from scenarios.model import load_scenario
 from scenarios.report import render_report
-from scenarios.run import Outcome
 
 SCENARIO = PACKAGE_ROOT / "scenarios" / "files" / "yanjiao_gas_explosion_2024.yaml"
 VOID = {"meta", "br", "hr", "img", "input", "link", "col", "area", "base", "source", "wbr"}
@@ -54,17 +53,7 @@ class Checker(HTMLParser):
 
 @pytest.fixture(scope="module")
 def drilled(core: Core) -> DrillResult:
-    async def go() -> DrillResult:
-        runtime = embedded_runtime(core)
-        outcome = Outcome()
-        runtime.sinks.append(outcome.apply)
-        await runtime.start()
-        try:
-            return await run_drill(load_scenario(SCENARIO), runtime, outcome, region_resolver(core.regions))
-        finally:
-            await runtime.stop()
-
-    return asyncio.run(go())
+    return asyncio.run(run_drill(load_scenario(SCENARIO), embedded_runtime(core), region_resolver(core.regions)))
 
 
 @pytest.fixture(scope="module")

@@ -10,48 +10,19 @@ import msgspec
 from ebrain.compose import Core
 from ebrain.settings import PACKAGE_ROOT
 from scenarios.model import load_scenario
-from scenarios.replay import Producer, ReplayControl, replay
-from streams import ingest, theater
+from scenarios.replay import ReplayControl, replay
+from streams import theater
+from streams.testing import StepPipeline
 from streams.theater import store as theater_store
-from streams.wire import topics
-from streams.wire.codec import Rejected
 from streams.wire.records import TheaterInput
-from streams.wire.timefmt import format_time_ms
 
 SCENARIO = PACKAGE_ROOT / "scenarios" / "files" / "yanjiao_gas_explosion_2024.yaml"
 
 
-class Recorder(Producer):
-    """Collects what the ingest stage sends to the theater, in order, without running the theater."""
-
-    def __init__(self, core: Core) -> None:
-        self.core = core
-        self.parts = {
-            (spec.name, p): ingest.IngestPartition.new(spec.name, p, core.ingest)
-            for spec in topics.SOURCES
-            for p in range(spec.partitions)
-        }
-        self.items: list[TheaterInput] = []
-
-    def _feed(self, topic: str, partition: int, value: bytes) -> None:
-        _, routed = ingest.step(self.parts[(topic, partition)], value, 0, self.core.ingest)
-        self.items.extend(item for item in routed if not isinstance(item, Rejected))
-
-    async def produce(self, topic: str, key: str, value: bytes) -> None:
-        spec = next(s for s in topics.SOURCES if s.name == topic)
-        self._feed(topic, topics.partition_for(key, spec.partitions), value)
-
-    async def produce_tick(self, at_ms: int) -> None:
-        value = b'{"type":"tick","schema_version":"1.0","at":"%s"}' % format_time_ms(at_ms).encode()
-        for spec in topics.SOURCES:
-            for p in range(spec.partitions):
-                self._feed(spec.name, p, value)
-
-
 def theater_inputs(core: Core) -> list[TheaterInput]:
-    recorder = Recorder(core)
-    asyncio.run(replay(load_scenario(SCENARIO), recorder, ReplayControl()))
-    return recorder.items
+    pipeline = StepPipeline(core.ingest, core.theater, core.initial_fleet, theater_steps=False)
+    asyncio.run(replay(load_scenario(SCENARIO), pipeline, ReplayControl()))
+    return pipeline.items
 
 
 def run(core: Core, items: list[TheaterInput], state: theater.TheaterState) -> Iterator[theater.Delta]:
