@@ -1,0 +1,1 @@
+"""Deterministic generators of the blind-evaluation scenarios (see common.py)."""
