@@ -366,7 +366,14 @@ def main(argv: list[str], core: Any) -> int:
     qualities = []
     for path in truth_files(argv):
         scenario = scenario_of(path)
-        q = measure(scenario, load_truth(path, scenario), core.ingest, core.theater, core.initial_fleet)
+        try:
+            q = measure(scenario, load_truth(path, scenario), core.ingest, core.theater, core.initial_fleet)
+        except LoadError:
+            raise
+        except Exception as exc:  # a scenario that stops the pipeline is a result, not the end of the report
+            worst = 1
+            print(f"ERR {scenario.id:42s} the replay stopped: {type(exc).__name__}: {exc!r}")
+            continue
         qualities.append(q)
         worst = max(worst, 0 if q.ok else 1)
         print(report_line(q))
