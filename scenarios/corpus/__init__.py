@@ -1,0 +1,1 @@
+"""The labelled 12345 hotline corpus (see README.md)."""
