@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -27,7 +28,8 @@ from tests.faults.mutation import mutate_lines, mutate_tree
 PLAYBOOKS = sorted((PACKAGE_ROOT / "playbooks" / "files").glob("*.yaml"))
 SCENARIOS = sorted((PACKAGE_ROOT / "scenarios" / "files").glob("*.yaml"))
 MUTANTS = 40
-LARGE_FILE_LINES = 300  # a long scenario loads in ~0.1 s: it gets fewer mutants
+LARGE_FILE_LINES = 300  # a longer scenario gets fewer mutants: fewer the longer it is (a 30,000-line one loads in 3 s)
+_YAML: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @pytest.fixture(scope="module")
@@ -37,10 +39,10 @@ def places(core: Core) -> PlaybookPlaces:
 
 def mutants(text: str, rng: random.Random, count: int) -> list[str]:
     out = []
-    tree = yaml.safe_load(text)
+    tree = yaml.load(text, Loader=_YAML)
     for n in range(count):
         if n % 3 == 2:
-            doc = mutate_tree(yaml.safe_load(yaml.safe_dump(tree, allow_unicode=True)), rng)
+            doc = mutate_tree(yaml.load(yaml.safe_dump(tree, allow_unicode=True), Loader=_YAML), rng)
             out.append(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))
         else:
             out.append(mutate_lines(text, rng))
@@ -81,7 +83,8 @@ def test_mutated_scenarios_load_or_fail_with_file_and_line(source: Path, tmp_pat
             shutil.copy(sibling, tmp_path / sibling.name)
     rng = random.Random(source.name)
     text = source.read_text(encoding="utf-8")
-    count = MUTANTS if text.count("\n") < LARGE_FILE_LINES else MUTANTS // 4
+    lines = text.count("\n")
+    count = MUTANTS if lines < LARGE_FILE_LINES else max(4, MUTANTS * LARGE_FILE_LINES // lines)
     target = tmp_path / source.name
     loaded = failed = 0
     for n, mutant in enumerate(mutants(text, rng, count)):

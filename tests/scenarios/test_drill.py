@@ -17,6 +17,24 @@ from scenarios.run import Outcome
 from streams.wire.envelope import delta_to_builtins
 
 FILES = sorted((PACKAGE_ROOT / "scenarios" / "files").glob("*.yaml"))
+# Scenarios written blind (from other real events, before any rule was changed for them) whose expectations are not
+# all met yet; their first scores are in docs/fusion.md. Strict: a scenario that starts passing must leave the list.
+NOT_YET_MET = {
+    "chemical_explosion_nangang_2018",
+    "earthquake_guye_2020",
+    "fire_changfeng_hospital_2023",
+    "fire_xihongmen_2017",
+    "flashflood_xingtai_2016",
+    "gas_explosion_beichen_2022",
+    "rainstorm_beijing_7_21_2012",
+    "rainstorm_tianjin_langfang_2023",
+}
+
+
+def _drill_case(path: Path) -> object:
+    if path.stem in NOT_YET_MET:
+        return pytest.param(path, marks=pytest.mark.xfail(strict=True, reason="blind scenario: not yet met"))
+    return path
 
 
 def drill(core: Core, scenario: Scenario) -> DrillResult:
@@ -34,7 +52,7 @@ def deltas_bytes(result: DrillResult) -> bytes:
     return b"\n".join(encoder.encode(delta_to_builtins(d)) for d in result.outcome.deltas)
 
 
-@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+@pytest.mark.parametrize("path", [_drill_case(p) for p in FILES], ids=[p.stem for p in FILES])
 def test_shipped_scenario_meets_its_expectations(core: Core, path: Path) -> None:
     scenario = load_scenario(path)
     assert scenario.expectations, f"{path.name} states no expectations"

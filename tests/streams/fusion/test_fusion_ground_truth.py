@@ -11,13 +11,31 @@ from playbooks.yaml_lines import LoadError
 from scenarios import cluster_quality
 
 TRUTH = cluster_quality.truth_files()
+# Truth of scenarios written blind (from other real events, before any rule was changed for them) whose targets are
+# not met yet; their first scores are in docs/fusion.md. Strict: a file that starts meeting them must leave the list.
+NOT_YET_MET = {
+    "chemical_explosion_nangang_2018",
+    "earthquake_guye_2020",
+    "fire_changfeng_hospital_2023",
+    "fire_xihongmen_2017",
+    "flashflood_xingtai_2016",
+    "gas_explosion_beichen_2022",
+    "rainstorm_beijing_7_21_2012",
+    "rainstorm_tianjin_langfang_2023",
+}
+
+
+def _truth_case(path: Path) -> object:
+    if path.stem in NOT_YET_MET:
+        return pytest.param(path, marks=pytest.mark.xfail(strict=True, reason="blind scenario: targets not met yet"))
+    return path
 
 
 def test_there_is_ground_truth_for_several_scenarios() -> None:
     assert len(TRUTH) >= 3
 
 
-@pytest.mark.parametrize("path", TRUTH, ids=[p.stem for p in TRUTH])
+@pytest.mark.parametrize("path", [_truth_case(p) for p in TRUTH], ids=[p.stem for p in TRUTH])
 def test_fusion_matches_the_ground_truth(core: Core, path: Path) -> None:
     scenario = cluster_quality.scenario_of(path)
     truth = cluster_quality.load_truth(path, scenario)
