@@ -15,7 +15,8 @@ from playbooks.places import PlaybookPlaces
 from streams import ingest, theater
 from streams.fusion import fuse
 from streams.ingest import detect
-from streams.ingest.normalize import HotlineTopics, NormalizeContext
+from streams.ingest.normalize import NormalizeContext
+from streams.ingest.understand import CallReader
 from streams.runtime.embedded import EmbeddedRuntime
 from streams.wire import topics
 
@@ -43,7 +44,7 @@ def build_core(settings: Settings, fleet_seed: int | None = None, fleet_scale: f
         scale=settings.fleet_scale if fleet_scale is None else fleet_scale,
     )
     normalize_ctx = NormalizeContext(
-        regions=regions, gazetteer=Gazetteer.from_regions(regions), topics=HotlineTopics.load()
+        regions=regions, gazetteer=Gazetteer.from_regions(regions), topics=CallReader.load()
     )
     theater_ctx = theater.TheaterContext(
         theater=settings.theater,

@@ -1,8 +1,17 @@
 """Place look-up for address-only reports (12345 work orders carry text, rarely coordinates).
 
-County names come from the region data; towns, villages and landmarks from ``geo/data/places.csv``, each row
-labelled with its source. The most specific match wins: a place consistent with the county named in the
-text, else the county itself, else any place.
+What an address can name, from the finest:
+- a landmark, town or village with a known point (``geo/data/places.csv``, each row labelled with its source);
+- a township or street (乡镇/街道) and a village or community (村/社区) under it: ``geo/data/admin_units.csv``, the
+  national division names from JioNLP's table (names only: such a place is located at its county's label point);
+- a county (the region data, with the short forms callers use and the former districts merged into new ones);
+- a prefecture (沧州, 廊坊): located at its seat, found only by its name.
+
+The most specific match consistent with the county the text names wins. Every placement also names the finest
+administrative *unit* the address resolves to (`unit`): a rural village (村) is a unit of its own (a flooded village is
+a site), an urban community (社区) counts as its street, and a street or township as itself; else the county, else
+the prefecture. Fusion aggregates address-only reports per unit. An address in another province is named as such
+(`outside`), so the rejection can say so.
 """
 
 from __future__ import annotations
@@ -14,11 +23,21 @@ from pathlib import Path
 from typing import Literal, cast
 
 from geo.names import NameMatcher, did_you_mean
-from geo.regions import RegionIndex
+from geo.regions import RegionIndex, RegionUnit
 
-Precision = Literal["place", "town", "county"]
+Precision = Literal["place", "town", "county", "province"]
 _PLACE_PRECISIONS: tuple[str, ...] = ("place", "town")
-PLACES_CSV = Path(str(resources.files("geo.data"))) / "places.csv"
+_DATA = Path(str(resources.files("geo.data")))
+PLACES_CSV = _DATA / "places.csv"
+ADMIN_UNITS_CSV = _DATA / "admin_units.csv"
+OTHER_REGIONS_CSV = _DATA / "other_regions.csv"
+# Suffixes a caller drops from a township's or a village's name (大贤村 → 大贤, 卑家店镇 → 卑家店).
+_TOWN_SUFFIXES = ("民族乡", "街道办事处", "街道", "地区", "镇", "乡")
+_STREET_SHORT = ("街道", "街")  # 海滨街道 is also written 海滨街
+_VILLAGE_SUFFIXES = ("村民委员会", "居委会", "社区", "村")
+_MIN_STEM = 2
+# Districts merged into 滨海新区 (2009) that callers still name, and other names callers use for a county.
+FORMER_NAMES = {"大港": "120116", "塘沽": "120116", "汉沽": "120116", "大港油田": "120116"}
 
 
 @dataclass(frozen=True)
@@ -28,6 +47,7 @@ class Placement:
     adcode: str
     precision: Precision
     matched: str
+    unit: str = ""  # the finest administrative unit: "<county>", "<county>/<town>", "<county>/<town>/<village>", ...
 
 
 @dataclass(frozen=True)
@@ -38,6 +58,21 @@ class Place:
     lat: float
     precision: Precision
     source: str
+
+
+@dataclass(frozen=True)
+class AdminName:
+    """A township or a village/community of a county, by name (no point of its own)."""
+
+    county: str
+    town: str
+    village: str = ""
+
+    @property
+    def unit(self) -> str:
+        if self.village and not self.village.endswith(("社区", "居委会")):
+            return f"{self.county}/{self.town}/{self.village}"
+        return f"{self.county}/{self.town}"
 
 
 def load_places(regions: RegionIndex, path: Path = PLACES_CSV) -> tuple[tuple[Place, tuple[str, ...]], ...]:
@@ -75,8 +110,30 @@ def load_places(regions: RegionIndex, path: Path = PLACES_CSV) -> tuple[tuple[Pl
     return tuple(out)
 
 
+def load_admin_names(path: Path = ADMIN_UNITS_CSV) -> tuple[AdminName, ...]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return tuple(AdminName(r["county"], r["town"], r["village"]) for r in csv.DictReader(f))
+
+
+def _stems(name: str, suffixes: tuple[str, ...]) -> list[str]:
+    names = [name]
+    for suffix in suffixes:
+        if name.endswith(suffix) and len(name) - len(suffix) >= _MIN_STEM:
+            names.append(name[: -len(suffix)])
+            break
+    if name.endswith(_STREET_SHORT[0]):
+        names.append(name.removesuffix(_STREET_SHORT[0]) + _STREET_SHORT[1])
+    return names
+
+
 class Gazetteer:
-    def __init__(self, regions: RegionIndex, places: tuple[tuple[Place, tuple[str, ...]], ...]):
+    def __init__(
+        self,
+        regions: RegionIndex,
+        places: tuple[tuple[Place, tuple[str, ...]], ...],
+        admin: tuple[AdminName, ...] = (),
+        others: tuple[tuple[str, str], ...] = (),
+    ):
         self._regions = regions
         self.places = tuple(p for p, _ in places)
         grouped: dict[str, list[int]] = {}
@@ -84,15 +141,63 @@ class Gazetteer:
             for name in (place.name, *aliases):
                 grouped.setdefault(name, []).append(i)
         self._places = NameMatcher.build((name, tuple(ids)) for name, ids in grouped.items())
+        known = {u.adcode for u in regions.units}
+        by_name: dict[str, list[AdminName]] = {}
+        for entry in admin:
+            suffixes = _VILLAGE_SUFFIXES if entry.village else _TOWN_SUFFIXES
+            for name in _stems(entry.village or entry.town, suffixes):
+                by_name.setdefault(name, []).append(entry)
+        self.admin = admin
+        self._known_counties = known
+        self._admin = NameMatcher.build((name, tuple(found)) for name, found in by_name.items())
+        self._former = NameMatcher.build(FORMER_NAMES.items())
+        cities: dict[str, list[RegionUnit]] = {}
+        for unit in regions.units:
+            if unit.city_adcode != unit.province_adcode:
+                cities.setdefault(unit.city_adcode, []).append(unit)
+        self._cities = {code: min(units, key=lambda u: u.adcode) for code, units in cities.items()}
+        city_names: list[tuple[str, str]] = []
+        for code, seat in self._cities.items():
+            name = seat.city_name
+            city_names += [(name, code), (name.removesuffix("市"), code)]
+        self._city_names = NameMatcher.build(city_names)
+        self._others = NameMatcher.build(others)
 
     @classmethod
-    def from_regions(cls, regions: RegionIndex, places_csv: Path = PLACES_CSV) -> Gazetteer:
-        return cls(regions, load_places(regions, places_csv))
+    def from_regions(
+        cls,
+        regions: RegionIndex,
+        places_csv: Path = PLACES_CSV,
+        admin_csv: Path | None = ADMIN_UNITS_CSV,
+        others_csv: Path | None = OTHER_REGIONS_CSV,
+    ) -> Gazetteer:
+        admin = load_admin_names(admin_csv) if admin_csv is not None else ()
+        others: list[tuple[str, str]] = []
+        if others_csv is not None:
+            with others_csv.open(encoding="utf-8", newline="") as f:
+                for rec in csv.DictReader(f):
+                    others += [(rec["name"], rec["province"]), (rec["short"], rec["province"])]
+        return cls(regions, load_places(regions, places_csv), admin, tuple(others))
+
+    def _county_of(self, text: str) -> tuple[RegionUnit, str] | None:
+        hit = self._regions.match_in_text(text)
+        if hit is not None:
+            at = text.find(hit[1])
+            for name in self._admin.find_all(text):
+                covers = name.start <= at and at + len(hit[1]) <= name.start + len(name.matched)
+                if covers and len(name.matched) > len(hit[1]) and len({e.county for e in name.value}) == 1:
+                    return self._regions.unit(name.value[0].county), ""  # 青龙湖镇 is no 青龙县
+            return hit
+        former = self._former.find(text)
+        if former is not None:
+            return self._regions.unit(former.value), former.matched
+        return None
 
     def locate(self, text: str) -> Placement | None:
-        county_hit = self._regions.match_in_text(text)
+        county_hit = self._county_of(text)
+        if county_hit is None and self.outside(text) is not None and self._city_names.find(text) is None:
+            return None  # an address in another province (its villages share names with ours)
         county = None if county_hit is None else county_hit[0]
-        best: tuple[Place, str] | None = None
         for hit in self._places.find_all(text):
             candidates = [self.places[i] for i in hit.value]
             if county is not None:
@@ -100,12 +205,65 @@ class Gazetteer:
             elif len(candidates) > 1:
                 continue  # a homonym with no county to tell which one
             if candidates:
-                best = (candidates[0], hit.matched)
-                break
-        if best is not None:
-            place, matched = best
-            return Placement(place.lon, place.lat, place.adcode, place.precision, matched)
+                p = candidates[0]
+                return Placement(p.lon, p.lat, p.adcode, p.precision, hit.matched, f"place:{p.name}")
+        admin = self._admin_unit(text, county, county_hit[1] if county_hit else "")
+        if admin is not None:
+            entry, matched = admin
+            unit = self._regions.unit(entry.county) if entry.county in self._known_counties else None
+            seat = unit or self._seat_of(entry.county)
+            if seat is not None:
+                return Placement(seat.label_lon, seat.label_lat, seat.adcode, "county", matched, entry.unit)
         if county_hit is not None:
             unit, matched = county_hit
-            return Placement(unit.label_lon, unit.label_lat, unit.adcode, "county", matched)
+            return Placement(unit.label_lon, unit.label_lat, unit.adcode, "county", matched or unit.name, unit.adcode)
+        city = self._city_names.find(text)
+        if city is not None:
+            seat = self._cities[city.value]
+            return Placement(seat.label_lon, seat.label_lat, seat.adcode, "province", city.matched, city.value)
         return None
+
+    def outside(self, text: str) -> str | None:
+        """The province an address outside the theater names (山东省, or 郑州市 → 河南省)."""
+        hit = self._others.find(text)
+        return None if hit is None else hit.value
+
+    def _seat_of(self, code: str) -> RegionUnit | None:
+        """A development zone's code (1305 71) stands for its prefecture: located at the prefecture's seat."""
+        return self._cities.get(code[:4] + "00")
+
+    def _admin_unit(self, text: str, county: RegionUnit | None, county_text: str) -> tuple[AdminName, str] | None:
+        """The finest township or village the text names, consistent with the county it names (if any)."""
+        best: tuple[int, AdminName, str] | None = None
+        taken: list[tuple[int, int]] = []
+        if county_text and (at := text.find(county_text)) >= 0:
+            taken.append((at, at + len(county_text)))
+        for hit in self._admin.find_all(text):
+            end = hit.start + len(hit.matched)
+            if any(a <= hit.start and end <= b for a, b in taken) and hit.matched != county_text:
+                continue  # inside a longer name already read (排河 in 南排河镇), or in the county's name (丰台区)
+            if hit.matched == county_text:
+                continue
+            taken.append((hit.start, end))
+            candidates = list(hit.value)
+            if county is not None:
+                candidates = [e for e in candidates if e.county == county.adcode or _zone_of(e.county, county)]
+            else:
+                candidates = [e for e in candidates if hit.matched in (e.village, e.town) or not e.village]
+            if not candidates:
+                continue
+            towns = {(e.county, e.town) for e in candidates}
+            if len(towns) > 1:
+                continue  # a homonym (many villages share a name) with nothing to tell which one
+            entry = candidates[0]
+            if len({e.unit for e in candidates}) > 1:
+                entry = AdminName(entry.county, entry.town)  # communities of one street: the street
+            rank = 2 if entry.village and not entry.village.endswith("社区") else 1
+            if best is None or rank > best[0]:
+                best = (rank, entry, hit.matched)
+        return None if best is None else (best[1], best[2])
+
+
+def _zone_of(code: str, county: RegionUnit) -> bool:
+    """A development zone (its code ends in 7x) of the county's prefecture: its towns may be named with the county."""
+    return code[4] == "7" and code[:4] == county.city_adcode[:4]

@@ -17,11 +17,20 @@ def kind_matches(kind: str, patterns: Iterable[str]) -> bool:
     return any(p == kind or p == "*" or (p.endswith("*") and kind.startswith(p[:-1])) for p in patterns)
 
 
+def signal_matches(signal: Signal, patterns: Iterable[str]) -> bool:
+    """A signal matches its kind's patterns; a call also matches `call:<topic>` for every topic it reports (a person
+    trapped in a collapse is `call:collapse` and `call:trapped`), so a rule on either fires."""
+    if kind_matches(signal.kind, patterns):
+        return True
+    topics = signal.attr("topics") if signal.source == "hotline" else ""
+    return bool(topics) and any(kind_matches(f"call:{t}", patterns) for t in topics.split(",") if t)
+
+
 def _counted(spec: CountSpec, incident: Incident, now_ms: int) -> list[Signal]:
     return [
         s
         for s in incident.evidence
-        if kind_matches(s.kind, spec.kinds)
+        if signal_matches(s, spec.kinds)
         and (spec.within_ms is None or s.at_ms > now_ms - spec.within_ms)
         and (spec.value_at_least is None or (s.value is not None and s.value >= spec.value_at_least))
     ]
@@ -55,7 +64,7 @@ def holds(
         return False
     if cond.incident_types is not None and incident.type not in cond.incident_types:
         return False
-    if cond.signal_kinds is not None and (trigger is None or not kind_matches(trigger.kind, cond.signal_kinds)):
+    if cond.signal_kinds is not None and (trigger is None or not signal_matches(trigger, cond.signal_kinds)):
         return False
     if trigger is not None and any(trigger.attr(k) != v for k, v in cond.attrs):
         return False

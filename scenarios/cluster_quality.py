@@ -264,7 +264,7 @@ def measure(
     fused = [
         s
         for s in pipeline.signals
-        if s.kind in rules.family_of_kind
+        if rules.home_of(s) is not None
         or s.kind in rules.attach_only
         or s.signal_id in ledger  # e.g. a silence under a warning: a blackout risk
     ]
@@ -390,9 +390,13 @@ def main(argv: list[str], core: Any) -> int:
     if len(qualities) > 1:
         print(overall_line(qualities))
     if not argv and call_quality.CORPUS.exists():
-        classify = call_quality.single_topic_classifier(core.ingest.normalize.topics.classify)
-        for line in call_quality.report_lines(call_quality.score(call_quality.load_corpus(), classify), "keywords"):
+        corpus = call_quality.load_corpus()
+        for line in call_quality.report_lines(
+            call_quality.score(corpus, core.ingest.normalize.topics.classify), "reader"
+        ):
             print(line)
+        baseline = call_quality.score(corpus, call_quality.single_topic_classifier())
+        print(call_quality.report_lines(baseline, "first keyword, before")[0])
     return worst
 
 

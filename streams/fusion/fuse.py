@@ -175,7 +175,7 @@ def find_match(state: FusionState, rules: FusionRules, signal: Signal, home: str
 
 def attach(incident: Incident, signal: Signal, rules: FusionRules, rank: int) -> tuple[Incident, bool]:
     """The incident with the signal added; True when its location or family changed (fusion looks again)."""
-    home = rules.family_of_kind.get(signal.kind)
+    home = rules.home_of(signal)
     family_name = incident.family
     if home is not None and home != family_name and family_name in rules.families[home].accepts:
         family_name = home  # the broader event: a gas alarm at a reported collapse makes it a gas incident
@@ -275,7 +275,7 @@ def open_incident(state: FusionState, rules: FusionRules, signal: Signal, family
 
 def step(state: FusionState, rules: FusionRules, signal: Signal, theater: str) -> tuple[FusionState, Fused]:
     """Fuse one signal into the incident it belongs to (opening one if its kind may), re-checking on refinement."""
-    home = rules.family_of_kind.get(signal.kind)
+    home = rules.home_of(signal)
     if home is None and signal.kind not in rules.attach_only:
         return state, NOTHING
     match = find_match(state, rules, signal, home)
@@ -344,8 +344,8 @@ def split(
     return remaining, new
 
 
-def _radius(rules: FusionRules, kind: str) -> float | None:
-    home = rules.family_of_kind.get(kind)
+def _radius(rules: FusionRules, signal: Signal) -> float | None:
+    home = rules.home_of(signal)
     if home is None:
         return rules.attach_radius_km
     family = rules.families[home]
@@ -357,7 +357,7 @@ def diverging(incident: Incident, rules: FusionRules) -> tuple[str, ...]:
     anchor = rules.uncertainty_km(PRECISIONS[anchor_rank(incident)]) or 0.0
     out: list[str] = []
     for e in incident.evidence:
-        radius = _radius(rules, e.kind)
+        radius = _radius(rules, e)
         own = rules.uncertainty_km(e.precision)
         if radius is None or own is None or e.lon is None or e.lat is None:
             continue

@@ -199,7 +199,7 @@ def split_values(
     kept = tuple(e for e in incident.evidence if e.signal_id not in wanted)
     if not moved or not kept:
         raise ValueError(f"evidence_ids: a split must move some but not all evidence of {incident.id}")
-    family = next((rules.family_of_kind[e.kind] for e in moved if e.kind in rules.family_of_kind), incident.family)
+    family = next((home for e in moved if (home := rules.home_of(e)) is not None), incident.family)
     anchor = _anchor(moved)
     if anchor is None or anchor.lon is None or anchor.lat is None:
         raise ValueError(f"evidence_ids: none of the evidence split off {incident.id} has a location")

@@ -11,6 +11,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+from playbooks.evidence import Signal
 from playbooks.yaml_lines import LineDict, LoadError, did_you_mean, line_of, load_yaml
 
 PRECISIONS = ("gps", "place", "town", "county", "province")  # finest first; the index of each is its rank
@@ -76,6 +77,17 @@ class FusionRules:
     def uncertainty_km(self, precision: str) -> float | None:
         return self.precision_km.get(precision)
 
+    def home_of(self, signal: Signal) -> str | None:
+        """The family a signal belongs to: its kind's; for a call whose kind is a life-safety topic (a person trapped
+        or hurt), the family of the first hazard it also reports (trapped by flood water: flood)."""
+        home = self.family_of_kind.get(signal.kind)
+        if home is None and signal.source == "hotline":
+            for topic in signal.attr("topics").split(","):
+                home = self.family_of_kind.get(f"call:{topic}")
+                if home is not None:
+                    break
+        return home
+
     def compatible(self, a: str, b: str) -> bool:
         """Whether incidents of families a and b may describe one event (and so may be merged automatically)."""
         return a == b or b in self.families[a].accepts or a in self.families[b].accepts
@@ -122,7 +134,7 @@ def _kind(file: str, node: Any, kind: Any, where: str, call_topics: frozenset[st
 def _hotline_topics() -> frozenset[str]:
     text = resources.files("streams").joinpath("data/hotline_topics.yaml").read_text(encoding="utf-8")
     doc = load_yaml("streams/data/hotline_topics.yaml", text)
-    return frozenset([*(str(row["topic"]) for row in doc["topics"]), str(doc["default_topic"])])
+    return frozenset([*(str(topic) for topic in doc["topics"]), "other"])
 
 
 def _family(file: str, name: str, row: Any, call_topics: frozenset[str]) -> Family:

@@ -10,13 +10,11 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from importlib import resources
-
-import yaml
 
 from geo.gazetteer import Gazetteer
 from geo.regions import PROVINCES, RegionIndex
 from streams.ingest.gcj02 import gcj02_to_wgs84
+from streams.ingest.understand import CallReader
 from streams.wire import contract
 from streams.wire.codec import Origin, Rejected
 from streams.wire.records import (
@@ -41,27 +39,6 @@ _PLACE_NOISE = re.compile(r"[\s,，。.;；:：()（）\-—#号室单元楼层]
 
 class InvalidInput(ValueError):
     """A message that is well-formed JSON of the contract but cannot be accepted as it is."""
-
-
-@dataclass(frozen=True)
-class HotlineTopics:
-    """Keyword classifier for work-order content; the table is data (streams/data/hotline_topics.yaml)."""
-
-    ordered: tuple[tuple[str, tuple[str, ...]], ...]
-    default: str
-
-    @classmethod
-    def load(cls) -> HotlineTopics:
-        text = resources.files("streams").joinpath("data/hotline_topics.yaml").read_text(encoding="utf-8")
-        doc = yaml.safe_load(text)
-        ordered = tuple((row["topic"], tuple(row["keywords"])) for row in doc["topics"])
-        return cls(ordered=ordered, default=str(doc["default_topic"]))
-
-    def classify(self, text: str) -> str:
-        for topic, keywords in self.ordered:
-            if any(word in text for word in keywords):
-                return topic
-        return self.default
 
 
 class Memo:
@@ -103,7 +80,7 @@ class Memo:
 class NormalizeContext:
     regions: RegionIndex
     gazetteer: Gazetteer
-    topics: HotlineTopics
+    topics: CallReader
     memo: Memo = field(default_factory=Memo, compare=False)
 
 
@@ -152,12 +129,15 @@ def _province(code: str, field: str) -> str:
     return code
 
 
-def _locate_text(ctx: NormalizeContext, text: str, field: str) -> tuple[float, float, str, str, Precision]:
+def _locate_text(ctx: NormalizeContext, text: str, field: str) -> tuple[float, float, str, str, Precision, str]:
     placement = ctx.gazetteer.locate(text)
     if placement is None:
+        province = ctx.gazetteer.outside(text)
+        if province is not None:
+            raise InvalidInput(f"{field}: {text[:60]!r} is in {province}, outside the Beijing-Tianjin-Hebei theater")
         raise InvalidInput(f"{field}: {text[:60]!r} names no known place in the theater and has no position")
     unit = ctx.regions.unit(placement.adcode)
-    return placement.lon, placement.lat, unit.adcode, unit.province_adcode, placement.precision
+    return placement.lon, placement.lat, unit.adcode, unit.province_adcode, placement.precision, placement.unit
 
 
 def locate_reading(
@@ -184,22 +164,23 @@ def reading(ctx: NormalizeContext, msg: contract.SensorReading, field: str = "")
 
 def _position_or_address(
     ctx: NormalizeContext, position: contract.Position | None, address: str
-) -> tuple[float, float, str, str, Precision]:
-    """A report's point: its position when it has one (exact), else where its address text is found."""
+) -> tuple[float, float, str, str, Precision, str]:
+    """A report's point: its position when it has one (exact), else where its address text is found; and the finest
+    administrative unit the address names (for a position: its county)."""
     if position is not None:
         lon, lat, adcode, province = locate(ctx, position, "position")
-        return lon, lat, adcode, province, "gps"
+        return lon, lat, adcode, province, "gps", adcode
     return _locate_text(ctx, address, "address")
 
 
 def _work_order(ctx: NormalizeContext, msg: contract.WorkOrder) -> Signal:
     hotline = _province(msg.hotline, "hotline")
-    lon, lat, adcode, province, precision = _position_or_address(ctx, msg.position, msg.address)
-    topic = ctx.topics.classify(msg.content + " " + msg.address)
+    lon, lat, adcode, province, precision, unit = _position_or_address(ctx, msg.position, msg.address)
+    reading = ctx.topics.read(msg.content, msg.category, msg.urgency, msg.address)
     return Signal(
         signal_id=msg.event_id,
         source="hotline",
-        kind=f"call:{topic}",
+        kind=f"call:{reading.primary}",
         at_ms=parse_time_ms(msg.received_at, "received_at"),
         province=province,
         adcode=adcode,
@@ -209,7 +190,15 @@ def _work_order(ctx: NormalizeContext, msg: contract.WorkOrder) -> Signal:
         severity=URGENCY_SEVERITY[msg.urgency],
         place_key=place_key(msg.address),
         text=msg.content[:500],
-        attrs=(("order_id", msg.order_id), ("category", msg.category), ("urgency", msg.urgency)),
+        attrs=(
+            ("order_id", msg.order_id),
+            ("category", msg.category),
+            ("urgency", msg.urgency),
+            ("topics", ",".join(reading.topics)),
+            ("topic_scores", reading.scores_text()),
+            ("role", reading.role),
+            ("unit", unit),
+        ),
         personal=Personal(owner_province=hotline, name=msg.caller.name, phone=msg.caller.phone),
     )
 
@@ -300,7 +289,7 @@ def _agency_signal(ctx: NormalizeContext, msg: contract.AgencyMessage) -> Signal
             at_ms=parse_time_ms(msg.reported_at, "reported_at"),
             agency=msg.agency,
         )
-    lon, lat, adcode, located_province, precision = _position_or_address(ctx, msg.position, msg.address)
+    lon, lat, adcode, located_province, precision, unit = _position_or_address(ctx, msg.position, msg.address)
     if isinstance(msg, contract.IncidentReport):
         return Signal(
             signal_id=msg.event_id,
@@ -316,7 +305,7 @@ def _agency_signal(ctx: NormalizeContext, msg: contract.AgencyMessage) -> Signal
             value=float(msg.people_affected),
             place_key=place_key(msg.address),
             text=msg.description[:500],
-            attrs=(("agency", msg.agency), ("reporting_province", province)),
+            attrs=(("agency", msg.agency), ("reporting_province", province), ("unit", unit)),
         )
     return Signal(
         signal_id=msg.event_id,
@@ -335,6 +324,7 @@ def _agency_signal(ctx: NormalizeContext, msg: contract.AgencyMessage) -> Signal
             ("deaths", str(msg.deaths)),
             ("injured", str(msg.injured)),
             ("missing", str(msg.missing)),
+            ("unit", unit),
         ),
     )
 

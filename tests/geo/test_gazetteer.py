@@ -19,7 +19,7 @@ def gazetteer(regions):
         ("房山区河北镇老人被困屋顶", "110111", "town", "河北镇"),
         ("K396次列车停在落坡岭", "110109", "place", "落坡岭"),
         ("城子水厂进水", "110109", "place", "城子水厂"),
-        ("北京市通州区梨园", "110112", "county", "通州区"),
+        ("北京市通州区梨园", "110112", "county", "梨园"),  # a township: no point of its own, its county's
         ("通州有人求助", "110112", "county", "通州"),
     ],
 )
@@ -33,6 +33,28 @@ def test_a_place_in_another_county_than_the_one_named_falls_back_to_the_county(g
     got = gazetteer.locate("北京市通州区小张各庄")
     assert got is not None
     assert (got.adcode, got.precision) == ("110112", "county")
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("北京市东城区天坛街道金鱼池", "110101/天坛街道"),
+        ("大港油田 海滨街", "120116/海滨街道"),  # a former district and the short form of a street
+        ("青龙湖镇北车营", "110111/青龙湖镇/北车营村"),  # a village is a unit; 青龙湖镇 is not 青龙县
+        ("黄骅市南排河镇", "130983/南排河镇"),  # not the village 排河 inside the town's name
+        ("丰台区万源路9号院", "110106"),  # 丰台 is the district here, not 丰台街道
+        ("沧州", "130900"),  # a prefecture
+    ],
+)
+def test_an_address_resolves_to_its_finest_administrative_unit(gazetteer, text, unit):
+    got = gazetteer.locate(text)
+    assert got is not None and got.unit == unit
+
+
+def test_an_address_in_another_province_is_named_as_such(gazetteer):
+    assert gazetteer.locate("山东省济南市历下区") is None
+    assert gazetteer.outside("山东省济南市历下区") == "山东省"
+    assert gazetteer.outside("郑州市金水区") == "河南省"
 
 
 def test_unknown_text_gives_none(gazetteer):

@@ -59,7 +59,7 @@ def test_stations_silent_under_a_warning_are_flagged(shipped: Callable[[str], Pl
 
 
 def test_many_trapped_calls_borrow_boats_after_approval(shipped: Callable[[str], Playbook]) -> None:
-    call = {"kind": "call:trapped_by_water", "source": "hotline", "province": "130000", "adcode": "130681"}
+    call = {"kind": "call:trapped", "source": "hotline", "province": "130000", "adcode": "130681"}
     events = [{"at": f"2023-08-01T05:{10 * i:02d}:00+08:00", **call} for i in range(5)]
     events.append({"at": "2023-08-01T05:45:00+08:00", "command": "approve", "target": "A1"})
     dry = dry_run(shipped("rainstorm_flood"), events, "flood_rescue")
