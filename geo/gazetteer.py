@@ -7,20 +7,25 @@ What an address can name, from the finest:
 - a county (the region data, with the short forms callers use and the former districts merged into new ones);
 - a prefecture (沧州, 廊坊): located at its seat, found only by its name.
 
-The most specific match consistent with the county the text names wins. Every placement also names the finest
-administrative *unit* the address resolves to (`unit`): a rural village (村) is a unit of its own (a flooded village is
-a site), an urban community (社区) counts as its street, and a street or township as itself; else the county, else
-the prefecture. Fusion aggregates address-only reports per unit. An address in another province is named as such
-(`outside`), so the rejection can say so.
+The most specific match consistent with the county (and township) the text names wins; a short name inside a road's
+or landmark's name (海滨大道) is not the township. Every placement names the finest administrative *unit* the address
+resolves to (`unit`: county/township/village-or-community); fusion aggregates address-only reports per unit, as fine as
+the kind of event calls for (a street's leaking roofs, a flooded village, a building's community). `spread_km` says how
+far a place located only to a county or prefecture may lie from its label point. An address in another province is
+named as such (`outside`), so the rejection can say so.
 """
 
 from __future__ import annotations
 
 import csv
+import math
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Literal, cast
+
+import numpy as np
+import shapely
 
 from geo.names import NameMatcher, did_you_mean
 from geo.regions import RegionIndex, RegionUnit
@@ -36,6 +41,9 @@ _TOWN_SUFFIXES = ("民族乡", "街道办事处", "街道", "地区", "镇", "�
 _STREET_SHORT = ("街道", "街")  # 海滨街道 is also written 海滨街
 _VILLAGE_SUFFIXES = ("村民委员会", "居委会", "社区", "村")
 _MIN_STEM = 2
+# What follows a place's short name when the text names a road, bridge or landmark called after it (海滨大道 is no
+# 海滨街道; 长安街 no 长安镇): such a match is not the township.
+_NAMED_AFTER = ("大道", "大街", "路", "桥", "立交", "公园", "医院", "地铁", "站", "高速", "环", "河", "水库", "机场")
 # Districts merged into 滨海新区 (2009) that callers still name, and other names callers use for a county.
 FORMER_NAMES = {"大港": "120116", "塘沽": "120116", "汉沽": "120116", "大港油田": "120116"}
 
@@ -70,9 +78,7 @@ class AdminName:
 
     @property
     def unit(self) -> str:
-        if self.village and not self.village.endswith(("社区", "居委会")):
-            return f"{self.county}/{self.town}/{self.village}"
-        return f"{self.county}/{self.town}"
+        return f"{self.county}/{self.town}/{self.village}" if self.village else f"{self.county}/{self.town}"
 
 
 def load_places(regions: RegionIndex, path: Path = PLACES_CSV) -> tuple[tuple[Place, tuple[str, ...]], ...]:
@@ -162,6 +168,7 @@ class Gazetteer:
             city_names += [(name, code), (name.removesuffix("市"), code)]
         self._city_names = NameMatcher.build(city_names)
         self._others = NameMatcher.build(others)
+        self._spread: dict[str, float] = {}
 
     @classmethod
     def from_regions(
@@ -184,8 +191,8 @@ class Gazetteer:
         if hit is not None:
             at = text.find(hit[1])
             for name in self._admin.find_all(text):
-                covers = name.start <= at and at + len(hit[1]) <= name.start + len(name.matched)
-                if covers and len(name.matched) > len(hit[1]) and len({e.county for e in name.value}) == 1:
+                overlaps = name.start < at + len(hit[1]) and at < name.start + len(name.matched)
+                if overlaps and len(name.matched) > len(hit[1]) and len({e.county for e in name.value}) == 1:
                     return self._regions.unit(name.value[0].county), ""  # 青龙湖镇 is no 青龙县
             return hit
         former = self._former.find(text)
@@ -211,7 +218,7 @@ class Gazetteer:
         if admin is not None:
             entry, matched = admin
             unit = self._regions.unit(entry.county) if entry.county in self._known_counties else None
-            seat = unit or self._seat_of(entry.county)
+            seat = unit or county or self._seat_of(entry.county)  # a development zone lies by the county named
             if seat is not None:
                 return Placement(seat.label_lon, seat.label_lat, seat.adcode, "county", matched, entry.unit)
         if county_hit is not None:
@@ -222,6 +229,25 @@ class Gazetteer:
             seat = self._cities[city.value]
             return Placement(seat.label_lon, seat.label_lat, seat.adcode, "province", city.matched, city.value)
         return None
+
+    def spread_km(self, unit: str) -> float:
+        """How far a place in a county (or a prefecture, by its code) may lie from the label point it is located at:
+        the farthest point of its boundary. A report located that way may be anywhere within it."""
+        found = self._spread.get(unit)
+        if found is None:
+            codes = [u.adcode for u in self._regions.units if u.city_adcode == unit] or [unit[:6]]
+            label = self._regions.unit(codes[0]) if unit in self._cities else self._regions.unit(unit[:6])
+            if unit in self._cities:
+                label = self._cities[unit]
+            found = 0.0
+            for code in codes:
+                geometry = self._regions.unit_geometry(code)
+                xy = shapely.get_coordinates(shapely.simplify(geometry, 0.01))
+                dx = (xy[:, 0] - label.label_lon) * math.cos(math.radians(label.label_lat)) * 111.2
+                dy = (xy[:, 1] - label.label_lat) * 111.2
+                found = max(found, float(np.max(np.hypot(dx, dy))))
+            self._spread[unit] = round(found, 1)
+        return found
 
     def outside(self, text: str) -> str | None:
         """The province an address outside the theater names (山东省, or 郑州市 → 河南省)."""
@@ -236,10 +262,19 @@ class Gazetteer:
         """The finest township or village the text names, consistent with the county it names (if any)."""
         best: tuple[int, AdminName, str] | None = None
         taken: list[tuple[int, int]] = []
+        named_towns = {
+            (e.county, e.town)
+            for hit in self._admin.find_all(text)
+            if not text.startswith(_NAMED_AFTER, hit.start + len(hit.matched))
+            for e in hit.value
+            if not e.village and (county is None or e.county == county.adcode)
+        }
         if county_text and (at := text.find(county_text)) >= 0:
             taken.append((at, at + len(county_text)))
         for hit in self._admin.find_all(text):
             end = hit.start + len(hit.matched)
+            if text.startswith(_NAMED_AFTER, end) and not any(hit.matched in (e.town, e.village) for e in hit.value):
+                continue  # a short name in a road's or a landmark's name (海滨大道)
             if any(a <= hit.start and end <= b for a, b in taken) and hit.matched != county_text:
                 continue  # inside a longer name already read (排河 in 南排河镇), or in the county's name (丰台区)
             if hit.matched == county_text:
@@ -248,8 +283,15 @@ class Gazetteer:
             candidates = list(hit.value)
             if county is not None:
                 candidates = [e for e in candidates if e.county == county.adcode or _zone_of(e.county, county)]
-            else:
-                candidates = [e for e in candidates if hit.matched in (e.village, e.town) or not e.village]
+            else:  # no county named: a full name, or a stem long enough not to be an everyday word
+                candidates = [
+                    e
+                    for e in candidates
+                    if hit.matched in (e.village, e.town) or not e.village or len(hit.matched) >= 3
+                ]
+            if named_towns and any(e.village for e in candidates):
+                # a village or community must lie in the township the text names (远景 of 大沽, not of 海滨街道)
+                candidates = [e for e in candidates if not e.village or (e.county, e.town) in named_towns]
             if not candidates:
                 continue
             towns = {(e.county, e.town) for e in candidates}
@@ -257,8 +299,8 @@ class Gazetteer:
                 continue  # a homonym (many villages share a name) with nothing to tell which one
             entry = candidates[0]
             if len({e.unit for e in candidates}) > 1:
-                entry = AdminName(entry.county, entry.town)  # communities of one street: the street
-            rank = 2 if entry.village and not entry.village.endswith("社区") else 1
+                entry = AdminName(entry.county, entry.town)  # names of one street's communities: the street
+            rank = 2 if entry.village else 1
             if best is None or rank > best[0]:
                 best = (rank, entry, hit.matched)
         return None if best is None else (best[1], best[2])

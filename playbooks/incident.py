@@ -98,6 +98,11 @@ class Incident:
     status: Literal["open", "closed", "merged"] = "open"
     merged_into: str | None = None
     place_keys: tuple[str, ...] = ()
+    # An event (a rainstorm, an earthquake, a warning in force) is the master record that reports of the event itself
+    # are counted on; a site (an underpass, a collapsed house, a street's leaking roofs) needs its own response and
+    # names the event it is part of, as CAD links child incidents to a master incident.
+    scale: Literal["site", "event"] = "site"
+    event_id: str | None = None
 
     @property
     def active_warning(self) -> WarningRecord | None:

@@ -136,7 +136,11 @@ def fire_timers(incident: Incident, playbook: Playbook, now_ms: int) -> tuple[In
         if _cancelled(timer, incident):
             incident = decided(incident, timer.due_ms, f"timer {timer.id} cancelled ({timer.unless})", timer.rule)
             continue
-        spec = playbook.timer(timer.id)
+        spec = next((t for t in playbook.timers if t.id == timer.id), None)
+        if spec is None:  # started under the incident's former type, whose playbook had this timer
+            what = f"timer {timer.id} dropped (not in playbook {playbook.id})"
+            incident = decided(incident, timer.due_ms, what, timer.rule)
+            continue
         if spec.when is not None and not holds(spec.when, incident, None, timer.due_ms):
             incident = decided(incident, timer.due_ms, f"timer {timer.id} cancelled (condition not met)", timer.rule)
             continue

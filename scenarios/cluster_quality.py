@@ -27,6 +27,9 @@ What is measured, per scenario and over all of them (the targets are those `ok` 
 - incidents that hold signals of two or more sites;
 - `felt` reports that ended in an incident.
 
+A report counted on an event record (an incident of scale `event`: a rainstorm, an earthquake, a warning, a chemical
+release's event; docs/fusion.md) is in no damage incident: a felt report belongs there, a site's report does not.
+
 Run: .venv/bin/ebrain fusion-quality [scenarios/truth/*.yaml]
 """
 
@@ -107,6 +110,7 @@ class Quality:
     felt_in_incidents: int  # ... and ended in an incident
     rejected: int  # reports of the truth rejected at ingest
     unmapped: tuple[str, ...]  # signals the truth file does not place
+    errors: tuple[str, ...] = ()  # inputs the theater met a defect on (internal errors on the feed)
 
     @property
     def incidents_per_site(self) -> float:
@@ -130,6 +134,7 @@ class Quality:
             and not self.mixed
             and not self.felt_in_incidents
             and not self.unmapped
+            and not self.errors
         )
 
 
@@ -280,6 +285,8 @@ def measure(
             unmapped.append(signal.signal_id)
             continue
         incident = fusion.final_incident(signal.signal_id)
+        if incident is not None and fusion.incidents[incident].scale == "event":
+            incident = None  # counted on an event record: in no damage incident
         if place.site == FELT:
             felt += 1
             felt_in += incident is not None and incident in fusion.incidents
@@ -308,6 +315,9 @@ def measure(
         felt_in_incidents=felt_in,
         rejected=rejected,
         unmapped=tuple(unmapped),
+        errors=tuple(
+            str(d.entity) for d in pipeline.deltas if d.kind == "rejected" and "internal error" in str(d.entity)
+        ),
     )
 
 
@@ -387,6 +397,8 @@ def main(argv: list[str], core: Any) -> int:
             print(f"    {incident} holds reports of several sites")
         for signal_id in q.unmapped[:10]:
             print(f"    not in the truth file: {signal_id}")
+        for error in q.errors[:5]:
+            print(f"    {error}")
     if len(qualities) > 1:
         print(overall_line(qualities))
     if not argv and call_quality.CORPUS.exists():

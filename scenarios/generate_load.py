@@ -175,8 +175,8 @@ fleet: {{seed: 7, scale: 1.0}}
 timeline_file: {name}.jsonl
 end: "+{hours}h"
 expect:
-  - note: roof-leak calls are merged into one work queue per county, not one incident a call
-    incidents: {{type: roof_leak_cluster, at_most: {counties}}}
+  - note: roof-leak calls are merged into one work queue per street named (or per county), not one incident a call
+    incidents: {{type: roof_leak_cluster, at_most: {queues}}}
 """
 
 
@@ -188,7 +188,12 @@ def write(spec: LoadSpec, regions: RegionIndex, out_dir: Path) -> Path:
         for at_ms, payload in rows:
             fh.write(encoder.encode({"at_ms": at_ms, "payload": payload}) + b"\n")
     header = HEADER.format(
-        seed=spec.seed, name=spec.name, hours=spec.hours, count=len(rows), t0=T0, counties=len(STORM_COUNTIES)
+        seed=spec.seed,
+        name=spec.name,
+        hours=spec.hours,
+        count=len(rows),
+        t0=T0,
+        queues=len(STORM_COUNTIES) * (len(_STREETS) + 1),  # at most a queue per street name and county
     )
     path = out_dir / f"{spec.name}.yaml"
     path.write_text(header, encoding="utf-8")

@@ -20,6 +20,7 @@ from typing import Any
 
 from playbooks.evidence import Signal
 from playbooks.incident import MAX_KEPT_EVIDENCE, Decision, Incident
+from streams.fusion import events
 from streams.fusion.index import PRECISIONS, ClockIndex, FusionIndex, anchor_rank, precision_rank, wake_after
 from streams.fusion.merge import (
     MAX_PLACE_KEYS,
@@ -31,7 +32,7 @@ from streams.fusion.merge import (
     opened_type,
     split_values,
 )
-from streams.fusion.rules import Family, FusionRules
+from streams.fusion.rules import COARSE, Family, FusionRules
 
 __all__ = ["Family", "Fused", "FusionRules", "FusionState", "distance_km", "involved", "step", "store"]
 
@@ -50,6 +51,7 @@ class FusionState:
     # which incident each signal joined; kept only when a tool asks for it (clustering quality), never stored
     ledger: dict[str, str] | None = None
     _index: FusionIndex | None = field(default=None, repr=False, compare=False)
+    _events: set[str] | None = field(default=None, repr=False, compare=False)  # open event records (derived)
     _clock: ClockIndex | None = field(default=None, repr=False, compare=False)
 
     def index(self, rules: FusionRules) -> FusionIndex:
@@ -66,9 +68,19 @@ class FusionState:
                 self._clock.put(None, self.incidents[incident_id])
         return self._clock
 
+    def open_events(self) -> list[Incident]:
+        if self._events is None:
+            self._events = {i.id for i in self.incidents.values() if i.scale == "event" and i.status == "open"}
+        return [self.incidents[i] for i in sorted(self._events)]
+
     def put(self, incident: Incident) -> None:
         previous = self.incidents.get(incident.id)
         self.incidents[incident.id] = incident
+        if self._events is not None and incident.scale == "event":
+            if incident.status == "open":
+                self._events.add(incident.id)
+            else:
+                self._events.discard(incident.id)
         if self._index is not None:
             self._index.put(previous, incident)
         if self._clock is not None:
@@ -116,10 +128,12 @@ NOTHING = Fused()
 def _reach(rules: FusionRules, radius_km: float, signal_precision: str) -> dict[int, float] | None:
     """How far from a signal an incident may be, by the precision rank of the incident's location."""
     own = rules.uncertainty_km(signal_precision)
-    if own is None or radius_km <= 0:
+    if own is None or radius_km <= 0 or signal_precision in COARSE:
         return None
     return {
-        rank: radius_km + own + unc for rank, p in enumerate(PRECISIONS) if (unc := rules.uncertainty_km(p)) is not None
+        rank: radius_km + own + unc
+        for rank, p in enumerate(PRECISIONS)
+        if p not in COARSE and (unc := rules.uncertainty_km(p)) is not None
     }
 
 
@@ -143,10 +157,15 @@ def find_match(state: FusionState, rules: FusionRules, signal: Signal, home: str
             continue  # no open incident of this family has ever been indexed
         family = rules.families[name]
         keys: list[str] = []
-        if family.cluster == "county" and home == name and signal.adcode:
-            keys.append(f"county:{signal.adcode}")
-        elif home == name and signal.place_key and signal.precision != "gps":
-            keys.append(signal.place_key)  # repeated calls about one address
+        if home == name:
+            keys.extend(match_keys(family, signal))
+        elif signal.precision in COARSE and family.cluster == "radius" and family.scale == "site":
+            keys.extend(k for k in match_keys(family, signal) if k.startswith("unit:"))  # the same site's unit
+        unit = signal.attr("unit")
+        if signal.precision in COARSE and unit.count("/") == 1 and family.unit_level == "community":
+            inside = [i for i in index.by_key(name, f"within:{unit}") if state.incidents[i].scale == "site"]
+            if len(inside) == 1:  # a report naming only the street, about the one such site in it
+                keys.append(f"within:{unit}")
         if device:
             keys.append(device)  # a sensor is one place: its later signals join where its first ones are
         for key in keys:
@@ -154,23 +173,38 @@ def find_match(state: FusionState, rules: FusionRules, signal: Signal, home: str
                 if signal.at_ms - state.incidents[incident_id].last_evidence_ms <= family.window_ms:
                     candidate = (0, 0.0, incident_id)
                     best = candidate if best is None or candidate < best else best
-        if family.cluster == "county" or family.radius_km <= 0:
+        if family.cluster != "radius" or family.radius_km <= 0 or family.scale == "event":
             continue  # keyed only
         radius = rules.attach_radius_km if home is None else max(family.radius_km, rules.families[home].radius_km)
         reach = _reach_of(index, radius, signal.precision)
         if reach is None:
-            continue
-        # a call located only to its county may be about any incident in that county, however far away
-        in_county = index.by_key(name, f"in:{signal.adcode}") if signal.precision == "county" else ()
-        for incident_id in (*index.near(name, signal.lon, signal.lat, reach), *in_county):
+            continue  # located only to a county or prefecture: by its unit, never by distance
+        for incident_id in index.near(name, signal.lon, signal.lat, reach):
             incident = state.incidents[incident_id]
             if signal.at_ms - incident.last_evidence_ms > family.window_ms:
                 continue
             d = distance_km(signal.lon, signal.lat, incident.lon, incident.lat)
-            if d <= reach[index.rank[incident_id]] or incident_id in in_county:
+            if d <= reach[index.rank[incident_id]]:
                 candidate = (1, d, incident_id)
                 best = candidate if best is None or candidate < best else best
     return state.incidents[best[2]] if best else None
+
+
+def match_keys(family: Family, signal: Signal) -> list[str]:
+    """The keys a signal of this family is matched by: its aggregate (unit, county, theater) or its address."""
+    if family.cluster == "theater":
+        return ["theater"]
+    if family.cluster == "county":
+        return [f"county:{signal.adcode}"] if signal.adcode else []
+    unit = signal.attr("unit") or signal.adcode or ""
+    if family.cluster == "unit" or (signal.precision in COARSE and unit):
+        return [family.unit_key(unit)]
+    if family.unit_level == "community" and unit.count("/") == 2:
+        # a report with a point that also names its community: the neighbours' address-only calls are about it
+        return [family.unit_key(unit), *([signal.place_key] if signal.place_key and signal.precision != "gps" else [])]
+    if signal.place_key and signal.precision != "gps":
+        return [signal.place_key]  # repeated calls about one address
+    return []
 
 
 def attach(incident: Incident, signal: Signal, rules: FusionRules, rank: int) -> tuple[Incident, bool]:
@@ -197,8 +231,10 @@ def attach(incident: Incident, signal: Signal, rules: FusionRules, rank: int) ->
     if signal.adcode and signal.adcode not in adcodes:
         adcodes = (*adcodes, signal.adcode)
     place_keys = incident.place_keys
-    if signal.place_key and signal.place_key not in place_keys and len(place_keys) < MAX_PLACE_KEYS:
-        place_keys = (*place_keys, signal.place_key)
+    own_keys = () if incident.scale == "event" or _is_effect(incident) else _aggregate_keys(family, signal)
+    for key in (signal.place_key, *own_keys):
+        if key and key not in place_keys and len(place_keys) < MAX_PLACE_KEYS:
+            place_keys = (*place_keys, key)
     decisions = incident.decisions
     if new_type != incident.type:
         what = f"type {incident.type}→{new_type}"
@@ -239,6 +275,12 @@ def attach(incident: Incident, signal: Signal, rules: FusionRules, rank: int) ->
     return updated, refines or family_name != incident.family
 
 
+def _aggregate_keys(family: Family | None, signal: Signal) -> list[str]:
+    if family is None:
+        return []
+    return [k for k in match_keys(family, signal) if k.startswith("unit:")]
+
+
 def _counted(counts: tuple[tuple[str, int], ...], kind: str) -> tuple[tuple[str, int], ...]:
     """Counts by kind (sorted by kind) with one more of `kind`; a handful of kinds, so a scan beats a dict."""
     for i, (known, n) in enumerate(counts):
@@ -247,12 +289,22 @@ def _counted(counts: tuple[tuple[str, int], ...], kind: str) -> tuple[tuple[str,
     return tuple(sorted((*counts, (kind, 1))))
 
 
-def open_incident(state: FusionState, rules: FusionRules, signal: Signal, family: str, theater: str) -> Incident:
+def open_incident(
+    state: FusionState,
+    rules: FusionRules,
+    signal: Signal,
+    family: str,
+    theater: str,
+    incident_type: str | None = None,
+    extra_keys: tuple[str, ...] = (),
+    why: str = "",
+) -> Incident:
     assert signal.lon is not None and signal.lat is not None
+    fam = rules.families[family]
     incident = Incident(
         id=state.new_id(theater),
         theater=theater,
-        type=opened_type(rules, family, signal),
+        type=incident_type or opened_type(rules, family, signal),
         family=family,
         opened_at_ms=signal.at_ms,
         updated_at_ms=signal.at_ms,
@@ -266,8 +318,9 @@ def open_incident(state: FusionState, rules: FusionRules, signal: Signal, family
         evidence=(signal,),
         counts=((signal.kind, 1),),
         confidence=confidence((signal.source,), rules),
-        place_keys=(signal.place_key,) if signal.place_key else (),
-        decisions=(Decision(signal.at_ms, "opened", "fusion", (signal.signal_id,), signal.kind),),
+        place_keys=tuple(dict.fromkeys(k for k in (signal.place_key, *_aggregate_keys(fam, signal), *extra_keys) if k)),
+        decisions=(Decision(signal.at_ms, "opened", "fusion", (signal.signal_id,), why or signal.kind),),
+        scale=fam.scale,
     )
     state.put(incident)
     return incident
@@ -276,16 +329,35 @@ def open_incident(state: FusionState, rules: FusionRules, signal: Signal, family
 def step(state: FusionState, rules: FusionRules, signal: Signal, theater: str) -> tuple[FusionState, Fused]:
     """Fuse one signal into the incident it belongs to (opening one if its kind may), re-checking on refinement."""
     home = rules.home_of(signal)
+    if signal.kind in rules.attach_by_place:
+        match = _same_place(state, rules, signal)
+        return (state, NOTHING) if match is None else _join(state, rules, match, signal, theater)
     if home is None and signal.kind not in rules.attach_only:
         return state, NOTHING
+    if signal.source == "hotline" and signal.attr("role") == "remote":
+        return _perceived(state, rules, signal, home, theater)
+    if _only_perceives(signal, rules):
+        # a blast or a fire named with no damage at the caller's place, beyond a far-reaching site: it perceives it
+        state, fused = _perceived(state, rules, signal, home, theater, far_reaching=True)
+        if fused.incident is not None:
+            return state, fused
     match = find_match(state, rules, signal, home)
     if match is None:
+        effect = _effect_site(state, rules, signal, home, theater)
+        if effect is not None:
+            return state, effect
         if home is None or signal.lon is None:
             return state, NOTHING
         opened = open_incident(state, rules, signal, home, theater)
         if state.ledger is not None:
             state.ledger[signal.signal_id] = opened.id
-        return state, Fused(incident=opened)
+        return state, _opened(state, rules, opened, signal)
+    return _join(state, rules, match, signal, theater)
+
+
+def _join(
+    state: FusionState, rules: FusionRules, match: Incident, signal: Signal, theater: str
+) -> tuple[FusionState, Fused]:
     if signal.at_ms <= match.last_evidence_ms and any(e.signal_id == signal.signal_id for e in match.evidence):
         # the same evidence again (a redelivery after a crash between a state write and its offset commit):
         # attaching is idempotent, so nothing changes and nothing is announced. Only evidence no later than the
@@ -298,6 +370,211 @@ def step(state: FusionState, rules: FusionRules, signal: Signal, theater: str) -
     if not moved:
         return state, Fused(incident=updated, previous=match)
     return state, recheck(state, rules, updated, match, signal, theater)
+
+
+def _opened(state: FusionState, rules: FusionRules, opened: Incident, signal: Signal) -> Fused:
+    """A new site names the event it is part of; a new event takes the open sites it covers."""
+    touched: list[str] = []
+    if opened.scale == "site":
+        event = events.event_for({e.id: e for e in state.open_events()}, opened, rules)
+        if event is not None:
+            opened = events.link(opened, event, signal.at_ms, signal, evolve)
+            state.put(opened)
+    else:
+        for site in _unlinked_sites(state, rules, opened):
+            state.put(events.link(site, opened, signal.at_ms, signal, evolve))
+            touched.append(site.id)
+    return Fused(incident=opened, touched=tuple(touched))
+
+
+def _unlinked_sites(state: FusionState, rules: FusionRules, event: Incident) -> list[Incident]:
+    family = rules.families.get(event.family)
+    if family is None or not family.sites:
+        return []
+    index = state.index(rules)
+    found = (
+        [
+            state.incidents[i]
+            for name in sorted(family.sites)
+            for key in index.keys
+            if key[0] == name
+            for i in index.keys[key]
+        ]
+        if False
+        else [i for i in state.incidents.values() if i.scale == "site" and i.event_id is None and i.status == "open"]
+    )
+    return sorted((i for i in found if events.covers(event, i, rules)), key=lambda i: i.id)
+
+
+def _same_place(state: FusionState, rules: FusionRules, signal: Signal) -> Incident | None:
+    """A report that says nothing of the kind of event joins an open site with the same address, or in the same village
+    or community (a neighbour asking whether the stove is safe after the blast)."""
+    unit = signal.attr("unit")
+    wanted = {signal.place_key} | ({f"unit:{unit}"} if unit.count("/") == 2 else set())
+    wanted.discard("")
+    if not wanted:
+        return None
+    index = state.index(rules)
+    best: Incident | None = None
+    for (family, key), ids in index.keys.items():
+        if key not in wanted:
+            continue
+        for incident_id in ids:
+            incident = state.incidents[incident_id]
+            if incident.scale != "site" or signal.at_ms - incident.last_evidence_ms > rules.families[family].window_ms:
+                continue
+            if best is None or incident.id < best.id:
+                best = incident
+    return best
+
+
+def _shows(incident: Incident, perceived: set[str]) -> bool:
+    """Whether a site has evidence of what is perceived of it (an explosion, a fire)."""
+    return (
+        not perceived
+        or any(topic in kind for kind, _ in incident.counts for topic in perceived)
+        or any(topic in incident.type for topic in perceived)
+    )
+
+
+def _only_perceives(signal: Signal, rules: FusionRules) -> bool:
+    if signal.source != "hotline" or signal.attr("at_caller"):
+        return False
+    topics = set(signal.attr("topics").split(","))
+    return bool(topics) and topics <= rules.perceivable
+
+
+def _perceived(
+    state: FusionState,
+    rules: FusionRules,
+    signal: Signal,
+    home: str | None,
+    theater: str,
+    far_reaching: bool = False,
+) -> tuple[FusionState, Fused]:
+    """A report that only perceives an event from afar (a blast heard, smoke seen over there) joins the site it can be
+    about, within how far that event is perceived; it is counted on the site's event when the site has one (its
+    effects reached beyond it). It never opens an incident: where the event is, it does not say."""
+    if home is None or signal.lon is None or signal.lat is None:
+        return state, NOTHING
+    index = state.index(rules)
+    own = _spread_km(rules, signal)
+    perceived = set(signal.attr("topics").split(",")) & rules.perceivable
+    best: tuple[float, str] | None = None
+    for name in rules.joinable[home]:
+        family = rules.families[name]
+        if family.remote_km <= 0 or name not in index.ranks or (far_reaching and not family.event):
+            continue
+        reach = {rank: family.remote_km + own for rank in range(len(PRECISIONS))}
+        for incident_id in index.near(name, signal.lon, signal.lat, reach):
+            incident = state.incidents[incident_id]
+            if incident.scale != "site" or signal.at_ms - incident.last_evidence_ms > family.window_ms:
+                continue
+            if not _shows(incident, perceived):
+                continue  # a blast is heard of a site that exploded, not of a leak nearby
+            d = distance_km(signal.lon, signal.lat, incident.lon, incident.lat)
+            if far_reaching and signal.precision not in COARSE and d <= family.radius_km + own:
+                continue  # at the site itself: a report of it
+            if d <= family.remote_km + own and (best is None or (d, incident_id) < best):
+                best = (d, incident_id)
+    if best is None:
+        return state, NOTHING
+    site = state.incidents[best[1]]
+    event, touched = _event_of(state, rules, site, signal, theater, "perceived from afar")
+    _, fused = _join(state, rules, event or site, signal, theater)
+    return state, Fused(fused.incident, fused.previous, fused.merged, fused.split, (*touched, *fused.touched))
+
+
+def _event_of(
+    state: FusionState, rules: FusionRules, site: Incident, signal: Signal, theater: str, why: str
+) -> tuple[Incident | None, list[str]]:
+    """The site's event, opened now if its family's sites have one and it has none yet (its effects reach beyond
+    it); the incidents this changed, to publish."""
+    if site.event_id is not None and site.event_id in state.incidents:
+        return state.incidents[site.event_id], []
+    family = rules.families.get(site.family)
+    if family is None or not family.event:
+        return None, []
+    event = open_incident(
+        state,
+        rules,
+        signal,
+        family.event,
+        theater,
+        extra_keys=(f"event-of:{site.id}",),
+        why=f"{site.type} {site.id}: {why}",
+    )
+    event = evolve(event, lon=site.lon, lat=site.lat, adcode=site.adcode, evidence=(), counts=())
+    state.put(event)
+    state.put(events.link(site, event, signal.at_ms, signal, evolve))
+    return event, [event.id, site.id]
+
+
+def _spread_km(rules: FusionRules, signal: Signal) -> float:
+    """How far from its point a signal may really be: its county's or prefecture's extent when located only to it."""
+    spread = signal.attr("spread_km")
+    return float(spread) if spread else (rules.uncertainty_km(signal.precision) or 0.0)
+
+
+def _is_effect(incident: Incident) -> bool:
+    return any(key.startswith("effect:") for key in incident.place_keys)
+
+
+def _effect_site(
+    state: FusionState, rules: FusionRules, signal: Signal, home: str | None, theater: str
+) -> Fused | None:
+    """A report of an effect of a site's event beyond the site (smell downwind, windows broken by a blast)."""
+    if home is None or signal.lon is None or signal.lat is None:
+        return None
+    topics = set(signal.attr("topics").split(",")) if signal.source == "hotline" else {signal.kind}
+    index = state.index(rules)
+    own = _spread_km(rules, signal)
+    best: tuple[float, str, int] | None = None
+    for name, family in sorted(rules.families.items()):
+        if not family.effects or name not in index.ranks or not rules.compatible(name, home):
+            continue
+        for n, effect in enumerate(family.effects):
+            if not topics & effect.topics:
+                continue
+            reach = {rank: effect.reach_km + own for rank in range(len(PRECISIONS))}
+            for incident_id in index.near(name, signal.lon, signal.lat, reach):
+                site = state.incidents[incident_id]
+                if site.scale != "site" or _is_effect(site):
+                    continue  # an effect site has no effects of its own
+                if signal.at_ms - site.last_evidence_ms > family.window_ms:
+                    continue
+                if effect.needs and not site.count(effect.needs):
+                    continue
+                d = distance_km(signal.lon, signal.lat, site.lon, site.lat)
+                if d <= effect.reach_km + own and (best is None or (d, incident_id, n) < best):
+                    best = (d, incident_id, n)
+    if best is None:
+        return None
+    site = state.incidents[best[1]]
+    family = rules.families[site.family]
+    effect = family.effects[best[2]]
+    if effect.per == "join":
+        _, fused = _join(state, rules, site, signal, theater)
+        return fused
+    unit = signal.attr("unit") or signal.adcode or ""
+    key = f"effect:{site.id}:{effect.name}" + (f":{family.unit_key(unit)}" if effect.per == "unit" else "")
+    event, touched = _event_of(state, rules, site, signal, theater, f"its effects reach beyond it ({effect.name})")
+    if effect.at_caller and signal.source == "hotline" and not signal.attr("at_caller"):
+        # it names the effect but no damage at the caller's place: it perceives the event, counted there
+        _, fused = _join(state, rules, event or site, signal, theater)
+        return Fused(fused.incident, fused.previous, fused.merged, fused.split, (*touched, *fused.touched))
+    for incident_id in index.by_key(site.family, key):
+        found = state.incidents[incident_id]
+        _, fused = _join(state, rules, found, signal, theater)
+        return Fused(fused.incident, fused.previous, fused.merged, fused.split, (*touched, *fused.touched))
+    why = f"{effect.name} of {site.type} {site.id}, {best[0]:.1f} km from it"
+    opened = open_incident(state, rules, signal, site.family, theater, effect.opens, (key,), why)
+    if event is not None:
+        opened = events.link(opened, event, signal.at_ms, signal, evolve)
+        state.put(opened)
+    if state.ledger is not None:
+        state.ledger[signal.signal_id] = opened.id
+    return Fused(incident=opened, touched=tuple(touched))
 
 
 # -- merge and split -----------------------------------------------------------------------------------------
@@ -359,8 +636,8 @@ def diverging(incident: Incident, rules: FusionRules) -> tuple[str, ...]:
     for e in incident.evidence:
         radius = _radius(rules, e)
         own = rules.uncertainty_km(e.precision)
-        if radius is None or own is None or e.lon is None or e.lat is None:
-            continue
+        if radius is None or own is None or e.lon is None or e.lat is None or e.precision in COARSE:
+            continue  # a report located only to its unit joined by its unit, not by its point
         if distance_km(e.lon, e.lat, incident.lon, incident.lat) > radius + own + anchor:
             out.append(e.signal_id)
     return tuple(out)

@@ -5,7 +5,8 @@ kept in step with every stored change. Nothing here decides anything; lookups re
 caller filters exactly, so results never depend on cell sizes or on set iteration order.
 
 - a grid per (family, location precision): cells sized to the family's reach, so a lookup scans a few cells;
-- keys per family (a place key for repeated calls about one address, a county for county-clustered families);
+- keys per family (a place key for repeated calls about one address, an administrative unit for address-only
+  aggregates, a county or the theater for families clustered so);
 - for the clock (`ClockIndex`): a due-time heap of playbook timers, and a heap of the times from which an
   incident may meet a time-driven rule (rules driven by silence cannot hold while evidence keeps arriving).
 """
@@ -45,7 +46,14 @@ def keys_of(incident: Incident, rules: FusionRules) -> tuple[str, ...]:
     family = rules.families.get(incident.family)
     if family is not None and family.cluster == "county":
         return (f"county:{incident.adcode}", *incident.place_keys)
-    return (*incident.place_keys, f"in:{incident.adcode}")
+    if family is not None and family.cluster == "theater":
+        return ("theater", *incident.place_keys)
+    within = tuple(
+        "within:" + "/".join(key[len("unit:") :].split("/")[:2])
+        for key in incident.place_keys
+        if key.startswith("unit:") and key.count("/") == 2
+    )
+    return (*incident.place_keys, *dict.fromkeys(within))
 
 
 class FusionIndex:

@@ -18,9 +18,45 @@ PRECISIONS = ("gps", "place", "town", "county", "province")  # finest first; the
 SOURCES = ("sensor", "hotline", "agency", "operator")
 _SIGNAL_PREFIXES = ("sensor:", "call:", "report:")
 _PLAIN_KINDS = ("warning", "blackout_risk", "casualties", "sensor_clear", "sensor_back")
-_FAMILY_KEYS = {"opens", "upgrades", "radius_km", "window_min", "kinds", "accepts", "cluster", "note"}
-_TOP_KEYS = {"source_weight", "precision_km", "feed", "families", "attach_only"}
-Cluster = Literal["radius", "county"]
+_FAMILY_KEYS = {
+    "opens",
+    "upgrades",
+    "radius_km",
+    "window_min",
+    "kinds",
+    "accepts",
+    "cluster",
+    "note",
+    "scale",
+    "unit_level",
+    "sites",
+    "remote_km",
+    "effects",
+    "event",
+}
+_EFFECT_KEYS = {"name", "topics", "reach_km", "per", "opens", "needs", "note", "at_caller"}
+_TOP_KEYS = {"source_weight", "precision_km", "feed", "families", "attach_only", "attach_by_place"}
+Cluster = Literal["radius", "county", "unit", "theater"]
+_CLUSTERS = ("radius", "county", "unit", "theater")
+# Precisions that give no point of the report's own (a county's or prefecture's label point): such a report is
+# matched by its administrative unit, never by distance (DOMAIN.md: surges are district or street aggregates).
+COARSE = frozenset({"county", "province"})
+
+
+@dataclass(frozen=True)
+class Effect:
+    """Reports of an effect of a site's event far from the site (smell downwind, windows broken by a blast): within
+    `reach_km` of the site they are one effect site of it (`per: site`) or one per administrative unit (`per: unit`),
+    of type `opens`, part of the site's event; or they are the site's own (`per: join`: taps dry in a water plant's
+    service area are the plant's outage). `needs`: the site must have evidence of one of these kinds (a blast)."""
+
+    name: str
+    topics: frozenset[str]
+    reach_km: float
+    per: Literal["site", "unit", "join"]
+    opens: str
+    needs: frozenset[str] = frozenset()
+    at_caller: bool = False  # a call must name damage at its own place; one that does not only perceives the event
 
 
 @dataclass(frozen=True)
@@ -34,7 +70,26 @@ class Family:
     kinds: frozenset[str]
     accepts: frozenset[str] = frozenset()  # other families whose signals may join this family's incidents
     upgrades: tuple[tuple[str, str], ...] = ()
-    cluster: Cluster = "radius"  # "county": one incident per county and window (work-queue style, e.g. roof leaks)
+    # "radius": by distance (and address-only reports by unit); "unit": one incident per administrative unit (a
+    # street's leaking roofs); "county": one per county; "theater": one per theater (an earthquake)
+    cluster: Cluster = "radius"
+    scale: Literal["site", "event"] = "site"
+    # how fine an address-only aggregate is: a street or township; a rural village (a community counts as its
+    # street); or also an urban community (a building's neighbours are one site)
+    unit_level: Literal["town", "village", "community"] = "village"
+    sites: frozenset[str] = frozenset()  # for an event family: the site families that are part of its events
+    remote_km: float = 0.0  # how far away the event is perceived (a blast heard, smoke seen); 0: not at all
+    effects: tuple[Effect, ...] = ()
+    event: str = ""  # the event family a site of this family opens when its effects reach beyond it
+
+    def unit_key(self, unit: str) -> str:
+        """The aggregate key of an administrative unit at this family's level (a street's villages in one)."""
+        parts = unit.split("/")
+        if self.unit_level == "town" or (
+            self.unit_level == "village" and len(parts) > 2 and parts[2].endswith(("社区", "居委会"))
+        ):
+            parts = parts[:2]
+        return "unit:" + "/".join(parts)
 
     def upgraded_type(self, kind: str, current: str) -> str:
         for upgrade_kind, to in self.upgrades:
@@ -62,10 +117,12 @@ class FusionRules:
     family_of_kind: dict[str, str]
     attach_only: frozenset[str]
     attach_radius_km: float
+    attach_by_place: frozenset[str]
     source_weight: dict[str, float]
     precision_km: dict[str, float]  # how far a location found this way may be off; absent: never by distance
     feed: FeedPacing
     joinable: dict[str, tuple[str, ...]] = field(default_factory=dict)  # home family -> compatible families
+    perceivable: frozenset[str] = frozenset({"explosion", "fire"})  # call topics an event may be perceived by
 
     @classmethod
     def load(cls, path: Path | str | None = None) -> FusionRules:
@@ -152,8 +209,14 @@ def _family(file: str, name: str, row: Any, call_topics: frozenset[str]) -> Fami
         if kind not in kinds:
             raise _fail(file, row, "upgrades", f"{where}.upgrades: {kind!r} is not one of the family's kinds")
     cluster = str(row.get("cluster", "radius"))
-    if cluster not in ("radius", "county"):
-        raise _fail(file, row, "cluster", f"{where}.cluster: {cluster!r} is not radius or county")
+    if cluster not in _CLUSTERS:
+        raise _fail(file, row, "cluster", f"{where}.cluster: {cluster!r} is not one of {_CLUSTERS}")
+    scale = str(row.get("scale", "site"))
+    if scale not in ("site", "event"):
+        raise _fail(file, row, "scale", f"{where}.scale: {scale!r} is not site or event")
+    unit_level = str(row.get("unit_level", "village"))
+    if unit_level not in ("town", "village", "community"):
+        raise _fail(file, row, "unit_level", f"{where}.unit_level: {unit_level!r} is not town, village or community")
     if "opens" not in row:
         raise _fail(file, row, None, f"{where}: missing opens (the incident type it opens)")
     return Family(
@@ -165,6 +228,35 @@ def _family(file: str, name: str, row: Any, call_topics: frozenset[str]) -> Fami
         accepts=frozenset(str(a) for a in row.get("accepts") or ()),
         upgrades=upgrades,
         cluster=cluster,  # type: ignore[arg-type]
+        scale=scale,  # type: ignore[arg-type]
+        unit_level=unit_level,  # type: ignore[arg-type]
+        sites=frozenset(str(a) for a in row.get("sites") or ()),
+        remote_km=_number(file, row, "remote_km", where) if "remote_km" in row else 0.0,
+        effects=tuple(_effect(file, e, f"{where}.effects", call_topics) for e in row.get("effects") or ()),
+        event=str(row.get("event", "")),
+    )
+
+
+def _effect(file: str, node: Any, where: str, call_topics: frozenset[str]) -> Effect:
+    if not isinstance(node, LineDict):
+        raise LoadError(file, 1, f"{where}: expected a mapping")
+    _check_keys(file, node, _EFFECT_KEYS, where)
+    per = str(node.get("per", "site"))
+    if per not in ("site", "unit", "join"):
+        raise _fail(file, node, "per", f"{where}.per: {per!r} is not site, unit or join")
+    topics = frozenset(str(t) for t in node.get("topics") or ())
+    for topic in sorted(t for t in topics - call_topics if ":" not in t):
+        raise _fail(
+            file, node, "topics", f"{where}.topics: {topic!r} is no hotline topic{did_you_mean(topic, call_topics)}"
+        )
+    return Effect(
+        name=str(node.get("name", "")),
+        topics=topics,
+        reach_km=_number(file, node, "reach_km", where),
+        per=per,  # type: ignore[arg-type]
+        opens=str(node.get("opens", "")),
+        needs=frozenset(_kind(file, node, k, f"{where}.needs", call_topics) for k in node.get("needs") or ()),
+        at_caller=bool(node.get("at_caller", False)),
     )
 
 
@@ -213,6 +305,24 @@ def _parse(doc: Any, file: str) -> FusionRules:
     attach_kinds = frozenset(_kind(file, attach, k, "attach_only.kinds", call_topics) for k in attach.get("kinds", ()))
     for kind in sorted(attach_kinds & set(family_of_kind)):
         raise _fail(file, attach, "kinds", f"attach_only.kinds: {kind!r} is also in family {family_of_kind[kind]!r}")
+    by_place = doc.get("attach_by_place") or []
+    by_place_kinds = frozenset(_kind(file, doc, k, "attach_by_place", call_topics) for k in by_place)
+    for family in families.values():
+        if family.event and family.event not in families:
+            raise _fail(
+                file,
+                families_node[family.name],
+                "event",
+                f"families.{family.name}.event: no family {family.event!r}{did_you_mean(family.event, families)}",
+            )
+        for site in sorted(family.sites):
+            if site not in families:
+                raise _fail(
+                    file,
+                    families_node[family.name],
+                    "sites",
+                    f"families.{family.name}.sites: no family {site!r}{did_you_mean(site, families)}",
+                )
     joinable = {
         home: tuple(
             sorted(
@@ -228,6 +338,7 @@ def _parse(doc: Any, file: str) -> FusionRules:
         family_of_kind=family_of_kind,
         attach_only=attach_kinds,
         attach_radius_km=_number(file, attach, "radius_km", "attach_only"),
+        attach_by_place=by_place_kinds,
         source_weight={str(k): _number(file, weights, str(k), "source_weight") for k in weights},
         precision_km={str(k): _number(file, precision, str(k), "precision_km") for k in precision},
         feed=FeedPacing(

@@ -140,6 +140,15 @@ def _locate_text(ctx: NormalizeContext, text: str, field: str) -> tuple[float, f
     return placement.lon, placement.lat, unit.adcode, unit.province_adcode, placement.precision, placement.unit
 
 
+def _spread(ctx: NormalizeContext, precision: str, adcode: str, unit: str) -> str:
+    """For a report located only to a county or prefecture: how far from its point it may really be (km)."""
+    if precision == "county":
+        return f"{ctx.gazetteer.spread_km(adcode):g}"
+    if precision == "province":
+        return f"{ctx.gazetteer.spread_km(unit.split('/')[0]):g}"
+    return ""
+
+
 def locate_reading(
     ctx: NormalizeContext, msg: contract.SensorReading, field: str = ""
 ) -> tuple[int, float, float, str, str]:
@@ -169,7 +178,9 @@ def _position_or_address(
     administrative unit the address names (for a position: its county)."""
     if position is not None:
         lon, lat, adcode, province = locate(ctx, position, "position")
-        return lon, lat, adcode, province, "gps", adcode
+        named = ctx.gazetteer.locate(address) if address else None
+        same_county = named is not None and named.unit.split("/")[0] in (adcode, "") and "/" in named.unit
+        return lon, lat, adcode, province, "gps", named.unit if named is not None and same_county else adcode
     return _locate_text(ctx, address, "address")
 
 
@@ -197,7 +208,9 @@ def _work_order(ctx: NormalizeContext, msg: contract.WorkOrder) -> Signal:
             ("topics", ",".join(reading.topics)),
             ("topic_scores", reading.scores_text()),
             ("role", reading.role),
+            ("at_caller", "yes" if reading.at_caller else ""),
             ("unit", unit),
+            ("spread_km", _spread(ctx, precision, adcode, unit)),
         ),
         personal=Personal(owner_province=hotline, name=msg.caller.name, phone=msg.caller.phone),
     )

@@ -35,6 +35,7 @@ class Reading:
     topics: tuple[str, ...]
     scores: tuple[tuple[str, float], ...]
     role: str
+    at_caller: bool = False  # the text names damage or people at the caller's own place (broken windows, hurt)
 
     @property
     def primary(self) -> str:
@@ -120,7 +121,7 @@ class CallReader:
             given = []  # praise for a response that is over reports nothing now
         topics = tuple(given) or (OTHER,)
         shown = tuple((t, round(s, 2)) for t in self.order if (s := scores.get(t, 0.0)) > 0)
-        return Reading(topics, shown, self._role(topics, masked))
+        return Reading(topics, shown, self._role(topics, masked), self._here.search(masked))
 
     def classify(self, content: str, category: str = "", urgency: str = "", address: str = "") -> frozenset[str]:
         """The set of topics (the corpus scorer's classifier signature)."""

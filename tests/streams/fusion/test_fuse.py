@@ -119,28 +119,39 @@ def test_reach_widens_with_how_inexactly_a_call_was_located(rules: FusionRules) 
     assert len(open_ids(town_state)) == 1
 
 
-def test_repeated_calls_about_one_address_merge_by_place_key(rules: FusionRules) -> None:
-    # county precision: two county-located calls match within 1.5 + 10 + 10 km; beyond that only the same
-    # address (place key) says they are about the same place
-    first = sig("call:gas_smell", at(0, 0), precision="county", place_key="三河市某小区3号楼")
-    again = sig("call:gas_smell", at(25.0, 0), minutes=30, precision="county", place_key="三河市某小区3号楼")
+def test_address_only_calls_aggregate_by_their_administrative_unit(rules: FusionRules) -> None:
+    # located only to a county (its label point), a call is matched by the unit its address names, never by distance
+    first = sig("call:gas_smell", at(0, 0), precision="county", unit="131082/燕郊镇/小张各庄村", topics="gas_smell")
+    again = sig(
+        "call:gas_smell", at(0, 0), minutes=30, precision="county", unit="131082/燕郊镇/小张各庄村", topics="gas_smell"
+    )
     other = sig(
-        "call:gas_smell", at(25.0, 0), minutes=30, precision="county", place_key="大厂另一小区", adcode="131028"
+        "call:gas_smell", at(0, 0), minutes=30, precision="county", unit="131082/燕郊镇/另一村", topics="gas_smell"
     )
     state, fused = run(rules, first, again, other)
     assert [f.incident.id for f in fused if f.incident] == ["JINGJINJI-000001", "JINGJINJI-000001", "JINGJINJI-000002"]
     assert state.incidents["JINGJINJI-000001"].evidence_count == 2
 
 
-def test_a_call_located_only_to_its_county_joins_an_incident_in_that_county(rules: FusionRules) -> None:
-    far = at(0, 30.0)  # a county centroid can be 30 km from the incident, beyond any radius
+def test_a_call_located_only_to_its_county_never_joins_a_point_incident_by_distance(rules: FusionRules) -> None:
+    # the county's label point is 0.2 km from the leak: still no proof that the call is about it
     _, fused = run(
         rules,
         sig("sensor:gas_lel"),
-        sig("call:gas_smell", far, minutes=5, precision="county", place_key="三河市"),
-        sig("call:gas_smell", far, minutes=6, precision="county", place_key="大厂回族自治县", adcode="131028"),
+        sig("call:gas_smell", at(0.2, 0), minutes=5, precision="county", unit="131082", topics="gas_smell"),
     )
-    assert [f.incident.id for f in fused if f.incident] == ["JINGJINJI-000001", "JINGJINJI-000001", "JINGJINJI-000002"]
+    assert [f.incident.id for f in fused if f.incident] == ["JINGJINJI-000001", "JINGJINJI-000002"]
+
+
+def test_a_call_naming_the_community_of_a_site_joins_it(rules: FusionRules) -> None:
+    unit = "131082/燕郊镇/小张各庄社区"
+    _, fused = run(
+        rules,
+        sig("report:explosion", unit=unit),  # the fire brigade's position, its address naming the community
+        sig("call:gas_smell", at(0, 20), minutes=5, precision="county", unit=unit, topics="gas_smell"),
+        sig("call:other", at(0, 20), minutes=9, precision="county", unit=unit, topics="other", role="felt"),
+    )
+    assert [f.incident.id for f in fused if f.incident] == ["JINGJINJI-000001"] * 3
 
 
 def test_evidence_after_the_window_opens_a_new_incident(rules: FusionRules) -> None:
@@ -149,12 +160,15 @@ def test_evidence_after_the_window_opens_a_new_incident(rules: FusionRules) -> N
     assert len(open_ids(state)) == 2
 
 
-def test_roof_leak_calls_cluster_by_county_not_by_distance(rules: FusionRules) -> None:
-    calls = [sig("call:roof_leak", at(i % 7 * 2.0, i % 5 * 2.0), minutes=i, adcode="110111") for i in range(40)]
-    calls.append(sig("call:roof_leak", at(30, 0), minutes=41, adcode="110109"))
+def test_roof_leak_calls_cluster_by_unit_not_by_distance(rules: FusionRules) -> None:
+    calls = [
+        sig("call:roof_leak", at(i % 7 * 2.0, i % 5 * 2.0), minutes=i, adcode="110111", unit="110111/良乡镇/某村")
+        for i in range(40)
+    ]
+    calls.append(sig("call:roof_leak", at(30, 0), minutes=41, adcode="110109", unit="110109"))
     state, _ = run(rules, *calls)
-    by_county = {state.incidents[i].adcode: state.incidents[i].evidence_count for i in open_ids(state)}
-    assert by_county == {"110111": 40, "110109": 1}
+    by_unit = {state.incidents[i].adcode: state.incidents[i].evidence_count for i in open_ids(state)}
+    assert by_unit == {"110111": 40, "110109": 1}  # a street's queue takes its villages' calls
 
 
 def test_an_incident_across_the_border_is_one_and_lists_every_region(rules: FusionRules) -> None:

@@ -1,0 +1,82 @@
+"""Events and sites, and an event's footprint: reports felt of a regional event are counted on it, sites link to it,
+a far-reaching site's effects are sites of its event, and a blast heard far away opens nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from playbooks.evidence import Signal
+from streams.fusion import fuse
+from streams.fusion.rules import FusionRules
+from tests.streams.fusion.test_fuse import at, sig
+
+THEATER = "jingjinji"
+NANGANG = (117.546, 38.764)  # a chemical plant's gate in 南港 (120116)
+
+
+@pytest.fixture(scope="module")
+def rules() -> FusionRules:
+    return FusionRules.load()
+
+
+def fused(rules: FusionRules, *signals: Signal) -> tuple[fuse.FusionState, list[fuse.Fused]]:
+    state = fuse.FusionState()
+    out = []
+    for s in signals:
+        state, f = fuse.step(state, rules, s, THEATER)
+        out.append(f)
+    return state, out
+
+
+def call(kind: str, where: tuple[float, float], minutes: float, **attrs: str) -> Signal:
+    topics = attrs.pop("topics", kind.split(":")[1])
+    return sig(kind, where, minutes, province="120000", adcode="120116", topics=topics, **attrs)
+
+
+def test_it_is_raining_hard_is_counted_on_the_rainstorm_and_a_flooded_place_is_its_site(rules: FusionRules) -> None:
+    _, out = fused(
+        rules,
+        call("call:weather", at(0, 0), 0, precision="county", unit="120116", role="felt"),
+        call("call:roof_leak", at(0, 0), 5, precision="county", unit="120116/海滨街道"),
+    )
+    event, site = out[0].incident, out[1].incident
+    assert event is not None and site is not None
+    assert (event.scale, event.type, site.scale) == ("event", "rainstorm", "site")
+    assert site.event_id == event.id
+    assert any(d.what == f"part of event {event.id}" for d in site.decisions)
+
+
+def test_a_blast_heard_far_away_is_counted_on_the_release_event_and_opens_nothing(rules: FusionRules) -> None:
+    far = at(0, -30, NANGANG)
+    state, out = fused(
+        rules,
+        call("report:chemical_leak", NANGANG, 0),
+        call("call:explosion", NANGANG, 1, topics="explosion", at_caller="yes"),
+        call("call:explosion", far, 2, topics="explosion", role="remote", precision="county", unit="130983"),
+        call("call:explosion", at(0, -200, NANGANG), 3, topics="explosion", role="remote"),  # out of reach
+    )
+    site, heard, too_far = out[1].incident, out[2].incident, out[3]
+    assert site is not None and heard is not None and state.incidents[site.id].event_id == heard.id
+    assert heard.scale == "event" and heard.type == "hazmat_release"
+    assert too_far.incident is None
+    assert sum(1 for i in state.incidents.values() if i.scale == "site") == 1
+
+
+def test_effects_of_a_release_are_sites_of_its_event(rules: FusionRules) -> None:
+    windows = at(-5, 20, NANGANG)
+    smell = at(-20, -20, NANGANG)
+    state, out = fused(
+        rules,
+        call("report:chemical_leak", NANGANG, 0),
+        call("call:explosion", NANGANG, 1, topics="explosion", at_caller="yes"),
+        call("call:explosion", windows, 3, precision="county", unit="120116/海滨街道", at_caller="yes"),
+        call("call:explosion", windows, 4, precision="county", unit="120116/海滨街道", at_caller="yes"),
+        call("call:chemical", smell, 30, precision="county", unit="130983/南排河镇"),
+        call("call:chemical", smell, 31, precision="county", unit="120116/太平镇"),
+    )
+    damage, again, plume, plume_again = (f.incident for f in out[2:])
+    assert damage is not None and again is not None and plume is not None and plume_again is not None
+    assert (damage.type, again.id) == ("blast_damage", damage.id)  # one per street
+    assert (plume.type, plume_again.id) == ("hazmat_plume", plume.id)  # one hazard area across units
+    site = state.incidents[out[1].incident.id if out[1].incident else ""]
+    assert damage.event_id == plume.event_id == site.event_id is not None
