@@ -41,9 +41,9 @@ _TOWN_SUFFIXES = ("民族乡", "街道办事处", "街道", "地区", "镇", "�
 _STREET_SHORT = ("街道", "街")  # 海滨街道 is also written 海滨街
 _VILLAGE_SUFFIXES = ("村民委员会", "居委会", "社区", "村")
 _MIN_STEM = 2
-# What follows a place's short name when the text names a road, bridge or landmark called after it (海滨大道 is no
-# 海滨街道; 长安街 no 长安镇): such a match is not the township.
-_NAMED_AFTER = ("大道", "大街", "路", "桥", "立交", "公园", "医院", "地铁", "站", "高速", "环", "河", "水库", "机场")
+# What follows a place's short name when the text names a highway, bridge or landmark called after it (海滨大道 is no
+# 海滨街道): such a match is not the township. A street or road (羊坊店路) lies in the township it is named after.
+_NAMED_AFTER = ("大道", "桥", "立交", "公园", "医院", "地铁", "站", "高速", "环", "河", "水库", "机场")
 # Districts merged into 滨海新区 (2009) that callers still name, and other names callers use for a county.
 FORMER_NAMES = {"大港": "120116", "塘沽": "120116", "汉沽": "120116", "大港油田": "120116"}
 
@@ -230,6 +230,18 @@ class Gazetteer:
             return Placement(seat.label_lon, seat.label_lat, seat.adcode, "province", city.matched, city.value)
         return None
 
+    def landmark(self, text: str, adcode: str = "") -> Placement | None:
+        """A landmark the text names (a hospital, a station, an interchange), in the given county if one is given: a
+        call about 长峰医院 from an address that names only the district is about the hospital."""
+        for hit in self._places.find_all(text):
+            candidates = [p for i in hit.value if (p := self.places[i]).precision == "place"]
+            if adcode:
+                candidates = [p for p in candidates if p.adcode == adcode]
+            if len(candidates) == 1:
+                p = candidates[0]
+                return Placement(p.lon, p.lat, p.adcode, p.precision, hit.matched, f"place:{p.name}")
+        return None
+
     def spread_km(self, unit: str) -> float:
         """How far a place in a county (or a prefecture, by its code) may lie from the label point it is located at:
         the farthest point of its boundary. A report located that way may be anywhere within it."""
@@ -284,11 +296,8 @@ class Gazetteer:
             if county is not None:
                 candidates = [e for e in candidates if e.county == county.adcode or _zone_of(e.county, county)]
             else:  # no county named: a full name, or a stem long enough not to be an everyday word
-                candidates = [
-                    e
-                    for e in candidates
-                    if hit.matched in (e.village, e.town) or not e.village or len(hit.matched) >= 3
-                ]
+                full = [e for e in candidates if hit.matched in (e.village, e.town) or not e.village]
+                candidates = full if len(hit.matched) < 3 else candidates  # a village's two-character stem is no name
             if named_towns and any(e.village for e in candidates):
                 # a village or community must lie in the township the text names (远景 of 大沽, not of 海滨街道)
                 candidates = [e for e in candidates if not e.village or (e.county, e.town) in named_towns]

@@ -199,8 +199,8 @@ def match_keys(family: Family, signal: Signal) -> list[str]:
     unit = signal.attr("unit") or signal.adcode or ""
     if family.cluster == "unit" or (signal.precision in COARSE and unit):
         return [family.unit_key(unit)]
-    if family.unit_level == "community" and unit.count("/") == 2:
-        # a report with a point that also names its community: the neighbours' address-only calls are about it
+    if family.unit_level == "community" and ("/" in unit or unit.startswith("place:")):
+        # a report with a point that also names its community (or street): the address-only calls are about it
         return [family.unit_key(unit), *([signal.place_key] if signal.place_key and signal.precision != "gps" else [])]
     if signal.place_key and signal.precision != "gps":
         return [signal.place_key]  # repeated calls about one address
@@ -410,10 +410,9 @@ def _same_place(state: FusionState, rules: FusionRules, signal: Signal) -> Incid
     """A report that says nothing of the kind of event joins an open site with the same address, or in the same village
     or community (a neighbour asking whether the stove is safe after the blast)."""
     unit = signal.attr("unit")
-    wanted = {signal.place_key} | ({f"unit:{unit}"} if unit.count("/") == 2 else set())
-    wanted.discard("")
-    if not wanted:
-        return None
+    if not (unit.count("/") == 2 or unit.startswith("place:")):
+        return None  # an address that names only a street or a district is no place of its own
+    wanted = {f"unit:{unit}", signal.place_key} - {""}
     index = state.index(rules)
     best: Incident | None = None
     for (family, key), ids in index.keys.items():

@@ -84,6 +84,8 @@ class Family:
 
     def unit_key(self, unit: str) -> str:
         """The aggregate key of an administrative unit at this family's level (a street's villages in one)."""
+        if unit.startswith("place:"):
+            return "unit:" + unit  # a landmark is its own unit
         parts = unit.split("/")
         if self.unit_level == "town" or (
             self.unit_level == "village" and len(parts) > 2 and parts[2].endswith(("社区", "居委会"))

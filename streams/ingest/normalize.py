@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from geo.gazetteer import Gazetteer
+from geo.gazetteer import Gazetteer, Placement
 from geo.regions import PROVINCES, RegionIndex
 from streams.ingest.gcj02 import gcj02_to_wgs84
 from streams.ingest.understand import CallReader
@@ -140,6 +140,11 @@ def _locate_text(ctx: NormalizeContext, text: str, field: str) -> tuple[float, f
     return placement.lon, placement.lat, unit.adcode, unit.province_adcode, placement.precision, placement.unit
 
 
+def _placed(ctx: NormalizeContext, placement: Placement) -> tuple[float, float, str, str, Precision, str]:
+    unit = ctx.regions.unit(placement.adcode)
+    return placement.lon, placement.lat, unit.adcode, unit.province_adcode, placement.precision, placement.unit
+
+
 def _spread(ctx: NormalizeContext, precision: str, adcode: str, unit: str) -> str:
     """For a report located only to a county or prefecture: how far from its point it may really be (km)."""
     if precision == "county":
@@ -179,14 +184,29 @@ def _position_or_address(
     if position is not None:
         lon, lat, adcode, province = locate(ctx, position, "position")
         named = ctx.gazetteer.locate(address) if address else None
-        same_county = named is not None and named.unit.split("/")[0] in (adcode, "") and "/" in named.unit
-        return lon, lat, adcode, province, "gps", named.unit if named is not None and same_county else adcode
+        if named is None:
+            return lon, lat, adcode, province, "gps", adcode
+        # the address names the place the position is at: its community in the same county, or a landmark (an
+        # agency's fix of 长峰医院 may fall over the district line from the point the gazetteer knows)
+        fine = named.unit.startswith("place:") or (named.unit.split("/")[0] == adcode and "/" in named.unit)
+        return lon, lat, adcode, province, "gps", named.unit if fine else adcode
     return _locate_text(ctx, address, "address")
 
 
 def _work_order(ctx: NormalizeContext, msg: contract.WorkOrder) -> Signal:
     hotline = _province(msg.hotline, "hotline")
-    lon, lat, adcode, province, precision, unit = _position_or_address(ctx, msg.position, msg.address)
+    try:
+        lon, lat, adcode, province, precision, unit = _position_or_address(ctx, msg.position, msg.address)
+    except InvalidInput:
+        named = ctx.gazetteer.landmark(msg.content)
+        if named is None:
+            raise
+        lon, lat, adcode, province, precision, unit = _placed(ctx, named)
+    if precision in ("county", "province"):
+        # the content may name the place the address does not (长峰医院的病人转到哪了, from 丰台区)
+        named = ctx.gazetteer.landmark(msg.content, adcode if precision == "county" else "")
+        if named is not None:
+            lon, lat, adcode, province, precision, unit = _placed(ctx, named)
     reading = ctx.topics.read(msg.content, msg.category, msg.urgency, msg.address)
     return Signal(
         signal_id=msg.event_id,

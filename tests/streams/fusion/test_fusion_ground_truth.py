@@ -19,7 +19,6 @@ NOT_YET_MET = {
     "fire_changfeng_hospital_2023",
     "fire_xihongmen_2017",
     "flashflood_xingtai_2016",
-    "gas_explosion_beichen_2022",
     "rainstorm_beijing_7_21_2012",
     "rainstorm_tianjin_langfang_2023",
 }

@@ -47,8 +47,21 @@ def test_an_address_only_order_is_located_with_its_precision(core: Core) -> None
 
 
 def test_a_county_only_address_is_county_precision(core: Core) -> None:
-    signal = one(core, {**ORDER, "address": "三河市"})
+    signal = one(core, {**ORDER, "address": "三河市", "content": "楼道里闻到很浓的燃气味"})
     assert isinstance(signal, Signal) and (signal.precision, signal.adcode) == ("county", "131082")
+    assert signal.attr("unit") == "131082" and float(signal.attr("spread_km")) > 10
+
+
+def test_a_landmark_the_content_names_places_a_call_the_address_does_not(core: Core) -> None:
+    signal = one(core, {**ORDER, "address": "三河市"})  # the content names 小张各庄
+    assert isinstance(signal, Signal) and (signal.precision, signal.attr("unit")) == ("place", "place:小张各庄")
+
+
+def test_the_reading_of_a_call_is_kept_for_operators(core: Core) -> None:
+    signal = one(core, ORDER)
+    assert isinstance(signal, Signal)
+    assert (signal.kind, signal.attr("topics"), signal.attr("role")) == ("call:gas_smell", "gas_smell", "here")
+    assert signal.attr("topic_scores").startswith("gas_smell ")
 
 
 def test_a_position_wins_over_the_address_and_is_gps_precision(core: Core) -> None:
@@ -57,12 +70,18 @@ def test_a_position_wins_over_the_address_and_is_gps_precision(core: Core) -> No
 
 
 def test_an_address_naming_no_place_is_rejected(core: Core) -> None:
-    rejected = one(core, {**ORDER, "address": "我家楼下"})
+    rejected = one(core, {**ORDER, "address": "我家楼下", "content": "楼道里闻到很浓的燃气味"})
     assert isinstance(rejected, Rejected)
     assert rejected.reason == (
         "hotline.work_order HE12345-1: address: '我家楼下' names no known place in the theater and has no position"
     )
     assert rejected.origin == ORIGIN
+
+
+def test_an_address_in_another_province_is_rejected_naming_it(core: Core) -> None:
+    rejected = one(core, {**ORDER, "address": "山东省济南市历下区", "content": "楼道里闻到很浓的燃气味"})
+    assert isinstance(rejected, Rejected)
+    assert "is in 山东省, outside the Beijing-Tianjin-Hebei theater" in rejected.reason
 
 
 def test_a_hotline_outside_the_theater_is_named(core: Core) -> None:
