@@ -152,6 +152,8 @@ def find_match(state: FusionState, rules: FusionRules, signal: Signal, home: str
     best: tuple[int, float, str] | None = None
     families = rules.joinable[home] if home is not None else tuple(sorted(rules.families))
     device = signal.place_key if signal.place_key.startswith("device:") else ""
+    coarse = signal.precision in COARSE
+    street = signal.attr("unit") if coarse else ""
     for name in families:
         if name not in index.ranks:
             continue  # no open incident of this family has ever been indexed
@@ -159,13 +161,12 @@ def find_match(state: FusionState, rules: FusionRules, signal: Signal, home: str
         keys: list[str] = []
         if home == name:
             keys.extend(match_keys(family, signal))
-        elif signal.precision in COARSE and family.cluster == "radius" and family.scale == "site":
+        elif coarse and family.cluster == "radius" and family.scale == "site":
             keys.extend(k for k in match_keys(family, signal) if k.startswith("unit:"))  # the same site's unit
-        unit = signal.attr("unit")
-        if signal.precision in COARSE and unit.count("/") == 1 and family.unit_level == "community":
-            inside = [i for i in index.by_key(name, f"within:{unit}") if state.incidents[i].scale == "site"]
+        if coarse and street.count("/") == 1 and family.unit_level == "community":
+            inside = [i for i in index.by_key(name, f"within:{street}") if state.incidents[i].scale == "site"]
             if len(inside) == 1:  # a report naming only the street, about the one such site in it
-                keys.append(f"within:{unit}")
+                keys.append(f"within:{street}")
         if device:
             keys.append(device)  # a sensor is one place: its later signals join where its first ones are
         for key in keys:
@@ -196,7 +197,10 @@ def match_keys(family: Family, signal: Signal) -> list[str]:
         return ["theater"]
     if family.cluster == "county":
         return [f"county:{signal.adcode}"] if signal.adcode else []
-    unit = signal.attr("unit") or signal.adcode or ""
+    named = signal.attr("unit")
+    if not named and family.cluster == "radius" and signal.precision not in COARSE:  # a sensor, a bare position
+        return [signal.place_key] if signal.place_key and signal.precision != "gps" else []
+    unit = named or signal.adcode or ""
     if family.cluster == "unit" or (signal.precision in COARSE and unit):
         return [family.unit_key(unit)]
     if family.unit_level == "community" and ("/" in unit or unit.startswith("place:")):
@@ -231,7 +235,9 @@ def attach(incident: Incident, signal: Signal, rules: FusionRules, rank: int) ->
     if signal.adcode and signal.adcode not in adcodes:
         adcodes = (*adcodes, signal.adcode)
     place_keys = incident.place_keys
-    own_keys = () if incident.scale == "event" or _is_effect(incident) else _aggregate_keys(family, signal)
+    own_keys = _aggregate_keys(family, signal)
+    if own_keys and (incident.scale == "event" or _is_effect(incident)):
+        own_keys = []
     for key in (signal.place_key, *own_keys):
         if key and key not in place_keys and len(place_keys) < MAX_PLACE_KEYS:
             place_keys = (*place_keys, key)
@@ -276,7 +282,7 @@ def attach(incident: Incident, signal: Signal, rules: FusionRules, rank: int) ->
 
 
 def _aggregate_keys(family: Family | None, signal: Signal) -> list[str]:
-    if family is None:
+    if family is None or (family.cluster == "radius" and signal.precision not in COARSE and not signal.attr("unit")):
         return []
     return [k for k in match_keys(family, signal) if k.startswith("unit:")]
 
@@ -525,6 +531,9 @@ def _effect_site(
     """A report of an effect of a site's event beyond the site (smell downwind, windows broken by a blast)."""
     if home is None or signal.lon is None or signal.lat is None:
         return None
+    index = state.index(rules)
+    if not any(name in index.ranks for name in rules.with_effects):
+        return None  # no open site has effects: the usual case
     topics = set(signal.attr("topics").split(",")) if signal.source == "hotline" else {signal.kind}
     index = state.index(rules)
     own = _spread_km(rules, signal)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -125,6 +126,10 @@ class FusionRules:
     feed: FeedPacing
     joinable: dict[str, tuple[str, ...]] = field(default_factory=dict)  # home family -> compatible families
     perceivable: frozenset[str] = frozenset({"explosion", "fire"})  # call topics an event may be perceived by
+
+    @cached_property
+    def with_effects(self) -> tuple[str, ...]:
+        return tuple(name for name, family in self.families.items() if family.effects)
 
     @classmethod
     def load(cls, path: Path | str | None = None) -> FusionRules:
