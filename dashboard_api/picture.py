@@ -21,6 +21,7 @@ _KEYED = {
     "mutual_aid": "mutual_aid",
     "closure": "closures",
     "casualty_routing": "casualty_routings",
+    "event": "event_links",
 }
 
 
@@ -49,6 +50,7 @@ class Picture:
         self.mutual_aid: dict[str, dict[str, Any]] = {}
         self.closures: dict[str, dict[str, Any]] = {}
         self.casualty_routings: dict[str, dict[str, Any]] = {}
+        self.event_links: dict[str, dict[str, Any]] = {}  # a site named part of an event (docs/api.md, event)
         self.seq = 0
         self.at_ms = 0
         self.applied: Counter[str] = Counter()

@@ -45,6 +45,9 @@ def scope(viewer: Viewer, kind: str, key: str, data: Any, picture: Relations) ->
     if kind == "casualty_routing":
         incident = picture.incidents.get(data.get("incident_id", ""))
         return data if incident is not None and incident_visible(viewer, incident, picture) else None
+    if kind == "event":  # a site named part of an event: seen where the site is seen
+        site = picture.incidents.get(data.get("site_id", ""))
+        return data if site is not None and incident_visible(viewer, site, picture) else None
     raise ValueError(f"kind={kind!r} is not an entity kind of the feed")
 
 

@@ -19,7 +19,7 @@ const LABELS = {
     status_merged: "已合并", status_closed: "已关闭", kind_incident: "事件", kind_task: "任务", kind_notification: "通报",
     kind_responder: "队伍", kind_rejected: "已拒绝", level: "响应级别", evidence: "证据",
     warnings: "公开预警", mutualAid: "跨区支援", offer: "提供支援", commit: "确认接收", decline: "拒绝",
-    kind_warning: "预警", kind_mutual_aid: "支援", kind_closure: "封控", kind_casualty_routing: "伤员转运",
+    kind_warning: "预警", kind_mutual_aid: "支援", kind_closure: "封控", kind_casualty_routing: "伤员转运", kind_event: "事件", part_of: "属于",
     noWarnings: "无预警", noAid: "无支援请求", offerNone: "本地没有可提供的该类队伍",
     aid_requested: "待提供", aid_offered: "待确认", aid_committed: "已确认", aid_declined: "已拒绝", aid_timed_out: "已超时",
   },
@@ -37,7 +37,7 @@ const LABELS = {
     kind_responder: "responder", kind_rejected: "rejected", level: "response level", evidence: "evidence",
     warnings: "Public warnings", mutualAid: "Mutual aid", offer: "Offer", commit: "Commit", decline: "Decline",
     kind_warning: "warning", kind_mutual_aid: "mutual aid", kind_closure: "closure",
-    kind_casualty_routing: "casualty routing", noWarnings: "no warnings", noAid: "no mutual-aid requests",
+    kind_casualty_routing: "casualty routing", kind_event: "event", part_of: "part of", noWarnings: "no warnings", noAid: "no mutual-aid requests",
     offerNone: "no available unit of that kind to offer", aid_requested: "awaiting offer",
     aid_offered: "awaiting commit", aid_committed: "committed", aid_declined: "declined", aid_timed_out: "timed out",
   },
@@ -336,6 +336,8 @@ function describe(msg) {
   if (msg.kind === "warning") return `${d.msg_type} ${d.colour || ""} · ${d.headline}`;
   if (msg.kind === "mutual_aid") return `${d.capability} ×${d.count}: ${placeName(d.borrower)} ← ${placeName(d.lender)} · ${t("aid_" + d.stage)}`;
   if (msg.kind === "closure") return `${d.kind} · ${d.status || ""}`;
+  // events and sites (fusion): a site named part of an event
+  if (msg.kind === "event") return `${typeLabel(d.site_type)} · ${placeName(d.adcode)} ${t("part_of")} ${typeLabel(d.event_type)}`;
   return `${msg.key}: ${typeof d === "string" ? d : JSON.stringify(d)}`;
 }
 
@@ -448,6 +450,10 @@ function renderIncidentList() {
     const badge = el("span", { class: "badge" }, inc.response_level || "—");
     badge.style.background = incidentColour(inc);
     li.append(badge, el("span", {}, `${typeLabel(inc.type)} · ${placeName(inc.adcode)}`));
+    // events and sites (fusion): an event is marked as such, a site names its event
+    if (inc.scale === "event") li.append(el("span", { class: "muted" }, ` [${t("kind_event")}]`));
+    const master = inc.event_id && state.incidents.get(inc.event_id);
+    if (master) li.append(el("span", { class: "muted" }, ` ${t("part_of")} ${typeLabel(master.type)}`));
     const status = inc.status === "open" ? t("stage_" + inc.stage) : t("status_" + inc.status);
     li.append(el("span", { class: "muted" }, `${status} · ${fmtTime(inc.updated_at_ms)}`));
     if (inc.status === "open" && !inc.acknowledged) li.append(commandButton("ack", inc.id, "", t("acknowledge")));

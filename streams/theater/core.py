@@ -209,12 +209,35 @@ def _on_signal(state: TheaterState, signal: Signal, ctx: TheaterContext, out: Em
         effects = ()
     if signal.kind == "casualties":
         incident = casualties.route(state, incident, signal, ctx, out)
-    if not effects and merges.held_back(fused.previous, incident, ctx.fusion.feed):
+    linked = incident.event_id is not None and (fused.previous is None or fused.previous.event_id != incident.event_id)
+    if not effects and not linked and merges.held_back(fused.previous, incident, ctx.fusion.feed):
         fuse.defer(state.fusion, incident)  # surge pacing: published with a later update
         state.dirty.update({("incident", incident.id), ("meta", "feed")})
     else:
         carry_out(state, incident, effects, ctx, out)
     merges.announce(state, fused, ctx, out)
+    _announce_links(state, fused, signal, out)
+
+
+def _announce_links(state: TheaterState, fused: fuse.Fused, signal: Signal, out: Emitter) -> None:
+    """An `event` delta for every site this signal named part of an event (events and sites, docs/api.md)."""
+    for incident_id in (fused.incident.id if fused.incident else "", *fused.touched):
+        site = state.fusion.incidents.get(incident_id)
+        if site is None or site.event_id is None or site.scale != "site":
+            continue
+        last = next((d for d in reversed(site.decisions) if d.what.startswith("part of event")), None)
+        event = state.fusion.incidents.get(site.event_id)
+        if last is None or signal.signal_id not in last.evidence or event is None:
+            continue
+        link = {
+            "event_id": event.id,
+            "event_type": event.type,
+            "site_id": site.id,
+            "site_type": site.type,
+            "province": site.province,
+            "adcode": site.adcode,
+        }
+        out.emit("event", f"{event.id}/{site.id}", link)
 
 
 def _apply_warning(incident: Incident, signal: Signal) -> Incident:

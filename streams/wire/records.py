@@ -92,6 +92,7 @@ DeltaKind = Literal[
     "mutual_aid",
     "closure",
     "casualty_routing",
+    "event",
 ]
 DELTA_KINDS: tuple[str, ...] = get_args(DeltaKind)
 # The typed entity of each delta kind that has one; the other kinds carry a JSON object (or a text: rejected).
