@@ -39,6 +39,12 @@ OTHER_REGIONS_CSV = _DATA / "other_regions.csv"
 # Suffixes a caller drops from a township's or a village's name (大贤村 → 大贤, 卑家店镇 → 卑家店).
 _TOWN_SUFFIXES = ("民族乡", "街道办事处", "街道", "地区", "镇", "乡")
 _STREET_SHORT = ("街道", "街")  # 海滨街道 is also written 海滨街
+# Parts of an estate's name callers drop (一区, 东里, 小区): its communities share the rest, and a name shared by
+# communities of one street means the street.
+_ESTATE_PARTS = (
+    *("东区", "西区", "南区", "北区", "中区", "一区", "二区", "三区"),
+    *("一里", "二里", "三里", "东里", "西里", "南里", "北里", "中里", "小区"),
+)
 _VILLAGE_SUFFIXES = ("村民委员会", "居委会", "社区", "村")
 _MIN_STEM = 2
 # What follows a place's short name when the text names a highway, bridge or landmark called after it (海滨大道 is no
@@ -127,6 +133,12 @@ def _stems(name: str, suffixes: tuple[str, ...]) -> list[str]:
         if name.endswith(suffix) and len(name) - len(suffix) >= _MIN_STEM:
             names.append(name[: -len(suffix)])
             break
+    if name.endswith(("社区", "居委会")):
+        stem = names[-1]
+        for part in _ESTATE_PARTS:  # 金鱼池中区社区 is called 金鱼池, 嘉园一里 嘉园
+            if stem.endswith(part) and len(stem) - len(part) >= _MIN_STEM:
+                names.append(stem[: -len(part)])
+                break
     if name.endswith(_STREET_SHORT[0]):
         names.append(name.removesuffix(_STREET_SHORT[0]) + _STREET_SHORT[1])
     return names

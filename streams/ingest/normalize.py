@@ -140,6 +140,14 @@ def _locate_text(ctx: NormalizeContext, text: str, field: str) -> tuple[float, f
     return placement.lon, placement.lat, unit.adcode, unit.province_adcode, placement.precision, placement.unit
 
 
+def _finer(ctx: NormalizeContext, content: str, address: str, unit: str) -> str:
+    """The unit the content names, when it lies inside the one the address names (a village of the township)."""
+    named = ctx.gazetteer.locate(address + " " + content)
+    if named is not None and named.unit.startswith(unit + "/"):
+        return named.unit
+    return unit
+
+
 def _placed(ctx: NormalizeContext, placement: Placement) -> tuple[float, float, str, str, Precision, str]:
     unit = ctx.regions.unit(placement.adcode)
     return placement.lon, placement.lat, unit.adcode, unit.province_adcode, placement.precision, placement.unit
@@ -203,10 +211,12 @@ def _work_order(ctx: NormalizeContext, msg: contract.WorkOrder) -> Signal:
             raise
         lon, lat, adcode, province, precision, unit = _placed(ctx, named)
     if precision in ("county", "province"):
-        # the content may name the place the address does not (长峰医院的病人转到哪了, from 丰台区)
+        # the content may name the place the address does not (长峰医院的病人… from 丰台区; 王快村进水了 from 王快镇)
         named = ctx.gazetteer.landmark(msg.content, adcode if precision == "county" else "")
         if named is not None:
             lon, lat, adcode, province, precision, unit = _placed(ctx, named)
+        else:
+            unit = _finer(ctx, msg.content, msg.address, unit)
     reading = ctx.topics.read(msg.content, msg.category, msg.urgency, msg.address)
     return Signal(
         signal_id=msg.event_id,

@@ -44,6 +44,7 @@ def test_a_place_in_another_county_than_the_one_named_falls_back_to_the_county(g
         ("黄骅市南排河镇", "130983/南排河镇"),  # not the village 排河 inside the town's name
         ("丰台区万源路9号院", "110106"),  # 丰台 is the district here, not 丰台街道
         ("沧州", "130900"),  # a prefecture
+        ("东城区金鱼池", "110101/天坛街道"),  # an estate's communities (金鱼池中区, 西区) in one street: the street
     ],
 )
 def test_an_address_resolves_to_its_finest_administrative_unit(gazetteer, text, unit):
