@@ -267,6 +267,16 @@ def _effect(file: str, node: Any, where: str, call_topics: frozenset[str]) -> Ef
     )
 
 
+def _name_families(
+    file: str, node: LineDict, name: str, key: str, named: Iterable[str], families: dict[str, Family]
+) -> None:
+    """Every family a family names under `key` (accepts, event, sites) must exist."""
+    for other in sorted(named):
+        if other not in families:
+            message = f"families.{name}.{key}: no family {other!r}{did_you_mean(other, families)}"
+            raise _fail(file, node[name], key, message)
+
+
 def _parse(doc: Any, file: str) -> FusionRules:
     if not isinstance(doc, LineDict):
         raise LoadError(file, 1, "expected a mapping at the top")
@@ -276,14 +286,7 @@ def _parse(doc: Any, file: str) -> FusionRules:
     families = {str(name): _family(file, str(name), row, call_topics) for name, row in families_node.items()}
     family_of_kind: dict[str, str] = {}
     for family in families.values():
-        for accepted in sorted(family.accepts):
-            if accepted not in families:
-                raise _fail(
-                    file,
-                    families_node[family.name],
-                    "accepts",
-                    f"families.{family.name}.accepts: no family {accepted!r}{did_you_mean(accepted, families)}",
-                )
+        _name_families(file, families_node, family.name, "accepts", family.accepts, families)
         for kind in sorted(family.kinds):
             if kind in family_of_kind:
                 raise _fail(
@@ -315,21 +318,8 @@ def _parse(doc: Any, file: str) -> FusionRules:
     by_place = doc.get("attach_by_place") or []
     by_place_kinds = frozenset(_kind(file, doc, k, "attach_by_place", call_topics) for k in by_place)
     for family in families.values():
-        if family.event and family.event not in families:
-            raise _fail(
-                file,
-                families_node[family.name],
-                "event",
-                f"families.{family.name}.event: no family {family.event!r}{did_you_mean(family.event, families)}",
-            )
-        for site in sorted(family.sites):
-            if site not in families:
-                raise _fail(
-                    file,
-                    families_node[family.name],
-                    "sites",
-                    f"families.{family.name}.sites: no family {site!r}{did_you_mean(site, families)}",
-                )
+        _name_families(file, families_node, family.name, "event", {family.event} - {""}, families)
+        _name_families(file, families_node, family.name, "sites", family.sites, families)
     joinable = {
         home: tuple(
             sorted(
