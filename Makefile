@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 JARS_STAMP := broker/lib/.complete
 
-.PHONY: demo test lint typecheck unit kafka-test bench kafka-up kafka-down kafka-status venv jars clean
+.PHONY: demo demo-shots test lint typecheck unit kafka-test bench kafka-up kafka-down kafka-status venv jars browser clean
 
 venv: $(STAMP)
 
@@ -27,6 +27,24 @@ $(JARS_STAMP): broker/pom.xml
 demo: venv
 	@$(VENV)/bin/ebrain demo
 
+# The browser tests drive Debian's Chromium with its chromedriver (CJK fonts for the Chinese page). Installed
+# with apt-get when missing (CI is a fresh Debian machine running as root); nothing is done when present.
+BROWSER_PACKAGES := chromium chromium-driver fonts-noto-cjk
+browser:
+	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 \
+	    && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	    echo "installing $(BROWSER_PACKAGES) for the browser tests"; \
+	    apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+	        $(BROWSER_PACKAGES) >/dev/null; \
+	else \
+	    echo "the browser tests need $(BROWSER_PACKAGES): install them (apt-get, as root)" >&2; exit 1; \
+	fi
+
+# Screenshots of the joint, Tianjin and 三河 pages at three moments of the Yanjiao and 23·7 scenarios.
+demo-shots: venv browser
+	@$(PY) tests/browser/shots.py
+
 lint: venv
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check .
@@ -34,7 +52,7 @@ lint: venv
 typecheck: venv
 	@$(VENV)/bin/mypy
 
-test: venv jars lint typecheck
+test: venv jars browser lint typecheck
 	@$(VENV)/bin/pytest -q
 
 bench: venv jars

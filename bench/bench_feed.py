@@ -2,7 +2,7 @@
 
 1,000 websocket clients (in two client processes, to 127.0.0.1 only) each receive 50 deltas/s for 20 s from one
 server process running the real app (uvicorn, the FeedHub, scoping and masking for four centres' views). The
-clients ask for batch=1 as the page does (`--framing single` for one message per frame). Printed:
+clients ask for batch=1 and lang=zh as the page does (`--framing single` for one message per frame). Printed:
 
 - the ceiling: the same hub fan-out (same framing) to 1,000 in-process clients, no sockets;
 - delivery delay over websockets (publish → the client has the message), p50/p99, with the CPU each delivery
@@ -53,11 +53,23 @@ def sent_ns_of(line: str) -> int:
     return int(line[start:end] or 0)
 
 
+# Decisions of the kinds the feed says most, in the core's words: each version of a bench incident adds one,
+# so every delta is said (its new decision, the labels of the whole incident) as a real one would be.
+_DECISIONS = (
+    ("opened", "fusion", "call:gas_smell"),
+    ("warning_colour -→orange", "fusion", "possible gas leak reported"),
+    ("dispatch gas_isolation x1: 0 sent, 1 asked of 110000", "fusion", ""),
+    ("response_level III→II", "fusion", "较大 event"),
+    ("confirmed by agency", "fusion", "confidence 0.3→0.65"),
+    ("timer ack-leak started (due in 10 min)", "opened", ""),
+)
+
+
 def bench_incident(n: int, sent_ns: int, key: str = "") -> dict[str, Any]:
     """A cross-border incident every centre sees, as the core would send it, plus the publish time; its caller's
     phone is masked for three of the four views."""
     from playbooks.evidence import Personal, Signal
-    from playbooks.incident import Incident
+    from playbooks.incident import Decision, Incident
 
     caller = Signal(
         signal_id=f"call-{n}",
@@ -90,6 +102,9 @@ def bench_incident(n: int, sent_ns: int, key: str = "") -> dict[str, Any]:
         confidence=0.6,
         stage="during",
         response_level="III",
+        decisions=tuple(
+            Decision(n, what, rule, (), reason) for what, rule, reason in _DECISIONS[: 1 + (n // 200) % len(_DECISIONS)]
+        ),
     )
     return {**msgspec.to_builtins(incident), "bench_sent_ns": sent_ns}
 
@@ -210,7 +225,7 @@ async def client_main(
         if stall:  # a small receive window, as a client on a bad link: the server's buffers fill in seconds
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
         sock.setblocking(False)
-        feed_url = f"{url}?token={TOKENS[i % len(TOKENS)]}{'&batch=1' if batch else ''}"
+        feed_url = f"{url}?token={TOKENS[i % len(TOKENS)]}&lang=zh{'&batch=1' if batch else ''}"
         async with gate:
             await loop.sock_connect(sock, (host, port))
             _, reader = await loop.create_connection(lambda: FeedReader(feed_url, on_text, stall), sock=sock)
@@ -255,7 +270,7 @@ async def ceiling(
             if (sent := sent_ns_of(line)) > 0:
                 delays.append((time.monotonic_ns() - sent) / 1e6)
 
-    subs = [hub.connect(v, batch=batch) for v in viewers]
+    subs = [hub.connect(v, batch=batch, lang="zh") for v in viewers]
     pumps = [asyncio.ensure_future(hub.pump(c, send)) for c in subs]
     seq = await publish_for(hub, seconds, rate, seq)
     await asyncio.sleep(0.5)

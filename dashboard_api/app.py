@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from fastapi import FastAPI
@@ -20,6 +20,7 @@ from dashboard_api.picture import Picture, ResponderHome
 from dashboard_api.rest import build_read_routes
 from geo.fleet import FleetState
 from geo.regions import RegionIndex
+from streams.words import Words
 
 
 def create_app(
@@ -35,12 +36,16 @@ def create_app(
     counts: Callable[[], dict[str, Any]] | None = None,
     metrics: Callable[[], str] | None = None,
     max_body_bytes: int = MAX_BODY_BYTES,
+    words: Words | None = None,
+    facilities: Mapping[str, Any] | None = None,
 ) -> FastAPI:
     """The REST API, the websocket feed and the web page over one picture.
 
-    `clock()` gives the picture's current event time in ms; commands are stamped with it (else with the last
-    delta's time). `counts()` gives the runtime's received/accepted/dead-letter counts for /api/counts, and
-    `metrics()` the runtime's own series in the Prometheus text format for /metrics.
+        `clock()` gives the picture's current event time in ms; commands are stamped with it (else with the last
+        delta's time). `counts()` gives the runtime's received/accepted/dead-letter counts for /api/counts, and
+        `metrics()` the runtime's own series in the Prometheus text format for /metrics. `words` is the operator
+        language (built from the regions alone, without the playbooks' titles, when not given); `facilities` the sites
+    drawn as map layers (`PlaybookPlaces.facilities`: class → sites with name, lon, lat).
     """
     if hub.picture is not picture:
         raise ValueError("hub was built over another Picture: pass the same picture to FeedHub and create_app")
@@ -52,7 +57,12 @@ def create_app(
         }
         with hub.lock:
             picture.know_responders(homes)
-    ctx = ApiContext(picture, hub, regions, commands, access, replay, fleet, clock, counts, metrics)
+    words = words or Words.build(regions)
+    with hub.lock:
+        picture.speak_with(words)
+    ctx = ApiContext(
+        picture, hub, regions, commands, access, replay, fleet, clock, counts, metrics, words, facilities or {}
+    )
     app = FastAPI(
         title="emergency-brain command-centre API",
         version="1.0",

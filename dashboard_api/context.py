@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import Depends, HTTPException, Request
@@ -17,6 +17,7 @@ from dashboard_api.scoping import incident_visible, scope
 from geo.fleet import FleetState
 from geo.names import did_you_mean
 from geo.regions import RegionIndex
+from streams.words import Words
 
 _BEARER = Depends(HTTPBearer(auto_error=False, description="A command centre's token: `Authorization: Bearer <token>`"))
 
@@ -33,6 +34,8 @@ class ApiContext:
     clock: Callable[[], int] | None
     counts: Callable[[], dict[str, Any]] | None
     metrics: Callable[[], str] | None = None
+    words: Words | None = None
+    facilities: Mapping[str, Any] = field(default_factory=dict)  # map layers: class → sites (playbooks' places)
 
     def event_now(self) -> int:
         """The picture's event time: the runtime's clock if given, else the last delta's time."""

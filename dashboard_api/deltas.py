@@ -14,12 +14,13 @@ import msgspec
 from streams.wire.records import FEED_ENTITY_TYPES, Delta, DeltaKind
 
 
-class WireDelta(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+class WireDelta(msgspec.Struct, forbid_unknown_fields=True, frozen=True, omit_defaults=True):
     seq: int
     at_ms: int
     kind: DeltaKind
     key: str
     data: Any
+    say: Any = None  # the feed lines in the operator language, added by the API (`Picture.apply`)
 
 
 class ResponderStatus(TypedDict):
@@ -63,7 +64,10 @@ def delta_from_json(raw: bytes | str) -> dict[str, Any]:
     except msgspec.ValidationError as exc:
         where = f"seq={wire.seq} {wire.kind} {wire.key!r}"
         raise DeltaError(f"feed delta {where}: data: {exc}".replace("`$", "`$.data")) from None
-    return {"seq": wire.seq, "at_ms": wire.at_ms, "kind": wire.kind, "key": wire.key, "data": wire.data}
+    out = {"seq": wire.seq, "at_ms": wire.at_ms, "kind": wire.kind, "key": wire.key, "data": wire.data}
+    if wire.say is not None:
+        out["say"] = wire.say
+    return out
 
 
 def as_delta_json(delta: Delta | dict[str, Any]) -> tuple[dict[str, Any], bytes]:

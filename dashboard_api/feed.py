@@ -13,17 +13,22 @@ snapshots and resumes, and a client's pump is woken on its own event loop.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import threading
+import time
 import uuid
 from collections import deque
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
 from dashboard_api.access import Viewer
 from dashboard_api.deltas import as_delta_json, delta_from_json
 from dashboard_api.picture import Picture
+
+if TYPE_CHECKING:
+    from dashboard_api.metrics import FeedTimings
 from dashboard_api.scoping import scope
 from streams.wire.records import Delta
 
@@ -44,20 +49,25 @@ class FeedClient:
         "batch",
         "heartbeat",
         "key",
+        "lang",
         "limit",
         "loop",
         "needs_snapshot",
         "queue",
+        "queued_at",
         "resyncs",
         "thread",
         "viewer",
         "waiter",
     )
 
-    def __init__(self, viewer: Viewer, limit: int, loop: asyncio.AbstractEventLoop, batch: bool = False):
+    def __init__(
+        self, viewer: Viewer, limit: int, loop: asyncio.AbstractEventLoop, batch: bool = False, lang: str | None = None
+    ):
         self.viewer = viewer
         self.batch = batch
-        self.key = viewer.view_key
+        self.lang = lang  # the operator language in this language only (None: both)
+        self.key = (*viewer.view_key, lang or "")
         self.limit = limit
         self.loop = loop
         self.thread = threading.get_ident()
@@ -66,6 +76,7 @@ class FeedClient:
         self.resyncs = 0
         self.waiter: asyncio.Future[None] | None = None
         self.heartbeat: asyncio.TimerHandle | None = None
+        self.queued_at = 0.0  # when the oldest message now waiting in the queue was queued (perf_counter)
 
 
 def _resolve(waiter: asyncio.Future[None]) -> None:
@@ -105,17 +116,24 @@ class FeedHub:
         self._history_bytes = 0
         self._first_seq = picture.seq + 1  # every delta from here on is in the history
         self._clients: dict[FeedClient, None] = {}
-        self._snapshots: dict[tuple[str, str], tuple[int, str]] = {}
+        self._snapshots: dict[tuple[str, ...], tuple[int, str]] = {}
         self.published = 0
         self.resyncs = 0
         self.snapshots_sent = 0
         self.snapshots_built = 0
         self.resumes = 0
+        self.timings: FeedTimings | None = None  # latency histograms, when the app has a /metrics registry
 
     # -- the core side ------------------------------------------------------------------------------
 
     def publish(self, delta: Delta | dict[str, Any]) -> None:
         """Apply and fan out one delta; returns at once whatever the clients are doing."""
+        started = time.perf_counter()
+        self._publish(delta)
+        if self.timings is not None:
+            self.timings.publish.observe(time.perf_counter() - started)
+
+    def _publish(self, delta: Delta | dict[str, Any]) -> None:
         data, _ = as_delta_json(delta)
         with self.lock:
             previous = self.picture.seq
@@ -134,22 +152,24 @@ class FeedHub:
                 self._history_bytes -= len(old_raw)
                 self._first_seq = old_seq + 1
             self.published += 1
-            cache: dict[tuple[str, str], str | None] = {}
+            cache: dict[tuple[str, ...], str | None] = {}
             for client in self._clients:
                 if client.needs_snapshot:
                     continue
                 text = cache.get(client.key, _MISSING)
                 if text is _MISSING:
-                    text = cache[client.key] = self._delta_text(client.viewer, data)
+                    text = cache[client.key] = self._delta_text(client.viewer, data, client.lang)
                 if text is not None:
                     self._push(client, text)  # type: ignore[arg-type]
 
-    def _delta_text(self, viewer: Viewer, data: dict[str, Any]) -> str | None:
+    def _delta_text(self, viewer: Viewer, data: dict[str, Any], lang: str | None = None) -> str | None:
         seen = scope(viewer, data["kind"], data["key"], data["data"], self.picture)
         if seen is None:
             return None
         message = {"type": "delta", "seq": data["seq"], "at_ms": data["at_ms"], "kind": data["kind"]}
-        message.update(key=data["key"], data=seen)
+        message.update(key=data["key"], data=in_language(seen, lang))
+        if "say" in data:
+            message["say"] = {lang: data["say"].get(lang, [])} if lang else data["say"]
         return _ENCODER.encode(message).decode()
 
     def _push(self, client: FeedClient, text: str) -> None:
@@ -159,6 +179,8 @@ class FeedHub:
             client.resyncs += 1
             self.resyncs += 1
         else:
+            if not client.queue:
+                client.queued_at = time.perf_counter()
             client.queue.append(text)
         self._wake(client)
 
@@ -175,16 +197,22 @@ class FeedHub:
     # -- the client side ----------------------------------------------------------------------------
 
     def connect(
-        self, viewer: Viewer, since: int | None = None, epoch: str | None = None, batch: bool = False
+        self,
+        viewer: Viewer,
+        since: int | None = None,
+        epoch: str | None = None,
+        batch: bool = False,
+        lang: str | None = None,
     ) -> FeedClient:
         """Register a client (call on its event loop). It starts with a snapshot, or with the deltas it missed
         after `since` if all of them are still in the history (and `epoch`, if given, is this hub's).
 
-        A `batch` client accepts several messages in one frame, one per line, when they queued up for it.
+        A `batch` client accepts several messages in one frame, one per line, when they queued up for it; a
+        `lang` client gets the operator language in that language only.
         """
-        client = FeedClient(viewer, self.client_queue, asyncio.get_running_loop(), batch)
+        client = FeedClient(viewer, self.client_queue, asyncio.get_running_loop(), batch, lang)
         with self.lock:
-            missed = self._missed(viewer, since, epoch)
+            missed = self._missed(viewer, since, epoch, lang)
             if missed is None:
                 client.needs_snapshot = True
             else:
@@ -195,25 +223,39 @@ class FeedHub:
             self._clients[client] = None
         return client
 
-    def _missed(self, viewer: Viewer, since: int | None, epoch: str | None) -> list[str] | None:
+    def _missed(self, viewer: Viewer, since: int | None, epoch: str | None, lang: str | None) -> list[str] | None:
         if since is None or (epoch is not None and epoch != self.epoch):
             return None
         if not self._first_seq - 1 <= since <= self.picture.seq:
             return None
-        texts = self._after(viewer, since)
+        texts = self._after(viewer, since, lang)
         return texts if len(texts) < self.client_queue else None
 
-    def _after(self, viewer: Viewer, since: int) -> list[str]:
+    def _after(self, viewer: Viewer, since: int, lang: str | None = None) -> list[str]:
         """The viewer's messages for the deltas after `since`, from the history (which must reach back to it)."""
         texts = []
         for seq, raw in reversed(self._history):
             if seq <= since:
                 break
-            text = self._delta_text(viewer, delta_from_json(raw))
+            text = self._delta_text(viewer, delta_from_json(raw), lang)
             if text is not None:
                 texts.append(text)
         texts.reverse()
         return texts
+
+    def recent(self, viewer: Viewer, limit: int, scan: int = 2_000) -> list[dict[str, Any]]:
+        """The viewer's latest feed lines (newest first) from the history: what the page shows on opening."""
+        lines: list[dict[str, Any]] = []
+        with self.lock:
+            for seq, raw in itertools.islice(reversed(self._history), scan):
+                data = delta_from_json(raw)
+                if "say" not in data or scope(viewer, data["kind"], data["key"], data["data"], self.picture) is None:
+                    continue
+                lines.append({"seq": seq, "at_ms": data["at_ms"], "kind": data["kind"], "key": data["key"]})
+                lines[-1]["say"] = data["say"]
+                if len(lines) >= limit:
+                    break
+        return lines
 
     def disconnect(self, client: FeedClient) -> None:
         with self.lock:
@@ -230,12 +272,14 @@ class FeedHub:
         client.heartbeat = loop.call_later(self.heartbeat_s, self._beat, client)
         while True:
             with self.lock:
+                queued_at = 0.0
                 if client.needs_snapshot:
                     client.needs_snapshot = False
-                    batch = self._snapshot_messages(client.viewer)
+                    batch = self._snapshot_messages(client.viewer, client.lang, client.key)
                 elif client.queue:
                     batch = list(client.queue)
                     client.queue.clear()
+                    queued_at = client.queued_at
                 else:
                     batch = []
                     waiter = client.waiter = loop.create_future()
@@ -251,6 +295,8 @@ class FeedHub:
                 if client.needs_snapshot:
                     break  # it fell behind while sending: what is left is superseded by the snapshot
                 await send(text)
+            if queued_at and self.timings is not None:
+                self.timings.delivery.observe(time.perf_counter() - queued_at)
 
     def _beat(self, client: FeedClient) -> None:
         with self.lock:
@@ -260,14 +306,14 @@ class FeedHub:
                 self._push(client, _ENCODER.encode({"type": "heartbeat", "seq": self.picture.seq}).decode())
         client.heartbeat = client.loop.call_later(self.heartbeat_s, self._beat, client)
 
-    def snapshot(self, viewer: Viewer) -> dict[str, Any]:
-        """The picture as `viewer` may see it, at the current seq."""
+    def snapshot(self, viewer: Viewer, lang: str | None = None) -> dict[str, Any]:
+        """The picture as `viewer` may see it, at the current seq (the operator language in `lang`, or both)."""
         with self.lock:
             pic = self.picture
 
             def scoped(kind: str, entities: dict[str, dict[str, Any]]) -> list[Any]:
                 out = (scope(viewer, kind, key, data, pic) for key, data in entities.items())
-                return [item for item in out if item is not None]
+                return [in_language(item, lang) for item in out if item is not None]
 
             return {
                 "type": "snapshot",
@@ -283,23 +329,24 @@ class FeedHub:
                 "closures": scoped("closure", pic.closures),
             }
 
-    def _snapshot_messages(self, viewer: Viewer) -> list[str]:
+    def _snapshot_messages(self, viewer: Viewer, lang: str | None = None, key: tuple[str, ...] = ()) -> list[str]:
         """A snapshot, as messages: a recent snapshot of the same view followed by the deltas since it is the
         same picture, and many clients (re)connecting at once then cost one snapshot per view, not one each."""
         self.snapshots_sent += 1
         seq = self.picture.seq
-        cached = self._snapshots.get(viewer.view_key)
+        key = key or (*viewer.view_key, lang or "")
+        cached = self._snapshots.get(key)
         if cached is not None:
             at, text = cached
             if at == seq:
                 return [text]
             if self._first_seq - 1 <= at and seq - at <= min(SNAPSHOT_REUSE_DELTAS, self.client_queue):
-                return [text, *self._after(viewer, at)]
+                return [text, *self._after(viewer, at, lang)]
         self.snapshots_built += 1
-        text = _ENCODER.encode(self.snapshot(viewer)).decode()
+        text = _ENCODER.encode(self.snapshot(viewer, lang)).decode()
         if len(self._snapshots) > 64:
             self._snapshots.clear()
-        self._snapshots[viewer.view_key] = (seq, text)
+        self._snapshots[key] = (seq, text)
         return [text]
 
     def stats(self) -> dict[str, Any]:
@@ -320,6 +367,13 @@ class FeedHub:
                 "redelivered": self.picture.redelivered,
                 "gaps": self.picture.gaps,
             }
+
+
+def in_language(entity: Any, lang: str | None) -> Any:
+    """The entity with its names (`say`) in `lang` only; as it is when `lang` is None or it has none."""
+    if lang is None or not isinstance(entity, dict) or "say" not in entity:
+        return entity
+    return {**entity, "say": {lang: entity["say"].get(lang, {})}}
 
 
 def _frames(messages: list[str]) -> list[str]:

@@ -1,4 +1,6 @@
-"""The websocket endpoint `/ws/feed?token=…&since=<seq>&epoch=<epoch>&batch=1`.
+"""The websocket endpoint `/ws/feed?token=…&since=<seq>&epoch=<epoch>&batch=1&lang=zh|en`.
+
+With `lang` the operator language comes in that language only (half the words on the wire); without it, both.
 
 With `batch=1` a frame may carry several messages, one per line, when they queued up for the client (a busy
 feed then costs a frame per burst instead of per delta); without it every frame is one JSON message.
@@ -50,7 +52,11 @@ def add_feed_route(app: FastAPI, ctx: ApiContext) -> None:
             return
         since = int(since_text) if since_text is not None else None
         batch = params.get("batch", "0") not in ("0", "", "false")
-        client = ctx.hub.connect(viewer, since, params.get("epoch") or None, batch)
+        lang = params.get("lang") or None
+        if lang not in (None, "zh", "en"):
+            await _refuse(ws, 422, f"lang={lang!r} is not 'zh' or 'en' (leave it out for both)")
+            return
+        client = ctx.hub.connect(viewer, since, params.get("epoch") or None, batch, lang)
         tasks = [
             asyncio.ensure_future(ctx.hub.pump(client, ws.send_text)),
             asyncio.ensure_future(_until_disconnect(ws)),

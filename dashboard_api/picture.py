@@ -4,6 +4,10 @@ Deltas carry whole entities, so applying one is a replacement by key. A delta wh
 applied one is a redelivery (Kafka is at-least-once) and is ignored. Besides the entities, the picture keeps the
 relations the sharing policy asks about (which provinces were notified of an incident, whose responders were
 tasked to it, which centre issued a command), so scoping stays a function of the picture alone.
+
+Given `Words` (`speak_with`), it says each delta in the operator language as it applies it: the delta gains
+`say` (its feed lines in Chinese and English) and each entity a `say` of labels (names, not ids), once per delta
+whoever watches; the picture is the lookup the words use to name incidents, tasks and exchanges.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from collections import Counter, OrderedDict, deque
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from streams.words import Words
 
 MAX_REJECTED = 200  # recent rejections kept for the counts endpoint; they are also in the feed
 MAX_COMMANDS = 10_000  # issued command ids remembered to route a rejection back to its centre
@@ -62,6 +68,32 @@ class Picture:
         self._tasked: dict[str, set[str]] = {}  # incident → provinces and counties of tasked responders
         self._commands: OrderedDict[str, str] = OrderedDict()
         self._homes: Mapping[str, ResponderHome] = {}
+        self.words: Words | None = None
+        self.unsaid: Counter[str] = Counter()  # what the words had no phrase for, said generically instead
+
+    def speak_with(self, words: Words) -> None:
+        """Say every delta from now on; entities applied before gain their labels now."""
+        self.words = words
+        for kind, entities in (
+            ("incident", self.incidents),
+            ("task", self.tasks),
+            ("responder", self.responders),
+            ("notification", self.notifications),
+            *((kind, getattr(self, attr)) for kind, attr in _KEYED.items()),
+        ):
+            for entity in entities.values():
+                entity["say"] = words.labels(kind, entity, self, self.at_ms, brief=True)
+
+    # -- the words' lookup ---------------------------------------------------------------------------
+
+    def incident(self, incident_id: str) -> dict[str, Any] | None:
+        return self.incidents.get(incident_id)
+
+    def task(self, task_id: str) -> dict[str, Any] | None:
+        return self.tasks.get(task_id)
+
+    def exchange(self, request_id: str) -> dict[str, Any] | None:
+        return self.mutual_aid.get(request_id)
 
     def know_responders(self, homes: Mapping[str, ResponderHome]) -> None:
         """Give the fleet's facts; tasks and responder entries (also those applied before) gain them."""
@@ -86,6 +118,7 @@ class Picture:
         self.at_ms = max(self.at_ms, delta_json["at_ms"])
         kind, key, data = delta_json["kind"], delta_json["key"], delta_json["data"]
         self.applied[kind] += 1
+        previous = self.incidents.get(key) if kind == "incident" else None
         if kind == "incident":
             self.incidents[key] = data
         elif kind == "task":
@@ -104,7 +137,27 @@ class Picture:
             getattr(self, _KEYED[kind])[key] = data
         else:
             self.rejected.append({"seq": seq, "at_ms": delta_json["at_ms"], "key": key, "reason": data})
+        if self.words is not None:
+            try:
+                self._say(delta_json, previous)
+            except Exception as exc:  # an odd entity is said generically: it never stops the feed
+                self.unsaid[f"{kind}: {type(exc).__name__}: {exc}"[:200]] += 1
+                delta_json["say"] = {"zh": ["动态更新"], "en": ["update"]}
         return True
+
+    def _say(self, delta_json: dict[str, Any], previous: dict[str, Any] | None) -> None:
+        assert self.words is not None
+        kind, data, at_ms = delta_json["kind"], delta_json["data"], delta_json["at_ms"]
+        if isinstance(data, dict):
+            entity = self.responders[delta_json["key"]] if kind == "responder" else data
+            missing: list[str] = []
+            entity["say"] = labels = self.words.labels(kind, entity, self, at_ms, missing, brief=True)
+            if kind == "responder":
+                data["say"] = labels
+            self.unsaid.update(missing)
+        said = self.words.delta(kind, data, at_ms, self, previous)
+        self.unsaid.update(said.missing)
+        delta_json["say"] = said.as_json()
 
     def _apply_task(self, key: str, data: dict[str, Any]) -> None:
         if key not in self.tasks:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 import msgspec
@@ -19,6 +20,7 @@ from dashboard_api.queries import IncidentFilter, parse_when, select_incidents, 
 from dashboard_api.scoping import scope
 from geo.names import did_you_mean
 from geo.regions import PROVINCES
+from streams.words import Words
 
 _ENCODER = msgspec.json.Encoder()
 Stage = Literal["before", "during", "after", "closed"]
@@ -40,8 +42,11 @@ def build_read_routes(ctx: ApiContext) -> APIRouter:
     router = APIRouter(prefix="/api", tags=["read"])
     viewer_dep = Depends(ctx.viewer_dependency())
     pic, hub = ctx.picture, ctx.hub
+    words = ctx.words or Words.build(ctx.regions)
     county_codes = {u.adcode for u in ctx.regions.units}
     regions_cache: dict[str, tuple[bytes, str]] = {}
+    vocabulary_cache = _vocabulary(words, ctx.regions)
+    layers_cache = _layers(words, ctx.facilities)
     regions_lock = threading.Lock()
 
     def check_region(value: str | None, field: str, provinces_only: bool = False) -> None:
@@ -65,8 +70,8 @@ def build_read_routes(ctx: ApiContext) -> APIRouter:
             "name": viewer.name,
             "centre": centre.code,
             "centre_kind": centre.kind,
-            "centre_name": ctx.access.centre_name(centre, ctx.regions),
-            "centre_name_en": ctx.access.centre_name(centre, ctx.regions, english=True),
+            "centre_name": words.centre(centre.code, "zh"),
+            "centre_name_en": words.centre(centre.code, "en"),
             "province": centre.province,
             "county": centre.county,
             "personal": viewer.personal,
@@ -105,7 +110,28 @@ def build_read_routes(ctx: ApiContext) -> APIRouter:
             seen = ctx.incident_for(viewer, incident_id)
             tasks = [t for t in pic.tasks_of(incident_id) if scope(viewer, "task", t["id"], t, pic) is not None]
             notes = [n for n in pic.notifications_of(incident_id) if scope(viewer, "notification", n["id"], n, pic)]
-            return {"seq": pic.seq, "incident_id": incident_id, "entries": timeline(seen, tasks, notes)}
+            entries = timeline(seen, tasks, notes)
+            for entry in entries:
+                entry["say"] = words.timeline_entry(entry, seen, pic)
+            return {"seq": pic.seq, "incident_id": incident_id, "entries": entries}
+
+    @router.get("/feed", summary="The latest feed lines the token may see, newest first (what the page opens with)")
+    async def feed(viewer: Viewer = viewer_dep, limit: Annotated[int, Query(ge=1, le=500)] = 100) -> dict[str, Any]:
+        items = hub.recent(viewer, limit)
+        return {"seq": pic.seq, "total": len(items), "items": items}
+
+    @router.get("/reports-due", summary="Upward reports (信息报告) due from this centre, soonest first")
+    async def reports_due(_: Viewer = viewer_dep) -> dict[str, Any]:
+        # Upward reporting is not part of the brain yet: the list is empty until it is, and the page shows that.
+        return {"seq": pic.seq, "total": 0, "items": []}
+
+    @router.get("/layers", summary="Map layers from shipped data: hazard sites and shelters, with their names")
+    async def layers(_: Viewer = viewer_dep) -> dict[str, Any]:
+        return layers_cache
+
+    @router.get("/words", summary="The operator language's vocabulary and place names, for labels and filters")
+    async def vocabulary(_: Viewer = viewer_dep) -> dict[str, Any]:
+        return vocabulary_cache
 
     @router.get("/tasks", summary="Tasks of incidents in scope, and tasks of the centre's own responders")
     async def tasks(
@@ -127,6 +153,7 @@ def build_read_routes(ctx: ApiContext) -> APIRouter:
         viewer: Viewer = viewer_dep,
         status: str | None = None,
         province: Annotated[str | None, Query(description="home province adcode")] = None,
+        kind: Annotated[str | None, Query(description="kind of unit, e.g. fire_station, hospital")] = None,
         limit: Annotated[int, Query(ge=1, le=100_000)] = 10_000,
         offset: Annotated[int, Query(ge=0)] = 0,
     ) -> dict[str, Any]:
@@ -134,8 +161,11 @@ def build_read_routes(ctx: ApiContext) -> APIRouter:
         with hub.lock:
             items = [_responder(ctx, rid, entry) for rid, entry in _all_responders(ctx).items()]
             items = [r for r in items if scope(viewer, "responder", r["id"], r, pic) is not None]
-            items = _where(items, {"status": status, "home_province": province})
-            return _page(pic.seq, items, limit, offset)
+            items = _where(items, {"status": status, "home_province": province, "kind": kind})
+            page = _page(pic.seq, items, limit, offset)
+        for item in page["items"]:
+            item["say"] = words.labels("responder", item)
+        return page
 
     @router.get("/notifications", summary="Notifications to the centre's province and about incidents in scope")
     async def notifications(
@@ -200,7 +230,7 @@ def build_read_routes(ctx: ApiContext) -> APIRouter:
     def regions(request: Request, level: Literal["county", "province"] = "county", _: Viewer = viewer_dep) -> Response:
         with regions_lock:
             if level not in regions_cache:
-                body = _ENCODER.encode(ctx.regions.geojson(level))
+                body = _ENCODER.encode(_named(ctx.regions.geojson(level), words, ctx.regions))
                 regions_cache[level] = (body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"')
         body, etag = regions_cache[level]
         headers = {"ETag": etag, "Cache-Control": "private, max-age=3600"}
@@ -214,9 +244,68 @@ def build_read_routes(ctx: ApiContext) -> APIRouter:
         with hub.lock:
             deltas = dict(pic.applied)
             rejected = list(pic.rejected)[-20:]
-        return {"runtime": runtime, "feed": hub.stats(), "deltas": deltas, "recent_rejections": rejected}
+            unsaid = dict(pic.unsaid.most_common(20))
+        return {
+            "runtime": runtime,
+            "feed": hub.stats(),
+            "deltas": deltas,
+            "recent_rejections": rejected,
+            "unsaid": unsaid,  # what the operator language had no phrase for (said generically): should be empty
+        }
 
     return router
+
+
+def _named(geojson: dict[str, Any], words: Words, regions: Any) -> dict[str, Any]:
+    """Each feature gains its names for people (`name_en`; `label_zh`/`label_en`, short, for the map) and
+    `label`, the [lon, lat] where the map writes it (a point inside the unit)."""
+    for feature in geojson["features"]:
+        props = feature["properties"]
+        place = words.places.place(props["adcode"])
+        if place is not None:
+            props.update(name_en=place.en, label_zh=place.short_zh, label_en=place.short_en)
+        if props["adcode"] in PROVINCES:
+            point = regions.province_geometry(props["adcode"]).point_on_surface()
+            props["label"] = [round(point.x, 4), round(point.y, 4)]
+        else:
+            unit = regions.unit(props["adcode"])
+            props["label"] = [unit.label_lon, unit.label_lat]
+    return geojson
+
+
+def _vocabulary(words: Words, regions: Any) -> dict[str, Any]:
+    voc = words.book.vocabulary
+    kinds = ("stage", "level", "colour", "grade", "type", "capability", "task_status", "responder_status")
+    out: dict[str, Any] = {kind: {key: {"zh": v[0], "en": v[1]} for key, v in voc[kind].items()} for kind in kinds}
+    out["aid_stage"] = {key: {"zh": v[0], "en": v[1]} for key, v in voc["aid_stage"].items()}
+    places: dict[str, Any] = {}
+    for code in [*PROVINCES, *(u.adcode for u in regions.units)]:
+        place = words.places.place(code)
+        if place is not None:
+            places[code] = {"zh": place.zh, "en": place.en, "short_zh": place.short_zh, "short_en": place.short_en}
+    out["places"] = places
+    return out
+
+
+def _layers(words: Words, facilities: Mapping[str, Any]) -> dict[str, Any]:
+    """Hazard sites (chemical plants, underpasses, reservoirs, water plants) and shelters, where data exists."""
+    hazards: list[dict[str, Any]] = []
+    shelters: list[dict[str, Any]] = []
+    for cls, items in sorted(facilities.items()):
+        kind = words.book.vocabulary.get("facility", {}).get(cls)
+        if kind is None:
+            continue
+        for f in items:
+            entry = {
+                "class": cls,
+                "lon": f.lon,
+                "lat": f.lat,
+                "zh": f"{kind[0]}：{f.name}",
+                "en": f"{kind[1]}: {words.places.local_name(f.name, 'en')}",
+                "synthetic": "synthetic" in f.name or "synthetic" in f.source,
+            }
+            (shelters if cls == "shelter" else hazards).append(entry)
+    return {"hazards": hazards, "shelters": shelters}
 
 
 def _by_id(items: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 import sys
 import time
 
@@ -20,6 +19,7 @@ from kafka.errors import KafkaError
 from dashboard_api import AccessPolicy, FeedHub, create_app
 from dashboard_api.kafka_view import KafkaCommands, KafkaView, ViewError
 from ebrain.compose import build_core
+from ebrain.serve import listen
 from ebrain.settings import Settings
 from streams.runtime.faust_app import ensure_topics
 
@@ -40,12 +40,8 @@ async def _run(settings: Settings, topic_prefix: str) -> int:
     await asyncio.to_thread(ensure_topics, settings.broker, topic_prefix)
     core = build_core(settings)  # regions for scoping; the fleet for responders' names and bases
     access = AccessPolicy.from_file(settings.tokens_file) if settings.tokens_file else AccessPolicy.demo()
-    try:  # bound here, not by uvicorn, so a port in use is an error message rather than its SystemExit in a task
-        family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
-        listening = socket.create_server((settings.host, settings.port), family=family)
-    except OSError as exc:
-        print(f"ebrain api: cannot listen on {settings.host}:{settings.port}: {exc}", file=sys.stderr, flush=True)
-        return 2
+    # bound here, not by uvicorn, so a port in use is one line (UserError) rather than its SystemExit in a task
+    listening = listen(settings.host, settings.port)
     view = KafkaView(settings.broker, topic_prefix)
     commands = KafkaCommands(settings.broker, topic_prefix)
     try:
@@ -61,6 +57,8 @@ async def _run(settings: Settings, topic_prefix: str) -> int:
             fleet=core.initial_fleet,
             counts=view.counts,
             metrics=view.metrics_text,
+            words=core.words,
+            facilities=core.facilities,
         )
         config = uvicorn.Config(
             app,

@@ -1,29 +1,92 @@
-"""`ebrain`: the command line. Each command builds what it needs through the composition root."""
+"""`ebrain`: the command line. Each command builds what it needs through the composition root.
+
+A user's mistake never ends in a traceback: a bad argument, a missing or broken file, a port in use and Ctrl-C
+each end with one line on stderr and a documented exit code (`EXIT_CODES`, printed by `ebrain --help`).
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import sys
+from importlib import metadata
 from pathlib import Path
+from typing import NoReturn
 
+from ebrain.serve import UserError
 from ebrain.settings import PACKAGE_ROOT, Settings
+from playbooks.yaml_lines import LoadError
 
 DEFAULT_SCENARIO = PACKAGE_ROOT / "scenarios" / "files" / "yanjiao_gas_explosion_2024.yaml"
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_CODES = (
+    "exit codes: 0 done; 1 failed (a drill expectation not met, a playbook check with errors, a service that "
+    "stopped); 2 a mistake in the command (bad argument, missing or broken file, port in use); 130 stopped with "
+    "Ctrl-C"
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a mistake is one line naming the command and where its help is (exit code 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def _existing_file(text: str) -> Path:
+    path = Path(text)
+    if not path.exists():
+        raise argparse.ArgumentTypeError(f"no such file: {text}")
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text} is a folder, not a file")
+    return path
+
+
+def _existing_dir(text: str) -> Path:
+    path = Path(text)
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"no such folder: {text}")
+    return path
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"port: {text!r} is not a number") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port: {port} is not between 1 and 65535")
+    return port
+
+
+def _version() -> str:
+    try:
+        return metadata.version("emergency-brain")
+    except metadata.PackageNotFoundError:
+        return "unknown (not installed)"
 
 
 def _speed(text: str) -> float | None:
     if text in ("max", "auto"):
         return None if text == "max" else -1.0
-    value = float(text)
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"speed: {text!r} is not a number, 'auto' or 'max'") from None
     if value <= 0:
         raise argparse.ArgumentTypeError(f"speed: {text} must be positive, 'auto' or 'max'")
     return value
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="ebrain", description="The regional emergency event-stream brain.")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = _Parser(
+        prog="ebrain",
+        description="The regional emergency event-stream brain.",
+        epilog=EXIT_CODES,
+    )
+    parser.add_argument("--version", action="version", version=f"ebrain {_version()}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     demo = sub.add_parser(
         "demo",
@@ -34,16 +97,23 @@ def _parser() -> argparse.ArgumentParser:
             "and ends with a summary of incidents, stages, levels, tasks and key times."
         ),
     )
-    demo.add_argument("--scenario", type=Path, default=DEFAULT_SCENARIO, help="scenario file (default: Yanjiao)")
+    demo.add_argument(
+        "--scenario", type=_existing_file, default=DEFAULT_SCENARIO, help="scenario file (default: Yanjiao)"
+    )
     demo.add_argument(
         "--speed", type=_speed, default=-1.0, help="scenario seconds per wall second, 'auto' (~60 s) or 'max'"
     )
-    demo.add_argument("--port", type=int, default=None, help="port of the page and API (default 8765)")
+    demo.add_argument("--port", type=_port, default=None, help="port of the page and API (default 8765)")
     demo.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
-    demo.add_argument("--linger", type=float, default=0.0, help="keep the page up this many seconds after the replay")
+    demo.add_argument(
+        "--linger",
+        type=float,
+        default=None,
+        help="close the page this many seconds after the replay ends (default: keep it up until Ctrl-C)",
+    )
 
     rep = sub.add_parser("replay", help="replay a scenario file (embedded, or into Kafka with --broker)")
-    rep.add_argument("file", type=Path)
+    rep.add_argument("file", type=_existing_file, help="scenario file (YAML), e.g. scenarios/files/*.yaml")
     rep.add_argument("--speed", type=_speed, default=None, help="scenario seconds per wall second, or 'max' (default)")
     rep.add_argument("--out", type=Path, default=None, help="write every output delta as JSON lines to this file")
     rep.add_argument("--broker", default=None, help="HOST:PORT: replay into Kafka (a worker must be running)")
@@ -57,7 +127,7 @@ def _parser() -> argparse.ArgumentParser:
             "a self-contained HTML after-action report. Exit code 1 when an expectation fails."
         ),
     )
-    drill.add_argument("file", type=Path)
+    drill.add_argument("file", type=_existing_file, help="scenario file (YAML) with expectations")
     drill.add_argument("--speed", type=_speed, default=None, help="scenario seconds per wall second, or 'max'")
     drill.add_argument("--report", type=Path, default=None, help="report file (default reports/<scenario>.html)")
     drill.add_argument("--broker", default=None, help="HOST:PORT: run through Kafka (a worker must be running)")
@@ -86,7 +156,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     api.add_argument("--broker", required=True, help="HOST:PORT of the Kafka broker")
     api.add_argument("--topic-prefix", default="", help="prefix of every topic name (the worker's --topic-prefix)")
-    api.add_argument("--port", type=int, default=None, help="port of the page and API (default 8765)")
+    api.add_argument("--port", type=_port, default=None, help="port of the page and API (default 8765)")
     api.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
     api.add_argument("--fleet-seed", type=int, default=None, help="seed of the synthetic fleet (the worker's)")
 
@@ -97,22 +167,48 @@ def _parser() -> argparse.ArgumentParser:
     quality.add_argument("truth", nargs="*", help="truth files (default: every file in scenarios/truth)")
 
     kafka = sub.add_parser("kafka", help="a local single-node Kafka broker for development (127.0.0.1)")
-    kafka.add_argument("action", choices=["up", "down", "status"])
-    kafka.add_argument("--port", type=int, default=9092)
+    kafka.add_argument("action", choices=["up", "down", "status"], help="start, stop, or show the local broker")
+    kafka.add_argument("--port", type=_port, default=9092, help="the broker's port (default 9092)")
 
     pb = sub.add_parser("playbooks", help="check playbook files, or dry-run one over a file of evidence")
     pb_sub = pb.add_subparsers(dest="playbooks_command", required=True)
     check = pb_sub.add_parser("check", help="load every playbook in a folder; print each error; exit 1 if any")
-    check.add_argument("dir", type=Path, nargs="?", default=PACKAGE_ROOT / "playbooks" / "files")
+    check.add_argument(
+        "dir",
+        type=_existing_dir,
+        nargs="?",
+        default=PACKAGE_ROOT / "playbooks" / "files",
+        help="folder of playbook files (default: the shipped ones)",
+    )
     dry = pb_sub.add_parser("try", help="dry-run a playbook over JSON lines of evidence and commands")
-    dry.add_argument("playbook", type=Path)
-    dry.add_argument("events", type=Path)
+    dry.add_argument("playbook", type=_existing_file, help="playbook file (YAML)")
+    dry.add_argument("events", type=_existing_file, help="JSON lines of evidence and commands to run it over")
     dry.add_argument("--type", default=None, help="incident type (default: the playbook's first)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    where = f"ebrain {args.command}"
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        print(f"\n{where}: stopped (Ctrl-C)", file=sys.stderr, flush=True)
+        return EXIT_INTERRUPTED
+    except (UserError, LoadError) as exc:
+        print(f"{where}: {exc}", file=sys.stderr, flush=True)
+        return EXIT_USAGE
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            print(f"{where}: {exc} (choose another port with --port)", file=sys.stderr, flush=True)
+            return EXIT_USAGE
+        if isinstance(exc, FileNotFoundError | IsADirectoryError | PermissionError | NotADirectoryError):
+            print(f"{where}: {exc.strerror}: {exc.filename}", file=sys.stderr, flush=True)
+            return EXIT_USAGE
+        raise
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.command in ("demo", "replay", "drill", "worker", "api"):
         from ebrain.collector import tune_collector
 

@@ -11,7 +11,7 @@ from geo.gazetteer import Gazetteer
 from geo.regions import RegionIndex
 from geo.roads import RoadGraph
 from playbooks.model import load_playbooks
-from playbooks.places import PlaybookPlaces
+from playbooks.places import Facility, PlaybookPlaces
 from streams import ingest, theater
 from streams.fusion import fuse
 from streams.ingest import detect
@@ -19,6 +19,7 @@ from streams.ingest.normalize import NormalizeContext
 from streams.ingest.understand import CallReader
 from streams.runtime.embedded import EmbeddedRuntime
 from streams.wire import topics
+from streams.words import Words
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,13 @@ class Core:
     ingest: ingest.IngestContext
     theater: theater.TheaterContext
     initial_fleet: FleetState
+    words: Words  # the operator language: phrasebook, place names, the playbooks' titles
+
+    @property
+    def facilities(self) -> dict[str, tuple[Facility, ...]]:
+        """Sites the playbooks know (chemical plants, underpasses, ...): the command-centre map's layers."""
+        places = next((b.places for b in self.theater.playbooks.values() if b.places is not None), None)
+        return dict(places.facilities) if places is not None else {}
 
 
 def build_core(settings: Settings, fleet_seed: int | None = None, fleet_scale: float | None = None) -> Core:
@@ -61,6 +69,7 @@ def build_core(settings: Settings, fleet_seed: int | None = None, fleet_scale: f
         ingest=ingest.IngestContext(normalize=normalize_ctx, thresholds=detect.Thresholds.load()),
         theater=theater_ctx,
         initial_fleet=FleetState.initial(responders, capabilities.capabilities),
+        words=Words.build(regions, playbooks),
     )
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ebrain.compose import build_core, embedded_runtime
 from ebrain.progress import ProgressBar
-from ebrain.serve import start_api
+from ebrain.serve import listen, start_api
 from ebrain.settings import Settings
 from ebrain.summary import render_summary
 from scenarios.model import load_scenario
@@ -17,7 +17,9 @@ from scenarios.run import Outcome, run_scenario
 DEMO_SECONDS = 60.0
 
 
-async def run_demo(settings: Settings, scenario_path: Path, speed: float | None, linger_s: float) -> int:
+async def run_demo(settings: Settings, scenario_path: Path, speed: float | None, linger_s: float | None) -> int:
+    """Replay, then keep the page up until Ctrl-C (`linger_s` None) or for `linger_s` seconds, saying which."""
+    listening = listen(settings.host, settings.port)  # a port in use is said before the slow start
     scenario = load_scenario(scenario_path)
     span_s = max(1.0, (scenario.end_ms - min(scenario.t0_ms, scenario.timeline[0].at_ms)) / 1000)
     if speed is not None and speed < 0:
@@ -31,7 +33,7 @@ async def run_demo(settings: Settings, scenario_path: Path, speed: float | None,
     outcome = Outcome()
     runtime.sinks.append(outcome.apply)
     control = ReplayControl(speed=speed)
-    api = await start_api(core, runtime, control)
+    api = await start_api(core, runtime, control, listening)
     runtime.sinks.append(api.publish)
     print(f"  live page: {api.page_url}")
     others = ", ".join(f"{t['centre']}={t['token']}" for t in api.tokens if t["centre"] != "joint")
@@ -43,10 +45,14 @@ async def run_demo(settings: Settings, scenario_path: Path, speed: float | None,
     await runtime.start()
     try:
         await run_scenario(scenario, runtime, outcome, control, ProgressBar(scenario.t0_ms))
-        print(render_summary(scenario, outcome))
-        if linger_s > 0:
-            print(f"  the page stays up for {linger_s:.0f} s: {api.page_url}", flush=True)
+        print(render_summary(scenario, outcome, core.words))
+        if linger_s is None:
+            print(f"  the replay has ended; the page stays up at {api.page_url} until you press Ctrl-C", flush=True)
+            await asyncio.Event().wait()
+        elif linger_s > 0:
+            print(f"  the replay has ended; the page stays up for {linger_s:g} s: {api.page_url}", flush=True)
             await asyncio.sleep(linger_s)
+        print("  closing the page and the runtime now", flush=True)
     finally:
         await runtime.stop()
         await api.stop()

@@ -52,7 +52,7 @@ async def run_drill_cmd(
         if not r.passed:
             print(f"        {scenario.file}:{r.expectation.line}: {r.detail}")
     bases = {rid: (r.base_lon, r.base_lat) for rid, r in core.initial_fleet.responders.items()}
-    html = render_report(result, core.regions.geojson("county", MAP_TOLERANCE_DEG), bases)
+    html = render_report(result, core.regions.geojson("county", MAP_TOLERANCE_DEG), bases, core.words)
     path = report or REPORT_DIR / f"{scenario.id}.html"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(html, encoding="utf-8")

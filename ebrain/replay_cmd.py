@@ -97,9 +97,10 @@ async def run_replay(
         return 2
     if speed is not None and speed < 0:
         speed = None
-    outcome = await outcome_of(core_for(settings, scenario), scenario, speed, broker, prefix)
+    core = core_for(settings, scenario)
+    outcome = await outcome_of(core, scenario, speed, broker, prefix)
     if out is not None:
         write_deltas(outcome, out)
         print(f"{len(outcome.deltas)} deltas written to {out}")
-    print(render_summary(scenario, outcome))
+    print(render_summary(scenario, outcome, core.words))
     return 0

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
+import socket
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import uvicorn
@@ -26,6 +29,34 @@ class EmbeddedCommands:
         await self.runtime.produce(topics.COMMANDS.name, command.incident_id or command.event_id, codec.encode(command))
 
 
+class UserError(Exception):
+    """A problem the user can fix from the command line (the CLI prints it as one line)."""
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """The listening socket, bound here so that a port in use is one clear message, not a server's exit."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        return socket.create_server((host, port), family=family)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise UserError(
+                f"port {port} on {host} is in use by another program; choose another with --port, e.g. --port "
+                f"{port + 1}"
+            ) from None
+        if exc.errno in (errno.EADDRNOTAVAIL, errno.EACCES):
+            raise UserError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+        raise
+
+
+class EmbeddedServer(uvicorn.Server):
+    """uvicorn inside a process that handles Ctrl-C itself (the demo): no signal handlers of its own."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
 @dataclass
 class RunningApi:
     hub: FeedHub
@@ -44,7 +75,11 @@ class RunningApi:
             await asyncio.wait_for(self.task, timeout=5)
 
 
-async def start_api(core: Core, runtime: EmbeddedRuntime, control: ReplayControl | None) -> RunningApi:
+async def start_api(
+    core: Core, runtime: EmbeddedRuntime, control: ReplayControl | None, listening: socket.socket | None = None
+) -> RunningApi:
+    """Serve the API and page on `listening` (bound with `listen` before the slow start, so that a port in use
+    is said at once), or on the settings' host and port."""
     settings = core.settings
     access = AccessPolicy.from_file(settings.tokens_file) if settings.tokens_file else AccessPolicy.demo()
     picture = Picture()
@@ -60,17 +95,21 @@ async def start_api(core: Core, runtime: EmbeddedRuntime, control: ReplayControl
         clock=lambda: runtime.now_ms,
         counts=runtime.counts,
         metrics=runtime.metrics_text,
+        words=core.words,
+        facilities=core.facilities,
     )
     # per-message compression would cost CPU for every client of the feed; the feed is small JSON
     config = uvicorn.Config(
         app, host=settings.host, port=settings.port, log_level="warning", lifespan="on", ws_per_message_deflate=False
     )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
+    listening = listening or listen(settings.host, settings.port)
+    server = EmbeddedServer(config)
+    task = asyncio.create_task(server.serve(sockets=[listening]))
     while not server.started and not task.done():
         await asyncio.sleep(0.05)
     if task.done():
-        task.result()  # surfaces the bind error (port taken, ...)
+        listening.close()
+        task.result()  # surfaces what stopped it
     base = f"http://{settings.host}:{settings.port}/"
     tokens = access.listing()
     joint = next((t["token"] for t in tokens if t["centre"] == "joint"), tokens[0]["token"])

@@ -1,42 +1,61 @@
-"""A plain-text summary of a run, in scenario time (T+offsets), for the terminal."""
+"""A plain-text summary of a run for the terminal, in scenario time (T±h:mm), in Chinese with English.
+
+Everything is said through the operator language (`streams.words`): names, not ids; only the changes that
+matter (stage, levels, colour, grade, type, dispatch, approvals, mutual aid), each line in both languages.
+"""
 
 from __future__ import annotations
 
-from geo.regions import PROVINCES
 from scenarios.model import Scenario
 from scenarios.offsets import offset_text
 from scenarios.run import Outcome
+from scenarios.said import OutcomeLookup
+from streams.words import Words, span
+
+_KEY = ("stage", "response_level", "warning_colour", "event_grade", "type", "dispatch", "approval", "mutual aid")
 
 
-def render_summary(scenario: Scenario, outcome: Outcome) -> str:
+def render_summary(scenario: Scenario, outcome: Outcome, words: Words) -> str:
     t0 = scenario.t0_ms
-    lines = [f"== {scenario.title}", f"   {len(outcome.incidents)} incident(s), {len(outcome.tasks)} task(s)"]
-    for incident in sorted(outcome.incidents.values(), key=lambda i: i.id):
-        regions = ", ".join(PROVINCES.get(p, p) for p in incident.provinces)
+    lookup = OutcomeLookup(outcome)
+    incidents = sorted((i for i in lookup.incidents.values() if i["status"] != "merged"), key=lambda i: i["id"])
+    lines = [
+        f"== {scenario.title}",
+        f"   {len(incidents)} 起事件，{len(outcome.tasks)} 项任务 / {len(incidents)} incident(s), "
+        f"{len(outcome.tasks)} task(s)",
+    ]
+    for inc in incidents:
+        zh, en = (words.labels("incident", inc, lookup)[lang] for lang in ("zh", "en"))
+        lines.append(f"-- {zh['title']}（{zh['provinces']}） / {en['title']} ({en['provinces']})")
+        facts = ("stage", "level", "colour", "grade")
+        lines.append(f"   {' · '.join(zh[f] for f in facts)} / {' · '.join(en[f] for f in facts)}")
         lines.append(
-            f"-- {incident.id}  {incident.type}  stage={incident.stage}  response={incident.response_level or '-'}"
-            f"  warning={incident.warning_colour or '-'}  grade={incident.event_grade or '-'}"
+            f"   立案 {offset_text(inc['opened_at_ms'], t0)}，{sum(n for _, n in inc['counts'])} 条信息"
+            f" / opened {offset_text(inc['opened_at_ms'], t0)}, {sum(n for _, n in inc['counts'])} report(s)"
         )
-        lines.append(
-            f"   regions: {regions}; evidence: {incident.evidence_count} signal(s); confidence {incident.confidence}"
-        )
-        lines.append(f"   opened {offset_text(incident.opened_at_ms, t0)}; key decisions:")
-        for decision in incident.decisions:
-            if decision.what.startswith(("stage", "response_level", "event_grade", "timer", "dispatch", "type")):
-                lines.append(f"     {offset_text(decision.at_ms, t0)}  {decision.what}  [{decision.rule}]")
-        tasks = sorted((t for t in outcome.tasks.values() if t.incident_id == incident.id), key=lambda t: t.id)
+        for decision in inc["decisions"]:
+            if not str(decision["what"]).startswith(_KEY):
+                continue
+            entry = {"kind": "decision", "at_ms": decision["at_ms"], "data": decision}
+            said = words.timeline_entry(entry, inc, lookup)
+            lines.append(f"     {offset_text(decision['at_ms'], t0):>8}  {said['zh']}")
+            lines.append(f"     {'':>8}  {said['en']}")
+        tasks = sorted((t for t in lookup.tasks.values() if t["incident_id"] == inc["id"]), key=lambda t: t["id"])
         for task in tasks:
-            where = PROVINCES.get(task.responder_province, task.responder_province or "-")
-            eta = f"{task.travel_s / 60:.0f} min" if task.travel_s is not None else "-"
-            border = "  cross-border" if task.cross_border else ""
+            zh_t, en_t = (words.labels("task", task, lookup)[lang] for lang in ("zh", "en"))
+            travel = task.get("travel_s")
+            eta = ("—", "—") if travel is None else (span(int(travel * 1000), "zh"), span(int(travel * 1000), "en"))
+            border = ("（跨省）", " (cross-border)") if task.get("cross_border") else ("", "")
             lines.append(
-                f"     task {task.id}  {task.capability:<16} {task.status:<10} "
-                f"{task.responder_name or '(unfilled)'} [{where}] eta {eta}{border}"
+                f"     任务 {zh_t['capability']}：{zh_t['unit'] or '待补派'}（{zh_t['from']}）{zh_t['status']}，"
+                f"车程{eta[0]}{border[0]} / {en_t['capability']}: {en_t['unit'] or 'unfilled'} ({en_t['from']}) "
+                f"{en_t['status']}, {eta[1]} away{border[1]}"
             )
     counts = outcome.counts
     if counts:
         lines.append(
-            f"== input: received {counts.get('received', 0)} = accepted {counts.get('accepted', 0)}"
-            f" + rejected {counts.get('rejected', 0)}  (ticks {counts.get('ticks', 0)})"
+            f"== 输入：收到 {counts.get('received', 0)} = 受理 {counts.get('accepted', 0)} + 拒收 "
+            f"{counts.get('rejected', 0)} / input: received {counts.get('received', 0)} = accepted "
+            f"{counts.get('accepted', 0)} + rejected {counts.get('rejected', 0)}"
         )
     return "\n".join(lines)

@@ -28,9 +28,9 @@ from playbooks.plan import (
 from playbooks.reader import Reader
 from playbooks.yaml_lines import LineDict, LineList, LoadError, did_you_mean, line_of, load_yaml
 
-RULE_KEYS = {"id", "when", "then", "repeat", "note"}
+RULE_KEYS = {"id", "title", "when", "then", "repeat", "note"}
 TOP_KEYS = {"playbook", "title", "incident_types", "stages", "rules", "timers", "note"}
-TIMER_KEYS = {"id", "after", "start_on", "unless", "when", "then", "note"}
+TIMER_KEYS = {"id", "title", "after", "start_on", "unless", "when", "then", "note"}
 STAGE_KEYS = {"enter_when", "exit_when", "on_enter", "overdue_after", "on_overdue", "note"}
 REOPEN_KEYS = {"when", "then", "note"}
 _NEXT_STAGE = {"before": "during", "during": "after", "after": "closed"}
@@ -58,6 +58,7 @@ def _rules(reader: Reader, doc: LineDict) -> list[Rule]:
                 then=reader.actions(node["then"], f"{where}.then", node),
                 repeat=bool(node.get("repeat", False)),
                 line=node.line,
+                title=reader.title(node, where),
             )
         )
     return rules
@@ -167,6 +168,7 @@ def _timers(reader: Reader, doc: LineDict, stage_names: set[str]) -> list[TimerS
                 then=reader.actions(node["then"], f"{where}.then", node),
                 line=node.line,
                 when=when,
+                title=reader.title(node, where),
             )
         )
     return timers
@@ -192,6 +194,15 @@ def _check_references(file: str, playbook: Playbook) -> None:
             raise LoadError(file, timer.line, f"start_on: no rule {name!r}{did_you_mean(name, rule_ids)}")
 
 
+def _playbook_title(reader: Reader, doc: LineDict) -> str:
+    """The playbook's title as one line "中文 / English"; the file may give `{zh, en}` or that line."""
+    if isinstance(doc.get("title"), LineDict):
+        title = reader.title(doc, "playbook")
+        assert title is not None
+        return f"{title.zh} / {title.en}"
+    return str(doc.get("title", doc["playbook"]))
+
+
 def read_playbook(
     path: Path | str,
     text: str | None = None,
@@ -207,7 +218,7 @@ def read_playbook(
     rules = _rules(reader, doc)
     playbook = Playbook(
         id=str(doc["playbook"]),
-        title=str(doc.get("title", doc["playbook"])),
+        title=_playbook_title(reader, doc),
         incident_types=frozenset(reader.str_list(doc, doc["incident_types"], "incident_types")),
         rules=(*stage_rules, *rules),
         timers=(*stage_timers, *_timers(reader, doc, set(STAGE_ORDER))),

@@ -88,12 +88,21 @@ class Action:
 
 
 @dataclass(frozen=True)
+class Title:
+    """A name for people, in Chinese and English (the operator language says rules and timers by it)."""
+
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
 class Rule:
     id: str
     when: Condition
     then: tuple[Action, ...]
     repeat: bool
     line: int
+    title: Title | None = None
 
 
 @dataclass(frozen=True)
@@ -105,6 +114,7 @@ class TimerSpec:
     then: tuple[Action, ...]
     line: int
     when: Condition | None = None  # checked when due: if it does not hold, the timer is cancelled
+    title: Title | None = None
 
 
 @dataclass(frozen=True)
@@ -131,6 +141,12 @@ class Playbook:
     on_enter: tuple[tuple[str, tuple[Action, ...]], ...] = ()  # stage → actions run on entering it
     approvals: tuple[ApprovalSpec, ...] = ()
     places: PlaybookPlaces | None = None
+
+    @property
+    def titles(self) -> Title:
+        """The title in each language: `title: {zh, en}`, or the older one-line form "中文 / English"."""
+        zh, _, en = self.title.partition(" / ")
+        return Title(zh.strip(), (en or zh).strip())
 
     def timer(self, timer_id: str) -> TimerSpec:
         return next(t for t in self.timers if t.id == timer_id)

@@ -14,6 +14,7 @@ from playbooks.plan import (
     CountSpec,
     NearSpec,
     ThresholdRef,
+    Title,
     WarningAreaSpec,
 )
 from playbooks.yaml_lines import LineDict, LineList, LoadError, did_you_mean, line_of
@@ -115,6 +116,16 @@ class Reader:
             hint = did_you_mean(str(value), choices)
             raise self.fail(node, key, f"{key}: {value!r} is not one of {sorted(choices)}{hint}")
         return str(value)
+
+    def title(self, node: LineDict, where: str) -> Title | None:
+        """An optional `title: {zh: …, en: …}`: a name for people in both languages."""
+        if "title" not in node:
+            return None
+        value = self.mapping(node["title"], f"{where}.title", {"zh", "en"}, node)
+        for lang in ("zh", "en"):
+            if not isinstance(value.get(lang), str) or not value[lang].strip():
+                raise self.fail(value, lang if lang in value else None, f"{where}.title: needs a non-empty {lang!r}")
+        return Title(value["zh"].strip(), value["en"].strip())
 
     def need_places(self, node: Any, key: str) -> PlaybookPlaces:
         if self.places is None:

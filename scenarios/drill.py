@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from geo.regions import PROVINCES, RegionIndex
 from scenarios.expectations import RegionResolver, Result, check_regions, score
-from scenarios.kpis import RegionKpis, region_kpis
+from scenarios.kpis import IncidentKpis, incident_kpis
 from scenarios.model import Scenario
 from scenarios.replay import ReplayControl
 from scenarios.run import Outcome, replay_embedded
@@ -24,7 +24,7 @@ class DrillResult:
     scenario: Scenario
     outcome: Outcome
     results: tuple[Result, ...]
-    kpis: tuple[RegionKpis, ...]
+    kpis: tuple[IncidentKpis, ...]
 
     @property
     def passed(self) -> bool:
@@ -69,7 +69,7 @@ def score_outcome(scenario: Scenario, outcome: Outcome, resolve: RegionResolver)
     """Score a finished run (from either runtime); pure."""
     regions = check_regions(scenario.file, scenario.expectations, resolve)
     results = score(scenario.expectations, outcome.deltas, regions, evidence_ids(scenario))
-    kpis = region_kpis(outcome.incidents, outcome.tasks, outcome.notifications, outcome.deltas)
+    kpis = incident_kpis(outcome.incidents, outcome.tasks, outcome.notifications, outcome.deltas)
     return DrillResult(scenario, outcome, results, kpis)
 
 

@@ -47,14 +47,48 @@ def _axis(span: Span, top: int, bottom: int) -> list[str]:
     return out
 
 
+def _fit(text: str, width_px: float, font_px: float = 11) -> str:
+    """The text cut to fit a width (a CJK character is about one font size wide, a Latin one about half)."""
+    used, out = 0.0, ""
+    for ch in text:
+        w = font_px if ord(ch) > 0x2E80 else font_px * 0.55
+        if used + w > width_px - font_px:
+            return out + "…"
+        used += w
+        out += ch
+    return out
+
+
+def _label(x: float, y: float, pair: tuple[str, str], width_px: float, cls: str = "row") -> str:
+    """A row label in both languages (the report's switch shows one), each cut to the label column."""
+    zh, en = pair
+    return (
+        f'<text x="{x}" y="{y}" class="{cls} zh">{escape(_fit(zh, width_px))}</text>'
+        f'<text x="{x}" y="{y}" class="{cls} en">{escape(_fit(en, width_px))}</text>'
+    )
+
+
+def _spread_out(xs: Sequence[float], gap: float) -> list[float]:
+    """Positions at least `gap` apart, each as near its own x as the ones before allow (markers side by side)."""
+    out: list[float] = []
+    for x in xs:
+        out.append(max(x, out[-1] + gap) if out else x)
+    return out
+
+
 def timeline_svg(
     span: Span,
     input_times: Sequence[int],
     incidents: Sequence[Incident],
     tasks: Iterable[Task],
     results: Sequence[Result],
+    titles: dict[str, tuple[str, str]] | None = None,
 ) -> str:
-    """Inputs per time bin, one row per incident (life, level changes, units sent), expectation deadlines."""
+    """Inputs per time bin, one row per incident (life, level changes, units sent), expectation deadlines.
+
+    Labels never overlap: row labels are cut to the label column, level markers closer than their width are
+    set side by side, and deadline numbers that would touch take the next of three lanes."""
+    titles = titles or {}
     shown = sorted(incidents, key=lambda i: (-i.evidence_count, i.id))[:MAX_ROWS]
     shown.sort(key=lambda i: (i.opened_at_ms, i.id))
     height = 70 + ROW_H * len(shown) + 40
@@ -67,7 +101,7 @@ def timeline_svg(
         counts[min(bins - 1, max(0, (at - span.start_ms) * bins // width))] += 1
     top = max(counts) or 1
     bin_w = (WIDTH - LABEL_W - 20) / bins
-    parts.append('<text x="4" y="40" class="row">inputs per bin</text>')
+    parts.append(_label(4, 40, ("各时段输入量", "inputs per bin"), LABEL_W))
     for i, n in enumerate(counts):
         if n:
             h = round(40 * n / top, 1)
@@ -82,42 +116,44 @@ def timeline_svg(
     for row, inc in enumerate(shown):
         y = 70 + row * ROW_H
         end = max(inc.updated_at_ms, inc.opened_at_ms)
-        parts.append(f'<text x="4" y="{y + 16}" class="row">{escape(inc.id[-6:])} {escape(inc.type)}</text>')
+        parts.append(_label(4, y + 16, titles.get(inc.id, (inc.type, inc.type)), LABEL_W))
         x0, x1 = span.x(inc.opened_at_ms), span.x(end)
         parts.append(
             f'<rect x="{x0}" y="{y + 6}" width="{max(2.0, round(x1 - x0, 1))}" height="12" class="life">'
-            f"<title>{escape(inc.id)} opened {offset_text(inc.opened_at_ms, span.t0_ms)}</title></rect>"
+            f"<title>{escape(' / '.join(titles.get(inc.id, (inc.type,))))} {offset_text(inc.opened_at_ms, span.t0_ms)}"
+            "</title></rect>"
         )
         for task in by_incident.get(inc.id, ())[:60]:
             x = span.x(task.created_at_ms)
             cls = "unfilled" if task.status == "unfilled" else "task"
             parts.append(
-                f'<path d="M{x} {y + 22} l-4 5 h8 z" class="{cls}"><title>{escape(task.id)} {escape(task.capability)}'
-                f" {escape(task.responder_name or 'unfilled')} {offset_text(task.created_at_ms, span.t0_ms)}"
-                "</title></path>"
+                f'<path d="M{x} {y + 22} l-4 5 h8 z" class="{cls}"><title>{escape(task.responder_name or "待补派")}'
+                f" {offset_text(task.created_at_ms, span.t0_ms)}</title></path>"
             )
-        for d in inc.decisions:
-            if not d.what.startswith("response_level"):
-                continue
+        changes = [d for d in inc.decisions if d.what.startswith("response_level")]
+        for d, x in zip(changes, _spread_out([span.x(d.at_ms) for d in changes], 13), strict=True):
             level = d.what.rsplit("→", 1)[-1]
-            x = span.x(d.at_ms)
+            shown_level = level if level in _LEVEL_COLOURS else "–"
             parts.append(
                 f'<circle cx="{x}" cy="{y + 12}" r="6" fill="{_LEVEL_COLOURS.get(level, "#999")}" class="level">'
-                f"<title>{escape(d.what)} [{escape(d.rule)}] {offset_text(d.at_ms, span.t0_ms)}</title></circle>"
-                f'<text x="{x}" y="{y + 15}" class="lvl">{escape(level)}</text>'
+                f"<title>{shown_level} {offset_text(d.at_ms, span.t0_ms)}</title></circle>"
+                f'<text x="{x}" y="{y + 15}" class="lvl">{escape(shown_level)}</text>'
             )
     bottom = 70 + ROW_H * len(shown)
     parts.extend(_axis(span, 52, bottom))
+    lanes = [-1e9, -1e9, -1e9]  # the right end of the last number written in each lane
     for n, result in enumerate(results, start=1):
         by = result.expectation.by_ms
         if by is None or not span.start_ms <= by <= span.end_ms:
             continue
         x = span.x(by)
         cls = "pass" if result.passed else "fail"
+        lane = next((i for i, end in enumerate(lanes) if x + 2 > end + 2), min(range(3), key=lambda i: lanes[i]))
+        lanes[lane] = x + 2 + 7 * len(f"#{n}")
         parts.append(
             f'<line x1="{x}" y1="52" x2="{x}" y2="{bottom}" class="deadline {cls}">'
             f"<title>#{n} {escape(result.expectation.text)}</title></line>"
-            f'<text x="{x + 2}" y="62" class="dl {cls}">#{n}</text>'
+            f'<text x="{x + 2}" y="{62 + 11 * lane}" class="dl {cls}">#{n}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -175,6 +211,7 @@ def map_svg(
     tasks: Iterable[Task],
     bases: dict[str, tuple[float, float]],
     title: str,
+    titles: dict[str, tuple[str, str]] | None = None,
 ) -> str:
     """Region outlines (GeoJSON, lon/lat), incidents, and a line from each sent unit's base to its incident."""
     parts = [
@@ -205,13 +242,13 @@ def map_svg(
         parts.append(
             f'<line x1="{x0}" y1="{y0}" x2="{x1}" y2="{y1}" class="{cls}"/>'
             f'<rect x="{x0 - 2.5}" y="{y0 - 2.5}" width="5" height="5" class="unit">'
-            f"<title>{escape(task.responder_name)} → {escape(task.incident_id)}</title></rect>"
+            f"<title>{escape(task.responder_name)}</title></rect>"
         )
     for inc in sorted(incidents, key=lambda i: i.id):
         x, y = frame.xy(inc.lon, inc.lat)
         parts.append(
-            f'<circle cx="{x}" cy="{y}" r="5" class="incident"><title>{escape(inc.id)} {escape(inc.type)}</title>'
-            "</circle>"
+            f'<circle cx="{x}" cy="{y}" r="5" class="incident">'
+            f"<title>{escape(' / '.join((titles or {}).get(inc.id, (inc.type,))))}</title></circle>"
         )
     parts.append("</svg>")
     return "".join(parts)

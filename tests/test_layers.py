@@ -1,5 +1,6 @@
 """Imports only go down. Between packages: ebrain → scenarios, dashboard_api → streams → playbooks → geo.
-Inside streams, between wings: runtime → theater → fusion → ingest → wire (a `testing` kit may use them all).
+Inside streams, between wings: runtime → theater → fusion → ingest → words → wire (a `testing` kit may use them
+all). `words` (the operator language) sits low so that the API and the after-action report can both speak it.
 
 Every import statement counts, also one inside a function: a late import is still an arrow.
 """
@@ -12,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 # package → the rank of its layer; an import may only go to a lower rank (or stay in its own package)
 PACKAGES = {"geo": 0, "playbooks": 1, "streams": 2, "dashboard_api": 3, "scenarios": 3, "ebrain": 4}
-WINGS = {"wire": 0, "ingest": 1, "fusion": 2, "theater": 3, "runtime": 4, "testing": 5}
+WINGS = {"wire": 0, "words": 1, "ingest": 2, "fusion": 3, "theater": 4, "runtime": 5, "testing": 6}
 
 
 def _modules(root: Path) -> list[Path]:

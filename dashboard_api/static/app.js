@@ -1,55 +1,13 @@
-// The command-centre page: a map of 京津冀 from /api/regions, the live feed over /ws/feed, operator commands.
-// Self-contained (no libraries, nothing loaded from elsewhere). Every text from the data goes in through
-// textContent, never as HTML: hotline callers write free text.
+// The command-centre page: key figures, what is waiting for this centre (approvals, acknowledgements,
+// deadlines, mutual aid, reports), incidents, tasks and units, the inbox, the live feed, a timeline and the map.
+// On open it shows the current picture (the snapshot and the latest feed lines), then follows the feed.
+// Every text from the data goes in through textContent, never as HTML: hotline callers write free text.
 "use strict";
 
-const SVG_NS = "http://www.w3.org/2000/svg"; // a namespace name, not a download
-const FEED_KEEP = 100;
+const FEED_KEEP = 200;
 const RESYNC_SHOWN_MS = 5000;
-
-const LABELS = {
-  zh: {
-    title: "京津冀应急指挥", eventTime: "事件时间", connecting: "连接中", live: "实时", reconnecting: "重新连接中",
-    resynced: "已重新同步", error: "连接错误", drill: "演练回放", pause: "暂停", resume: "继续",
-    incidents: "事件", approvals: "待审批", timeline: "时间线", feed: "实时动态",
-    levelI: "I 级", levelII: "II 级", levelIII: "III 级", levelIV: "IV 级", levelNone: "未定级", taskLine: "派遣",
-    approve: "批准", reject: "驳回", acknowledge: "确认", acknowledged: "已确认", noToken: "请在地址后加上 ?token=<令牌>",
-    sent: "指令已提交", failed: "指令失败", deadline: "截止", pickIncident: "点击事件查看时间线", noApprovals: "无待审批事项",
-    paused: "已暂停", running: "运行中", stage_before: "预警", stage_during: "响应", stage_after: "恢复", stage_closed: "已关闭",
-    status_merged: "已合并", status_closed: "已关闭", kind_incident: "事件", kind_task: "任务", kind_notification: "通报",
-    kind_responder: "队伍", kind_rejected: "已拒绝", level: "响应级别", evidence: "证据",
-    warnings: "公开预警", mutualAid: "跨区支援", offer: "提供支援", commit: "确认接收", decline: "拒绝",
-    kind_warning: "预警", kind_mutual_aid: "支援", kind_closure: "封控", kind_casualty_routing: "伤员转运", kind_event: "事件", part_of: "属于",
-    noWarnings: "无预警", noAid: "无支援请求", offerNone: "本地没有可提供的该类队伍",
-    aid_requested: "待提供", aid_offered: "待确认", aid_committed: "已确认", aid_declined: "已拒绝", aid_timed_out: "已超时",
-  },
-  en: {
-    title: "Jing-Jin-Ji Emergency Command", eventTime: "Event time", connecting: "connecting", live: "live",
-    reconnecting: "reconnecting", resynced: "resynced", error: "connection error", drill: "Drill replay",
-    pause: "Pause", resume: "Resume", incidents: "Incidents", approvals: "Pending approvals", timeline: "Timeline",
-    feed: "Live feed", levelI: "Level I", levelII: "Level II", levelIII: "Level III", levelIV: "Level IV",
-    levelNone: "no level", taskLine: "dispatch", approve: "Approve", reject: "Reject", acknowledge: "Acknowledge",
-    acknowledged: "acknowledged", noToken: "Add ?token=<token> to the page address", sent: "command submitted",
-    failed: "command failed", deadline: "due", pickIncident: "Click an incident to see its timeline",
-    noApprovals: "nothing to approve", paused: "paused", running: "running", stage_before: "warning",
-    stage_during: "response", stage_after: "recovery", stage_closed: "closed", status_merged: "merged",
-    status_closed: "closed", kind_incident: "incident", kind_task: "task", kind_notification: "notification",
-    kind_responder: "responder", kind_rejected: "rejected", level: "response level", evidence: "evidence",
-    warnings: "Public warnings", mutualAid: "Mutual aid", offer: "Offer", commit: "Commit", decline: "Decline",
-    kind_warning: "warning", kind_mutual_aid: "mutual aid", kind_closure: "closure",
-    kind_casualty_routing: "casualty routing", kind_event: "event", part_of: "part of", noWarnings: "no warnings", noAid: "no mutual-aid requests",
-    offerNone: "no available unit of that kind to offer", aid_requested: "awaiting offer",
-    aid_offered: "awaiting commit", aid_committed: "committed", aid_declined: "declined", aid_timed_out: "timed out",
-  },
-};
-const TYPE_LABELS = {
-  gas_leak: ["燃气泄漏", "gas leak"], gas_explosion: ["燃气爆炸", "gas explosion"],
-  flood_rescue: ["洪涝救援", "flood rescue"], building_collapse: ["房屋倒塌", "building collapse"],
-  hazmat_leak: ["危化品泄漏", "hazmat leak"], waterlogging: ["城市内涝", "waterlogging"],
-  rainstorm: ["暴雨", "rainstorm"], water_outage: ["停水", "water outage"], blackout_risk: ["站点失联", "blackout risk"],
-};
-const WARNING_COLOURS = { red: "#c62828", orange: "#ef6c00", yellow: "#f9a825", blue: "#1e88e5" };
-const LEVEL_COLOURS = { I: "#c62828", II: "#ef6c00", III: "#f9a825", IV: "#1e88e5" };
+const CALL_WINDOW_MS = 3600e3;
+const ACTIVE_TASK = ["dispatched", "acknowledged", "en_route", "on_scene"];
 
 // Snapshot part, the map it fills and the key of its items; and the map each kind of delta updates.
 const SNAPSHOT_PARTS = [
@@ -64,41 +22,26 @@ const DELTA_MAPS = {
 
 const state = {
   token: new URLSearchParams(location.search).get("token") || "",
-  lang: localStorage.getItem("ebrain.lang") || "zh",
   incidents: new Map(), tasks: new Map(), responders: new Map(), notifications: new Map(),
   warnings: new Map(), mutualAid: new Map(), closures: new Map(),
+  evidence: new Map(), // signal id → {at_ms, kind, source, incident}: the one place the page keeps evidence
+  feed: [], // {seq, at_ms, kind, say}, newest first
   seq: 0, epoch: "", atMs: 0, hadSnapshot: false, resyncs: 0,
-  places: new Map(), // adcode → name, as in the boundary data
-  project: null, selected: "", me: null, socket: null, backoffMs: 1000, renderQueued: false, timelineTimer: 0,
-  replayStatus: null,
-  zoom: 1, // shown width of the map / its full width: circles keep their size on screen
+  me: null, words: null, socket: null, backoffMs: 1000, renderQueued: false, timelineTimer: 0,
+  selected: "", replayStatus: null, sort: { key: "updated", desc: true }, filters: { region: "", level: "", stage: "" },
+  read: new Set(),
 };
 
 const $ = (id) => document.getElementById(id);
-const t = (key) => (LABELS[state.lang] && LABELS[state.lang][key]) || LABELS.en[key] || key;
+const t = (key) => Words.t(key);
 
 function el(tag, attrs = {}, text = "") {
-  const node = tag.startsWith("svg:") ? document.createElementNS(SVG_NS, tag.slice(4)) : document.createElement(tag);
+  const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) {
     if (value !== undefined && value !== null) node.setAttribute(name, String(value));
   }
   if (text) node.textContent = text;
   return node;
-}
-
-function fmtTime(ms) {
-  if (!ms) return "—";
-  // Event time in China Standard Time (UTC+8), independent of the browser's zone.
-  return new Date(ms + 8 * 3600e3).toISOString().slice(5, 19).replace("T", " ");
-}
-
-function typeLabel(type) {
-  const pair = TYPE_LABELS[type];
-  return pair ? pair[state.lang === "zh" ? 0 : 1] : type;
-}
-
-function placeName(adcode) {
-  return state.places.get(adcode) || adcode || "";
 }
 
 function say(text, isError = false) {
@@ -112,125 +55,29 @@ async function api(path, options = {}) {
   const headers = { Authorization: `Bearer ${state.token}`, ...(options.body ? { "Content-Type": "application/json" } : {}) };
   const response = await fetch(path, { ...options, headers });
   const body = response.status === 204 ? null : await response.json().catch(() => null);
-  if (!response.ok) {
-    throw new Error((body && body.detail) || `${response.status} ${response.statusText}`);
-  }
+  if (!response.ok) throw new Error((body && body.detail) || `${response.status} ${response.statusText}`);
   return body;
 }
 
-// ---- labels --------------------------------------------------------------------------------------------
+// ---- language ------------------------------------------------------------------------------------------
 
 function applyLanguage() {
-  document.documentElement.lang = state.lang === "zh" ? "zh-CN" : "en";
+  document.documentElement.lang = Words.lang === "zh" ? "zh-CN" : "en";
   for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
-  $("lang").textContent = state.lang === "zh" ? "EN" : "中文";
-  $("lang").dataset.lang = state.lang;
+  $("lang").textContent = Words.lang === "zh" ? "EN" : "中文";
+  $("lang").dataset.lang = Words.lang;
   document.title = t("title");
-  if (state.me) $("centre").textContent = `${state.lang === "zh" ? state.me.centre_name : state.me.centre_name_en} · ${state.me.name}`;
+  if (state.me) $("centre").textContent = `${Words.lang === "zh" ? state.me.centre_name : state.me.centre_name_en} · ${state.me.name}`;
   setConnection($("conn").dataset.state);
   showReplay(state.replayStatus);
+  if (state.words) {
+    fillFilters();
+    if (EBMap.map) EBMap.relabel();
+  }
+  renderFeed();
   render();
   if (state.selected) loadTimeline(state.selected);
-}
-
-// ---- map -----------------------------------------------------------------------------------------------
-
-function rings(geometry) {
-  if (geometry.type === "Polygon") return geometry.coordinates;
-  if (geometry.type === "MultiPolygon") return geometry.coordinates.flat();
-  return [];
-}
-
-function makeProjection(features) {
-  let minLon = Infinity, maxLon = -Infinity, minLat = Infinity, maxLat = -Infinity;
-  for (const f of features) {
-    for (const ring of rings(f.geometry)) {
-      for (const [lon, lat] of ring) {
-        minLon = Math.min(minLon, lon); maxLon = Math.max(maxLon, lon);
-        minLat = Math.min(minLat, lat); maxLat = Math.max(maxLat, lat);
-      }
-    }
-  }
-  // Equirectangular, scaled by cos(mid-latitude) so that a degree of longitude is as long as it is there.
-  const kx = Math.cos(((minLat + maxLat) / 2) * Math.PI / 180);
-  const width = 1000;
-  const scale = width / ((maxLon - minLon) * kx);
-  const height = (maxLat - minLat) * scale;
-  const project = (lon, lat) => [(lon - minLon) * kx * scale, (maxLat - lat) * scale];
-  project.width = width;
-  project.height = height;
-  return project;
-}
-
-function pathData(geometry, project) {
-  return rings(geometry).map((ring) => "M" + ring.map(([lon, lat]) => project(lon, lat).map((v) => v.toFixed(1)).join(",")).join("L") + "Z").join("");
-}
-
-function setupZoom() {
-  // Wheel zooms about the pointer, dragging pans, double-click shows the whole theater again.
-  const svg = $("map");
-  const box = () => svg.getAttribute("viewBox").split(" ").map(Number);
-  const toMap = (event) => {
-    const [x, y, w, h] = box();
-    const rect = svg.getBoundingClientRect();
-    const scale = Math.max(w / rect.width, h / rect.height);
-    const left = rect.left + (rect.width - w / scale) / 2;
-    const top = rect.top + (rect.height - h / scale) / 2;
-    return [x + (event.clientX - left) * scale, y + (event.clientY - top) * scale, scale];
-  };
-  svg.addEventListener("wheel", (event) => {
-    event.preventDefault();
-    const [x, y, w, h] = box();
-    const [px, py] = toMap(event);
-    const k = Math.min(Math.max(event.deltaY > 0 ? 1.25 : 0.8, 0.02 * state.project.width / w), state.project.width / w);
-    svg.setAttribute("viewBox", [px - (px - x) * k, py - (py - y) * k, w * k, h * k].map((v) => v.toFixed(1)).join(" "));
-    state.zoom = (w * k) / state.project.width;
-    scheduleRender();
-  }, { passive: false });
-  let drag = null;
-  svg.addEventListener("pointerdown", (event) => { drag = { at: toMap(event), box: box() }; });
-  svg.addEventListener("pointermove", (event) => {
-    if (!drag) return;
-    const [px, py] = toMap(event);
-    const [x, y, w, h] = box();
-    svg.setAttribute("viewBox", [x - (px - drag.at[0]), y - (py - drag.at[1]), w, h].map((v) => v.toFixed(1)).join(" "));
-  });
-  window.addEventListener("pointerup", () => { drag = null; });
-  svg.addEventListener("dblclick", () => {
-    svg.setAttribute("viewBox", `0 0 ${state.project.width} ${state.project.height.toFixed(0)}`);
-    state.zoom = 1;
-    scheduleRender();
-  });
-}
-
-async function loadMap() {
-  const [counties, provinces] = await Promise.all([api("/api/regions?level=county"), api("/api/regions?level=province")]);
-  const project = makeProjection(provinces.features);
-  state.project = project;
-  $("map").setAttribute("viewBox", `0 0 ${project.width} ${project.height.toFixed(0)}`);
-  setupZoom();
-  const countyLayer = $("layer-counties");
-  countyLayer.replaceChildren();
-  const own = state.me && state.me.county;
-  for (const f of counties.features) {
-    const p = f.properties;
-    state.places.set(p.adcode, p.name);
-    const path = el("svg:path", {
-      class: "region county" + (own === p.adcode ? " own" : ""), d: pathData(f.geometry, project),
-      "data-adcode": p.adcode, "data-level": "county", "data-province": p.province_adcode,
-    });
-    path.appendChild(el("svg:title", {}, `${p.name} (${p.province_name})`));
-    countyLayer.appendChild(path);
-  }
-  const provinceLayer = $("layer-provinces");
-  provinceLayer.replaceChildren();
-  for (const f of provinces.features) {
-    state.places.set(f.properties.adcode, f.properties.name);
-    provinceLayer.appendChild(el("svg:path", {
-      class: "region province", d: pathData(f.geometry, project), "data-adcode": f.properties.adcode, "data-level": "province",
-    }));
-  }
-  render();
+  else $("timeline").replaceChildren(el("li", { class: "empty" }, t("pickIncident")));
 }
 
 // ---- the feed ------------------------------------------------------------------------------------------
@@ -245,7 +92,8 @@ function setConnection(name) {
 
 function connect() {
   const scheme = location.protocol === "https:" ? "wss" : "ws";
-  const params = new URLSearchParams({ token: state.token, batch: "1" });
+  // The operator language in the page's language only: half the words on the wire (a switch reconnects).
+  const params = new URLSearchParams({ token: state.token, batch: "1", lang: Words.lang });
   if (state.hadSnapshot) {
     params.set("since", String(state.seq));
     params.set("epoch", state.epoch);
@@ -278,6 +126,8 @@ function receive(msg) {
       state[map].clear();
       for (const item of msg[name] || []) state[map].set(item[key], item);
     }
+    state.evidence.clear();
+    for (const inc of state.incidents.values()) noteEvidence(inc);
     state.seq = msg.seq;
     state.epoch = msg.epoch;
     state.atMs = Math.max(state.atMs, msg.at_ms || 0);
@@ -288,8 +138,10 @@ function receive(msg) {
       setTimeout(() => { if ($("conn").dataset.state === "resynced") setConnection("live"); }, RESYNC_SHOWN_MS);
     } else {
       setConnection("live");
+      loadRecentFeed(msg.seq);
     }
     scheduleRender();
+    if (!state.selected) pickFirst();
     if (state.selected) loadTimeline(state.selected);
   } else if (msg.type === "resumed") {
     setConnection("live");
@@ -298,7 +150,7 @@ function receive(msg) {
     state.seq = msg.seq;
     state.atMs = Math.max(state.atMs, msg.at_ms);
     $("conn").dataset.seq = String(state.seq);
-    addFeedLine(msg);
+    addFeed({ seq: msg.seq, at_ms: msg.at_ms, kind: msg.kind, key: msg.key, say: msg.say });
     scheduleRender();
   } else if (msg.type === "heartbeat") {
     state.seq = Math.max(state.seq, msg.seq);
@@ -308,9 +160,20 @@ function receive(msg) {
   }
 }
 
+// On opening, the timeline shows the most pressing open incident: highest level, then latest.
+function pickFirst() {
+  const open = [...state.incidents.values()].filter((i) => i.status === "open");
+  open.sort((a, b) => (a.response_level ? LEVELS.indexOf(a.response_level) : 9) - (b.response_level ? LEVELS.indexOf(b.response_level) : 9) || b.updated_at_ms - a.updated_at_ms);
+  if (open.length) {
+    state.selected = open[0].id;
+    EBMap.selected = open[0].id;
+  }
+}
+
 function applyDelta(msg) {
   const map = state[DELTA_MAPS[msg.kind]];
   if (map) map.set(msg.key, msg.data);
+  if (msg.kind === "incident") noteEvidence(msg.data);
   const touches = msg.kind === "incident" ? msg.key : msg.data && msg.data.incident_id;
   if (touches && touches === state.selected) {
     clearTimeout(state.timelineTimer);
@@ -318,27 +181,42 @@ function applyDelta(msg) {
   }
 }
 
-function addFeedLine(msg) {
-  const list = $("feed");
-  const li = el("li", { "data-seq": msg.seq, "data-kind": msg.kind, "data-key": msg.key });
-  li.appendChild(el("span", { class: "muted" }, `${fmtTime(msg.at_ms)} #${msg.seq} `));
-  li.appendChild(el("span", {}, `${t("kind_" + msg.kind)} ${describe(msg)}`));
-  list.prepend(li);
-  while (list.children.length > FEED_KEEP) list.lastElementChild.remove();
+// Evidence is handled here only: an incident delta may carry all of its evidence or just what is new.
+function noteEvidence(inc) {
+  for (const e of inc.evidence || []) {
+    state.evidence.set(e.signal_id, { at_ms: e.at_ms, kind: e.kind, source: e.source, incident: inc.id });
+  }
 }
 
-function describe(msg) {
-  const d = msg.data;
-  if (msg.kind === "incident") return `${typeLabel(d.type)} · ${placeName(d.adcode)} · ${t("stage_" + d.stage)}`;
-  if (msg.kind === "task") return `${d.capability} → ${d.responder_name || d.responder_id || "—"} (${d.status})`;
-  if (msg.kind === "notification") return `→ ${placeName(d.to_province)}: ${d.message}`;
-  if (msg.kind === "responder") return `${d.name || d.id}: ${d.status}`;
-  if (msg.kind === "warning") return `${d.msg_type} ${d.colour || ""} · ${d.headline}`;
-  if (msg.kind === "mutual_aid") return `${d.capability} ×${d.count}: ${placeName(d.borrower)} ← ${placeName(d.lender)} · ${t("aid_" + d.stage)}`;
-  if (msg.kind === "closure") return `${d.kind} · ${d.status || ""}`;
-  // events and sites (fusion): a site named part of an event
-  if (msg.kind === "event") return `${typeLabel(d.site_type)} · ${placeName(d.adcode)} ${t("part_of")} ${typeLabel(d.event_type)}`;
-  return `${msg.key}: ${typeof d === "string" ? d : JSON.stringify(d)}`;
+async function loadRecentFeed(untilSeq) {
+  try {
+    const { items } = await api("/api/feed?limit=100");
+    const known = new Set(state.feed.map((f) => f.seq));
+    const older = items.filter((f) => f.seq <= untilSeq && !known.has(f.seq));
+    state.feed = [...state.feed, ...older].sort((a, b) => b.seq - a.seq).slice(0, FEED_KEEP);
+    renderFeed();
+  } catch (err) {
+    say(err.message, true);
+  }
+}
+
+function addFeed(line) {
+  state.feed.unshift(line);
+  if (state.feed.length > FEED_KEEP) state.feed.length = FEED_KEEP;
+  renderFeed();
+}
+
+function renderFeed() {
+  const rows = state.feed.map((f) => {
+    const li = el("li", { "data-seq": f.seq, "data-kind": f.kind, "data-key": f.key || "" });
+    li.append(el("span", { class: "time" }, Words.clock(f.at_ms, state.atMs)), el("span", { class: `tag kind-${f.kind}` }, t(`kind_${f.kind}`)));
+    const text = el("span", { class: "said" });
+    for (const line of Words.lines(f.say)) text.append(el("div", {}, line));
+    li.append(text);
+    return li;
+  });
+  if (!rows.length) rows.push(el("li", { class: "empty" }, t("noFeed")));
+  $("feed").replaceChildren(...rows);
 }
 
 // ---- rendering -----------------------------------------------------------------------------------------
@@ -349,66 +227,145 @@ function scheduleRender() {
   requestAnimationFrame(() => { state.renderQueued = false; render(); });
 }
 
-function incidentColour(inc) {
-  return WARNING_COLOURS[inc.warning_colour] || LEVEL_COLOURS[inc.response_level] || "#78909c";
-}
-
-function sortedIncidents() {
-  return [...state.incidents.values()].sort((a, b) => (b.updated_at_ms - a.updated_at_ms) || a.id.localeCompare(b.id));
-}
-
 function render() {
-  $("event-time").textContent = fmtTime(state.atMs);
-  renderIncidentList();
-  renderApprovals();
+  $("event-time").textContent = state.atMs ? Words.clock(state.atMs, 0) : "—";
+  if (!state.words) return;
+  renderKpis();
+  renderActions();
+  renderIncidents();
+  renderTasks();
+  renderInbox();
   renderWarnings();
-  renderMutualAid();
-  renderMapLayers();
+  EBMap.draw(state.incidents, [...state.tasks.values()], [...state.closures.values()], state.atMs);
 }
 
-function renderWarnings() {
-  const items = [...state.warnings.values()].sort((a, b) => b.sent_ms - a.sent_ms);
-  $("warning-count").textContent = String(items.length);
-  const rows = items.map((w) => {
-    const li = el("li", { "data-identifier": w.identifier, "data-colour": w.colour || "", "data-msg-type": w.msg_type });
-    const swatch = el("span", { class: "swatch" });
-    swatch.style.background = WARNING_COLOURS[w.colour] || "#78909c";
-    const cap = el("button", { type: "button", class: "cap", "data-identifier": w.identifier }, "CAP");
-    cap.addEventListener("click", () => openCap(w.identifier));
-    li.append(swatch, " ", el("span", {}, w.headline), " ", el("span", { class: "muted" }, `${w.msg_type} · ${fmtTime(w.sent_ms)}`), " ", cap);
-    return li;
-  });
-  if (!rows.length) rows.push(el("li", { class: "muted empty" }, t("noWarnings")));
-  $("warnings").replaceChildren(...rows);
+function kpi(name, label, value, extra = "") {
+  const tile = el("div", { class: `kpi ${extra}`, "data-kpi": name, "data-value": value });
+  tile.append(el("span", { class: "value" }, String(value)), el("span", { class: "label" }, label));
+  return tile;
 }
 
-async function openCap(identifier) {
-  // The XML needs the token, so it is fetched and shown from memory rather than linked.
-  try {
-    const response = await fetch(`/api/warnings/${encodeURIComponent(identifier)}/cap.xml`, { headers: { Authorization: `Bearer ${state.token}` } });
-    if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
-    const url = URL.createObjectURL(new Blob([await response.text()], { type: "application/xml" }));
-    window.open(url, "_blank");
-    setTimeout(() => URL.revokeObjectURL(url), 60000);
-  } catch (err) {
-    say(err.message, true);
+function renderKpis() {
+  const open = [...state.incidents.values()].filter((i) => i.status === "open");
+  const tiles = [];
+  const byLevel = el("div", { class: "kpi levels", "data-kpi": "open", "data-value": open.length });
+  byLevel.append(el("span", { class: "value" }, String(open.length)), el("span", { class: "label" }, t("kpiOpen")));
+  const badges = el("span", { class: "by-level" });
+  for (const level of [...LEVELS, "none"]) {
+    const n = open.filter((i) => (i.response_level || "none") === level).length;
+    const badge = el("span", { class: "level-badge", "data-kpi": `open-${level}`, "data-value": n }, `${level === "none" ? t("noLevel") : level} ${n}`);
+    badge.style.background = Words.levelColour(level);
+    badges.append(badge);
   }
+  byLevel.append(badges);
+  tiles.push(byLevel);
+  const active = [...state.tasks.values()].filter((x) => ACTIVE_TASK.includes(x.status));
+  tiles.push(kpi("units", t("kpiUnits"), active.length));
+  tiles.push(kpi("cross-border", t("kpiCross"), active.filter((x) => x.cross_border).length));
+  let calls = 0;
+  for (const e of state.evidence.values()) if (e.source === "hotline" && e.at_ms > state.atMs - CALL_WINDOW_MS) calls += 1;
+  tiles.push(kpi("calls-hour", t("kpiCalls"), calls));
+  tiles.push(kpi("unread", t("kpiUnread"), inboxItems().filter((n) => !state.read.has(n.id)).length, "unread"));
+  $("kpis").replaceChildren(...tiles);
 }
 
-function renderMutualAid() {
+function levelBadge(inc) {
+  const badge = el("span", { class: "badge level", title: Words.fact(inc, "level") }, inc.response_level || "—");
+  badge.style.background = Words.levelColour(inc.response_level);
+  return badge;
+}
+
+function colourBadge(inc) {
+  const badge = el("span", { class: "badge colour", title: Words.fact(inc, "colour") }, Words.fact(inc, "colour"));
+  badge.style.borderColor = WARNING_COLOURS[inc.warning_colour] || "#b0bec5";
+  if (inc.warning_colour) badge.style.background = WARNING_COLOURS[inc.warning_colour];
+  if (inc.warning_colour) badge.classList.add("on");
+  return badge;
+}
+
+function gradeBadge(inc) {
+  return inc.event_grade ? el("span", { class: "badge grade" }, Words.fact(inc, "grade")) : null;
+}
+
+function titleOf(incidentId) {
+  const inc = state.incidents.get(incidentId);
+  return inc ? Words.say(inc, "title") : "";
+}
+
+// What waits for this centre, soonest first within each kind.
+function renderActions() {
+  const now = state.atMs;
+  const approvals = [], acks = [], deadlines = [];
+  const open = [...state.incidents.values()].filter((i) => i.status === "open");
+  for (const inc of open) {
+    for (const ap of inc.approvals || []) if (ap.state === "pending") approvals.push([ap.deadline_ms, inc, ap]);
+    const ackTimer = (inc.timers || []).filter((x) => x.unless === "acknowledged").sort((a, b) => a.due_ms - b.due_ms)[0];
+    if (!inc.acknowledged) acks.push([ackTimer ? ackTimer.due_ms : Infinity, inc, ackTimer]);
+    for (const timer of inc.timers || []) {
+      if (timer.id.startsWith("approval:") || timer.unless === "acknowledged") continue;
+      deadlines.push([timer.due_ms, inc, timer]);
+    }
+  }
+  const byTime = (a, b) => a[0] - b[0];
+  $("approvals").replaceChildren(...orEmpty(approvals.sort(byTime).map(([due, inc, ap]) => {
+    const li = el("li", { "data-incident-id": inc.id, "data-approval-id": ap.id, class: due <= now ? "late" : "" });
+    const summary = (Words.say(inc, "approvals") || {})[ap.id] || "";
+    li.append(el("div", { class: "what" }, summary), el("div", { class: "muted" }, Words.say(inc, "title")));
+    const verdict = state.words && ap.default === "approve" ? t("approve") : t("reject");
+    li.append(el("div", { class: "countdown", "data-due-ms": due }, `${Words.countdown(due, now)} · ${t("due")} ${Words.clock(due, now)} · ${t("defaultIs")} ${verdict}`));
+    li.append(commandButton("approve", inc.id, ap.id, t("approve")), " ", commandButton("reject", inc.id, ap.id, t("reject")));
+    return li;
+  }), "noApprovals"));
+  $("acks").replaceChildren(...orEmpty(acks.sort(byTime).map(([due, inc, timer]) => {
+    const li = el("li", { "data-incident-id": inc.id, class: due <= now ? "late" : "" });
+    li.append(el("div", { class: "what" }, Words.say(inc, "title")));
+    if (timer) li.append(el("div", { class: "countdown", "data-due-ms": due }, `${Words.countdown(due, now)} · ${(Words.say(inc, "timers") || {})[timer.id] || ""}`));
+    li.append(commandButton("ack", inc.id, "", t("acknowledge")));
+    return li;
+  }), "noAcks"));
+  $("deadlines").replaceChildren(...orEmpty(deadlines.sort(byTime).slice(0, 30).map(([due, inc, timer]) => {
+    const li = el("li", { "data-incident-id": inc.id, "data-timer-id": timer.id });
+    li.append(el("div", { class: "what" }, (Words.say(inc, "timers") || {})[timer.id] || ""));
+    li.append(el("div", { class: "countdown muted", "data-due-ms": due }, `${Words.countdown(due, now)} · ${Words.clock(due, now)} · ${Words.say(inc, "title")}`));
+    li.addEventListener("click", () => select(inc.id));
+    return li;
+  }), "noDeadlines"));
+  const mine = renderMutualAid(now);
+  $("reports-due").replaceChildren(el("li", { class: "empty" }, t("noReports")));
+  $("action-count").textContent = String(approvals.length + acks.length + mine);
+}
+
+function orEmpty(rows, emptyKey) {
+  return rows.length ? rows : [el("li", { class: "empty" }, t(emptyKey))];
+}
+
+// Exchanges the centre takes part in; returns how many wait for this centre's answer.
+function renderMutualAid(now) {
   const mine = state.me && state.me.province;
-  const items = [...state.mutualAid.values()].sort((a, b) => a.request_id.localeCompare(b.request_id));
-  $("aid-count").textContent = String(items.filter((x) => ["requested", "offered"].includes(x.stage)).length);
+  const joint = state.me && state.me.centre_kind === "joint";
+  let waiting = 0;
+  const items = [...state.mutualAid.values()].sort((a, b) => (a.due_ms || Infinity) - (b.due_ms || Infinity) || a.request_id.localeCompare(b.request_id));
   const rows = items.map((x) => {
     const li = el("li", { "data-request-id": x.request_id, "data-stage": x.stage, "data-borrower": x.borrower, "data-lender": x.lender });
-    li.append(el("div", {}, `${x.capability} ×${x.count}: ${placeName(x.borrower)} ← ${placeName(x.lender)} · ${t("aid_" + x.stage)}`));
-    if (x.reason) li.append(el("div", { class: "muted" }, x.reason));
-    if (x.stage === "requested" && mine === x.lender) li.append(aidButton("offer", x), " ", aidButton("decline", x));
-    if (x.stage === "offered" && mine === x.borrower) li.append(aidButton("commit", x), " ", aidButton("decline", x));
+    li.append(el("div", { class: "what" }, `${Words.say(x, "borrower")} ← ${Words.say(x, "lender")} · ${x.count} × ${Words.say(x, "capability")} · ${Words.say(x, "stage")}`));
+    li.append(el("div", { class: "muted" }, titleOf(x.incident_id)));
+    const turn = x.stage === "requested" ? x.lender : x.stage === "offered" ? x.borrower : "";
+    if (x.due_ms && turn) {
+      const who = turn === mine ? t("yourTurn") : t("waiting");
+      li.append(el("div", { class: "countdown", "data-due-ms": x.due_ms }, `${Words.countdown(x.due_ms, now)} · ${who}`));
+    }
+    if (x.stage === "requested" && (mine === x.lender || joint)) {
+      li.append(aidButton("offer", x), " ", aidButton("decline", x));
+      waiting += mine === x.lender ? 1 : 0;
+    }
+    if (x.stage === "offered" && (mine === x.borrower || joint)) {
+      li.append(aidButton("commit", x), " ", aidButton("decline", x));
+      waiting += mine === x.borrower ? 1 : 0;
+    }
     return li;
   });
-  if (!rows.length) rows.push(el("li", { class: "muted empty" }, t("noAid")));
-  $("mutual-aid").replaceChildren(...rows);
+  $("mutual-aid").replaceChildren(...orEmpty(rows, "noAid"));
+  return waiting;
 }
 
 function aidButton(action, exchange) {
@@ -417,8 +374,8 @@ function aidButton(action, exchange) {
     button.disabled = true;
     try {
       const body = { responder_ids: action === "offer" ? await unitsToOffer(exchange) : [] };
-      const accepted = await api(`/api/mutual-aid/${encodeURIComponent(exchange.request_id)}/${action}`, { method: "POST", body: JSON.stringify(body) });
-      say(`${t("sent")}: ${accepted.command_id}`);
+      await api(`/api/mutual-aid/${encodeURIComponent(exchange.request_id)}/${action}`, { method: "POST", body: JSON.stringify(body) });
+      say(t("sent"));
     } catch (err) {
       say(`${t("failed")}: ${err.message}`, true);
       button.disabled = false;
@@ -438,49 +395,6 @@ async function unitsToOffer(exchange) {
   return able.slice(0, exchange.count).map((r) => r.id);
 }
 
-function renderIncidentList() {
-  const list = $("incident-list");
-  const items = sortedIncidents();
-  $("incident-count").textContent = String(items.filter((i) => i.status === "open").length);
-  list.replaceChildren(...items.map((inc) => {
-    const li = el("li", {
-      "data-incident-id": inc.id, "data-stage": inc.stage, "data-level": inc.response_level || "",
-      "data-status": inc.status, "data-acknowledged": String(inc.acknowledged), "aria-selected": String(inc.id === state.selected),
-    });
-    const badge = el("span", { class: "badge" }, inc.response_level || "—");
-    badge.style.background = incidentColour(inc);
-    li.append(badge, el("span", {}, `${typeLabel(inc.type)} · ${placeName(inc.adcode)}`));
-    // events and sites (fusion): an event is marked as such, a site names its event
-    if (inc.scale === "event") li.append(el("span", { class: "muted" }, ` [${t("kind_event")}]`));
-    const master = inc.event_id && state.incidents.get(inc.event_id);
-    if (master) li.append(el("span", { class: "muted" }, ` ${t("part_of")} ${typeLabel(master.type)}`));
-    const status = inc.status === "open" ? t("stage_" + inc.stage) : t("status_" + inc.status);
-    li.append(el("span", { class: "muted" }, `${status} · ${fmtTime(inc.updated_at_ms)}`));
-    if (inc.status === "open" && !inc.acknowledged) li.append(commandButton("ack", inc.id, "", t("acknowledge")));
-    li.addEventListener("click", (event) => { if (!event.target.closest("button")) select(inc.id); });
-    return li;
-  }));
-}
-
-function renderApprovals() {
-  const list = $("approvals");
-  const rows = [];
-  for (const inc of sortedIncidents()) {
-    if (inc.status !== "open") continue;
-    for (const ap of inc.approvals || []) {
-      if (ap.state !== "pending") continue;
-      const li = el("li", { "data-incident-id": inc.id, "data-approval-id": ap.id });
-      li.append(el("div", {}, `${typeLabel(inc.type)} · ${placeName(inc.adcode)}: ${ap.summary}`));
-      li.append(el("div", { class: "muted" }, `${t("deadline")} ${fmtTime(ap.deadline_ms)} (${ap.default})`));
-      li.append(commandButton("approve", inc.id, ap.id, t("approve")), " ", commandButton("reject", inc.id, ap.id, t("reject")));
-      rows.push(li);
-    }
-  }
-  $("approval-count").textContent = String(rows.length);
-  if (!rows.length) rows.push(el("li", { class: "muted empty" }, t("noApprovals")));
-  list.replaceChildren(...rows);
-}
-
 function commandButton(kind, incidentId, approvalId, label) {
   const button = el("button", { type: "button", class: kind, "data-incident-id": incidentId, "data-approval-id": approvalId || undefined }, label);
   button.addEventListener("click", async (event) => {
@@ -489,8 +403,8 @@ function commandButton(kind, incidentId, approvalId, label) {
     const path = kind === "ack" ? "acknowledge" : kind;
     const body = approvalId ? JSON.stringify({ approval_id: approvalId }) : undefined;
     try {
-      const accepted = await api(`/api/incidents/${encodeURIComponent(incidentId)}/${path}`, { method: "POST", body });
-      say(`${t("sent")}: ${accepted.command_id}`);
+      await api(`/api/incidents/${encodeURIComponent(incidentId)}/${path}`, { method: "POST", body });
+      say(t("sent"));
     } catch (err) {
       say(`${t("failed")}: ${err.message}`, true);
       button.disabled = false;
@@ -499,77 +413,222 @@ function commandButton(kind, incidentId, approvalId, label) {
   return button;
 }
 
-function renderMapLayers() {
-  const project = state.project;
-  if (!project) return;
-  const tasks = [];
-  for (const task of state.tasks.values()) {
-    const inc = state.incidents.get(task.incident_id);
-    if (!inc || !task.responder_base || ["completed", "declined"].includes(task.status)) continue;
-    const [x1, y1] = project(task.responder_base[0], task.responder_base[1]);
-    const [x2, y2] = project(inc.lon, inc.lat);
-    const line = el("svg:line", {
-      class: "task", x1: x1.toFixed(1), y1: y1.toFixed(1), x2: x2.toFixed(1), y2: y2.toFixed(1),
-      "data-task-id": task.id, "data-incident-id": task.incident_id, "data-status": task.status, "data-cross-border": String(task.cross_border),
-    });
-    line.appendChild(el("svg:title", {}, `${task.responder_name || task.responder_id} → ${task.incident_id} (${task.status})`));
-    tasks.push(line);
+// ---- incidents -----------------------------------------------------------------------------------------
+
+function fillFilters() {
+  const keep = { ...state.filters };
+  const options = (select, allKey, entries) => {
+    select.replaceChildren(el("option", { value: "" }, t(allKey)), ...entries.map(([value, label]) => el("option", { value }, label)));
+  };
+  const places = state.words.places;
+  const mine = state.me.province;
+  const counties = Object.entries(places).filter(([code]) => !code.endsWith("0000") && (!mine || state.me.centre_kind !== "province" || code.startsWith(mine.slice(0, 2))));
+  const provinces = Object.entries(places).filter(([code]) => code.endsWith("0000"));
+  const name = (p) => (Words.lang === "zh" ? p.zh : p.en);
+  options($("filter-region"), "allRegions", [...provinces, ...counties].map(([code, p]) => [code, name(p)]));
+  options($("filter-level"), "allLevels", LEVELS.map((l) => [l, state.words.level[l][Words.lang]]));
+  options($("filter-stage"), "allStages", Object.keys(STAGE_ORDER).map((s) => [s, state.words.stage[s][Words.lang]]));
+  $("filter-region").value = keep.region;
+  $("filter-level").value = keep.level;
+  $("filter-stage").value = keep.stage;
+}
+
+function matches(inc) {
+  const f = state.filters;
+  if (f.level && inc.response_level !== f.level) return false;
+  if (f.stage && inc.stage !== f.stage) return false;
+  if (f.region) {
+    const codes = [inc.adcode, ...(inc.adcodes || []), ...(inc.provinces || [])];
+    if (!codes.includes(f.region)) return false;
   }
-  $("layer-tasks").replaceChildren(...tasks);
-  const closures = [...state.closures.values()].filter((c) => c.status !== "reopened" && c.lon != null).map((c) => {
-    const [x, y] = project(c.lon, c.lat);
-    const mark = el("svg:circle", {
-      class: "closure", cx: x.toFixed(1), cy: y.toFixed(1), r: (5 * state.zoom).toFixed(2),
-      "data-closure-id": c.id, "data-kind": c.kind, "data-status": c.status || "active",
-    });
-    mark.appendChild(el("svg:title", {}, `${t("kind_closure")} ${c.kind} · ${c.id}`));
-    return mark;
+  return true;
+}
+
+function sortKey(inc) {
+  const key = state.sort.key;
+  if (key === "level") return inc.response_level ? 4 - LEVELS.indexOf(inc.response_level) : -1;
+  if (key === "stage") return STAGE_ORDER[inc.stage];
+  if (key === "title") return Words.say(inc, "title");
+  return inc.updated_at_ms;
+}
+
+function renderIncidents() {
+  const all = [...state.incidents.values()];
+  const items = all.filter(matches).sort((a, b) => {
+    const ka = sortKey(a), kb = sortKey(b);
+    const order = ka < kb ? -1 : ka > kb ? 1 : a.id.localeCompare(b.id);
+    return state.sort.desc ? -order : order;
   });
-  $("layer-closures").replaceChildren(...closures);
-  const circles = sortedIncidents().reverse().map((inc) => {
-    const [x, y] = project(inc.lon, inc.lat);
-    const circle = el("svg:circle", {
-      class: "incident" + (inc.id === state.selected ? " selected" : ""), cx: x.toFixed(1), cy: y.toFixed(1),
-      r: ((inc.status === "open" ? 7 : 5) * state.zoom).toFixed(2), fill: incidentColour(inc),
-      "data-incident-id": inc.id, "data-level": inc.response_level || "", "data-warning": inc.warning_colour || "", "data-status": inc.status,
+  $("incident-count").textContent = String(all.filter((i) => i.status === "open").length);
+  for (const th of document.querySelectorAll("#incident-table th[data-sort]")) {
+    th.dataset.order = th.dataset.sort === state.sort.key ? (state.sort.desc ? "desc" : "asc") : "";
+  }
+  const rows = items.map((inc) => {
+    const tr = el("tr", {
+      "data-incident-id": inc.id, "data-stage": inc.stage, "data-level": inc.response_level || "",
+      "data-status": inc.status, "data-acknowledged": String(inc.acknowledged), "aria-selected": String(inc.id === state.selected),
     });
-    circle.appendChild(el("svg:title", {}, `${typeLabel(inc.type)} · ${placeName(inc.adcode)} · ${inc.id}`));
-    circle.addEventListener("click", () => select(inc.id));
-    return circle;
+    const badges = el("td", { class: "badges" });
+    badges.append(levelBadge(inc));
+    if (inc.warning_colour) badges.append(colourBadge(inc));
+    const grade = gradeBadge(inc);
+    if (grade) badges.append(grade);
+    const title = el("td", {}, Words.say(inc, "title"));
+    if (inc.status === "open" && !inc.acknowledged) title.append(" ", el("span", { class: "flag" }, t("acks")));
+    // events and sites: an event record is marked as such; a site names the event it is part of
+    if (inc.scale === "event") title.append(" ", el("span", { class: "muted" }, `[${t("eventRecord")}]`));
+    const master = inc.event_id && state.incidents.get(inc.event_id);
+    if (master) title.append(el("div", { class: "muted" }, `${t("partOf")} ${Words.say(master, "title")}`));
+    const stage = inc.status === "open" ? Words.fact(inc, "stage") : `${Words.fact(inc, "stage")}`;
+    tr.append(badges, title, el("td", { class: "nowrap" }, stage), el("td", { class: "time" }, Words.clock(inc.updated_at_ms, state.atMs)));
+    tr.addEventListener("click", () => select(inc.id, true));
+    return tr;
   });
-  $("layer-incidents").replaceChildren(...circles);
+  if (!rows.length) rows.push(el("tr", { class: "empty" }, ""));
+  if (!items.length) rows[0].append(el("td", { colspan: 4 }, t("noIncidents")));
+  $("incident-table").tBodies[0].replaceChildren(...rows);
+}
+
+// ---- tasks, inbox, warnings ----------------------------------------------------------------------------
+
+function renderTasks() {
+  const now = state.atMs;
+  const order = { dispatched: 0, acknowledged: 1, en_route: 2, on_scene: 3, unfilled: 4, completed: 5, declined: 6 };
+  const items = [...state.tasks.values()].sort((a, b) => (order[a.status] - order[b.status]) || (b.created_at_ms - a.created_at_ms) || a.id.localeCompare(b.id));
+  $("task-count").textContent = String(items.filter((x) => ACTIVE_TASK.includes(x.status)).length);
+  const rows = items.slice(0, 300).map((task) => {
+    const tr = el("tr", { "data-task-id": task.id, "data-incident-id": task.incident_id, "data-status": task.status, "data-cross-border": String(task.cross_border) });
+    const unit = el("td", {}, Words.say(task, "unit") || "—");
+    if (task.say && Words.say(task, "from")) unit.append(el("span", { class: "muted" }, ` · ${Words.say(task, "from")}`));
+    if (task.cross_border) unit.append(" ", el("span", { class: "flag cross" }, t("legendCross")));
+    let eta = "";
+    if (task.travel_s != null && ["dispatched", "acknowledged", "en_route"].includes(task.status)) eta = Words.arrival(task.created_at_ms + task.travel_s * 1000, now);
+    tr.append(unit, el("td", {}, Words.say(task, "capability")), el("td", { class: "muted" }, titleOf(task.incident_id)),
+      el("td", { class: `status ${task.status}` }, Words.say(task, "status")), el("td", { class: "time" }, eta));
+    tr.addEventListener("click", () => select(task.incident_id, true));
+    return tr;
+  });
+  if (!rows.length) {
+    const tr = el("tr", { class: "empty" });
+    tr.append(el("td", { colspan: 5 }, t("noTasks")));
+    rows.push(tr);
+  }
+  $("task-table").tBodies[0].replaceChildren(...rows);
+}
+
+function inboxItems() {
+  const mine = state.me && state.me.province;
+  const county = state.me && state.me.county;
+  return [...state.notifications.values()]
+    .filter((n) => !mine || n.to_province === mine || (county && (n.to_adcodes || []).includes(county)))
+    .sort((a, b) => b.at_ms - a.at_ms || b.id.localeCompare(a.id));
+}
+
+function readKey() {
+  return `ebrain.read.${state.me ? state.me.centre : ""}`;
+}
+
+function markRead(ids) {
+  for (const id of ids) state.read.add(id);
+  localStorage.setItem(readKey(), JSON.stringify([...state.read].slice(-5000)));
+  scheduleRender();
+}
+
+function renderInbox() {
+  const items = inboxItems();
+  const unread = items.filter((n) => !state.read.has(n.id));
+  $("inbox-count").textContent = String(unread.length);
+  $("inbox-count").classList.toggle("some", unread.length > 0);
+  const rows = items.slice(0, 200).map((n) => {
+    const fresh = !state.read.has(n.id);
+    const li = el("li", { "data-notification-id": n.id, "data-unread": String(fresh), class: fresh ? "unread" : "" });
+    li.append(el("span", { class: "time" }, Words.clock(n.at_ms, state.atMs)));
+    const body = el("span", { class: "said" });
+    body.append(el("div", { class: "what" }, Words.say(n, "message")));
+    body.append(el("div", { class: "muted" }, [titleOf(n.incident_id), Words.say(n, "by")].filter(Boolean).join(" · ")));
+    li.append(body);
+    li.addEventListener("click", () => { markRead([n.id]); if (n.incident_id) select(n.incident_id, true); });
+    return li;
+  });
+  $("inbox").replaceChildren(...orEmpty(rows, "noInbox"));
+}
+
+function renderWarnings() {
+  const items = [...state.warnings.values()].sort((a, b) => b.sent_ms - a.sent_ms);
+  $("warning-count").textContent = String(items.filter((w) => w.msg_type !== "Cancel").length);
+  const rows = items.map((w) => {
+    const li = el("li", { "data-identifier": w.identifier, "data-colour": w.colour || "", "data-msg-type": w.msg_type });
+    const swatch = el("span", { class: "swatch" });
+    swatch.style.background = WARNING_COLOURS[w.colour] || "#78909c";
+    const body = el("span", { class: "said" });
+    body.append(el("div", { class: "what" }, `${Words.say(w, "msg_type")} · ${Words.say(w, "headline")}`));
+    body.append(el("div", { class: "muted" }, `${Words.say(w, "area")} · ${Words.clock(w.sent_ms, state.atMs)}`));
+    if (Words.say(w, "instruction")) body.append(el("div", {}, Words.say(w, "instruction")));
+    const cap = el("button", { type: "button", class: "cap link", "data-identifier": w.identifier }, "CAP 1.2");
+    cap.addEventListener("click", () => openCap(w.identifier));
+    li.append(swatch, body, cap);
+    return li;
+  });
+  $("warnings").replaceChildren(...orEmpty(rows, "noWarnings"));
+}
+
+async function openCap(identifier) {
+  // The XML needs the token, so it is fetched and shown from memory rather than linked.
+  try {
+    const response = await fetch(`/api/warnings/${encodeURIComponent(identifier)}/cap.xml`, { headers: { Authorization: `Bearer ${state.token}` } });
+    if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
+    const url = URL.createObjectURL(new Blob([await response.text()], { type: "application/xml" }));
+    window.open(url, "_blank");
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+  } catch (err) {
+    say(err.message, true);
+  }
 }
 
 // ---- timeline ------------------------------------------------------------------------------------------
 
-function select(incidentId) {
+function select(incidentId, zoom = false) {
   state.selected = incidentId;
+  EBMap.selected = incidentId;
   render();
   loadTimeline(incidentId);
+  if (zoom) EBMap.focus(state.incidents.get(incidentId));
 }
 
 async function loadTimeline(incidentId) {
   const list = $("timeline");
   list.dataset.incidentId = incidentId;
   const inc = state.incidents.get(incidentId);
-  $("timeline-title").textContent = inc ? `${typeLabel(inc.type)} · ${placeName(inc.adcode)} · ${incidentId}` : incidentId;
+  $("timeline-title").textContent = inc ? Words.say(inc, "title") : "";
   const actions = $("timeline-actions");
   actions.replaceChildren();
-  if (inc && inc.status === "open" && !inc.acknowledged) actions.append(commandButton("ack", incidentId, "", t("acknowledge")));
+  if (inc) {
+    const facts = el("div", { class: "badges" });
+    facts.append(levelBadge(inc), colourBadge(inc));
+    const grade = gradeBadge(inc);
+    if (grade) facts.append(grade);
+    facts.append(el("span", { class: "muted" }, `${Words.fact(inc, "stage")} · ${Words.say(inc, "places")} · ${Words.say(inc, "playbook")}`));
+    actions.append(facts);
+    if (inc.status === "open" && !inc.acknowledged) actions.append(commandButton("ack", incidentId, "", t("acknowledge")));
+  }
   try {
     const data = await api(`/api/incidents/${encodeURIComponent(incidentId)}/timeline`);
     if (list.dataset.incidentId !== incidentId) return; // another incident was picked meanwhile
     list.replaceChildren(...data.entries.map((entry) => {
       const li = el("li", { "data-kind": entry.kind, "data-entry-id": entry.id, "data-at-ms": entry.at_ms });
-      li.append(el("span", { class: "muted" }, `${fmtTime(entry.at_ms)} `), el("span", {}, entry.summary));
+      li.append(el("span", { class: "time" }, Words.clock(entry.at_ms, state.atMs)));
+      const body = el("span", { class: "said" });
+      body.append(el("div", {}, (entry.say && entry.say[Words.lang]) || ""));
+      if (entry.kind === "evidence" && entry.data.text) body.append(el("div", { class: "quote" }, entry.data.text));
       const personal = entry.kind === "evidence" && entry.data.personal;
       if (personal && (personal.name || personal.phone)) {
-        li.append(el("span", { class: "muted" }, ` (${personal.name || ""} ${personal.phone || ""})`));
+        body.append(el("div", { class: "muted personal" }, `${personal.name || ""} ${personal.phone || ""}`));
       }
+      li.append(body);
       return li;
-    }));
+    }).reverse());
   } catch (err) {
-    list.replaceChildren(el("li", { class: "muted" }, err.message));
+    list.replaceChildren(el("li", { class: "empty" }, err.message));
   }
 }
 
@@ -578,7 +637,8 @@ async function loadTimeline(incidentId) {
 function showReplay(status) {
   state.replayStatus = status;
   if (!status) return;
-  $("replay-status").textContent = `${status.paused ? t("paused") : t("running")}${status.speed ? ` ${status.speed}×` : " max"}`;
+  const speed = status.speed ? ` ${status.speed}×` : ` ${t("fastest")}`;
+  $("replay-status").textContent = status.done ? t("replayEnded") : `${status.paused ? t("paused") : t("running")}${speed}`;
   const select = $("replay-speed");
   const value = status.speed ? String(status.speed) : "max";
   if (![...select.options].some((o) => o.value === value)) select.append(el("option", { value }, `${value}×`));
@@ -603,16 +663,43 @@ function setupReplay() {
     replayCall("/speed", { speed: value === "max" ? null : Number(value) });
   });
   replayCall("");
+  setInterval(() => replayCall(""), 5000);
 }
 
 // ---- start ---------------------------------------------------------------------------------------------
 
-async function start() {
+function setupControls() {
   $("lang").addEventListener("click", () => {
-    state.lang = state.lang === "zh" ? "en" : "zh";
-    localStorage.setItem("ebrain.lang", state.lang);
+    Words.lang = Words.lang === "zh" ? "en" : "zh";
+    localStorage.setItem("ebrain.lang", Words.lang);
     applyLanguage();
+    if (state.socket) {
+      // the feed speaks one language: a fresh snapshot and the latest lines in the other one
+      const old = state.socket;
+      state.socket = null;
+      old.close();
+      state.hadSnapshot = false;
+      state.feed = [];
+      setConnection("connecting");
+      connect();
+    }
   });
+  for (const [id, key] of [["filter-region", "region"], ["filter-level", "level"], ["filter-stage", "stage"]]) {
+    $(id).addEventListener("change", (e) => { state.filters[key] = e.target.value; render(); });
+  }
+  for (const th of document.querySelectorAll("#incident-table th[data-sort]")) {
+    th.addEventListener("click", () => {
+      const key = th.dataset.sort;
+      state.sort = { key, desc: state.sort.key === key ? !state.sort.desc : key !== "title" };
+      render();
+    });
+  }
+  $("inbox-read").addEventListener("click", () => markRead(inboxItems().map((n) => n.id)));
+}
+
+async function start() {
+  Words.lang = localStorage.getItem("ebrain.lang") || "zh";
+  setupControls();
   applyLanguage();
   if (!state.token) {
     say(t("noToken"), true);
@@ -620,18 +707,25 @@ async function start() {
     return;
   }
   try {
-    state.me = await api("/api/me");
+    [state.me, state.words] = await Promise.all([api("/api/me"), api("/api/words")]);
   } catch (err) {
     say(err.message, true);
     setConnection("error");
     return;
   }
+  state.read = new Set(JSON.parse(localStorage.getItem(readKey()) || "[]"));
   applyLanguage();
   setupReplay();
+  try {
+    const [counties, provinces] = await Promise.all([api("/api/regions?level=county"), api("/api/regions?level=province")]);
+    EBMap.setup(counties, provinces, state.me, (id) => select(id, true));
+  } catch (err) {
+    say(err.message, true);
+  }
   connect();
-  loadMap().catch((err) => say(err.message, true));
-  const hint = el("li", { class: "muted" }, t("pickIncident"));
-  $("timeline").replaceChildren(hint);
+  Promise.all([api("/api/layers"), api("/api/responders?kind=hospital")])
+    .then(([layers, hospitals]) => EBMap.sites(layers, hospitals.items))
+    .catch((err) => say(err.message, true));
 }
 
 document.addEventListener("DOMContentLoaded", start);

@@ -7,8 +7,12 @@ after this partition. Duplicates are rejections with the reason `duplicate`, and
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+
+from prometheus_client import generate_latest
+from prometheus_client.core import CounterMetricFamily, Metric
+from prometheus_client.registry import Collector, CollectorRegistry
 
 from streams.ingest import detect
 from streams.ingest.dedup import DedupPolicy, SeenIds
@@ -113,18 +117,29 @@ def total(parts: Iterable[IngestPartition]) -> Counts:
 
 
 def metrics_text(counts_by_source: Mapping[str, Counts], dead_letters: int | None = None) -> str:
-    """The counts in the Prometheus text exposition format, one series per source partition."""
-    lines: list[str] = []
-    for name in ("received", "accepted", "rejected", "duplicates", "ticks"):
-        metric = f"ebrain_ingest_{name}_total"
-        lines.append(f"# HELP {metric} Input items {name} by the ingest stage (received = accepted + rejected).")
-        lines.append(f"# TYPE {metric} counter")
-        for source in sorted(counts_by_source):
-            topic, _, partition = source.rpartition("/")
-            value = getattr(counts_by_source[source], name)
-            lines.append(f'{metric}{{topic="{topic}",partition="{partition}"}} {value}')
-    if dead_letters is not None:
-        lines.append("# HELP ebrain_dead_letters_total Rejected items written to the dead-letter topic.")
-        lines.append("# TYPE ebrain_dead_letters_total counter")
-        lines.append(f"ebrain_dead_letters_total {dead_letters}")
-    return "\n".join(lines) + "\n"
+    """The counts in the Prometheus text exposition format (prometheus_client), one series per source partition."""
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(_CountsCollector(counts_by_source, dead_letters))
+    return generate_latest(registry).decode()
+
+
+class _CountsCollector(Collector):
+    def __init__(self, counts_by_source: Mapping[str, Counts], dead_letters: int | None) -> None:
+        self.counts_by_source = counts_by_source
+        self.dead_letters = dead_letters
+
+    def collect(self) -> Iterator[Metric]:
+        for name in ("received", "accepted", "rejected", "duplicates", "ticks"):
+            family = CounterMetricFamily(
+                f"ebrain_ingest_{name}_total",
+                f"Input items {name} by the ingest stage (received = accepted + rejected).",
+                labels=["topic", "partition"],
+            )
+            for source in sorted(self.counts_by_source):
+                topic, _, partition = source.rpartition("/")
+                family.add_metric([topic, partition], getattr(self.counts_by_source[source], name))
+            yield family
+        if self.dead_letters is not None:
+            dead = CounterMetricFamily("ebrain_dead_letters_total", "Rejected items written to the dead-letter topic.")
+            dead.add_metric([], self.dead_letters)
+            yield dead

@@ -134,3 +134,17 @@ def test_a_rejected_command_reaches_the_centre_that_issued_it(world: World) -> N
             ("incident", ""),
         ]
         assert [m["kind"] for m in receive_until(tianjin, 9)] == ["incident"]
+
+
+def test_a_client_may_take_the_operator_language_in_one_language(world: World) -> None:
+    with world.client.websocket_connect(f"/ws/feed?token={TOKENS['hebei']}&lang=en") as ws:
+        snapshot = ws.receive_json()
+        assert all(set(i["say"]) == {"en"} for i in snapshot["incidents"])
+        world.hub.publish(yanjiao_update(8, 1))
+        (delta,) = receive_until(ws, 8)
+        assert set(delta["say"]) == {"en"} and set(delta["data"]["say"]) == {"en"}
+        assert delta["data"]["say"]["en"]["title"] == "Gas explosion · Sanhe"
+    with world.client.websocket_connect(f"/ws/feed?token={TOKENS['hebei']}") as ws:  # both, by default
+        assert all(set(i["say"]) == {"zh", "en"} for i in ws.receive_json()["incidents"])
+    with world.client.websocket_connect(f"/ws/feed?token={TOKENS['hebei']}&lang=fr") as ws:
+        assert ws.receive_json()["status"] == 422

@@ -70,6 +70,6 @@ def test_metrics_text_gives_the_workers_counts_per_source_partition() -> None:
     view.ingest_counts.add(b"ingest.sensor/0", record(12, rejected=1, ticks=4))
     view.ingest_counts.add(b"ingest.hotline/1", record(3, rejected=3))
     text = view.metrics_text()
-    assert 'ebrain_ingest_received_total{topic="ingest.sensor",partition="0"} 12' in text
-    assert 'ebrain_ingest_rejected_total{topic="ingest.hotline",partition="1"} 3' in text
-    assert text.rstrip().endswith("ebrain_dead_letters_total 4")
+    assert 'ebrain_ingest_received_total{partition="0",topic="ingest.sensor"} 12.0' in text
+    assert 'ebrain_ingest_rejected_total{partition="1",topic="ingest.hotline"} 3.0' in text
+    assert text.rstrip().endswith("ebrain_dead_letters_total 4.0")

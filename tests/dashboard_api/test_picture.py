@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from dashboard_api.deltas import as_delta_json
 from dashboard_api.picture import Picture, ResponderHome
+from geo.regions import RegionIndex
 from streams.theater import Delta
 
 from .conftest import FIRE_TZ, NOTE_TJ, T0, TASK_TZ, YANJIAO, base_deltas
@@ -68,3 +69,13 @@ def test_rejections_are_kept_and_commands_remember_their_centre() -> None:
     ]
     assert picture.issuer_of("cmd-1") == "130000"
     assert picture.issuer_of("cmd-2") is None
+
+
+def test_an_odd_entity_is_said_generically_and_never_stops_the_feed(regions: RegionIndex) -> None:
+    from streams.words import Words
+
+    picture = Picture()
+    picture.speak_with(Words.build(regions))
+    odd = {"id": "C-1", "kind": "cordon", "lon": "east", "lat": None, "radius_m": "wide", "status": "active"}
+    assert picture.apply({"seq": 1, "at_ms": 1, "kind": "closure", "key": "C-1", "data": odd})
+    assert picture.closures["C-1"] is odd and picture.unsaid  # counted for /api/counts, not raised

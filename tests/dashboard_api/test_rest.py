@@ -140,7 +140,11 @@ def test_regions_geojson_is_cached_and_revalidated(world: World) -> None:
 
 def test_me_counts_and_health(world: World) -> None:
     me = world.client.get("/api/me", headers=auth("sanhe")).json()
-    assert me["centre"] == "131082" and me["centre_name"] == "三河市" and me["can_control_replay"] is False
+    assert me["centre"] == "131082" and me["can_control_replay"] is False
+    assert (me["centre_name"], me["centre_name_en"]) == ("三河市指挥部", "Sanhe Command Post")
+    tianjin = world.client.get("/api/me", headers=auth("tianjin")).json()
+    names = (tianjin["centre_name"], tianjin["centre_name_en"])
+    assert names == ("天津市应急指挥中心", "Tianjin Emergency Command Centre")
     counts = world.client.get("/api/counts", headers=auth("joint")).json()
     assert counts["feed"]["seq"] == 7 and counts["deltas"]["incident"] == 4
     health = world.client.get("/api/health").json()
@@ -150,7 +154,32 @@ def test_me_counts_and_health(world: World) -> None:
 def test_openapi_and_docs_work_offline(world: World) -> None:
     spec = world.client.get("/openapi.json").json()
     assert "/api/incidents/{incident_id}/level" in spec["paths"]
-    docs = world.client.get("/docs").text
-    assert "/api/incidents/{incident_id}/timeline" in docs
-    assert "http://" not in docs and "https://" not in docs  # nothing fetched from a CDN
+    docs = world.client.get("/docs").text  # Swagger UI, vendored: nothing fetched from a CDN
+    assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in docs and "/static/docs.js" in docs
+    assert "http://" not in docs and "https://" not in docs
     assert world.client.get("/redoc").status_code == 404
+
+
+def test_entities_feed_lines_and_vocabulary_are_said_in_both_languages(world: World) -> None:
+    yanjiao = world.client.get("/api/incidents/INC-YJ", headers=auth("joint")).json()
+    assert (
+        yanjiao["say"]["zh"]["title"] == "燃气爆炸 · 三河市"
+        and yanjiao["say"]["en"]["title"] == "Gas explosion · Sanhe"
+    )
+    assert yanjiao["say"]["en"]["approvals"]["AP-1"] == "evacuate 500 m"  # free text without a translation: as written
+    timeline = world.client.get("/api/incidents/INC-YJ/timeline", headers=auth("joint")).json()["entries"]
+    assert all(entry["say"]["zh"] and entry["say"]["en"] for entry in timeline)
+    words = world.client.get("/api/words", headers=auth("tianjin")).json()
+    assert words["level"]["II"] == {"zh": "Ⅱ级响应", "en": "level II"}
+    assert words["places"]["120000"]["en"] == "Tianjin" and words["places"]["131082"]["short_en"] == "Sanhe"
+    counties = world.client.get("/api/regions", headers=auth("tianjin")).json()["features"]
+    sanhe = next(f for f in counties if f["properties"]["adcode"] == "131082")["properties"]
+    assert sanhe["name_en"] == "Sanhe" and sanhe["label_zh"] == "三河市" and len(sanhe["label"]) == 2
+    assert world.client.get("/api/reports-due", headers=auth("tianjin")).json() == {"seq": 7, "total": 0, "items": []}
+    assert set(world.client.get("/api/layers", headers=auth("tianjin")).json()) == {"hazards", "shelters"}
+    # a delta published once the app speaks: its lines are on the feed and in /api/feed for a page that opens
+    data = {k: v for k, v in world.picture.incidents["INC-YJ"].items() if k != "say"}
+    world.hub.publish({"seq": 8, "at_ms": world.picture.at_ms, "kind": "incident", "key": "INC-YJ", "data": data})
+    lines = world.client.get("/api/feed?limit=5", headers=auth("joint")).json()["items"]
+    assert lines[0]["seq"] == 8 and lines[0]["say"]["zh"] and lines[0]["say"]["en"]
+    assert world.client.get("/api/feed", headers=auth("beijing")).json()["items"][0]["seq"] == 8  # Beijing sees it

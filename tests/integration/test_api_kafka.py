@@ -250,6 +250,7 @@ def embedded_api(core: Core) -> Iterator[tuple[TestClient, list[dict[str, Any]]]
         commands=NoCommands(),
         access=AccessPolicy.demo(),
         fleet=core.initial_fleet,
+        words=core.words,  # as `ebrain api` speaks: with the playbooks' titles
     )
     for delta in deltas:
         hub.publish(delta)

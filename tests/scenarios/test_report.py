@@ -59,7 +59,7 @@ def drilled(core: Core) -> DrillResult:
 @pytest.fixture(scope="module")
 def report(core: Core, drilled: DrillResult) -> str:
     bases = {rid: (r.base_lon, r.base_lat) for rid, r in core.initial_fleet.responders.items()}
-    return render_report(drilled, core.regions.geojson("county", 0.01), bases)
+    return render_report(drilled, core.regions.geojson("county", 0.01), bases, core.words)
 
 
 def test_report_is_valid_self_contained_html(report: str) -> None:
@@ -72,24 +72,34 @@ def test_report_is_valid_self_contained_html(report: str) -> None:
     assert "<script src" not in report and "@import" not in report
 
 
-def test_report_shows_each_kpi_and_expectation(report: str, drilled: DrillResult) -> None:
-    for heading in ("time to detect", "to first task", "to arrival", "level changes"):
-        assert f"<th>{heading}</th>" in report
-    for kpi in drilled.kpis:
-        assert f"<td>{escape(kpi.name)}</td>" in report
-        for change in kpi.level_changes:
-            assert escape(change.change) in report
+def test_report_shows_each_kpi_per_incident_and_each_expectation(report: str, drilled: DrillResult) -> None:
+    headings = (("发现用时", "time to detect"), ("首次派遣", "to first task"), ("首支队伍到场", "first unit on scene"))
+    for zh, en in headings:
+        assert f"<span class='zh'>{zh}</span><span class='en'>{en}</span>" in report
+    assert "中位数" in report and "p90" in report
+    (kpi,) = drilled.kpis  # one incident: the explosion
+    assert kpi.figure("first_task") == 0 and kpi.figure("detect") == 0
+    assert kpi.figure("controlled") == (15 * 60 + 6) * 60_000 + 14 * 60_000  # rescue ended at T+15:06, opened T-0:14
+    assert "燃气爆炸 · 三河市" in report and "Gas explosion · Sanhe" in report
+    assert "Ⅲ级响应 → Ⅱ级响应" in report and "level III → level II" in report
     for result in drilled.results:
         assert escape(result.expectation.text) in report
-    assert f"{len(drilled.results)} of {len(drilled.results)} expectations met" in report
+    total = len(drilled.results)
+    assert f"{total} 项预期达成 {total} 项" in report and f"{total} of {total} expectations met" in report
     assert "<svg" in report and 'class="map"' in report and 'class="chart"' in report
 
 
-def test_report_names_the_rules_and_their_evidence(report: str) -> None:
-    assert "<code>explosion-response</code>" in report
+def test_report_names_the_rules_and_their_evidence_in_words(report: str) -> None:
+    assert "燃气爆炸响应" in report and "Gas explosion response" in report  # the rule's title, not its id
+    assert "explosion-response" not in report and "JINGJINJI-" not in report
     assert "小张各庄发生爆炸" in report  # the call that triggered it, quoted as evidence
+
+
+def test_report_switches_language_without_a_script(report: str) -> None:
+    assert "<script" not in report
+    assert 'id="lang-zh"' in report and 'id="lang-en"' in report and "#lang-en:checked ~ main .zh" in report
 
 
 def test_report_is_deterministic(core: Core, drilled: DrillResult, report: str) -> None:
     bases = {rid: (r.base_lon, r.base_lat) for rid, r in core.initial_fleet.responders.items()}
-    assert render_report(drilled, core.regions.geojson("county", 0.01), bases) == report
+    assert render_report(drilled, core.regions.geojson("county", 0.01), bases, core.words) == report

@@ -107,10 +107,10 @@ def test_metrics_text_has_one_series_per_partition() -> None:
         {"ingest.sensor/0": Counts(5, 4, 1, 1, 2), "ingest.hotline/1": Counts(1, 1, 0, 0, 0)},
         dead_letters=1,
     )
-    assert 'ebrain_ingest_received_total{topic="ingest.sensor",partition="0"} 5' in text
-    assert 'ebrain_ingest_rejected_total{topic="ingest.hotline",partition="1"} 0' in text
+    assert 'ebrain_ingest_received_total{partition="0",topic="ingest.sensor"} 5.0' in text
+    assert 'ebrain_ingest_rejected_total{partition="1",topic="ingest.hotline"} 0.0' in text
     assert "# TYPE ebrain_ingest_accepted_total counter" in text
-    assert text.endswith("ebrain_dead_letters_total 1\n")
+    assert text.endswith("ebrain_dead_letters_total 1.0\n")
 
 
 # --- fuzzing through the whole stage: nothing raises, everything is accounted for ------------------------

@@ -1,0 +1,86 @@
+"""The command line: a user's mistake is one line on stderr and a documented exit code, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ebrain.cli import EXIT_USAGE, _parser, main
+from ebrain.settings import PACKAGE_ROOT
+
+YANJIAO = PACKAGE_ROOT / "scenarios" / "files" / "yanjiao_gas_explosion_2024.yaml"
+
+
+@pytest.fixture(autouse=True)
+def _collector_as_it_was() -> Iterator[None]:
+    """Commands that run tune the garbage collector for the process; the other tests expect it untouched."""
+    before = gc.get_threshold()
+    yield
+    gc.set_threshold(*before)
+
+
+def _one_line(err: str) -> str:
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1, err
+    assert "Traceback" not in err
+    return lines[0]
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["--version"])
+    assert stop.value.code == 0
+    assert capsys.readouterr().out.startswith("ebrain ")
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["replay", "no/such/file.yaml"], "ebrain replay: argument file: no such file: no/such/file.yaml"),
+        (["drill", "scenarios"], "is a folder, not a file"),
+        (["demo", "--speed", "fast"], "speed: 'fast' is not a number"),
+        (["demo", "--port", "70000"], "70000 is not between 1 and 65535"),
+        (["playbooks", "check", "no/such/folder"], "no such folder"),
+        (["frob"], "invalid choice: 'frob'"),
+    ],
+)
+def test_a_bad_argument_is_one_line_and_exit_2(argv: list[str], said: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    assert stop.value.code == EXIT_USAGE
+    line = _one_line(capsys.readouterr().err)
+    assert said in line and "--help" in line
+
+
+def test_a_broken_file_is_one_line_with_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("scenario: [unclosed\n", encoding="utf-8")
+    assert main(["replay", str(broken)]) == EXIT_USAGE
+    assert f"{broken}:" in _one_line(capsys.readouterr().err)
+
+
+def test_a_port_in_use_suggests_another(capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        assert main(["demo", "--port", str(port), "--scenario", str(YANJIAO)]) == EXIT_USAGE
+    line = _one_line(capsys.readouterr().err)
+    assert f"port {port} on 127.0.0.1 is in use" in line and f"--port {port + 1}" in line
+
+
+def test_every_positional_argument_has_help() -> None:
+    def walk(parser: argparse.ArgumentParser) -> list[str]:
+        missing = []
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for sub in action.choices.values():
+                    missing += walk(sub)
+            elif not action.option_strings and not action.help:
+                missing.append(f"{parser.prog} {action.dest}")
+        return missing
+
+    assert walk(_parser()) == []
