@@ -5,6 +5,7 @@ Used by the completeness test over every shipped scenario and by the browser tes
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -19,11 +20,27 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+_WORD = re.compile(r"[\w-]+")
+
+
 def machine_text(text: str, ids: Iterable[str] = ()) -> list[str]:
     """Each piece of `text` that is machine text, with what it is; `ids` adds names that must not show
-    (rule and timer ids of the playbooks, for instance)."""
+    (rule and timer ids of the playbooks, for instance). Pass a frozenset when there are many: a replay
+    names thousands of incidents, tasks and units, and each text is then read once, not once per name."""
     found = [f"{what}: {m.group(0)!r}" for what, pattern in _PATTERNS for m in pattern.finditer(text)]
-    for name in ids:
-        if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
-            found.append(f"id: {name!r}")
-    return found
+    simple, other = _partition(ids if isinstance(ids, frozenset) else frozenset(ids))
+    # A name shows when it stands alone, not inside a longer word: the maximal runs of word characters
+    # and hyphens are exactly the places where a name made of those characters may stand.
+    shown = sorted(simple.intersection(_WORD.findall(text)))
+    shown += [name for name in other if name in text and _stands_alone(name, text)]
+    return found + [f"id: {name!r}" for name in shown]
+
+
+@functools.lru_cache(maxsize=8)
+def _partition(names: frozenset[str]) -> tuple[frozenset[str], tuple[str, ...]]:
+    simple = frozenset(name for name in names if _WORD.fullmatch(name))
+    return simple, tuple(sorted(names - simple))
+
+
+def _stands_alone(name: str, text: str) -> bool:
+    return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text) is not None

@@ -101,6 +101,7 @@ def test_every_delta_is_said_in_both_languages(core: Core, path: Path) -> None:
     ids = {rule.id for book in core.theater.playbooks.values() for rule in book.rules}
     ids |= {timer.id for book in core.theater.playbooks.values() for timer in book.timers}
     ids |= set(picture.incidents) | set(picture.tasks) | set(picture.responders)
+    names = frozenset(ids)
     problems: list[str] = []
     assert not picture.unsaid, f"{path.name}: no phrase for {dict(picture.unsaid)}"
     for delta in deltas:
@@ -108,13 +109,13 @@ def test_every_delta_is_said_in_both_languages(core: Core, path: Path) -> None:
         assert said["zh"] and len(said["zh"]) == len(said["en"]), delta
         labels = delta["data"].get("say") if isinstance(delta["data"], dict) else {}
         for text in [*_strings(said), *_strings(labels or {})]:
-            problems += [f"seq {delta['seq']} {delta['kind']}: {text!r}: {p}" for p in machine_text(text, ids)]
+            problems += [f"seq {delta['seq']} {delta['kind']}: {text!r}: {p}" for p in machine_text(text, names)]
     for incident in picture.incidents.values():
         missing: list[str] = []
         tasks = picture.tasks_of(incident["id"])
         for entry in timeline(incident, tasks, picture.notifications_of(incident["id"])):
             for text in core.words.timeline_entry(entry, incident, picture, missing).values():
-                problems += [f"timeline {incident['id']}: {text!r}: {p}" for p in machine_text(text, ids)]
+                problems += [f"timeline {incident['id']}: {text!r}: {p}" for p in machine_text(text, names)]
         assert not missing, f"{incident['id']}: no phrase for {missing}"
     assert not problems, f"{len(problems)} pieces of machine text, e.g.:\n" + "\n".join(problems[:20])
     if refusals:
