@@ -16,7 +16,7 @@ from typing import NoReturn
 
 from ebrain.serve import UserError
 from ebrain.settings import PACKAGE_ROOT, Settings
-from playbooks.yaml_lines import LoadError
+from geo.datafiles import LoadError
 
 DEFAULT_SCENARIO = PACKAGE_ROOT / "scenarios" / "files" / "yanjiao_gas_explosion_2024.yaml"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130

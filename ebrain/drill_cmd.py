@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ebrain.replay_cmd import core_for, outcome_of, write_deltas
 from ebrain.settings import Settings
-from playbooks.yaml_lines import LoadError
+from geo.datafiles import LoadError
 from scenarios.drill import region_resolver, score_outcome
 from scenarios.expectations import check_regions
 from scenarios.model import load_scenario

@@ -6,12 +6,12 @@ import sys
 from pathlib import Path
 
 from ebrain.settings import Settings
+from geo.datafiles import LoadError
 from geo.fleet import load_capabilities
 from geo.regions import RegionIndex
 from playbooks.dryrun import read_events, report, run
 from playbooks.model import check_playbooks, parse_playbook
 from playbooks.places import PlaybookPlaces
-from playbooks.yaml_lines import LoadError
 
 
 def _context(settings: Settings) -> tuple[frozenset[str], PlaybookPlaces]:

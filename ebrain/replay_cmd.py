@@ -14,7 +14,7 @@ from ebrain.compose import Core, build_core, embedded_runtime
 from ebrain.progress import ProgressBar
 from ebrain.settings import Settings
 from ebrain.summary import render_summary
-from playbooks.yaml_lines import LoadError
+from geo.datafiles import LoadError
 from scenarios.model import Scenario, load_scenario
 from scenarios.replay import ReplayControl, replay
 from scenarios.run import Outcome, replay_embedded

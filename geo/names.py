@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
+_RUNNER_UP_MARGIN = 0.15
 
 
 @dataclass(frozen=True)
@@ -65,4 +66,9 @@ class NameMatcher(Generic[T]):
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A ``did you mean …?`` suffix for error messages, empty when nothing is close."""
     close = difflib.get_close_matches(word, list(choices), n=3, cutoff=0.5)
-    return f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    if not close:
+        return ""
+    # Name the runners-up only when they are nearly as close as the best: 'singal' is 'signal', not 'lasting'.
+    best = difflib.SequenceMatcher(None, word, close[0]).ratio()
+    close = [c for c in close if difflib.SequenceMatcher(None, word, c).ratio() >= best - _RUNNER_UP_MARGIN]
+    return f"; did you mean {', '.join(repr(c) for c in close)}?"

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Literal, get_args
 
+from geo.names import did_you_mean
 from playbooks.cap_mapping import (
     COLOURS,
     RESPONSE_LEVELS,
@@ -21,7 +22,6 @@ from playbooks.cap_mapping import (
     Colour,
     ResponseLevel,
     default_mapping,
-    did_you_mean,
     severity_urgency_certainty,
 )
 

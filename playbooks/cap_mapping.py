@@ -5,17 +5,17 @@ The values live in ``playbooks/data/cap_mapping.yaml``; this module only checks 
 
 from __future__ import annotations
 
-import difflib
 import functools
-import re
 from dataclasses import dataclass
 from datetime import timedelta, timezone
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Literal, get_args
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from geo.datafiles import load_yaml_model
+from geo.names import did_you_mean
 
 Colour = Literal["red", "orange", "yellow", "blue"]
 ResponseLevel = Literal["I", "II", "III", "IV"]
@@ -206,16 +206,8 @@ def load_cap_mapping(path: Path) -> CapMapping:
 
 
 def parse_cap_mapping(text: str, source: str) -> CapMapping:
-    """Validate mapping YAML; errors name the source file, the line and the key."""
-    try:
-        root = yaml.compose(text)
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ValueError(f"{source}: not valid YAML: {exc}") from None
-    try:
-        f = _MappingFile.model_validate(raw)
-    except ValidationError as exc:
-        raise ValueError("\n".join(_describe(err, root, source) for err in exc.errors())) from None
+    """Validate mapping YAML; every error names the source file, the line and the key."""
+    f = load_yaml_model(_MappingFile, Path(source), text=text, source=source)
     sign = -1 if f.utc_offset[0] == "-" else 1
     hours, minutes = int(f.utc_offset[1:3]), int(f.utc_offset[4:6])
     return CapMapping(
@@ -235,50 +227,3 @@ def parse_cap_mapping(text: str, source: str) -> CapMapping:
         default_category=f.categories.default,
         category_by_prefix=dict(f.categories.by_code_prefix),
     )
-
-
-def _describe(err: Any, root: yaml.Node | None, source: str) -> str:
-    loc = [str(p) for p in err["loc"] if p != "[key]"]
-    key = ".".join(loc) or "(top level)"
-    line = _line_of(root, loc)
-    where = f"{source}:{line}" if line else source
-    hint = ""
-    if err["type"] == "extra_forbidden" and loc:
-        hint = did_you_mean(loc[-1], _FIELD_NAMES)
-    elif err["type"] == "literal_error":
-        hint = did_you_mean(str(err["input"]), re.findall(r"'([^']*)'", err["ctx"]["expected"]))
-    return f"{where}: {key}: {err['msg']}{hint}"
-
-
-def _line_of(node: yaml.Node | None, loc: list[str]) -> int | None:
-    """1-based line of the deepest YAML node on the error's path."""
-    if node is None:
-        return None
-    line = node.start_mark.line + 1
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            pair = next(((k, v) for k, v in node.value if str(k.value) == part), None)
-            if pair is None:
-                break
-            line = pair[0].start_mark.line + 1
-            node = pair[1]
-        elif isinstance(node, yaml.SequenceNode) and part.isdigit() and int(part) < len(node.value):
-            node = node.value[int(part)]
-            line = node.start_mark.line + 1
-        else:
-            break
-    return line
-
-
-_FIELD_NAMES = sorted(
-    {
-        name
-        for model in (_MappingFile, _ParameterNames, _WarningLevel, _Cancel, _Categories)
-        for name in model.model_fields
-    }
-)
-
-
-def did_you_mean(value: str, known: Any) -> str:
-    close = difflib.get_close_matches(value, list(known), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""

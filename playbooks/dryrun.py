@@ -18,6 +18,7 @@ from typing import Literal
 
 import msgspec
 
+from geo.datafiles import LoadError
 from playbooks import lifecycle
 from playbooks.effects import (
     DispatchEffect,
@@ -29,7 +30,6 @@ from playbooks.effects import (
 from playbooks.evidence import Signal
 from playbooks.incident import MAX_KEPT_EVIDENCE, Decision, Incident
 from playbooks.plan import Playbook
-from playbooks.yaml_lines import LoadError
 
 Command = Literal["", "acknowledge", "approve", "reject", "tick"]
 _CST = timezone(timedelta(hours=8))  # the dry run prints China Standard Time

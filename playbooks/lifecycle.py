@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from geo.names import did_you_mean
 from playbooks.actions import decided, run_actions, start_timer
 from playbooks.effects import (
     ApprovalEffect,
@@ -23,7 +24,6 @@ from playbooks.evidence import Signal
 from playbooks.incident import RESPONSE_LEVELS, Incident, Timer
 from playbooks.matching import cited_evidence, describe, holds
 from playbooks.plan import Playbook, Rule
-from playbooks.yaml_lines import did_you_mean
 
 __all__ = [
     "ApprovalEffect",

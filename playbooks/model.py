@@ -11,6 +11,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from geo.datafiles import LineDict, LineList, LoadError, line_of, load_yaml
+from geo.names import did_you_mean
 from playbooks.incident import STAGE_ORDER
 from playbooks.places import PlaybookPlaces
 from playbooks.plan import (
@@ -26,7 +28,6 @@ from playbooks.plan import (
     WarningAreaSpec,
 )
 from playbooks.reader import Reader
-from playbooks.yaml_lines import LineDict, LineList, LoadError, did_you_mean, line_of, load_yaml
 
 RULE_KEYS = {"id", "title", "when", "then", "repeat", "note"}
 TOP_KEYS = {"playbook", "title", "incident_types", "stages", "rules", "timers", "note"}

@@ -14,9 +14,10 @@ from importlib import resources
 from pathlib import Path
 
 from geo.agreements import Agreements, load_agreements
+from geo.datafiles import LineDict, LineList, LoadError, line_of, load_yaml
+from geo.names import did_you_mean
 from geo.regions import PROVINCES, RegionIndex
 from playbooks.incident import WARNING_COLOURS
-from playbooks.yaml_lines import LineDict, LineList, LoadError, did_you_mean, line_of, load_yaml
 
 DATA_DIR = Path(str(resources.files("playbooks"))) / "data"
 NATIONAL = "national"

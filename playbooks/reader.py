@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from geo.datafiles import LineDict, LineList, LoadError, line_of
+from geo.names import did_you_mean
 from playbooks.incident import EVENT_GRADES, RESPONSE_LEVELS, STAGE_ORDER, WARNING_COLOURS
 from playbooks.places import PlaybookPlaces
 from playbooks.plan import (
@@ -17,7 +19,6 @@ from playbooks.plan import (
     Title,
     WarningAreaSpec,
 )
-from playbooks.yaml_lines import LineDict, LineList, LoadError, did_you_mean, line_of
 
 _DURATION = re.compile(r"^(\d+)\s*(s|m|min|h|d)$")
 _UNIT_MS = {"s": 1000, "m": 60_000, "min": 60_000, "h": 3_600_000, "d": 86_400_000}

@@ -44,9 +44,10 @@ from math import comb
 from pathlib import Path
 from typing import Any
 
+from geo.datafiles import LineDict, LineList, LoadError, line_of, load_yaml
 from geo.fleet import FleetState
+from geo.names import did_you_mean
 from playbooks.evidence import Signal
-from playbooks.yaml_lines import LineDict, LineList, LoadError, did_you_mean, line_of, load_yaml
 from scenarios import call_quality
 from scenarios.model import Scenario, load_scenario
 from scenarios.replay import ReplayControl, replay

@@ -19,8 +19,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from geo.datafiles import LineDict, LineList, LoadError, line_of
+from geo.names import did_you_mean
 from playbooks.incident import EVENT_GRADES, RESPONSE_LEVELS, STAGE_ORDER, WARNING_COLOURS, Incident, Task
-from playbooks.yaml_lines import LineDict, LineList, LoadError, did_you_mean, line_of
 from scenarios.offsets import parse_offset
 
 _FIELDS: dict[str, frozenset[str]] = {

@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from playbooks.yaml_lines import LoadError, did_you_mean, line_of
+from geo.datafiles import LoadError, line_of
+from geo.names import did_you_mean
 
 FAULT_KINDS: dict[str, frozenset[str]] = {
     "sensors_silent": frozenset({"devices", "until"}),

@@ -14,7 +14,8 @@ from typing import Any
 
 import msgspec
 
-from playbooks.yaml_lines import LineDict, LineList, LoadError, did_you_mean, line_of, load_yaml
+from geo.datafiles import LineDict, LineList, LoadError, line_of, load_yaml
+from geo.names import did_you_mean
 from scenarios.expectations import Expectation, parse_expectations
 from scenarios.faults import FAULT_KINDS, Silence, fault_payloads
 from scenarios.offsets import parse_offset

@@ -17,32 +17,21 @@ from __future__ import annotations
 import json
 import random
 import re
+import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+if __package__ in (None, ""):  # run as a script: make the repository importable
+    sys.path.insert(0, str(HERE.parents[1]))
+
+from scenarios.corpus.pools import TOPICS  # noqa: E402
+
 DATA = HERE / "hotline_labelled.jsonl"
 GROUPS = HERE / "groups.json"
 README = HERE / "README.md"
 SEED = 7_2023_0729
 SPLITS = ("train", "test")
-TOPICS = [
-    "explosion",
-    "gas_smell",
-    "fire",
-    "chemical",
-    "collapse",
-    "trapped",
-    "injured",
-    "flooding",
-    "waterlogging",
-    "roof_leak",
-    "water_outage",
-    "power_outage",
-    "quake_felt",
-    "weather",
-    "other",
-]
 REGISTERS = ["formal", "colloquial", "terse", "typo", "mixed", "negation", "fear", "object", "hearsay", "near_miss"]
 START, END = "<!-- counts:start -->", "<!-- counts:end -->"
 # words that look like a topic's report; a record with them but without the topic is one of that topic's near misses

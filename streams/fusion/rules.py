@@ -12,8 +12,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+from geo.datafiles import LineDict, LoadError, line_of, load_yaml
+from geo.names import did_you_mean
 from playbooks.evidence import Signal
-from playbooks.yaml_lines import LineDict, LoadError, did_you_mean, line_of, load_yaml
 
 PRECISIONS = ("gps", "place", "town", "county", "province")  # finest first; the index of each is its rank
 SOURCES = ("sensor", "hotline", "agency", "operator")

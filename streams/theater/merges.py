@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from geo.names import did_you_mean
 from playbooks import lifecycle
 from playbooks.incident import Incident, Notification
-from playbooks.yaml_lines import did_you_mean
 from streams.fusion import fuse
 from streams.fusion.merge import evolve
 from streams.fusion.rules import FeedPacing

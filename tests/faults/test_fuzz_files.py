@@ -18,10 +18,10 @@ import yaml
 
 from ebrain.compose import Core
 from ebrain.settings import PACKAGE_ROOT
+from geo.datafiles import LoadError
 from geo.fleet import load_capabilities
 from playbooks.model import parse_playbook
 from playbooks.places import PlaybookPlaces
-from playbooks.yaml_lines import LoadError
 from scenarios.model import load_scenario
 from tests.faults.mutation import mutate_lines, mutate_tree
 

@@ -290,9 +290,9 @@ def test_expiry_before_onset_is_refused() -> None:
         ("identifier", "a b", r"identifier: 'a b' must be non-empty, without spaces"),
         ("sender", "x,y", r"sender: 'x,y' must be non-empty"),
         ("identifier", "", r"identifier: '' must be non-empty"),
-        ("colour", "rde", r"colour: 'rde' is not one of .* \(did you mean 'red'\?\)"),
+        ("colour", "rde", r"colour: 'rde' is not one of .*; did you mean 'red'\?"),
         ("response_level", "V", r"response_level: 'V' is not one of"),
-        ("msg_type", "Alrt", r"msg_type: 'Alrt' .* \(did you mean 'Alert'\?\)"),
+        ("msg_type", "Alrt", r"msg_type: 'Alrt' .*; did you mean 'Alert'\?"),
         ("language", "zh_CN", r"language: 'zh_CN' is not a language tag"),
         ("language", "zh\n", r"language: 'zh\\n' is not a language tag"),
         ("headline", "bell\x07", r"headline: .* holds '\\x07', which XML cannot carry"),
@@ -307,7 +307,7 @@ def test_bad_fields_are_named_with_their_value(field: str, value: object, messag
 
 
 def test_unknown_event_grade_is_refused_with_a_suggestion() -> None:
-    with pytest.raises(ValueError, match=r"event_grade: '重大事件' .* \(did you mean '重大'\?\)"):
+    with pytest.raises(ValueError, match=r"event_grade: '重大事件' .*; did you mean '重大'\?"):
         to_cap_xml(dataclasses.replace(ALERT, event_grade="重大事件"))
 
 

@@ -50,7 +50,7 @@ def test_neither_is_unknown() -> None:
 
 
 def test_unknown_colour_suggests_a_known_one() -> None:
-    with pytest.raises(ValueError, match=r"colour: 'orage' is not a warning colour \(did you mean 'orange'\?\)"):
+    with pytest.raises(ValueError, match=r"colour: 'orage' is not a warning colour; did you mean 'orange'\?"):
         severity_urgency_certainty("orage", None)  # type: ignore[arg-type]
 
 
@@ -97,7 +97,7 @@ def test_unknown_key_names_file_line_and_suggests() -> None:
     with pytest.raises(ValueError) as err:
         parse_cap_mapping(text, source="cap_mapping.yaml")
     assert f"cap_mapping.yaml:{_line_of(text, 'no_levle:')}: no_levle: Extra inputs" in str(err.value)
-    assert "(did you mean 'no_level'?)" in str(err.value)
+    assert "; did you mean 'no_level'" in str(err.value)
 
 
 def test_bad_value_names_the_nested_key_and_suggests() -> None:
@@ -106,18 +106,18 @@ def test_bad_value_names_the_nested_key_and_suggests() -> None:
         parse_cap_mapping(text, source="m.yaml")
     msg = str(err.value)
     assert f"m.yaml:{_line_of(text, 'orange:')}: warning_levels.orange.severity:" in msg
-    assert "(did you mean 'Severe'?)" in msg
+    assert "; did you mean 'Severe'" in msg
 
 
 def test_unknown_colour_key_is_refused() -> None:
     text = SHIPPED.replace("  blue:   {", "  bleu:   {")
-    with pytest.raises(ValueError, match=r"warning_levels.bleu: .* \(did you mean 'blue'\?\)"):
+    with pytest.raises(ValueError, match=r"warning_levels.bleu: .*; did you mean 'blue'\?"):
         parse_cap_mapping(text, source="m.yaml")
 
 
 def test_missing_colour_is_refused() -> None:
     text = "\n".join(line for line in SHIPPED.splitlines() if not line.startswith("  blue:"))
-    with pytest.raises(ValueError, match=r"m.yaml:\d+: \(top level\): .*warning_levels lacks \['blue'\]"):
+    with pytest.raises(ValueError, match=r"m.yaml:\d+: \(top\): .*warning_levels lacks \['blue'\]"):
         parse_cap_mapping(text, source="m.yaml")
 
 
@@ -128,5 +128,5 @@ def test_repeated_parameter_names_are_refused() -> None:
 
 
 def test_broken_yaml_names_the_file() -> None:
-    with pytest.raises(ValueError, match=r"^m.yaml: not valid YAML"):
+    with pytest.raises(ValueError, match=r"^m.yaml:\d+: not valid YAML"):
         parse_cap_mapping("utc_offset: [", source="m.yaml")

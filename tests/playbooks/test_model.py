@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from ebrain.cli import main
+from geo.datafiles import LoadError
 from playbooks.model import check_playbooks, load_playbooks, parse_playbook
 from playbooks.places import PlaybookPlaces
-from playbooks.yaml_lines import LoadError
 from tests.playbooks.conftest import FILES
 
 BROKEN = Path(__file__).parent / "broken"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from geo.datafiles import LoadError, load_yaml
 from playbooks.incident import Incident, Notification, Task
-from playbooks.yaml_lines import LoadError, load_yaml
 from scenarios.expectations import Expectation, check_regions, in_region, parse_expectations, score
 from streams.theater.state import Delta
 

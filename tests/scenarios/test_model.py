@@ -7,7 +7,7 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from playbooks.yaml_lines import LoadError
+from geo.datafiles import LoadError
 from scenarios.model import load_scenario, parse_offset
 
 HEAD = """scenario: t

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ebrain.compose import Core
-from playbooks.yaml_lines import LoadError
+from geo.datafiles import LoadError
 from scenarios import cluster_quality
 
 TRUTH = cluster_quality.truth_files()

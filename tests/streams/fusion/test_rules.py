@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from playbooks.yaml_lines import LoadError
+from geo.datafiles import LoadError
 from streams.fusion.rules import FusionRules
 
 SHIPPED = Path(__file__).resolve().parents[3] / "streams" / "data" / "fusion.yaml"
