@@ -8,6 +8,7 @@ The tables are data (streams/data/thresholds.yaml), per issuing authority and se
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -24,7 +25,6 @@ from streams.wire.records import Heartbeat, Reading, Signal, Tick
 
 TIER_NAMES = ("none", "blue", "yellow", "orange", "red")
 DATA_FILE = Path(str(resources.files("streams"))) / "data" / "thresholds.yaml"
-SILENCE_SCAN_EVERY_MS = 60_000
 
 
 class _Rate(StrictModel):
@@ -151,15 +151,23 @@ class SensorState(msgspec.Struct, frozen=True, gc=False):
     baseline: float | None = None  # for pipe pressure: recent normal pressure
     silent: bool = False
     rate_alarm: bool = False
+    # per tier blue..red above the current one: event time of the first reading of the present run at or above
+    # it (0: not there). A minimum duration counts from here, so a jump of tiers never restarts the wait.
+    above_since_ms: tuple[int, int, int, int] = (0, 0, 0, 0)
 
 
 @dataclass
 class DetectorState:
-    """All devices of one partition. Mutated in place for speed; devices themselves are immutable values."""
+    """All devices of one partition. Mutated in place for speed; devices themselves are immutable values.
+
+    `waiting` (devices with a tier waiting out its minimum duration) and `silence_due_ms` (no device can be silent
+    before it) are derived from `devices`: None means "work it out", which is what a restored state starts with.
+    """
 
     devices: dict[str, SensorState] = field(default_factory=dict)
     dirty: set[str] = field(default_factory=set)
-    last_silence_scan_ms: int = 0
+    waiting: dict[str, None] | None = None
+    silence_due_ms: float | None = None
 
 
 def _signal(s: SensorState, kind: str, at_ms: int, severity: int, event_id: str, trigger: str) -> Signal:
@@ -242,6 +250,13 @@ def observe(
         before, table, event_id, device_id, kind, value, at_ms, lon, lat, adcode, province, interval_s
     )
     detector.devices[device_id] = after
+    waiting = _waiting(detector)
+    if after.pending_tier > after.tier:
+        waiting[device_id] = None
+    elif device_id in waiting:
+        del waiting[device_id]
+    if before is None or before.silent or interval_s < before.interval_s:
+        _may_fall_silent_at(detector, at_ms + table.silence_ms(interval_s))
     # a change of tier or silence always comes with a signal; the rest is checked here
     if signals or before is None or _changed(before, after):
         detector.dirty.add(device_id)
@@ -263,34 +278,39 @@ def _advance(
     interval_s: int,
 ) -> tuple[SensorState, tuple[Signal, ...]]:
     measured, baseline = _measure(state, kind, value)
+    outputs: list[Signal] = []
+    if state is not None and state.pending_tier > state.tier:
+        # a wait that ran out between the last reading and this one fired then (as a tick would have made it)
+        state, held = fire_held(state, table, at_ms - 1)
+        outputs.extend(held)
     tier = 0 if state is None else state.tier
     pending = 0 if state is None else state.pending_tier
     since = at_ms if state is None else state.pending_since_ms
     rate_alarm = False if state is None else state.rate_alarm
+    above = (0, 0, 0, 0) if state is None else state.above_since_ms
     target = table.tier_of(measured, tier)
     after = SensorState(
         device_id, kind, province, adcode, lon, lat, interval_s, at_ms, measured, tier, pending, since, baseline,
-        False, rate_alarm,
+        False, rate_alarm, above,
     )  # fmt: skip
-    if target == tier and pending == tier and not rate_alarm and table.rate_per_min is None:
+    if target == tier and pending == tier and not rate_alarm and table.rate_per_min is None and not outputs:
         if state is not None and state.silent:
             return after, (_signal(after, "sensor_back", at_ms, 0, event_id, "reading"),)
         return after, ()  # the common case: nothing changes but the latest value
-    outputs: list[Signal] = []
     if state is not None and state.silent:
         outputs.append(_signal(after, "sensor_back", at_ms, 0, event_id, "reading"))
     if target < tier:
-        after = replace(after, tier=target, pending_tier=target)
+        after = replace(after, tier=target, pending_tier=target, above_since_ms=(0, 0, 0, 0))
         name = "sensor_clear" if target == 0 else f"sensor:{kind}"
         outputs.append(_signal(after, name, at_ms, target, event_id, "level"))
     elif target > tier:
-        if pending != target:
-            after = replace(after, pending_tier=target, pending_since_ms=at_ms)
-        if at_ms - after.pending_since_ms >= table.min_duration_s * 1000:
-            after = replace(after, tier=target)
-            outputs.append(_signal(after, f"sensor:{kind}", at_ms, target, event_id, "level"))
+        # the run at or above each tier keeps its first reading; a tier the value fell below starts again
+        runs = tuple(0 if t <= tier or t > target else (above[t - 1] or at_ms) for t in range(1, 5))
+        after = replace(after, pending_tier=target, pending_since_ms=runs[tier], above_since_ms=runs)
+        after, held = fire_held(after, table, at_ms, event_id)
+        outputs.extend(held)
     elif pending != tier:
-        after = replace(after, pending_tier=tier)
+        after = replace(after, pending_tier=tier, above_since_ms=(0, 0, 0, 0))
     if table.rate_per_min is not None and state is not None:
         rate = (measured - state.last_value) / ((at_ms - state.last_at_ms) / 60_000)
         if rate >= table.rate_per_min and not rate_alarm:
@@ -302,21 +322,77 @@ def _advance(
     return after, tuple(outputs)
 
 
+def fire_held(
+    s: SensorState, table: TierTable, now_ms: int, event_id: str | None = None
+) -> tuple[SensorState, tuple[Signal, ...]]:
+    """Announce every tier above the current one whose minimum duration has run out by `now_ms`, each at the
+    event time it ran out (the highest of those running out at the same time). `event_id` names a reading that
+    made a tier due at its own time; a wait that runs out later is named after the device and that time."""
+    wait_ms = table.min_duration_s * 1000
+    due = [
+        (s.above_since_ms[t - 1] + wait_ms, t)
+        for t in range(s.tier + 1, s.pending_tier + 1)
+        if s.above_since_ms[t - 1] and s.above_since_ms[t - 1] + wait_ms <= now_ms
+    ]
+    outputs: list[Signal] = []
+    for i, (at_ms, t) in enumerate(due):
+        if i + 1 < len(due) and due[i + 1][0] == at_ms:
+            continue  # a higher tier runs out at the same time: announce that one
+        runs = tuple(0 if k <= t else since for k, since in enumerate(s.above_since_ms, 1))
+        s = replace(s, tier=t, pending_since_ms=runs[t] if t < 4 else 0, above_since_ms=runs)
+        name = event_id if event_id is not None and at_ms == s.last_at_ms else f"{s.device_id}/held@{at_ms}"
+        outputs.append(_signal(s, f"sensor:{s.kind}", at_ms, t, name, "level"))
+    return s, tuple(outputs)
+
+
 def scan_silence(detector: DetectorState, now_ms: int, thresholds: Thresholds) -> tuple[Signal, ...]:
     """Mark devices silent that missed `silence_factor` intervals; the theater decides if that is a blackout risk
-    (it is when a warning is active in the device's area)."""
-    if now_ms - detector.last_silence_scan_ms < SILENCE_SCAN_EVERY_MS:
+    (it is when a warning is active in the device's area). Devices are only looked at once one may be due."""
+    if detector.silence_due_ms is not None and now_ms <= detector.silence_due_ms:
         return ()
-    detector.last_silence_scan_ms = now_ms
     outputs: list[Signal] = []
     silent: list[SensorState] = []
+    next_due = math.inf
     # Insertion order is the order the partition's readings arrived in: the same on every runtime.
     for s in detector.devices.values():
-        if not s.silent and now_ms - s.last_at_ms > thresholds.table(s.province, s.kind).silence_ms(s.interval_s):
+        if s.silent:
+            continue
+        due = s.last_at_ms + thresholds.table(s.province, s.kind).silence_ms(s.interval_s)
+        if now_ms > due:
             silent.append(s)
+        else:
+            next_due = min(next_due, due)
+    detector.silence_due_ms = next_due
     for s in silent:
         outputs.append(_go_silent(detector, s, now_ms, "silence"))
     return tuple(outputs)
+
+
+def fire_waiting(detector: DetectorState, now_ms: int, thresholds: Thresholds) -> tuple[Signal, ...]:
+    """On a tick: every tier whose minimum duration has run out by now, in event-time order."""
+    waiting = _waiting(detector)
+    fired: list[Signal] = []
+    for device_id in list(waiting):
+        s = detector.devices[device_id]
+        after, signals = fire_held(s, thresholds.table(s.province, s.kind), now_ms)
+        if signals:
+            detector.devices[device_id] = after
+            detector.dirty.add(device_id)
+            fired.extend(signals)
+            if after.pending_tier <= after.tier:
+                del waiting[device_id]
+    return tuple(sorted(fired, key=lambda signal: (signal.at_ms, signal.signal_id)))
+
+
+def _waiting(detector: DetectorState) -> dict[str, None]:
+    if detector.waiting is None:
+        detector.waiting = {d: None for d, s in detector.devices.items() if s.pending_tier > s.tier}
+    return detector.waiting
+
+
+def _may_fall_silent_at(detector: DetectorState, due_ms: float) -> None:
+    if detector.silence_due_ms is not None and due_ms < detector.silence_due_ms:
+        detector.silence_due_ms = due_ms
 
 
 def _go_silent(detector: DetectorState, s: SensorState, at_ms: int, trigger: str) -> Signal:
@@ -355,8 +431,13 @@ def step(
             return detector, (() if known.silent else (_go_silent(detector, known, record.at_ms, "heartbeat"),))
         alive = replace(known, last_at_ms=record.at_ms, interval_s=record.interval_s, silent=False)
         detector.devices[record.device_id] = alive
+        if known.silent or record.interval_s < known.interval_s:
+            _may_fall_silent_at(
+                detector, record.at_ms + thresholds.table(alive.province, alive.kind).silence_ms(alive.interval_s)
+            )
         if known.silent:
             detector.dirty.add(record.device_id)
             return detector, (_signal(alive, "sensor_back", record.at_ms, 0, record.event_id, "heartbeat"),)
         return detector, ()
-    return detector, scan_silence(detector, record.at_ms, thresholds)
+    held = fire_waiting(detector, record.at_ms, thresholds)
+    return detector, held + scan_silence(detector, record.at_ms, thresholds)

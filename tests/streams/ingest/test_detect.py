@@ -196,3 +196,100 @@ def test_every_sensor_kind_has_a_default_table(thresholds: detect.Thresholds) ->
         "rain_gauge",
     ):
         assert thresholds.table("120000", kind).tiers
+
+
+def five_minutes(thresholds: detect.Thresholds) -> detect.Thresholds:
+    """The default tables with water depth held 5 minutes before it is announced (tiers 15/27/50/80 cm)."""
+    depth = thresholds.tables["default"]["water_depth"]
+    slow = detect.TierTable(depth.unit, depth.tiers, depth.hysteresis, 300, depth.silence_factor)
+    return detect.Thresholds(tables={"default": {**thresholds.tables["default"], "water_depth": slow}}, derived={})
+
+
+AT_850 = 1_710_291_000_000  # 2024-03-13T08:50:00+08:00
+
+
+def at(minutes: float) -> int:
+    return AT_850 + int(minutes * MIN)
+
+
+def levels(signals: list[Signal]) -> list[tuple[int, int]]:
+    return [(s.at_ms, s.severity) for s in signals if s.attr("trigger") == "level"]
+
+
+def test_a_depth_crossed_at_850_with_a_5_minute_minimum_fires_at_the_855_tick(thresholds: detect.Thresholds) -> None:
+    t = five_minutes(thresholds)
+    detector = detect.DetectorState()
+    signals_of(detector, reading("water_depth", 5, at(-1), interval_s=600), t)
+    assert signals_of(detector, reading("water_depth", 16, at(0), interval_s=600), t) == []  # crossed blue
+    assert signals_of(detector, Tick(at(4)), t) == []
+    fired = signals_of(detector, Tick(at(5)), t)  # no reading since 8:50: the tick announces it
+    assert levels(fired) == [(at(5), 1)]
+    assert fired[0].signal_id == "LL-131082-XX-1/held@1710291300000:sensor:water_depth"
+    assert signals_of(detector, Tick(at(6)), t) == []  # said once
+    assert detector.devices["LL-131082-XX-1"].tier == 1
+
+
+def test_a_jump_of_two_tiers_keeps_the_start_of_the_wait(thresholds: detect.Thresholds) -> None:
+    t = five_minutes(thresholds)
+    detector = detect.DetectorState()
+    signals_of(detector, reading("water_depth", 5, at(-1)), t)
+    signals_of(detector, reading("water_depth", 16, at(0)), t)  # blue from 8:50
+    signals_of(detector, reading("water_depth", 30, at(2)), t)  # yellow from 8:52: blue still counts from 8:50
+    signals_of(detector, reading("water_depth", 31, at(3)), t)
+    signals_of(detector, reading("water_depth", 31, at(4)), t)
+    assert levels(signals_of(detector, Tick(at(5)), t)) == [(at(5), 1)]
+    signals_of(detector, reading("water_depth", 32, at(6)), t)
+    assert levels(signals_of(detector, Tick(at(7)), t)) == [(at(7), 2)]  # yellow 5 minutes after 8:52
+
+
+def test_a_jump_straight_over_a_tier_waits_once_for_the_higher_tier(thresholds: detect.Thresholds) -> None:
+    t = five_minutes(thresholds)
+    detector = detect.DetectorState()
+    signals_of(detector, reading("water_depth", 5, at(-1)), t)
+    signals_of(detector, reading("water_depth", 30, at(0)), t)  # blue and yellow both from 8:50
+    signals_of(detector, reading("water_depth", 16, at(1)), t)  # back to blue: yellow starts again, blue does not
+    signals_of(detector, reading("water_depth", 29, at(2)), t)
+    assert levels(signals_of(detector, Tick(at(5)), t)) == [(at(5), 1)]
+    assert levels(signals_of(detector, Tick(at(7)), t)) == [(at(7), 2)]
+
+
+def test_a_wait_that_ran_out_between_readings_fires_at_its_own_time(thresholds: detect.Thresholds) -> None:
+    # no tick between 8:50 and 8:58: the reading at 8:58 announces blue at 8:55 (when it ran out), not at 8:58
+    t = five_minutes(thresholds)
+    detector = detect.DetectorState()
+    signals_of(detector, reading("water_depth", 5, at(-1), interval_s=600), t)
+    signals_of(detector, reading("water_depth", 16, at(0), interval_s=600), t)
+    assert levels(signals_of(detector, reading("water_depth", 17, at(8), interval_s=600), t)) == [(at(5), 1)]
+
+
+def test_a_fall_below_the_tier_before_the_minimum_cancels_the_wait(thresholds: detect.Thresholds) -> None:
+    t = five_minutes(thresholds)
+    detector = detect.DetectorState()
+    signals_of(detector, reading("water_depth", 5, at(-1)), t)
+    signals_of(detector, reading("water_depth", 16, at(0)), t)
+    signals_of(detector, reading("water_depth", 10, at(3)), t)
+    assert levels(signals_of(detector, Tick(at(5)), t)) == []
+    signals_of(detector, reading("water_depth", 16, at(4)), t)  # a new run from 8:54
+    assert levels(signals_of(detector, Tick(at(8)), t)) == []
+    assert levels(signals_of(detector, Tick(at(9)), t)) == [(at(9), 1)]
+
+
+def test_silence_fires_on_the_first_tick_after_it_is_due(thresholds: detect.Thresholds) -> None:
+    # gas: factor 3, 60 s interval: silent once more than 3 minutes pass; ticks every 10 s find it at once
+    detector = detect.DetectorState()
+    signals_of(detector, reading("gas_lel", 1, T0), thresholds)
+    for s in range(10, 181, 10):
+        assert signals_of(detector, Tick(T0 + s * 1000), thresholds) == []
+    (silent,) = signals_of(detector, Tick(T0 + 190_000), thresholds)
+    assert (silent.kind, silent.at_ms) == ("sensor_silent", T0 + 190_000)
+
+
+def test_a_restored_detector_still_fires_its_waits_and_silences(thresholds: detect.Thresholds) -> None:
+    t = five_minutes(thresholds)
+    detector = detect.DetectorState()
+    signals_of(detector, reading("water_depth", 5, at(-1)), t)
+    signals_of(detector, reading("water_depth", 16, at(0)), t)
+    restored = detect.DetectorState(devices=dict(detector.devices))  # as a runtime refills it from its table
+    fired = signals_of(restored, Tick(at(5)), t)  # 60 s readings: silent since 8:53 as well
+    assert levels(fired) == [(at(5), 1)]
+    assert [s.kind for s in fired] == ["sensor:water_depth", "sensor_silent"]
