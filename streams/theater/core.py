@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from playbooks import lifecycle
 from playbooks.evidence import Signal
-from playbooks.incident import Decision, Incident
+from playbooks.incident import RESPONSE_LEVELS, Decision, Incident
 from streams.fusion import fuse
 from streams.theater import casualties, closures, merges, mutual_aid, posts
 from streams.theater.commands import on_command
@@ -271,17 +271,37 @@ def _declared_applies(signal: Signal, incident: Incident) -> bool:
     return signal.province in incident.provinces and incident.type.startswith(signal.attr("hazard"))
 
 
-def _apply_declared_level(incident: Incident, signal: Signal) -> Incident:
-    level = signal.attr("level") if signal.attr("action") != "end" else None
-    what = f"response_level {incident.response_level or '-'}→{level or 'ended'}"
-    decision = Decision(signal.at_ms, what, f"agency:{signal.attr('agency')}", (signal.signal_id,), signal.text)
+def _apply_declared_level(incident: Incident, signal: Signal, action: str | None = None) -> Incident:
+    """A declared level moves an incident only the way the report says: "raise" never lowers it and "lower" never
+    raises it. A report that would move it the other way changes nothing but is recorded, naming who asked."""
+    action = action or signal.attr("action")
+    old = incident.response_level
+    asked = signal.attr("level")
+    who = f"agency:{signal.attr('agency')}"
+    if action != "end" and not _moves(old, asked, action):
+        direction = "above" if action == "raise" else "below"
+        what = f"response_level {old or '-'} kept: {action} to {asked} is not {direction} it"
+        decision = Decision(signal.at_ms, what, who, (signal.signal_id,), signal.text)
+        return replace(incident, decisions=(*incident.decisions, decision))
+    level = asked if action != "end" else None
+    what = f"response_level {old or '-'}→{level or 'ended'}"
+    decision = Decision(signal.at_ms, what, who, (signal.signal_id,), signal.text)
     return replace(incident, response_level=level, decisions=(*incident.decisions, decision))
+
+
+def _moves(old: str | None, asked: str, action: str) -> bool:
+    """Whether `asked` is the way `action` goes from `old` (I is the highest level; no level is below IV)."""
+    rank = RESPONSE_LEVELS.index
+    if action == "raise":
+        return old is None or rank(asked) > rank(old)
+    return old is not None and rank(asked) < rank(old)
 
 
 def _with_declared_level(state: TheaterState, incident: Incident) -> Incident:
     """A newly opened incident starts at the response level its government has declared for that hazard."""
     for key in sorted(state.declared_levels):
         declared = state.declared_levels[key]
-        if _declared_applies(declared, incident) and incident.response_level != declared.attr("level"):
-            incident = _apply_declared_level(incident, declared)
+        # the level in force is a floor for a new incident: applied as a raise, never lowering one set already
+        if _declared_applies(declared, incident) and _moves(incident.response_level, declared.attr("level"), "raise"):
+            incident = _apply_declared_level(incident, declared, "raise")
     return incident
