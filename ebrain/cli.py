@@ -139,6 +139,9 @@ def _parser() -> argparse.ArgumentParser:
     worker.add_argument("--data-dir", type=Path, default=Path(".ebrain-worker"), help="local worker state folder")
     worker.add_argument("--fleet-seed", type=int, default=None, help="seed of the synthetic fleet (default 7)")
     worker.add_argument(
+        "--exercise", action="store_true", default=None, help="a drill: public warnings go out as CAP Exercise"
+    )
+    worker.add_argument(
         "--guarantee", choices=["exactly_once", "at_least_once"], default="exactly_once", help="processing guarantee"
     )
     worker.add_argument(
@@ -235,7 +238,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "worker":
         from ebrain.worker import run_worker
 
-        settings = Settings.from_env(broker=args.broker, fleet_seed=args.fleet_seed)
+        settings = Settings.from_env(broker=args.broker, fleet_seed=args.fleet_seed, exercise=args.exercise)
         return run_worker(settings, args.data_dir, args.guarantee, args.topic_prefix)
     if args.command == "api":
         from ebrain.api_cmd import run_api

@@ -62,6 +62,7 @@ def build_core(settings: Settings, fleet_seed: int | None = None, fleet_scale: f
         playbooks=playbooks,
         dispatch_policy=DispatchPolicy.load(),
         tick_sources=topics.tick_sources(),
+        exercise=settings.exercise,
     )
     return Core(
         settings=settings,

@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from ebrain.compose import build_core, embedded_runtime
+from ebrain.compose import embedded_runtime
 from ebrain.progress import ProgressBar
+from ebrain.replay_cmd import core_for
 from ebrain.serve import listen, start_api
 from ebrain.settings import Settings
 from ebrain.summary import render_summary
@@ -28,7 +29,7 @@ async def run_demo(settings: Settings, scenario_path: Path, speed: float | None,
     print(f"  scenario: {scenario.file}")
     print("  runtime: embedded (one process, no broker)")
     print("  building regions, road graph, synthetic fleet and playbooks ...", flush=True)
-    core = build_core(settings, fleet_seed=scenario.fleet_seed, fleet_scale=scenario.fleet_scale)
+    core = core_for(settings, scenario)
     runtime = embedded_runtime(core)
     outcome = Outcome()
     runtime.sinks.append(outcome.apply)

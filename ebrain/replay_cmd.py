@@ -4,6 +4,7 @@ delta as JSON lines (the same file always gives byte-identical lines)."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -68,7 +69,9 @@ def write_deltas(outcome: Outcome, out: Path) -> None:
 
 
 def core_for(settings: Settings, scenario: Scenario) -> Core:
-    return build_core(settings, fleet_seed=scenario.fleet_seed, fleet_scale=scenario.fleet_scale)
+    """The core a scenario runs on: its fleet, and public warnings marked as an exercise (docs/cap.md)."""
+    exercise = dataclasses.replace(settings, exercise=True)
+    return build_core(exercise, fleet_seed=scenario.fleet_seed, fleet_scale=scenario.fleet_scale)
 
 
 async def outcome_of(
@@ -78,7 +81,7 @@ async def outcome_of(
     bar = ProgressBar(scenario.t0_ms)
     if broker is None:
         return await run_embedded(core, scenario, control, bar)
-    print(f"  replaying into Kafka at {broker}; the worker must run with --fleet-seed {scenario.fleet_seed}")
+    print(f"  replaying into Kafka at {broker}; the worker must run with --fleet-seed {scenario.fleet_seed} --exercise")
     return await run_kafka(broker, scenario, control, bar, prefix)
 
 

@@ -21,6 +21,7 @@ class Settings:
     queue_size: int = 10_000
     tokens_file: Path | None = None
     broker: str | None = None
+    exercise: bool = False  # a run of a scenario file: public warnings go out as CAP <status>Exercise</status>
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:

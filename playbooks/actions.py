@@ -219,7 +219,7 @@ def _public_warning(
         response_level=incident.response_level,
         event_grade=incident.event_grade,
         headline=headline,
-        description=action.get("description") or incident.type,
+        description=action.get("description") or "",  # "": said from the incident type where it is published
         instruction=action.get("instruction") or "",
         area_adcodes=area_codes,
         expires_ms=None if msg_type == "Cancel" else sent_ms + expiry,

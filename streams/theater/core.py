@@ -17,7 +17,7 @@ from playbooks import lifecycle
 from playbooks.evidence import Signal
 from playbooks.incident import RESPONSE_LEVELS, Decision, Incident
 from streams.fusion import fuse
-from streams.theater import casualties, closures, merges, mutual_aid, posts
+from streams.theater import casualties, closures, merges, mutual_aid, posts, warnings
 from streams.theater.commands import on_command
 from streams.theater.effects import carry_out, replace_units
 from streams.theater.responders import bring_back, next_return_ms, on_resource_update, on_task_reply
@@ -205,6 +205,8 @@ def _on_signal(state: TheaterState, signal: Signal, ctx: TheaterContext, out: Em
         if incident.playbook != playbook.id:
             incident = lifecycle.on_open(incident, playbook, signal.at_ms)
         incident, effects = lifecycle.evaluate(incident, playbook, signal, signal.at_ms, _warnings(state))
+        if signal.kind == "warning":
+            incident, effects = warnings.follow_agency(incident, playbook, signal, effects)
     else:
         effects = ()
     if signal.kind == "casualties":

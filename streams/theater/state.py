@@ -18,6 +18,7 @@ from playbooks.incident import Incident, Task
 from playbooks.model import Playbook
 from streams.fusion import fuse
 from streams.wire.records import Delta, DeltaKind, TheaterInput
+from streams.words.phrasebook import Phrasebook
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class TheaterContext:
     lifecycle: ResponderLifecycle = field(default_factory=load_lifecycle)
     closure_reports: ClosureReports = field(default_factory=load_closure_reports)
     surge: SurgePolicy = field(default_factory=load_surge_policy)
+    exercise: bool = False  # a drill or a replay: every public warning is a CAP Exercise, never an Actual one
+    phrases: Phrasebook = field(default_factory=Phrasebook.load)  # for the human text of public warnings
 
 
 @dataclass(frozen=True, slots=True)

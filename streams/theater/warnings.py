@@ -11,9 +11,12 @@ from typing import Any
 import msgspec
 
 from geo.regions import PROVINCES
+from playbooks import actions
 from playbooks.cap import PublicWarning, WarningArea, to_cap_xml
-from playbooks.effects import ApprovalEffect, MutualAidEffect, NotifyEffect, WarningEffect
+from playbooks.effects import ApprovalEffect, Effect, MutualAidEffect, NotifyEffect, WarningEffect
+from playbooks.evidence import Signal
 from playbooks.incident import Incident
+from playbooks.plan import Action, Playbook
 from streams.theater.state import Emitter, TheaterContext
 from streams.wire.timefmt import format_time_ms
 
@@ -26,7 +29,7 @@ def carry_out_public(
 ) -> tuple[NotifyEffect, ...]:
     """Emit what the effect needs; returns the notifications it implies, for the caller to send."""
     if isinstance(effect, WarningEffect):
-        publish_warning(effect, ctx, out)
+        publish_warning(effect, ctx, out, incident.type)
         return ()
     if isinstance(effect, MutualAidEffect):
         message = (
@@ -44,12 +47,13 @@ def carry_out_public(
     return (NotifyEffect(incident.id, effect.rule, ("own",), message),)
 
 
-def to_public_warning(effect: WarningEffect, ctx: TheaterContext) -> PublicWarning:
+def to_public_warning(effect: WarningEffect, ctx: TheaterContext, incident_type: str = "") -> PublicWarning:
     names = []
     for code in effect.area_adcodes:
         names.append(PROVINCES[code] if code in PROVINCES else ctx.regions.unit(code).name)
+    area_text = "、".join(names) or effect.headline
     area = WarningArea(
-        description="、".join(names) or effect.headline,
+        description=area_text,
         geocodes=tuple((_GEOCODE_NAME, code) for code in effect.area_adcodes),
     )
     return PublicWarning(
@@ -63,19 +67,30 @@ def to_public_warning(effect: WarningEffect, ctx: TheaterContext) -> PublicWarni
         colour=effect.colour,  # type: ignore[arg-type]
         response_level=effect.response_level,  # type: ignore[arg-type]
         headline=effect.headline,
-        description=effect.description,
+        description=effect.description or describe(effect, area_text, incident_type, ctx),
         instruction=effect.instruction,
         areas=(area,),
         onset_ms=effect.sent_ms,
         expires_ms=effect.expires_ms,
         incident_id=effect.incident_id,
         event_grade=effect.event_grade,
-        status=effect.status,  # type: ignore[arg-type]
+        status="Exercise" if ctx.exercise else effect.status,  # type: ignore[arg-type]
     )
 
 
-def publish_warning(effect: WarningEffect, ctx: TheaterContext, out: Emitter) -> None:
-    warning = to_public_warning(effect, ctx)
+def describe(effect: WarningEffect, area: str, incident_type: str, ctx: TheaterContext) -> str:
+    """The CAP description when the playbook gives none: Chinese text for the public (the message carries one
+    zh-CN info block), from the phrase book's name of the incident type and never the type's id."""
+    hazard = ctx.phrases.word("type", incident_type, "zh") or effect.event
+    if effect.msg_type == "Cancel":
+        return f"{area}{hazard}：{effect.headline}。此前发布的预警解除。"
+    if effect.msg_type == "Update":
+        return f"{area}{hazard}：{effect.headline}。本信息更新此前发布的预警。"
+    return f"{area}{hazard}：{effect.headline}。"
+
+
+def publish_warning(effect: WarningEffect, ctx: TheaterContext, out: Emitter, incident_type: str = "") -> None:
+    warning = to_public_warning(effect, ctx, incident_type)
     entity: dict[str, Any] = {
         "identifier": effect.identifier,
         "incident_id": effect.incident_id,
@@ -91,3 +106,22 @@ def publish_warning(effect: WarningEffect, ctx: TheaterContext, out: Emitter) ->
         "cap": msgspec.to_builtins(warning),
     }
     out.emit("warning", effect.identifier, entity)
+
+
+def follow_agency(
+    incident: Incident, playbook: Playbook, signal: Signal, effects: tuple[Effect, ...]
+) -> tuple[Incident, tuple[Effect, ...]]:
+    """An issuing authority's update or lift of its warning, republished as a CAP Update or Cancel that references
+    the incident's last public message, unless the playbook already said something public on this signal."""
+    action = signal.attr("action")
+    active = incident.active_warning
+    if active is None or action not in ("update", "cancel") or any(isinstance(e, WarningEffect) for e in effects):
+        return incident, effects
+    colour = signal.attr("colour")
+    if action == "update" and colour == active.colour:
+        return incident, effects
+    kind = "cancel_warning" if action == "cancel" else "update_warning"
+    follow = Action(kind, (("colour", colour),) if action == "update" else (), 0)
+    rule = f"agency:{signal.attr('agency')}"
+    incident, produced = actions.apply(incident, playbook, follow, rule, (signal.signal_id,), signal.at_ms)
+    return incident, (*effects, *produced)
