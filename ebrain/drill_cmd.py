@@ -11,13 +11,14 @@ from pathlib import Path
 from ebrain.replay_cmd import core_for, outcome_of, write_deltas
 from ebrain.settings import Settings
 from geo.datafiles import LoadError
-from scenarios.drill import region_resolver, score_outcome
+from scenarios.drill import refusals, region_resolver, score_outcome
 from scenarios.expectations import check_regions
 from scenarios.model import load_scenario
 from scenarios.offsets import offset_text
 from scenarios.report import render_report
 
 REPORT_DIR = Path("reports")
+MAX_REFUSALS_SHOWN = 20
 MAP_TOLERANCE_DEG = 0.01  # simplification of the report's county outlines: ~1 km, a few hundred kB
 
 
@@ -51,6 +52,17 @@ async def run_drill_cmd(
         print(f"  #{n:<2} {'PASS' if r.passed else 'FAIL'}  {r.expectation.text}{met}")
         if not r.passed:
             print(f"        {scenario.file}:{r.expectation.line}: {r.detail}")
+    counts = outcome.counts
+    refused = refusals(scenario, outcome)
+    print(
+        f"  inputs: {counts.get('received', 0)} received, {counts.get('accepted', 0)} accepted, "
+        f"{counts.get('rejected', 0)} rejected at ingest; {len(refused)} not used in all"
+    )
+    for r in refused[:MAX_REFUSALS_SHOWN]:
+        where = f"{scenario.file}:{r.line}" if r.line is not None else scenario.file
+        print(f"        {where}: {r.reason}")
+    if len(refused) > MAX_REFUSALS_SHOWN:
+        print(f"        ... and {len(refused) - MAX_REFUSALS_SHOWN} more (all are in the report)")
     bases = {rid: (r.base_lon, r.base_lat) for rid, r in core.initial_fleet.responders.items()}
     html = render_report(result, core.regions.geojson("county", MAP_TOLERANCE_DEG), bases, core.words)
     path = report or REPORT_DIR / f"{scenario.id}.html"

@@ -10,7 +10,7 @@ from scenarios.expectations import RegionResolver, Result, check_regions, score
 from scenarios.kpis import IncidentKpis, incident_kpis
 from scenarios.model import Scenario
 from scenarios.replay import ReplayControl
-from scenarios.run import Outcome, replay_embedded
+from scenarios.run import Outcome, refused, replay_embedded
 from streams.runtime.embedded import EmbeddedRuntime
 
 _PROVINCE_NAMES = {
@@ -33,6 +33,21 @@ class DrillResult:
     @property
     def failed(self) -> tuple[Result, ...]:
         return tuple(r for r in self.results if not r.passed)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """An input the run did not use: the scenario line that sent it (when known) and why."""
+
+    line: int | None
+    event_id: str
+    reason: str
+
+
+def refusals(scenario: Scenario, outcome: Outcome) -> tuple[Refusal, ...]:
+    """Every input rejected at ingest or refused or ignored in the theater, each with its scenario line."""
+    lines = {e.event_id: e.line for e in scenario.timeline if e.event_id}
+    return tuple(Refusal(lines.get(event_id), event_id, reason) for event_id, reason in refused(outcome))
 
 
 def region_resolver(regions: RegionIndex) -> RegionResolver:

@@ -19,7 +19,7 @@ from typing import Any
 
 import msgspec
 
-from scenarios.drill import DrillResult
+from scenarios.drill import DrillResult, refusals
 from scenarios.kpis import FIGURES, IncidentKpis, Spread, spreads
 from scenarios.model import Scenario, TimelineEntry
 from scenarios.offsets import offset_text
@@ -186,6 +186,31 @@ def _expectations(result: DrillResult, said: _Said) -> str:
     )
 
 
+def _refusals(result: DrillResult, said: _Said) -> str:
+    """Every input the run did not use, with its scenario line and the reason: rejected at ingest (the contract's
+    own words) or refused or ignored in the theater (said through the operator language)."""
+    rows = []
+    theater = {d.key: d for d in result.outcome.deltas if d.kind == "rejected"}
+    for r in refusals(result.scenario, result.outcome):
+        delta = theater.get(r.event_id)
+        if delta is not None and str(delta.entity) == r.reason:
+            lines = said.words.delta("rejected", delta.entity, delta.at_ms, said.lookup)
+            reason = both(lines.zh[0], lines.en[0])
+            where = both("指挥中枢", "theater")
+        else:
+            reason = escape(r.reason)
+            where = both("接入", "ingest")
+        line = str(r.line) if r.line is not None else "—"
+        rows.append(f"<tr><td class='num'>{line}</td><td>{where}</td><td class='small'>{reason}</td></tr>")
+    if not rows:
+        return f"<p class='small muted'>{both('所有输入均已受理', 'every input was used')}</p>"
+    return (
+        f"<h3>{both('未受理或未处理的输入', 'Inputs not used')} ({len(rows)})</h3><table><thead><tr>"
+        f"<th>{both('场景文件行', 'scenario line')}</th><th>{both('环节', 'where')}</th>"
+        f"<th>{both('原因', 'reason')}</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
 def _spread_table(rows: tuple[Spread, ...], incidents: int) -> str:
     body = []
     for s in rows:
@@ -340,11 +365,13 @@ def render_report(
             f"<section id='inputs'><h2>{both('输入', 'Inputs')}</h2><p class='small'>{inputs}. "
             + both(
                 f"收到 {received}，受理 {accepted}，拒收 {rejected}；推送 {len(outcome.deltas)} 条动态；"
-                f"{len(outcome.rejected)} 项操作未执行。",
+                f"{len(outcome.rejected)} 项未执行或未处理。",
                 f"Received {received}, accepted {accepted}, rejected {rejected}; {len(outcome.deltas)} feed deltas; "
-                f"{len(outcome.rejected)} refused in the theater.",
+                f"{len(outcome.rejected)} refused or ignored in the theater.",
             )
-            + "</p></section>",
+            + "</p>"
+            + _refusals(result, said)
+            + "</section>",
         ]
     )
     passed = sum(1 for r in result.results if r.passed)

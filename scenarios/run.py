@@ -31,6 +31,7 @@ class Outcome:
     warnings: list[dict[str, Any]] = field(default_factory=list)
     deltas: list[Delta] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    dead_letters: list[tuple[str, str]] = field(default_factory=list)  # (event id or "", reason) of each reject
 
     def apply(self, delta: Delta) -> None:
         self.deltas.append(delta)
@@ -80,7 +81,24 @@ async def run_scenario(
     await replay(scenario, runtime, control or ReplayControl(), progress)
     await runtime.drain()
     outcome.counts = runtime.counts()
+    outcome.dead_letters = [(_event_id(r.raw), r.reason) for r in getattr(runtime, "dead_letters", ())]
     return outcome
+
+
+def _event_id(raw: bytes) -> str:
+    """The event id a rejected message carries, when it is JSON with one (to find its line in the scenario)."""
+    try:
+        message = msgspec.json.decode(raw)
+    except msgspec.DecodeError:
+        return ""
+    return str(message.get("event_id", "")) if isinstance(message, dict) else ""
+
+
+def refused(outcome: Outcome) -> list[tuple[str, str]]:
+    """Every input the run did not use, with its reason: rejected at ingest (event id, reason) and refused or
+    ignored in the theater (feed key, reason), in the order they happened."""
+    theater = [(d.key, str(d.entity)) for d in outcome.deltas if d.kind == "rejected"]
+    return [*outcome.dead_letters, *theater]
 
 
 async def replay_embedded(

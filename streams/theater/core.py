@@ -194,6 +194,7 @@ def _on_signal(state: TheaterState, signal: Signal, ctx: TheaterContext, out: Em
     closures.on_report(state, signal, ctx, out)
     _, fused = fuse.step(state.fusion, ctx.fusion, signal, ctx.theater)
     if fused.incident is None:
+        _say_if_ignored(signal, ctx, out)
         return
     incident = fused.incident
     if fused.opened:
@@ -219,6 +220,27 @@ def _on_signal(state: TheaterState, signal: Signal, ctx: TheaterContext, out: Em
         carry_out(state, incident, effects, ctx, out)
     merges.announce(state, fused, ctx, out)
     _announce_links(state, fused, signal, out)
+
+
+def _say_if_ignored(signal: Signal, ctx: TheaterContext, out: Emitter) -> None:
+    """An agency report of a kind no rule takes (no incident type, no road closure) is refused on the feed, so a
+    drill lists it, rather than accepted and then silently dropped."""
+    if signal.source != "agency" or not signal.kind.startswith("report:"):
+        return
+    rules = ctx.fusion
+    kind = signal.kind.removeprefix("report:")
+    if (
+        rules.home_of(signal) is not None
+        or signal.kind in rules.attach_only
+        or signal.kind in rules.attach_by_place
+        or ctx.closure_reports.kind_of(kind) is not None
+    ):
+        return
+    out.emit(
+        "rejected",
+        signal.signal_id,
+        f"agency.incident {signal.signal_id}: incident_kind={kind!r}: ignored, no rule takes this kind",
+    )
 
 
 def _announce_links(state: TheaterState, fused: fuse.Fused, signal: Signal, out: Emitter) -> None:
