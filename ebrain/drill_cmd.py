@@ -58,9 +58,9 @@ async def run_drill_cmd(
         f"  inputs: {counts.get('received', 0)} received, {counts.get('accepted', 0)} accepted, "
         f"{counts.get('rejected', 0)} rejected at ingest; {len(refused)} not used in all"
     )
-    for r in refused[:MAX_REFUSALS_SHOWN]:
-        where = f"{scenario.file}:{r.line}" if r.line is not None else scenario.file
-        print(f"        {where}: {r.reason}")
+    for refusal in refused[:MAX_REFUSALS_SHOWN]:
+        where = f"{scenario.file}:{refusal.line}" if refusal.line is not None else scenario.file
+        print(f"        {where}: {refusal.reason}")
     if len(refused) > MAX_REFUSALS_SHOWN:
         print(f"        ... and {len(refused) - MAX_REFUSALS_SHOWN} more (all are in the report)")
     bases = {rid: (r.base_lon, r.base_lat) for rid, r in core.initial_fleet.responders.items()}
