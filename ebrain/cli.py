@@ -173,6 +173,13 @@ def _parser() -> argparse.ArgumentParser:
     kafka.add_argument("action", choices=["up", "down", "status"], help="start, stop, or show the local broker")
     kafka.add_argument("--port", type=_port, default=9092, help="the broker's port (default 9092)")
 
+    sc = sub.add_parser("scenario", help="check a scenario file: every problem at once, before it runs")
+    sc_sub = sc.add_subparsers(dest="scenario_command", required=True)
+    sc_check = sc_sub.add_parser(
+        "check", help="print every problem of a scenario file as file:line; exit 1 if any error, 2 if unreadable"
+    )
+    sc_check.add_argument("file", type=_existing_file, help="scenario file (YAML)")
+
     pb = sub.add_parser("playbooks", help="check playbook files, or dry-run one over a file of evidence")
     pb_sub = pb.add_subparsers(dest="playbooks_command", required=True)
     check = pb_sub.add_parser("check", help="load every playbook in a folder; print each error; exit 1 if any")
@@ -254,6 +261,10 @@ def _run(args: argparse.Namespace) -> int:
         from ebrain.broker import main_kafka
 
         return main_kafka(args.action, PACKAGE_ROOT, port=args.port)
+    if args.command == "scenario":
+        from ebrain import scenario_cmd
+
+        return scenario_cmd.check(Settings.from_env(), args.file)
     if args.command == "playbooks":
         from ebrain import playbooks_cmd
 

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from ebrain.replay_cmd import core_for, outcome_of, write_deltas
+from ebrain.scenario_cmd import check_before_run
 from ebrain.settings import Settings
 from geo.datafiles import LoadError
 from scenarios.drill import refusals, region_resolver, score_outcome
@@ -31,6 +32,8 @@ async def run_drill_cmd(
     out: Path | None = None,
     prefix: str = "",
 ) -> int:
+    if not check_before_run(settings, file):
+        return 2
     try:
         scenario = load_scenario(file)
     except LoadError as exc:

@@ -13,6 +13,7 @@ import msgspec
 
 from ebrain.compose import Core, build_core, embedded_runtime
 from ebrain.progress import ProgressBar
+from ebrain.scenario_cmd import check_before_run
 from ebrain.settings import Settings
 from ebrain.summary import render_summary
 from geo.datafiles import LoadError
@@ -93,6 +94,8 @@ async def run_replay(
     broker: str | None = None,
     prefix: str = "",
 ) -> int:
+    if not check_before_run(settings, file):
+        return 2
     try:
         scenario = load_scenario(file)
     except LoadError as exc:

@@ -1,0 +1,52 @@
+"""`ebrain scenario check FILE`: every problem of a scenario file at once (scenarios/check.py).
+
+Exit code 0 when the file has no error (warnings are printed but do not fail it), 1 when it has errors, 2 when
+it cannot be read. `ebrain replay` and `ebrain drill` run the same check first and stop with exit code 2.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ebrain.settings import Settings
+from geo.gazetteer import Gazetteer
+from geo.regions import RegionIndex
+from scenarios.check import Problem, check_scenario
+from streams import ingest
+from streams.ingest import detect
+from streams.ingest.normalize import NormalizeContext
+from streams.ingest.understand import CallReader
+
+
+def problems_of(settings: Settings, file: Path) -> list[Problem]:
+    regions = RegionIndex.load(settings.boundaries)
+    normalize = NormalizeContext(regions=regions, gazetteer=Gazetteer.from_regions(regions), topics=CallReader.load())
+    ctx = ingest.IngestContext(normalize=normalize, thresholds=detect.Thresholds.load())
+    return check_scenario(file, ctx, regions)
+
+
+def report(problems: list[Problem]) -> int:
+    """Print every problem (errors on stderr); the number of errors."""
+    errors = [p for p in problems if not p.warning]
+    for p in problems:
+        print(p, file=sys.stdout if p.warning else sys.stderr)
+    return len(errors)
+
+
+def check(settings: Settings, file: Path) -> int:
+    problems = problems_of(settings, file)
+    errors = report(problems)
+    if problems and problems[0].message.startswith("cannot read the file"):
+        return 2
+    print(f"{file}: {errors} error(s), {len(problems) - errors} warning(s)")
+    return 1 if errors else 0
+
+
+def check_before_run(settings: Settings, file: Path) -> bool:
+    """For replay and drill: True when the file may run; otherwise its problems are printed."""
+    problems = problems_of(settings, file)
+    errors = report([p for p in problems if not p.warning])
+    if errors:
+        print(f"{file}: {errors} error(s); nothing was run (ebrain scenario check {file})", file=sys.stderr)
+    return errors == 0
