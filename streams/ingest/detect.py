@@ -329,6 +329,10 @@ def fire_held(
     event time it ran out (the highest of those running out at the same time). `event_id` names a reading that
     made a tier due at its own time; a wait that runs out later is named after the device and that time."""
     wait_ms = table.min_duration_s * 1000
+    if s.pending_tier > s.tier and not any(s.above_since_ms):
+        # a state stored before per-tier starts were kept: its one start stands for every tier it waits for
+        runs = tuple(s.pending_since_ms if s.tier < t <= s.pending_tier else 0 for t in range(1, 5))
+        s = replace(s, above_since_ms=runs)
     due = [
         (s.above_since_ms[t - 1] + wait_ms, t)
         for t in range(s.tier + 1, s.pending_tier + 1)

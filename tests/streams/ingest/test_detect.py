@@ -293,3 +293,13 @@ def test_a_restored_detector_still_fires_its_waits_and_silences(thresholds: dete
     fired = signals_of(restored, Tick(at(5)), t)  # 60 s readings: silent since 8:53 as well
     assert levels(fired) == [(at(5), 1)]
     assert [s.kind for s in fired] == ["sensor:water_depth", "sensor_silent"]
+
+
+def test_a_device_stored_before_per_tier_starts_still_fires(thresholds: detect.Thresholds) -> None:
+    t = five_minutes(thresholds)
+    old = detect.SensorState(
+        "LL-131082-XX-1", "water_depth", "130000", "131082", 116.81, 39.96, 600, at(0), 16.0,
+        tier=0, pending_tier=1, pending_since_ms=at(0),
+    )  # fmt: skip
+    detector = detect.DetectorState(devices={old.device_id: old})
+    assert levels(signals_of(detector, Tick(at(5)), t)) == [(at(5), 1)]
