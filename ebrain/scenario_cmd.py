@@ -47,6 +47,6 @@ def check_before_run(settings: Settings, file: Path) -> bool:
     """For replay and drill: True when the file may run; otherwise its problems are printed."""
     problems = problems_of(settings, file)
     errors = report([p for p in problems if not p.warning])
-    if errors:
-        print(f"{file}: {errors} error(s); nothing was run (ebrain scenario check {file})", file=sys.stderr)
+    if errors > 1:  # one error is its own line (file:line: what), as every broken-file message of the CLI
+        print(f"{file}: {errors} errors; nothing was run (ebrain scenario check {file})", file=sys.stderr)
     return errors == 0

@@ -176,7 +176,7 @@ def load_truth(path: Path | str, scenario: Scenario) -> Truth:
                 resolver.place(site_node, "entries", Place(event, site), f"events.{event}.sites.{site}")
         if "felt" in node:
             resolver.place(node, "felt", Place(event, FELT), f"events.{event}")
-    return Truth(scenario.id, file, resolver.of_entry, resolver.of_device, resolver.of_silence)
+    return Truth(scenario.id, file, resolver.of_entry, resolver.devices_by_entry(scenario), resolver.of_silence)
 
 
 class _Refs:
@@ -190,6 +190,17 @@ class _Refs:
         self.of_entry: dict[str, Place] = {}
         self.of_device: dict[str, Place] = {}
         self.of_silence: dict[str, Place] = {}
+
+    def devices_by_entry(self, scenario: Scenario) -> dict[str, Place]:
+        """Devices placed by name, and a device all of whose placed readings are at one place placed there too:
+        an alarm that fires on a tick, when its minimum duration runs out, comes from no reading of its own."""
+        places: dict[str, set[Place]] = {}
+        for entry in scenario.timeline:
+            place = self.of_entry.get(_prefix(entry.event_id, self.sid))
+            if entry.device_id and place is not None:
+                places.setdefault(entry.device_id, set()).add(place)
+        derived = {device: next(iter(found)) for device, found in places.items() if len(found) == 1}
+        return {**derived, **self.of_device}
 
     def place(self, node: LineDict, key: str, place: Place, where: str) -> None:
         refs = node.get(key)
