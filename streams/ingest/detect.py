@@ -250,11 +250,12 @@ def observe(
         before, table, event_id, device_id, kind, value, at_ms, lon, lat, adcode, province, interval_s
     )
     detector.devices[device_id] = after
-    waiting = _waiting(detector)
-    if after.pending_tier > after.tier:
-        waiting[device_id] = None
-    elif device_id in waiting:
-        del waiting[device_id]
+    if after.pending_tier != after.tier or (before is not None and before.pending_tier != before.tier):
+        waiting = _waiting(detector)  # the common case, no tier waiting before or after, skips this
+        if after.pending_tier > after.tier:
+            waiting[device_id] = None
+        elif device_id in waiting:
+            del waiting[device_id]
     if before is None or before.silent or interval_s < before.interval_s:
         _may_fall_silent_at(detector, at_ms + table.silence_ms(interval_s))
     # a change of tier or silence always comes with a signal; the rest is checked here
