@@ -16,7 +16,7 @@ from prometheus_client.registry import Collector, CollectorRegistry
 
 from streams.ingest import detect
 from streams.ingest.dedup import DedupPolicy, SeenIds
-from streams.ingest.normalize import NormalizeContext, locate_reading, normalize
+from streams.ingest.normalize import NormalizeContext, locate_reading, normalize, time_field
 from streams.wire import codec, contract
 from streams.wire.codec import Origin, Rejected
 from streams.wire.records import Counts, Heartbeat, Reading, TheaterInput, Tick
@@ -65,6 +65,11 @@ def step(state: IngestPartition, raw: bytes, offset: int, ctx: IngestContext) ->
             counts.rejected += 1
             reason = f"sensor.reading {decoded.event_id}: {exc}"
             return state, [Rejected(reason, raw, Origin(state.topic, state.partition, offset))]
+        ahead = ctx.normalize.limits.too_late(at_ms, state.seen.newest_ms, "observed_at", _clock_name(state))
+        if ahead is not None:
+            counts.rejected += 1
+            reason = f"sensor.reading {decoded.event_id}: {ahead}"
+            return state, [Rejected(reason, raw, Origin(state.topic, state.partition, offset))]
         if state.seen.first_seen(decoded.event_id, at_ms) is not None:
             origin = Origin(state.topic, state.partition, offset)
             return state, [_duplicate(counts, decoded.event_id, raw, origin)]
@@ -80,6 +85,7 @@ def step(state: IngestPartition, raw: bytes, offset: int, ctx: IngestContext) ->
     for item in normalize(ctx.normalize, decoded, raw, origin):
         if isinstance(item, Tick):
             counts.ticks += 1
+            state.seen.advance(item.at_ms)
             tick = Tick(at_ms=item.at_ms, source=state.source)
             _, signals = detect.step(state.detector, tick, ctx.thresholds)
             out.extend(signals)
@@ -91,7 +97,13 @@ def step(state: IngestPartition, raw: bytes, offset: int, ctx: IngestContext) ->
             out.append(item)
             continue
         event_id = str(getattr(item, "event_id", None) or getattr(item, "signal_id", ""))
-        if state.seen.first_seen(event_id, int(getattr(item, "at_ms", 0))) is not None:
+        at_ms = int(getattr(item, "at_ms", 0))
+        ahead = ctx.normalize.limits.too_late(at_ms, state.seen.newest_ms, time_field(decoded), _clock_name(state))
+        if ahead is not None:
+            counts.rejected += 1
+            out.append(Rejected(f"{contract.type_tag(type(decoded))} {event_id}: {ahead}", raw, origin))
+            continue
+        if state.seen.first_seen(event_id, at_ms) is not None:
             out.append(_duplicate(counts, event_id, raw, origin))
             continue
         counts.accepted += 1
@@ -101,6 +113,10 @@ def step(state: IngestPartition, raw: bytes, offset: int, ctx: IngestContext) ->
         else:
             out.append(item)
     return state, out
+
+
+def _clock_name(state: IngestPartition) -> str:
+    return f"the newest tick on {state.source}"
 
 
 def _duplicate(counts: Counts, event_id: str, raw: bytes, origin: Origin) -> Rejected:

@@ -11,9 +11,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+import msgspec
+
 from geo.gazetteer import Gazetteer, Placement
 from geo.regions import PROVINCES, RegionIndex
 from streams.ingest.gcj02 import gcj02_to_wgs84
+from streams.ingest.limits import PhysicalLimits
 from streams.ingest.understand import CallReader
 from streams.wire import contract
 from streams.wire.codec import Origin, Rejected
@@ -35,6 +38,18 @@ URGENCY_SEVERITY = {"一般": 1, "紧急": 2, "特急": 3}
 COLOUR_SEVERITY = {"blue": 1, "yellow": 2, "orange": 3, "red": 4}
 _DEVICE_ID = re.compile(contract.DEVICE_ID_PATTERN.removeprefix("^").removesuffix("$"))
 _PLACE_NOISE = re.compile(r"[\s,，。.;；:：()（）\-—#号室单元楼层]+")
+
+
+def _time_field(cls: type) -> str:
+    return next(f.name for f in msgspec.structs.fields(cls) if f.name == "at" or f.name.endswith("_at"))
+
+
+_TIME_FIELDS = {cls: _time_field(cls) for cls in contract.WIRE_TYPES if cls is not contract.SensorBatch}
+
+
+def time_field(msg: contract.WireMessage) -> str:
+    """The field that carries a message's event time (a batch's readings: each reading's observed_at)."""
+    return _TIME_FIELDS.get(type(msg), "observed_at")
 
 
 class InvalidInput(ValueError):
@@ -81,7 +96,15 @@ class NormalizeContext:
     regions: RegionIndex
     gazetteer: Gazetteer
     topics: CallReader
+    limits: PhysicalLimits = field(default_factory=PhysicalLimits.load)  # streams/data/physical.yaml unless given
     memo: Memo = field(default_factory=Memo, compare=False)
+
+    def time_ms(self, value: str, field: str) -> int:
+        """An event time of the wire, refused when earlier than any event the brain takes."""
+        at_ms = self.memo.time_ms(value, field)
+        if at_ms < self.limits.earliest_ms:
+            raise InvalidInput(self.limits.too_early(at_ms, field, value))
+        return at_ms
 
 
 def _finite(value: float, field: str) -> float:
@@ -171,9 +194,12 @@ def locate_reading(
     located = ctx.memo.located.get((pos.lon, pos.lat, pos.crs))
     lon, lat, adcode, province = located or locate(ctx, pos, f"{field}position")
     if not math.isfinite(msg.value):
-        raise InvalidInput(f"{field}value: {msg.value!r} is not a finite number")
+        raise InvalidInput(f"{field}value: {msg.value!r} is not a finite number; send null or omit the reading")
     ctx.memo.device_id(msg.device_id, f"{field}device_id")
-    return ctx.memo.time_ms(msg.observed_at, f"{field}observed_at"), lon, lat, adcode, province
+    problem = ctx.limits.reading(msg.kind, msg.value, msg.unit, msg.device_id, field)
+    if problem is not None:
+        raise InvalidInput(problem)
+    return ctx.time_ms(msg.observed_at, f"{field}observed_at"), lon, lat, adcode, province
 
 
 def reading(ctx: NormalizeContext, msg: contract.SensorReading, field: str = "") -> Reading:
@@ -222,7 +248,7 @@ def _work_order(ctx: NormalizeContext, msg: contract.WorkOrder) -> Signal:
         signal_id=msg.event_id,
         source="hotline",
         kind=f"call:{reading.primary}",
-        at_ms=parse_time_ms(msg.received_at, "received_at"),
+        at_ms=ctx.time_ms(msg.received_at, "received_at"),
         province=province,
         adcode=adcode,
         lon=lon,
@@ -287,7 +313,7 @@ def _agency_signal(ctx: NormalizeContext, msg: contract.AgencyMessage) -> Signal
             signal_id=msg.event_id,
             source="agency",
             kind="warning",
-            at_ms=parse_time_ms(msg.issued_at, "issued_at"),
+            at_ms=ctx.time_ms(msg.issued_at, "issued_at"),
             province=province,
             adcode=adcode,
             lon=lon,
@@ -312,7 +338,7 @@ def _agency_signal(ctx: NormalizeContext, msg: contract.AgencyMessage) -> Signal
             signal_id=msg.event_id,
             source="agency",
             kind="response_level",
-            at_ms=parse_time_ms(msg.issued_at, "issued_at"),
+            at_ms=ctx.time_ms(msg.issued_at, "issued_at"),
             province=province,
             adcode=msg.scope_adcodes[0] if msg.scope_adcodes else None,
             precision="province",
@@ -329,7 +355,7 @@ def _agency_signal(ctx: NormalizeContext, msg: contract.AgencyMessage) -> Signal
             event_id=msg.event_id,
             responder_id=msg.responder_id,
             status=msg.status,
-            at_ms=parse_time_ms(msg.reported_at, "reported_at"),
+            at_ms=ctx.time_ms(msg.reported_at, "reported_at"),
             agency=msg.agency,
         )
     lon, lat, adcode, located_province, precision, unit = _position_or_address(ctx, msg.position, msg.address)
@@ -338,7 +364,7 @@ def _agency_signal(ctx: NormalizeContext, msg: contract.AgencyMessage) -> Signal
             signal_id=msg.event_id,
             source="agency",
             kind=f"report:{msg.incident_kind}",
-            at_ms=parse_time_ms(msg.reported_at, "reported_at"),
+            at_ms=ctx.time_ms(msg.reported_at, "reported_at"),
             province=located_province,
             adcode=adcode,
             lon=lon,
@@ -354,7 +380,7 @@ def _agency_signal(ctx: NormalizeContext, msg: contract.AgencyMessage) -> Signal
         signal_id=msg.event_id,
         source="agency",
         kind="casualties",
-        at_ms=parse_time_ms(msg.reported_at, "reported_at"),
+        at_ms=ctx.time_ms(msg.reported_at, "reported_at"),
         province=located_province,
         adcode=adcode,
         lon=lon,
@@ -380,7 +406,7 @@ def _one(ctx: NormalizeContext, msg: contract.WireMessage) -> Normalized:
             event_id=msg.event_id,
             device_id=ctx.memo.device_id(msg.device_id, "device_id"),
             online=msg.online,
-            at_ms=parse_time_ms(msg.observed_at, "observed_at"),
+            at_ms=ctx.time_ms(msg.observed_at, "observed_at"),
             interval_s=msg.interval_s,
         )
     if isinstance(msg, contract.WorkOrder):
@@ -391,12 +417,12 @@ def _one(ctx: NormalizeContext, msg: contract.WireMessage) -> Normalized:
             task_id=msg.task_id,
             responder_id=msg.responder_id,
             status=msg.status,
-            at_ms=parse_time_ms(msg.at, "at"),
+            at_ms=ctx.time_ms(msg.at, "at"),
         )
     if isinstance(msg, contract.Command):
         return OperatorCommand(
             event_id=msg.event_id,
-            at_ms=parse_time_ms(msg.at, "at"),
+            at_ms=ctx.time_ms(msg.at, "at"),
             operator=msg.operator,
             centre=msg.centre,
             action=msg.action,
@@ -407,7 +433,7 @@ def _one(ctx: NormalizeContext, msg: contract.WireMessage) -> Normalized:
             evidence_ids=tuple(msg.evidence_ids),
         )
     if isinstance(msg, contract.Tick):
-        return Tick(at_ms=parse_time_ms(msg.at, "at"), source=msg.source)
+        return Tick(at_ms=ctx.time_ms(msg.at, "at"), source=msg.source)
     if isinstance(msg, contract.SensorBatch):
         raise AssertionError("batches are expanded by normalize()")
     return _agency_signal(ctx, msg)
