@@ -17,7 +17,7 @@ from prometheus_client.registry import Collector, CollectorRegistry
 from streams.ingest import detect
 from streams.ingest.dedup import DedupPolicy, SeenIds
 from streams.ingest.normalize import NormalizeContext, locate_reading, normalize, time_field
-from streams.wire import codec, contract
+from streams.wire import codec, contract, topics
 from streams.wire.codec import Origin, Rejected
 from streams.wire.records import Counts, Heartbeat, Reading, TheaterInput, Tick
 
@@ -42,6 +42,10 @@ class IngestPartition:
         return cls(topic, partition, SeenIds.of(ctx.dedup.window(topic)))
 
     @property
+    def partitions(self) -> int:
+        return topics.SOURCE_PARTITIONS.get(self.topic, 1)
+
+    @property
     def source(self) -> str:
         return f"{self.topic}/{self.partition}"
 
@@ -56,6 +60,12 @@ def step(state: IngestPartition, raw: bytes, offset: int, ctx: IngestContext) ->
         counts.received += 1
         counts.rejected += 1
         return state, [Rejected(decoded, raw, Origin(state.topic, state.partition, offset))]
+    if state.partitions > 1:
+        misplaced = _misplaced(state, decoded, ctx)
+        if misplaced is not None:
+            counts.received += 1  # refused as a whole, like a message that does not decode (a batch too)
+            counts.rejected += 1
+            return state, [Rejected(misplaced, raw, Origin(state.topic, state.partition, offset))]
     if type(decoded) is contract.SensorReading:
         # the hot path: one reading, no generator, no routing of records other than signals
         counts.received += 1
@@ -113,6 +123,20 @@ def step(state: IngestPartition, raw: bytes, offset: int, ctx: IngestContext) ->
         else:
             out.append(item)
     return state, out
+
+
+def _misplaced(state: IngestPartition, msg: contract.WireMessage, ctx: IngestContext) -> str | None:
+    """De-duplication is per partition: an event is recognised again only if every copy of it comes to the same
+    partition, which holds when every producer places keys as Kafka's default partitioner does (docs/contract.md)."""
+    spec = topics.source(state.topic)
+    keyed = topics.key_of(spec, msg)
+    if keyed is None:
+        return None
+    expected = ctx.normalize.memo.partition(keyed[1], spec.partitions)
+    if expected == state.partition:
+        return None
+    reason = topics.misplaced(spec, state.partition, keyed[0], keyed[1], expected)
+    return f"{contract.type_tag(type(msg))} {getattr(msg, 'event_id', '')}: {reason}"
 
 
 def _clock_name(state: IngestPartition) -> str:

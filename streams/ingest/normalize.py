@@ -18,7 +18,7 @@ from geo.regions import PROVINCES, RegionIndex
 from streams.ingest.gcj02 import gcj02_to_wgs84
 from streams.ingest.limits import PhysicalLimits
 from streams.ingest.understand import CallReader
-from streams.wire import contract
+from streams.wire import contract, topics
 from streams.wire.codec import Origin, Rejected
 from streams.wire.records import (
     Heartbeat,
@@ -60,13 +60,24 @@ class Memo:
     """A bounded memo of pure look-ups on the sensor hot path: devices send the same position, and gateways
     the same observation time, again and again. Emptied when full, so memory stays bounded."""
 
-    __slots__ = ("devices", "located", "max_entries", "times")
+    __slots__ = ("devices", "located", "max_entries", "partitions", "times")
 
     def __init__(self, max_entries: int = 100_000) -> None:
         self.max_entries = max_entries
         self.located: dict[tuple[float, float, str], tuple[float, float, str, str]] = {}
         self.times: dict[str, int] = {}
         self.devices: set[str] = set()
+        self.partitions: dict[tuple[str, int], int] = {}
+
+    def partition(self, key: str, partitions: int) -> int:
+        """Where Kafka's default partitioner puts a key (murmur2 in Python costs microseconds: once per key)."""
+        found = self.partitions.get((key, partitions))
+        if found is None:
+            found = topics.partition_for(key, partitions)
+            if len(self.partitions) >= self.max_entries:
+                self.partitions.clear()
+            self.partitions[(key, partitions)] = found
+        return found
 
     def device_id(self, value: str, field: str) -> str:
         """The unified device code LL-<county adcode>-<KIND>-<serial>, checked once per device."""
@@ -96,8 +107,8 @@ class NormalizeContext:
     regions: RegionIndex
     gazetteer: Gazetteer
     topics: CallReader
-    limits: PhysicalLimits = field(default_factory=PhysicalLimits.load)  # streams/data/physical.yaml unless given
     memo: Memo = field(default_factory=Memo, compare=False)
+    limits: PhysicalLimits = field(default_factory=PhysicalLimits.load)  # streams/data/physical.yaml unless given
 
     def time_ms(self, value: str, field: str) -> int:
         """An event time of the wire, refused when earlier than any event the brain takes."""
