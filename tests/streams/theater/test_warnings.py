@@ -139,3 +139,11 @@ def test_a_cancel_after_a_cancel_is_refused(core: Core) -> None:
     deltas = run(core, [*items, flood_warning(T0 + 2 * MIN, "cancel", "W3"), Tick(T0 + 3 * MIN)])
     assert [d.key for d in deltas if d.kind == "rejected"] == ["W3"]
     assert [d.entity["msg_type"] for d in deltas if d.kind == "warning"] == ["Alert", "Cancel"]
+
+
+def test_the_refusal_is_said_in_both_languages_without_ids(core: Core) -> None:
+    (refused,) = [d for d in run(core, [flood_warning(T0, "cancel", "W9"), Tick(T0 + MIN)]) if d.kind == "rejected"]
+    said = core.words.delta("rejected", refused.entity, refused.at_ms)
+    assert said.missing == []
+    assert said.zh == ["未执行｜预警解除未受理：所指预警未发布或已解除"]
+    assert said.en == ["not carried out | warning not lifted: it was never issued or is already lifted"]
