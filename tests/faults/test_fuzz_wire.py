@@ -93,7 +93,7 @@ def test_seeds_are_valid_messages(core: Core) -> None:
 def test_invalid_utf8_is_rejected_with_a_reason(core: Core) -> None:
     rejected = Pipeline(core).feed("ingest.hotline", seeds_raw_with(b"\xb1"))
     assert [r.reason for r in rejected] == [
-        "hotline.work_order: a string is not valid UTF-8 (byte 0xb1: invalid start byte)"
+        "hotline.work_order: the payload must be UTF-8: byte 0xb1 at offset 334 is not UTF-8 (invalid start byte)"
     ]
 
 
