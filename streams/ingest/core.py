@@ -60,10 +60,11 @@ def step(state: IngestPartition, raw: bytes, offset: int, ctx: IngestContext) ->
         counts.received += 1
         counts.rejected += 1
         return state, [Rejected(decoded, raw, Origin(state.topic, state.partition, offset))]
-    if state.partitions > 1:
+    if type(decoded) is contract.SensorBatch and state.partitions > 1:
         misplaced = _misplaced(state, decoded, ctx)
         if misplaced is not None:
-            counts.received += 1  # refused as a whole, like a message that does not decode (a batch too)
+            misplaced = f"sensor.batch {decoded.event_id}: {misplaced}"
+            counts.received += 1  # refused as a whole, like a message that does not decode
             counts.rejected += 1
             return state, [Rejected(misplaced, raw, Origin(state.topic, state.partition, offset))]
     if type(decoded) is contract.SensorReading:
@@ -75,10 +76,10 @@ def step(state: IngestPartition, raw: bytes, offset: int, ctx: IngestContext) ->
             counts.rejected += 1
             reason = f"sensor.reading {decoded.event_id}: {exc}"
             return state, [Rejected(reason, raw, Origin(state.topic, state.partition, offset))]
-        ahead = ctx.normalize.limits.too_late(at_ms, state.seen.newest_ms, "observed_at", _clock_name(state))
-        if ahead is not None:
+        refused = _refusal(state, decoded, at_ms, ctx)
+        if refused is not None:
             counts.rejected += 1
-            reason = f"sensor.reading {decoded.event_id}: {ahead}"
+            reason = f"sensor.reading {decoded.event_id}: {refused}"
             return state, [Rejected(reason, raw, Origin(state.topic, state.partition, offset))]
         if state.seen.first_seen(decoded.event_id, at_ms) is not None:
             origin = Origin(state.topic, state.partition, offset)
@@ -108,10 +109,10 @@ def step(state: IngestPartition, raw: bytes, offset: int, ctx: IngestContext) ->
             continue
         event_id = str(getattr(item, "event_id", None) or getattr(item, "signal_id", ""))
         at_ms = int(getattr(item, "at_ms", 0))
-        ahead = ctx.normalize.limits.too_late(at_ms, state.seen.newest_ms, time_field(decoded), _clock_name(state))
-        if ahead is not None:
+        refused = _refusal(state, decoded, at_ms, ctx)
+        if refused is not None:
             counts.rejected += 1
-            out.append(Rejected(f"{contract.type_tag(type(decoded))} {event_id}: {ahead}", raw, origin))
+            out.append(Rejected(f"{contract.type_tag(type(decoded))} {event_id}: {refused}", raw, origin))
             continue
         if state.seen.first_seen(event_id, at_ms) is not None:
             out.append(_duplicate(counts, event_id, raw, origin))
@@ -125,6 +126,16 @@ def step(state: IngestPartition, raw: bytes, offset: int, ctx: IngestContext) ->
     return state, out
 
 
+def _refusal(state: IngestPartition, msg: contract.WireMessage, at_ms: int, ctx: IngestContext) -> str | None:
+    """Why a valid item cannot be de-duplicated here: its time is beyond this partition's clock, or the message is
+    on a partition its key does not map to. Checked after the item's own content, so a sender hears of a wrong
+    value before a wrong placement."""
+    ahead = ctx.normalize.limits.too_late(at_ms, state.seen.newest_ms, time_field(msg), _clock_name(state))
+    if ahead is not None or state.partitions == 1 or type(msg) is contract.SensorBatch:
+        return ahead  # a batch's placement is judged once, for the whole batch
+    return _misplaced(state, msg, ctx)
+
+
 def _misplaced(state: IngestPartition, msg: contract.WireMessage, ctx: IngestContext) -> str | None:
     """De-duplication is per partition: an event is recognised again only if every copy of it comes to the same
     partition, which holds when every producer places keys as Kafka's default partitioner does (docs/contract.md)."""
@@ -135,8 +146,7 @@ def _misplaced(state: IngestPartition, msg: contract.WireMessage, ctx: IngestCon
     expected = ctx.normalize.memo.partition(keyed[1], spec.partitions)
     if expected == state.partition:
         return None
-    reason = topics.misplaced(spec, state.partition, keyed[0], keyed[1], expected)
-    return f"{contract.type_tag(type(msg))} {getattr(msg, 'event_id', '')}: {reason}"
+    return topics.misplaced(spec, state.partition, keyed[0], keyed[1], expected)
 
 
 def _clock_name(state: IngestPartition) -> str:
