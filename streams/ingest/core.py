@@ -41,9 +41,10 @@ class IngestPartition:
     def new(cls, topic: str, partition: int, ctx: IngestContext) -> IngestPartition:
         return cls(topic, partition, SeenIds.of(ctx.dedup.window(topic)))
 
-    @property
-    def partitions(self) -> int:
-        return topics.SOURCE_PARTITIONS.get(self.topic, 1)
+    spec: topics.TopicSpec = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.spec = topics.source(self.topic)
 
     @property
     def source(self) -> str:
@@ -60,7 +61,7 @@ def step(state: IngestPartition, raw: bytes, offset: int, ctx: IngestContext) ->
         counts.received += 1
         counts.rejected += 1
         return state, [Rejected(decoded, raw, Origin(state.topic, state.partition, offset))]
-    if type(decoded) is contract.SensorBatch and state.partitions > 1:
+    if type(decoded) is contract.SensorBatch and state.spec.partitions > 1:
         misplaced = _misplaced(state, decoded, ctx)
         if misplaced is not None:
             misplaced = f"sensor.batch {decoded.event_id}: {misplaced}"
@@ -76,10 +77,12 @@ def step(state: IngestPartition, raw: bytes, offset: int, ctx: IngestContext) ->
             counts.rejected += 1
             reason = f"sensor.reading {decoded.event_id}: {exc}"
             return state, [Rejected(reason, raw, Origin(state.topic, state.partition, offset))]
-        refused = _refusal(state, decoded, at_ms, ctx)
-        if refused is not None:
+        clock, spec = state.seen.newest_ms, state.spec
+        if (clock and at_ms > clock + ctx.normalize.limits.future_skew_ms) or (
+            spec.partitions > 1 and ctx.normalize.memo.partition(decoded.device_id, spec.partitions) != state.partition
+        ):
             counts.rejected += 1
-            reason = f"sensor.reading {decoded.event_id}: {refused}"
+            reason = f"sensor.reading {decoded.event_id}: {_refusal(state, decoded, at_ms, ctx)}"
             return state, [Rejected(reason, raw, Origin(state.topic, state.partition, offset))]
         if state.seen.first_seen(decoded.event_id, at_ms) is not None:
             origin = Origin(state.topic, state.partition, offset)
@@ -129,17 +132,19 @@ def step(state: IngestPartition, raw: bytes, offset: int, ctx: IngestContext) ->
 def _refusal(state: IngestPartition, msg: contract.WireMessage, at_ms: int, ctx: IngestContext) -> str | None:
     """Why a valid item cannot be de-duplicated here: its time is beyond this partition's clock, or the message is
     on a partition its key does not map to. Checked after the item's own content, so a sender hears of a wrong
-    value before a wrong placement."""
-    ahead = ctx.normalize.limits.too_late(at_ms, state.seen.newest_ms, time_field(msg), _clock_name(state))
-    if ahead is not None or state.partitions == 1 or type(msg) is contract.SensorBatch:
-        return ahead  # a batch's placement is judged once, for the whole batch
+    value before a wrong placement. The hot path: reasons are built only for a refusal."""
+    limits, clock = ctx.normalize.limits, state.seen.newest_ms
+    if limits.too_late(at_ms, clock):
+        return limits.ahead(at_ms, clock, time_field(msg), f"the newest tick on {state.source}")
+    if state.spec.partitions == 1 or type(msg) is contract.SensorBatch:
+        return None  # a batch's placement is judged once, for the whole batch
     return _misplaced(state, msg, ctx)
 
 
 def _misplaced(state: IngestPartition, msg: contract.WireMessage, ctx: IngestContext) -> str | None:
     """De-duplication is per partition: an event is recognised again only if every copy of it comes to the same
     partition, which holds when every producer places keys as Kafka's default partitioner does (docs/contract.md)."""
-    spec = topics.source(state.topic)
+    spec = state.spec
     keyed = topics.key_of(spec, msg)
     if keyed is None:
         return None
@@ -147,10 +152,6 @@ def _misplaced(state: IngestPartition, msg: contract.WireMessage, ctx: IngestCon
     if expected == state.partition:
         return None
     return topics.misplaced(spec, state.partition, keyed[0], keyed[1], expected)
-
-
-def _clock_name(state: IngestPartition) -> str:
-    return f"the newest tick on {state.source}"
 
 
 def _duplicate(counts: Counts, event_id: str, raw: bytes, origin: Origin) -> Rejected:

@@ -99,7 +99,8 @@ class SeenIds:
         self.fresh.append((event_id, at_ms))
         if len(order) > self.max_ids:
             del ids[order.popleft()]
-        self._forget()
+        if ids[order[0]] < self.newest_ms - self.horizon_ms:
+            self._forget()
         return None
 
     def advance(self, clock_ms: int) -> None:

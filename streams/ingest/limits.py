@@ -20,7 +20,7 @@ from streams.wire import contract
 from streams.wire.timefmt import format_time_ms, parse_time_ms
 
 DATA_FILE = Path(str(resources.files("streams"))) / "data" / "physical.yaml"
-_KIND_OF_CODE = {code: kind for kind, code in contract.DEVICE_KIND_CODES.items()}
+KIND_OF_CODE = {code: kind for kind, code in contract.DEVICE_KIND_CODES.items()}
 
 
 class _Time(StrictModel):
@@ -87,18 +87,19 @@ class PhysicalLimits:
             {kind: SensorRange(s.unit, s.min, s.max, s.hint) for kind, s in doc.sensors.items()},
         )
 
-    def too_early(self, at_ms: int, field: str, value: str) -> str | None:
-        if at_ms >= self.earliest_ms:
-            return None
+    def too_early(self, at_ms: int, field: str, value: str) -> str:
+        """The reason for a time before `earliest_ms`."""
         return (
             f"{field}: {value!r} is before {format_time_ms(self.earliest_ms)}, earlier than any event the brain "
             "takes (a zeroed or unset clock?); send the time the event happened, with its UTC offset"
         )
 
-    def too_late(self, at_ms: int, clock_ms: int, field: str, clock_name: str) -> str | None:
+    def too_late(self, at_ms: int, clock_ms: int) -> bool:
         """An event time beyond the clock by more than the skew; `clock_ms` 0 is a clock not known yet."""
-        if not clock_ms or at_ms <= clock_ms + self.future_skew_ms:
-            return None
+        return clock_ms != 0 and at_ms > clock_ms + self.future_skew_ms
+
+    def ahead(self, at_ms: int, clock_ms: int, field: str, clock_name: str) -> str:
+        """The reason for a time `too_late`."""
         ahead_s = (at_ms - clock_ms) // 1000
         return (
             f"{field}: {format_time_ms(at_ms)} is {_duration(ahead_s)} ahead of the event time "
@@ -106,8 +107,9 @@ class PhysicalLimits:
             "check the producer's clock and its UTC offset"
         )
 
-    def reading(self, kind: str, value: float, unit: str, device_id: str, field: str = "") -> str | None:
-        """A reading's unit, value and device kind code checked against its kind."""
+    def reading(self, kind: str, value: float, unit: str, device_id: str, named: str, field: str = "") -> str | None:
+        """A reading's unit, value and device checked against its kind (`named`: the kind the device id's KIND
+        code names, "" when the code is not one the contract names)."""
         allowed = self.sensors[kind]
         if unit != allowed.unit:
             units = sorted({s.unit for s in self.sensors.values()})
@@ -119,9 +121,8 @@ class PhysicalLimits:
                 f"{field}value: {value:g} {unit} is outside the physical range of {kind}, "
                 f"{allowed.low:g} to {allowed.high:g} {allowed.unit}"
             )
-        code = device_id.split("-")[2]
-        named = _KIND_OF_CODE.get(code)
-        if named is not None and named != kind:
+        if named and named != kind:
+            code = device_id.split("-")[2]
             return (
                 f"{field}device_id: {device_id!r} is a {named} device ({code}) but reports {kind}; a {kind} device is "
                 f"LL-<county>-{contract.DEVICE_KIND_CODES[kind]}-<serial>: check the device id or the kind"

@@ -16,7 +16,7 @@ import msgspec
 from geo.gazetteer import Gazetteer, Placement
 from geo.regions import PROVINCES, RegionIndex
 from streams.ingest.gcj02 import gcj02_to_wgs84
-from streams.ingest.limits import PhysicalLimits
+from streams.ingest.limits import KIND_OF_CODE, PhysicalLimits
 from streams.ingest.understand import CallReader
 from streams.wire import contract, topics
 from streams.wire.codec import Origin, Rejected
@@ -66,22 +66,31 @@ class Memo:
         self.max_entries = max_entries
         self.located: dict[tuple[float, float, str], tuple[float, float, str, str]] = {}
         self.times: dict[str, int] = {}
-        self.devices: set[str] = set()
-        self.partitions: dict[tuple[str, int], int] = {}
+        self.devices: dict[str, str] = {}  # device id → the sensor kind its KIND code names ("" for none)
+        self.partitions: dict[int, dict[str, int]] = {}  # partition count → key → partition
 
     def partition(self, key: str, partitions: int) -> int:
         """Where Kafka's default partitioner puts a key (murmur2 in Python costs microseconds: once per key)."""
-        found = self.partitions.get((key, partitions))
+        homes = self.partitions.get(partitions)
+        if homes is None:
+            homes = self.partitions[partitions] = {}
+        found = homes.get(key)
         if found is None:
             found = topics.partition_for(key, partitions)
-            if len(self.partitions) >= self.max_entries:
-                self.partitions.clear()
-            self.partitions[(key, partitions)] = found
+            if len(homes) >= self.max_entries:
+                homes.clear()
+            homes[key] = found
         return found
 
     def device_id(self, value: str, field: str) -> str:
         """The unified device code LL-<county adcode>-<KIND>-<serial>, checked once per device."""
-        if value not in self.devices:
+        self.device_kind(value, field)
+        return value
+
+    def device_kind(self, value: str, field: str) -> str:
+        """The sensor kind a valid device id's KIND code names ("" for a code the contract does not name)."""
+        named = self.devices.get(value)
+        if named is None:
             if _DEVICE_ID.fullmatch(value) is None:
                 raise InvalidInput(
                     f"{field}: {value[:40]!r} is not a unified device code LL-<county adcode>-<KIND>-<serial>, "
@@ -89,13 +98,17 @@ class Memo:
                 )
             if len(self.devices) >= self.max_entries:
                 self.devices.clear()
-            self.devices.add(value)
-        return value
+            named = self.devices[value] = KIND_OF_CODE.get(value.split("-")[2], "")
+        return named
 
-    def time_ms(self, value: str, field: str) -> int:
+    def time_ms(self, value: str, field: str, limits: PhysicalLimits | None = None) -> int:
+        """Epoch ms of an ISO time; with `limits`, refused when earlier than any event the brain takes (checked
+        when first parsed: a time refused is not remembered)."""
         found = self.times.get(value)
         if found is None:
             found = parse_time_ms(value, field)
+            if limits is not None and found < limits.earliest_ms:
+                raise InvalidInput(limits.too_early(found, field, value))
             if len(self.times) >= self.max_entries:
                 self.times.clear()
             self.times[value] = found
@@ -112,10 +125,7 @@ class NormalizeContext:
 
     def time_ms(self, value: str, field: str) -> int:
         """An event time of the wire, refused when earlier than any event the brain takes."""
-        at_ms = self.memo.time_ms(value, field)
-        if at_ms < self.limits.earliest_ms:
-            raise InvalidInput(self.limits.too_early(at_ms, field, value))
-        return at_ms
+        return self.memo.time_ms(value, field, self.limits)
 
 
 def _finite(value: float, field: str) -> float:
@@ -204,13 +214,14 @@ def locate_reading(
     pos = msg.position
     located = ctx.memo.located.get((pos.lon, pos.lat, pos.crs))
     lon, lat, adcode, province = located or locate(ctx, pos, f"{field}position")
-    if not math.isfinite(msg.value):
-        raise InvalidInput(f"{field}value: {msg.value!r} is not a finite number; send null or omit the reading")
-    ctx.memo.device_id(msg.device_id, f"{field}device_id")
-    problem = ctx.limits.reading(msg.kind, msg.value, msg.unit, msg.device_id, field)
-    if problem is not None:
-        raise InvalidInput(problem)
-    return ctx.time_ms(msg.observed_at, f"{field}observed_at"), lon, lat, adcode, province
+    named = ctx.memo.device_kind(msg.device_id, f"{field}device_id")
+    allowed, value = ctx.limits.sensors[msg.kind], msg.value
+    if msg.unit != allowed.unit or not allowed.low <= value <= allowed.high or (named and named != msg.kind):
+        # the usual case passes on the one line above; the reason is worked out only for a refusal
+        if not math.isfinite(value):
+            raise InvalidInput(f"{field}value: {value!r} is not a finite number; send null or omit the reading")
+        raise InvalidInput(ctx.limits.reading(msg.kind, value, msg.unit, msg.device_id, named, field))
+    return ctx.memo.time_ms(msg.observed_at, f"{field}observed_at", ctx.limits), lon, lat, adcode, province
 
 
 def reading(ctx: NormalizeContext, msg: contract.SensorReading, field: str = "") -> Reading:

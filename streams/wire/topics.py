@@ -72,7 +72,6 @@ PARTITIONING = (
     "the partition is Kafka's default partitioner's: murmur2 of the key, modulo the partitions (kcat: "
     "-X partitioner=murmur2_random); a message on another partition is refused"
 )
-SOURCE_PARTITIONS = {spec.name: spec.partitions for spec in SOURCES}
 ALL: tuple[TopicSpec, ...] = (*SOURCES, DLQ, SIGNALS, INCIDENTS, TASKS, FEED, PICTURE, INGEST_COUNTS)
 
 

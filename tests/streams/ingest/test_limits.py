@@ -9,6 +9,7 @@ import pytest
 
 from ebrain.compose import Core
 from streams.ingest.limits import DATA_FILE, PhysicalLimits
+from streams.ingest.normalize import Memo
 from streams.wire.codec import Rejected
 from streams.wire.records import Signal
 from streams.wire.timefmt import format_time_ms
@@ -16,6 +17,10 @@ from tests.streams.ingest.test_ingest import MIN, T0, feed, raw, reading, reconc
 
 LIMITS = PhysicalLimits.load()
 GAS = "LL-131082-GAS-000417"
+
+
+def named(device: str) -> str:
+    return Memo().device_kind(device, "device_id")
 
 
 def tick(at_ms: int) -> bytes:
@@ -41,15 +46,16 @@ def reasons(out: list) -> list[str]:
 def test_a_reading_outside_its_kind_is_refused_with_the_allowed_range_or_unit(
     kind: str, value: float, unit: str, device: str, expected: str
 ) -> None:
-    reason = LIMITS.reading(kind, value, unit, device)
+    reason = LIMITS.reading(kind, value, unit, device, named(device))
     assert reason is not None and expected in reason
 
 
 def test_readings_within_their_kind_pass_and_an_unregistered_kind_code_is_not_judged() -> None:
-    assert LIMITS.reading("gas_lel", 0.0, "%LEL", GAS) is None
-    assert LIMITS.reading("gas_lel", 100.0, "%LEL", GAS) is None
-    assert LIMITS.reading("manhole_cover", 90.0, "deg", "LL-110101-COVER-7") is None
-    assert LIMITS.reading("water_depth", 12.0, "cm", "LL-110112-WD-3") is None  # WD: not a code the contract names
+    assert LIMITS.reading("gas_lel", 0.0, "%LEL", GAS, named(GAS)) is None
+    assert LIMITS.reading("gas_lel", 100.0, "%LEL", GAS, named(GAS)) is None
+    assert LIMITS.reading("manhole_cover", 90.0, "deg", "LL-110101-COVER-7", named("LL-110101-COVER-7")) is None
+    assert named("LL-110112-WD-3") == ""  # WD: not a code the contract names, so not judged
+    assert LIMITS.reading("water_depth", 12.0, "cm", "LL-110112-WD-3", "") is None
 
 
 def test_a_gas_device_reporting_water_depth_ends_in_the_dead_letters(core: Core) -> None:

@@ -68,4 +68,4 @@ def test_ticks_and_single_partition_topics_are_not_judged(core: Core) -> None:
     for p in range(4):
         part, _ = feed(core, [tick], partition=p)
         assert part.counts.ticks == 1 and part.counts.rejected == 0
-    assert topics.SOURCE_PARTITIONS["ingest.agency"] == 1  # every key is at home on partition 0
+    assert topics.INGEST_AGENCY.partitions == 1  # every key is at home on partition 0
