@@ -3,6 +3,11 @@
 Every item ends accepted or rejected with a reason: received = accepted + rejected, always (a gateway batch
 counts each of its readings). Ticks are punctuation, counted apart, and are forwarded as watermarks named
 after this partition. Duplicates are rejections with the reason `duplicate`, and counted apart as well.
+
+A partition's ticks are its clock: an event time more than the allowed skew ahead of the newest tick is refused
+(streams/data/physical.yaml), and only ticks move the de-duplication window. Before its very first tick a
+partition does not know the time (the clock is saved with the remembered ids: a restart keeps it). A message on
+another partition than its key's is refused: de-duplication is per partition (docs/contract.md).
 """
 
 from __future__ import annotations
