@@ -41,15 +41,14 @@ class IngestPartition:
     seen: SeenIds
     detector: detect.DetectorState = field(default_factory=detect.DetectorState)
     counts: Counts = field(default_factory=Counts)
+    spec: topics.TopicSpec = field(init=False, repr=False)  # the topic's key and partition count
+
+    def __post_init__(self) -> None:
+        self.spec = topics.source(self.topic)
 
     @classmethod
     def new(cls, topic: str, partition: int, ctx: IngestContext) -> IngestPartition:
         return cls(topic, partition, SeenIds.of(ctx.dedup.window(topic)))
-
-    spec: topics.TopicSpec = field(init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        self.spec = topics.source(self.topic)
 
     @property
     def source(self) -> str:
@@ -86,9 +85,11 @@ def step(state: IngestPartition, raw: bytes, offset: int, ctx: IngestContext) ->
         if (clock and at_ms > clock + ctx.normalize.limits.future_skew_ms) or (
             spec.partitions > 1 and ctx.normalize.memo.partition(decoded.device_id, spec.partitions) != state.partition
         ):
-            counts.rejected += 1
-            reason = f"sensor.reading {decoded.event_id}: {_refusal(state, decoded, at_ms, ctx)}"
-            return state, [Rejected(reason, raw, Origin(state.topic, state.partition, offset))]
+            refused = _refusal(state, decoded, at_ms, ctx)  # None for a reading on a topic it is no message of
+            if refused is not None:
+                counts.rejected += 1
+                reason = f"sensor.reading {decoded.event_id}: {refused}"
+                return state, [Rejected(reason, raw, Origin(state.topic, state.partition, offset))]
         if state.seen.first_seen(decoded.event_id, at_ms) is not None:
             origin = Origin(state.topic, state.partition, offset)
             return state, [_duplicate(counts, decoded.event_id, raw, origin)]

@@ -69,3 +69,10 @@ def test_ticks_and_single_partition_topics_are_not_judged(core: Core) -> None:
         part, _ = feed(core, [tick], partition=p)
         assert part.counts.ticks == 1 and part.counts.rejected == 0
     assert topics.INGEST_AGENCY.partitions == 1  # every key is at home on partition 0
+
+
+def test_a_reading_on_a_topic_it_is_no_message_of_is_not_judged_by_a_key_it_does_not_have(core: Core) -> None:
+    device = device_placed_apart()
+    home = topics.partition_for(device, topics.INGEST_HOTLINE.partitions)
+    part, out = feed(core, [raw(reading(1, device=device))], topic="ingest.hotline", partition=1 - home)
+    assert part.counts.accepted == 1 and not [r for r in out if isinstance(r, Rejected)]
