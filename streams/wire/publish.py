@@ -28,7 +28,6 @@ DEFAULT_DIR = Path(__file__).resolve().parents[2] / "schemas"
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 VERSION_DIR = f"v{contract.SUPPORTED_MAJOR}"
 
-ROUTES = topics.ROUTES
 _INTERNAL = {
     "signal": Signal,
     "incident": Incident,
@@ -116,7 +115,7 @@ def asyncapi() -> dict[str, Any]:
     """The AsyncAPI 3.0 document: every topic, its key, partitions and the messages it carries."""
     messages: dict[str, Any] = {}
     by_topic: dict[str, list[str]] = {spec.name: [] for spec in topics.ALL}
-    for cls, (spec, key_field) in ROUTES.items():
+    for cls, (spec, key_field) in topics.ROUTES.items():
         tag = contract.type_tag(cls)
         doc = (cls.__doc__ or tag).strip().splitlines()[0]
         key = {"type": "string", "description": f"the message's `{key_field}`; {topics.PARTITIONING}"}
