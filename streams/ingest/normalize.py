@@ -101,13 +101,13 @@ class Memo:
             named = self.devices[value] = KIND_OF_CODE.get(value.split("-")[2], "")
         return named
 
-    def time_ms(self, value: str, field: str, limits: PhysicalLimits | None = None) -> int:
-        """Epoch ms of an ISO time; with `limits`, refused when earlier than any event the brain takes (checked
-        when first parsed: a time refused is not remembered)."""
+    def time_ms(self, value: str, field: str, limits: PhysicalLimits) -> int:
+        """Epoch ms of an ISO time, refused when earlier than any event the brain takes (checked when first
+        parsed: a time refused is not remembered)."""
         found = self.times.get(value)
         if found is None:
             found = parse_time_ms(value, field)
-            if limits is not None and found < limits.earliest_ms:
+            if found < limits.earliest_ms:
                 raise InvalidInput(limits.too_early(found, field, value))
             if len(self.times) >= self.max_entries:
                 self.times.clear()
