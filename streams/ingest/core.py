@@ -5,7 +5,7 @@ counts each of its readings). Ticks are punctuation, counted apart, and are forw
 after this partition. Duplicates are rejections with the reason `duplicate`, and counted apart as well.
 
 A partition's ticks are its clock: an event time more than the allowed skew ahead of the newest tick is refused
-(streams/data/physical.yaml), and only ticks move the de-duplication window. Before its very first tick a
+(streams/data/physical.yaml), so it never moves the de-duplication window. Before its very first tick a
 partition does not know the time (the clock is saved with the remembered ids: a restart keeps it). A message on
 another partition than its key's is refused: de-duplication is per partition (docs/contract.md).
 """
@@ -81,7 +81,7 @@ def step(state: IngestPartition, raw: bytes, offset: int, ctx: IngestContext) ->
             counts.rejected += 1
             reason = f"sensor.reading {decoded.event_id}: {exc}"
             return state, [Rejected(reason, raw, Origin(state.topic, state.partition, offset))]
-        clock, spec = state.seen.newest_ms, state.spec
+        clock, spec = state.seen.clock_ms, state.spec
         if (clock and at_ms > clock + ctx.normalize.limits.future_skew_ms) or (
             spec.partitions > 1 and ctx.normalize.memo.partition(decoded.device_id, spec.partitions) != state.partition
         ):
@@ -139,7 +139,7 @@ def _refusal(state: IngestPartition, msg: contract.WireMessage, at_ms: int, ctx:
     """Why a valid item cannot be de-duplicated here: its time is beyond this partition's clock, or the message is
     on a partition its key does not map to. Checked after the item's own content, so a sender hears of a wrong
     value before a wrong placement. The hot path: reasons are built only for a refusal."""
-    limits, clock = ctx.normalize.limits, state.seen.newest_ms
+    limits, clock = ctx.normalize.limits, state.seen.clock_ms
     if limits.too_late(at_ms, clock):
         return limits.ahead(at_ms, clock, time_field(msg), f"the newest tick on {state.source}")
     if state.spec.partitions == 1 or type(msg) is contract.SensorBatch:

@@ -1,11 +1,13 @@
 """Idempotency: an event id delivered again within a horizon of event time is recognised, in bounded memory.
 
 Each source partition keeps a `SeenIds`: ids in arrival order with their event time, forgotten once they are
-older than the horizon or when the cap is reached. The horizon is measured back from the partition's clock, its
-newest tick, never from the messages' own times: a producer whose clock runs ahead cannot push the window forward
-and make a resent message new again (and an event time far ahead of the clock is refused before it gets here).
-Horizon and cap are set per topic in streams/data/dedup.yaml. `ChunkLog` turns the ids remembered since the last
-save into records for a durable table (Kafka), and back, so that a restart does not forget them.
+older than the horizon (measured back from the newest event time accepted) or when the cap is reached. Horizon
+and cap are set per topic in streams/data/dedup.yaml. `ChunkLog` turns the ids remembered since the last save into
+records for a durable table (Kafka), and back, so that a restart does not forget them.
+
+An event time can move the window only because it was accepted, and an event time more than a few minutes ahead
+of the partition's clock (`clock_ms`, its newest tick) is refused before it gets here (streams.ingest.core): a
+producer whose clock runs ahead cannot push the window forward and make resent messages new again.
 """
 
 from __future__ import annotations
@@ -70,8 +72,7 @@ class SeenIds:
     """Event ids seen within a horizon of event time, with a hard cap: bounded memory however long it runs.
 
     Ids are forgotten in arrival order; with event times out of order an id may be kept a little longer
-    than the horizon, never shorter (unless the cap forces it: the cap is the memory bound). `newest_ms` is the
-    partition's clock (its newest tick, `advance`); before the first tick only the cap forgets.
+    than the horizon, never shorter (unless the cap forces it: the cap is the memory bound).
     """
 
     horizon_ms: int
@@ -81,6 +82,7 @@ class SeenIds:
     # slots on every call: quadratic on a long run.)
     order: deque[str] = field(default_factory=deque)
     newest_ms: int = 0
+    clock_ms: int = 0  # the partition's newest tick; 0 before the first
     fresh: list[tuple[str, int]] = field(default_factory=list)  # remembered since the last durable save
 
     @classmethod
@@ -97,23 +99,19 @@ class SeenIds:
         order = self.order
         order.append(event_id)
         self.fresh.append((event_id, at_ms))
+        if at_ms > self.newest_ms:
+            self.newest_ms = at_ms
         if len(order) > self.max_ids:
             del ids[order.popleft()]
-        if ids[order[0]] < self.newest_ms - self.horizon_ms:
-            self._forget()
-        return None
-
-    def advance(self, clock_ms: int) -> None:
-        """The partition's clock moved (a tick): ids older than the horizon before it are forgotten."""
-        if clock_ms > self.newest_ms:
-            self.newest_ms = clock_ms
-            self._forget()
-
-    def _forget(self) -> None:
-        ids, order = self.ids, self.order
         cutoff = self.newest_ms - self.horizon_ms
         while order and ids[order[0]] < cutoff:
             del ids[order.popleft()]
+        return None
+
+    def advance(self, clock_ms: int) -> None:
+        """The partition's clock moved (a tick)."""
+        if clock_ms > self.clock_ms:
+            self.clock_ms = clock_ms
 
     def remember(self, pairs: Iterable[tuple[str, int]]) -> None:
         """Load ids from a durable store (oldest first); they are not fresh."""

@@ -48,4 +48,4 @@ def save(part: ingest.IngestPartition, log: ChunkLog, table: MutableMapping[str,
         else:
             table[key] = value
     table[f"counts/{part.partition}"] = _ENCODER.encode(part.counts.as_tuple())
-    table[f"clock/{part.partition}"] = _ENCODER.encode(part.seen.newest_ms)
+    table[f"clock/{part.partition}"] = _ENCODER.encode(part.seen.clock_ms)

@@ -18,7 +18,7 @@ def test_a_restarted_partition_knows_its_clock_before_its_first_tick(core: Core)
     store.save(part, log, table)
     again = ingest.IngestPartition.new("ingest.sensor", 2, core.ingest)
     store.restore(again, table.items(), table["counts/2"])
-    assert again.seen.newest_ms == T0
+    assert again.seen.clock_ms == T0
     assert again.counts == part.counts
     _, out = ingest.step(again, raw(reading(2, at_ms=T0 + 60 * MIN)), 9, core.ingest)
     assert "ahead of the event time" in out[0].reason  # refused at once, not only after the next tick
