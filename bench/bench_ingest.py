@@ -140,14 +140,30 @@ def stream(core: Core, n_devices: int, rounds: int, batch: int = 1, jumpy: bool 
     return out
 
 
+def placed(messages: list[bytes]) -> list[tuple[int | None, bytes]]:
+    """Each message with the sensor partition Kafka's default partitioner gives its key (None: a tick, for all)."""
+    partitions = topics.INGEST_SENSOR.partitions
+    out: list[tuple[int | None, bytes]] = []
+    for raw in messages:
+        if raw.startswith(b'{"type":"tick"'):
+            out.append((None, raw))
+        else:
+            fields = msgspec.json.decode(raw)
+            out.append((topics.partition_for(fields.get("device_id") or fields["gateway_id"], partitions), raw))
+    return out
+
+
 def measure(messages: list[bytes], ctx: ingest.IngestContext, readings: int) -> tuple[float, float, ingest.Counts]:
-    part = ingest.IngestPartition.new("ingest.sensor", 0, ctx)
+    """ingest.step over the sensor topic's partitions, each message on its key's partition (placed beforehand)."""
+    parts = [ingest.IngestPartition.new("ingest.sensor", p, ctx) for p in range(topics.INGEST_SENSOR.partitions)]
+    work = placed(messages)
     wall, cpu = time.perf_counter(), time.process_time()
-    for offset, raw in enumerate(messages):
-        ingest.step(part, raw, offset, ctx)
+    for offset, (partition, raw) in enumerate(work):
+        for part in parts if partition is None else (parts[partition],):
+            ingest.step(part, raw, offset, ctx)
     cpu = time.process_time() - cpu
     wall = time.perf_counter() - wall
-    return readings / cpu, readings / wall, part.counts
+    return readings / cpu, readings / wall, ingest.total(parts)
 
 
 def measure_decode(messages: list[bytes], readings: int) -> tuple[float, float]:

@@ -3,6 +3,11 @@
 Every item ends accepted or rejected with a reason: received = accepted + rejected, always (a gateway batch
 counts each of its readings). Ticks are punctuation, counted apart, and are forwarded as watermarks named
 after this partition. Duplicates are rejections with the reason `duplicate`, and counted apart as well.
+
+A partition's ticks are its clock: an event time more than the allowed skew ahead of the newest tick is refused
+(streams/data/physical.yaml), so it never moves the de-duplication window. Before its very first tick a
+partition does not know the time (the clock is saved with the remembered ids: a restart keeps it). A message on
+another partition than its key's is refused: de-duplication is per partition (docs/contract.md).
 """
 
 from __future__ import annotations
@@ -16,8 +21,8 @@ from prometheus_client.registry import Collector, CollectorRegistry
 
 from streams.ingest import detect
 from streams.ingest.dedup import DedupPolicy, SeenIds
-from streams.ingest.normalize import NormalizeContext, locate_reading, normalize
-from streams.wire import codec, contract
+from streams.ingest.normalize import NormalizeContext, locate_reading, normalize, time_field
+from streams.wire import codec, contract, topics
 from streams.wire.codec import Origin, Rejected
 from streams.wire.records import Counts, Heartbeat, Reading, TheaterInput, Tick
 
@@ -36,6 +41,10 @@ class IngestPartition:
     seen: SeenIds
     detector: detect.DetectorState = field(default_factory=detect.DetectorState)
     counts: Counts = field(default_factory=Counts)
+    spec: topics.TopicSpec = field(init=False, repr=False)  # the topic's key and partition count
+
+    def __post_init__(self) -> None:
+        self.spec = topics.source(self.topic)
 
     @classmethod
     def new(cls, topic: str, partition: int, ctx: IngestContext) -> IngestPartition:
@@ -56,6 +65,13 @@ def step(state: IngestPartition, raw: bytes, offset: int, ctx: IngestContext) ->
         counts.received += 1
         counts.rejected += 1
         return state, [Rejected(decoded, raw, Origin(state.topic, state.partition, offset))]
+    if type(decoded) is contract.SensorBatch and state.spec.partitions > 1:
+        misplaced = _misplaced(state, decoded, ctx)
+        if misplaced is not None:
+            misplaced = f"sensor.batch {decoded.event_id}: {misplaced}"
+            counts.received += 1  # refused as a whole, like a message that does not decode
+            counts.rejected += 1
+            return state, [Rejected(misplaced, raw, Origin(state.topic, state.partition, offset))]
     if type(decoded) is contract.SensorReading:
         # the hot path: one reading, no generator, no routing of records other than signals
         counts.received += 1
@@ -65,6 +81,15 @@ def step(state: IngestPartition, raw: bytes, offset: int, ctx: IngestContext) ->
             counts.rejected += 1
             reason = f"sensor.reading {decoded.event_id}: {exc}"
             return state, [Rejected(reason, raw, Origin(state.topic, state.partition, offset))]
+        clock, spec = state.seen.clock_ms, state.spec
+        if (clock and at_ms > clock + ctx.normalize.limits.future_skew_ms) or (
+            spec.partitions > 1 and ctx.normalize.memo.partition(decoded.device_id, spec.partitions) != state.partition
+        ):
+            refused = _refusal(state, decoded, at_ms, ctx)  # None for a reading on a topic it is no message of
+            if refused is not None:
+                counts.rejected += 1
+                reason = f"sensor.reading {decoded.event_id}: {refused}"
+                return state, [Rejected(reason, raw, Origin(state.topic, state.partition, offset))]
         if state.seen.first_seen(decoded.event_id, at_ms) is not None:
             origin = Origin(state.topic, state.partition, offset)
             return state, [_duplicate(counts, decoded.event_id, raw, origin)]
@@ -80,6 +105,7 @@ def step(state: IngestPartition, raw: bytes, offset: int, ctx: IngestContext) ->
     for item in normalize(ctx.normalize, decoded, raw, origin):
         if isinstance(item, Tick):
             counts.ticks += 1
+            state.seen.advance(item.at_ms)
             tick = Tick(at_ms=item.at_ms, source=state.source)
             _, signals = detect.step(state.detector, tick, ctx.thresholds)
             out.extend(signals)
@@ -91,7 +117,13 @@ def step(state: IngestPartition, raw: bytes, offset: int, ctx: IngestContext) ->
             out.append(item)
             continue
         event_id = str(getattr(item, "event_id", None) or getattr(item, "signal_id", ""))
-        if state.seen.first_seen(event_id, int(getattr(item, "at_ms", 0))) is not None:
+        at_ms = int(getattr(item, "at_ms", 0))
+        refused = _refusal(state, decoded, at_ms, ctx)
+        if refused is not None:
+            counts.rejected += 1
+            out.append(Rejected(f"{contract.type_tag(type(decoded))} {event_id}: {refused}", raw, origin))
+            continue
+        if state.seen.first_seen(event_id, at_ms) is not None:
             out.append(_duplicate(counts, event_id, raw, origin))
             continue
         counts.accepted += 1
@@ -101,6 +133,31 @@ def step(state: IngestPartition, raw: bytes, offset: int, ctx: IngestContext) ->
         else:
             out.append(item)
     return state, out
+
+
+def _refusal(state: IngestPartition, msg: contract.WireMessage, at_ms: int, ctx: IngestContext) -> str | None:
+    """Why a valid item cannot be de-duplicated here: its time is beyond this partition's clock, or the message is
+    on a partition its key does not map to. Checked after the item's own content, so a sender hears of a wrong
+    value before a wrong placement. The hot path: reasons are built only for a refusal."""
+    limits, clock = ctx.normalize.limits, state.seen.clock_ms
+    if limits.too_late(at_ms, clock):
+        return limits.ahead(at_ms, clock, time_field(msg), f"the newest tick on {state.source}")
+    if state.spec.partitions == 1 or type(msg) is contract.SensorBatch:
+        return None  # a batch's placement is judged once, for the whole batch
+    return _misplaced(state, msg, ctx)
+
+
+def _misplaced(state: IngestPartition, msg: contract.WireMessage, ctx: IngestContext) -> str | None:
+    """De-duplication is per partition: an event is recognised again only if every copy of it comes to the same
+    partition, which holds when every producer places keys as Kafka's default partitioner does (docs/contract.md)."""
+    spec = state.spec
+    keyed = topics.key_of(spec, msg)
+    if keyed is None:
+        return None
+    expected = ctx.normalize.memo.partition(keyed[1], spec.partitions)
+    if expected == state.partition:
+        return None
+    return topics.misplaced(spec, state.partition, keyed[0], keyed[1], expected)
 
 
 def _duplicate(counts: Counts, event_id: str, raw: bytes, origin: Origin) -> Rejected:

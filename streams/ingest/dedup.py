@@ -1,9 +1,13 @@
 """Idempotency: an event id delivered again within a horizon of event time is recognised, in bounded memory.
 
 Each source partition keeps a `SeenIds`: ids in arrival order with their event time, forgotten once they are
-older than the horizon (measured back from the newest event time seen) or when the cap is reached. Horizon and
-cap are set per topic in streams/data/dedup.yaml. `ChunkLog` turns the ids remembered since the last save into
+older than the horizon (measured back from the newest event time accepted) or when the cap is reached. Horizon
+and cap are set per topic in streams/data/dedup.yaml. `ChunkLog` turns the ids remembered since the last save into
 records for a durable table (Kafka), and back, so that a restart does not forget them.
+
+An event time can move the window only because it was accepted, and an event time more than a few minutes ahead
+of the partition's clock (`clock_ms`, its newest tick) is refused before it gets here (streams.ingest.core): a
+producer whose clock runs ahead cannot push the window forward and make resent messages new again.
 """
 
 from __future__ import annotations
@@ -78,6 +82,7 @@ class SeenIds:
     # slots on every call: quadratic on a long run.)
     order: deque[str] = field(default_factory=deque)
     newest_ms: int = 0
+    clock_ms: int = 0  # the partition's newest tick; 0 before the first
     fresh: list[tuple[str, int]] = field(default_factory=list)  # remembered since the last durable save
 
     @classmethod
@@ -102,6 +107,11 @@ class SeenIds:
         while order and ids[order[0]] < cutoff:
             del ids[order.popleft()]
         return None
+
+    def advance(self, clock_ms: int) -> None:
+        """The partition's clock moved (a tick)."""
+        if clock_ms > self.clock_ms:
+            self.clock_ms = clock_ms
 
     def remember(self, pairs: Iterable[tuple[str, int]]) -> None:
         """Load ids from a durable store (oldest first); they are not fresh."""

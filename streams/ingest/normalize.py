@@ -11,11 +11,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+import msgspec
+
 from geo.gazetteer import Gazetteer, Placement
 from geo.regions import PROVINCES, RegionIndex
 from streams.ingest.gcj02 import gcj02_to_wgs84
+from streams.ingest.limits import KIND_OF_CODE, PhysicalLimits
 from streams.ingest.understand import CallReader
-from streams.wire import contract
+from streams.wire import contract, topics
 from streams.wire.codec import Origin, Rejected
 from streams.wire.records import (
     Heartbeat,
@@ -37,6 +40,18 @@ _DEVICE_ID = re.compile(contract.DEVICE_ID_PATTERN.removeprefix("^").removesuffi
 _PLACE_NOISE = re.compile(r"[\s,，。.;；:：()（）\-—#号室单元楼层]+")
 
 
+def _time_field(cls: type) -> str:
+    return next(f.name for f in msgspec.structs.fields(cls) if f.name == "at" or f.name.endswith("_at"))
+
+
+_TIME_FIELDS = {cls: _time_field(cls) for cls in contract.WIRE_TYPES if cls is not contract.SensorBatch}
+
+
+def time_field(msg: contract.WireMessage) -> str:
+    """The field that carries a message's event time (a batch's readings: each reading's observed_at)."""
+    return _TIME_FIELDS.get(type(msg), "observed_at")
+
+
 class InvalidInput(ValueError):
     """A message that is well-formed JSON of the contract but cannot be accepted as it is."""
 
@@ -45,17 +60,37 @@ class Memo:
     """A bounded memo of pure look-ups on the sensor hot path: devices send the same position, and gateways
     the same observation time, again and again. Emptied when full, so memory stays bounded."""
 
-    __slots__ = ("devices", "located", "max_entries", "times")
+    __slots__ = ("devices", "located", "max_entries", "partitions", "times")
 
     def __init__(self, max_entries: int = 100_000) -> None:
         self.max_entries = max_entries
         self.located: dict[tuple[float, float, str], tuple[float, float, str, str]] = {}
         self.times: dict[str, int] = {}
-        self.devices: set[str] = set()
+        self.devices: dict[str, str] = {}  # device id → the sensor kind its KIND code names ("" for none)
+        self.partitions: dict[int, dict[str, int]] = {}  # partition count → key → partition
+
+    def partition(self, key: str, partitions: int) -> int:
+        """Where Kafka's default partitioner puts a key (murmur2 in Python costs microseconds: once per key)."""
+        homes = self.partitions.get(partitions)
+        if homes is None:
+            homes = self.partitions[partitions] = {}
+        found = homes.get(key)
+        if found is None:
+            found = topics.partition_for(key, partitions)
+            if len(homes) >= self.max_entries:
+                homes.clear()
+            homes[key] = found
+        return found
 
     def device_id(self, value: str, field: str) -> str:
         """The unified device code LL-<county adcode>-<KIND>-<serial>, checked once per device."""
-        if value not in self.devices:
+        self.device_kind(value, field)
+        return value
+
+    def device_kind(self, value: str, field: str) -> str:
+        """The sensor kind a valid device id's KIND code names ("" for a code the contract does not name)."""
+        named = self.devices.get(value)
+        if named is None:
             if _DEVICE_ID.fullmatch(value) is None:
                 raise InvalidInput(
                     f"{field}: {value[:40]!r} is not a unified device code LL-<county adcode>-<KIND>-<serial>, "
@@ -63,13 +98,17 @@ class Memo:
                 )
             if len(self.devices) >= self.max_entries:
                 self.devices.clear()
-            self.devices.add(value)
-        return value
+            named = self.devices[value] = KIND_OF_CODE.get(value.split("-")[2], "")
+        return named
 
-    def time_ms(self, value: str, field: str) -> int:
+    def time_ms(self, value: str, field: str, limits: PhysicalLimits) -> int:
+        """Epoch ms of an ISO time, refused when earlier than any event the brain takes (checked when first
+        parsed: a time refused is not remembered)."""
         found = self.times.get(value)
         if found is None:
             found = parse_time_ms(value, field)
+            if found < limits.earliest_ms:
+                raise InvalidInput(limits.too_early(found, field, value))
             if len(self.times) >= self.max_entries:
                 self.times.clear()
             self.times[value] = found
@@ -82,6 +121,11 @@ class NormalizeContext:
     gazetteer: Gazetteer
     topics: CallReader
     memo: Memo = field(default_factory=Memo, compare=False)
+    limits: PhysicalLimits = field(default_factory=PhysicalLimits.load)  # streams/data/physical.yaml unless given
+
+    def time_ms(self, value: str, field: str) -> int:
+        """An event time of the wire, refused when earlier than any event the brain takes."""
+        return self.memo.time_ms(value, field, self.limits)
 
 
 def _finite(value: float, field: str) -> float:
@@ -170,10 +214,14 @@ def locate_reading(
     pos = msg.position
     located = ctx.memo.located.get((pos.lon, pos.lat, pos.crs))
     lon, lat, adcode, province = located or locate(ctx, pos, f"{field}position")
-    if not math.isfinite(msg.value):
-        raise InvalidInput(f"{field}value: {msg.value!r} is not a finite number")
-    ctx.memo.device_id(msg.device_id, f"{field}device_id")
-    return ctx.memo.time_ms(msg.observed_at, f"{field}observed_at"), lon, lat, adcode, province
+    named = ctx.memo.device_kind(msg.device_id, f"{field}device_id")
+    allowed, value = ctx.limits.sensors[msg.kind], msg.value
+    if msg.unit != allowed.unit or not allowed.low <= value <= allowed.high or (named and named != msg.kind):
+        # the usual case passes on the one line above; the reason is worked out only for a refusal
+        if not math.isfinite(value):
+            raise InvalidInput(f"{field}value: {value!r} is not a finite number; send null or omit the reading")
+        raise InvalidInput(ctx.limits.reading(msg.kind, value, msg.unit, msg.device_id, named, field))
+    return ctx.memo.time_ms(msg.observed_at, f"{field}observed_at", ctx.limits), lon, lat, adcode, province
 
 
 def reading(ctx: NormalizeContext, msg: contract.SensorReading, field: str = "") -> Reading:
@@ -222,7 +270,7 @@ def _work_order(ctx: NormalizeContext, msg: contract.WorkOrder) -> Signal:
         signal_id=msg.event_id,
         source="hotline",
         kind=f"call:{reading.primary}",
-        at_ms=parse_time_ms(msg.received_at, "received_at"),
+        at_ms=ctx.time_ms(msg.received_at, "received_at"),
         province=province,
         adcode=adcode,
         lon=lon,
@@ -287,7 +335,7 @@ def _agency_signal(ctx: NormalizeContext, msg: contract.AgencyMessage) -> Signal
             signal_id=msg.event_id,
             source="agency",
             kind="warning",
-            at_ms=parse_time_ms(msg.issued_at, "issued_at"),
+            at_ms=ctx.time_ms(msg.issued_at, "issued_at"),
             province=province,
             adcode=adcode,
             lon=lon,
@@ -312,7 +360,7 @@ def _agency_signal(ctx: NormalizeContext, msg: contract.AgencyMessage) -> Signal
             signal_id=msg.event_id,
             source="agency",
             kind="response_level",
-            at_ms=parse_time_ms(msg.issued_at, "issued_at"),
+            at_ms=ctx.time_ms(msg.issued_at, "issued_at"),
             province=province,
             adcode=msg.scope_adcodes[0] if msg.scope_adcodes else None,
             precision="province",
@@ -329,7 +377,7 @@ def _agency_signal(ctx: NormalizeContext, msg: contract.AgencyMessage) -> Signal
             event_id=msg.event_id,
             responder_id=msg.responder_id,
             status=msg.status,
-            at_ms=parse_time_ms(msg.reported_at, "reported_at"),
+            at_ms=ctx.time_ms(msg.reported_at, "reported_at"),
             agency=msg.agency,
         )
     lon, lat, adcode, located_province, precision, unit = _position_or_address(ctx, msg.position, msg.address)
@@ -338,7 +386,7 @@ def _agency_signal(ctx: NormalizeContext, msg: contract.AgencyMessage) -> Signal
             signal_id=msg.event_id,
             source="agency",
             kind=f"report:{msg.incident_kind}",
-            at_ms=parse_time_ms(msg.reported_at, "reported_at"),
+            at_ms=ctx.time_ms(msg.reported_at, "reported_at"),
             province=located_province,
             adcode=adcode,
             lon=lon,
@@ -354,7 +402,7 @@ def _agency_signal(ctx: NormalizeContext, msg: contract.AgencyMessage) -> Signal
         signal_id=msg.event_id,
         source="agency",
         kind="casualties",
-        at_ms=parse_time_ms(msg.reported_at, "reported_at"),
+        at_ms=ctx.time_ms(msg.reported_at, "reported_at"),
         province=located_province,
         adcode=adcode,
         lon=lon,
@@ -380,7 +428,7 @@ def _one(ctx: NormalizeContext, msg: contract.WireMessage) -> Normalized:
             event_id=msg.event_id,
             device_id=ctx.memo.device_id(msg.device_id, "device_id"),
             online=msg.online,
-            at_ms=parse_time_ms(msg.observed_at, "observed_at"),
+            at_ms=ctx.time_ms(msg.observed_at, "observed_at"),
             interval_s=msg.interval_s,
         )
     if isinstance(msg, contract.WorkOrder):
@@ -391,12 +439,12 @@ def _one(ctx: NormalizeContext, msg: contract.WireMessage) -> Normalized:
             task_id=msg.task_id,
             responder_id=msg.responder_id,
             status=msg.status,
-            at_ms=parse_time_ms(msg.at, "at"),
+            at_ms=ctx.time_ms(msg.at, "at"),
         )
     if isinstance(msg, contract.Command):
         return OperatorCommand(
             event_id=msg.event_id,
-            at_ms=parse_time_ms(msg.at, "at"),
+            at_ms=ctx.time_ms(msg.at, "at"),
             operator=msg.operator,
             centre=msg.centre,
             action=msg.action,
@@ -407,7 +455,7 @@ def _one(ctx: NormalizeContext, msg: contract.WireMessage) -> Normalized:
             evidence_ids=tuple(msg.evidence_ids),
         )
     if isinstance(msg, contract.Tick):
-        return Tick(at_ms=parse_time_ms(msg.at, "at"), source=msg.source)
+        return Tick(at_ms=ctx.time_ms(msg.at, "at"), source=msg.source)
     if isinstance(msg, contract.SensorBatch):
         raise AssertionError("batches are expanded by normalize()")
     return _agency_signal(ctx, msg)

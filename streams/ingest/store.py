@@ -1,6 +1,7 @@
 """The durable form of an ingest partition in a key-value table (Kafka: a Faust table with a changelog).
 
-Per source partition p: "counts/<p>" holds the counts, "seen/<p>/<sequence>" chunks of remembered event ids
+Per source partition p: "counts/<p>" holds the counts, "clock/<p>" the partition's clock (its newest tick, which
+bounds event times and measures the de-duplication window), "seen/<p>/<sequence>" chunks of remembered event ids
 (see `streams.dedup.ChunkLog`). The table is co-partitioned with its source topic. Device states of the sensor
 topic live in their own table, written by the runtime when a device's alarm state changes.
 """
@@ -17,6 +18,7 @@ from streams.wire.records import Counts
 
 SAVE_EVERY = 1000  # remembered ids and counts are saved every this many new ids, and at every tick
 _COUNTS = msgspec.json.Decoder(tuple[int, int, int, int, int])
+_CLOCK = msgspec.json.Decoder(int)
 _ENCODER = msgspec.json.Encoder()
 
 
@@ -27,7 +29,11 @@ def restore(
     if counts is not None:
         part.counts = Counts(*_COUNTS.decode(counts))
     stored = [(key, value) for key, value in records if value is not None]
-    return ChunkLog.restore(f"seen/{part.partition}", stored, part.seen)
+    log = ChunkLog.restore(f"seen/{part.partition}", stored, part.seen)
+    clock = next((value for key, value in stored if key == f"clock/{part.partition}"), None)
+    if clock is not None:
+        part.seen.advance(_CLOCK.decode(clock))  # a restarted worker knows the time before its first tick
+    return log
 
 
 def due(part: ingest.IngestPartition, ticks_before: int) -> bool:
@@ -42,3 +48,4 @@ def save(part: ingest.IngestPartition, log: ChunkLog, table: MutableMapping[str,
         else:
             table[key] = value
     table[f"counts/{part.partition}"] = _ENCODER.encode(part.counts.as_tuple())
+    table[f"clock/{part.partition}"] = _ENCODER.encode(part.seen.clock_ms)

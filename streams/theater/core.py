@@ -169,6 +169,19 @@ def _covered_by_warning(state: TheaterState, signal: Signal) -> Signal | None:
     return None
 
 
+def _unknown_warning(state: TheaterState, signal: Signal) -> str | None:
+    """The reason an update or cancel is refused: it names a warning that is not in force (never issued here, or
+    already cancelled). Warnings are kept in the theater's durable state, so a restart does not forget them."""
+    action, warning_id = signal.attr("action"), signal.attr("warning_id")
+    if action == "issue" or warning_id in state.active_warnings:
+        return None
+    return (
+        f"agency.warning {signal.signal_id}: action={action}: warning_id={warning_id!r} is not a warning in force "
+        f"(never issued, or already cancelled); send action 'issue' for a new warning, or the warning_id of the "
+        f"one to {action}"
+    )
+
+
 def _on_signal(state: TheaterState, signal: Signal, ctx: TheaterContext, out: Emitter) -> None:
     if signal.kind == "sensor_silent":
         warning = _covered_by_warning(state, signal)
@@ -181,6 +194,10 @@ def _on_signal(state: TheaterState, signal: Signal, ctx: TheaterContext, out: Em
             attrs=(*signal.attrs, ("warning_id", warning.attr("warning_id"))),
         )
     if signal.kind == "warning":
+        unknown = _unknown_warning(state, signal)
+        if unknown is not None:
+            out.emit("rejected", signal.signal_id, unknown)
+            return  # an update or cancel of nothing must not open an incident of its own
         if signal.attr("action") == "cancel":
             state.active_warnings.pop(signal.attr("warning_id"), None)
         else:

@@ -10,6 +10,7 @@ import msgspec
 
 from geo.names import did_you_mean
 from streams.wire import contract
+from streams.wire.reasons import explain, utf8_problem
 
 _VERSION = re.compile(r"([0-9]{1,9})\.([0-9]{1,9})")
 _DECODER = msgspec.json.Decoder(contract.WireMessage)
@@ -74,6 +75,7 @@ class Rejected:
         return cls(letter.reason, base64.b64decode(letter.raw_base64), origin)
 
 
+_TYPE_FIELD = re.compile(r'"type"\s*:\s*"([a-z_.]{1,40})"')  # the type of a payload that is not JSON throughout
 _TAGS = frozenset(contract.type_tag(cls) for cls in contract.WIRE_TYPES)
 MAX_REASON_CHARS = 400
 
@@ -107,12 +109,6 @@ def _newer_minor(version: str) -> bool:
 _UNDECODABLE = (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError)
 
 
-def _explain(exc: Exception) -> str:
-    if isinstance(exc, UnicodeDecodeError):
-        return f"a string is not valid UTF-8 (byte 0x{exc.object[exc.start]:02x}: {exc.reason})"
-    return str(exc)
-
-
 def decode(raw: bytes, origin: Origin) -> contract.WireMessage | Rejected:
     result = decode_or_reason(raw)
     return Rejected(result, raw, origin) if isinstance(result, str) else result
@@ -125,7 +121,7 @@ def decode_or_reason(raw: bytes) -> contract.WireMessage | str:
     try:
         message = _DECODER.decode(raw)
     except _UNDECODABLE as caught:
-        return _clip(_refusal(raw, _explain(caught)))
+        return _clip(_refusal(raw, str(caught)))
     version = message.schema_version
     if version == contract.CURRENT_VERSION:
         return message
@@ -134,11 +130,18 @@ def decode_or_reason(raw: bytes) -> contract.WireMessage | str:
 
 
 def _refusal(raw: bytes, detail: str) -> str:
+    # Text that is not UTF-8 first: whatever else the decoder met there follows from it.
+    not_utf8 = utf8_problem(raw)
+    tag = _tag_of(raw.decode("utf-8", "replace") if not_utf8 else raw)
+    if not_utf8 is not None:
+        return f"{tag}: {not_utf8}" if tag else not_utf8
     # Prefer the version explanation: a v2 message fails typed decoding for reasons that would mislead.
     try:
         envelope = _ENVELOPE.decode(raw)
     except _UNDECODABLE:
-        return f"not a JSON object of the contract: {detail}"
+        tag = _tag_of(raw)
+        return f"{tag or 'not a JSON object of the contract'}: {explain(raw, detail, tag)}"
+    detail = explain(raw, detail, envelope.type)
     version = envelope.schema_version
     problem = _version_problem(version) if version else None
     if problem is None and envelope.type not in _TAGS:
@@ -148,6 +151,16 @@ def _refusal(raw: bytes, detail: str) -> str:
         # A field from a newer minor version: say so, the producer is ahead of this brain, not wrong.
         problem = f"{detail}; the message is schema {version}, this brain reads up to {contract.CURRENT_VERSION}"
     return problem or f"{envelope.type}: {detail}"
+
+
+def _tag_of(text: str | bytes) -> str:
+    """The message type a payload names, if it can be read at all (to head a reason)."""
+    try:
+        tag = _ENVELOPE.decode(text).type
+    except _UNDECODABLE:
+        named = _TYPE_FIELD.search(text[:4096] if isinstance(text, str) else text[:4096].decode("utf-8", "replace"))
+        tag = named.group(1) if named is not None else ""
+    return tag if tag in _TAGS else ""
 
 
 def encode(message: contract.WireMessage) -> bytes:

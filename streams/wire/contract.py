@@ -81,6 +81,13 @@ IntervalS = Annotated[
 Count = Annotated[int, Meta(ge=0, le=100_000_000)]
 
 Crs = Literal["WGS84", "GCJ02"]
+#: Said when a value is refused: what to send instead (datums the brain does not take, mostly).
+ENUM_ADVICE = {
+    "CGCS2000": "CGCS2000 and WGS84 agree within centimetres: send CGCS2000 coordinates as WGS84",
+    "BD09": "convert Baidu's BD-09 to GCJ02 (or WGS84) before sending",
+    "EPSG:4326": "EPSG:4326 is WGS84: send WGS84",
+    "EPSG:4490": "EPSG:4490 is CGCS2000, which agrees with WGS84 within centimetres: send WGS84",
+}
 SensorKind = Literal[
     "gas_lel",
     "water_depth",

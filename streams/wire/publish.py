@@ -28,20 +28,6 @@ DEFAULT_DIR = Path(__file__).resolve().parents[2] / "schemas"
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 VERSION_DIR = f"v{contract.SUPPORTED_MAJOR}"
 
-#: Which topic carries each producer message type, and the field whose value is the Kafka key.
-ROUTES: dict[type[Any], tuple[topics.TopicSpec, str]] = {
-    contract.SensorReading: (topics.INGEST_SENSOR, "device_id"),
-    contract.SensorBatch: (topics.INGEST_SENSOR, "gateway_id"),
-    contract.SensorHeartbeat: (topics.INGEST_SENSOR, "device_id"),
-    contract.WorkOrder: (topics.INGEST_HOTLINE, "order_id"),
-    contract.WarningReport: (topics.INGEST_AGENCY, "agency"),
-    contract.ResponseLevelReport: (topics.INGEST_AGENCY, "agency"),
-    contract.IncidentReport: (topics.INGEST_AGENCY, "agency"),
-    contract.ResourceStatus: (topics.INGEST_AGENCY, "agency"),
-    contract.CasualtyReport: (topics.INGEST_AGENCY, "agency"),
-    contract.Command: (topics.COMMANDS, "incident_id"),
-    contract.TaskStatus: (topics.TASK_STATUS, "task_id"),
-}
 _INTERNAL = {
     "signal": Signal,
     "incident": Incident,
@@ -129,10 +115,10 @@ def asyncapi() -> dict[str, Any]:
     """The AsyncAPI 3.0 document: every topic, its key, partitions and the messages it carries."""
     messages: dict[str, Any] = {}
     by_topic: dict[str, list[str]] = {spec.name: [] for spec in topics.ALL}
-    for cls, (spec, key_field) in ROUTES.items():
+    for cls, (spec, key_field) in topics.ROUTES.items():
         tag = contract.type_tag(cls)
         doc = (cls.__doc__ or tag).strip().splitlines()[0]
-        key = {"type": "string", "description": f"the message's `{key_field}`"}
+        key = {"type": "string", "description": f"the message's `{key_field}`; {topics.PARTITIONING}"}
         messages[_channel_id(tag)] = _message(tag, cls.__name__, doc, key, _wire_file(tag))
         by_topic[spec.name].append(_channel_id(tag))
     tick_key = {"type": "string", "const": "tick", "description": "sent to every partition of every source topic"}
@@ -168,7 +154,8 @@ def asyncapi() -> dict[str, Any]:
             kafka["topicConfiguration"] = {"cleanup.policy": ["compact"]}
         channels[cid] = {
             "address": spec.name,
-            "description": f"{spec.description}. Key: {spec.key}.",
+            "description": f"{spec.description}. Key: {spec.key}."
+            + (f" {topics.PARTITIONING[0].upper()}{topics.PARTITIONING[1:]}." if spec in topics.SOURCES else ""),
             "messages": {m: {"$ref": f"#/components/messages/{m}"} for m in by_topic[spec.name]},
             "bindings": {"kafka": kafka},
         }

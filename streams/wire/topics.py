@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from kafka.partitioner.default import murmur2
+
+from streams.wire import contract
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,26 @@ INGEST_COUNTS = TopicSpec(
 
 #: Inputs from agencies and operators: each partition carries ticks (event-time punctuation).
 SOURCES: tuple[TopicSpec, ...] = (INGEST_SENSOR, INGEST_HOTLINE, INGEST_AGENCY, COMMANDS, TASK_STATUS)
+#: Which topic carries each producer message type, and the field whose value is the Kafka key.
+ROUTES: dict[type[Any], tuple[TopicSpec, str]] = {
+    contract.SensorReading: (INGEST_SENSOR, "device_id"),
+    contract.SensorBatch: (INGEST_SENSOR, "gateway_id"),
+    contract.SensorHeartbeat: (INGEST_SENSOR, "device_id"),
+    contract.WorkOrder: (INGEST_HOTLINE, "order_id"),
+    contract.WarningReport: (INGEST_AGENCY, "agency"),
+    contract.ResponseLevelReport: (INGEST_AGENCY, "agency"),
+    contract.IncidentReport: (INGEST_AGENCY, "agency"),
+    contract.ResourceStatus: (INGEST_AGENCY, "agency"),
+    contract.CasualtyReport: (INGEST_AGENCY, "agency"),
+    contract.Command: (COMMANDS, "incident_id"),
+    contract.TaskStatus: (TASK_STATUS, "task_id"),
+}
+#: What the contract says of placement: de-duplication is per partition, so every copy of an event must reach the
+#: same partition (docs/contract.md, "Topics and keys").
+PARTITIONING = (
+    "the partition is Kafka's default partitioner's: murmur2 of the key, modulo the partitions (kcat: "
+    "-X partitioner=murmur2_random); a message on another partition is refused"
+)
 ALL: tuple[TopicSpec, ...] = (*SOURCES, DLQ, SIGNALS, INCIDENTS, TASKS, FEED, PICTURE, INGEST_COUNTS)
 
 
@@ -73,3 +96,22 @@ def tick_sources() -> tuple[str, ...]:
 def partition_for(key: str, partitions: int) -> int:
     """Kafka's default key → partition map (murmur2), so the embedded runtime places keys as Kafka does."""
     return (murmur2(key.encode("utf-8")) & 0x7FFFFFFF) % partitions
+
+
+def key_of(spec: TopicSpec, message: object) -> tuple[str, str] | None:
+    """The documented key of a message on its topic, as (field, value). None for a message that has none: a tick,
+    a command without an incident, a message of a type the topic does not document."""
+    route = ROUTES.get(type(message))
+    if route is None or route[0] is not spec:
+        return None
+    value = getattr(message, route[1], None)
+    return (route[1], value) if isinstance(value, str) else None
+
+
+def misplaced(spec: TopicSpec, partition: int, field: str, key: str, expected: int) -> str:
+    """The reason a keyed message is refused on a partition its key does not map to."""
+    return (
+        f"partition: {field}={key[:60]!r} belongs on partition {expected} of {spec.name} (Kafka's default "
+        f"partitioner: murmur2 of the key, modulo {spec.partitions}), not on partition {partition}; produce with "
+        "the key and the default partitioner (kcat: -X partitioner=murmur2_random), or name the partition"
+    )

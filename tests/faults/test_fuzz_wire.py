@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from ebrain.compose import Core
 from streams import ingest, theater
 from streams.theater import TheaterState
-from streams.wire import contract, topics
+from streams.wire import codec, contract, topics
 from streams.wire.codec import Rejected
 from streams.wire.records import Tick
 from tests.faults.mutation import mutate_json
@@ -27,6 +27,14 @@ from tests.faults.seeds import MESSAGES, TOPIC
 
 MUTANTS_PER_TYPE = 1000
 FAR_FUTURE_MS = 253_402_300_799_000  # 9999-12-31T23:59:59Z: the latest time the contract's format can carry
+
+
+def home(topic: str, raw: bytes) -> int:
+    """The partition a producer with Kafka's default partitioner puts a message on (by its documented key)."""
+    spec = topics.source(topic)
+    decoded = codec.decode_or_reason(raw)
+    keyed = None if isinstance(decoded, str) else topics.key_of(spec, decoded)
+    return 0 if keyed is None else topics.partition_for(keyed[1], spec.partitions)
 
 
 class Pipeline:
@@ -37,13 +45,17 @@ class Pipeline:
         # any tick releases the reorder buffer: the fuzzer checks processing, not watermark bookkeeping
         self.theater_ctx = replace(core.theater, tick_sources=())
         self.fleet = core.initial_fleet
-        self.parts = {spec.name: ingest.IngestPartition.new(spec.name, 0, self.ctx) for spec in topics.SOURCES}
+        self.parts = {
+            (spec.name, p): ingest.IngestPartition.new(spec.name, p, self.ctx)
+            for spec in topics.SOURCES
+            for p in range(spec.partitions)
+        }
         self.state = TheaterState(fleet=self.fleet)
         self.tried = self.accepted = self.rejected = 0
         self.offset = 0
 
     def feed(self, topic: str, raw: bytes) -> list[Rejected]:
-        part = self.parts[topic]
+        part = self.parts[(topic, home(topic, raw))]
         before = part.counts.as_tuple()
         self.offset += 1
         _, routed = ingest.step(part, raw, self.offset, self.ctx)
@@ -81,7 +93,7 @@ def test_seeds_are_valid_messages(core: Core) -> None:
 def test_invalid_utf8_is_rejected_with_a_reason(core: Core) -> None:
     rejected = Pipeline(core).feed("ingest.hotline", seeds_raw_with(b"\xb1"))
     assert [r.reason for r in rejected] == [
-        "hotline.work_order: a string is not valid UTF-8 (byte 0xb1: invalid start byte)"
+        "hotline.work_order: the payload must be UTF-8: byte 0xb1 at offset 334 is not UTF-8 (invalid start byte)"
     ]
 
 

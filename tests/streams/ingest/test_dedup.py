@@ -36,6 +36,15 @@ def test_a_late_event_does_not_move_the_horizon_back() -> None:
     assert seen.newest_ms == 10 * H
 
 
+def test_a_tick_moves_the_clock_not_the_window() -> None:
+    seen = SeenIds(horizon_ms=H, max_ids=1000)
+    seen.first_seen("a", 0)
+    seen.advance(3 * H)
+    seen.advance(2 * H)  # a tick from the past moves nothing
+    assert (seen.clock_ms, seen.newest_ms) == (3 * H, 0)
+    assert seen.first_seen("a", 0) == 0  # a quiet partition forgets nothing while its clock runs
+
+
 def test_memory_is_bounded_by_the_cap() -> None:
     seen = SeenIds(horizon_ms=1000 * H, max_ids=50)
     for i in range(10_000):

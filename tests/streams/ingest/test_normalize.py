@@ -7,6 +7,7 @@ import json
 import pytest
 
 from ebrain.compose import Core
+from streams.ingest.limits import PhysicalLimits
 from streams.ingest.normalize import Memo, normalize, place_key
 from streams.wire import codec
 from streams.wire.codec import Origin, Rejected
@@ -141,7 +142,7 @@ def test_place_key_ignores_punctuation_and_spacing() -> None:
 def test_the_memo_is_bounded() -> None:
     memo = Memo(max_entries=3)
     for minute in range(10):
-        memo.time_ms(f"2024-03-13T07:{minute:02d}:00+08:00", "t")
+        memo.time_ms(f"2024-03-13T07:{minute:02d}:00+08:00", "t", PhysicalLimits.load())
         assert len(memo.times) <= 3
     with pytest.raises(ValueError, match="device_id: 'x' is not a unified device code"):
         memo.device_id("x", "device_id")

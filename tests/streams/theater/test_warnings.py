@@ -120,3 +120,30 @@ def test_rejecting_an_unknown_approval_is_refused_with_a_hint(core: Core) -> Non
     deltas = run(core, [flood, Tick(T0 + MIN), bad, Tick(T0 + 3 * MIN)])
     rejected = [d.entity for d in deltas if d.kind == "rejected"]
     assert rejected and "no approval 'A7'" in rejected[0]
+
+
+@pytest.mark.parametrize("action", ["update", "cancel"])
+def test_an_update_or_cancel_of_an_unknown_warning_is_refused_and_opens_nothing(core: Core, action: str) -> None:
+    deltas = run(core, [flood_warning(T0, action, "W9"), Tick(T0 + MIN)])
+    assert [d.kind for d in deltas if d.kind in ("incident", "warning", "notification", "task")] == []
+    (refused,) = [d for d in deltas if d.kind == "rejected"]
+    assert refused.key == "W9"
+    assert refused.entity == (
+        f"agency.warning W9: action={action}: warning_id='BJ-HYD-1' is not a warning in force (never issued, or "
+        f"already cancelled); send action 'issue' for a new warning, or the warning_id of the one to {action}"
+    )
+
+
+def test_a_cancel_after_a_cancel_is_refused(core: Core) -> None:
+    items = [flood_warning(T0, "issue", "W1"), flood_warning(T0 + MIN, "cancel", "W2")]
+    deltas = run(core, [*items, flood_warning(T0 + 2 * MIN, "cancel", "W3"), Tick(T0 + 3 * MIN)])
+    assert [d.key for d in deltas if d.kind == "rejected"] == ["W3"]
+    assert [d.entity["msg_type"] for d in deltas if d.kind == "warning"] == ["Alert", "Cancel"]
+
+
+def test_the_refusal_is_said_in_both_languages_without_ids(core: Core) -> None:
+    (refused,) = [d for d in run(core, [flood_warning(T0, "cancel", "W9"), Tick(T0 + MIN)]) if d.kind == "rejected"]
+    said = core.words.delta("rejected", refused.entity, refused.at_ms)
+    assert said.missing == []
+    assert said.zh == ["未执行｜预警解除未受理：所指预警未发布或已解除"]
+    assert said.en == ["not carried out | warning not lifted: it was never issued or is already lifted"]

@@ -100,8 +100,10 @@ def test_a_missing_field_is_named() -> None:
 
 def test_not_json_and_not_an_object() -> None:
     assert reason_of([1, 2]).startswith("not a JSON object of the contract")
-    result = codec.decode(b"\xff{not json", ORIGIN)
+    result = codec.decode(b"{not json", ORIGIN)
     assert isinstance(result, Rejected) and result.reason.startswith("not a JSON object of the contract")
+    result = codec.decode(b"\xff{not json", ORIGIN)
+    assert isinstance(result, Rejected) and result.reason.startswith("the payload must be UTF-8: byte 0xff at offset 0")
 
 
 def test_nan_and_infinity_cannot_pass() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from streams.wire import contract, publish
+from streams.wire import contract, publish, topics
 
 SCHEMAS = Path(__file__).resolve().parents[3] / "schemas"
 
@@ -44,7 +44,7 @@ def test_asyncapi_names_every_topic_with_its_key_and_resolvable_payloads() -> No
 
 
 def test_every_producer_type_is_routed_to_a_source_topic() -> None:
-    routed = set(publish.ROUTES) | {contract.Tick}
+    routed = set(topics.ROUTES) | {contract.Tick}
     assert routed == set(contract.WIRE_TYPES)
 
 

@@ -1,0 +1,175 @@
+"""A corpus of bad input, as agencies really send it, through the embedded runtime: each ends in the dead letters
+with a reason that tells the sender what to change, nothing else moves, and the counts reconcile."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import pytest
+
+from ebrain.compose import Core, embedded_runtime
+from streams.theater import Delta
+from streams.wire import topics
+from streams.wire.codec import Rejected
+from tests.faults.seeds import MESSAGES, READING
+
+T0 = 1_710_287_640_000  # 2024-03-13T07:54:00+08:00, the seeds' time
+ORDER = MESSAGES["hotline.work_order"]
+WARNING = MESSAGES["agency.warning"]
+
+
+def text(message: dict[str, Any]) -> bytes:
+    return json.dumps(message, ensure_ascii=False).encode()
+
+
+def reading(n: int, **change: Any) -> dict[str, Any]:
+    return {**READING, "event_id": f"bad-{n}", **change}
+
+
+def misplaced_key(device: str) -> str:
+    """A record key (here the event id, as a producer might use) that Kafka puts elsewhere than the device id."""
+    home = topics.partition_for(device, topics.INGEST_SENSOR.partitions)
+    return next(
+        key
+        for key in (f"bad-12-{n}" for n in range(100))
+        if topics.partition_for(key, topics.INGEST_SENSOR.partitions) != home
+    )
+
+
+DEVICE = str(READING["device_id"])
+# (name, topic, record key, payload, what the reason must say)
+CORPUS: list[tuple[str, str, str, bytes, str]] = [
+    (
+        "NaN literal",
+        "ingest.sensor",
+        DEVICE,
+        text(reading(1)).replace(b'"value": 56.0', b'"value": NaN'),
+        "sensor.reading: value: NaN is not JSON; send null or omit the field (byte ",
+    ),
+    (
+        "GBK text",
+        "ingest.hotline",
+        str(ORDER["order_id"]),
+        json.dumps(ORDER, ensure_ascii=False).encode("gb18030"),
+        "hotline.work_order: the payload must be UTF-8: byte 0x",
+    ),
+    (
+        "CRS CGCS2000",
+        "ingest.sensor",
+        DEVICE,
+        text(reading(3, position={"lon": 116.8105, "lat": 39.9597, "crs": "CGCS2000"})),
+        "$.position.crs: 'CGCS2000' is not one of WGS84, GCJ02; CGCS2000 and WGS84 agree within centimetres: send "
+        "CGCS2000 coordinates as WGS84",
+    ),
+    (
+        "kind gas",
+        "ingest.sensor",
+        DEVICE,
+        text(reading(4, kind="gas")),
+        "$.kind: 'gas' is not one of gas_lel, water_depth,",
+    ),
+    (
+        "urgency in lower case",
+        "ingest.hotline",
+        str(ORDER["order_id"]),
+        text({**ORDER, "event_id": "bad-5", "urgency": "紧"}),
+        "$.urgency: '紧' is not one of 一般, 紧急, 特急; did you mean '紧急'?",
+    ),
+    ("-12.5 %LEL", "ingest.sensor", DEVICE, text(reading(6, value=-12.5)), "value: -12.5 %LEL is outside"),
+    ("150 %LEL", "ingest.sensor", DEVICE, text(reading(7, value=150.0)), "0 to 100 %LEL"),
+    ("ppm", "ingest.sensor", DEVICE, text(reading(8, unit="ppm")), "unit: 'ppm' is not the unit of gas_lel; send"),
+    (
+        "gas device, water depth",
+        "ingest.sensor",
+        DEVICE,
+        text(reading(9, kind="water_depth", unit="cm", value=20.0)),
+        "is a gas_lel device (GAS) but reports water_depth",
+    ),
+    (
+        "1970",
+        "ingest.sensor",
+        DEVICE,
+        text(reading(10, observed_at="1970-01-01T08:00:00+08:00")),
+        "observed_at: '1970-01-01T08:00:00+08:00' is before 2000-01-01",
+    ),
+    (
+        "2031",
+        "ingest.sensor",
+        DEVICE,
+        text(reading(11, observed_at="2031-03-13T07:54:00+08:00")),
+        "observed_at: 2031-03-13T07:54:00+08:00 is 2556 days ahead of the event time",
+    ),
+    (
+        "wrong partition",
+        "ingest.sensor",
+        misplaced_key(DEVICE),
+        text(reading(12)),
+        "partition: device_id='LL-131082-GAS-000417' belongs on partition",
+    ),
+    ("a typo in a field", "ingest.sensor", DEVICE, text(reading(13, vaule=1)), "did you mean 'value'?"),
+    ("truncated", "ingest.sensor", DEVICE, text(reading(14))[:-20], "the JSON ends before it is complete"),
+    ("a number in quotes", "ingest.sensor", DEVICE, text(reading(15, value="12")), "send a number, without quotes"),
+    (
+        "swapped",
+        "ingest.sensor",
+        DEVICE,
+        text(reading(16, position={"lon": 39.9597, "lat": 116.8105})),
+        "looks swapped (lat/lon order); send lon, lat",
+    ),
+    ("a resend", "ingest.sensor", DEVICE, text(reading(0)), "duplicate: event_id 'bad-0' was already received"),
+]
+
+
+@pytest.fixture(scope="module")
+def outcome(core: Core) -> tuple[list[Rejected], dict[str, int], list[Delta]]:
+    async def go() -> tuple[list[Rejected], dict[str, int], list[Delta]]:
+        runtime = embedded_runtime(core)
+        deltas: list[Delta] = []
+        runtime.sinks.append(deltas.append)
+        await runtime.start()
+        try:
+            await runtime.produce_tick(T0)
+            await runtime.drain()
+            await runtime.produce("ingest.sensor", DEVICE, text(reading(0)))  # the good one, resent last
+            for _, topic, key, payload, _ in CORPUS:
+                await runtime.produce(topic, key, payload)
+            update = {**WARNING, "event_id": "bad-17", "action": "update", "warning_id": "W-NEVER-ISSUED"}
+            await runtime.produce("ingest.agency", str(WARNING["agency"]), text(update))
+            await runtime.produce_tick(T0 + 60_000)
+            await runtime.drain()
+        finally:
+            await runtime.stop()
+        return list(runtime.dead_letters), runtime.counts(), deltas
+
+    return asyncio.run(go())
+
+
+@pytest.mark.parametrize(("name", "expected"), [(c[0], c[4]) for c in CORPUS])
+def test_each_bad_input_ends_in_the_dead_letters_with_its_reason(
+    outcome: tuple[list[Rejected], dict[str, int], list[Delta]], name: str, expected: str
+) -> None:
+    letters, _, _ = outcome
+    payload = next(c[3] for c in CORPUS if c[0] == name)
+    found = [r.reason for r in letters if r.raw == payload and expected in r.reason]
+    assert found, f"{name}: no dead letter says {expected!r}: {[r.reason for r in letters if r.raw == payload]}"
+
+
+def test_counts_reconcile_and_only_the_good_reading_is_accepted(
+    outcome: tuple[list[Rejected], dict[str, int], list[Delta]],
+) -> None:
+    letters, counts, _ = outcome
+    assert counts["received"] == counts["accepted"] + counts["rejected"]
+    assert counts["rejected"] == len(CORPUS) == len(letters) == counts["dead_letters"]
+    assert counts["accepted"] == 2  # the good reading and the warning update (refused by the theater)
+
+
+def test_an_update_of_an_unknown_warning_is_refused_and_opens_nothing(
+    outcome: tuple[list[Rejected], dict[str, int], list[Delta]],
+) -> None:
+    _, _, deltas = outcome
+    refused = [d for d in deltas if d.kind == "rejected" and d.key == "bad-17"]
+    assert len(refused) == 1 and "warning_id='W-NEVER-ISSUED' is not a warning in force" in str(refused[0].entity)
+    opened = [d for d in deltas if d.kind == "incident"]
+    assert all("bad-17" not in json.dumps(d.entity, default=str) for d in opened)
