@@ -467,6 +467,7 @@ def main() -> None:
         asyncio.run(client_main(args.client, Path(args.out), args.seconds, args.stop))
         return
     from ebrain.broker import free_port
+    from ebrain.kafka_kit import bench_broker
 
     print(
         f"end to end at {args.rate:,.0f} events/s (1 in {PROBE_SHARE} a call that produces a delta), "
@@ -477,30 +478,12 @@ def main() -> None:
             for line in asyncio.run(run_embedded(args.rate, args.seconds, free_port(), Path(tmp))):
                 print(line, flush=True)
         if args.runtime in ("kafka", "both"):
-            with kafka_broker(Path(tmp)) as bootstrap:
+            with bench_broker(Path(tmp) / "kafka") as bootstrap:
                 lines = asyncio.run(
                     run_kafka(bootstrap, args.rate, args.seconds, free_port(), Path(tmp), args.guarantee)
                 )
                 for line in lines:
                     print(line, flush=True)
-
-
-@contextlib.contextmanager
-def kafka_broker(tmp: Path) -> Any:
-    """The broker `make bench` shares (EBRAIN_BENCH_BROKER), or one of our own on free loopback ports."""
-    shared = os.environ.get("EBRAIN_BENCH_BROKER")
-    if shared:
-        yield shared
-        return
-    from ebrain.broker import BrokerConfig, KafkaBroker, ensure_jars, free_port
-
-    port, controller = free_port(), free_port()
-    broker = KafkaBroker(BrokerConfig(tmp / "kafka", port=port, controller_port=controller), ensure_jars(ROOT))
-    broker.start()
-    try:
-        yield broker.bootstrap
-    finally:
-        broker.stop()
 
 
 if __name__ == "__main__":

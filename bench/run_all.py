@@ -114,20 +114,11 @@ def shared_broker(needed: bool) -> Iterator[str | None]:
     if not needed or os.environ.get(BROKER_ENV):
         yield os.environ.get(BROKER_ENV)
         return
-    from ebrain.broker import BrokerConfig, KafkaBroker, ensure_jars, free_port
+    from ebrain.kafka_kit import running_broker
 
-    with tempfile.TemporaryDirectory(prefix="ebrain-bench-kafka-") as tmp:
-        port = free_port()
-        controller = free_port()
-        while controller == port:
-            controller = free_port()
-        broker = KafkaBroker(BrokerConfig(Path(tmp), port=port, controller_port=controller), ensure_jars(ROOT))
-        try:
-            seconds = broker.start()
-            print(f"shared Kafka broker at {broker.bootstrap} (up in {seconds:.1f} s)", flush=True)
-            yield broker.bootstrap
-        finally:
-            broker.stop()
+    with tempfile.TemporaryDirectory(prefix="ebrain-bench-kafka-") as tmp, running_broker(Path(tmp), quiet=True) as kb:
+        print(f"shared Kafka broker at {kb.bootstrap}", flush=True)
+        yield kb.bootstrap
 
 
 def run_one(bench: Bench, broker: str | None) -> Result:

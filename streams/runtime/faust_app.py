@@ -518,3 +518,20 @@ def _load_detector(detector: detect.DetectorState, table: Any, partition: int) -
 def _bad_signal(raw: bytes, exc: Exception) -> bytes:
     rejected = Rejected(f"signals: not a pipeline record: {exc}", raw, Origin(topics.SIGNALS.name))
     return rejected.to_dead_letter()
+
+
+def quiet_worker(app: faust.App) -> faust.Worker:
+    """A faust Worker logging at WARNING without a terminal spinner when its output is not a terminal: faust's
+    spinner is a root log handler at DEBUG, so each debug call of faust and aiokafka (several per record sent)
+    would build a log record nobody reads."""
+    worker = faust.Worker(app, loglevel=logging.WARNING, quiet=True)
+    if not _is_terminal(worker.stdout):
+        worker.spinner = None
+    return worker
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
