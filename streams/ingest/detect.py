@@ -158,6 +158,8 @@ class DetectorState:
     """All devices of one partition. Mutated in place for speed; devices themselves are immutable values."""
 
     devices: dict[str, SensorState] = field(default_factory=dict)
+    # devices whose state changed since the runtime last wrote them durably: every accepted reading and heartbeat
+    # changes at least the last-seen time, which a restarted detector needs to judge silence
     dirty: set[str] = field(default_factory=set)
     last_silence_scan_ms: int = 0
 
@@ -242,9 +244,7 @@ def observe(
         before, table, event_id, device_id, kind, value, at_ms, lon, lat, adcode, province, interval_s
     )
     detector.devices[device_id] = after
-    # a change of tier or silence always comes with a signal; the rest is checked here
-    if signals or before is None or _changed(before, after):
-        detector.dirty.add(device_id)
+    detector.dirty.add(device_id)
     return signals
 
 
@@ -326,16 +326,6 @@ def _go_silent(detector: DetectorState, s: SensorState, at_ms: int, trigger: str
     return _signal(silent, "sensor_silent", at_ms, 0, f"{s.device_id}@{s.last_at_ms}", trigger)
 
 
-def _changed(before: SensorState, after: SensorState) -> bool:
-    """Worth writing durably: everything but the latest value and time (a restart loses at most those)."""
-    return (
-        after.pending_tier != before.pending_tier
-        or after.silent != before.silent
-        or after.rate_alarm != before.rate_alarm
-        or after.adcode != before.adcode
-    )
-
-
 def step(
     detector: DetectorState, record: Reading | Heartbeat | Tick, thresholds: Thresholds
 ) -> tuple[DetectorState, tuple[Signal, ...]]:
@@ -355,8 +345,8 @@ def step(
             return detector, (() if known.silent else (_go_silent(detector, known, record.at_ms, "heartbeat"),))
         alive = replace(known, last_at_ms=record.at_ms, interval_s=record.interval_s, silent=False)
         detector.devices[record.device_id] = alive
+        detector.dirty.add(record.device_id)
         if known.silent:
-            detector.dirty.add(record.device_id)
             return detector, (_signal(alive, "sensor_back", record.at_ms, 0, record.event_id, "heartbeat"),)
         return detector, ()
     return detector, scan_silence(detector, record.at_ms, thresholds)

@@ -1,8 +1,12 @@
 """The durable form of an ingest partition in a key-value table (Kafka: a Faust table with a changelog).
 
 Per source partition p: "counts/<p>" holds the counts, "seen/<p>/<sequence>" chunks of remembered event ids
-(see `streams.dedup.ChunkLog`). The table is co-partitioned with its source topic. Device states of the sensor
-topic live in their own table, written by the runtime when a device's alarm state changes.
+(see `streams.dedup.ChunkLog`). The table is co-partitioned with its source topic.
+
+The detector of a sensor partition p lives in a table of its own: "<p>/<device id>" holds a device's whole state
+(last-seen time and value, tier, pending tier, baseline, silence, rate alarm), "scan/<p>" the event time of the
+last silence scan. Every device that changed is written with the input that changed it (under exactly-once in
+that input's transaction), so a restarted detector is the one that stopped: a healthy device is not found silent.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from collections.abc import Iterable, MutableMapping
 import msgspec
 
 from streams import ingest
+from streams.ingest import detect
 from streams.ingest.dedup import ChunkLog
 from streams.wire.records import Counts
 
@@ -42,3 +47,30 @@ def save(part: ingest.IngestPartition, log: ChunkLog, table: MutableMapping[str,
         else:
             table[key] = value
     table[f"counts/{part.partition}"] = _ENCODER.encode(part.counts.as_tuple())
+
+
+_SENSOR = msgspec.json.Decoder(detect.SensorState)
+_SCAN = msgspec.json.Decoder(int)
+
+
+def save_detector(detector: detect.DetectorState, partition: int, table: MutableMapping[str, bytes]) -> None:
+    """Write the devices that changed since the last save, and the silence scan's time; forget what changed."""
+    for device_id in sorted(detector.dirty):
+        table[f"{partition}/{device_id}"] = _ENCODER.encode(detector.devices[device_id])
+    detector.dirty.clear()
+    if detector.last_silence_scan_ms:
+        table[f"scan/{partition}"] = _ENCODER.encode(detector.last_silence_scan_ms)
+
+
+def restore_detector(
+    detector: detect.DetectorState, records: Iterable[tuple[str, bytes | None]], partition: int
+) -> None:
+    """Refill a new partition's detector from what `save_detector` wrote for that partition."""
+    prefix, scan = f"{partition}/", f"scan/{partition}"
+    for key, raw in records:
+        if raw is None:
+            continue
+        if key.startswith(prefix):
+            detector.devices[key[len(prefix) :]] = _SENSOR.decode(raw)
+        elif key == scan:
+            detector.last_silence_scan_ms = _SCAN.decode(raw)

@@ -28,7 +28,6 @@ from kafka.errors import TopicAlreadyExistsError
 
 from geo.fleet import FleetState
 from streams import ingest, theater
-from streams.ingest import detect
 from streams.ingest import store as ingest_store
 from streams.ingest.dedup import ChunkLog
 from streams.runtime.faust_patches import apply_all as apply_faust_patches
@@ -37,7 +36,6 @@ from streams.wire import topics
 from streams.wire.codec import Origin, Rejected
 from streams.wire.envelope import decode_input, encode_delta, encode_entity, encode_input
 
-_SENSOR_ENCODER = msgspec.json.Encoder()
 #: The largest theater meta record the worker can write (the producer's limit, and its changelog topic's). The
 #: record holds the inputs waiting for the watermark, so it grows with the signals of a tick interval and with how
 #: far the slowest source partition lags: over 1 MB (Kafka's default limit) with 10,000 sensors a tick a minute.
@@ -364,10 +362,17 @@ def build_app(
         counts_and_ids = TableWrites(durable)
         unsaved: dict[int, Any] = {}  # partition -> its topic partition, for input processed since the last save
 
+        async def save_devices(p: int, source_tp: Any) -> None:
+            part = partitions.get(p)
+            if part is not None and part.detector.dirty:
+                ingest_store.save_detector(part.detector, p, devices)
+                await outputs.write(devices, source_tp)
+
         async def save(p: int, source_tp: Any) -> None:
             part = partitions.get(p)
             if part is None:  # forgotten at a rebalance, after the commit that saved it
                 return
+            await save_devices(p, source_tp)
             ingest_store.save(part, logs[p], counts_and_ids)
             await outputs.write(counts_and_ids, source_tp)
             # API instances serve /api/counts from this compacted topic; the tables are the worker's own
@@ -379,10 +384,12 @@ def build_app(
                 await save(p, source_tp)
             unsaved.clear()
 
-        # Under exactly-once the counts and remembered ids are also saved just before every commit, into the
-        # transaction of the input they count: a restarted worker then resumes with exactly the counts and ids
-        # of the input its committed offsets cover (saved only at ticks, they lagged the offsets, and the input
-        # in between was never counted).
+        # Under exactly-once the counts, remembered ids and every device that changed are also saved just before
+        # every commit, into the transaction of the input they count: a restarted worker then resumes with exactly
+        # the counts, ids and detector of the input its committed offsets cover (saved only at ticks, they lagged
+        # the offsets, and the input in between was never counted; devices saved only on an alarm change had a
+        # stale last-seen time, and a healthy device was found silent on the first tick after a restart). Once a
+        # commit, a device that read several times since the last one is written once.
         if outputs.exactly_once:
             gate.before_commit(save_processed)
 
@@ -396,7 +403,7 @@ def build_app(
                         part = partitions[p] = ingest.IngestPartition.new(spec.name, p, ingest_ctx)
                         logs[p] = ingest_store.restore(part, durable.items(), durable.get(f"counts/{p}"))
                         if spec is topics.INGEST_SENSOR:
-                            _load_detector(part.detector, sensor_table, p)
+                            ingest_store.restore_detector(part.detector, sensor_table.items(), p)
                     raw = event.value if isinstance(event.value, bytes) else bytes(event.value or b"")
                     ticks = part.counts.ticks
                     try:
@@ -408,16 +415,14 @@ def build_app(
                         part.counts.rejected += 1
                     if routed:
                         await route(routed, message.tp)
-                    if part.detector.dirty:
-                        for device_id in sorted(part.detector.dirty):
-                            devices[f"{p}/{device_id}"] = _SENSOR_ENCODER.encode(part.detector.devices[device_id])
-                        part.detector.dirty.clear()
-                        await outputs.write(devices, message.tp)
                     if ingest_store.due(part, ticks):
                         await save(p, message.tp)
                         unsaved.pop(p, None)
                     else:
                         unsaved[p] = message.tp
+                if not outputs.exactly_once:  # at-least-once: the devices a batch changed, after the batch
+                    for p, source_tp in sorted(unsaved.items()):
+                        await save_devices(p, source_tp)
 
         process.__name__ = f"ingest_{spec.name.replace('.', '_')}"
         app.agent(source, name=process.__name__)(process)
@@ -505,14 +510,6 @@ def _forget_tables(app: faust.App) -> None:
         getattr(store, "_key_partition", {}).clear()
     recovery: Any = app.tables.recovery  # type: ignore[attr-defined]
     recovery.active_offsets.clear()
-
-
-def _load_detector(detector: detect.DetectorState, table: Any, partition: int) -> None:
-    """Table keys are "<partition>/<device id>": a device belongs to the partition that carried its readings."""
-    prefix = f"{partition}/"
-    for key, raw in table.items():
-        if raw is not None and key.startswith(prefix):
-            detector.devices[key[len(prefix) :]] = msgspec.json.decode(raw, type=detect.SensorState)
 
 
 def _bad_signal(raw: bytes, exc: Exception) -> bytes:
