@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,7 @@ from streams.wire.envelope import decode_input, encode_delta, encode_entity, enc
 #: far the slowest source partition lags: over 1 MB (Kafka's default limit) with 10,000 sensors a tick a minute.
 META_RECORD_MAX = 16 * 1024 * 1024
 _log = logging.getLogger(__name__)
+COMMIT_REPORT_EVERY_S = 10.0
 
 
 @dataclass(frozen=True)
@@ -52,9 +54,25 @@ class WorkerConfig:
     topic_prefix: str = ""
     # an agent takes up to batch_max events at a time, or what arrived within batch_within_s; measured (docs/
     # performance.md "Sensor ingest"): 100 gave 7,200 records/s, 1,000 9,200, 5,000 9,700 while a commit waits
-    # for the batch in progress (~0.5 s at 5,000)
+    # for the batch in progress (~0.5 s at 5,000). Under load a batch fills before `batch_within_s`; at a steady
+    # 2,000 events/s it does not, and each of the two agents on a call's path waits that long: 10 ms (was 50 ms)
     batch_max: int = 1000
-    batch_within_s: float = 0.05
+    batch_within_s: float = 0.01
+    # Under exactly-once a record is visible downstream (read_committed) only once its transaction commits, and a
+    # call's signal crosses two commits on its way to the feed (signals, then feed): the commit interval sets the
+    # latency. Kafka Streams commits every 100 ms under exactly-once for this reason; faust's default is 2.8 s,
+    # which stays for at-least-once (there a commit only records offsets; readers see records at once).
+    commit_interval_s: float | None = None  # None: 0.1 s under exactly-once, faust's 2.8 s otherwise
+
+    @property
+    def exactly_once(self) -> bool:
+        return self.processing_guarantee == "exactly_once"
+
+    @property
+    def commit_interval(self) -> float:
+        if self.commit_interval_s is not None:
+            return self.commit_interval_s
+        return 0.1 if self.exactly_once else 2.8
 
 
 def ensure_topics(bootstrap: str, prefix: str = "") -> list[str]:
@@ -96,13 +114,15 @@ def faust_settings(config: WorkerConfig) -> dict[str, Any]:
         "web_enabled": False,
         "web_bind": "127.0.0.1",
         "datadir": str(config.data_dir),
+        "broker_commit_interval": config.commit_interval,
         # Throughput settings, each measured in docs/performance.md "Sensor ingest":
         # - an agent's queue holds what a fetch brings (about 10,000 records of the sensor topic) beyond its
         #   high-water mark, so the hand-over from the fetcher rarely has to wait for room;
         "stream_buffer_maxsize": 16384,
-        # - outputs wait up to 50 ms to share a produce request (an exactly-once reader sees them only at the
-        #   commit, every 2.8 s, anyway); a request per record cost more than the ingest step;
-        "producer_linger": 0.05,
+        # - under exactly-once, outputs wait up to 50 ms to share a produce request (a reader sees them only at
+        #   the commit anyway, which sends what waits); a request per record cost more than the ingest step. An
+        #   at-least-once reader sees a record when it is sent: 5 ms, on each of the two hops to the feed;
+        "producer_linger": 0.05 if config.exactly_once else 0.005,
         # - the theater's meta record carries its watermark buffer, over 1 MB at times (see META_RECORD_MAX)
         "producer_max_request_size": META_RECORD_MAX,
     }
@@ -152,6 +172,19 @@ class CommitGate:
         self._committing = asyncio.Lock()
         self._hooks: list[Callable[[], Awaitable[None]]] = []
         self.broken: str | None = None
+        # seconds each commit took, from the wait for the batches in progress to the end of the transactions
+        self.commit_seconds: list[float] = []
+
+    def commit_report(self) -> str | None:
+        """One line on the commits since the last report (None when there were none), and start afresh."""
+        took, self.commit_seconds = sorted(self.commit_seconds), []
+        if not took:
+            return None
+        ms = [1000 * t for t in took]
+        return (
+            f"commits: {len(ms)}, median {ms[len(ms) // 2]:.1f} ms, p99 {ms[min(len(ms) - 1, len(ms) * 99 // 100)]:.1f}"
+            f" ms, max {ms[-1]:.1f} ms"
+        )
 
     def before_commit(self, hook: Callable[[], Awaitable[None]]) -> None:
         self._hooks.append(hook)
@@ -177,6 +210,7 @@ class CommitGate:
         async def commit_between_batches(*args: Any, **kwargs: Any) -> bool:
             async with self._committing:
                 self._open.clear()
+                began = time.perf_counter()
                 try:
                     await self._idle.wait()
                     if self.broken is not None:
@@ -188,6 +222,8 @@ class CommitGate:
                     return await commit(*args, **kwargs)
                 finally:
                     self._open.set()
+                    if len(self.commit_seconds) < 100_000:
+                        self.commit_seconds.append(time.perf_counter() - began)
 
         commit_between_batches.gated = True  # type: ignore[attr-defined]
         return commit_between_batches
@@ -343,6 +379,15 @@ def build_app(
             consumer.commit = gate.wrap(consumer.commit)  # type: ignore[method-assign, assignment]
 
     app.on_partitions_assigned.connect(gate_commits)
+
+    if outputs.exactly_once:
+
+        @app.timer(COMMIT_REPORT_EVERY_S)
+        async def report_commits() -> None:
+            line = gate.commit_report()
+            if line is not None:
+                # at WARNING, the worker's level: the cost of commits is what bounds exactly-once latency
+                _log.warning("%s in the last %.0f s", line, COMMIT_REPORT_EVERY_S)
 
     async def route(routed: list[ingest.Routed], source: Any) -> None:
         for item in routed:

@@ -35,6 +35,11 @@ them (idempotent). A do-nothing agent measured as the runtime's ceiling applies 
    and after a kill -9 the restarted worker processed them again: a delta twice, a report missing). And it
    started a gap one past the committed offset, the next offset to read, leaving that one a hole. The gap is now
    the offsets strictly between the two reads, from the committed offset on.
+6. `commit_transactions_at_once`: under exactly-once each source partition has a transaction of its own, and a
+   commit ends every one that moved: faust ends them one after the other (AddOffsetsToTxn, TxnOffsetCommit and
+   EndTxn, three broker round trips each), so a commit cost 0.1–0.3 s with ten partitions moving. They are
+   independent (each its own producer, transactional id and lock), so they are now ended concurrently: a commit
+   costs about one transaction's round trips, which is what makes a 100 ms commit interval affordable.
 
 They are written against faust-streaming's private code of one version (`WRITTEN_FOR`): `apply_all` refuses any
 other version with `FaustVersionError` rather than patch code it was not read against. 0.15.3 is also the newest
@@ -47,11 +52,14 @@ off through the worker's own `spinner` attribute when the output is not a termin
 from __future__ import annotations
 
 import asyncio
+import logging
 from importlib import metadata
 from typing import Any
 
 #: The faust-streaming release these corrections were read against and tested with.
 WRITTEN_FOR = "0.15.3"
+
+_log = logging.getLogger(__name__)
 
 #: How long the drain loop waits for records while a partition is held back for a full queue (seconds).
 HELD_BACK_POLL_S = 0.05
@@ -85,6 +93,7 @@ def apply_all() -> None:
     deliver_without_a_task_per_message()
     seek_before_resuming_streams()
     gaps_without_their_ends()
+    commit_transactions_at_once()
 
 
 def flush_changelog_before_commit() -> None:
@@ -269,6 +278,33 @@ def gaps_without_their_ends() -> None:
 
     add_gap.without_ends = True  # type: ignore[attr-defined]
     Consumer._add_gap = add_gap  # type: ignore[method-assign]
+
+
+def commit_transactions_at_once() -> None:
+    """End the transactions of one commit concurrently, each under its own lock as faust does."""
+    from faust.transport.drivers.aiokafka import Producer
+
+    if getattr(Producer.commit_transactions, "at_once", False):
+        return
+
+    async def commit_transactions(
+        self: Any, tid_to_offset_map: Any, group_id: str, start_new_transaction: bool = True
+    ) -> None:
+        async def end(transactional_id: str, offsets: Any) -> None:
+            async with self._trn_locks[transactional_id]:
+                producer = self._transaction_producers.get(transactional_id)
+                if producer is None:
+                    _log.warning("Commit invoked for unknown transaction %s", transactional_id)
+                    return
+                await producer.send_offsets_to_transaction(offsets, group_id)
+                await producer.commit_transaction()
+                if start_new_transaction:
+                    await producer.begin_transaction()
+
+        await asyncio.gather(*(end(tid, offsets) for tid, offsets in tid_to_offset_map.items()))
+
+    commit_transactions.at_once = True  # type: ignore[attr-defined]
+    Producer.commit_transactions = commit_transactions  # type: ignore[method-assign]
 
 
 def _resuming_after_the_seek(method: Any) -> Any:

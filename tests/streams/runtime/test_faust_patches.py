@@ -50,10 +50,20 @@ def test_applying_the_corrections_twice_wraps_nothing_twice() -> None:
 
     faust_patches.apply_all()
     from faust.tables.recovery import Recovery
+    from faust.transport.drivers.aiokafka import Producer
 
-    first = (TransactionManager.commit, Consumer._drain_messages, Consumer._add_gap, Recovery._resume_streams)
+    def patched() -> tuple[Any, ...]:
+        return (
+            TransactionManager.commit,
+            Consumer._drain_messages,
+            Consumer._add_gap,
+            Recovery._resume_streams,
+            Producer.commit_transactions,
+        )
+
+    first = patched()
     faust_patches.apply_all()
-    assert (TransactionManager.commit, Consumer._drain_messages, Consumer._add_gap, Recovery._resume_streams) == first
+    assert patched() == first
     assert getattr(Consumer._drain_messages, "hands_over_directly", False)
 
 
@@ -162,3 +172,40 @@ def test_a_gap_of_transaction_markers_lets_the_commit_pass_it() -> None:
     asyncio.run(consumer._add_gap(tp, 65, 72))  # as the drain loop calls it: (last read + 1, just read)
     consumer._acked[tp].extend(range(72, 81))
     assert consumer._new_offset(tp) == 81
+
+
+def test_the_transactions_of_a_commit_end_concurrently_each_under_its_lock() -> None:
+    from faust.transport.drivers.aiokafka import Producer
+
+    faust_patches.commit_transactions_at_once()
+    calls: list[str] = []
+    running: set[str] = set()
+    overlapped: list[bool] = []
+
+    class TxnProducer:
+        def __init__(self, tid: str) -> None:
+            self.tid = tid
+
+        async def send_offsets_to_transaction(self, offsets: Any, group_id: str) -> None:
+            running.add(self.tid)
+            overlapped.append(len(running) > 1)
+            await asyncio.sleep(0.01)
+            calls.append(f"{self.tid} offsets {dict(offsets)} {group_id}")
+
+        async def commit_transaction(self) -> None:
+            calls.append(f"{self.tid} commit")
+            running.discard(self.tid)
+
+        async def begin_transaction(self) -> None:
+            calls.append(f"{self.tid} begin")
+
+    producer = Producer.__new__(Producer)
+    producer._transaction_producers = {tid: TxnProducer(tid) for tid in ("a", "b")}  # type: ignore[misc]
+    producer._trn_locks = {tid: asyncio.Lock() for tid in ("a", "b", "gone")}  # type: ignore[misc]
+    offsets = {"a": {"tp-a": 5}, "b": {"tp-b": 7}, "gone": {"tp-x": 1}}
+    asyncio.run(producer.commit_transactions(offsets, "group"))
+    assert overlapped == [False, True]  # the second began while the first was under way
+    for tid, tp, n in (("a", "tp-a", 5), ("b", "tp-b", 7)):
+        mine = [c for c in calls if c.startswith(tid + " ")]
+        assert mine == [f"{tid} offsets {{'{tp}': {n}}} group", f"{tid} commit", f"{tid} begin"]
+    assert not any(c.startswith("gone") for c in calls)  # an unknown transaction is skipped, as faust does
