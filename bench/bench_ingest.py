@@ -314,7 +314,7 @@ source = app.topic(topic, key_type=bytes, value_type=bytes, key_serializer="raw"
 if how == "batches":
     @app.agent(source)
     async def nothing(stream):
-        async for _ in stream.take_events(config.batch_max, within=config.batch_within_s):
+        async for _ in stream.take_events(config.batch_max, within=config.batch_within):
             pass
 else:
     @app.agent(source)

@@ -54,10 +54,12 @@ class WorkerConfig:
     topic_prefix: str = ""
     # an agent takes up to batch_max events at a time, or what arrived within batch_within_s; measured (docs/
     # performance.md "Sensor ingest"): 100 gave 7,200 records/s, 1,000 9,200, 5,000 9,700 while a commit waits
-    # for the batch in progress (~0.5 s at 5,000). Under load a batch fills before `batch_within_s`; at a steady
-    # 2,000 events/s it does not, and each of the two agents on a call's path waits that long: 10 ms (was 50 ms)
+    # for the batch in progress (~0.5 s at 5,000). The wait for a batch to fill, measured with bench_e2e at 2,000
+    # events/s (docs/performance.md "End to end"): under exactly-once a commit waits for the batch in progress and
+    # holds the next, so 10 ms (p50 0.34 s against 1.8 s with 50 ms); under at-least-once 50 ms (p50 135 ms
+    # against 637 ms with 10 ms: the smaller batches cost more than they saved)
     batch_max: int = 1000
-    batch_within_s: float = 0.01
+    batch_within_s: float | None = None  # None: 0.01 s under exactly-once, 0.05 s otherwise
     # Under exactly-once a record is visible downstream (read_committed) only once its transaction commits, and a
     # call's signal crosses two commits on its way to the feed (signals, then feed): the commit interval sets the
     # latency. Kafka Streams commits every 100 ms under exactly-once for this reason; faust's default is 2.8 s,
@@ -67,6 +69,12 @@ class WorkerConfig:
     @property
     def exactly_once(self) -> bool:
         return self.processing_guarantee == "exactly_once"
+
+    @property
+    def batch_within(self) -> float:
+        if self.batch_within_s is not None:
+            return self.batch_within_s
+        return 0.01 if self.exactly_once else 0.05
 
     @property
     def commit_interval(self) -> float:
@@ -439,7 +447,7 @@ def build_app(
             gate.before_commit(save_processed)
 
         async def process(stream: Any) -> None:
-            async for batch in gate.batches(stream, config.batch_max, config.batch_within_s):
+            async for batch in gate.batches(stream, config.batch_max, config.batch_within):
                 for event in batch:
                     message = event.message
                     p = message.partition
@@ -510,7 +518,7 @@ def build_app(
         gate.before_commit(write_theater_tables)
 
     async def run_theater(stream: Any) -> None:
-        async for batch in gate.batches(stream, config.batch_max, config.batch_within_s):
+        async for batch in gate.batches(stream, config.batch_max, config.batch_within):
             state = holder.get("state")
             if state is None:
                 state = holder["state"] = theater_store.restore(
