@@ -476,7 +476,8 @@ def main() -> None:
 
     print(
         f"end to end at {args.rate:,.0f} events/s (1 in {PROBE_SHARE} a call that produces a delta), "
-        f"ticks every {TICK_EVERY_S * 1000:.0f} ms; websocket client in its own process"
+        f"ticks every {TICK_EVERY_S * 1000:.0f} ms; websocket client in its own process; "
+        f"load average {os.getloadavg()[0]:.1f} at the start ({os.cpu_count()} cores)"
     )
     with tempfile.TemporaryDirectory(prefix="ebrain-e2e-") as tmp:
         if args.runtime in ("embedded", "both"):
@@ -489,6 +490,7 @@ def main() -> None:
                 )
                 for line in lines:
                     print(line, flush=True)
+    print(f"load average {os.getloadavg()[0]:.1f} at the end")
 
 
 if __name__ == "__main__":

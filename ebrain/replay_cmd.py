@@ -89,6 +89,7 @@ async def run_replay(
     out: Path | None,
     broker: str | None = None,
     prefix: str = "",
+    full: bool = False,
 ) -> int:
     try:
         scenario = load_scenario(file)
@@ -102,5 +103,5 @@ async def run_replay(
     if out is not None:
         write_deltas(outcome, out)
         print(f"{len(outcome.deltas)} deltas written to {out}")
-    print(render_summary(scenario, outcome, core.words))
+    print(render_summary(scenario, outcome, core.words, full=full))
     return 0
