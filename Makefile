@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 JARS_STAMP := broker/lib/.complete
 
-.PHONY: demo demo-shots test lint typecheck unit kafka-test bench kafka-up kafka-down kafka-status venv jars browser clean
+.PHONY: demo demo-shots test test-soak lint typecheck unit kafka-test bench kafka-up kafka-down kafka-status venv jars browser clean
 
 venv: $(STAMP)
 
@@ -54,6 +54,17 @@ typecheck: venv
 
 test: venv jars browser lint typecheck
 	@$(VENV)/bin/pytest -q
+
+# The whole Kafka suite (integration and fault tests, marker `kafka`) five times in a row, each round with brokers
+# of its own: a flaky start or test shows as a failed round. Every round runs; the summary lists each.
+SOAK_ROUNDS ?= 5
+test-soak: venv jars
+	@failed=""; for i in $$(seq 1 $(SOAK_ROUNDS)); do \
+	    echo "== Kafka suite, round $$i of $(SOAK_ROUNDS)"; \
+	    $(VENV)/bin/pytest -q -m kafka -p no:cacheprovider || failed="$$failed $$i"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "test-soak: rounds failed:$$failed of $(SOAK_ROUNDS)"; exit 1; fi; \
+	echo "test-soak: all $(SOAK_ROUNDS) rounds passed"
 
 bench: venv jars
 	@$(PY) bench/run_all.py

@@ -31,9 +31,9 @@ sys.path.insert(0, str(ROOT))
 def templates() -> dict[str, list[dict[str, Any]]]:
     """Real deltas by kind, from the embedded run of the Yanjiao scenario."""
     from ebrain.compose import build_core
+    from ebrain.kafka_kit import embedded_deltas
     from ebrain.settings import Settings
     from scenarios.model import load_scenario
-    from tests.faults.kafka_harness import embedded_deltas
 
     core = build_core(Settings())
     deltas = embedded_deltas(core, load_scenario(ROOT / "scenarios" / "files" / "yanjiao_gas_explosion_2024.yaml"))
@@ -154,8 +154,7 @@ def main() -> None:
     parser.add_argument("--entities", type=int, default=3_000)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "bench"))
-    from bench_scaleout import kafka_broker
-
+    from ebrain.kafka_kit import bench_broker
     from streams.runtime.faust_app import ensure_topics
 
     deltas = history(args.deltas, args.entities, templates())
@@ -164,7 +163,7 @@ def main() -> None:
         f"API start-up on Kafka: {args.deltas:,} deltas ({size / 2**20:.0f} MiB) over {args.entities:,} entities, "
         f"{os.cpu_count()} cores shared with the broker"
     )
-    with tempfile.TemporaryDirectory(prefix="ebrain-api-start-") as tmp, kafka_broker(Path(tmp)) as bootstrap:
+    with tempfile.TemporaryDirectory(prefix="ebrain-api-start-") as tmp, bench_broker(Path(tmp) / "kafka") as bootstrap:
         stamp = f"{os.getpid()}-{int(time.time())}"
         compacted, uncompacted = f"bench-start-c-{stamp}.", f"bench-start-u-{stamp}."
         hold_back_cleaner(bootstrap, uncompacted)

@@ -10,8 +10,10 @@ source partition every 100 ms, as a live clock would send them; the theater rele
 Printed beside each figure, its ceiling:
 - embedded: the same websocket path with no pipeline (a delta published straight into the feed hub);
 - Kafka: a raw aiokafka produce → consume round trip at the same rate (no worker, no exactly-once).
-On Kafka the worker runs exactly-once, so a delta becomes visible (read_committed) only when its transaction
-commits: faust commits every `broker_commit_interval` (2.8 s by default), which sets the latency there.
+On Kafka the worker runs exactly-once by default, so a delta becomes visible (read_committed) only when its
+transaction commits: the worker commits every 100 ms under exactly-once (WorkerConfig.commit_interval), and a
+call crosses two commits (signals, then feed). The worker's own report of its commits (count, median, p99, max
+every 10 s) is printed after the Kafka phases: the commit cost at that interval.
 
 Bounded: each phase has a deadline; child processes are stopped at the end. Everything binds 127.0.0.1.
 """
@@ -404,6 +406,9 @@ async def run_kafka(bootstrap: str, rate: float, seconds: float, port: int, tmp:
             worker.kill()
         log.close()
     lines.append(report("ceiling: raw aiokafka produce → consume", raw, int(rate * seconds) // PROBE_SHARE))
+    # the worker reports its commits every 10 s under exactly-once: what a commit costs at the interval it runs
+    commits = [line.split("] ")[-1] for line in (tmp / "worker.log").read_text(errors="replace").splitlines()]
+    lines += [f"  worker: {line}" for line in commits if line.startswith("commits:")]
     return lines
 
 
@@ -467,40 +472,25 @@ def main() -> None:
         asyncio.run(client_main(args.client, Path(args.out), args.seconds, args.stop))
         return
     from ebrain.broker import free_port
+    from ebrain.kafka_kit import bench_broker
 
     print(
         f"end to end at {args.rate:,.0f} events/s (1 in {PROBE_SHARE} a call that produces a delta), "
-        f"ticks every {TICK_EVERY_S * 1000:.0f} ms; websocket client in its own process"
+        f"ticks every {TICK_EVERY_S * 1000:.0f} ms; websocket client in its own process; "
+        f"load average {os.getloadavg()[0]:.1f} at the start ({os.cpu_count()} cores)"
     )
     with tempfile.TemporaryDirectory(prefix="ebrain-e2e-") as tmp:
         if args.runtime in ("embedded", "both"):
             for line in asyncio.run(run_embedded(args.rate, args.seconds, free_port(), Path(tmp))):
                 print(line, flush=True)
         if args.runtime in ("kafka", "both"):
-            with kafka_broker(Path(tmp)) as bootstrap:
+            with bench_broker(Path(tmp) / "kafka") as bootstrap:
                 lines = asyncio.run(
                     run_kafka(bootstrap, args.rate, args.seconds, free_port(), Path(tmp), args.guarantee)
                 )
                 for line in lines:
                     print(line, flush=True)
-
-
-@contextlib.contextmanager
-def kafka_broker(tmp: Path) -> Any:
-    """The broker `make bench` shares (EBRAIN_BENCH_BROKER), or one of our own on free loopback ports."""
-    shared = os.environ.get("EBRAIN_BENCH_BROKER")
-    if shared:
-        yield shared
-        return
-    from ebrain.broker import BrokerConfig, KafkaBroker, ensure_jars, free_port
-
-    port, controller = free_port(), free_port()
-    broker = KafkaBroker(BrokerConfig(tmp / "kafka", port=port, controller_port=controller), ensure_jars(ROOT))
-    broker.start()
-    try:
-        yield broker.bootstrap
-    finally:
-        broker.stop()
+    print(f"load average {os.getloadavg()[0]:.1f} at the end")
 
 
 if __name__ == "__main__":

@@ -315,12 +315,11 @@ def rate_of_group(
 
 
 NOOP_APP = """
-import logging, sys
+import sys
 import faust
-from faust import Worker
 from pathlib import Path
 from streams.runtime.faust_patches import apply_all
-from streams.runtime.faust_app import WorkerConfig, faust_settings
+from streams.runtime.faust_app import WorkerConfig, faust_settings, quiet_worker
 bootstrap, topic, group, data_dir, guarantee, how = sys.argv[1:7]
 sys.argv[1:] = []
 config = WorkerConfig(bootstrap=bootstrap, data_dir=Path(data_dir), processing_guarantee=guarantee)
@@ -331,7 +330,7 @@ source = app.topic(topic, key_type=bytes, value_type=bytes, key_serializer="raw"
 if how == "batches":
     @app.agent(source)
     async def nothing(stream):
-        async for _ in stream.take_events(config.batch_max, within=config.batch_within_s):
+        async for _ in stream.take_events(config.batch_max, within=config.batch_within):
             pass
 else:
     @app.agent(source)
@@ -339,7 +338,7 @@ else:
         async for _ in stream.events():
             pass
 
-Worker(app, loglevel=logging.WARNING, quiet=True).execute_from_commandline()
+quiet_worker(app).execute_from_commandline()
 """
 
 
@@ -373,87 +372,77 @@ def worker_command(bootstrap: str, data_dir: Path, prefix: str, guarantee: str) 
 
 
 def kafka(core: Core, n_devices: int, rounds: int, guarantees: list[str], gateway_rounds: int, jumpy: bool) -> None:
-    from ebrain.broker import BrokerConfig, KafkaBroker, ensure_jars, free_port
+    from ebrain.kafka_kit import bench_broker
     from streams.runtime.faust_app import ensure_topics
 
-    with tempfile.TemporaryDirectory(prefix="bench-kafka-") as tmp:
-        port = free_port()
-        controller = free_port()
-        broker = KafkaBroker(
-            BrokerConfig(Path(tmp) / "kafka", port=port, controller_port=controller), ensure_jars(ROOT)
-        )
-        try:
-            print(f"\nKafka broker up in {broker.start():.1f} s at {broker.bootstrap}")
-            bootstrap = broker.bootstrap
-            env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(ROOT)}
-            # one topic set per run: every consumer group below starts from an untouched topic of its own
-            runs = [(g, "single") for g in guarantees] + [(g, "gateway") for g in guarantees if gateway_rounds]
-            data: dict[str, tuple[str, int, int]] = {}  # form -> (prefix template, records, readings)
-            for form, n_rounds, batch in (("single", rounds, 1), ("gateway", gateway_rounds, 100)):
-                if not any(f == form for _, f in runs):
+    with tempfile.TemporaryDirectory(prefix="bench-kafka-") as tmp, bench_broker(Path(tmp) / "kafka") as bootstrap:
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(ROOT)}
+        # one topic set per run: every consumer group below starts from an untouched topic of its own
+        runs = [(g, "single") for g in guarantees] + [(g, "gateway") for g in guarantees if gateway_rounds]
+        data: dict[str, tuple[str, int, int]] = {}  # form -> (prefix template, records, readings)
+        for form, n_rounds, batch in (("single", rounds, 1), ("gateway", gateway_rounds, 100)):
+            if not any(f == form for _, f in runs):
+                continue
+            messages = stream(core, n_devices, n_rounds, batch=batch, jumpy=jumpy)
+            for guarantee, f in runs:
+                if f != form:
                     continue
-                messages = stream(core, n_devices, n_rounds, batch=batch, jumpy=jumpy)
-                for guarantee, f in runs:
-                    if f != form:
-                        continue
-                    prefix = f"bench{os.getpid()}-{form}-{guarantee[:3]}-"
-                    ensure_topics(bootstrap, prefix)
-                    t = time.perf_counter()
-                    records = asyncio.run(produce(bootstrap, prefix, messages))
-                    print(
-                        f"produced {n_devices * n_rounds:,} readings ({form} form) to {prefix}ingest.sensor in "
-                        f"{time.perf_counter() - t:.1f} s: {records:,} records on the sensor topic with the ticks"
-                    )
-                    data[f"{form}/{guarantee}"] = (prefix, records, n_devices * n_rounds)
-            for guarantee in guarantees:
-                prefix, records, readings = data[f"single/{guarantee}"]
+                prefix = f"bench{os.getpid()}-{form}-{guarantee[:3]}-"
+                ensure_topics(bootstrap, prefix)
+                t = time.perf_counter()
+                records = asyncio.run(produce(bootstrap, prefix, messages))
+                print(
+                    f"produced {n_devices * n_rounds:,} readings ({form} form) to {prefix}ingest.sensor in "
+                    f"{time.perf_counter() - t:.1f} s: {records:,} records on the sensor topic with the ticks"
+                )
+                data[f"{form}/{guarantee}"] = (prefix, records, n_devices * n_rounds)
+        for guarantee in guarantees:
+            prefix, records, readings = data[f"single/{guarantee}"]
+            topic = topics.physical(topics.INGEST_SENSOR, prefix)
+            plain = asyncio.run(plain_consumer(bootstrap, topic, records))
+            nothing = {}
+            for how in ("batches", "events"):
+                group = f"noop-{how}-{prefix}"
+                command = [
+                    sys.executable,
+                    "-c",
+                    NOOP_APP,
+                    bootstrap,
+                    topic,
+                    group,
+                    f"{tmp}/{group}",
+                    guarantee,
+                    how,
+                ]
+                nothing[how] = run_group(command, Path(tmp) / f"{group}.log", bootstrap, group, topic, records, env)
+            command = worker_command(bootstrap, Path(tmp) / f"worker-{prefix}", prefix, guarantee)
+            ours = run_group(
+                command, Path(tmp) / f"worker-{prefix}.log", bootstrap, f"ebrain{prefix}", topic, records, env
+            )
+            ceiling = max(nothing.values())
+            per = readings / records
+            print(f"Kafka sensor path, {guarantee}: {records:,} records ({readings:,} readings, one a message)")
+            kafka_line("ceiling 1: plain aiokafka consumer", plain)
+            kafka_line(f"ceiling 2: Faust agent that does nothing, batches of {WORKER_BATCH}", nothing["batches"])
+            kafka_line("   (the same agent event by event)", nothing["events"])
+            kafka_line(
+                "ebrain worker: sensor ingest agent",
+                ours,
+                f"= {ours * per:,.0f} readings/s = {ours / ceiling:.0%} of the do-nothing agent; "
+                "target >= 30,000 readings/s, or >= 80 %",
+            )
+            key = f"gateway/{guarantee}"
+            if key in data:
+                prefix, records, readings = data[key]
                 topic = topics.physical(topics.INGEST_SENSOR, prefix)
-                plain = asyncio.run(plain_consumer(bootstrap, topic, records))
-                nothing = {}
-                for how in ("batches", "events"):
-                    group = f"noop-{how}-{prefix}"
-                    command = [
-                        sys.executable,
-                        "-c",
-                        NOOP_APP,
-                        bootstrap,
-                        topic,
-                        group,
-                        f"{tmp}/{group}",
-                        guarantee,
-                        how,
-                    ]
-                    nothing[how] = run_group(command, Path(tmp) / f"{group}.log", bootstrap, group, topic, records, env)
                 command = worker_command(bootstrap, Path(tmp) / f"worker-{prefix}", prefix, guarantee)
-                ours = run_group(
-                    command, Path(tmp) / f"worker-{prefix}.log", bootstrap, f"ebrain{prefix}", topic, records, env
-                )
-                ceiling = max(nothing.values())
-                per = readings / records
-                print(f"Kafka sensor path, {guarantee}: {records:,} records ({readings:,} readings, one a message)")
-                kafka_line("ceiling 1: plain aiokafka consumer", plain)
-                kafka_line(f"ceiling 2: Faust agent that does nothing, batches of {WORKER_BATCH}", nothing["batches"])
-                kafka_line("   (the same agent event by event)", nothing["events"])
+                log = Path(tmp) / f"worker-{prefix}.log"
+                gw = run_group(command, log, bootstrap, f"ebrain{prefix}", topic, records, env)
                 kafka_line(
-                    "ebrain worker: sensor ingest agent",
-                    ours,
-                    f"= {ours * per:,.0f} readings/s = {ours / ceiling:.0%} of the do-nothing agent; "
-                    "target >= 30,000 readings/s, or >= 80 %",
+                    "ebrain worker: gateway batches of 100 readings a message",
+                    gw,
+                    f"= {gw * readings / records:,.0f} readings/s ({readings:,} readings)",
                 )
-                key = f"gateway/{guarantee}"
-                if key in data:
-                    prefix, records, readings = data[key]
-                    topic = topics.physical(topics.INGEST_SENSOR, prefix)
-                    command = worker_command(bootstrap, Path(tmp) / f"worker-{prefix}", prefix, guarantee)
-                    log = Path(tmp) / f"worker-{prefix}.log"
-                    gw = run_group(command, log, bootstrap, f"ebrain{prefix}", topic, records, env)
-                    kafka_line(
-                        "ebrain worker: gateway batches of 100 readings a message",
-                        gw,
-                        f"= {gw * readings / records:,.0f} readings/s ({readings:,} readings)",
-                    )
-        finally:
-            broker.stop()
 
 
 def main() -> None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
 import random
 import subprocess
@@ -165,22 +164,6 @@ async def raw_consumer_rate(bootstrap: str, messages: int) -> float:
     return messages / (time.monotonic() - started)
 
 
-@contextlib.contextmanager
-def kafka_broker(tmp: Path) -> Iterator[str]:
-    shared = os.environ.get("EBRAIN_BENCH_BROKER")
-    if shared:
-        yield shared
-        return
-    from ebrain.broker import BrokerConfig, KafkaBroker, ensure_jars, free_port
-
-    broker = KafkaBroker(BrokerConfig(tmp / "kafka", port=free_port(), controller_port=free_port()), ensure_jars(ROOT))
-    broker.start()
-    try:
-        yield broker.bootstrap
-    finally:
-        broker.stop()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description="ingest throughput with one and two workers")
     # enough for several commits (every 2.8 s) at the rate one worker reaches
@@ -191,7 +174,9 @@ def main() -> None:
         f"scale-out: {args.messages:,} sensor readings on ingest.sensor (4 partitions), workers {args.guarantee}, "
         f"{os.cpu_count()} cores shared by broker, producer and workers"
     )
-    with tempfile.TemporaryDirectory(prefix="ebrain-scale-") as tmp, kafka_broker(Path(tmp)) as bootstrap:
+    from ebrain.kafka_kit import bench_broker
+
+    with tempfile.TemporaryDirectory(prefix="ebrain-scale-") as tmp, bench_broker(Path(tmp) / "kafka") as bootstrap:
         raw = asyncio.run(raw_consumer_rate(bootstrap, args.messages))
         rates = {}
         for count in (1, 2):

@@ -45,6 +45,7 @@ BENCHES: tuple[Bench, ...] = (
     Bench("bench_fusion.py", "fusion: signals into incidents, vs a naive scan over open incidents", 600),
     Bench("bench_geo.py", "dispatch and point-in-region, vs a naive loop and a naive spatial join", 300),
     Bench("bench_feed.py", "websocket feed fan-out to 1,000 clients, vs in-process fan-out", 300),
+    Bench("bench_replay.py", "the 72-hour load scenario replayed embedded, vs the replay driver alone", 600),
     Bench("bench_words.py", "saying each delta in the operator language, vs applying it without words", 300),
     Bench("bench_e2e.py", "end to end at 2,000 events/s: produced → delta on the websocket", 900, kafka=True),
     Bench("bench_api_start.py", "API start-up on Kafka from the picture topic, vs folding the feed", 600, kafka=True),
@@ -114,20 +115,11 @@ def shared_broker(needed: bool) -> Iterator[str | None]:
     if not needed or os.environ.get(BROKER_ENV):
         yield os.environ.get(BROKER_ENV)
         return
-    from ebrain.broker import BrokerConfig, KafkaBroker, ensure_jars, free_port
+    from ebrain.kafka_kit import running_broker
 
-    with tempfile.TemporaryDirectory(prefix="ebrain-bench-kafka-") as tmp:
-        port = free_port()
-        controller = free_port()
-        while controller == port:
-            controller = free_port()
-        broker = KafkaBroker(BrokerConfig(Path(tmp), port=port, controller_port=controller), ensure_jars(ROOT))
-        try:
-            seconds = broker.start()
-            print(f"shared Kafka broker at {broker.bootstrap} (up in {seconds:.1f} s)", flush=True)
-            yield broker.bootstrap
-        finally:
-            broker.stop()
+    with tempfile.TemporaryDirectory(prefix="ebrain-bench-kafka-") as tmp, running_broker(Path(tmp), quiet=True) as kb:
+        print(f"shared Kafka broker at {kb.bootstrap}", flush=True)
+        yield kb.bootstrap
 
 
 def run_one(bench: Bench, broker: str | None) -> Result:

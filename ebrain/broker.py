@@ -202,9 +202,19 @@ def _check_port_free(host: str, port: int, what: str) -> None:
             ) from exc
 
 
+#: Ids Kafka's ``Uuid.randomUuid`` never returns: the zero id and the metadata topic's (``AAAAAAAAAAAAAAAAAAAAAQ``).
+_RESERVED_IDS = frozenset({bytes(16), bytes(15) + b"\x01"})
+
+
 def _new_cluster_id() -> str:
-    # Kafka's Uuid text form: URL-safe base64 of 16 random bytes, without padding.
-    return base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()
+    """A cluster id as Kafka's ``Uuid.randomUuid`` makes one: the URL-safe base64 (no padding) of a random
+    version-4 UUID, drawn again while it is reserved or its text starts with "-" — such an id would be read
+    as an option by the storage tool (``argument --cluster-id/-t: expected one argument``)."""
+    while True:
+        raw = uuid.uuid4().bytes
+        text = base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+        if raw not in _RESERVED_IDS and not text.startswith("-"):
+            return text
 
 
 def die_with_parent() -> None:

@@ -118,6 +118,11 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--out", type=Path, default=None, help="write every output delta as JSON lines to this file")
     rep.add_argument("--broker", default=None, help="HOST:PORT: replay into Kafka (a worker must be running)")
     rep.add_argument("--topic-prefix", default="", help="with --broker: the worker's topic prefix")
+    rep.add_argument(
+        "--full",
+        action="store_true",
+        help="list every incident with its decisions and tasks (by default a long run gets a one-screen summary)",
+    )
 
     drill = sub.add_parser(
         "drill",
@@ -232,7 +237,7 @@ def _run(args: argparse.Namespace) -> int:
         from ebrain.replay_cmd import run_replay
 
         return asyncio.run(
-            run_replay(Settings.from_env(), args.file, args.speed, args.out, args.broker, args.topic_prefix)
+            run_replay(Settings.from_env(), args.file, args.speed, args.out, args.broker, args.topic_prefix, args.full)
         )
     if args.command == "drill":
         from ebrain.drill_cmd import run_drill_cmd

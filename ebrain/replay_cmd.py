@@ -93,6 +93,7 @@ async def run_replay(
     out: Path | None,
     broker: str | None = None,
     prefix: str = "",
+    full: bool = False,
 ) -> int:
     if not check_before_run(settings, file):
         return 2
@@ -108,5 +109,5 @@ async def run_replay(
     if out is not None:
         write_deltas(outcome, out)
         print(f"{len(outcome.deltas)} deltas written to {out}")
-    print(render_summary(scenario, outcome, core.words))
+    print(render_summary(scenario, outcome, core.words, full=full))
     return 0

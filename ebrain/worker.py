@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
-
-from faust import Worker
 
 from ebrain.compose import build_core
 from ebrain.settings import Settings
-from streams.runtime.faust_app import WorkerConfig, build_app, ensure_topics
+from streams.runtime.faust_app import WorkerConfig, build_app, ensure_topics, quiet_worker
 
 
 def run_worker(
@@ -31,6 +28,6 @@ def run_worker(
         f"worker {config.app_id} on {settings.broker} ({processing_guarantee}); state rebuilt from changelogs",
         flush=True,
     )
-    worker = Worker(app, loglevel=logging.WARNING, quiet=True)
+    worker = quiet_worker(app)
     worker.execute_from_commandline()
     return 0

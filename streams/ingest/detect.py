@@ -165,6 +165,8 @@ class DetectorState:
     """
 
     devices: dict[str, SensorState] = field(default_factory=dict)
+    # devices whose state changed since the runtime last wrote them durably: every accepted reading and heartbeat
+    # changes at least the last-seen time, which a restarted detector needs to judge silence
     dirty: set[str] = field(default_factory=set)
     waiting: dict[str, None] | None = None
     silence_due_ms: float | None = None
@@ -258,9 +260,7 @@ def observe(
             del waiting[device_id]
     if before is None or before.silent or interval_s < before.interval_s:
         _may_fall_silent_at(detector, at_ms + table.silence_ms(interval_s))
-    # a change of tier or silence always comes with a signal; the rest is checked here
-    if signals or before is None or _changed(before, after):
-        detector.dirty.add(device_id)
+    detector.dirty.add(device_id)
     return signals
 
 
@@ -407,16 +407,6 @@ def _go_silent(detector: DetectorState, s: SensorState, at_ms: int, trigger: str
     return _signal(silent, "sensor_silent", at_ms, 0, f"{s.device_id}@{s.last_at_ms}", trigger)
 
 
-def _changed(before: SensorState, after: SensorState) -> bool:
-    """Worth writing durably: everything but the latest value and time (a restart loses at most those)."""
-    return (
-        after.pending_tier != before.pending_tier
-        or after.silent != before.silent
-        or after.rate_alarm != before.rate_alarm
-        or after.adcode != before.adcode
-    )
-
-
 def step(
     detector: DetectorState, record: Reading | Heartbeat | Tick, thresholds: Thresholds
 ) -> tuple[DetectorState, tuple[Signal, ...]]:
@@ -440,8 +430,8 @@ def step(
             _may_fall_silent_at(
                 detector, record.at_ms + thresholds.table(alive.province, alive.kind).silence_ms(alive.interval_s)
             )
+        detector.dirty.add(record.device_id)
         if known.silent:
-            detector.dirty.add(record.device_id)
             return detector, (_signal(alive, "sensor_back", record.at_ms, 0, record.event_id, "heartbeat"),)
         return detector, ()
     held = fire_waiting(detector, record.at_ms, thresholds)

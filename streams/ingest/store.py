@@ -1,9 +1,14 @@
 """The durable form of an ingest partition in a key-value table (Kafka: a Faust table with a changelog).
 
 Per source partition p: "counts/<p>" holds the counts, "clock/<p>" the partition's clock (its newest tick, which
-bounds event times and measures the de-duplication window), "seen/<p>/<sequence>" chunks of remembered event ids
-(see `streams.dedup.ChunkLog`). The table is co-partitioned with its source topic. Device states of the sensor
-topic live in their own table, written by the runtime when a device's alarm state changes.
+bounds event times), "seen/<p>/<sequence>" chunks of remembered event ids (see `streams.dedup.ChunkLog`). The
+table is co-partitioned with its source topic.
+
+The detector of a sensor partition p lives in a table of its own: "<p>/<device id>" holds a device's whole state
+(last-seen time and value, tier, pending tier and when each tier's wait began, baseline, silence, rate alarm).
+Every device that changed is written with the input that changed it (under exactly-once in that input's
+transaction), so a restarted detector is the one that stopped: a healthy device is not found silent. What waits
+and when silence may next be due are derived from the devices on restore.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from collections.abc import Iterable, MutableMapping
 import msgspec
 
 from streams import ingest
+from streams.ingest import detect
 from streams.ingest.dedup import ChunkLog
 from streams.wire.records import Counts
 
@@ -49,3 +55,24 @@ def save(part: ingest.IngestPartition, log: ChunkLog, table: MutableMapping[str,
             table[key] = value
     table[f"counts/{part.partition}"] = _ENCODER.encode(part.counts.as_tuple())
     table[f"clock/{part.partition}"] = _ENCODER.encode(part.seen.clock_ms)
+
+
+_SENSOR = msgspec.json.Decoder(detect.SensorState)
+
+
+def save_detector(detector: detect.DetectorState, partition: int, table: MutableMapping[str, bytes]) -> None:
+    """Write the devices that changed since the last save; forget what changed."""
+    for device_id in sorted(detector.dirty):
+        table[f"{partition}/{device_id}"] = _ENCODER.encode(detector.devices[device_id])
+    detector.dirty.clear()
+
+
+def restore_detector(
+    detector: detect.DetectorState, records: Iterable[tuple[str, bytes | None]], partition: int
+) -> None:
+    """Refill a new partition's detector from what `save_detector` wrote for that partition."""
+    prefix = f"{partition}/"
+    for key, raw in records:
+        if raw is not None and key.startswith(prefix):
+            detector.devices[key[len(prefix) :]] = _SENSOR.decode(raw)
+    detector.waiting, detector.silence_due_ms = None, None  # derived from the devices when next needed

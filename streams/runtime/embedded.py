@@ -16,7 +16,6 @@ from streams import ingest, theater
 from streams.wire import topics
 from streams.wire.codec import Origin, Rejected
 from streams.wire.records import Counts, TheaterInput, Tick
-from streams.wire.timefmt import format_time_ms
 
 DeltaSink = Callable[[theater.Delta], None]
 
@@ -26,6 +25,7 @@ class _Message:
     key: str
     value: bytes
     offset: int
+    tick_ms: int | None = None  # a tick, not encoded: the ingest step's tick path is called directly
 
 
 @dataclass
@@ -70,13 +70,21 @@ class EmbeddedRuntime:
         await queues[p].put(_Message(key, value, offset))
 
     async def produce_tick(self, at_ms: int) -> None:
-        """Punctuate every source partition: no input older than `at_ms` follows."""
-        value = b'{"type":"tick","schema_version":"1.0","at":"%s"}' % format_time_ms(at_ms).encode()
+        """Punctuate every source partition: no input older than `at_ms` follows. In one process a tick needs no
+        bytes: it takes the partition's offset as a tick message would, and goes to `ingest.tick` directly."""
+        # a tick message carries whole seconds (streams.wire.timefmt), and Kafka's ticks are such messages: the same
+        # watermarks here, so both runtimes release input at the same moments
+        at_ms -= at_ms % 1000
         for name, queues in self._queues.items():
+            offsets = self._offsets[name]
             for p, queue in enumerate(queues):
-                offset = self._offsets[name][p]
-                self._offsets[name][p] = offset + 1
-                await queue.put(_Message("tick", value, offset))
+                offset = offsets[p]
+                offsets[p] = offset + 1
+                message = _Message("tick", b"", offset, at_ms)
+                if queue.full():
+                    await queue.put(message)
+                else:
+                    queue.put_nowait(message)
 
     async def drain(self) -> None:
         """Wait until everything produced so far has gone through every stage; a stage that died is an error
@@ -135,18 +143,24 @@ class EmbeddedRuntime:
                 if message is None:
                     return
                 try:
-                    _, routed = ingest.step(part, message.value, message.offset, self.ingest_ctx)
+                    if message.tick_ms is not None:
+                        routed = ingest.tick(part, message.tick_ms, self.ingest_ctx)
+                    else:
+                        _, routed = ingest.step(part, message.value, message.offset, self.ingest_ctx)
                 except Exception as exc:  # a defect must not stop the worker: the message becomes a dead letter
                     routed = [
                         Rejected(f"internal error: {type(exc).__name__}: {exc}", message.value, part_origin(part))
                     ]
                     part.counts.received += 1
                     part.counts.rejected += 1
+                signals = self._signals
                 for item in routed:
                     if isinstance(item, Rejected):
                         self._dead_letter(item)
+                    elif signals.full():
+                        await signals.put(item)
                     else:
-                        await self._signals.put(item)
+                        signals.put_nowait(item)  # no coroutine per item when there is room
             finally:
                 queue.task_done()
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +29,6 @@ from kafka.errors import TopicAlreadyExistsError
 
 from geo.fleet import FleetState
 from streams import ingest, theater
-from streams.ingest import detect
 from streams.ingest import store as ingest_store
 from streams.ingest.dedup import ChunkLog
 from streams.runtime.faust_patches import apply_all as apply_faust_patches
@@ -37,12 +37,12 @@ from streams.wire import topics
 from streams.wire.codec import Origin, Rejected
 from streams.wire.envelope import decode_input, encode_delta, encode_entity, encode_input
 
-_SENSOR_ENCODER = msgspec.json.Encoder()
 #: The largest theater meta record the worker can write (the producer's limit, and its changelog topic's). The
 #: record holds the inputs waiting for the watermark, so it grows with the signals of a tick interval and with how
 #: far the slowest source partition lags: over 1 MB (Kafka's default limit) with 10,000 sensors a tick a minute.
 META_RECORD_MAX = 16 * 1024 * 1024
 _log = logging.getLogger(__name__)
+COMMIT_REPORT_EVERY_S = 10.0
 
 
 @dataclass(frozen=True)
@@ -54,9 +54,33 @@ class WorkerConfig:
     topic_prefix: str = ""
     # an agent takes up to batch_max events at a time, or what arrived within batch_within_s; measured (docs/
     # performance.md "Sensor ingest"): 100 gave 7,200 records/s, 1,000 9,200, 5,000 9,700 while a commit waits
-    # for the batch in progress (~0.5 s at 5,000)
+    # for the batch in progress (~0.5 s at 5,000). The wait for a batch to fill, measured with bench_e2e at 2,000
+    # events/s (docs/performance.md "End to end"): under exactly-once a commit waits for the batch in progress and
+    # holds the next, so 10 ms (p50 0.34 s against 1.8 s with 50 ms); under at-least-once 50 ms (p50 135 ms
+    # against 637 ms with 10 ms: the smaller batches cost more than they saved)
     batch_max: int = 1000
-    batch_within_s: float = 0.05
+    batch_within_s: float | None = None  # None: 0.01 s under exactly-once, 0.05 s otherwise
+    # Under exactly-once a record is visible downstream (read_committed) only once its transaction commits, and a
+    # call's signal crosses two commits on its way to the feed (signals, then feed): the commit interval sets the
+    # latency. Kafka Streams commits every 100 ms under exactly-once for this reason; faust's default is 2.8 s,
+    # which stays for at-least-once (there a commit only records offsets; readers see records at once).
+    commit_interval_s: float | None = None  # None: 0.1 s under exactly-once, faust's 2.8 s otherwise
+
+    @property
+    def exactly_once(self) -> bool:
+        return self.processing_guarantee == "exactly_once"
+
+    @property
+    def batch_within(self) -> float:
+        if self.batch_within_s is not None:
+            return self.batch_within_s
+        return 0.01 if self.exactly_once else 0.05
+
+    @property
+    def commit_interval(self) -> float:
+        if self.commit_interval_s is not None:
+            return self.commit_interval_s
+        return 0.1 if self.exactly_once else 2.8
 
 
 def ensure_topics(bootstrap: str, prefix: str = "") -> list[str]:
@@ -98,13 +122,15 @@ def faust_settings(config: WorkerConfig) -> dict[str, Any]:
         "web_enabled": False,
         "web_bind": "127.0.0.1",
         "datadir": str(config.data_dir),
+        "broker_commit_interval": config.commit_interval,
         # Throughput settings, each measured in docs/performance.md "Sensor ingest":
         # - an agent's queue holds what a fetch brings (about 10,000 records of the sensor topic) beyond its
         #   high-water mark, so the hand-over from the fetcher rarely has to wait for room;
         "stream_buffer_maxsize": 16384,
-        # - outputs wait up to 50 ms to share a produce request (an exactly-once reader sees them only at the
-        #   commit, every 2.8 s, anyway); a request per record cost more than the ingest step;
-        "producer_linger": 0.05,
+        # - under exactly-once, outputs wait up to 50 ms to share a produce request (a reader sees them only at
+        #   the commit anyway, which sends what waits); a request per record cost more than the ingest step. An
+        #   at-least-once reader sees a record when it is sent: 5 ms, on each of the two hops to the feed;
+        "producer_linger": 0.05 if config.exactly_once else 0.005,
         # - the theater's meta record carries its watermark buffer, over 1 MB at times (see META_RECORD_MAX)
         "producer_max_request_size": META_RECORD_MAX,
     }
@@ -154,6 +180,19 @@ class CommitGate:
         self._committing = asyncio.Lock()
         self._hooks: list[Callable[[], Awaitable[None]]] = []
         self.broken: str | None = None
+        # seconds each commit took, from the wait for the batches in progress to the end of the transactions
+        self.commit_seconds: list[float] = []
+
+    def commit_report(self) -> str | None:
+        """One line on the commits since the last report (None when there were none), and start afresh."""
+        took, self.commit_seconds = sorted(self.commit_seconds), []
+        if not took:
+            return None
+        ms = [1000 * t for t in took]
+        return (
+            f"commits: {len(ms)}, median {ms[len(ms) // 2]:.1f} ms, p99 {ms[min(len(ms) - 1, len(ms) * 99 // 100)]:.1f}"
+            f" ms, max {ms[-1]:.1f} ms"
+        )
 
     def before_commit(self, hook: Callable[[], Awaitable[None]]) -> None:
         self._hooks.append(hook)
@@ -179,6 +218,7 @@ class CommitGate:
         async def commit_between_batches(*args: Any, **kwargs: Any) -> bool:
             async with self._committing:
                 self._open.clear()
+                began = time.perf_counter()
                 try:
                     await self._idle.wait()
                     if self.broken is not None:
@@ -190,6 +230,8 @@ class CommitGate:
                     return await commit(*args, **kwargs)
                 finally:
                     self._open.set()
+                    if len(self.commit_seconds) < 100_000:
+                        self.commit_seconds.append(time.perf_counter() - began)
 
         commit_between_batches.gated = True  # type: ignore[attr-defined]
         return commit_between_batches
@@ -346,6 +388,15 @@ def build_app(
 
     app.on_partitions_assigned.connect(gate_commits)
 
+    if outputs.exactly_once:
+
+        @app.timer(COMMIT_REPORT_EVERY_S)
+        async def report_commits() -> None:
+            line = gate.commit_report()
+            if line is not None:
+                # at WARNING, the worker's level: the cost of commits is what bounds exactly-once latency
+                _log.warning("%s in the last %.0f s", line, COMMIT_REPORT_EVERY_S)
+
     async def route(routed: list[ingest.Routed], source: Any) -> None:
         for item in routed:
             if isinstance(item, Rejected):
@@ -364,10 +415,17 @@ def build_app(
         counts_and_ids = TableWrites(durable)
         unsaved: dict[int, Any] = {}  # partition -> its topic partition, for input processed since the last save
 
+        async def save_devices(p: int, source_tp: Any) -> None:
+            part = partitions.get(p)
+            if part is not None and part.detector.dirty:
+                ingest_store.save_detector(part.detector, p, devices)
+                await outputs.write(devices, source_tp)
+
         async def save(p: int, source_tp: Any) -> None:
             part = partitions.get(p)
             if part is None:  # forgotten at a rebalance, after the commit that saved it
                 return
+            await save_devices(p, source_tp)
             ingest_store.save(part, logs[p], counts_and_ids)
             await outputs.write(counts_and_ids, source_tp)
             # API instances serve /api/counts from this compacted topic; the tables are the worker's own
@@ -379,15 +437,17 @@ def build_app(
                 await save(p, source_tp)
             unsaved.clear()
 
-        # Under exactly-once the counts and remembered ids are also saved just before every commit, into the
-        # transaction of the input they count: a restarted worker then resumes with exactly the counts and ids
-        # of the input its committed offsets cover (saved only at ticks, they lagged the offsets, and the input
-        # in between was never counted).
+        # Under exactly-once the counts, remembered ids and every device that changed are also saved just before
+        # every commit, into the transaction of the input they count: a restarted worker then resumes with exactly
+        # the counts, ids and detector of the input its committed offsets cover (saved only at ticks, they lagged
+        # the offsets, and the input in between was never counted; devices saved only on an alarm change had a
+        # stale last-seen time, and a healthy device was found silent on the first tick after a restart). Once a
+        # commit, a device that read several times since the last one is written once.
         if outputs.exactly_once:
             gate.before_commit(save_processed)
 
         async def process(stream: Any) -> None:
-            async for batch in gate.batches(stream, config.batch_max, config.batch_within_s):
+            async for batch in gate.batches(stream, config.batch_max, config.batch_within):
                 for event in batch:
                     message = event.message
                     p = message.partition
@@ -396,7 +456,7 @@ def build_app(
                         part = partitions[p] = ingest.IngestPartition.new(spec.name, p, ingest_ctx)
                         logs[p] = ingest_store.restore(part, durable.items(), durable.get(f"counts/{p}"))
                         if spec is topics.INGEST_SENSOR:
-                            _load_detector(part.detector, sensor_table, p)
+                            ingest_store.restore_detector(part.detector, sensor_table.items(), p)
                     raw = event.value if isinstance(event.value, bytes) else bytes(event.value or b"")
                     ticks = part.counts.ticks
                     try:
@@ -408,16 +468,14 @@ def build_app(
                         part.counts.rejected += 1
                     if routed:
                         await route(routed, message.tp)
-                    if part.detector.dirty:
-                        for device_id in sorted(part.detector.dirty):
-                            devices[f"{p}/{device_id}"] = _SENSOR_ENCODER.encode(part.detector.devices[device_id])
-                        part.detector.dirty.clear()
-                        await outputs.write(devices, message.tp)
                     if ingest_store.due(part, ticks):
                         await save(p, message.tp)
                         unsaved.pop(p, None)
                     else:
                         unsaved[p] = message.tp
+                if not outputs.exactly_once:  # at-least-once: the devices a batch changed, after the batch
+                    for p, source_tp in sorted(unsaved.items()):
+                        await save_devices(p, source_tp)
 
         process.__name__ = f"ingest_{spec.name.replace('.', '_')}"
         app.agent(source, name=process.__name__)(process)
@@ -460,7 +518,7 @@ def build_app(
         gate.before_commit(write_theater_tables)
 
     async def run_theater(stream: Any) -> None:
-        async for batch in gate.batches(stream, config.batch_max, config.batch_within_s):
+        async for batch in gate.batches(stream, config.batch_max, config.batch_within):
             state = holder.get("state")
             if state is None:
                 state = holder["state"] = theater_store.restore(
@@ -507,14 +565,23 @@ def _forget_tables(app: faust.App) -> None:
     recovery.active_offsets.clear()
 
 
-def _load_detector(detector: detect.DetectorState, table: Any, partition: int) -> None:
-    """Table keys are "<partition>/<device id>": a device belongs to the partition that carried its readings."""
-    prefix = f"{partition}/"
-    for key, raw in table.items():
-        if raw is not None and key.startswith(prefix):
-            detector.devices[key[len(prefix) :]] = msgspec.json.decode(raw, type=detect.SensorState)
-
-
 def _bad_signal(raw: bytes, exc: Exception) -> bytes:
     rejected = Rejected(f"signals: not a pipeline record: {exc}", raw, Origin(topics.SIGNALS.name))
     return rejected.to_dead_letter()
+
+
+def quiet_worker(app: faust.App) -> faust.Worker:
+    """A faust Worker logging at WARNING without a terminal spinner when its output is not a terminal: faust's
+    spinner is a root log handler at DEBUG, so each debug call of faust and aiokafka (several per record sent)
+    would build a log record nobody reads."""
+    worker = faust.Worker(app, loglevel=logging.WARNING, quiet=True)
+    if not _is_terminal(worker.stdout):
+        worker.spinner = None
+    return worker
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False

@@ -35,26 +35,65 @@ them (idempotent). A do-nothing agent measured as the runtime's ceiling applies 
    and after a kill -9 the restarted worker processed them again: a delta twice, a report missing). And it
    started a gap one past the committed offset, the next offset to read, leaving that one a hole. The gap is now
    the offsets strictly between the two reads, from the committed offset on.
-6. `no_debug_records_for_the_spinner`: `faust.Worker` installs a terminal progress spinner as a root log handler
-   at DEBUG level even when its output is not a terminal, so every debug call of aiokafka and faust (several per
-   record sent) built a log record nobody reads. Off a terminal the spinner is dropped and the level stays as set.
+6. `commit_transactions_at_once`: under exactly-once each source partition has a transaction of its own, and a
+   commit ends every one that moved: faust ends them one after the other (AddOffsetsToTxn, TxnOffsetCommit and
+   EndTxn, three broker round trips each), so a commit cost 0.1–0.3 s with ten partitions moving. They are
+   independent (each its own producer, transactional id and lock), so they are now ended concurrently: a commit
+   costs about one transaction's round trips, which is what makes a 100 ms commit interval affordable.
+
+They are written against faust-streaming's private code of one version (`WRITTEN_FOR`): `apply_all` refuses any
+other version with `FaustVersionError` rather than patch code it was not read against. 0.15.3 is also the newest
+release (December 2026), so no released upstream fix covers any of them; faust's own flush before a commit
+(faust-streaming#273) serves the at-least-once path only. The spinner's debug records (faust's `Worker` installs a
+terminal spinner as a DEBUG root log handler) need no correction: `quiet_worker` in faust_app.py turns the spinner
+off through the worker's own `spinner` attribute when the output is not a terminal.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+from importlib import metadata
 from typing import Any
+
+#: The faust-streaming release these corrections were read against and tested with.
+WRITTEN_FOR = "0.15.3"
+
+_log = logging.getLogger(__name__)
 
 #: How long the drain loop waits for records while a partition is held back for a full queue (seconds).
 HELD_BACK_POLL_S = 0.05
 
 
+class FaustVersionError(RuntimeError):
+    """The installed faust-streaming is not the version the corrections were written for."""
+
+
+def check_version(installed: str | None = None) -> None:
+    """Raise `FaustVersionError` unless faust-streaming `WRITTEN_FOR` is installed (or `installed` names it)."""
+    found = installed if installed is not None else _installed_version()
+    if found != WRITTEN_FOR:
+        raise FaustVersionError(
+            f"streams/runtime/faust_patches.py: faust-streaming=={found} is installed, but the corrections here "
+            f"replace private code of faust-streaming=={WRITTEN_FOR}; install that version (pyproject.toml pins "
+            "it) or re-read each correction against the new release before changing WRITTEN_FOR"
+        )
+
+
+def _installed_version() -> str:
+    try:
+        return metadata.version("faust-streaming")
+    except metadata.PackageNotFoundError:
+        return "(not installed)"
+
+
 def apply_all() -> None:
+    check_version()
     flush_changelog_before_commit()
     deliver_without_a_task_per_message()
     seek_before_resuming_streams()
     gaps_without_their_ends()
-    no_debug_records_for_the_spinner()
+    commit_transactions_at_once()
 
 
 def flush_changelog_before_commit() -> None:
@@ -241,6 +280,33 @@ def gaps_without_their_ends() -> None:
     Consumer._add_gap = add_gap  # type: ignore[method-assign]
 
 
+def commit_transactions_at_once() -> None:
+    """End the transactions of one commit concurrently, each under its own lock as faust does."""
+    from faust.transport.drivers.aiokafka import Producer
+
+    if getattr(Producer.commit_transactions, "at_once", False):
+        return
+
+    async def commit_transactions(
+        self: Any, tid_to_offset_map: Any, group_id: str, start_new_transaction: bool = True
+    ) -> None:
+        async def end(transactional_id: str, offsets: Any) -> None:
+            async with self._trn_locks[transactional_id]:
+                producer = self._transaction_producers.get(transactional_id)
+                if producer is None:
+                    _log.warning("Commit invoked for unknown transaction %s", transactional_id)
+                    return
+                await producer.send_offsets_to_transaction(offsets, group_id)
+                await producer.commit_transaction()
+                if start_new_transaction:
+                    await producer.begin_transaction()
+
+        await asyncio.gather(*(end(tid, offsets) for tid, offsets in tid_to_offset_map.items()))
+
+    commit_transactions.at_once = True  # type: ignore[attr-defined]
+    Producer.commit_transactions = commit_transactions  # type: ignore[method-assign]
+
+
 def _resuming_after_the_seek(method: Any) -> Any:
     async def resuming_after_the_seek(self: Any, generation_id: int = 0) -> None:
         consumer = self.app.consumer
@@ -255,28 +321,3 @@ def _resuming_after_the_seek(method: Any) -> Any:
             resume(tps)
 
     return resuming_after_the_seek
-
-
-def no_debug_records_for_the_spinner() -> None:
-    """Off a terminal, a faust Worker gets no spinner, so the root logger keeps the level the worker was given."""
-    from faust.worker import Worker
-
-    original = Worker.on_setup_root_logger
-    if getattr(original, "spinner_only_on_a_terminal", False):
-        return
-
-    def on_setup_root_logger(self: Worker, logger: Any, level: int) -> None:
-        spinner = self.spinner
-        if spinner is not None and not _is_terminal(spinner.file):
-            self.spinner = None
-        original(self, logger, level)
-
-    on_setup_root_logger.spinner_only_on_a_terminal = True  # type: ignore[attr-defined]
-    Worker.on_setup_root_logger = on_setup_root_logger  # type: ignore[method-assign]
-
-
-def _is_terminal(stream: Any) -> bool:
-    try:
-        return bool(stream.isatty())
-    except (AttributeError, ValueError):
-        return False

@@ -63,11 +63,15 @@ def _process_safely(state: TheaterState, item: TheaterInput, ctx: TheaterContext
 
 
 def _advance(state: TheaterState, tick: Tick, ctx: TheaterContext, out: Emitter) -> None:
-    state.watermarks[tick.source] = max(state.watermarks.get(tick.source, 0), tick.at_ms)
+    marks = state.watermarks
+    marks[tick.source] = max(marks.get(tick.source, 0), tick.at_ms)
     state.dirty.add(("meta", "watermarks"))
-    if any(source not in state.watermarks for source in ctx.tick_sources):
-        return
-    low = min(state.watermarks[source] for source in ctx.tick_sources) if ctx.tick_sources else tick.at_ms
+    low = tick.at_ms
+    if ctx.tick_sources:
+        try:  # one list rather than two generators: this runs for every tick of every partition
+            low = min([marks[source] for source in ctx.tick_sources])
+        except KeyError:  # a partition has not ticked yet: nothing is released
+            return
     while state.buffer and state.buffer[0][0] <= low:
         at_ms, *_, item = heapq.heappop(state.buffer)
         _run_timers(state, at_ms, ctx, out)

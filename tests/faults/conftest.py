@@ -1,35 +1,27 @@
 """A Kafka broker of the fault tests' own, so that what they do to it (load, restarts) touches no other test.
 
-Started on first use, on 127.0.0.1 and free ports, and always stopped. Each test also gets a fresh topic prefix:
-its pipeline's topics and consumer group are its own.
+Started on first use, on 127.0.0.1 and free ports (ebrain.kafka_kit), and always stopped. Each test also gets a
+fresh topic prefix: its pipeline's topics and consumer group are its own.
 """
 
 from __future__ import annotations
 
-import atexit
 import uuid
 from collections.abc import Iterator
 
 import pytest
 
 from ebrain.broker import BrokerError, KafkaBroker
-from tests.faults.kafka_harness import new_broker
+from ebrain.kafka_kit import running_broker
 
 
 @pytest.fixture(scope="session")
 def fault_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KafkaBroker]:
-    broker = new_broker(tmp_path_factory.mktemp("kafka-faults"))
-    atexit.register(broker.stop)
     try:
-        try:
-            seconds = broker.start()
-        except BrokerError as exc:
-            pytest.fail(f"the Kafka broker did not start: {exc}", pytrace=False)
-        print(f"\nfault-test broker at {broker.bootstrap} up after {seconds:.1f} s; log: {broker.log_path}")
-        yield broker
-    finally:
-        broker.stop()
-        atexit.unregister(broker.stop)
+        with running_broker(tmp_path_factory.mktemp("kafka-faults")) as broker:
+            yield broker
+    except BrokerError as exc:
+        pytest.fail(f"the Kafka broker did not start: {exc}", pytrace=False)
 
 
 @pytest.fixture

@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 
 from ebrain.compose import Core
-from scenarios.model import load_scenario
-from tests.faults.kafka_harness import (
+from ebrain.kafka_kit import (
     PROJECT_ROOT,
     Ingress,
     assert_same_outcome,
@@ -25,6 +24,7 @@ from tests.faults.kafka_harness import (
     start_worker,
     wait_for_deltas,
 )
+from scenarios.model import load_scenario
 
 pytestmark = pytest.mark.kafka
 

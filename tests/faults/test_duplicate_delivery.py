@@ -13,9 +13,7 @@ import pytest
 
 from ebrain.broker import KafkaBroker
 from ebrain.compose import Core
-from scenarios.model import load_scenario
-from streams.wire import topics
-from tests.faults.kafka_harness import (
+from ebrain.kafka_kit import (
     PROJECT_ROOT,
     Ingress,
     assert_same_outcome,
@@ -25,6 +23,8 @@ from tests.faults.kafka_harness import (
     split_at,
     start_worker,
 )
+from scenarios.model import load_scenario
+from streams.wire import topics
 
 pytestmark = pytest.mark.kafka
 

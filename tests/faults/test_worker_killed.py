@@ -20,8 +20,7 @@ import pytest
 
 from ebrain.broker import KafkaBroker
 from ebrain.compose import Core
-from scenarios.model import load_scenario
-from tests.faults.kafka_harness import (
+from ebrain.kafka_kit import (
     PROJECT_ROOT,
     Ingress,
     assert_same_outcome,
@@ -32,6 +31,7 @@ from tests.faults.kafka_harness import (
     wait_for_deltas,
     wait_for_group,
 )
+from scenarios.model import load_scenario
 
 pytestmark = pytest.mark.kafka
 

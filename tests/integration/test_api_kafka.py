@@ -40,11 +40,7 @@ from dashboard_api.deltas import delta_from_json
 from dashboard_api.kafka_view import KafkaView, ViewError
 from ebrain.broker import KafkaBroker, free_port
 from ebrain.compose import Core
-from scenarios.model import load_scenario
-from scenarios.replay import plan
-from streams.runtime.faust_app import ensure_topics
-from streams.wire import contract, topics
-from tests.faults.kafka_harness import (
+from ebrain.kafka_kit import (
     PROJECT_ROOT,
     Ingress,
     Worker,
@@ -54,6 +50,10 @@ from tests.faults.kafka_harness import (
     start_worker,
     wait_for_deltas,
 )
+from scenarios.model import load_scenario
+from scenarios.replay import plan
+from streams.runtime.faust_app import ensure_topics
+from streams.wire import contract, topics
 
 pytestmark = pytest.mark.kafka
 

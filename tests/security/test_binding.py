@@ -15,9 +15,9 @@ import pytest
 
 from ebrain.broker import free_port
 from ebrain.compose import Core, embedded_runtime
+from ebrain.kafka_kit import new_broker, start_worker, wait_for_group
 from ebrain.serve import start_api
 from ebrain.settings import Settings
-from tests.faults.kafka_harness import new_broker, start_worker, wait_for_group
 
 
 def _address(hex_address: str) -> str:

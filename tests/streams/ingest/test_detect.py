@@ -163,16 +163,22 @@ def test_heartbeats_keep_a_device_alive_and_an_offline_one_is_silent_at_once(thr
     assert (silent.kind, silent.attr("trigger")) == ("sensor_silent", "heartbeat")
 
 
-def test_only_alarm_state_changes_mark_a_device_for_the_durable_table(thresholds: detect.Thresholds) -> None:
+def test_every_change_of_a_device_marks_it_for_the_durable_table(thresholds: detect.Thresholds) -> None:
+    """A restarted detector needs the last-seen time too, or a healthy device looks silent after a restart."""
     detector = detect.DetectorState()
     signals_of(detector, reading("gas_lel", 1, T0), thresholds)
     assert detector.dirty == {"LL-131082-XX-1"}  # new device
     detector.dirty.clear()
-    for i in range(1, 5):
-        signals_of(detector, reading("gas_lel", 1 + i / 10, T0 + i * MIN), thresholds)
-    assert detector.dirty == set()
-    signals_of(detector, reading("gas_lel", 30, T0 + 6 * MIN), thresholds)
+    signals_of(detector, reading("gas_lel", 1.1, T0 + MIN), thresholds)  # nothing but the latest value and time
     assert detector.dirty == {"LL-131082-XX-1"}
+    detector.dirty.clear()
+    signals_of(detector, reading("gas_lel", 1.2, T0 + MIN), thresholds)  # not newer: changes nothing
+    assert detector.dirty == set()
+    signals_of(detector, Heartbeat("h1", "LL-131082-XX-1", True, T0 + 2 * MIN, 60), thresholds)
+    assert detector.dirty == {"LL-131082-XX-1"}
+    detector.dirty.clear()
+    signals_of(detector, Tick(T0 + 3 * MIN), thresholds)  # not silent yet: nothing changed
+    assert detector.dirty == set()
 
 
 def test_a_table_with_tiers_out_of_order_is_refused_with_its_line(tmp_path: Path) -> None:

@@ -1,12 +1,13 @@
-"""The corrections to faust-streaming: when the fetcher may hand a message over without a task, and the spinner."""
+"""The corrections to faust-streaming: the hand-over without a task, the faust version they are for, the spinner."""
 
 from __future__ import annotations
 
 import asyncio
-import io
 import logging
 from types import SimpleNamespace
 from typing import Any
+
+import pytest
 
 from streams.runtime import faust_patches
 
@@ -46,35 +47,59 @@ def test_a_message_is_handed_over_directly_only_when_nothing_can_make_it_wait() 
 
 def test_applying_the_corrections_twice_wraps_nothing_twice() -> None:
     from faust.transport.consumer import Consumer, TransactionManager
-    from faust.worker import Worker
 
     faust_patches.apply_all()
     from faust.tables.recovery import Recovery
+    from faust.transport.drivers.aiokafka import Producer
 
-    first = (TransactionManager.commit, Consumer._drain_messages, Worker.on_setup_root_logger, Recovery._resume_streams)
+    def patched() -> tuple[Any, ...]:
+        return (
+            TransactionManager.commit,
+            Consumer._drain_messages,
+            Consumer._add_gap,
+            Recovery._resume_streams,
+            Producer.commit_transactions,
+        )
+
+    first = patched()
     faust_patches.apply_all()
-    assert (
-        TransactionManager.commit,
-        Consumer._drain_messages,
-        Worker.on_setup_root_logger,
-        Recovery._resume_streams,
-    ) == first
+    assert patched() == first
     assert getattr(Consumer._drain_messages, "hands_over_directly", False)
 
 
-def test_off_a_terminal_the_worker_keeps_the_log_level_it_was_given() -> None:
-    from faust.utils import terminal
-    from faust.worker import Worker
+def test_the_corrections_are_for_the_installed_faust_version_only() -> None:
+    from importlib import metadata
 
-    faust_patches.no_debug_records_for_the_spinner()
-    worker = Worker.__new__(Worker)
-    worker.spinner = terminal.Spinner(file=io.StringIO())
-    logger = logging.getLogger("test-faust-patches")
+    assert metadata.version("faust-streaming") == faust_patches.WRITTEN_FOR  # what pyproject.toml pins
+    faust_patches.check_version()
+    with pytest.raises(faust_patches.FaustVersionError, match=r"faust-streaming==0\.16\.0 is installed.*==0\.15\.3"):
+        faust_patches.check_version("0.16.0")
+
+
+def test_apply_all_refuses_another_faust_version_before_patching_anything(monkeypatch: pytest.MonkeyPatch) -> None:
+    from faust.transport.consumer import TransactionManager
+
+    monkeypatch.setattr(faust_patches, "_installed_version", lambda: "0.15.4")
+    monkeypatch.setattr(TransactionManager, "commit", TransactionManager.commit)  # restored after the test
+    before = TransactionManager.commit
+    with pytest.raises(faust_patches.FaustVersionError, match=r"faust_patches\.py"):
+        faust_patches.apply_all()
+    assert TransactionManager.commit is before
+
+
+def test_off_a_terminal_the_worker_has_no_spinner_and_keeps_its_log_level() -> None:
+    import faust
+
+    from streams.runtime.faust_app import quiet_worker
+
+    app = faust.App("test-quiet-worker", broker="kafka://127.0.0.1:1", web_enabled=False)
+    worker = quiet_worker(app)  # under pytest stdout is captured: not a terminal
+    assert worker.spinner is None
+    logger = logging.getLogger("test-faust-quiet-worker")
     logger.setLevel(logging.WARNING)
     logger.addHandler(logging.NullHandler())
     worker.on_setup_root_logger(logger, logging.WARNING)
-    assert worker.spinner is None
-    assert logger.level == logging.WARNING  # unpatched, the spinner set it to DEBUG: a record for every debug call
+    assert logger.level == logging.WARNING  # with the spinner, faust set it to DEBUG: a record for every debug call
 
 
 def test_after_recovery_the_stream_partitions_are_seeked_before_they_are_resumed() -> None:
@@ -147,3 +172,40 @@ def test_a_gap_of_transaction_markers_lets_the_commit_pass_it() -> None:
     asyncio.run(consumer._add_gap(tp, 65, 72))  # as the drain loop calls it: (last read + 1, just read)
     consumer._acked[tp].extend(range(72, 81))
     assert consumer._new_offset(tp) == 81
+
+
+def test_the_transactions_of_a_commit_end_concurrently_each_under_its_lock() -> None:
+    from faust.transport.drivers.aiokafka import Producer
+
+    faust_patches.commit_transactions_at_once()
+    calls: list[str] = []
+    running: set[str] = set()
+    overlapped: list[bool] = []
+
+    class TxnProducer:
+        def __init__(self, tid: str) -> None:
+            self.tid = tid
+
+        async def send_offsets_to_transaction(self, offsets: Any, group_id: str) -> None:
+            running.add(self.tid)
+            overlapped.append(len(running) > 1)
+            await asyncio.sleep(0.01)
+            calls.append(f"{self.tid} offsets {dict(offsets)} {group_id}")
+
+        async def commit_transaction(self) -> None:
+            calls.append(f"{self.tid} commit")
+            running.discard(self.tid)
+
+        async def begin_transaction(self) -> None:
+            calls.append(f"{self.tid} begin")
+
+    producer = Producer.__new__(Producer)
+    producer._transaction_producers = {tid: TxnProducer(tid) for tid in ("a", "b")}  # type: ignore[misc]
+    producer._trn_locks = {tid: asyncio.Lock() for tid in ("a", "b", "gone")}  # type: ignore[misc]
+    offsets = {"a": {"tp-a": 5}, "b": {"tp-b": 7}, "gone": {"tp-x": 1}}
+    asyncio.run(producer.commit_transactions(offsets, "group"))
+    assert overlapped == [False, True]  # the second began while the first was under way
+    for tid, tp, n in (("a", "tp-a", 5), ("b", "tp-b", 7)):
+        mine = [c for c in calls if c.startswith(tid + " ")]
+        assert mine == [f"{tid} offsets {{'{tp}': {n}}} group", f"{tid} commit", f"{tid} begin"]
+    assert not any(c.startswith("gone") for c in calls)  # an unknown transaction is skipped, as faust does

@@ -1,5 +1,9 @@
-"""What the Kafka fault tests share: workers as processes, a scenario produced in parts, the feed read back, and
-the undisturbed embedded run to compare with.
+"""What every Kafka test and benchmark shares: a broker on 127.0.0.1 and free ports, topics, workers as processes,
+a scenario produced in parts, the feed read back, and the undisturbed embedded run to compare with.
+
+One module, shipped with the product, so the integration tests, the fault tests and the benchmarks start brokers
+and read feeds the same way (a benchmark never imports the tests). Failures raise ``BrokerError`` or
+``AssertionError`` with the reason; pytest fixtures turn the first into a test failure.
 
 Workers get short group timeouts through faust's own environment settings, so a killed worker's partitions
 move within seconds instead of a minute; nothing else differs from `ebrain worker`.
@@ -8,6 +12,7 @@ move within seconds instead of a minute; nothing else differs from `ebrain worke
 from __future__ import annotations
 
 import asyncio
+import atexit
 import json
 import os
 import signal
@@ -15,19 +20,20 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import msgspec
-import pytest
 from aiokafka import AIOKafkaConsumer
-from kafka.admin import KafkaAdminClient
+from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import KafkaError
 
-from ebrain.broker import BrokerConfig, BrokerError, KafkaBroker, ensure_jars, free_port
+from ebrain.broker import BrokerConfig, KafkaBroker, ensure_jars, free_port
 from ebrain.compose import Core, embedded_runtime
+from ebrain.settings import PACKAGE_ROOT
 from scenarios.model import Scenario
 from scenarios.replay import Step, plan
 from scenarios.run import Outcome, run_scenario
@@ -35,7 +41,9 @@ from streams.runtime.kafka_io import KafkaIngress
 from streams.wire import topics
 from streams.wire.envelope import delta_to_builtins
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PROJECT_ROOT = PACKAGE_ROOT
+#: a benchmark run by `make bench` uses the broker this names instead of starting its own
+SHARED_BROKER_ENV = "EBRAIN_BENCH_BROKER"
 
 #: faust reads these from the environment: a dead member leaves the group after 10 s, not 60 s.
 FAST_FAILOVER = {"BROKER_SESSION_TIMEOUT": "10", "BROKER_HEARTBEAT_INTERVAL": "1"}
@@ -47,12 +55,46 @@ def new_broker(data_dir: Path) -> KafkaBroker:
     controller_port = free_port()
     while controller_port == port:
         controller_port = free_port()
+    return KafkaBroker(BrokerConfig(data_dir, port=port, controller_port=controller_port), ensure_jars(PROJECT_ROOT))
+
+
+@contextmanager
+def running_broker(data_dir: Path, timeout_s: float = 180.0, quiet: bool = False) -> Iterator[KafkaBroker]:
+    """A started broker (``new_broker``), stopped on exit and by atexit if the process is interrupted.
+    The timeout is generous: a busy 2-core machine can take 40 s to start one."""
+    broker = new_broker(data_dir)
+    atexit.register(broker.stop)
     try:
-        return KafkaBroker(
-            BrokerConfig(data_dir, port=port, controller_port=controller_port), ensure_jars(PROJECT_ROOT)
-        )
-    except BrokerError as exc:
-        pytest.fail(f"no Kafka broker for the fault tests: {exc}", pytrace=False)
+        seconds = broker.start(timeout_s=timeout_s)
+        if not quiet:
+            print(
+                f"\nKafka broker at {broker.bootstrap} accepted clients after {seconds:.1f} s; log: {broker.log_path}"
+            )
+        yield broker
+    finally:
+        broker.stop()
+        atexit.unregister(broker.stop)
+
+
+@contextmanager
+def bench_broker(data_dir: Path) -> Iterator[str]:
+    """The bootstrap of the broker `make bench` shares (``EBRAIN_BENCH_BROKER``), or of one of our own."""
+    shared = os.environ.get(SHARED_BROKER_ENV)
+    if shared:
+        yield shared
+        return
+    with running_broker(data_dir) as broker:
+        yield broker.bootstrap
+
+
+def create_topics(bootstrap: str, partitions: Mapping[str, int], configs: Mapping[str, str] | None = None) -> None:
+    """Create topics with the given partition counts (replication 1) and wait until each has a leader."""
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="ebrain-kafka-kit-admin")
+    try:
+        new = [NewTopic(name, count, 1, topic_configs=dict(configs or {})) for name, count in partitions.items()]
+        admin.create_topics(new, wait_for_metadata=True)
+    finally:
+        admin.close()
 
 
 @dataclass
@@ -272,7 +314,7 @@ async def wait_for_group(bootstrap: str, prefix: str, members: int, timeout_s: f
     """Until the group is stable with `members` members that between them own every source partition."""
     wanted = {(spec.name, p) for spec in topics.SOURCES for p in range(spec.partitions)} | {("signals", 0)}
     deadline = time.monotonic() + timeout_s
-    state, owned = "", {}
+    state, owned = "", dict[str, set[tuple[str, int]]]()
     while time.monotonic() < deadline:
         try:
             state, owned = await asyncio.to_thread(assignment, bootstrap, prefix)
