@@ -9,9 +9,11 @@ What is fitted (scikit-learn, a development dependency; the reader needs only th
 - each topic's thresholds, from 5-fold cross-validation on the train split (folds keep the corpus's generated
   records of one clause together, `groups.json`), on the model's out-of-fold probabilities only:
   `add`, the lowest probability at which the model alone is right on >= 95 % of the calls it gives the topic to
-  (>= 98 % for a life-safety topic: a wrong one sends rescue crews); `keep`, below which a topic the cues report is
-  dropped: the highest probability under which the model missed none of the topic's calls (for a life-safety topic:
-  under which it missed at most 5 %, so the cues and the model must agree).
+  (>= 98 % for a life-safety topic: a wrong one sends rescue crews); `keep`, for a life-safety topic only, below
+  which a topic the cues report is dropped: the highest probability under which the model missed at most 5 % of the
+  topic's calls, so the cues and the model must agree before rescue crews are sent. Other topics the cues report are
+  kept whatever the model says: on the train split the cues are near perfect (they were written against it), so
+  cross-validation there cannot show that a veto helps, only what it costs.
 
 The cue table was written against the train split, so scores of the combined reader on the train split flatter it;
 the thresholds are therefore chosen from the model's out-of-fold figures alone. The test split is never read here.
@@ -83,8 +85,10 @@ def thresholds(chances: np.ndarray, truth: np.ndarray, life: bool) -> tuple[floa
         if given.any() and (given & truth).sum() / given.sum() >= need:
             add = t
             break
-    allowed = int(MISSED_KEEP_LIFE * truth.sum()) if life else 0
     keep = 0.0
+    if not life:
+        return keep, add
+    allowed = int(MISSED_KEEP_LIFE * truth.sum())
     for t in KEEP_GRID:
         if ((chances < t) & truth).sum() > allowed:
             break
