@@ -7,11 +7,11 @@ For 1,000 / 10,000 / 100,000 open incidents spread over the theater (synthetic, 
   open incidents). Incidents here are fire reports, a type without a playbook, so playbook work (a cost per
   rule, not per open incident) is left out of this figure;
 and the cost per signal is shown beside the number of open incidents, to show it stays flat. Call understanding is
-measured too: calls per second on one core for the whole-text reader (streams/ingest/understand.py) beside the
-first-keyword matcher it replaced, both over the 1,701 texts of the labelled hotline corpus, in the same run. Times are
-time of this process (time.process_time), the median over chunks of 1,000 signals, and the best of --repeat
-runs (each from a fresh state), so that other load on a shared machine inflates them as little as possible; the
-spread of the runs is printed too.
+measured too: calls per second on one core for the whole-text reader (streams/ingest/understand.py, cues and
+learned model), its cues alone, and the first-keyword matcher it replaced, all over the 1,701 texts of the labelled
+hotline corpus, in the same run. Times are time of this process (time.process_time), the median over chunks of
+1,000 signals, and the best of --repeat runs (each from a fresh state), so that other load on a shared machine
+inflates them as little as possible; the spread of the runs is printed too.
 Options: --sizes 1000,10000,100000 --signals 20000 --seed 7 --repeat 3
 """
 
@@ -173,19 +173,21 @@ def measure_theater(
     return opened, step_us, deltas[0]
 
 
-def measure_calls(reader: CallReader, repeat: int) -> tuple[float, float]:
-    """Calls per second on one core: the reader and the first-keyword matcher, median chunk of the best run."""
+def measure_calls(reader: CallReader, repeat: int) -> tuple[float, float, float]:
+    """Calls per second on one core: the reader, its cues alone and the first-keyword matcher, median chunk of the
+    best run."""
     calls = call_quality.load_corpus()
     keywords = call_quality.single_topic_classifier()
-    read_us = min(
-        per_signal(calls, lambda c: reader.read(c.content, c.category, c.urgency, c.address), len, 200)
-        for _ in range(repeat)
+    cues = CallReader.load(learned=False)
+
+    def rate(classify: Callable[[call_quality.LabelledCall], object]) -> float:
+        return 1e6 / min(per_signal(calls, classify, len, 200) for _ in range(repeat))
+
+    return (
+        rate(lambda c: reader.read(c.content, c.category, c.urgency, c.address)),
+        rate(lambda c: cues.read(c.content, c.category, c.urgency, c.address)),
+        rate(lambda c: keywords(c.content, c.category, c.urgency, c.address)),
     )
-    keyword_us = min(
-        per_signal(calls, lambda c: keywords(c.content, c.category, c.urgency, c.address), len, 200)
-        for _ in range(repeat)
-    )
-    return 1e6 / read_us, 1e6 / keyword_us
 
 
 def main() -> None:
@@ -228,10 +230,11 @@ def main() -> None:
     print(f"best of {args.repeat} runs each; every run, by open incidents:")
     for line in spread:
         print(f"  {line}")
-    reader_rate, keyword_rate = measure_calls(core.ingest.normalize.topics, args.repeat)
+    reader_rate, cue_rate, keyword_rate = measure_calls(core.ingest.normalize.topics, args.repeat)
     print(
-        f"call understanding, one core: whole-text reader {reader_rate:,.0f} calls/s; "
-        f"first-keyword matcher (before) {keyword_rate:,.0f} calls/s; corpus texts, best of {args.repeat}"
+        f"call understanding, one core: whole-text reader (cues and model) {reader_rate:,.0f} calls/s; "
+        f"its cues alone {cue_rate:,.0f} calls/s; first-keyword matcher (before) {keyword_rate:,.0f} calls/s; "
+        f"corpus texts, best of {args.repeat}"
     )
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 

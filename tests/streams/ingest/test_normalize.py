@@ -62,7 +62,8 @@ def test_the_reading_of_a_call_is_kept_for_operators(core: Core) -> None:
     signal = one(core, ORDER)
     assert isinstance(signal, Signal)
     assert (signal.kind, signal.attr("topics"), signal.attr("role")) == ("call:gas_smell", "gas_smell", "here")
-    assert signal.attr("topic_scores").startswith("gas_smell ")
+    scores = signal.attr("topic_scores")  # the cue weights found and the learned model's probabilities
+    assert scores.startswith("cues gas_smell ") and "; model gas_smell " in scores
 
 
 def test_a_position_wins_over_the_address_and_is_gps_precision(core: Core) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from importlib import resources
+
 import pytest
+import yaml
 
 from streams.ingest.understand import CallReader
 
@@ -37,10 +40,33 @@ def test_praise_for_a_response_that_is_over_reports_nothing(reader: CallReader) 
 
 def test_the_reading_keeps_the_scores_and_says_how_the_caller_knows(reader: CallReader) -> None:
     seen = reader.read("东南边一声巨响，火光冲天，是哪爆炸了")
-    assert seen.topics == ("explosion",) and seen.role == "remote"
+    assert seen.primary == "explosion" and seen.role == "remote"  # 火光冲天 may also read as a fire seen from afar
     assert "explosion" in seen.scores_text()
     assert reader.read("一声巨响我家窗户玻璃全碎了").role == "here"
     assert reader.read("刚才是不是地震了？床晃了好几下").role == "felt"
+
+
+def test_the_learned_part_adds_keeps_or_drops_a_topic_by_its_thresholds() -> None:
+    doc = yaml.safe_load(resources.files("streams").joinpath("data/hotline_topics.yaml").read_text(encoding="utf-8"))
+    grams = {"困": [1.0, [0, 4000]], "火": [1.0, [4000, 0]]}
+    model = {"topics": ["fire", "trapped"], "ngram": [1, 1], "scale": 1000, "intercept": [-2, -2], "grams": grams}
+    sure = CallReader(doc, {**model, "keep": {"fire": 0.0, "trapped": 0.0}, "add": {"fire": 0.5, "trapped": 0.5}})
+    assert sure.read("电梯里困着人").topics == ("trapped",)  # the model alone is sure: added
+    assert sure.read("着火了").topics == ("fire",)
+    strict = CallReader(doc, {**model, "keep": {"fire": 0.0, "trapped": 0.99}, "add": {"fire": 1.01, "trapped": 1.01}})
+    assert strict.read("有人被困").topics == ("other",)  # the cues report it, the model does not agree: dropped
+    reading = strict.read("着火了")
+    assert reading.topics == ("fire",) and reading.learned[0][0] == "fire"  # kept, and its probability shown
+    assert reading.scores_text().startswith("cues fire ")
+
+
+def test_a_model_with_an_unknown_topic_or_a_short_row_is_refused() -> None:
+    doc = yaml.safe_load(resources.files("streams").joinpath("data/hotline_topics.yaml").read_text(encoding="utf-8"))
+    model = {"topics": ["fire"], "ngram": [1, 1], "scale": 1, "intercept": [0], "keep": {"fire": 0}, "add": {"fire": 1}}
+    with pytest.raises(ValueError, match=r"not in hotline_topics\.yaml"):
+        CallReader(doc, {**model, "topics": ["fires"], "keep": {"fires": 0}, "add": {"fires": 1}, "grams": {}})
+    with pytest.raises(ValueError, match="gram='火' has 2 weights for 1 topics"):
+        CallReader(doc, {**model, "grams": {"火": [1.0, [1, 2]]}})
 
 
 def test_a_table_whose_order_misses_a_topic_is_refused() -> None:
