@@ -58,7 +58,7 @@ _SPOKEN_CLOSE = [
 # a few words of speech per region
 _DIALECT = {
     "110000": [
-        ("怎么", "怎么着"),
+        ("怎么回事", "怎么着"),
         ("什么", "啥"),
         ("这边", "这边儿"),
         ("一点", "一点儿"),
