@@ -194,7 +194,8 @@ class Scenario:
         else:
             event.sites[truth[2]].refs.append(ref)
 
-    def write(self, name: str) -> tuple[Path, Path]:
+    def write(self, name: str, files: Path = FILES, truth: Path = TRUTH) -> tuple[Path, Path]:
+        """The scenario file and its truth, `<name>.yaml` in each folder (the shipped ones unless told)."""
         self.entries.sort(key=lambda e: (e.at_s, e.order))
         for entry in self.entries:
             if entry.payload["type"] == "hotline.work_order" and not entry.payload["order_id"]:
@@ -216,8 +217,10 @@ class Scenario:
             self._place(entry.truth, entry.ref or entry.id)
             reports += 1
         self._check_truth()
-        scenario_path = FILES / f"{name}.yaml"
-        truth_path = TRUTH / f"{name}.yaml"
+        files.mkdir(parents=True, exist_ok=True)
+        truth.mkdir(parents=True, exist_ok=True)
+        scenario_path = files / f"{name}.yaml"
+        truth_path = truth / f"{name}.yaml"
         scenario_path.write_text(self._scenario_yaml(), encoding="utf-8")
         truth_path.write_text(self._truth_yaml(), encoding="utf-8")
         return scenario_path, truth_path
