@@ -368,8 +368,10 @@ def truth_files(paths: Iterable[str] = ()) -> list[Path]:
 
 
 def scenario_of(truth_path: Path) -> Scenario:
-    """The scenario a truth file is about: scenarios/files/<file name>.yaml, named like the truth file."""
-    return load_scenario(FILES_DIR / truth_path.name)
+    """The scenario a truth file is about, named like the truth file: beside the truth folder (the held-out set,
+    scenarios/heldout/truth/ and scenarios/heldout/), else in scenarios/files/."""
+    beside = truth_path.parent.parent / truth_path.name
+    return load_scenario(beside if beside.is_file() else FILES_DIR / truth_path.name)
 
 
 def report_line(q: Quality) -> str:

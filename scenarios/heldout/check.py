@@ -9,7 +9,7 @@ import json
 import sys
 from pathlib import Path
 
-from playbooks.yaml_lines import LoadError
+from geo.datafiles import LoadError
 from scenarios.cluster_quality import load_truth
 from scenarios.model import load_scenario
 
