@@ -47,8 +47,9 @@ class Approval:
     deadline_ms: int
     default: Literal["approve", "reject"]
     summary: str
-    state: Literal["pending", "approved", "rejected", "expired"] = "pending"
+    state: Literal["pending", "approved", "rejected", "expired", "cancelled"] = "pending"
     decided_by: str = ""
+    playbook: str = ""  # whose held actions `action_index` names
 
 
 @dataclass(frozen=True, slots=True)

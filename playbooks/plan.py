@@ -148,8 +148,9 @@ class Playbook:
         zh, _, en = self.title.partition(" / ")
         return Title(zh.strip(), (en or zh).strip())
 
-    def timer(self, timer_id: str) -> TimerSpec:
-        return next(t for t in self.timers if t.id == timer_id)
+    def timer(self, timer_id: str) -> TimerSpec | None:
+        """The timer of that id, or None: an incident may hold timers its former playbook started."""
+        return next((t for t in self.timers if t.id == timer_id), None)
 
     def entry_actions(self, stage: str) -> tuple[Action, ...]:
         return dict(self.on_enter).get(stage, ())
