@@ -58,4 +58,9 @@ def render_summary(scenario: Scenario, outcome: Outcome, words: Words) -> str:
             f"{counts.get('rejected', 0)} / input: received {counts.get('received', 0)} = accepted "
             f"{counts.get('accepted', 0)} + rejected {counts.get('rejected', 0)}"
         )
+        if counts.get("failed"):
+            lines.append(
+                f"== 受理后未能处理 {counts['failed']} 条（已留存待查，事件已标记）/ accepted but not handled: "
+                f"{counts['failed']} (kept for checking, their incidents flagged)"
+            )
     return "\n".join(lines)

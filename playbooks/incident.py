@@ -104,6 +104,9 @@ class Incident:
     # names the event it is part of, as CAD links child incidents to a master incident.
     scale: Literal["site", "event"] = "site"
     event_id: str | None = None
+    # Set when the theater could not handle an input or a timer of this incident (the error): it needs a person's
+    # look. An operator's acknowledgement clears it.
+    attention: str = ""
 
     @property
     def active_warning(self) -> WarningRecord | None:

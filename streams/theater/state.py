@@ -90,6 +90,9 @@ class TheaterState:
     returning: dict[str, int] = field(default_factory=dict)  # responder id → event time it is back at base
     hospital_load: dict[str, int] = field(default_factory=dict)  # casualties sent, by hospital[/speciality]
     injured_routed: dict[str, int] = field(default_factory=dict)  # by incident id
+    failed_count: int = 0  # inputs and timers the theater could not handle (streams/theater/containment.py)
+    failures: list[Any] = field(default_factory=list)  # the latest failures, until a runtime takes them
+    handling: str = ""  # the incident the current input concerns, once known (for containment; not stored)
     dirty: set[tuple[str, str]] = field(default_factory=set)
     # The road graph with the closures in force, derived from `closures` (not stored).
     road_cache: tuple[tuple[str, ...], RoadGraph] | None = field(default=None, repr=False, compare=False)

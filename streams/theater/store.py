@@ -47,6 +47,7 @@ class TheaterMeta:
     returning: dict[str, int] = field(default_factory=dict)
     hospital_load: dict[str, int] = field(default_factory=dict)
     injured_routed: dict[str, int] = field(default_factory=dict)
+    failed_count: int = 0
 
 
 def encode_meta(state: TheaterState) -> bytes:
@@ -70,6 +71,7 @@ def encode_meta(state: TheaterState) -> bytes:
         returning=dict(state.returning),
         hospital_load=dict(state.hospital_load),
         injured_routed=dict(state.injured_routed),
+        failed_count=state.failed_count,
     )
     return _ENCODER.encode(meta)
 
@@ -120,6 +122,7 @@ def restore(
         state.aid, state.aid_links, state.closures = dict(m.aid), dict(m.aid_links), dict(m.closures)
         state.returning, state.hospital_load = dict(m.returning), dict(m.hospital_load)
         state.injured_routed = dict(m.injured_routed)
+        state.failed_count = m.failed_count
         next_number = m.next_incident_number
         feed_pending = m.feed_pending
     state.fusion = fuse.FusionState.rebuild(decoded_incidents, next_number, tuple(feed_pending))
