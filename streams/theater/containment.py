@@ -11,27 +11,18 @@ still holds per source partition).
 from __future__ import annotations
 
 import traceback
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from playbooks.incident import Decision
 from streams.theater.state import Emitter, TheaterState
 from streams.wire.envelope import encode_input
-from streams.wire.records import TheaterInput, Tick
+from streams.wire.records import Failure, TheaterInput, Tick
+
+__all__ = ["Failure", "contain", "describe", "error_text", "kept", "take"]
 
 #: failures kept in the state's outbox until a runtime takes them (a runtime takes them after every step)
 MAX_PENDING_FAILURES = 1_000
-
-
-@dataclass(frozen=True, slots=True)
-class Failure:
-    """One input or timer the theater could not handle."""
-
-    at_ms: int  # event time when it failed
-    what: str  # "signal c12", "command E9", "timers of JINGJINJI-000001"
-    incident_id: str  # the incident it concerned, "" when none is known
-    error: str  # "KeyError: 'x' (plan.py:152)"
-    input: bytes = b""  # the input as encoded between stages (streams/wire/envelope.py); empty for a timer
 
 
 def describe(item: TheaterInput) -> str:
