@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 JARS_STAMP := broker/lib/.complete
 
-.PHONY: demo demo-shots test lint typecheck unit kafka-test bench kafka-up kafka-down kafka-status venv jars browser clean
+.PHONY: demo demo-shots test soak lint typecheck unit kafka-test bench kafka-up kafka-down kafka-status venv jars browser clean
 
 venv: $(STAMP)
 
@@ -54,6 +54,10 @@ typecheck: venv
 
 test: venv jars browser lint typecheck
 	@$(VENV)/bin/pytest -q
+
+# the theater's stateful property test for a long run with fresh seeds (docs/testing.md); STEPS=… to change
+soak: venv
+	@$(PY) -m tests.streams.theater.soak --steps $(or $(STEPS),1000000)
 
 bench: venv jars
 	@$(PY) bench/run_all.py

@@ -211,6 +211,7 @@ def _on_signal(state: TheaterState, signal: Signal, ctx: TheaterContext, out: Em
     if signal.kind == "sensor_silent":
         warning = _covered_by_warning(state, signal)
         if warning is None:
+            _unfused(state)
             return
         signal = replace(
             signal,
@@ -226,12 +227,15 @@ def _on_signal(state: TheaterState, signal: Signal, ctx: TheaterContext, out: Em
         state.dirty.add(("meta", "warnings"))
     if signal.kind == "response_level":
         _on_response_level(state, signal, out)
+        _unfused(state)
         return
     if posts.on_report(state, signal, ctx, out):
+        _unfused(state)
         return
     closures.on_report(state, signal, ctx, out)
     _, fused = fuse.step(state.fusion, ctx.fusion, signal, ctx.theater)
     if fused.incident is None:
+        _unfused(state)
         return
     incident = fused.incident
     state.handling = incident.id
@@ -256,6 +260,12 @@ def _on_signal(state: TheaterState, signal: Signal, ctx: TheaterContext, out: Em
         carry_out(state, incident, effects, ctx, out)
     merges.announce(state, fused, ctx, out)
     _announce_links(state, fused, signal, out)
+
+
+def _unfused(state: TheaterState) -> None:
+    """A signal that joined no incident: counted, so every signal is in one incident or in this count."""
+    state.unfused_signals += 1
+    state.dirty.add(("meta", "unfused"))
 
 
 def _announce_links(state: TheaterState, fused: fuse.Fused, signal: Signal, out: Emitter) -> None:
