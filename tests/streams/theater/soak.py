@@ -17,7 +17,7 @@ import time
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
 
-from tests.streams.theater.theater_machine import TheaterMachine
+from tests.streams.theater.theater_machine import TRACE, TheaterMachine
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,6 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--steps", type=int, default=1_000_000, help="stop after this many theater steps")
     parser.add_argument("--batch", type=int, default=50, help="machines per hypothesis run")
     parser.add_argument("--length", type=int, default=200, help="most rules per machine")
+    parser.add_argument("--trace", help="append the inputs that led to each finding to this file")
     args = parser.parse_args(argv)
     counted = {"steps": 0, "machines": 0}
     teardown = TheaterMachine.teardown
@@ -51,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
         except Exception as exc:  # a finding: reported, and the soak goes on with fresh seeds
             findings += 1
             print(f"FINDING {findings}: {type(exc).__name__}: {exc}", flush=True)
+            if args.trace:
+                with open(args.trace, "a", encoding="utf-8") as out:
+                    out.write(f"== finding {findings}: {type(exc).__name__}: {exc}\n" + "\n".join(TRACE) + "\n")
         elapsed = time.monotonic() - started
         print(
             f"steps {counted['steps']} machines {counted['machines']} time {elapsed:.0f} s "

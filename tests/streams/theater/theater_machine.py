@@ -35,6 +35,7 @@ from streams.wire.records import OperatorCommand, TaskReply, TheaterInput, Tick
 from tests.streams.theater.theater_geo_kit import T0, stepwise
 
 MIN = 60_000
+SAVE_EVERY = 10  # steps between saves: a rule without arguments would otherwise be drawn over and over
 
 # (lon, lat): border areas weighted in (燕郊/通州, 房山/涿州, 武清/廊坊, 蓟州/三河/平谷, 大港/黄骅), and inland places
 PLACES = (
@@ -57,6 +58,10 @@ PRECISIONS = ("gps", "gps", "place", "town", "county")
 CASUALTY_FIGURES = st.tuples(st.integers(0, 40), st.integers(0, 120), st.integers(0, 5))
 
 
+#: the inputs of the current machine, for a long run to print when it finds something (tests/streams/theater/soak.py)
+TRACE: list[str] = []
+
+
 @functools.cache
 def shared_core() -> Core:
     """Built once per process: regions, fleet and rules are immutable."""
@@ -73,6 +78,7 @@ def signal_kinds(ctx: TheaterContext) -> tuple[str, ...]:
 class TheaterMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
+        TRACE.clear()
         core = shared_core()
         self.core = core
         self.ctx = stepwise(core.theater)
@@ -87,6 +93,7 @@ class TheaterMachine(RuleBasedStateMachine):
         self.serial = 0
         self.warnings: list[tuple[str, str]] = []  # (warning id, province) in force
         self.steps = 0
+        self.saved_at = -SAVE_EVERY  # a save is possible from the start, then after every SAVE_EVERY steps
 
     # -- driving -----------------------------------------------------------------------------------------
 
@@ -96,6 +103,7 @@ class TheaterMachine(RuleBasedStateMachine):
 
     def _step(self, item: TheaterInput) -> None:
         self.steps += 1
+        TRACE.append(repr(item))
         _, deltas = theater.step(self.state, item, self.ctx)
         for table, key, value in store.changed_records(self.state):
             if value is None:
@@ -251,9 +259,12 @@ class TheaterMachine(RuleBasedStateMachine):
         )  # fmt: skip
         self._step(reply)
 
+    @precondition(lambda self: self.steps - self.saved_at >= SAVE_EVERY)
     @rule()
     def save_and_restore(self) -> None:
         """Restore from the durable tables; the restored theater now runs beside the original."""
+        self.saved_at = self.steps
+        TRACE.append("save_and_restore")
         self.twin = self._restored()
         self._check_same_records(self.twin)
 
