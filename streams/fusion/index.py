@@ -89,9 +89,9 @@ class FusionIndex:
         if (previous.lon, previous.lat) != (incident.lon, incident.lat):
             self._place(incident, anchor_rank(incident))
         elif previous.evidence is not incident.evidence:
-            for signal in incident.evidence[len(previous.evidence) :]:  # a finer report of the same point
-                if (signal.lon, signal.lat) == (incident.lon, incident.lat) and precision_rank(signal.precision) < rank:
-                    rank = precision_rank(signal.precision)
+            # the rank is what a rebuild computes from the evidence kept (a restored theater must rank the incident
+            # the same): a merge brings evidence, a split takes some away, not only a joining signal adds one
+            rank = anchor_rank(incident)
             if rank != self.rank[iid] or previous.family != incident.family:
                 self._place(incident, rank)
         elif previous.family != incident.family:
