@@ -130,7 +130,7 @@ class EmbeddedRuntime:
 
     def metrics_text(self) -> str:
         """The counts as Prometheus text, for a /metrics endpoint."""
-        return ingest.metrics_text(self.counts_by_source(), self.dead_letter_count)
+        return ingest.metrics_text(self.counts_by_source(), self.dead_letter_count, self.theater_state.failed_count)
 
     async def _ingest_loop(self, part: ingest.IngestPartition, queue: asyncio.Queue[_Message | None]) -> None:
         while True:
