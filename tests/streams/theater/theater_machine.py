@@ -1,6 +1,6 @@
 """A stateful model of the theater for hypothesis (`RuleBasedStateMachine`): random valid inputs in event time,
 and the invariants every run must keep (docs/testing.md). Used by the bounded run in `make test`
-(test_theater_properties.py) and the long run of `make soak` (tests/soak.py).
+(test_theater_properties.py) and the long run of `make soak` (soak.py beside it).
 
 Inputs: signals of every kind fusion knows (each family's kinds, the follow-ups that only join, warnings, declared
 response levels, casualty reports, silent sensors) at places across the theater with the border areas between
