@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 JARS_STAMP := broker/lib/.complete
 
-.PHONY: demo demo-shots test test-soak lint typecheck unit kafka-test bench kafka-up kafka-down kafka-status venv jars browser clean
+.PHONY: demo demo-shots test test-soak soak lint typecheck unit kafka-test bench kafka-up kafka-down kafka-status venv jars browser clean
 
 venv: $(STAMP)
 
@@ -65,6 +65,10 @@ test-soak: venv jars
 	done; \
 	if [ -n "$$failed" ]; then echo "test-soak: rounds failed:$$failed of $(SOAK_ROUNDS)"; exit 1; fi; \
 	echo "test-soak: all $(SOAK_ROUNDS) rounds passed"
+
+# the theater's stateful property test for a long run with fresh seeds (docs/testing.md); STEPS=… to change
+soak: venv
+	@$(PY) -m tests.streams.theater.soak --steps $(or $(STEPS),1000000)
 
 bench: venv jars
 	@$(PY) bench/run_all.py

@@ -12,6 +12,9 @@ from geo.regions import RegionIndex
 from playbooks.dryrun import read_events, report, run
 from playbooks.model import check_playbooks, parse_playbook
 from playbooks.places import PlaybookPlaces
+from streams.fusion import coverage
+from streams.fusion.rules import FusionRules
+from streams.words.phrasebook import Phrasebook
 
 
 def _context(settings: Settings) -> tuple[frozenset[str], PlaybookPlaces]:
@@ -20,7 +23,8 @@ def _context(settings: Settings) -> tuple[frozenset[str], PlaybookPlaces]:
 
 
 def check(settings: Settings, directory: Path) -> int:
-    """Every file is checked; each error is printed as file:line: message. Exit 1 if any."""
+    """Every file is checked; each error is printed as file:line: message. Then whether every incident type fusion
+    can open has a playbook in the folder (streams/fusion/coverage.py). Exit 1 if anything is wrong."""
     if not directory.is_dir():
         print(f"{directory}: not a folder of playbooks", file=sys.stderr)
         return 2
@@ -30,8 +34,12 @@ def check(settings: Settings, directory: Path) -> int:
         print(f"ok     {incident_type:<20} {playbook.id}  ({playbook.file})")
     for error in errors:
         print(f"error  {error}", file=sys.stderr)
-    print(f"{len({p.file for p in loaded.values()})} playbook(s) loaded, {len(errors)} error(s)")
-    return 1 if errors else 0
+    uncovered = coverage.gaps(FusionRules.load(), loaded, Phrasebook.load().vocabulary.get("hazard", {}))
+    for gap in uncovered:
+        print(f"error  {directory}: {gap}", file=sys.stderr)
+    problems = len(errors) + len(uncovered)
+    print(f"{len({p.file for p in loaded.values()})} playbook(s) loaded, {problems} error(s)")
+    return 1 if problems else 0
 
 
 def try_playbook(settings: Settings, playbook_file: Path, events_file: Path, incident_type: str | None) -> int:

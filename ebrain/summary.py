@@ -115,8 +115,14 @@ def _counts_lines(outcome: Outcome) -> list[str]:
     counts = outcome.counts
     if not counts:
         return []
-    return [
+    lines = [
         f"== 输入：收到 {counts.get('received', 0)} = 受理 {counts.get('accepted', 0)} + 拒收 "
         f"{counts.get('rejected', 0)} / input: received {counts.get('received', 0)} = accepted "
         f"{counts.get('accepted', 0)} + rejected {counts.get('rejected', 0)}"
     ]
+    if counts.get("failed"):
+        lines.append(
+            f"== 受理后未能处理 {counts['failed']} 条（已留存待查，事件已标记）/ accepted but not handled: "
+            f"{counts['failed']} (kept for checking, their incidents flagged)"
+        )
+    return lines

@@ -32,6 +32,8 @@ def decided(
 
 def start_timer(incident: Incident, playbook: Playbook, timer_id: str, rule: str, now_ms: int) -> Incident:
     spec = playbook.timer(timer_id)
+    if spec is None:  # the loader resolves every timer a playbook names; held actions of another one may not
+        return decided(incident, now_ms, f"timer {timer_id} not started (not in playbook {playbook.id})", rule)
     if any(t.id == timer_id for t in incident.timers):
         return incident  # already running: a timer is not restarted by repeated evidence
     timer = Timer(id=timer_id, due_ms=now_ms + spec.after_ms, rule=rule, unless=spec.unless, stage=incident.stage)
@@ -266,6 +268,7 @@ def _request_approval(
         deadline_ms=now_ms + spec.within_ms,
         default=spec.default,  # type: ignore[arg-type]
         summary=spec.summary,
+        playbook=playbook.id,
     )
     timer = Timer(id=f"approval:{approval.id}", due_ms=approval.deadline_ms, rule=rule)
     incident = replace(incident, approvals=(*incident.approvals, approval), timers=(*incident.timers, timer))

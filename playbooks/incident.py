@@ -47,8 +47,9 @@ class Approval:
     deadline_ms: int
     default: Literal["approve", "reject"]
     summary: str
-    state: Literal["pending", "approved", "rejected", "expired"] = "pending"
+    state: Literal["pending", "approved", "rejected", "expired", "cancelled"] = "pending"
     decided_by: str = ""
+    playbook: str = ""  # whose held actions `action_index` names
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +104,9 @@ class Incident:
     # names the event it is part of, as CAD links child incidents to a master incident.
     scale: Literal["site", "event"] = "site"
     event_id: str | None = None
+    # Set when the theater could not handle an input or a timer of this incident (the error): it needs a person's
+    # look. An operator's acknowledgement clears it.
+    attention: str = ""
 
     @property
     def active_warning(self) -> WarningRecord | None:

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from geo.names import did_you_mean
 from playbooks.actions import decided, run_actions, start_timer
+from playbooks.carry_over import carry_over
 from playbooks.effects import (
     ApprovalEffect,
     DispatchEffect,
@@ -104,10 +105,14 @@ def evaluate(
 
 
 def on_open(incident: Incident, playbook: Playbook, now_ms: int) -> Incident:
+    """The playbook takes the incident: when it is new, or when a change of type brought another playbook."""
+    before = incident
     incident = decided(replace(incident, playbook=playbook.id), now_ms, f"playbook {playbook.id}", "fusion")
     for spec in playbook.timers:
         if spec.start_on in ("opened", "evidence", f"stage:{incident.stage}"):
             incident = start_timer(incident, playbook, spec.id, "opened", now_ms)
+    if before.playbook and before.playbook != playbook.id:
+        incident = carry_over(incident, before, playbook, now_ms)
     return incident
 
 
@@ -136,8 +141,8 @@ def fire_timers(incident: Incident, playbook: Playbook, now_ms: int) -> tuple[In
         if _cancelled(timer, incident):
             incident = decided(incident, timer.due_ms, f"timer {timer.id} cancelled ({timer.unless})", timer.rule)
             continue
-        spec = next((t for t in playbook.timers if t.id == timer.id), None)
-        if spec is None:  # started under the incident's former type, whose playbook had this timer
+        spec = playbook.timer(timer.id)
+        if spec is None:  # started under a former playbook and restored from before carry_over existed
             what = f"timer {timer.id} dropped (not in playbook {playbook.id})"
             incident = decided(incident, timer.due_ms, what, timer.rule)
             continue
@@ -196,7 +201,8 @@ def _settle(
         approval.default,
         by,
     )
-    if verdict != "approve" or approval.action_index >= len(playbook.approvals):
+    foreign = approval.playbook not in ("", playbook.id)  # held actions of a former playbook are not run
+    if verdict != "approve" or foreign or approval.action_index >= len(playbook.approvals):
         return incident, (note,)
     spec = playbook.approvals[approval.action_index]
     incident, effects = run_actions(incident, playbook, spec.then, approval.rule, (), now_ms)

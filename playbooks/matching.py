@@ -75,6 +75,8 @@ def holds(
     value = trigger.value if trigger is not None else None
     if cond.value_at_least is not None and (value is None or value < cond.value_at_least):
         return False
+    if cond.figures_at_least and (trigger is None or not _figures_hold(cond.figures_at_least, trigger)):
+        return False
     if cond.threshold is not None:
         bound = cond.threshold.table.bound(trigger.province if trigger else incident.province, cond.threshold.tier)
         if value is None or bound is None or value < bound[1]:
@@ -111,6 +113,10 @@ def holds(
         current = getattr(incident, field)
         if current is None or SCALES[field].index(current) < SCALES[field].index(level):
             return False
+    for field, level in cond.scales_below:
+        current = getattr(incident, field)
+        if current is not None and SCALES[field].index(current) >= SCALES[field].index(level):
+            return False
     return not cond.any_of or any(holds(c, incident, trigger, now_ms, warnings) for c in cond.any_of)
 
 
@@ -144,6 +150,7 @@ def describe(cond: Condition) -> str:
         parts.append(f"value ≥ {cond.threshold.table.name} {cond.threshold.tier}")
     if cond.value_at_least is not None:
         parts.append(f"value ≥ {cond.value_at_least:g}")
+    parts += [f"{name} ≥ {bound:g}" for name, bound in cond.figures_at_least]
     if cond.severity_at_least is not None:
         parts.append(f"severity ≥ {cond.severity_at_least}")
     if cond.no_evidence_for_ms is not None:
@@ -159,6 +166,19 @@ def describe(cond: Condition) -> str:
     if cond.in_warning_area is not None:
         parts.append("in a warning area")
     parts += [f"{field} ≥ {level}" for field, level in cond.scales_at_least]
+    parts += [f"{field} < {level}" for field, level in cond.scales_below]
     if cond.any_of:
         parts.append("any of (" + "; ".join(describe(c) for c in cond.any_of) + ")")
     return ", ".join(parts)
+
+
+def _figures_hold(figures: tuple[tuple[str, float], ...], trigger: Signal) -> bool:
+    """Every figure the trigger carries at least its bound (a figure it does not carry does not hold)."""
+    for name, bound in figures:
+        try:
+            if float(trigger.attr(name) or "nan") >= bound:
+                continue
+        except ValueError:
+            pass
+        return False
+    return True

@@ -30,7 +30,7 @@ from playbooks.plan import (
 from playbooks.reader import Reader
 
 RULE_KEYS = {"id", "title", "when", "then", "repeat", "note"}
-TOP_KEYS = {"playbook", "title", "incident_types", "stages", "rules", "timers", "note"}
+TOP_KEYS = {"playbook", "title", "incident_types", "stages", "rules", "timers", "note", "base", "extends"}
 TIMER_KEYS = {"id", "title", "after", "start_on", "unless", "when", "then", "note"}
 STAGE_KEYS = {"enter_when", "exit_when", "on_enter", "overdue_after", "on_overdue", "note"}
 REOPEN_KEYS = {"when", "then", "note"}
@@ -212,24 +212,66 @@ def read_playbook(
 ) -> Playbook:
     reader = Reader(str(path), places, capabilities)
     doc = reader.mapping(load_yaml(path, text), "playbook file", TOP_KEYS)
-    for required in ("playbook", "incident_types", "rules"):
+    is_base = bool(doc.get("base", False))
+    for required in ("playbook", "rules") if is_base else ("playbook", "incident_types", "rules"):
         if required not in doc:
             raise reader.fail(doc, None, f"missing required key {required!r}")
+    if is_base:
+        for key in ("incident_types", "stages", "extends"):
+            if key in doc:
+                raise reader.fail(doc, key, f"{key}: a base playbook runs inside the playbooks that extend it")
     stage_rules, stage_timers, on_enter = _stages(reader, doc["stages"]) if "stages" in doc else ([], [], ())
     rules = _rules(reader, doc)
+    if is_base and reader.approvals:
+        raise reader.fail(doc, "rules", "rules: a base playbook cannot hold actions for approval")
     playbook = Playbook(
         id=str(doc["playbook"]),
         title=_playbook_title(reader, doc),
-        incident_types=frozenset(reader.str_list(doc, doc["incident_types"], "incident_types")),
+        incident_types=frozenset(reader.str_list(doc, doc["incident_types"], "incident_types"))
+        if not is_base
+        else frozenset(),
         rules=(*stage_rules, *rules),
         timers=(*stage_timers, *_timers(reader, doc, set(STAGE_ORDER))),
         file=str(path),
         on_enter=on_enter,
         approvals=tuple(reader.approvals),
         places=places,
+        base=is_base,
     )
+    if "extends" in doc:
+        playbook = _extend(reader, doc, playbook, len(stage_rules), capabilities, places)
     _check_references(reader.file, playbook)
     return playbook
+
+
+def _extend(
+    reader: Reader,
+    doc: LineDict,
+    playbook: Playbook,
+    stage_rule_count: int,
+    capabilities: frozenset[str] | None,
+    places: PlaybookPlaces | None,
+) -> Playbook:
+    """Run the base playbook's rules (after the stage rules, before the playbook's own, so those see the grade the
+    shared rules set) and its timers. The base is `<name>.yaml` beside the file."""
+    name = str(doc["extends"])
+    path = Path(reader.file).parent / f"{name}.yaml"
+    if not path.is_file():
+        found = [p.stem for p in Path(reader.file).parent.glob("*.yaml")]
+        raise reader.fail(
+            doc, "extends", f"extends: no base playbook {name!r} beside this file{did_you_mean(name, found)}"
+        )
+    base = read_playbook(path, None, capabilities, places)
+    if not base.base or base.id != name:
+        raise reader.fail(doc, "extends", f"extends: {path.name} is not the base playbook {name!r} (base: true)")
+    own = {r.id for r in playbook.rules} | {t.id for t in playbook.timers}
+    for item_id in (*(r.id for r in base.rules), *(t.id for t in base.timers)):
+        if item_id in own:
+            raise LoadError(
+                reader.file, line_of(doc, "extends"), f"extends: {item_id!r} is also the base playbook's ({path.name})"
+            )
+    rules = (*playbook.rules[:stage_rule_count], *base.rules, *playbook.rules[stage_rule_count:])
+    return replace(playbook, rules=rules, timers=(*playbook.timers, *base.timers), extends=name)
 
 
 def parse_playbook(
@@ -263,6 +305,8 @@ def check_playbooks(
         except LoadError as exc:
             errors.append(exc)
             continue
+        if playbook.base:
+            continue  # its rules run inside the playbooks that extend it
         for incident_type in sorted(playbook.incident_types):
             if incident_type in by_type:
                 other = by_type[incident_type].file

@@ -48,6 +48,7 @@ class Condition:
     stages: frozenset[str] | None = None
     count: CountSpec | None = None
     value_at_least: float | None = None
+    figures_at_least: tuple[tuple[str, float], ...] = ()  # the trigger's figures (deaths, injured, missing), each ≥
     threshold: ThresholdRef | None = None
     severity_at_least: int | None = None
     no_evidence_for_ms: int | None = None
@@ -58,6 +59,7 @@ class Condition:
     downstream_of: frozenset[str] | None = None  # unit adcodes at or below a place on a river
     not_acknowledged: bool = False
     scales_at_least: tuple[tuple[str, str], ...] = ()  # (field, level)
+    scales_below: tuple[tuple[str, str], ...] = ()  # (field, level): not yet at that level (none is below all)
     any_of: tuple[Condition, ...] = ()
 
     @property
@@ -67,6 +69,7 @@ class Condition:
             self.signal_kinds is not None
             or bool(self.attrs)
             or self.value_at_least is not None
+            or bool(self.figures_at_least)
             or self.threshold is not None
             or self.severity_at_least is not None
         )
@@ -141,6 +144,8 @@ class Playbook:
     on_enter: tuple[tuple[str, tuple[Action, ...]], ...] = ()  # stage → actions run on entering it
     approvals: tuple[ApprovalSpec, ...] = ()
     places: PlaybookPlaces | None = None
+    base: bool = False  # a base playbook: the rules every incident needs, run by the playbooks that extend it
+    extends: str = ""  # the base playbook whose rules and timers this one runs too
 
     @property
     def titles(self) -> Title:
@@ -148,8 +153,9 @@ class Playbook:
         zh, _, en = self.title.partition(" / ")
         return Title(zh.strip(), (en or zh).strip())
 
-    def timer(self, timer_id: str) -> TimerSpec:
-        return next(t for t in self.timers if t.id == timer_id)
+    def timer(self, timer_id: str) -> TimerSpec | None:
+        """The timer of that id, or None: an incident may hold timers its former playbook started."""
+        return next((t for t in self.timers if t.id == timer_id), None)
 
     def entry_actions(self, stage: str) -> tuple[Action, ...]:
         return dict(self.on_enter).get(stage, ())

@@ -27,6 +27,7 @@ SCALES: dict[str, tuple[str, ...]] = {
     "warning_colour": WARNING_COLOURS,
     "event_grade": EVENT_GRADES,
 }
+FIGURES = {"deaths", "injured", "missing"}  # a casualty report's figures (streams/ingest/normalize.py)
 SEVERITY_NAMES = {"blue": 1, "yellow": 2, "orange": 3, "red": 4}
 CONDITION_KEYS = {
     "incident_type",
@@ -35,6 +36,7 @@ CONDITION_KEYS = {
     "stage",
     "count",
     "value_at_least",
+    "figures_at_least",
     "threshold",
     "severity_at_least",
     "no_evidence_for",
@@ -48,6 +50,9 @@ CONDITION_KEYS = {
     "response_level_at_least",
     "event_grade_at_least",
     "any",
+    "response_level_below",
+    "warning_colour_below",
+    "event_grade_below",
 }
 ACTION_KEYS = {
     "enter_stage",
@@ -152,6 +157,11 @@ class Reader:
             fields["count"] = self.count(node["count"], f"{where}.count", node)
         if "value_at_least" in node:
             fields["value_at_least"] = float(self.number(node, node["value_at_least"], "value_at_least"))
+        if "figures_at_least" in node:
+            figures = self.mapping(node["figures_at_least"], f"{where}.figures_at_least", FIGURES, node)
+            fields["figures_at_least"] = tuple(
+                sorted((str(k), float(self.number(figures, v, str(k)))) for k, v in figures.items())
+            )
         if "threshold" in node:
             fields["threshold"] = self.threshold(node["threshold"], f"{where}.threshold", node)
         if "severity_at_least" in node:
@@ -180,6 +190,12 @@ class Reader:
             if key in node:
                 scales.append((scale, self.choice(node, node[key], key, levels)))
         fields["scales_at_least"] = tuple(scales)
+        below = []
+        for scale, levels in SCALES.items():
+            key = f"{scale}_below"
+            if key in node:
+                below.append((scale, self.choice(node, node[key], key, levels)))
+        fields["scales_below"] = tuple(below)
         if "any" in node:
             alternatives = node["any"]
             if not isinstance(alternatives, LineList) or not alternatives:

@@ -475,6 +475,8 @@ function renderIncidents() {
     if (grade) badges.append(grade);
     const title = el("td", {}, Words.say(inc, "title"));
     if (inc.status === "open" && !inc.acknowledged) title.append(" ", el("span", { class: "flag" }, t("acks")));
+    // the brain could not handle an input or timer of this incident: a person must look (an acknowledgement clears it)
+    if (inc.attention) title.append(" ", el("span", { class: "flag", "data-attention": "true", title: t("attentionWhy") }, t("attention")));
     // events and sites: an event record is marked as such; a site names the event it is part of
     if (inc.scale === "event") title.append(" ", el("span", { class: "muted" }, `[${t("eventRecord")}]`));
     const master = inc.event_id && state.incidents.get(inc.event_id);
@@ -609,7 +611,8 @@ async function loadTimeline(incidentId) {
     if (grade) facts.append(grade);
     facts.append(el("span", { class: "muted" }, `${Words.fact(inc, "stage")} · ${Words.say(inc, "places")} · ${Words.say(inc, "playbook")}`));
     actions.append(facts);
-    if (inc.status === "open" && !inc.acknowledged) actions.append(commandButton("ack", incidentId, "", t("acknowledge")));
+    if (inc.attention) actions.append(el("span", { class: "flag", "data-attention": "true" }, `${t("attention")}：${t("attentionWhy")}`));
+    if (inc.status === "open" && (!inc.acknowledged || inc.attention)) actions.append(commandButton("ack", incidentId, "", t("acknowledge")));
   }
   try {
     const data = await api(`/api/incidents/${encodeURIComponent(incidentId)}/timeline`);

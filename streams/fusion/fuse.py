@@ -495,8 +495,11 @@ def _event_of(
 ) -> tuple[Incident | None, list[str]]:
     """The site's event, opened now if its family's sites have one and it has none yet (its effects reach beyond
     it); the incidents this changed, to publish."""
-    if site.event_id is not None and site.event_id in state.incidents:
-        return state.incidents[site.event_id], []
+    linked = state.incidents.get(site.event_id) if site.event_id is not None else None
+    while linked is not None and linked.merged_into:  # an operator merged the event: the survivor is it now
+        linked = state.incidents.get(linked.merged_into)
+    if linked is not None:
+        return (linked, []) if linked.status == "open" else (None, [])  # a closed event takes no more reports
     family = rules.families.get(site.family)
     if family is None or not family.event:
         return None, []

@@ -89,9 +89,16 @@ class FusionIndex:
         if (previous.lon, previous.lat) != (incident.lon, incident.lat):
             self._place(incident, anchor_rank(incident))
         elif previous.evidence is not incident.evidence:
-            for signal in incident.evidence[len(previous.evidence) :]:  # a finer report of the same point
+            # the rank must be what a rebuild computes from the evidence kept (a restored theater ranks the incident
+            # the same). One signal joining: only it can refine the rank (the usual case, kept cheap for surges).
+            # A merge brings evidence and a split takes some away: the kept evidence is looked at again.
+            old, new = previous.evidence, incident.evidence
+            if len(new) == len(old) + 1 and (not old or new[len(old) - 1] is old[-1]):
+                signal = new[-1]
                 if (signal.lon, signal.lat) == (incident.lon, incident.lat) and precision_rank(signal.precision) < rank:
                     rank = precision_rank(signal.precision)
+            else:
+                rank = anchor_rank(incident)
             if rank != self.rank[iid] or previous.family != incident.family:
                 self._place(incident, rank)
         elif previous.family != incident.family:

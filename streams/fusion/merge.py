@@ -77,7 +77,10 @@ def confidence(sources: Iterable[str], rules: FusionRules) -> float:
 
 def opened_type(rules: FusionRules, family: str, signal: Signal) -> str:
     fam = rules.families[family]
-    base = fam.opens.format(**dict(signal.attrs)) if "{" in fam.opens else fam.opens
+    try:
+        base = fam.opens.format(**dict(signal.attrs)) if "{" in fam.opens else fam.opens
+    except KeyError as exc:  # streams/data/fusion.yaml names a field this signal does not carry
+        raise ValueError(f"opens: {fam.opens!r} needs {exc} of {signal.kind} {signal.signal_id}") from exc
     return fam.upgraded_type(signal.kind, base)
 
 
@@ -203,7 +206,10 @@ def split_values(
     anchor = _anchor(moved)
     if anchor is None or anchor.lon is None or anchor.lat is None:
         raise ValueError(f"evidence_ids: none of the evidence split off {incident.id} has a location")
-    incident_type = opened_type(rules, family, anchor) if family in rules.families else incident.type
+    # the type comes from a signal of the family (a warning's hazard names a warning record's type), not from
+    # whichever signal locates the new incident best
+    typed = next((e for e in moved if rules.home_of(e) == family), anchor)
+    incident_type = opened_type(rules, family, typed) if family in rules.families else incident.type
     if family in rules.families:
         for e in moved:
             incident_type = rules.families[family].upgraded_type(e.kind, incident_type)

@@ -196,7 +196,7 @@ def _kind(file: str, node: Any, kind: Any, where: str, call_topics: frozenset[st
     raise _fail(file, node, None, f"{where}: {kind!r} is not a signal kind{did_you_mean(kind, known)}")
 
 
-def _hotline_topics() -> frozenset[str]:
+def hotline_topics() -> frozenset[str]:
     text = resources.files("streams").joinpath("data/hotline_topics.yaml").read_text(encoding="utf-8")
     doc = load_yaml("streams/data/hotline_topics.yaml", text)
     return frozenset([*(str(topic) for topic in doc["topics"]), "other"])
@@ -282,7 +282,7 @@ def _parse(doc: Any, file: str) -> FusionRules:
     if not isinstance(doc, LineDict):
         raise LoadError(file, 1, "expected a mapping at the top")
     _check_keys(file, doc, _TOP_KEYS, "fusion.yaml")
-    call_topics = _hotline_topics()
+    call_topics = hotline_topics()
     families_node = _mapping(file, doc, "families", "")
     families = {str(name): _family(file, str(name), row, call_topics) for name, row in families_node.items()}
     family_of_kind: dict[str, str] = {}

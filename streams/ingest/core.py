@@ -179,17 +179,21 @@ def total(parts: Iterable[IngestPartition]) -> Counts:
     return out
 
 
-def metrics_text(counts_by_source: Mapping[str, Counts], dead_letters: int | None = None) -> str:
-    """The counts in the Prometheus text exposition format (prometheus_client), one series per source partition."""
+def metrics_text(
+    counts_by_source: Mapping[str, Counts], dead_letters: int | None = None, failed: int | None = None
+) -> str:
+    """The counts in the Prometheus text exposition format (prometheus_client), one series per source partition;
+    `failed`: inputs the theater accepted but could not handle (counted inside `accepted`)."""
     registry = CollectorRegistry(auto_describe=False)
-    registry.register(_CountsCollector(counts_by_source, dead_letters))
+    registry.register(_CountsCollector(counts_by_source, dead_letters, failed))
     return generate_latest(registry).decode()
 
 
 class _CountsCollector(Collector):
-    def __init__(self, counts_by_source: Mapping[str, Counts], dead_letters: int | None) -> None:
+    def __init__(self, counts_by_source: Mapping[str, Counts], dead_letters: int | None, failed: int | None) -> None:
         self.counts_by_source = counts_by_source
         self.dead_letters = dead_letters
+        self.failed = failed
 
     def collect(self) -> Iterator[Metric]:
         for name in ("received", "accepted", "rejected", "duplicates", "ticks"):
@@ -206,3 +210,10 @@ class _CountsCollector(Collector):
             dead = CounterMetricFamily("ebrain_dead_letters_total", "Rejected items written to the dead-letter topic.")
             dead.add_metric([], self.dead_letters)
             yield dead
+        if self.failed is not None:
+            failed = CounterMetricFamily(
+                "ebrain_theater_failed_total",
+                "Accepted inputs and timers the theater could not handle (kept, flagged).",
+            )
+            failed.add_metric([], self.failed)
+            yield failed

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from streams import ingest, theater
+from streams.theater import containment
 from streams.wire import topics
 from streams.wire.codec import Origin, Rejected
 from streams.wire.records import Counts, TheaterInput, Tick
@@ -37,6 +38,7 @@ class EmbeddedRuntime:
     sinks: list[DeltaSink] = field(default_factory=list)
     dead_letters: list[Rejected] = field(default_factory=list)
     dead_letter_limit: int = 100_000
+    failed: list[containment.Failure] = field(default_factory=list)  # inputs the theater could not handle
 
     def __post_init__(self) -> None:
         self._queues: dict[str, list[asyncio.Queue[_Message | None]]] = {}
@@ -126,6 +128,8 @@ class EmbeddedRuntime:
             "duplicates": total.duplicates,
             "ticks": total.ticks,
             "dead_letters": self.dead_letter_count,
+            # accepted by ingest, then not handled by the theater: counted inside `accepted`
+            "failed": self.theater_state.failed_count,
         }
 
     def counts_by_source(self) -> dict[str, Counts]:
@@ -134,7 +138,7 @@ class EmbeddedRuntime:
 
     def metrics_text(self) -> str:
         """The counts as Prometheus text, for a /metrics endpoint."""
-        return ingest.metrics_text(self.counts_by_source(), self.dead_letter_count)
+        return ingest.metrics_text(self.counts_by_source(), self.dead_letter_count, self.theater_state.failed_count)
 
     async def _ingest_loop(self, part: ingest.IngestPartition, queue: asyncio.Queue[_Message | None]) -> None:
         while True:
@@ -175,8 +179,15 @@ class EmbeddedRuntime:
             try:
                 if item is None:
                     return
-                _, deltas = theater.step(self.theater_state, item, self.theater_ctx)
+                try:
+                    _, deltas = theater.step(self.theater_state, item, self.theater_ctx)
+                except Exception as exc:  # escaped the step's own containment: kept, and the stage goes on
+                    containment.kept(self.theater_state, exc, containment.describe(item), "", item)
+                    deltas = []
                 self.theater_state.dirty.clear()  # nothing to write durably in one process
+                for failure in containment.take(self.theater_state):
+                    if len(self.failed) < self.dead_letter_limit:
+                        self.failed.append(failure)
                 for delta in deltas:
                     for sink in self.sinks:
                         self._deliver(sink, delta)

@@ -32,11 +32,13 @@ from streams import ingest, theater
 from streams.ingest import store as ingest_store
 from streams.ingest.dedup import ChunkLog
 from streams.runtime.faust_patches import apply_all as apply_faust_patches
+from streams.theater import containment
 from streams.theater import store as theater_store
 from streams.wire import topics
 from streams.wire.codec import Origin, Rejected
 from streams.wire.envelope import decode_input, encode_delta, encode_entity, encode_input
 
+_FAILURE_ENCODER = msgspec.json.Encoder()
 #: The largest theater meta record the worker can write (the producer's limit, and its changelog topic's). The
 #: record holds the inputs waiting for the watermark, so it grows with the signals of a tick interval and with how
 #: far the slowest source partition lags: over 1 MB (Kafka's default limit) with 10,000 sensors a tick a minute.
@@ -345,6 +347,7 @@ def build_app(
     feed_topic = _raw_topic(app, topics.FEED, config.topic_prefix)
     picture_topic = _raw_topic(app, topics.PICTURE, config.topic_prefix)
     counts_topic = _raw_topic(app, topics.INGEST_COUNTS, config.topic_prefix)
+    failed_topic = _raw_topic(app, topics.FAILED, config.topic_prefix)
     theater_key = theater_ctx.theater.encode()
 
     sensor_table = _raw_table(app, "sensor-state", topics.INGEST_SENSOR.partitions)
@@ -536,7 +539,16 @@ def build_app(
                 except (msgspec.DecodeError, msgspec.ValidationError, KeyError) as exc:
                     await outputs.send(dlq_topic, b"signals", _bad_signal(raw, exc), source)
                     continue
-                _, deltas = theater.step(state, item, theater_ctx)
+                try:
+                    _, deltas = theater.step(state, item, theater_ctx)
+                except Exception as exc:  # escaped the step's own containment: parked below, the offset moves on
+                    containment.kept(state, exc, containment.describe(item), "", item)
+                    deltas = []
+                # parked in the same transaction as the input's outputs: a failing input is neither retried
+                # after a restart (no crash loop) nor lost; the offset moves on exactly once
+                for failure in containment.take(state):
+                    key = (failure.incident_id or theater_key.decode()).encode()
+                    await outputs.send(failed_topic, key, _FAILURE_ENCODER.encode(failure), source)
                 for delta in deltas:
                     raw_delta = encode_delta(delta)
                     await outputs.send(feed_topic, theater_key, raw_delta, source)

@@ -25,8 +25,8 @@ def on_command(state: TheaterState, cmd: OperatorCommand, ctx: TheaterContext, o
     if incident is None:
         out.emit("rejected", cmd.event_id, f"command {cmd.action}: no incident {cmd.incident_id!r}")
         return
-    if cmd.action == "acknowledge":
-        out.incident(lifecycle.acknowledge(incident, who, state.now_ms))
+    if cmd.action == "acknowledge":  # a person has looked: a flag for attention is answered too
+        out.incident(replace(lifecycle.acknowledge(incident, who, state.now_ms), attention=""))
     elif cmd.action == "set_level":
         try:
             out.incident(lifecycle.set_level_by_operator(incident, who, cmd.level, cmd.reason, state.now_ms))

@@ -17,7 +17,7 @@ from playbooks import lifecycle
 from playbooks.evidence import Signal
 from playbooks.incident import RESPONSE_LEVELS, Decision, Incident
 from streams.fusion import fuse
-from streams.theater import casualties, closures, merges, mutual_aid, posts, warnings
+from streams.theater import casualties, closures, containment, merges, mutual_aid, posts, warnings
 from streams.theater.commands import on_command
 from streams.theater.effects import carry_out, replace_units
 from streams.theater.responders import bring_back, next_return_ms, on_resource_update, on_task_reply
@@ -52,14 +52,19 @@ def step(state: TheaterState, item: TheaterInput, ctx: TheaterContext) -> tuple[
 
 
 def _process_safely(state: TheaterState, item: TheaterInput, ctx: TheaterContext, out: Emitter) -> None:
-    """A defect met by one input becomes a visible rejection of that input; the theater goes on with the next."""
+    """A defect met by one input is contained to it (streams/theater/containment.py): the input is kept as a
+    failure, its incident flagged, a rejection shown; the theater goes on with the next."""
+    state.handling = ""
     try:
         _process(state, item, ctx, out)
     except Exception as exc:
+        what = containment.describe(item)
+        incident_id = state.handling or (item.incident_id if isinstance(item, OperatorCommand) else "")
+        failure = containment.contain(state, out, exc, what, incident_id, item)
         ident = getattr(item, "signal_id", None) or getattr(item, "event_id", "?")
-        out.emit(
-            "rejected", str(ident), f"internal error on {type(item).__name__} {ident}: {type(exc).__name__}: {exc}"
-        )
+        out.emit("rejected", str(ident), f"internal error on {what}: {failure.error}")
+    finally:
+        state.handling = ""
 
 
 def _advance(state: TheaterState, tick: Tick, ctx: TheaterContext, out: Emitter) -> None:
@@ -99,30 +104,63 @@ def _run_timers(state: TheaterState, until_ms: int, ctx: TheaterContext, out: Em
         geo_due = _next_geo_due(state)
         if geo_due is not None and geo_due <= until_ms and (not due or geo_due < due[0]):
             state.now_ms = max(state.now_ms, geo_due)
-            _fire_geo_timers(state, geo_due, ctx, out)
+            try:
+                _fire_geo_timers(state, geo_due, ctx, out)
+            except Exception as exc:  # contained; left for the next input rather than retried in a loop here
+                containment.contain(state, out, exc, "mutual-aid and return timers", "", None)
+                break
             continue
         if not due:
             break
         due_ms, incident_id = due
         state.now_ms = max(state.now_ms, due_ms)
-        incident = state.fusion.incidents[incident_id]
-        playbook = ctx.playbooks.get(incident.type)
-        if playbook is None:
-            out.incident(replace(incident, timers=()))
-            continue
-        incident, effects = lifecycle.fire_timers(incident, playbook, due_ms)
-        carry_out(state, incident, effects, ctx, out)
+        try:
+            _fire_incident_timers(state, incident_id, due_ms, ctx, out)
+        except Exception as exc:
+            _set_aside_due_timers(state, incident_id, due_ms, exc, out)
     if until_ms - state.last_timed_scan_ms >= TIMED_RULE_SCAN_MS:
         state.last_timed_scan_ms = until_ms
         state.dirty.add(("meta", "clock"))
         for incident_id in clock.wake(until_ms):
-            incident = state.fusion.incidents[incident_id]
-            playbook = ctx.playbooks.get(incident.type)
-            if incident.status != "open" or playbook is None:
-                continue
-            changed, effects = lifecycle.evaluate(incident, playbook, None, until_ms, _warnings(state))
-            if changed is not incident or effects:
-                carry_out(state, changed, effects, ctx, out)
+            try:
+                _run_time_driven_rules(state, incident_id, until_ms, ctx, out)
+            except Exception as exc:
+                containment.contain(state, out, exc, f"time-driven rules of {incident_id}", incident_id, None)
+
+
+def _fire_incident_timers(
+    state: TheaterState, incident_id: str, due_ms: int, ctx: TheaterContext, out: Emitter
+) -> None:
+    incident = state.fusion.incidents[incident_id]
+    playbook = ctx.playbooks.get(incident.type)
+    if playbook is None:
+        out.incident(replace(incident, timers=()))
+        return
+    incident, effects = lifecycle.fire_timers(incident, playbook, due_ms)
+    carry_out(state, incident, effects, ctx, out)
+
+
+def _set_aside_due_timers(state: TheaterState, incident_id: str, due_ms: int, exc: Exception, out: Emitter) -> None:
+    """The incident's timers due by now could not fire: they leave it (else they would be due again at once) and
+    are kept as one failure; its other timers and every other incident go on."""
+    incident = state.fusion.incidents.get(incident_id)
+    ids = ""
+    if incident is not None:
+        ids = ", ".join(t.id for t in incident.timers if t.due_ms <= due_ms)
+        fuse.store(state.fusion, replace(incident, timers=tuple(t for t in incident.timers if t.due_ms > due_ms)))
+    containment.contain(state, out, exc, f"timers {ids or '-'} of {incident_id}", incident_id, None)
+
+
+def _run_time_driven_rules(
+    state: TheaterState, incident_id: str, until_ms: int, ctx: TheaterContext, out: Emitter
+) -> None:
+    incident = state.fusion.incidents[incident_id]
+    playbook = ctx.playbooks.get(incident.type)
+    if incident.status != "open" or playbook is None:
+        return
+    changed, effects = lifecycle.evaluate(incident, playbook, None, until_ms, _warnings(state))
+    if changed is not incident or effects:
+        carry_out(state, changed, effects, ctx, out)
 
 
 def _timer_due(state: TheaterState, due_ms: int, incident_id: str) -> bool:
@@ -190,6 +228,7 @@ def _on_signal(state: TheaterState, signal: Signal, ctx: TheaterContext, out: Em
     if signal.kind == "sensor_silent":
         warning = _covered_by_warning(state, signal)
         if warning is None:
+            _unfused(state)
             return
         signal = replace(
             signal,
@@ -209,15 +248,19 @@ def _on_signal(state: TheaterState, signal: Signal, ctx: TheaterContext, out: Em
         state.dirty.add(("meta", "warnings"))
     if signal.kind == "response_level":
         _on_response_level(state, signal, out)
+        _unfused(state)
         return
     if posts.on_report(state, signal, ctx, out):
+        _unfused(state)
         return
     closures.on_report(state, signal, ctx, out)
     _, fused = fuse.step(state.fusion, ctx.fusion, signal, ctx.theater)
     if fused.incident is None:
         _say_if_ignored(signal, ctx, out)
+        _unfused(state)
         return
     incident = fused.incident
+    state.handling = incident.id
     if fused.opened:
         incident = _with_declared_level(state, incident)
     playbook = ctx.playbooks.get(incident.type)
@@ -262,6 +305,12 @@ def _say_if_ignored(signal: Signal, ctx: TheaterContext, out: Emitter) -> None:
         signal.signal_id,
         f"agency.incident {signal.signal_id}: incident_kind={kind!r}: ignored, no rule takes this kind",
     )
+
+
+def _unfused(state: TheaterState) -> None:
+    """A signal that joined no incident: counted, so every signal is in one incident or in this count."""
+    state.unfused_signals += 1
+    state.dirty.add(("meta", "unfused"))
 
 
 def _announce_links(state: TheaterState, fused: fuse.Fused, signal: Signal, out: Emitter) -> None:

@@ -93,6 +93,12 @@ class TheaterState:
     returning: dict[str, int] = field(default_factory=dict)  # responder id → event time it is back at base
     hospital_load: dict[str, int] = field(default_factory=dict)  # casualties sent, by hospital[/speciality]
     injured_routed: dict[str, int] = field(default_factory=dict)  # by incident id
+    # signals that joined no incident: declared response levels, command-post reports, a silent sensor outside any
+    # warning, and evidence that names no event near an open one (docs/testing.md: evidence is conserved)
+    unfused_signals: int = 0
+    failed_count: int = 0  # inputs and timers the theater could not handle (streams/theater/containment.py)
+    failures: list[Any] = field(default_factory=list)  # the latest failures, until a runtime takes them
+    handling: str = ""  # the incident the current input concerns, once known (for containment; not stored)
     dirty: set[tuple[str, str]] = field(default_factory=set)
     # The road graph with the closures in force, derived from `closures` (not stored).
     road_cache: tuple[tuple[str, ...], RoadGraph] | None = field(default=None, repr=False, compare=False)
@@ -108,6 +114,9 @@ class Emitter:
     def emit(self, kind: DeltaKind, key: str, entity: Any) -> None:
         self.state.feed_seq += 1
         self.deltas.append(Delta(self.state.feed_seq, self.state.now_ms, kind, key, entity))
+        # the sequence is durable too: a delta that changes no entity (a rejection, a notification) still moves it,
+        # and a restart that forgot it would number the next deltas again
+        self.state.dirty.add(("meta", "feed_seq"))
         if kind in ("incident", "task", "responder"):
             self.state.dirty.add((kind, key))
 

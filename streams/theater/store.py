@@ -47,6 +47,8 @@ class TheaterMeta:
     returning: dict[str, int] = field(default_factory=dict)
     hospital_load: dict[str, int] = field(default_factory=dict)
     injured_routed: dict[str, int] = field(default_factory=dict)
+    failed_count: int = 0
+    unfused_signals: int = 0
 
 
 def encode_meta(state: TheaterState) -> bytes:
@@ -70,6 +72,8 @@ def encode_meta(state: TheaterState) -> bytes:
         returning=dict(state.returning),
         hospital_load=dict(state.hospital_load),
         injured_routed=dict(state.injured_routed),
+        failed_count=state.failed_count,
+        unfused_signals=state.unfused_signals,
     )
     return _ENCODER.encode(meta)
 
@@ -88,6 +92,19 @@ def changed_records(state: TheaterState) -> Iterator[tuple[str, str, bytes | Non
     if state.dirty:
         yield "meta", META_KEY, encode_meta(state)
     state.dirty.clear()
+
+
+def all_records(state: TheaterState) -> Iterator[tuple[str, str, bytes]]:
+    """(table, key, value) for the whole durable form (every incident, task, responder not available, the meta
+    record): what `restore` rebuilds from. Two theaters with the same records continue identically."""
+    for key in sorted(state.fusion.incidents):
+        yield "incident", key, _ENCODER.encode(state.fusion.incidents[key])
+    for key in sorted(state.tasks):
+        yield "task", key, _ENCODER.encode(state.tasks[key])
+    for key in sorted(state.fleet.status):
+        if state.fleet.status[key] != "available":
+            yield "responder", key, state.fleet.status[key].encode()
+    yield "meta", META_KEY, encode_meta(state)
 
 
 def restore(
@@ -120,6 +137,8 @@ def restore(
         state.aid, state.aid_links, state.closures = dict(m.aid), dict(m.aid_links), dict(m.closures)
         state.returning, state.hospital_load = dict(m.returning), dict(m.hospital_load)
         state.injured_routed = dict(m.injured_routed)
+        state.failed_count = m.failed_count
+        state.unfused_signals = m.unfused_signals
         next_number = m.next_incident_number
         feed_pending = m.feed_pending
     state.fusion = fuse.FusionState.rebuild(decoded_incidents, next_number, tuple(feed_pending))

@@ -22,7 +22,7 @@ from playbooks.evidence import Signal
 from playbooks.incident import Incident, Notification, Task
 from streams.wire import contract, topics
 from streams.wire.codec import DeadLetter
-from streams.wire.records import Counts, OperatorCommand, ResourceUpdate, TaskReply, Tick
+from streams.wire.records import Counts, Failure, OperatorCommand, ResourceUpdate, TaskReply, Tick
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "schemas"
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -34,6 +34,7 @@ _INTERNAL = {
     "task": Task,
     "notification": Notification,
     "ingest_counts": Counts,
+    "failure": Failure,
 }
 _SIGNAL_ENVELOPE: dict[str, type[Any]] = {
     "signal": Signal,
@@ -132,6 +133,7 @@ def asyncapi() -> dict[str, Any]:
         topics.TASKS.name: ("task", "task", f"{VERSION_DIR}/internal/task.json", "province adcode of the unit"),
         topics.FEED.name: ("feedDelta", "feed", f"{VERSION_DIR}/internal/feed_delta.json", "theater name"),
         topics.PICTURE.name: ("latestDelta", "picture", f"{VERSION_DIR}/internal/feed_delta.json", "<kind>/<key>"),
+        topics.FAILED.name: ("failure", "failure", f"{VERSION_DIR}/internal/failure.json", "incident id (or theater)"),
         topics.INGEST_COUNTS.name: (
             "ingestCounts",
             "ingest_counts",

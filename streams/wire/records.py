@@ -100,6 +100,18 @@ FEED_ENTITY_TYPES: dict[str, type[Any]] = {"incident": Incident, "task": Task, "
 
 
 @dataclass(frozen=True, slots=True)
+class Failure:
+    """An input or timer the theater could not handle (a defect, not bad input): kept with its error, like a dead
+    letter, and parked on `theater.failed` by the Kafka worker (streams/theater/containment.py)."""
+
+    at_ms: int  # event time when it failed
+    what: str  # "Signal c12", "OperatorCommand E9", "timers ack-leak of JINGJINJI-000001"
+    incident_id: str  # the incident it concerned, "" when none is known
+    error: str  # "KeyError: 'x' (plan.py:152)": the error and where it was raised
+    input: bytes = b""  # the input as encoded on the signals topic (base64 in JSON); empty for a timer
+
+
+@dataclass(frozen=True, slots=True)
 class Delta:
     """One change of the picture; `seq` orders the command-centre feed without gaps."""
 

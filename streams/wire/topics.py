@@ -26,6 +26,9 @@ INGEST_AGENCY = TopicSpec("ingest.agency", "agency", 1, description="agency repo
 COMMANDS = TopicSpec("commands", "incident_id", 1, description="operator commands from command centres")
 TASK_STATUS = TopicSpec("task.status", "task_id", 1, description="agencies' replies about tasks")
 DLQ = TopicSpec("ingest.dlq", "source topic", 1, description="rejected input: raw bytes, origin and reason")
+FAILED = TopicSpec(
+    "theater.failed", "incident id", 1, description="inputs and timers the theater could not handle: error and input"
+)
 SIGNALS = TopicSpec("signals", "theater", 1, description="located evidence, controls and watermarks per theater")
 INCIDENTS = TopicSpec("incidents", "incident_id", 1, compacted=True, description="latest state of each incident")
 TASKS = TopicSpec("tasks", "responder province", 3, description="tasks for responders, by agency region")
@@ -72,7 +75,7 @@ PARTITIONING = (
     "the partition is Kafka's default partitioner's: murmur2 of the key, modulo the partitions (kcat: "
     "-X partitioner=murmur2_random); a message on another partition is refused"
 )
-ALL: tuple[TopicSpec, ...] = (*SOURCES, DLQ, SIGNALS, INCIDENTS, TASKS, FEED, PICTURE, INGEST_COUNTS)
+ALL: tuple[TopicSpec, ...] = (*SOURCES, DLQ, SIGNALS, INCIDENTS, TASKS, FEED, PICTURE, INGEST_COUNTS, FAILED)
 
 
 def physical(spec: TopicSpec, prefix: str = "") -> str:

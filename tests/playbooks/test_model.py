@@ -11,6 +11,7 @@ from ebrain.cli import main
 from geo.datafiles import LoadError
 from playbooks.model import check_playbooks, load_playbooks, parse_playbook
 from playbooks.places import PlaybookPlaces
+from playbooks.plan import Rule
 from tests.playbooks.conftest import FILES
 
 BROKEN = Path(__file__).parent / "broken"
@@ -33,8 +34,33 @@ def test_every_shipped_playbook_loads(places: PlaybookPlaces, capabilities: froz
         "building_collapse",
         "water_outage",
         "hotline_surge",
+        "fire",
+        "earthquake",
+        "chemical_release",
+        "power_outage",
+        "gas_warning",
     }
     assert by_type["flood_warning"] is by_type["flood_rescue"]
+
+
+def test_every_shipped_playbook_runs_the_shared_rules_once(
+    places: PlaybookPlaces, capabilities: frozenset[str]
+) -> None:
+    """Grading, the response level from the grade, who leads and reporting upward are the base playbook's, run by
+    every playbook (not copied into some)."""
+    base = parse_playbook(FILES / "base.yaml", capabilities=capabilities, places=places)
+    shared = [r.id for r in base.rules]
+    assert base.base and set(shared) >= {"grade-general", "grade-larger", "grade-major", "grade-especially-major"}
+    for playbook in {p.id: p for p in load_playbooks(FILES, capabilities, places).values()}.values():
+        assert playbook.extends == "base", playbook.file
+        ids = [r.id for r in playbook.rules]
+        assert [i for i in ids if i in shared] == shared, playbook.file
+        own_grading = [r.id for r in playbook.rules if r.id not in shared and _sets_grade(r)]
+        assert own_grading == [], f"{playbook.file} grades by itself: {own_grading}"
+
+
+def _sets_grade(rule: Rule) -> bool:
+    return any(a.kind == "set_event_grade" or a.get("scale") == "event_grade" for a in rule.then)
 
 
 @pytest.mark.parametrize("path", sorted(BROKEN.glob("*.yaml")), ids=lambda p: p.stem)
@@ -58,7 +84,7 @@ def test_check_reports_every_broken_file_not_just_the_first(
 
 def test_cli_check_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["playbooks", "check", str(FILES)]) == 0
-    assert "7 playbook(s) loaded, 0 error(s)" in capsys.readouterr().out
+    assert "12 playbook(s) loaded, 0 error(s)" in capsys.readouterr().out
     assert main(["playbooks", "check", str(BROKEN)]) == 1
     err = capsys.readouterr().err
     assert "unknown_capability.yaml:8: capability: unknown 'fire_supression'; did you mean 'fire_suppression'?" in err

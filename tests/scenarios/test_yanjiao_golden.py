@@ -45,7 +45,7 @@ def test_unacknowledged_leak_escalates_and_acknowledged_blast_does_not(core: Cor
     assert by_what["timer ack-leak fired"].at_ms - incident.opened_at_ms == 10 * 60_000
     assert by_what["response_level -→IV"].rule == "timer:ack-leak"
     assert "timer ack-explosion cancelled (acknowledged)" in by_what
-    assert by_what["response_level III→II"].rule == "casualties-grade-larger"
+    assert by_what["response_level III→II"].rule == "larger-blast-response"  # graded 较大 by base.yaml, met at II
 
 
 def test_units_dispatched_by_capability_across_the_border(core: Core) -> None:

@@ -125,6 +125,8 @@ def test_metrics_text_has_one_series_per_partition() -> None:
     assert 'ebrain_ingest_rejected_total{partition="1",topic="ingest.hotline"} 0.0' in text
     assert "# TYPE ebrain_ingest_accepted_total counter" in text
     assert text.endswith("ebrain_dead_letters_total 1.0\n")
+    with_failed = ingest.metrics_text({"ingest.sensor/0": Counts(5, 4, 1, 1, 2)}, dead_letters=1, failed=2)
+    assert with_failed.endswith("ebrain_theater_failed_total 2.0\n")
 
 
 # --- fuzzing through the whole stage: nothing raises, everything is accounted for ------------------------
@@ -247,3 +249,4 @@ def test_the_embedded_runtime_counts_each_partition_and_keeps_every_dead_letter(
         ("ingest.hotline", "type"),
     ]
     assert "ebrain_dead_letters_total 2" in metrics
+    assert "ebrain_theater_failed_total 0.0" in metrics and counts["failed"] == 0

@@ -1,0 +1,149 @@
+"""On real Kafka: a valid input the theater cannot handle is parked on `theater.failed` with its error, its incident
+is flagged on the feed, the worker goes on with the next input, and after a restart the input is not handled
+again: no crash loop, the offset moved on exactly once (issue 22)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import pytest
+from aiokafka import AIOKafkaConsumer
+
+from ebrain.broker import KafkaBroker
+from streams.runtime.kafka_io import KafkaIngress, read_feed
+from streams.wire import contract, topics
+from streams.wire.envelope import decode_input
+from streams.wire.records import Failure
+from streams.wire.timefmt import format_time_ms, parse_time_ms
+from tests.integration.test_pipeline_equivalence import PROJECT_ROOT, stop_worker
+
+pytestmark = pytest.mark.kafka
+
+PREFIX = "failed-input."
+T0 = parse_time_ms("2024-05-02T09:00:00+08:00", "t0")
+MIN = 60_000
+
+
+def start_failing_worker(bootstrap: str, data_dir: Path, log: Path) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    command = [sys.executable, "-m", "tests.integration.failing_worker", "worker", "--broker", bootstrap]
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            [*command, "--data-dir", str(data_dir), "--topic-prefix", PREFIX],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=PROJECT_ROOT,
+            env=env,
+        )
+
+
+def work_order(order_id: str, event_id: str, at_ms: int, content: str, address: str, hotline: str) -> bytes:
+    return msgspec.json.encode(
+        {
+            "type": "hotline.work_order",
+            "schema_version": contract.CURRENT_VERSION,
+            "event_id": event_id,
+            "order_id": order_id,
+            "received_at": format_time_ms(at_ms),
+            "hotline": hotline,
+            "category": "求助",
+            "urgency": "紧急",
+            "content": content,
+            "address": address,
+            "caller": {"name": "测试", "phone": "13800000000"},
+        }
+    )
+
+
+async def parked(bootstrap: str, wait_s: float) -> list[Failure]:
+    consumer = AIOKafkaConsumer(
+        topics.physical(topics.FAILED, PREFIX),
+        bootstrap_servers=bootstrap,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        group_id=None,
+        isolation_level="read_committed",
+    )
+    await consumer.start()
+    found: list[Failure] = []
+    try:
+        deadline = time.monotonic() + wait_s
+        while time.monotonic() < deadline:
+            batch = await consumer.getmany(timeout_ms=500)
+            for records in batch.values():
+                found += [msgspec.json.decode(r.value, type=Failure) for r in records]
+    finally:
+        await consumer.stop()
+    return found
+
+
+async def produce(bootstrap: str, messages: list[tuple[str, bytes]], ticks: list[int]) -> None:
+    ingress = KafkaIngress(bootstrap, PREFIX)
+    await ingress.start()
+    try:
+        for key, value in messages:
+            await ingress.produce(topics.INGEST_HOTLINE.name, key, value)
+        for at_ms in ticks:
+            await ingress.produce_tick(at_ms)
+        await ingress.flush()
+    finally:
+        await ingress.stop()
+
+
+async def feed_until(bootstrap: str, done: Any, timeout_s: float) -> list[dict[str, Any]]:
+    seen: list[dict[str, Any]] = []
+    async for delta in read_feed(bootstrap, idle_s=timeout_s, timeout_s=timeout_s, prefix=PREFIX):
+        seen.append(delta)
+        if done(seen):
+            break
+    return seen
+
+
+def _incidents(deltas: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {d["key"]: d["data"] for d in deltas if d["kind"] == "incident"}
+
+
+def test_a_failing_input_is_parked_once_and_the_worker_goes_on(kafka_broker: KafkaBroker, tmp_path: Path) -> None:
+    bootstrap = kafka_broker.bootstrap
+    faulty = work_order(
+        "HE-FAIL-1",
+        "failed-input-1-FAULT",
+        T0,
+        "小张各庄闻到很浓的燃气味",
+        "河北省廊坊市三河市燕郊镇小张各庄",
+        "130000",
+    )
+    fine = work_order("TJ-FAIL-2", "failed-input-2", T0 + MIN, "楼道里燃气味很大", "天津市和平区南营门街道", "120000")
+    first = start_failing_worker(bootstrap, tmp_path / "w1", tmp_path / "w1.log")
+    try:
+        asyncio.run(produce(bootstrap, [("HE-FAIL-1", faulty), ("TJ-FAIL-2", fine)], [T0 + 2 * MIN]))
+
+        def both_seen(seen: list[dict[str, Any]]) -> bool:
+            incidents = _incidents(seen).values()
+            return any(i["attention"] for i in incidents) and any(i["province"] == "120000" for i in incidents)
+
+        deltas = asyncio.run(feed_until(bootstrap, both_seen, 150.0))
+        assert first.poll() is None, (tmp_path / "w1.log").read_text(errors="replace")[-3000:]
+    finally:
+        stop_worker(first)
+    assert both_seen(deltas), "the failing input stopped the worker, or its incident was not flagged"
+    failures = asyncio.run(parked(bootstrap, 5.0))
+    assert len(failures) == 1 and failures[0].error.startswith("StopIteration")
+    kept = decode_input(failures[0].input)
+    assert getattr(kept, "signal_id", "").endswith("-FAULT")
+
+    second = start_failing_worker(bootstrap, tmp_path / "w2", tmp_path / "w2.log")
+    try:
+        asyncio.run(produce(bootstrap, [], [T0 + 5 * MIN, T0 + 20 * MIN]))
+        time.sleep(20.0)  # a worker that handled the input again (a crash loop) would park it again by now
+        assert second.poll() is None, (tmp_path / "w2.log").read_text(errors="replace")[-3000:]
+    finally:
+        stop_worker(second)
+    assert len(asyncio.run(parked(bootstrap, 5.0))) == 1
