@@ -41,7 +41,8 @@ async def run_drill_cmd(
         return 2
     if speed is not None and speed < 0:
         speed = None
-    print(f"drill: {scenario.title} ({len(scenario.timeline)} inputs, {len(scenario.expectations)} expectations)")
+    n_in, n_exp = len(scenario.timeline), len(scenario.expectations)
+    print(f"演练 drill: {scenario.title}（{n_in} 条输入，{n_exp} 项预期 / {n_in} inputs, {n_exp} expectations）")
     core = core_for(settings, scenario)
     try:  # a typo in a region name is reported before the run, not after it
         check_regions(scenario.file, scenario.expectations, region_resolver(core.regions))
@@ -51,21 +52,25 @@ async def run_drill_cmd(
     outcome = await outcome_of(core, scenario, speed, broker, prefix)
     result = score_outcome(scenario, outcome, region_resolver(core.regions))
     for n, r in enumerate(result.results, start=1):
-        met = f" at {offset_text(r.at_ms, scenario.t0_ms)}" if r.at_ms is not None else ""
-        print(f"  #{n:<2} {'PASS' if r.passed else 'FAIL'}  {r.expectation.text}{met}")
+        met = f"（{offset_text(r.at_ms, scenario.t0_ms)}）" if r.at_ms is not None else ""
+        verdict = "✓ 达成 met    " if r.passed else "✗ 未达成 not met"
+        print(f"  {n:>2}. {verdict}  {r.expectation.text}{met}")
         if not r.passed:
             print(f"        {scenario.file}:{r.expectation.line}: {r.detail}")
     counts = outcome.counts
     refused = refusals(scenario, outcome)
+    received, accepted, rejected = counts.get("received", 0), counts.get("accepted", 0), counts.get("rejected", 0)
     print(
-        f"  inputs: {counts.get('received', 0)} received, {counts.get('accepted', 0)} accepted, "
-        f"{counts.get('rejected', 0)} rejected at ingest; {len(refused)} not used in all"
+        f"  输入：收到 {received}，受理 {accepted}，拒收 {rejected}；未使用共 {len(refused)} 条 / "
+        f"inputs: {received} received, {accepted} accepted, {rejected} rejected at ingest; "
+        f"{len(refused)} not used in all"
     )
     for refusal in refused[:MAX_REFUSALS_SHOWN]:
         where = f"{scenario.file}:{refusal.line}" if refusal.line is not None else scenario.file
         print(f"        {where}: {refusal.reason}")
     if len(refused) > MAX_REFUSALS_SHOWN:
-        print(f"        ... and {len(refused) - MAX_REFUSALS_SHOWN} more (all are in the report)")
+        more = len(refused) - MAX_REFUSALS_SHOWN
+        print(f"        …… 另有 {more} 条（均见报告）/ ... and {more} more (all are in the report)")
     bases = {rid: (r.base_lon, r.base_lat) for rid, r in core.initial_fleet.responders.items()}
     html = render_report(result, core.regions.geojson("county", MAP_TOLERANCE_DEG), bases, core.words)
     path = report or REPORT_DIR / f"{scenario.id}.html"
@@ -74,5 +79,6 @@ async def run_drill_cmd(
     if out is not None:
         write_deltas(outcome, out)
     passed = sum(1 for r in result.results if r.passed)
-    print(f"{passed} of {len(result.results)} expectations met; report: {path}")
+    total = len(result.results)
+    print(f"{total} 项预期达成 {passed} 项 / {passed} of {total} expectations met；报告 report: {path}")
     return 0 if result.passed else 1
