@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, get_args, get_origin, get_type_hints
+from typing import Any
 
 from geo.datafiles import LineDict, LineList, LoadError, line_of, load_yaml
 from geo.names import did_you_mean
@@ -27,12 +27,10 @@ from scenarios import model
 from scenarios.drill import region_resolver
 from scenarios.expectations import Expectation, parse_expectations
 from streams import ingest
-from streams.wire import contract
+from streams.wire import topics
 from streams.wire.codec import Rejected
 from streams.wire.timefmt import parse_time_ms
 
-MAX_LISTED_VALUES = 12
-_ENUM = re.compile(r"(?P<tag>\w+\.\w+): Invalid enum value '(?P<value>[^']*)' - at `\$\.(?P<path>[\w.\[\]]+)`")
 _UNKNOWN_ID = re.compile(r"no timeline entry with id '(?P<id>[^']*)'$")
 # The usual causes of a YAML error in a hand-written scenario, by the parser's own words.
 _YAML_HINTS = (
@@ -91,7 +89,7 @@ class _Checker:
         self.problems.append(Problem(self.file, line, message, warning))
 
     def caught(self, exc: LoadError) -> None:
-        self.problems.append(Problem(exc.file, exc.line, _with_enum_hint(exc.message)))
+        self.problems.append(Problem(exc.file, exc.line, exc.message))
         for more in exc.more:
             where, _, message = more.partition(": ")
             file, _, line = where.rpartition(":")
@@ -168,13 +166,17 @@ class _Checker:
         """Every message through the ingest step the pipeline runs; a refusal is reported once per line."""
         refused: Counter[tuple[int, str]] = Counter()
         for offset, entry in enumerate(sorted(entries, key=lambda e: e.at_ms)):
-            part = self.partitions.get(entry.topic)
+            # on the partition a producer's default partitioner gives the key, as replay places it
+            spec = topics.source(entry.topic)
+            partition = topics.partition_for(entry.key, spec.partitions) if entry.key else 0
+            part = self.partitions.get(f"{entry.topic}/{partition}")
             if part is None:
-                part = self.partitions[entry.topic] = ingest.IngestPartition.new(entry.topic, 0, self.ctx)
+                part = ingest.IngestPartition.new(entry.topic, partition, self.ctx)
+                self.partitions[f"{entry.topic}/{partition}"] = part
             _, routed = ingest.step(part, entry.value, offset, self.ctx)
             for item in routed:
                 if isinstance(item, Rejected):
-                    refused[(entry.line, _with_enum_hint(item.reason))] += 1
+                    refused[(entry.line, item.reason)] += 1
         for (line, reason), times in refused.items():
             self.add(line, f"ingest will refuse it: {reason}{f' ({times} times)' if times > 1 else ''}", warning=True)
 
@@ -258,46 +260,3 @@ def _with_yaml_hint(message: str) -> str:
         if cause in message:
             return f"{message}; hint: {hint}"
     return message
-
-
-def _with_enum_hint(reason: str) -> str:
-    """An enum refusal of the contract with the valid values and a did-you-mean."""
-    found = _ENUM.search(reason)
-    if found is None:
-        return reason
-    choices = _choices(found.group("tag"), found.group("path"))
-    if not choices:
-        return reason
-    value = found.group("value")
-    listed = ", ".join(choices[:MAX_LISTED_VALUES]) + (", …" if len(choices) > MAX_LISTED_VALUES else "")
-    return f"{reason}; valid values: {listed}{did_you_mean(value, choices)}"
-
-
-def _choices(tag: str, path: str) -> list[str]:
-    """The Literal values allowed at a field path of a contract message (`kind`, `area.description`, ...)."""
-    struct: Any = _MESSAGES.get(tag)
-    for name in re.sub(r"\[\d+\]", "", path).split("."):
-        if struct is None:
-            return []
-        hint = get_type_hints(struct).get(name)
-        struct = _literal_or_struct(hint)
-        if isinstance(struct, list):
-            return struct
-    return []
-
-
-def _literal_or_struct(hint: Any) -> Any:
-    while hint is not None:
-        origin = get_origin(hint)
-        if origin is Literal:
-            return [str(v) for v in get_args(hint)]
-        if isinstance(hint, type):
-            return hint
-        args = [a for a in get_args(hint) if a is not type(None)]
-        hint = args[0] if args else None
-    return None
-
-
-_MESSAGES: dict[str, type] = {
-    str(cls.__struct_config__.tag): cls for cls in get_args(contract.WireMessage) if hasattr(cls, "__struct_config__")
-}

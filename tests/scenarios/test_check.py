@@ -33,11 +33,11 @@ def test_a_broken_file_reports_all_its_errors_at_once(core: Core) -> None:
     said = [str(p) for p in check_scenario(BROKEN, core.ingest, core.regions)]
     f = str(BROKEN)
     assert said == [
-        f"{f}:{line_of(BROKEN, 'type: sensor.reading')}: timeline[0].payload: sensor.reading: Invalid enum value "
-        "'gas_lell' - at `$.kind`; valid values: gas_lel, water_depth, river_flow, pipe_pressure, "
+        f"{f}:{line_of(BROKEN, 'type: sensor.reading')}: timeline[0].payload: sensor.reading: $.kind: "
+        "'gas_lell' is not one of gas_lel, water_depth, river_flow, pipe_pressure, "
         "bridge_deflection, building_tilt, manhole_cover, rain_gauge; did you mean 'gas_lel'?",
         f"{f}:{line_of(BROKEN, 'type: agency.response_level')}: timeline[2].payload: agency.response_level: "
-        "Invalid enum value 'rise' - at `$.action`; valid values: raise, lower, end; did you mean 'raise'?",
+        "$.action: 'rise' is not one of raise, lower, end; did you mean 'raise'?",
         f"{f}:{line_of(BROKEN, '+2mins')}: timeline[3].at: '+2mins' is not an offset like +1h30m, -14m or +90s",
         f"{f}:{line_of(BROKEN, 'devices: [LL-131082-GAS-0002]')}: sensors_silent: no reading in the timeline "
         "comes from device 'LL-131082-GAS-0002'; did you mean 'LL-131082-GAS-0003'?",
