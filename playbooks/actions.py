@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import assert_never
 
 from geo.regions import PROVINCES
 from playbooks.effects import (
@@ -14,7 +15,21 @@ from playbooks.effects import (
     WarningEffect,
 )
 from playbooks.incident import STAGE_ORDER, Approval, Decision, Incident, Timer, WarningRecord
-from playbooks.plan import Action, Playbook
+from playbooks.plan import (
+    Action,
+    CancelTimer,
+    Close,
+    Dispatch,
+    EnterStage,
+    Notify,
+    Playbook,
+    PublicWarningAction,
+    RequestMutualAid,
+    RequireApproval,
+    SetScale,
+    StartTimer,
+    StepScale,
+)
 from playbooks.reader import SCALES
 
 _DEFAULT_SENDER = "{province}.ebrain@jingjinji.ebrain"
@@ -67,33 +82,30 @@ def run_actions(
 def apply(
     incident: Incident, playbook: Playbook, action: Action, rule: str, evidence: tuple[str, ...], now_ms: int
 ) -> Result:
-    kind = action.kind
-    if kind == "enter_stage":
-        return _enter_stage(incident, playbook, action.get("stage"), rule, evidence, now_ms)
-    if kind.startswith("set_"):
-        return _set_scale(incident, action, rule, evidence, now_ms), ()
-    if kind in ("raise_response_level", "raise", "lower"):
-        return _step_scale(incident, action, -1 if kind == "lower" else 1, rule, evidence, now_ms), ()
-    if kind == "dispatch":
-        effect = DispatchEffect(
-            incident.id, rule, action.get("capability"), action.get("count"), now_ms + action.get("within_ms")
-        )
-        return incident, (effect,)
-    if kind == "notify":
-        return _notify(incident, playbook, action, rule, now_ms)
-    if kind == "start_timer":
-        return start_timer(incident, playbook, action.get("timer"), rule, now_ms), ()
-    if kind == "cancel_timer":
-        return cancel_timers(incident, {action.get("timer")}, f"by rule {rule}", rule, now_ms), ()
-    if kind == "close":
-        return _enter_stage(incident, playbook, "closed", rule, evidence, now_ms)
-    if kind in ("issue_warning", "update_warning", "cancel_warning"):
-        return _public_warning(incident, playbook, action, rule, evidence, now_ms)
-    if kind == "request_mutual_aid":
-        return _mutual_aid(incident, playbook, action, rule, evidence, now_ms)
-    if kind == "require_approval":
-        return _request_approval(incident, playbook, action.get("approval"), rule, evidence, now_ms)
-    raise AssertionError(f"unhandled action {kind}")  # the loader admits only known actions
+    match action:
+        case EnterStage(stage=stage):
+            return _enter_stage(incident, playbook, stage, rule, evidence, now_ms)
+        case SetScale():
+            return _set_scale(incident, action, rule, evidence, now_ms), ()
+        case StepScale():
+            return _step_scale(incident, action, rule, evidence, now_ms), ()
+        case Dispatch(capability=capability, count=count, within_ms=within_ms):
+            return incident, (DispatchEffect(incident.id, rule, capability, count, now_ms + within_ms),)
+        case Notify():
+            return _notify(incident, playbook, action, rule, now_ms)
+        case StartTimer(timer=timer):
+            return start_timer(incident, playbook, timer, rule, now_ms), ()
+        case CancelTimer(timer=timer):
+            return cancel_timers(incident, {timer}, f"by rule {rule}", rule, now_ms), ()
+        case Close():
+            return _enter_stage(incident, playbook, "closed", rule, evidence, now_ms)
+        case PublicWarningAction():
+            return _public_warning(incident, playbook, action, rule, evidence, now_ms)
+        case RequestMutualAid():
+            return _mutual_aid(incident, playbook, action, rule, evidence, now_ms)
+        case RequireApproval(approval=index):
+            return _request_approval(incident, playbook, index, rule, evidence, now_ms)
+    assert_never(action)
 
 
 def _enter_stage(
@@ -136,24 +148,22 @@ def _changed(
     return decided(incident, now_ms, f"{field} {old or '-'}→{new or '-'}", rule, evidence, reason)
 
 
-def _set_scale(incident: Incident, action: Action, rule: str, evidence: tuple[str, ...], now_ms: int) -> Incident:
-    field = action.get("scale")
-    new = _move(SCALES[field], getattr(incident, field), action.get("level"), action.get("allow_lower"))
-    return _changed(incident, field, new, rule, evidence, action.get("reason"), now_ms)
+def _set_scale(incident: Incident, action: SetScale, rule: str, evidence: tuple[str, ...], now_ms: int) -> Incident:
+    field = action.scale
+    new = _move(SCALES[field], getattr(incident, field), action.level, action.allow_lower)
+    return _changed(incident, field, new, rule, evidence, action.reason, now_ms)
 
 
-def _step_scale(
-    incident: Incident, action: Action, direction: int, rule: str, evidence: tuple[str, ...], now_ms: int
-) -> Incident:
+def _step_scale(incident: Incident, action: StepScale, rule: str, evidence: tuple[str, ...], now_ms: int) -> Incident:
     """Raise or lower a scale by steps; lowering below the lowest level lifts it (no level)."""
-    field = action.get("scale")
+    field = action.scale
     scale = SCALES[field]
     current = getattr(incident, field)
-    if current is None and direction < 0:
+    if current is None and action.steps < 0:
         return incident
-    index = (scale.index(current) if current is not None else -1) + direction * action.get("by")
+    index = (scale.index(current) if current is not None else -1) + action.steps
     new = scale[min(len(scale) - 1, index)] if index >= 0 else None
-    return _changed(incident, field, new, rule, evidence, action.get("reason"), now_ms)
+    return _changed(incident, field, new, rule, evidence, action.reason, now_ms)
 
 
 def downstream_units(incident: Incident, playbook: Playbook, river: str = "") -> tuple[str, ...]:
@@ -169,44 +179,48 @@ def downstream_units(incident: Incident, playbook: Playbook, river: str = "") ->
     return tuple(sorted(below - set(incident.adcodes)))
 
 
-def _notify(incident: Incident, playbook: Playbook, action: Action, rule: str, now_ms: int) -> Result:
-    to = tuple(t for t in action.get("to") if t != "downstream")
-    adcodes = downstream_units(incident, playbook, action.get("river")) if "downstream" in action.get("to") else ()
+def _notify(incident: Incident, playbook: Playbook, action: Notify, rule: str, now_ms: int) -> Result:
+    to = tuple(t for t in action.to if t != "downstream")
+    adcodes = downstream_units(incident, playbook, action.river) if "downstream" in action.to else ()
     if not to and not adcodes:
         return decided(incident, now_ms, "notify downstream: no unit below on the river table", rule), ()
-    return incident, (NotifyEffect(incident.id, rule, to, action.get("message"), adcodes),)
+    return incident, (NotifyEffect(incident.id, rule, to, action.message, adcodes),)
 
 
 def _public_warning(
-    incident: Incident, playbook: Playbook, action: Action, rule: str, evidence: tuple[str, ...], now_ms: int
+    incident: Incident,
+    playbook: Playbook,
+    action: PublicWarningAction,
+    rule: str,
+    evidence: tuple[str, ...],
+    now_ms: int,
 ) -> Result:
     active = incident.active_warning
-    if action.kind == "cancel_warning" and active is None:
+    if action.verb == "cancel" and active is None:
         return incident, ()
-    msg_type = "Cancel" if action.kind == "cancel_warning" else ("Update" if active is not None else "Alert")
+    msg_type = "Cancel" if action.verb == "cancel" else ("Update" if active is not None else "Alert")
     places = playbook.places
-    colour = action.get("colour", "incident")
-    colour = incident.warning_colour if colour == "incident" else colour
+    colour = incident.warning_colour if action.colour == "incident" else action.colour
     if msg_type == "Cancel":
         colour = active.colour if active is not None else colour
-    event_code = action.get("event_code") or (active.event_code if active else "")
-    event = action.get("event") or (active.event if active else "")
+    event_code = action.event_code or (active.event_code if active else "")
+    event = action.event or (active.event if active else "")
     if not event_code or not event:
-        return decided(incident, now_ms, f"{action.kind}: no event code (no warning issued before)", rule), ()
+        return decided(incident, now_ms, f"{action.verb}_warning: no event code (no warning issued before)", rule), ()
     label = _COLOUR_CN.get(colour or "", "")
-    headline = action.get("headline") or (f"解除{event}预警" if msg_type == "Cancel" else f"{event}{label}预警")
-    area = action.get("area")
+    headline = action.headline or (f"解除{event}预警" if msg_type == "Cancel" else f"{event}{label}预警")
+    area = action.area
     if area == "province":
         area_codes = tuple(sorted(incident.provinces))
     elif area == "downstream":
-        area_codes = (*incident.adcodes, *downstream_units(incident, playbook, action.get("river")))
+        area_codes = (*incident.adcodes, *downstream_units(incident, playbook, action.river))
     else:
         area_codes = incident.adcodes
     sender = (places.sender_template if places else _DEFAULT_SENDER).format(province=incident.province)
     sent_ms = now_ms - now_ms % 1000  # CAP times carry whole seconds
     identifier = f"{incident.id}-W{len(incident.public_warnings) + 1:02d}"
     references = () if active is None or msg_type == "Alert" else ((active.sender, active.identifier, active.sent_ms),)
-    expiry = action.get("expires_ms") or (places.default_expiry_ms if places else _DEFAULT_EXPIRY_MS)
+    expiry = action.expires_ms or (places.default_expiry_ms if places else _DEFAULT_EXPIRY_MS)
     effect = WarningEffect(
         incident_id=incident.id,
         rule=rule,
@@ -221,8 +235,8 @@ def _public_warning(
         response_level=incident.response_level,
         event_grade=incident.event_grade,
         headline=headline,
-        description=action.get("description") or "",  # "": said from the incident type where it is published
-        instruction=action.get("instruction") or "",
+        description=action.description,  # "": said from the incident type where it is published
+        instruction=action.instruction,
         area_adcodes=area_codes,
         expires_ms=None if msg_type == "Cancel" else sent_ms + expiry,
         status=places.warning_status if places else "Actual",
@@ -234,11 +248,11 @@ def _public_warning(
 
 
 def _mutual_aid(
-    incident: Incident, playbook: Playbook, action: Action, rule: str, evidence: tuple[str, ...], now_ms: int
+    incident: Incident, playbook: Playbook, action: RequestMutualAid, rule: str, evidence: tuple[str, ...], now_ms: int
 ) -> Result:
     borrower = incident.province
-    wanted = set(PROVINCES) if "any" in action.get("from") else set(action.get("from"))
-    capability = action.get("capability")
+    wanted = set(PROVINCES) if "any" in action.lenders else set(action.lenders)
+    capability = action.capability
     agreements = playbook.places.agreements if playbook.places else None
     lenders = tuple(
         sorted(p for p in wanted - {borrower} if agreements is None or agreements.lends_to(p, borrower, capability))
@@ -248,11 +262,9 @@ def _mutual_aid(
         return decided(incident, now_ms, what, rule, evidence), ()
     request_id = f"{incident.id}-M{len(incident.aid_requests) + 1}"
     incident = replace(incident, aid_requests=(*incident.aid_requests, request_id))
-    what = f"mutual aid {request_id}: {capability} x{action.get('count')} asked of {', '.join(lenders)}"
-    incident = decided(incident, now_ms, what, rule, evidence, action.get("reason"))
-    effect = MutualAidEffect(
-        incident.id, rule, request_id, borrower, lenders, capability, action.get("count"), action.get("reason")
-    )
+    what = f"mutual aid {request_id}: {capability} x{action.count} asked of {', '.join(lenders)}"
+    incident = decided(incident, now_ms, what, rule, evidence, action.reason)
+    effect = MutualAidEffect(incident.id, rule, request_id, borrower, lenders, capability, action.count, action.reason)
     return incident, (effect,)
 
 

@@ -18,11 +18,14 @@ from playbooks.places import PlaybookPlaces
 from playbooks.plan import (
     Action,
     ApprovalSpec,
+    CancelTimer,
     Condition,
     CountSpec,
+    EnterStage,
     NearSpec,
     Playbook,
     Rule,
+    StartTimer,
     ThresholdRef,
     TimerSpec,
     WarningAreaSpec,
@@ -81,7 +84,7 @@ def _stages(
                 raise reader.fail(spec, None, f"{where}: missing 'when'")
             when = reader.condition(spec["when"], f"{where}.when", spec)
             then = reader.actions(spec.get("then", LineList()), f"{where}.then", spec) if "then" in spec else ()
-            reopen = Action("enter_stage", (("stage", "during"),), spec.line)
+            reopen = EnterStage(stage="during", line=spec.line)
             rules.append(
                 Rule("stage:reopen", _also(when, stages=frozenset({"after"})), (reopen, *then), True, spec.line)
             )
@@ -92,7 +95,7 @@ def _stages(
             if not earlier:
                 raise reader.fail(spec, "enter_when", f"{where}.enter_when: 'before' is where every incident starts")
             when = reader.condition(spec["enter_when"], f"{where}.enter_when", spec)
-            action = Action("enter_stage", (("stage", stage),), line_of(spec, "enter_when"))
+            action = EnterStage(stage=stage, line=line_of(spec, "enter_when"))
             rules.append(
                 Rule(f"stage:{stage}:enter", _also(when, stages=earlier), (action,), False, line_of(spec, "enter_when"))
             )
@@ -100,7 +103,7 @@ def _stages(
             if stage not in _NEXT_STAGE:
                 raise reader.fail(spec, "exit_when", f"{where}.exit_when: a closed incident has no next stage")
             when = reader.condition(spec["exit_when"], f"{where}.exit_when", spec)
-            action = Action("enter_stage", (("stage", _NEXT_STAGE[stage]),), line_of(spec, "exit_when"))
+            action = EnterStage(stage=_NEXT_STAGE[stage], line=line_of(spec, "exit_when"))
             rules.append(
                 Rule(
                     f"stage:{stage}:exit",
@@ -186,9 +189,10 @@ def _check_references(file: str, playbook: Playbook) -> None:
     all_actions += [a for _, actions in playbook.on_enter for a in actions]
     all_actions += [a for spec in playbook.approvals for a in spec.then]
     for action in all_actions:
-        if action.kind in ("start_timer", "cancel_timer") and action.get("timer") not in timer_ids:
-            name = action.get("timer")
-            raise LoadError(file, action.line, f"{action.kind}: no timer {name!r}{did_you_mean(name, timer_ids)}")
+        match action:
+            case StartTimer(timer=name) | CancelTimer(timer=name) if name not in timer_ids:
+                kind = "start_timer" if isinstance(action, StartTimer) else "cancel_timer"
+                raise LoadError(file, action.line, f"{kind}: no timer {name!r}{did_you_mean(name, timer_ids)}")
     for timer in playbook.timers:
         if timer.start_on.startswith("rule:") and timer.start_on[5:] not in rule_ids:
             name = timer.start_on[5:]

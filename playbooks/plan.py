@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Literal
 
 from playbooks.places import PlaybookPlaces, ThresholdTable
 
@@ -80,14 +80,117 @@ class Condition:
         return (self.no_evidence_for_ms is not None or self.lasting is not None) and not self.needs_trigger
 
 
-@dataclass(frozen=True)
-class Action:
-    kind: str
-    params: tuple[tuple[str, Any], ...]
+# ---- actions: one frozen value per kind, each with the line of the file it was read from ----------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class EnterStage:
+    """`enter_stage`, and the stage rules' entry and exit."""
+
+    stage: str
     line: int
 
-    def get(self, key: str, default: Any = None) -> Any:
-        return dict(self.params).get(key, default)
+
+@dataclass(frozen=True, kw_only=True)
+class SetScale:
+    """`set_response_level`, `set_warning_colour`, `set_event_grade`: only upward unless `allow_lower`."""
+
+    scale: str  # response_level | warning_colour | event_grade
+    level: str
+    reason: str = ""
+    allow_lower: bool = False
+    line: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class StepScale:
+    """`raise_response_level`, `raise`, `lower`: move a scale by steps (negative: lower)."""
+
+    scale: str
+    steps: int
+    reason: str = ""
+    line: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class Dispatch:
+    capability: str
+    count: int = 1
+    within_ms: int
+    line: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class Notify:
+    to: tuple[str, ...]  # targets, "downstream" among them: the units below on `river` (or every river)
+    message: str = ""
+    river: str = ""
+    line: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class StartTimer:
+    timer: str
+    line: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class CancelTimer:
+    timer: str
+    line: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class PublicWarningAction:
+    """`issue_warning`, `update_warning`, `cancel_warning`: a CAP message; a part not given follows the active
+    warning (or, for the colour, the incident's)."""
+
+    verb: Literal["issue", "update", "cancel"]
+    event_code: str = ""
+    event: str = ""
+    colour: str | None = "incident"  # a colour, "incident" (the incident's), or None (an agency's update gave none)
+    headline: str = ""
+    description: str = ""
+    instruction: str = ""
+    area: str = "incident"  # incident | downstream | province
+    river: str = ""
+    expires_ms: int | None = None
+    line: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class RequestMutualAid:
+    capability: str
+    count: int = 1
+    lenders: tuple[str, ...]  # province adcodes, or "any"
+    reason: str = ""
+    line: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class RequireApproval:
+    approval: int  # index into `Playbook.approvals`
+    line: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class Close:
+    line: int
+
+
+Action = (
+    EnterStage
+    | SetScale
+    | StepScale
+    | Dispatch
+    | Notify
+    | StartTimer
+    | CancelTimer
+    | PublicWarningAction
+    | RequestMutualAid
+    | RequireApproval
+    | Close
+)
 
 
 @dataclass(frozen=True)

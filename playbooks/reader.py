@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Literal
 
 from geo.datafiles import LineDict, LineList, LoadError, line_of
 from geo.names import did_you_mean
@@ -12,9 +13,20 @@ from playbooks.places import PlaybookPlaces
 from playbooks.plan import (
     Action,
     ApprovalSpec,
+    CancelTimer,
+    Close,
     Condition,
     CountSpec,
+    Dispatch,
+    EnterStage,
     NearSpec,
+    Notify,
+    PublicWarningAction,
+    RequestMutualAid,
+    RequireApproval,
+    SetScale,
+    StartTimer,
+    StepScale,
     ThresholdRef,
     Title,
     WarningAreaSpec,
@@ -288,57 +300,64 @@ class Reader:
 
     def action(self, node: Any, line: int, where: str, in_approval: bool = False) -> Action:
         if isinstance(node, str) and node == "close":
-            return Action("close", (), line)
+            return Close(line=line)
         if not isinstance(node, LineDict) or len(node) != 1:
             raise LoadError(self.file, line, f"{where}: expected one action like `dispatch: {{...}}`")
         kind = next(iter(node))
         if kind not in ACTION_KEYS:
             raise self.fail(node, kind, f"{where}: unknown action {kind!r}{did_you_mean(kind, ACTION_KEYS)}")
-        params = getattr(self, f"_a_{kind}")(node, node[kind], f"{where}.{kind}", in_approval)
-        return Action(kind, tuple(params.items()), line_of(node, kind))
+        read: Callable[[Any, Any, str, bool, int], Action] = getattr(self, f"_a_{kind}")
+        return read(node, node[kind], f"{where}.{kind}", in_approval, line_of(node, kind))
 
-    def _a_enter_stage(self, node: Any, value: Any, where: str, _: bool) -> dict[str, Any]:
-        return {"stage": self.choice(node, value, "enter_stage", STAGE_ORDER)}
+    def _a_enter_stage(self, node: Any, value: Any, where: str, _: bool, line: int) -> Action:
+        return EnterStage(stage=self.choice(node, value, "enter_stage", STAGE_ORDER), line=line)
 
-    def _set_scale(self, scale: str, node: Any, value: Any, where: str) -> dict[str, Any]:
+    def _a_close(self, node: Any, value: Any, where: str, _: bool, line: int) -> Action:
+        return Close(line=line)
+
+    def _set_scale(self, scale: str, node: Any, value: Any, where: str, line: int) -> Action:
         spec = value if isinstance(value, LineDict) else LineDict(level=value)
         if isinstance(value, LineDict):
             self.mapping(spec, where, {"level", "reason", "allow_lower"})
         else:
             spec.line, spec.key_lines = line_of(node), {}
-        return {
-            "scale": scale,
-            "level": self.choice(spec, spec.get("level"), "level", SCALES[scale]),
-            "reason": str(spec.get("reason", "")),
-            "allow_lower": bool(spec.get("allow_lower", False)),
-        }
+        return SetScale(
+            scale=scale,
+            level=self.choice(spec, spec.get("level"), "level", SCALES[scale]),
+            reason=str(spec.get("reason", "")),
+            allow_lower=bool(spec.get("allow_lower", False)),
+            line=line,
+        )
 
-    def _a_set_response_level(self, node: Any, value: Any, where: str, _: bool) -> dict[str, Any]:
-        return self._set_scale("response_level", node, value, where)
+    def _a_set_response_level(self, node: Any, value: Any, where: str, _: bool, line: int) -> Action:
+        return self._set_scale("response_level", node, value, where, line)
 
-    def _a_set_warning_colour(self, node: Any, value: Any, where: str, _: bool) -> dict[str, Any]:
-        return self._set_scale("warning_colour", node, value, where)
+    def _a_set_warning_colour(self, node: Any, value: Any, where: str, _: bool, line: int) -> Action:
+        return self._set_scale("warning_colour", node, value, where, line)
 
-    def _a_set_event_grade(self, node: Any, value: Any, where: str, _: bool) -> dict[str, Any]:
-        return self._set_scale("event_grade", node, value, where)
+    def _a_set_event_grade(self, node: Any, value: Any, where: str, _: bool, line: int) -> Action:
+        return self._set_scale("event_grade", node, value, where, line)
 
-    def _step_scale(self, node: Any, value: Any, where: str, default_scale: str | None) -> dict[str, Any]:
+    def _step_scale(
+        self, node: Any, value: Any, where: str, default_scale: str | None, direction: int, line: int
+    ) -> Action:
         spec = self.mapping(value, where, {"scale", "by", "reason"}, node)
         scale = default_scale or self.choice(spec, spec.get("scale"), "scale", set(SCALES))
-        return {
-            "scale": scale,
-            "by": int(self.number(spec, spec.get("by", 1), "by", integer=True)),
-            "reason": str(spec.get("reason", "")),
-        }
+        return StepScale(
+            scale=scale,
+            steps=direction * int(self.number(spec, spec.get("by", 1), "by", integer=True)),
+            reason=str(spec.get("reason", "")),
+            line=line,
+        )
 
-    def _a_raise_response_level(self, node: Any, value: Any, where: str, _: bool) -> dict[str, Any]:
-        return self._step_scale(node, value, where, "response_level")
+    def _a_raise_response_level(self, node: Any, value: Any, where: str, _: bool, line: int) -> Action:
+        return self._step_scale(node, value, where, "response_level", 1, line)
 
-    def _a_raise(self, node: Any, value: Any, where: str, _: bool) -> dict[str, Any]:
-        return self._step_scale(node, value, where, None)
+    def _a_raise(self, node: Any, value: Any, where: str, _: bool, line: int) -> Action:
+        return self._step_scale(node, value, where, None, 1, line)
 
-    def _a_lower(self, node: Any, value: Any, where: str, _: bool) -> dict[str, Any]:
-        return self._step_scale(node, value, where, None)
+    def _a_lower(self, node: Any, value: Any, where: str, _: bool, line: int) -> Action:
+        return self._step_scale(node, value, where, None, -1, line)
 
     def _capability(self, spec: LineDict, where: str) -> str:
         if "capability" not in spec:
@@ -348,13 +367,14 @@ class Reader:
             raise self.fail(spec, "capability", f"capability: unknown {name!r}{did_you_mean(name, self.capabilities)}")
         return name
 
-    def _a_dispatch(self, node: Any, value: Any, where: str, _: bool) -> dict[str, Any]:
+    def _a_dispatch(self, node: Any, value: Any, where: str, _: bool, line: int) -> Action:
         spec = self.mapping(value, where, {"capability", "count", "within"}, node)
-        return {
-            "capability": self._capability(spec, where),
-            "count": int(self.number(spec, spec.get("count", 1), "count", integer=True)),
-            "within_ms": self.duration(spec, spec.get("within", "30m"), "within"),
-        }
+        return Dispatch(
+            capability=self._capability(spec, where),
+            count=int(self.number(spec, spec.get("count", 1), "count", integer=True)),
+            within_ms=self.duration(spec, spec.get("within", "30m"), "within"),
+            line=line,
+        )
 
     def _river(self, spec: LineDict) -> str:
         if "river" not in spec:
@@ -362,61 +382,77 @@ class Reader:
         places = self.need_places(spec, "river")
         return self.choice(spec, spec["river"], "river", set(places.rivers))
 
-    def _a_notify(self, node: Any, value: Any, where: str, _: bool) -> dict[str, Any]:
+    def _a_notify(self, node: Any, value: Any, where: str, _: bool, line: int) -> Action:
         spec = self.mapping(value, where, {"to", "message", "river"}, node)
         targets = self.str_list(spec, spec.get("to", "own"), "to")
         for target in targets:
             self.choice(spec, target, "to", NOTIFY_TARGETS)
         if "downstream" in targets:
             self.need_places(spec, "to")
-        return {"to": tuple(sorted(set(targets))), "message": str(spec.get("message", "")), "river": self._river(spec)}
+        return Notify(
+            to=tuple(sorted(set(targets))), message=str(spec.get("message", "")), river=self._river(spec), line=line
+        )
 
-    def _a_start_timer(self, node: Any, value: Any, where: str, _: bool) -> dict[str, Any]:
-        return {"timer": str(value)}
+    def _a_start_timer(self, node: Any, value: Any, where: str, _: bool, line: int) -> Action:
+        return StartTimer(timer=str(value), line=line)
 
-    def _a_cancel_timer(self, node: Any, value: Any, where: str, _: bool) -> dict[str, Any]:
-        return {"timer": str(value)}
+    def _a_cancel_timer(self, node: Any, value: Any, where: str, _: bool, line: int) -> Action:
+        return CancelTimer(timer=str(value), line=line)
 
-    def _warning(self, node: Any, value: Any, where: str, required: tuple[str, ...]) -> dict[str, Any]:
+    def _warning(
+        self, verb: Literal["issue", "update", "cancel"], node: Any, value: Any, where: str, line: int
+    ) -> Action:
         spec = self.mapping(value if value is not None else LineDict(), where, _WARNING_KEYS, node)
-        for key in required:
+        for key in ("event_code", "event", "headline") if verb == "issue" else ():
             if key not in spec:
                 raise self.fail(spec if spec else node, None, f"{where}: missing {key!r}")
-        params: dict[str, Any] = {
-            k: str(spec[k]) for k in ("event_code", "event", "headline", "description", "instruction") if k in spec
-        }
-        if "colour" in spec:
-            params["colour"] = self.choice(spec, spec["colour"], "colour", (*WARNING_COLOURS, "incident"))
-        params["area"] = self.choice(spec, spec.get("area", "incident"), "area", WARNING_AREAS)
-        if params["area"] == "downstream":
+
+        def text(key: str) -> str:
+            return str(spec[key]) if key in spec else ""
+
+        colour = (
+            self.choice(spec, spec["colour"], "colour", (*WARNING_COLOURS, "incident")) if "colour" in spec else None
+        )
+        area = self.choice(spec, spec.get("area", "incident"), "area", WARNING_AREAS)
+        if area == "downstream":
             self.need_places(spec, "area")
-        params["river"] = self._river(spec)
-        if "expires" in spec:
-            params["expires_ms"] = self.duration(spec, spec["expires"], "expires")
-        return params
+        return PublicWarningAction(
+            verb=verb,
+            event_code=text("event_code"),
+            event=text("event"),
+            headline=text("headline"),
+            description=text("description"),
+            instruction=text("instruction"),
+            colour=colour or "incident",
+            area=area,
+            river=self._river(spec),
+            expires_ms=self.duration(spec, spec["expires"], "expires") if "expires" in spec else None,
+            line=line,
+        )
 
-    def _a_issue_warning(self, node: Any, value: Any, where: str, _: bool) -> dict[str, Any]:
-        return self._warning(node, value, where, ("event_code", "event", "headline"))
+    def _a_issue_warning(self, node: Any, value: Any, where: str, _: bool, line: int) -> Action:
+        return self._warning("issue", node, value, where, line)
 
-    def _a_update_warning(self, node: Any, value: Any, where: str, _: bool) -> dict[str, Any]:
-        return self._warning(node, value, where, ())
+    def _a_update_warning(self, node: Any, value: Any, where: str, _: bool, line: int) -> Action:
+        return self._warning("update", node, value, where, line)
 
-    def _a_cancel_warning(self, node: Any, value: Any, where: str, _: bool) -> dict[str, Any]:
-        return self._warning(node, value, where, ())
+    def _a_cancel_warning(self, node: Any, value: Any, where: str, _: bool, line: int) -> Action:
+        return self._warning("cancel", node, value, where, line)
 
-    def _a_request_mutual_aid(self, node: Any, value: Any, where: str, _: bool) -> dict[str, Any]:
+    def _a_request_mutual_aid(self, node: Any, value: Any, where: str, _: bool, line: int) -> Action:
         spec = self.mapping(value, where, {"capability", "count", "from", "reason"}, node)
         lenders = self.str_list(spec, spec.get("from", "any"), "from")
         for lender in lenders:
             self.choice(spec, lender, "from", {"any", "110000", "120000", "130000"})
-        return {
-            "capability": self._capability(spec, where),
-            "count": int(self.number(spec, spec.get("count", 1), "count", integer=True)),
-            "from": tuple(sorted(set(lenders))),
-            "reason": str(spec.get("reason", "")),
-        }
+        return RequestMutualAid(
+            capability=self._capability(spec, where),
+            count=int(self.number(spec, spec.get("count", 1), "count", integer=True)),
+            lenders=tuple(sorted(set(lenders))),
+            reason=str(spec.get("reason", "")),
+            line=line,
+        )
 
-    def _a_require_approval(self, node: Any, value: Any, where: str, in_approval: bool) -> dict[str, Any]:
+    def _a_require_approval(self, node: Any, value: Any, where: str, in_approval: bool, line: int) -> Action:
         if in_approval:
             raise self.fail(node, "require_approval", f"{where}: an approval cannot hold another approval")
         spec = self.mapping(value, where, {"summary", "approver", "within", "default", "then"}, node)
@@ -433,4 +469,4 @@ class Reader:
             line=line_of(node, "require_approval"),
         )
         self.approvals.append(approval)
-        return {"approval": approval.index}
+        return RequireApproval(approval=approval.index, line=line)

@@ -16,7 +16,7 @@ from playbooks.cap import PublicWarning, WarningArea, to_cap_xml
 from playbooks.effects import ApprovalEffect, Effect, MutualAidEffect, NotifyEffect, WarningEffect
 from playbooks.evidence import Signal
 from playbooks.incident import Incident
-from playbooks.plan import Action, Playbook
+from playbooks.plan import Playbook, PublicWarningAction
 from streams.theater.state import Emitter, TheaterContext
 from streams.wire.timefmt import format_time_ms
 
@@ -120,8 +120,11 @@ def follow_agency(
     colour = signal.attr("colour")
     if action == "update" and colour == active.colour:
         return incident, effects
-    kind = "cancel_warning" if action == "cancel" else "update_warning"
-    follow = Action(kind, (("colour", colour),) if action == "update" else (), 0)
+    follow = (  # line 0: from an agency's message, not a playbook file
+        PublicWarningAction(verb="cancel", line=0)
+        if action == "cancel"
+        else PublicWarningAction(verb="update", colour=colour, line=0)
+    )
     rule = f"agency:{signal.attr('agency')}"
     incident, produced = actions.apply(incident, playbook, follow, rule, (signal.signal_id,), signal.at_ms)
     return incident, (*effects, *produced)

@@ -11,7 +11,7 @@ from ebrain.cli import main
 from geo.datafiles import LoadError
 from playbooks.model import check_playbooks, load_playbooks, parse_playbook
 from playbooks.places import PlaybookPlaces
-from playbooks.plan import Rule
+from playbooks.plan import Rule, SetScale, StepScale
 from tests.playbooks.conftest import FILES
 
 BROKEN = Path(__file__).parent / "broken"
@@ -60,7 +60,7 @@ def test_every_shipped_playbook_runs_the_shared_rules_once(
 
 
 def _sets_grade(rule: Rule) -> bool:
-    return any(a.kind == "set_event_grade" or a.get("scale") == "event_grade" for a in rule.then)
+    return any(isinstance(a, SetScale | StepScale) and a.scale == "event_grade" for a in rule.then)
 
 
 @pytest.mark.parametrize("path", sorted(BROKEN.glob("*.yaml")), ids=lambda p: p.stem)

@@ -134,7 +134,9 @@ def test_every_playbook_rule_and_timer_has_a_title_and_every_text_a_translation(
         texts = [ap.summary for ap in book.approvals]
         for action in actions:
             texts += [
-                str(action.get(k)) for k in ("reason", "message", "headline", "instruction", "event") if action.get(k)
+                str(getattr(action, k))
+                for k in ("reason", "message", "headline", "instruction", "event")
+                if getattr(action, k, "")
             ]
         untranslated += [f"{book.id}: {text!r}" for text in texts if text not in core.words.book.texts]
     assert not untitled, untitled
