@@ -240,6 +240,7 @@ def _on_signal(state: TheaterState, signal: Signal, ctx: TheaterContext, out: Em
         unknown = _unknown_warning(state, signal)
         if unknown is not None:
             out.emit("rejected", signal.signal_id, unknown)
+            _unfused(state)  # refused, so in no incident: counted with the signals that joined none
             return  # an update or cancel of nothing must not open an incident of its own
         if signal.attr("action") == "cancel":
             state.active_warnings.pop(signal.attr("warning_id"), None)
