@@ -13,6 +13,7 @@ import random
 from typing import Any
 
 from scenarios.generators.common import Scenario, caller, gps, spread
+from scenarios.heldout.generators.everyday import everyday_calls
 from scenarios.heldout.generators.paths import FILES, HELDOUT_NOTE, TRUTH
 from scenarios.heldout.generators.voice import say, taker
 
@@ -337,19 +338,14 @@ def build() -> Scenario:
             caller=caller(rng),
         )
 
-    for k, t in enumerate(spread(rng, len(EVERYDAY) * 2, -40 * M, 5 * H, 2 * H)):
-        text, place, province = EVERYDAY[k % len(EVERYDAY)]
-        eid = f"everyday-{k + 1:02d}"
-        s.event(eid, f"a matter unrelated to the earthquake: {text[:16]}…")
-        s.call(
-            t,
-            province,
-            say(rng, text, province),
-            place,
-            s.whole(eid),
-            category=rng.choice(["投诉", "咨询"]),
-            caller=caller(rng),
-        )
+    everyday_calls(
+        s,
+        rng,
+        spread(rng, len(EVERYDAY) * 2, -40 * M, 5 * H, 2 * H),
+        EVERYDAY,
+        "a matter unrelated to the earthquake",
+        ["投诉", "咨询"],
+    )
     return s
 
 

@@ -13,6 +13,7 @@ import random
 from typing import Any
 
 from scenarios.generators.common import Scenario, caller, gps, spread
+from scenarios.heldout.generators.everyday import everyday_calls
 from scenarios.heldout.generators.paths import FILES, HELDOUT_NOTE, TRUTH
 from scenarios.heldout.generators.voice import say, taker
 
@@ -340,19 +341,14 @@ def build() -> Scenario:
         id="rubbish-report",
     )
 
-    for k, t in enumerate(spread(rng, len(EVERYDAY) * 2, -30 * M, 4 * H, 60 * M)):
-        text, place = EVERYDAY[k % len(EVERYDAY)]
-        eid = f"everyday-{k + 1:02d}"
-        s.event(eid, f"an everyday matter unrelated to the fire: {text[:16]}…")
-        s.call(
-            t,
-            BJ,
-            say(rng, text, BJ),
-            place,
-            s.whole(eid),
-            category=rng.choice(["投诉", "咨询", "举报"]),
-            caller=caller(rng),
-        )
+    everyday_calls(
+        s,
+        rng,
+        spread(rng, len(EVERYDAY) * 2, -30 * M, 4 * H, 60 * M),
+        [(text, place, BJ) for text, place in EVERYDAY],
+        "an everyday matter unrelated to the fire",
+        ["投诉", "咨询", "举报"],
+    )
     return s
 
 

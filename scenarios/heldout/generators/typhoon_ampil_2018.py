@@ -13,6 +13,7 @@ import random
 from typing import Any
 
 from scenarios.generators.common import Scenario, caller, gps, spread
+from scenarios.heldout.generators.everyday import everyday_calls
 from scenarios.heldout.generators.paths import FILES, HELDOUT_NOTE, TRUTH
 from scenarios.heldout.generators.voice import say, taker
 
@@ -349,19 +350,14 @@ def build() -> Scenario:
         )
         first = False
 
-    for k, t in enumerate(spread(rng, len(EVERYDAY) * 2, 0, 20 * H)):
-        text, place, province = EVERYDAY[k % len(EVERYDAY)]
-        eid = f"everyday-{k + 1:02d}"
-        s.event(eid, f"a matter unrelated to the rain: {text[:16]}…")
-        s.call(
-            t,
-            province,
-            say(rng, text, province),
-            place,
-            s.whole(eid),
-            category=rng.choice(["投诉", "咨询", "举报"]),
-            caller=caller(rng),
-        )
+    everyday_calls(
+        s,
+        rng,
+        spread(rng, len(EVERYDAY) * 2, 0, 20 * H),
+        EVERYDAY,
+        "a matter unrelated to the rain",
+        ["投诉", "咨询", "举报"],
+    )
     return s
 
 
