@@ -13,7 +13,7 @@ import random
 from typing import Any
 
 from scenarios.generators.common import Scenario, caller, gps, spread
-from scenarios.heldout.generators.everyday import everyday_calls
+from scenarios.heldout.generators.calls import everyday_calls, voiced_calls
 from scenarios.heldout.generators.paths import FILES, HELDOUT_NOTE, TRUTH
 from scenarios.heldout.generators.voice import say, taker
 
@@ -254,42 +254,13 @@ def build() -> Scenario:
         id="mill-casualty",
     )
 
-    first = True
-    for t in spread(rng, 24, 1 * M, 60 * M, 6 * M):
-        s.call(
-            t,
-            HE,
-            say(rng, rng.choice(HOUSE), HE),
-            rng.choice(HOUSE_AT),
-            house,
-            urgency="特急",
-            caller=caller(rng),
-            id="house-call" if first else "",
-        )
-        first = False
-    for t in spread(rng, 6, 60 * M, 3 * H, 70 * M):
-        s.call(
-            t,
-            HE,
-            say(rng, rng.choice(HOUSE_AFTER), HE),
-            rng.choice(HOUSE_AT),
-            house,
-            urgency="紧急",
-            caller=caller(rng),
-        )
-    first = True
-    for t in spread(rng, 18, 2 * M, 70 * M, 10 * M):
-        s.call(
-            t,
-            HE,
-            say(rng, rng.choice(MILL), HE),
-            rng.choice(MILL_AT),
-            mill,
-            urgency="特急",
-            caller=caller(rng),
-            id="mill-call" if first else "",
-        )
-        first = False
+    voiced_calls(
+        s, rng, spread(rng, 24, 1 * M, 60 * M, 6 * M), HE, HOUSE, HOUSE_AT, house, urgency="特急", first_id="house-call"
+    )
+    voiced_calls(s, rng, spread(rng, 6, 60 * M, 3 * H, 70 * M), HE, HOUSE_AFTER, HOUSE_AT, house, urgency="紧急")
+    voiced_calls(
+        s, rng, spread(rng, 18, 2 * M, 70 * M, 10 * M), HE, MILL, MILL_AT, mill, urgency="特急", first_id="mill-call"
+    )
     s.call(
         48 * M,
         HE,
