@@ -416,6 +416,26 @@ def site_calls(
         )
 
 
+def casualty(
+    agency: str,
+    province: str,
+    address: str,
+    position: dict[str, Any] | None = None,
+    deaths: int | None = None,
+    injured: int | None = None,
+    missing: int | None = None,
+) -> dict[str, Any]:
+    """An agency.casualty payload; a count or position not given is left out of the message."""
+    payload: dict[str, Any] = {"type": "agency.casualty", "agency": agency, "province": province}
+    if position is not None:
+        payload["position"] = position
+    payload["address"] = address
+    for name, count in (("deaths", deaths), ("injured", injured), ("missing", missing)):
+        if count is not None:
+            payload[name] = count
+    return payload
+
+
 def gps(lon: float, lat: float, rng: random.Random | None = None, jitter: float = 0.0, crs: str = "WGS84") -> dict:
     if rng is not None and jitter:
         lon += rng.uniform(-jitter, jitter)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 
-from scenarios.generators.common import CallStyle, Scenario, caller, formal, gps, site_calls, spread
+from scenarios.generators.common import CallStyle, Scenario, caller, casualty, formal, gps, site_calls, spread
 
 NAME = "flashflood_xingtai_2016"
 SID = "flashflood-xingtai-2016"
@@ -444,14 +444,7 @@ def build() -> Scenario:
     )
     s.add(
         77 * H,
-        {
-            "type": "agency.casualty",
-            "agency": "xingtai-flood-control",
-            "province": HE,
-            "address": "邢台经济开发区东汪镇大贤村",
-            "deaths": 8,
-            "missing": 1,
-        },
+        casualty("xingtai-flood-control", HE, "邢台经济开发区东汪镇大贤村", deaths=8, missing=1),
         daxian,
         id="daxian-casualties",
         note="8 dead and 1 missing in 大贤村 by 09:00 on 23 July (real)",

@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from scenarios.generators.common import Scenario, caller, gps, spread
+from scenarios.generators.common import Scenario, caller, casualty, gps, spread
 from scenarios.heldout.generators.calls import everyday_calls, voiced_calls
 from scenarios.heldout.generators.paths import FILES, HELDOUT_NOTE, TRUTH
 from scenarios.heldout.generators.voice import say, taker
@@ -379,14 +379,7 @@ def build() -> Scenario:
     )
     s.add(
         riser + 1 * H,
-        {
-            "type": "agency.casualty",
-            "agency": "dongcheng-emergency",
-            "province": BJ,
-            "position": gps(*HEPINGLI),
-            "address": "东城区和平里七区",
-            "injured": 1,
-        },
+        casualty("dongcheng-emergency", BJ, "东城区和平里七区", position=gps(*HEPINGLI), injured=1),
         hepingli,
         id="hepingli-casualty",
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from scenarios.generators.common import Scenario, caller, gps, spread
+from scenarios.generators.common import Scenario, caller, casualty, gps, spread
 from scenarios.heldout.generators.calls import everyday_calls, voiced_calls
 from scenarios.heldout.generators.paths import FILES, HELDOUT_NOTE, TRUTH
 from scenarios.heldout.generators.voice import say, taker
@@ -216,14 +216,7 @@ def build() -> Scenario:
     )
     s.add(
         1 * H + 30 * M,
-        {
-            "type": "agency.casualty",
-            "agency": "wenan-government",
-            "province": HE,
-            "position": gps(*BEIZHANG),
-            "address": "文安县大柳河镇北张村",
-            "injured": 1,
-        },
+        casualty("wenan-government", HE, "文安县大柳河镇北张村", position=gps(*BEIZHANG), injured=1),
         house,
         id="house-casualty",
     )
@@ -242,14 +235,7 @@ def build() -> Scenario:
     )
     s.add(
         1 * H + 40 * M,
-        {
-            "type": "agency.casualty",
-            "agency": "wenan-government",
-            "province": HE,
-            "position": gps(*SUQIAO),
-            "address": "文安县苏桥镇",
-            "injured": 2,
-        },
+        casualty("wenan-government", HE, "文安县苏桥镇", position=gps(*SUQIAO), injured=2),
         mill,
         id="mill-casualty",
     )

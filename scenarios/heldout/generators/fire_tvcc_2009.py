@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from scenarios.generators.common import Scenario, caller, gps, spread
+from scenarios.generators.common import Scenario, caller, casualty, gps, spread
 from scenarios.heldout.generators.calls import everyday_calls, voiced_calls
 from scenarios.heldout.generators.paths import FILES, HELDOUT_NOTE, TRUTH
 from scenarios.heldout.generators.voice import say, taker
@@ -175,15 +175,7 @@ def build() -> Scenario:
     )
     s.add(
         3 * H + 10 * M,
-        {
-            "type": "agency.casualty",
-            "agency": "chaoyang-emergency",
-            "province": BJ,
-            "position": gps(*TVCC),
-            "address": "朝阳区东三环中路32号",
-            "deaths": 1,
-            "injured": 7,
-        },
+        casualty("chaoyang-emergency", BJ, "朝阳区东三环中路32号", position=gps(*TVCC), deaths=1, injured=7),
         fire,
         id="casualties",
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from scenarios.generators.common import Scenario, caller, gps, spread
+from scenarios.generators.common import Scenario, caller, casualty, gps, spread
 from scenarios.heldout.generators.calls import everyday_calls, voiced_calls
 from scenarios.heldout.generators.paths import FILES, HELDOUT_NOTE, TRUTH
 from scenarios.heldout.generators.voice import say, taker
@@ -300,14 +300,7 @@ def build() -> Scenario:
     )
     s.add(
         9 * H,
-        {
-            "type": "agency.casualty",
-            "agency": "bazhou-government",
-            "province": HE,
-            "position": gps(*ZHANGZHUANG),
-            "address": "霸州市信安镇张庄村",
-            "injured": 1,
-        },
+        casualty("bazhou-government", HE, "霸州市信安镇张庄村", position=gps(*ZHANGZHUANG), injured=1),
         zhangzhuang,
         id="zhangzhuang-casualty",
     )
