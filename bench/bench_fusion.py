@@ -29,6 +29,7 @@ from dataclasses import replace
 from typing import TypeVar
 
 import numpy as np
+from machine import cpu_model
 
 from ebrain.collector import GC_YOUNG_THRESHOLD, tune_collector
 from ebrain.compose import build_core
@@ -50,17 +51,6 @@ Place = tuple[float, float, str, str]  # lon, lat, county adcode, province adcod
 T0 = 1_689_000_000_000
 HOUR = 3_600_000
 KIND = "report:fire"
-
-
-def cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def places(regions: RegionIndex, n: int, rng: np.random.Generator) -> list[Place]:

@@ -22,6 +22,7 @@ import geopandas as gpd
 import networkx as nx
 import numpy as np
 import shapely
+from machine import cpu_model
 
 from geo.closures import closure_around
 from geo.dispatch import DispatchPolicy, DispatchRequest, decide, fleet_sources
@@ -30,17 +31,6 @@ from geo.regions import RegionIndex
 from geo.roads import RoadGraph, calibration
 
 CAPABILITIES = ("fire_suppression", "search_rescue", "medical", "water_rescue")
-
-
-def cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def timed(fn: Callable[[], object]) -> float:

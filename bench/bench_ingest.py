@@ -37,6 +37,7 @@ import time
 from pathlib import Path
 
 import msgspec
+from machine import cpu_model
 
 from ebrain.compose import Core, build_core
 from ebrain.settings import Settings
@@ -60,17 +61,6 @@ NORMAL = {  # value range below the first tier, and an alarming value, per kind
     "manhole_cover": ((0.0, 3.0), 90.0, "deg"),
     "rain_gauge": ((0.0, 8.0), 60.0, "mm/h"),
 }
-
-
-def cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def devices(core: Core, n: int, seed: int = 11) -> list[tuple[str, str, float, float, bool]]:

@@ -20,7 +20,7 @@ from dashboard_api.picture import Picture
 from ebrain.compose import build_core, embedded_runtime
 from ebrain.settings import PACKAGE_ROOT, Settings
 from scenarios.model import load_scenario
-from scenarios.run import Outcome, run_scenario
+from scenarios.run import replay_embedded
 
 SCENARIOS = ("yanjiao_gas_explosion_2024.yaml", "flood_23_7_2023.yaml")
 ROUNDS = 5
@@ -29,18 +29,7 @@ ROUNDS = 5
 def deltas_of(file: str) -> list[dict]:
     scenario = load_scenario(PACKAGE_ROOT / "scenarios" / "files" / file)
     core = build_core(Settings(), fleet_seed=scenario.fleet_seed, fleet_scale=scenario.fleet_scale)
-
-    async def go() -> Outcome:
-        runtime = embedded_runtime(core)
-        outcome = Outcome()
-        runtime.sinks.append(outcome.apply)
-        await runtime.start()
-        try:
-            return await run_scenario(scenario, runtime, outcome)
-        finally:
-            await runtime.stop()
-
-    return [as_delta_json(d)[0] for d in asyncio.run(go()).deltas]
+    return [as_delta_json(d)[0] for d in asyncio.run(replay_embedded(scenario, embedded_runtime(core))).deltas]
 
 
 def per_delta_us(deltas: list[dict], words: object | None) -> float:

@@ -24,6 +24,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from machine import cpu_model
+
 ROOT = Path(__file__).resolve().parent.parent
 PERFORMANCE_DOC = ROOT / "docs" / "performance.md"
 MACHINE_BEGIN = "<!-- machine: written by bench/run_all.py -->"
@@ -58,16 +60,6 @@ class Result:
     bench: Bench
     status: str  # ok | failed (exit N) | timed out | not present
     seconds: float = 0.0
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def memory_gib() -> float:

@@ -8,13 +8,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ebrain.replay_cmd import core_for, outcome_of, write_deltas
-from ebrain.scenario_cmd import check_before_run
+from ebrain.replay_cmd import core_for, outcome_of, scenario_to_run, write_deltas
 from ebrain.settings import Settings
 from geo.datafiles import LoadError
 from scenarios.drill import refusals, region_resolver, score_outcome
 from scenarios.expectations import check_regions
-from scenarios.model import load_scenario
 from scenarios.offsets import offset_text
 from scenarios.report import render_report
 
@@ -32,15 +30,10 @@ async def run_drill_cmd(
     out: Path | None = None,
     prefix: str = "",
 ) -> int:
-    if not check_before_run(settings, file):
+    scenario = scenario_to_run(settings, file)
+    if scenario is None:
         return 2
-    try:
-        scenario = load_scenario(file)
-    except LoadError as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    if speed is not None and speed < 0:
-        speed = None
+    speed = None if speed is not None and speed < 0 else speed
     n_in, n_exp = len(scenario.timeline), len(scenario.expectations)
     print(f"演练 drill: {scenario.title}（{n_in} 条输入，{n_exp} 项预期 / {n_in} inputs, {n_exp} expectations）")
     core = core_for(settings, scenario)

@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
-from aiokafka import AIOKafkaConsumer
 from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import KafkaError
 
@@ -36,8 +35,8 @@ from ebrain.compose import Core, embedded_runtime
 from ebrain.settings import PACKAGE_ROOT
 from scenarios.model import Scenario
 from scenarios.replay import Step, plan
-from scenarios.run import Outcome, run_scenario
-from streams.runtime.kafka_io import KafkaIngress
+from scenarios.run import replay_embedded
+from streams.runtime.kafka_io import KafkaIngress, committed_from_start
 from streams.wire import topics
 from streams.wire.envelope import delta_to_builtins
 
@@ -143,18 +142,7 @@ def as_wire(deltas: Sequence[Any]) -> list[dict[str, Any]]:
 
 def embedded_deltas(core: Core, scenario: Scenario) -> list[dict[str, Any]]:
     """The undisturbed run: the same scenario on the embedded runtime."""
-
-    async def go() -> Outcome:
-        runtime = embedded_runtime(core)
-        outcome = Outcome()
-        runtime.sinks.append(outcome.apply)
-        await runtime.start()
-        try:
-            return await run_scenario(scenario, runtime, outcome)
-        finally:
-            await runtime.stop()
-
-    return as_wire(asyncio.run(go()).deltas)
+    return as_wire(asyncio.run(replay_embedded(scenario, embedded_runtime(core))).deltas)
 
 
 def split_at(scenario: Scenario, before_ms: int) -> tuple[list[Step], list[Step]]:
@@ -200,14 +188,7 @@ async def read_topic(
     bootstrap: str, name: str, expected: int, timeout_s: float = 240.0, settle_s: float = 6.0
 ) -> list[dict[str, Any]]:
     """Committed JSON records of one topic from its start (see `read_feed`)."""
-    consumer = AIOKafkaConsumer(
-        name,
-        bootstrap_servers=bootstrap,
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-        group_id=None,
-        isolation_level="read_committed",
-    )
+    consumer = committed_from_start(name, bootstrap)
     await consumer.start()
     seen: list[dict[str, Any]] = []
     try:

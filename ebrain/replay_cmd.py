@@ -69,6 +69,18 @@ def write_deltas(outcome: Outcome, out: Path) -> None:
             fh.write(encoder.encode(delta_to_builtins(delta)) + b"\n")
 
 
+def scenario_to_run(settings: Settings, file: Path) -> Scenario | None:
+    """The scenario of `file` once the checks before a run pass; None (the reason printed) when a run would fail,
+    which the commands turn into exit code 2."""
+    if not check_before_run(settings, file):
+        return None
+    try:
+        return load_scenario(file)
+    except LoadError as exc:
+        print(exc, file=sys.stderr)
+        return None
+
+
 def core_for(settings: Settings, scenario: Scenario) -> Core:
     """The core a scenario runs on: its fleet, and public warnings marked as an exercise (docs/cap.md)."""
     exercise = dataclasses.replace(settings, exercise=True)
@@ -95,16 +107,11 @@ async def run_replay(
     prefix: str = "",
     full: bool = False,
 ) -> int:
-    if not check_before_run(settings, file):
+    scenario = scenario_to_run(settings, file)
+    if scenario is None:
         return 2
-    try:
-        scenario = load_scenario(file)
-    except LoadError as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    if speed is not None and speed < 0:
-        speed = None
     core = core_for(settings, scenario)
+    speed = None if speed is not None and speed < 0 else speed
     outcome = await outcome_of(core, scenario, speed, broker, prefix)
     if out is not None:
         write_deltas(outcome, out)

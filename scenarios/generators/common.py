@@ -373,6 +373,69 @@ def spread(rng: random.Random, n: int, start_s: int, end_s: int, peak_s: int | N
     return sorted(int(rng.triangular(start_s, end_s, peak)) for _ in range(n))
 
 
+@dataclass(frozen=True)
+class CallStyle:
+    """How a site's callers are written: the hotline, the share of calls in the call-taker's register (and the
+    ask it ends with, or one drawn), the share of withheld callers."""
+
+    hotline: str
+    formal_share: float
+    ask: str = ""
+    anonymous_share: float = 0.12
+
+
+def site_calls(
+    s: Scenario,
+    rng: random.Random,
+    style: CallStyle,
+    truth: tuple[str, ...] | None,
+    times: list[int],
+    raw: list[str],
+    gists: list[str],
+    places: list[str],
+    urg: tuple[tuple[str, float], ...],
+    ids: tuple[str, ...] | list[str] = (),
+    cat: str = "求助",
+) -> None:
+    """One call per time about a site: a caller's own words or a gist in the call-taker's register, some with a
+    typo; the first calls carry `ids`."""
+    for k, t in enumerate(times):
+        text = formal(rng, rng.choice(gists), style.ask) if rng.random() < style.formal_share else rng.choice(raw)
+        if rng.random() < 0.06:
+            text = typo(rng, text)
+        s.call(
+            t,
+            style.hotline,
+            text,
+            rng.choice(places),
+            truth,
+            category=cat,
+            urgency=pick(rng, list(urg)),
+            caller=caller(rng, style.anonymous_share),
+            id=ids[k] if k < len(ids) else "",
+        )
+
+
+def casualty(
+    agency: str,
+    province: str,
+    address: str,
+    position: dict[str, Any] | None = None,
+    deaths: int | None = None,
+    injured: int | None = None,
+    missing: int | None = None,
+) -> dict[str, Any]:
+    """An agency.casualty payload; a count or position not given is left out of the message."""
+    payload: dict[str, Any] = {"type": "agency.casualty", "agency": agency, "province": province}
+    if position is not None:
+        payload["position"] = position
+    payload["address"] = address
+    for name, count in (("deaths", deaths), ("injured", injured), ("missing", missing)):
+        if count is not None:
+            payload[name] = count
+    return payload
+
+
 def gps(lon: float, lat: float, rng: random.Random | None = None, jitter: float = 0.0, crs: str = "WGS84") -> dict:
     if rng is not None and jitter:
         lon += rng.uniform(-jitter, jitter)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 
-from scenarios.generators.common import Scenario, caller, formal, gps, spread, typo
+from scenarios.generators.common import Scenario, caller, casualty, formal, gps, spread, typo
 
 NAME = "fire_changfeng_hospital_2023"
 SID = "fire-changfeng-hospital-2023"
@@ -163,15 +163,7 @@ def build() -> Scenario:
     )
     s.add(
         2 * H,
-        {
-            "type": "agency.casualty",
-            "agency": "fengtai-emergency",
-            "province": BJ,
-            "position": gps(*HOSPITAL),
-            "address": "丰台区北京长峰医院",
-            "deaths": 9,
-            "injured": 40,
-        },
+        casualty("fengtai-emergency", BJ, "丰台区北京长峰医院", position=gps(*HOSPITAL), deaths=9, injured=40),
         fire,
         id="casualty-1",
         note="interim count (synthetic)",
@@ -193,30 +185,14 @@ def build() -> Scenario:
     )
     s.add(
         5 * H + 3 * M,
-        {
-            "type": "agency.casualty",
-            "agency": "fengtai-emergency",
-            "province": BJ,
-            "position": gps(*HOSPITAL),
-            "address": "丰台区北京长峰医院",
-            "deaths": 21,
-            "injured": 29,
-        },
+        casualty("fengtai-emergency", BJ, "丰台区北京长峰医院", position=gps(*HOSPITAL), deaths=21, injured=29),
         fire,
         id="casualty-21",
         note="21 dead by 18:00 (real); the injured count is synthetic",
     )
     s.add(
         20 * H + 3 * M,
-        {
-            "type": "agency.casualty",
-            "agency": "beijing-emergency",
-            "province": BJ,
-            "position": gps(*HOSPITAL),
-            "address": "丰台区北京长峰医院",
-            "deaths": 29,
-            "injured": 21,
-        },
+        casualty("beijing-emergency", BJ, "丰台区北京长峰医院", position=gps(*HOSPITAL), deaths=29, injured=21),
         fire,
         id="casualty-29",
         note="29 dead by 09:00 on 19 April; 21 still in hospital (3 critical, 18 severe) (real)",

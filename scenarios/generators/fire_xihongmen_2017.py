@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 
-from scenarios.generators.common import Scenario, caller, formal, gps, spread, typo
+from scenarios.generators.common import Scenario, caller, casualty, formal, gps, spread, typo
 
 NAME = "fire_xihongmen_2017"
 SID = "fire-xihongmen-2017"
@@ -150,30 +150,14 @@ def build() -> Scenario:
     )
     s.add(
         3 * H,
-        {
-            "type": "agency.casualty",
-            "agency": "daxing-emergency",
-            "province": BJ,
-            "position": gps(*SITE),
-            "address": "大兴区西红门镇新建村",
-            "deaths": 7,
-            "injured": 8,
-        },
+        casualty("daxing-emergency", BJ, "大兴区西红门镇新建村", position=gps(*SITE), deaths=7, injured=8),
         fire,
         id="casualty-1",
         note="interim (synthetic)",
     )
     s.add(
         9 * H + 50 * M,
-        {
-            "type": "agency.casualty",
-            "agency": "beijing-emergency",
-            "province": BJ,
-            "position": gps(*SITE),
-            "address": "大兴区西红门镇新建村",
-            "deaths": 19,
-            "injured": 8,
-        },
+        casualty("beijing-emergency", BJ, "大兴区西红门镇新建村", position=gps(*SITE), deaths=19, injured=8),
         fire,
         id="casualty-19",
         note="19 dead, 8 injured (real); minute synthetic",

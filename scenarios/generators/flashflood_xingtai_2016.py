@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 
-from scenarios.generators.common import Scenario, caller, formal, gps, pick, spread, typo
+from scenarios.generators.common import CallStyle, Scenario, caller, casualty, formal, gps, site_calls, spread
 
 NAME = "flashflood_xingtai_2016"
 SID = "flashflood-xingtai-2016"
@@ -20,6 +20,7 @@ EV = "xingtai-7-19-flood"
 XT = "130500"  # 邢台市
 XTX = "130521"  # 邢台县 (the development zone's towns 东汪镇 and 王快镇 lay in it)
 BRIDGE = (114.60, 37.03)  # approximate: 大贤桥 (龙王庙桥) where S326 crosses the 七里河
+RESCUE_CALLS = CallStyle(HE, formal_share=0.35, ask="请紧急救援。", anonymous_share=0.05)
 
 
 def build() -> Scenario:
@@ -289,21 +290,8 @@ def build() -> Scenario:
     )
 
     def calls(site, n, start, end, peak, raw, gists, places, urg=(("特急", 4), ("紧急", 1)), ids=(), cat="求助"):
-        for k, t in enumerate(spread(rng, n, start, end, peak)):
-            text = formal(rng, rng.choice(gists), "请紧急救援。") if rng.random() < 0.35 else rng.choice(raw)
-            if rng.random() < 0.06:
-                text = typo(rng, text)
-            s.call(
-                t,
-                HE,
-                text,
-                rng.choice(places),
-                site,
-                category=cat,
-                urgency=pick(rng, list(urg)),
-                caller=caller(rng, 0.05),
-                id=ids[k] if k < len(ids) else "",
-            )
+        times = spread(rng, n, start, end, peak)
+        site_calls(s, rng, RESCUE_CALLS, site, times, raw, gists, places, urg, ids, cat)
 
     calls(
         breach,
@@ -456,14 +444,7 @@ def build() -> Scenario:
     )
     s.add(
         77 * H,
-        {
-            "type": "agency.casualty",
-            "agency": "xingtai-flood-control",
-            "province": HE,
-            "address": "邢台经济开发区东汪镇大贤村",
-            "deaths": 8,
-            "missing": 1,
-        },
+        casualty("xingtai-flood-control", HE, "邢台经济开发区东汪镇大贤村", deaths=8, missing=1),
         daxian,
         id="daxian-casualties",
         note="8 dead and 1 missing in 大贤村 by 09:00 on 23 July (real)",

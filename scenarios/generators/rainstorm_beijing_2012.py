@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 
-from scenarios.generators.common import Scenario, caller, formal, gps, pick, spread, typo
+from scenarios.generators.common import Scenario, caller, casualty, formal, gps, pick, spread, typo
 
 NAME = "rainstorm_beijing_7_21_2012"
 SID = "rainstorm-beijing-2012"
@@ -790,13 +790,7 @@ def build() -> Scenario:
     )
     s.add(
         clock(8, 0, 22),
-        {
-            "type": "agency.casualty",
-            "agency": "fengtai-emergency",
-            "province": BJ,
-            "address": "丰台区五里店南里14号楼",
-            "deaths": 1,
-        },
+        casualty("fengtai-emergency", BJ, "丰台区五里店南里14号楼", deaths=1),
         wld,
         id="wulidian-death",
         note="a woman found dead in the basement (real); minute synthetic",
@@ -845,13 +839,7 @@ def build() -> Scenario:
     )
     s.add(
         clock(7, 30, 22),
-        {
-            "type": "agency.casualty",
-            "agency": "fangshan-emergency",
-            "province": BJ,
-            "address": "房山区青龙湖镇常乐寺村",
-            "missing": 2,
-        },
+        casualty("fangshan-emergency", BJ, "房山区青龙湖镇常乐寺村", missing=2),
         cls,
         id="changlesi-missing",
         note="a mother and daughter swept away (real); reported as missing here, minute synthetic",
@@ -873,13 +861,7 @@ def build() -> Scenario:
     )
     s.add(
         clock(23, 40),
-        {
-            "type": "agency.casualty",
-            "agency": "yanshan-public-security",
-            "province": BJ,
-            "address": "房山区燕山凤凰亭村",
-            "deaths": 1,
-        },
+        casualty("yanshan-public-security", BJ, "房山区燕山凤凰亭村", deaths=1),
         fht,
         id="fenghuangting-death",
         note="李方洪 killed by a live stay wire while moving villagers (real); minute synthetic",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 
-from scenarios.generators.common import Scenario, caller, formal, gps, pick, spread, typo
+from scenarios.generators.common import CallStyle, Scenario, caller, formal, gps, pick, site_calls, spread, typo
 
 NAME = "rainstorm_tianjin_langfang_2023"
 SID = "rainstorm-tianjin-langfang-2023"
@@ -343,21 +343,8 @@ def build() -> Scenario:
     def calls(
         site, n, start, end, peak, raw, gists, places, hotline=TJ, urg=(("紧急", 2), ("特急", 1)), ids=(), cat="求助"
     ):
-        for k, t in enumerate(spread(rng, n, start, end, peak)):
-            text = formal(rng, rng.choice(gists)) if rng.random() < 0.4 else rng.choice(raw)
-            if rng.random() < 0.06:
-                text = typo(rng, text)
-            s.call(
-                t,
-                hotline,
-                text,
-                rng.choice(places),
-                site,
-                category=cat,
-                urgency=pick(rng, list(urg)),
-                caller=caller(rng),
-                id=ids[k] if k < len(ids) else "",
-            )
+        times = spread(rng, n, start, end, peak)
+        site_calls(s, rng, CallStyle(hotline, formal_share=0.4), site, times, raw, gists, places, urg, ids, cat)
 
     calls(
         tree,

@@ -52,19 +52,25 @@ class KafkaIngress:
         await self._producer.flush()
 
 
-async def read_feed(
-    bootstrap: str, idle_s: float = 5.0, timeout_s: float = 300.0, prefix: str = ""
-) -> AsyncIterator[dict[str, Any]]:
-    """Every delta on the feed topic from the beginning, until nothing new arrives for `idle_s` seconds after the
-    first one (a worker may take a while to join its group), or `timeout_s` in all."""
-    consumer = AIOKafkaConsumer(
-        topics.physical(topics.FEED, prefix),
+def committed_from_start(topic: str, bootstrap: str) -> AIOKafkaConsumer:
+    """A reader of a topic's committed records from its first offset, in no consumer group: nothing is committed,
+    and every reader sees everything (the feed, a test's or benchmark's look at a topic). Start it before use."""
+    return AIOKafkaConsumer(
+        topic,
         bootstrap_servers=bootstrap,
         auto_offset_reset="earliest",
         enable_auto_commit=False,
         group_id=None,
         isolation_level="read_committed",
     )
+
+
+async def read_feed(
+    bootstrap: str, idle_s: float = 5.0, timeout_s: float = 300.0, prefix: str = ""
+) -> AsyncIterator[dict[str, Any]]:
+    """Every delta on the feed topic from the beginning, until nothing new arrives for `idle_s` seconds after the
+    first one (a worker may take a while to join its group), or `timeout_s` in all."""
+    consumer = committed_from_start(topics.physical(topics.FEED, prefix), bootstrap)
     await consumer.start()
     try:
         deadline = time.monotonic() + timeout_s

@@ -6,7 +6,7 @@ Places are real (三河 131082 on the Beijing border, 通州 110112, 武清 1201
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -22,7 +22,7 @@ from geo.regions import RegionIndex
 from playbooks.evidence import Personal, Signal
 from playbooks.incident import Approval, Decision, Incident, Notification, Task
 from streams.theater import Delta
-from streams.wire import contract
+from tests.dashboard_api.sinks import RecordingSink
 
 CST = timezone(timedelta(hours=8))
 T0 = int(datetime(2024, 3, 13, 7, 54, tzinfo=CST).timestamp() * 1000)  # Yanjiao gas explosion
@@ -181,16 +181,6 @@ def base_deltas() -> list[Delta]:
         ("notification", NOTE_TJ.id, NOTE_TJ),
     ]
     return [Delta(n, T0 + 2 * MIN, kind, key, entity) for n, (kind, key, entity) in enumerate(entities, start=1)]
-
-
-@dataclass
-class RecordingSink:
-    """A CommandSink that keeps what it was given."""
-
-    commands: list[contract.Command] = field(default_factory=list)
-
-    async def submit(self, command: contract.Command) -> None:
-        self.commands.append(command)
 
 
 @dataclass

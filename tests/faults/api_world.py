@@ -4,7 +4,7 @@ published into a feed hub, the demo tokens, a command sink that records, and a d
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI
@@ -15,7 +15,7 @@ from ebrain.settings import PACKAGE_ROOT
 from scenarios.model import load_scenario
 from scenarios.replay import ReplayControl
 from scenarios.run import Outcome, replay_embedded
-from streams.wire import contract
+from tests.dashboard_api.sinks import RecordingSink
 
 SCENARIO = PACKAGE_ROOT / "scenarios" / "files" / "yanjiao_gas_explosion_2024.yaml"
 TOKENS = {
@@ -25,14 +25,6 @@ TOKENS = {
     "hebei": "demo-hebei-1a6f3d98",
     "sanhe": "demo-sanhe-7d4b2c15",
 }
-
-
-@dataclass
-class RecordingSink:
-    commands: list[contract.Command] = field(default_factory=list)
-
-    async def submit(self, command: contract.Command) -> None:
-        self.commands.append(command)
 
 
 @dataclass

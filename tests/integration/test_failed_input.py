@@ -14,14 +14,14 @@ from typing import Any
 
 import msgspec
 import pytest
-from aiokafka import AIOKafkaConsumer
 
 from ebrain.broker import KafkaBroker
-from streams.runtime.kafka_io import KafkaIngress, read_feed
+from streams.runtime.kafka_io import committed_from_start
 from streams.wire import contract, topics
 from streams.wire.envelope import decode_input
 from streams.wire.records import Failure
 from streams.wire.timefmt import format_time_ms, parse_time_ms
+from tests.integration.hotline_kit import feed_until, produce
 from tests.integration.test_pipeline_equivalence import PROJECT_ROOT, stop_worker
 
 pytestmark = pytest.mark.kafka
@@ -63,14 +63,7 @@ def work_order(order_id: str, event_id: str, at_ms: int, content: str, address: 
 
 
 async def parked(bootstrap: str, wait_s: float) -> list[Failure]:
-    consumer = AIOKafkaConsumer(
-        topics.physical(topics.FAILED, PREFIX),
-        bootstrap_servers=bootstrap,
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-        group_id=None,
-        isolation_level="read_committed",
-    )
+    consumer = committed_from_start(topics.physical(topics.FAILED, PREFIX), bootstrap)
     await consumer.start()
     found: list[Failure] = []
     try:
@@ -82,28 +75,6 @@ async def parked(bootstrap: str, wait_s: float) -> list[Failure]:
     finally:
         await consumer.stop()
     return found
-
-
-async def produce(bootstrap: str, messages: list[tuple[str, bytes]], ticks: list[int]) -> None:
-    ingress = KafkaIngress(bootstrap, PREFIX)
-    await ingress.start()
-    try:
-        for key, value in messages:
-            await ingress.produce(topics.INGEST_HOTLINE.name, key, value)
-        for at_ms in ticks:
-            await ingress.produce_tick(at_ms)
-        await ingress.flush()
-    finally:
-        await ingress.stop()
-
-
-async def feed_until(bootstrap: str, done: Any, timeout_s: float) -> list[dict[str, Any]]:
-    seen: list[dict[str, Any]] = []
-    async for delta in read_feed(bootstrap, idle_s=timeout_s, timeout_s=timeout_s, prefix=PREFIX):
-        seen.append(delta)
-        if done(seen):
-            break
-    return seen
 
 
 def _incidents(deltas: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -123,13 +94,13 @@ def test_a_failing_input_is_parked_once_and_the_worker_goes_on(kafka_broker: Kaf
     fine = work_order("TJ-FAIL-2", "failed-input-2", T0 + MIN, "楼道里燃气味很大", "天津市和平区南营门街道", "120000")
     first = start_failing_worker(bootstrap, tmp_path / "w1", tmp_path / "w1.log")
     try:
-        asyncio.run(produce(bootstrap, [("HE-FAIL-1", faulty), ("TJ-FAIL-2", fine)], [T0 + 2 * MIN]))
+        asyncio.run(produce(bootstrap, PREFIX, [("HE-FAIL-1", faulty), ("TJ-FAIL-2", fine)], [T0 + 2 * MIN]))
 
         def both_seen(seen: list[dict[str, Any]]) -> bool:
             incidents = _incidents(seen).values()
             return any(i["attention"] for i in incidents) and any(i["province"] == "120000" for i in incidents)
 
-        deltas = asyncio.run(feed_until(bootstrap, both_seen, 150.0))
+        deltas = asyncio.run(feed_until(bootstrap, PREFIX, both_seen, 150.0))
         assert first.poll() is None, (tmp_path / "w1.log").read_text(errors="replace")[-3000:]
     finally:
         stop_worker(first)
@@ -141,7 +112,7 @@ def test_a_failing_input_is_parked_once_and_the_worker_goes_on(kafka_broker: Kaf
 
     second = start_failing_worker(bootstrap, tmp_path / "w2", tmp_path / "w2.log")
     try:
-        asyncio.run(produce(bootstrap, [], [T0 + 5 * MIN, T0 + 20 * MIN]))
+        asyncio.run(produce(bootstrap, PREFIX, [], [T0 + 5 * MIN, T0 + 20 * MIN]))
         time.sleep(20.0)  # a worker that handled the input again (a crash loop) would park it again by now
         assert second.poll() is None, (tmp_path / "w2.log").read_text(errors="replace")[-3000:]
     finally:

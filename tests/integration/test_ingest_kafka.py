@@ -11,7 +11,6 @@ import asyncio
 import base64
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -20,13 +19,13 @@ from pathlib import Path
 
 import msgspec
 import pytest
-from aiokafka import AIOKafkaConsumer
 
 from ebrain.broker import KafkaBroker
 from streams.runtime.faust_app import ensure_topics
-from streams.runtime.kafka_io import KafkaIngress
+from streams.runtime.kafka_io import KafkaIngress, committed_from_start
 from streams.wire import topics
 from streams.wire.timefmt import format_time_ms
+from tests.integration.test_pipeline_equivalence import stop_worker
 
 pytestmark = pytest.mark.kafka
 
@@ -76,16 +75,6 @@ def start_worker(bootstrap: str, prefix: str, data_dir: Path, log: Path) -> subp
         )
 
 
-def stop_worker(proc: subprocess.Popen[bytes], grace_s: float = 20.0) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(grace_s)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
-
-
 async def produce(bootstrap: str, prefix: str, messages: list[tuple[str, bytes]], tick_minute: int) -> None:
     ingress = KafkaIngress(bootstrap, prefix=prefix)
     await ingress.start()
@@ -100,14 +89,7 @@ async def produce(bootstrap: str, prefix: str, messages: list[tuple[str, bytes]]
 
 async def read_topic(bootstrap: str, topic: str, until: int, timeout_s: float = 300.0) -> list[tuple[bytes, bytes]]:
     """Committed records of a topic from the start, until `until` of them arrived (or the timeout)."""
-    consumer = AIOKafkaConsumer(
-        topic,
-        bootstrap_servers=bootstrap,
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-        group_id=None,
-        isolation_level="read_committed",
-    )
+    consumer = committed_from_start(topic, bootstrap)
     await consumer.start()
     out: list[tuple[bytes, bytes]] = []
     try:
@@ -135,6 +117,15 @@ def latest_counts(records: list[tuple[bytes, bytes]]) -> dict[str, int]:
     return total
 
 
+def counts_reaching(bootstrap: str, changelog: str, expected: dict[str, int], timeout_s: float = 120) -> dict[str, int]:
+    """The ingest table's counts, read again until they equal `expected` (or the timeout): the last read."""
+    deadline = time.monotonic() + timeout_s
+    counts: dict[str, int] = {}
+    while counts != expected and time.monotonic() < deadline:
+        counts = latest_counts(asyncio.run(read_topic(bootstrap, changelog, 10**6, timeout_s=3)))
+    return counts
+
+
 def test_counts_reconcile_and_the_dlq_holds_every_bad_message(kafka_broker: KafkaBroker, tmp_path: Path) -> None:
     bootstrap = kafka_broker.bootstrap
     prefix = f"ingest-{uuid.uuid4().hex[:6]}-"
@@ -156,13 +147,10 @@ def test_counts_reconcile_and_the_dlq_holds_every_bad_message(kafka_broker: Kafk
             "duplicates": len(DUPLICATES),
             "ticks": partitions,
         }
-        deadline = time.monotonic() + 120
-        counts: dict[str, int] = {}
-        while counts != expected and time.monotonic() < deadline:
-            counts = latest_counts(asyncio.run(read_topic(bootstrap, changelog, 10**6, timeout_s=3)))
+        counts = counts_reaching(bootstrap, changelog, expected)
         assert worker.poll() is None, log.read_text(errors="replace")[-3000:]
     finally:
-        stop_worker(worker)
+        stop_worker(worker, grace_s=20.0)
     assert counts == expected
 
     decoded = [msgspec.json.decode(value) for _, value in letters]
@@ -185,7 +173,7 @@ def test_counts_reconcile_and_the_dlq_holds_every_bad_message(kafka_broker: Kafk
         while counts["ticks"] < 2 * partitions and time.monotonic() < deadline:
             counts = latest_counts(asyncio.run(read_topic(bootstrap, changelog, 10**6, timeout_s=3)))
     finally:
-        stop_worker(worker)
+        stop_worker(worker, grace_s=20.0)
     assert counts["accepted"] == len(GOOD) + 1, log.read_text(errors="replace")[-2000:]
     assert counts["received"] == counts["accepted"] + counts["rejected"]
     redelivered = counts["received"] - (len(first) + len(again))

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import time
 import uuid
 import zlib
 from pathlib import Path
@@ -23,8 +22,8 @@ from streams.wire import topics
 from tests.integration.test_ingest_kafka import (
     MIN,
     T0,
+    counts_reaching,
     encode,
-    latest_counts,
     read_topic,
     reading,
     start_worker,
@@ -85,13 +84,10 @@ def test_the_same_events_from_two_partitioners_are_accepted_once(kafka_broker: K
             "duplicates": len(DEVICES) - len(moved),
             "ticks": PARTITIONS,
         }
-        deadline = time.monotonic() + 120
-        counts: dict[str, int] = {}
-        while counts != expected and time.monotonic() < deadline:
-            counts = latest_counts(asyncio.run(read_topic(bootstrap, changelog, 10**6, timeout_s=3)))
+        counts = counts_reaching(bootstrap, changelog, expected)
         assert worker.poll() is None, log.read_text(errors="replace")[-3000:]
     finally:
-        stop_worker(worker)
+        stop_worker(worker, grace_s=20.0)
     assert counts == expected
     decoded = [msgspec.json.decode(value) for _, value in letters]
     misplaced = [d for d in decoded if "partition: device_id=" in d["reason"]]

@@ -17,9 +17,9 @@ import msgspec
 import pytest
 
 from ebrain.broker import KafkaBroker
-from streams.runtime.kafka_io import KafkaIngress, read_feed
-from streams.wire import contract, topics
+from streams.wire import contract
 from streams.wire.timefmt import format_time_ms, parse_time_ms
+from tests.integration.hotline_kit import feed_until, produce
 from tests.integration.test_pipeline_equivalence import start_worker, stop_worker
 
 pytestmark = pytest.mark.kafka
@@ -48,28 +48,6 @@ def gas_smell_call(at_ms: int) -> bytes:
     )
 
 
-async def produce(bootstrap: str, messages: list[tuple[str, bytes]], ticks: list[int]) -> None:
-    ingress = KafkaIngress(bootstrap, PREFIX)
-    await ingress.start()
-    try:
-        for key, value in messages:
-            await ingress.produce(topics.INGEST_HOTLINE.name, key, value)
-        for at_ms in ticks:
-            await ingress.produce_tick(at_ms)
-        await ingress.flush()
-    finally:
-        await ingress.stop()
-
-
-async def feed_until(bootstrap: str, done: Any, timeout_s: float) -> list[dict[str, Any]]:
-    seen: list[dict[str, Any]] = []
-    async for delta in read_feed(bootstrap, idle_s=timeout_s, timeout_s=timeout_s, prefix=PREFIX):
-        seen.append(delta)
-        if done(seen):
-            break
-    return seen
-
-
 def fired_count(deltas: list[dict[str, Any]]) -> int:
     incidents = [d["data"] for d in deltas if d["kind"] == "incident"]
     return sum(1 for dec in incidents[-1]["decisions"] if dec["what"] == FIRED) if incidents else 0
@@ -79,8 +57,8 @@ def test_restart_with_a_pending_timer_fires_it_exactly_once(kafka_broker: KafkaB
     bootstrap = kafka_broker.bootstrap
     first = start_worker(bootstrap, tmp_path / "worker-1", tmp_path / "worker-1.log", PREFIX)
     try:
-        asyncio.run(produce(bootstrap, [("HE12345-TIMER-0001", gas_smell_call(T0))], [T0 + MIN]))
-        before = asyncio.run(feed_until(bootstrap, lambda s: any(d["kind"] == "incident" for d in s), 120.0))
+        asyncio.run(produce(bootstrap, PREFIX, [("HE12345-TIMER-0001", gas_smell_call(T0))], [T0 + MIN]))
+        before = asyncio.run(feed_until(bootstrap, PREFIX, lambda s: any(d["kind"] == "incident" for d in s), 120.0))
         assert first.poll() is None, (tmp_path / "worker-1.log").read_text(errors="replace")[-3000:]
     finally:
         stop_worker(first)
@@ -91,10 +69,12 @@ def test_restart_with_a_pending_timer_fires_it_exactly_once(kafka_broker: KafkaB
     time.sleep(1.0)
     second = start_worker(bootstrap, tmp_path / "worker-2", tmp_path / "worker-2.log", PREFIX)
     try:
-        asyncio.run(produce(bootstrap, [], [T0 + 5 * MIN, T0 + 11 * MIN, T0 + 30 * MIN, T0 + 60 * MIN]))
-        after = asyncio.run(feed_until(bootstrap, lambda s: fired_count(s) >= 1 and len(s) > len(before) + 3, 180.0))
+        asyncio.run(produce(bootstrap, PREFIX, [], [T0 + 5 * MIN, T0 + 11 * MIN, T0 + 30 * MIN, T0 + 60 * MIN]))
+        after = asyncio.run(
+            feed_until(bootstrap, PREFIX, lambda s: fired_count(s) >= 1 and len(s) > len(before) + 3, 180.0)
+        )
         time.sleep(5.0)  # anything a repeated timer would add arrives by now
-        everything = asyncio.run(feed_until(bootstrap, lambda s: False, 8.0))
+        everything = asyncio.run(feed_until(bootstrap, PREFIX, lambda s: False, 8.0))
         assert second.poll() is None, (tmp_path / "worker-2.log").read_text(errors="replace")[-3000:]
     finally:
         stop_worker(second)

@@ -13,7 +13,8 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from scenarios.generators.common import Scenario, caller, gps, spread
+from scenarios.generators.common import Scenario, caller, casualty, gps, spread
+from scenarios.heldout.generators.calls import everyday_calls, voiced_calls
 from scenarios.heldout.generators.paths import FILES, HELDOUT_NOTE, TRUTH
 from scenarios.heldout.generators.voice import say, taker
 
@@ -242,16 +243,16 @@ def build() -> Scenario:
         main_bj,
         id="main-bj-road",
     )
-    for t in spread(rng, 45, burst_bj + 5 * M, burst_bj + 5 * H, burst_bj + 60 * M):
-        s.call(
-            t,
-            BJ,
-            say(rng, rng.choice(MAIN_BJ), BJ),
-            rng.choice(MAIN_BJ_AT),
-            main_bj,
-            urgency=rng.choice(["紧急", "紧急", "特急"]),
-            caller=caller(rng),
-        )
+    voiced_calls(
+        s,
+        rng,
+        spread(rng, 45, burst_bj + 5 * M, burst_bj + 5 * H, burst_bj + 60 * M),
+        BJ,
+        MAIN_BJ,
+        MAIN_BJ_AT,
+        main_bj,
+        urgency=["紧急", "紧急", "特急"],
+    )
 
     # 嘉陵道 main: +13h30m
     burst_tj = 13 * H + 30 * M
@@ -275,16 +276,16 @@ def build() -> Scenario:
         main_tj,
         id="main-tj-report",
     )
-    for t in spread(rng, 32, burst_tj + 5 * M, burst_tj + 5 * H, burst_tj + 70 * M):
-        s.call(
-            t,
-            TJ,
-            say(rng, rng.choice(MAIN_TJ), TJ),
-            rng.choice(MAIN_TJ_AT),
-            main_tj,
-            urgency="紧急",
-            caller=caller(rng),
-        )
+    voiced_calls(
+        s,
+        rng,
+        spread(rng, 32, burst_tj + 5 * M, burst_tj + 5 * H, burst_tj + 70 * M),
+        TJ,
+        MAIN_TJ,
+        MAIN_TJ_AT,
+        main_tj,
+        urgency="紧急",
+    )
 
     # 长阳 villages: +4h10m (22:10)
     cut_cy = 4 * H + 10 * M
@@ -309,16 +310,16 @@ def build() -> Scenario:
         changyang,
         id="changyang-restored",
     )
-    for t in spread(rng, 30, cut_cy + 3 * M, cut_cy + 5 * H, cut_cy + 50 * M):
-        s.call(
-            t,
-            BJ,
-            say(rng, rng.choice(CHANGYANG_GIST), BJ),
-            rng.choice(CHANGYANG_AT),
-            changyang,
-            urgency="紧急",
-            caller=caller(rng),
-        )
+    voiced_calls(
+        s,
+        rng,
+        spread(rng, 30, cut_cy + 3 * M, cut_cy + 5 * H, cut_cy + 50 * M),
+        BJ,
+        CHANGYANG_GIST,
+        CHANGYANG_AT,
+        changyang,
+        urgency="紧急",
+    )
 
     # 杨柳青 世纪新苑: +14h (08:00)
     cut_ylq = 14 * H
@@ -343,29 +344,29 @@ def build() -> Scenario:
         yangliuqing,
         id="ylq-lift",
     )
-    for t in spread(rng, 22, cut_ylq + 2 * M, cut_ylq + 3 * H, cut_ylq + 30 * M):
-        s.call(
-            t,
-            TJ,
-            say(rng, rng.choice(YANGLIUQING_GIST), TJ),
-            rng.choice(YANGLIUQING_AT),
-            yangliuqing,
-            urgency=rng.choice(["紧急", "特急"]),
-            caller=caller(rng),
-        )
+    voiced_calls(
+        s,
+        rng,
+        spread(rng, 22, cut_ylq + 2 * M, cut_ylq + 3 * H, cut_ylq + 30 * M),
+        TJ,
+        YANGLIUQING_GIST,
+        YANGLIUQING_AT,
+        yangliuqing,
+        urgency=["紧急", "特急"],
+    )
 
     # 和平里七区 riser: +11h30m
     riser = 11 * H + 30 * M
-    for t in spread(rng, 16, riser, riser + 3 * H, riser + 40 * M):
-        s.call(
-            t,
-            BJ,
-            say(rng, rng.choice(HEPINGLI_GIST), BJ),
-            rng.choice(HEPINGLI_AT),
-            hepingli,
-            urgency=rng.choice(["紧急", "特急"]),
-            caller=caller(rng),
-        )
+    voiced_calls(
+        s,
+        rng,
+        spread(rng, 16, riser, riser + 3 * H, riser + 40 * M),
+        BJ,
+        HEPINGLI_GIST,
+        HEPINGLI_AT,
+        hepingli,
+        urgency=["紧急", "特急"],
+    )
     s.call(
         riser + 20 * M,
         BJ,
@@ -378,29 +379,15 @@ def build() -> Scenario:
     )
     s.add(
         riser + 1 * H,
-        {
-            "type": "agency.casualty",
-            "agency": "dongcheng-emergency",
-            "province": BJ,
-            "position": gps(*HEPINGLI),
-            "address": "东城区和平里七区",
-            "injured": 1,
-        },
+        casualty("dongcheng-emergency", BJ, "东城区和平里七区", position=gps(*HEPINGLI), injured=1),
         hepingli,
         id="hepingli-casualty",
     )
 
     # 回龙观 meters: the whole morning
-    for t in spread(rng, 55, 10 * H, 20 * H, 14 * H):
-        s.call(
-            t,
-            BJ,
-            say(rng, rng.choice(METER_GIST), BJ),
-            rng.choice(METER_AT),
-            meters,
-            category=rng.choice(["求助", "投诉"]),
-            caller=caller(rng),
-        )
+    voiced_calls(
+        s, rng, spread(rng, 55, 10 * H, 20 * H, 14 * H), BJ, METER_GIST, METER_AT, meters, category=["求助", "投诉"]
+    )
     s.add(
         16 * H,
         incident(
@@ -432,19 +419,9 @@ def build() -> Scenario:
         )
         first = False
 
-    for k, t in enumerate(spread(rng, len(EVERYDAY) * 2, 0, 28 * H)):
-        text, place, province = EVERYDAY[k % len(EVERYDAY)]
-        eid = f"everyday-{k + 1:02d}"
-        s.event(eid, f"a matter unrelated to the cold: {text[:16]}…")
-        s.call(
-            t,
-            province,
-            say(rng, text, province),
-            place,
-            s.whole(eid),
-            category=rng.choice(["投诉", "咨询"]),
-            caller=caller(rng),
-        )
+    everyday_calls(
+        s, rng, spread(rng, len(EVERYDAY) * 2, 0, 28 * H), EVERYDAY, "a matter unrelated to the cold", ["投诉", "咨询"]
+    )
     return s
 
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from scenarios.generators.common import Scenario, caller, gps, spread
+from scenarios.generators.common import Scenario, caller, casualty, gps, spread
+from scenarios.heldout.generators.calls import everyday_calls, voiced_calls
 from scenarios.heldout.generators.paths import FILES, HELDOUT_NOTE, TRUTH
 from scenarios.heldout.generators.voice import say, taker
 
@@ -215,14 +216,7 @@ def build() -> Scenario:
     )
     s.add(
         1 * H + 30 * M,
-        {
-            "type": "agency.casualty",
-            "agency": "wenan-government",
-            "province": HE,
-            "position": gps(*BEIZHANG),
-            "address": "文安县大柳河镇北张村",
-            "injured": 1,
-        },
+        casualty("wenan-government", HE, "文安县大柳河镇北张村", position=gps(*BEIZHANG), injured=1),
         house,
         id="house-casualty",
     )
@@ -241,54 +235,18 @@ def build() -> Scenario:
     )
     s.add(
         1 * H + 40 * M,
-        {
-            "type": "agency.casualty",
-            "agency": "wenan-government",
-            "province": HE,
-            "position": gps(*SUQIAO),
-            "address": "文安县苏桥镇",
-            "injured": 2,
-        },
+        casualty("wenan-government", HE, "文安县苏桥镇", position=gps(*SUQIAO), injured=2),
         mill,
         id="mill-casualty",
     )
 
-    first = True
-    for t in spread(rng, 24, 1 * M, 60 * M, 6 * M):
-        s.call(
-            t,
-            HE,
-            say(rng, rng.choice(HOUSE), HE),
-            rng.choice(HOUSE_AT),
-            house,
-            urgency="特急",
-            caller=caller(rng),
-            id="house-call" if first else "",
-        )
-        first = False
-    for t in spread(rng, 6, 60 * M, 3 * H, 70 * M):
-        s.call(
-            t,
-            HE,
-            say(rng, rng.choice(HOUSE_AFTER), HE),
-            rng.choice(HOUSE_AT),
-            house,
-            urgency="紧急",
-            caller=caller(rng),
-        )
-    first = True
-    for t in spread(rng, 18, 2 * M, 70 * M, 10 * M):
-        s.call(
-            t,
-            HE,
-            say(rng, rng.choice(MILL), HE),
-            rng.choice(MILL_AT),
-            mill,
-            urgency="特急",
-            caller=caller(rng),
-            id="mill-call" if first else "",
-        )
-        first = False
+    voiced_calls(
+        s, rng, spread(rng, 24, 1 * M, 60 * M, 6 * M), HE, HOUSE, HOUSE_AT, house, urgency="特急", first_id="house-call"
+    )
+    voiced_calls(s, rng, spread(rng, 6, 60 * M, 3 * H, 70 * M), HE, HOUSE_AFTER, HOUSE_AT, house, urgency="紧急")
+    voiced_calls(
+        s, rng, spread(rng, 18, 2 * M, 70 * M, 10 * M), HE, MILL, MILL_AT, mill, urgency="特急", first_id="mill-call"
+    )
     s.call(
         48 * M,
         HE,
@@ -337,19 +295,14 @@ def build() -> Scenario:
             caller=caller(rng),
         )
 
-    for k, t in enumerate(spread(rng, len(EVERYDAY) * 2, -40 * M, 5 * H, 2 * H)):
-        text, place, province = EVERYDAY[k % len(EVERYDAY)]
-        eid = f"everyday-{k + 1:02d}"
-        s.event(eid, f"a matter unrelated to the earthquake: {text[:16]}…")
-        s.call(
-            t,
-            province,
-            say(rng, text, province),
-            place,
-            s.whole(eid),
-            category=rng.choice(["投诉", "咨询"]),
-            caller=caller(rng),
-        )
+    everyday_calls(
+        s,
+        rng,
+        spread(rng, len(EVERYDAY) * 2, -40 * M, 5 * H, 2 * H),
+        EVERYDAY,
+        "a matter unrelated to the earthquake",
+        ["投诉", "咨询"],
+    )
     return s
 
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from scenarios.generators.common import Scenario, caller, gps, spread
+from scenarios.generators.common import Scenario, caller, casualty, gps, spread
+from scenarios.heldout.generators.calls import everyday_calls, voiced_calls
 from scenarios.heldout.generators.paths import FILES, HELDOUT_NOTE, TRUTH
 from scenarios.heldout.generators.voice import say, taker
 
@@ -174,33 +175,15 @@ def build() -> Scenario:
     )
     s.add(
         3 * H + 10 * M,
-        {
-            "type": "agency.casualty",
-            "agency": "chaoyang-emergency",
-            "province": BJ,
-            "position": gps(*TVCC),
-            "address": "朝阳区东三环中路32号",
-            "deaths": 1,
-            "injured": 7,
-        },
+        casualty("chaoyang-emergency", BJ, "朝阳区东三环中路32号", position=gps(*TVCC), deaths=1, injured=7),
         fire,
         id="casualties",
     )
     s.add(5 * H + 40 * M, report("fire_out", "北配楼明火扑灭，现场留守监护"), fire, id="fire-out")
 
-    first = True
-    for t in spread(rng, 70, 0, 70 * M, 8 * M):
-        s.call(
-            t,
-            BJ,
-            say(rng, rng.choice(NEAR), BJ),
-            rng.choice(NEAR_AT),
-            fire,
-            urgency="特急",
-            caller=caller(rng),
-            id="near-call" if first else "",
-        )
-        first = False
+    voiced_calls(
+        s, rng, spread(rng, 70, 0, 70 * M, 8 * M), BJ, NEAR, NEAR_AT, fire, urgency="特急", first_id="near-call"
+    )
     first = True
     for t in spread(rng, 110, 2 * M, 2 * H, 20 * M):
         gist, place = rng.choice(FAR)
@@ -216,51 +199,49 @@ def build() -> Scenario:
             id="far-call" if first else "",
         )
         first = False
-    for t in spread(rng, 25, 20 * M, 3 * H, 60 * M):
-        s.call(
-            t,
-            BJ,
-            say(rng, rng.choice(ASH), BJ),
-            rng.choice(["朝阳区呼家楼", "团结湖", "朝阳区金台里", "西大望路", "朝阳区光华里"]),
-            fire,
-            category="投诉",
-            urgency="紧急",
-            caller=caller(rng),
-        )
-    for t in spread(rng, 20, 15 * M, 2 * H + 30 * M, 50 * M):
-        s.call(
-            t,
-            BJ,
-            say(rng, rng.choice(TRAFFIC), BJ),
-            rng.choice(["东三环中路", "国贸桥", "光华路", "金台路口", "朝阳区"]),
-            fire,
-            category="投诉",
-            caller=caller(rng),
-        )
-    first = True
-    for t in spread(rng, 18, 5 * M, 90 * M, 25 * M):
-        s.call(
-            t,
-            BJ,
-            say(rng, rng.choice(WORRY), BJ),
-            rng.choice(["朝阳区金台里", "呼家楼北社区", "朝阳区光华路", "关东店"]),
-            fire,
-            category="咨询",
-            urgency="紧急",
-            caller=caller(rng),
-            id="worry-call" if first else "",
-        )
-        first = False
-    for t in spread(rng, 8, 6 * H, 8 * H, 7 * H):
-        s.call(
-            t,
-            BJ,
-            say(rng, rng.choice(AFTER), BJ),
-            rng.choice(["光华路", "朝阳区东三环中路", "呼家楼"]),
-            fire,
-            category="咨询",
-            caller=caller(rng),
-        )
+    voiced_calls(
+        s,
+        rng,
+        spread(rng, 25, 20 * M, 3 * H, 60 * M),
+        BJ,
+        ASH,
+        ["朝阳区呼家楼", "团结湖", "朝阳区金台里", "西大望路", "朝阳区光华里"],
+        fire,
+        category="投诉",
+        urgency="紧急",
+    )
+    voiced_calls(
+        s,
+        rng,
+        spread(rng, 20, 15 * M, 2 * H + 30 * M, 50 * M),
+        BJ,
+        TRAFFIC,
+        ["东三环中路", "国贸桥", "光华路", "金台路口", "朝阳区"],
+        fire,
+        category="投诉",
+    )
+    voiced_calls(
+        s,
+        rng,
+        spread(rng, 18, 5 * M, 90 * M, 25 * M),
+        BJ,
+        WORRY,
+        ["朝阳区金台里", "呼家楼北社区", "朝阳区光华路", "关东店"],
+        fire,
+        category="咨询",
+        urgency="紧急",
+        first_id="worry-call",
+    )
+    voiced_calls(
+        s,
+        rng,
+        spread(rng, 8, 6 * H, 8 * H, 7 * H),
+        BJ,
+        AFTER,
+        ["光华路", "朝阳区东三环中路", "呼家楼"],
+        fire,
+        category="咨询",
+    )
 
     # the 通州 balcony fire: calls from the estate and one report
     s.call(
@@ -340,19 +321,14 @@ def build() -> Scenario:
         id="rubbish-report",
     )
 
-    for k, t in enumerate(spread(rng, len(EVERYDAY) * 2, -30 * M, 4 * H, 60 * M)):
-        text, place = EVERYDAY[k % len(EVERYDAY)]
-        eid = f"everyday-{k + 1:02d}"
-        s.event(eid, f"an everyday matter unrelated to the fire: {text[:16]}…")
-        s.call(
-            t,
-            BJ,
-            say(rng, text, BJ),
-            place,
-            s.whole(eid),
-            category=rng.choice(["投诉", "咨询", "举报"]),
-            caller=caller(rng),
-        )
+    everyday_calls(
+        s,
+        rng,
+        spread(rng, len(EVERYDAY) * 2, -30 * M, 4 * H, 60 * M),
+        [(text, place, BJ) for text, place in EVERYDAY],
+        "an everyday matter unrelated to the fire",
+        ["投诉", "咨询", "举报"],
+    )
     return s
 
 

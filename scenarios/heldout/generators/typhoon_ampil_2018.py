@@ -12,7 +12,8 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from scenarios.generators.common import Scenario, caller, gps, spread
+from scenarios.generators.common import Scenario, caller, casualty, gps, spread
+from scenarios.heldout.generators.calls import everyday_calls, voiced_calls
 from scenarios.heldout.generators.paths import FILES, HELDOUT_NOTE, TRUTH
 from scenarios.heldout.generators.voice import say, taker
 
@@ -192,16 +193,16 @@ def build() -> Scenario:
         }
 
     # 东丝窝 from +3h
-    for t in spread(rng, 34, 3 * H, 10 * H, 5 * H):
-        s.call(
-            t,
-            TJ,
-            say(rng, rng.choice(DONGSIWO_GIST), TJ),
-            rng.choice(DONGSIWO_AT),
-            dongsiwo,
-            urgency=rng.choice(["紧急", "特急"]),
-            caller=caller(rng),
-        )
+    voiced_calls(
+        s,
+        rng,
+        spread(rng, 34, 3 * H, 10 * H, 5 * H),
+        TJ,
+        DONGSIWO_GIST,
+        DONGSIWO_AT,
+        dongsiwo,
+        urgency=["紧急", "特急"],
+    )
     s.add(
         5 * H + 20 * M,
         incident(
@@ -217,16 +218,7 @@ def build() -> Scenario:
         id="dongsiwo-report",
     )
     # 于台子 from +4h
-    for t in spread(rng, 24, 4 * H, 11 * H, 6 * H):
-        s.call(
-            t,
-            TJ,
-            say(rng, rng.choice(YUTAIZI_GIST), TJ),
-            rng.choice(YUTAIZI_AT),
-            yutaizi,
-            urgency="紧急",
-            caller=caller(rng),
-        )
+    voiced_calls(s, rng, spread(rng, 24, 4 * H, 11 * H, 6 * H), TJ, YUTAIZI_GIST, YUTAIZI_AT, yutaizi, urgency="紧急")
     s.add(
         6 * H + 40 * M,
         incident(
@@ -242,19 +234,17 @@ def build() -> Scenario:
         id="yutaizi-report",
     )
     # 东魏村 from +4h30m, the roof at +5h10m
-    first = True
-    for t in spread(rng, 30, 4 * H + 30 * M, 9 * H, 5 * H + 30 * M):
-        s.call(
-            t,
-            HE,
-            say(rng, rng.choice(DONGWEI_GIST), HE),
-            rng.choice(DONGWEI_AT),
-            dongwei,
-            urgency="特急",
-            caller=caller(rng),
-            id="roof-call" if first else "",
-        )
-        first = False
+    voiced_calls(
+        s,
+        rng,
+        spread(rng, 30, 4 * H + 30 * M, 9 * H, 5 * H + 30 * M),
+        HE,
+        DONGWEI_GIST,
+        DONGWEI_AT,
+        dongwei,
+        urgency="特急",
+        first_id="roof-call",
+    )
     s.call(
         5 * H + 25 * M,
         HE,
@@ -285,16 +275,16 @@ def build() -> Scenario:
         id="dongwei-rescued",
     )
     # 张庄村 house at +7h
-    for t in spread(rng, 12, 7 * H, 9 * H, 7 * H + 20 * M):
-        s.call(
-            t,
-            HE,
-            say(rng, rng.choice(ZHANGZHUANG_GIST), HE),
-            rng.choice(ZHANGZHUANG_AT),
-            zhangzhuang,
-            urgency="特急",
-            caller=caller(rng),
-        )
+    voiced_calls(
+        s,
+        rng,
+        spread(rng, 12, 7 * H, 9 * H, 7 * H + 20 * M),
+        HE,
+        ZHANGZHUANG_GIST,
+        ZHANGZHUANG_AT,
+        zhangzhuang,
+        urgency="特急",
+    )
     s.add(
         7 * H + 40 * M,
         incident(
@@ -310,28 +300,14 @@ def build() -> Scenario:
     )
     s.add(
         9 * H,
-        {
-            "type": "agency.casualty",
-            "agency": "bazhou-government",
-            "province": HE,
-            "position": gps(*ZHANGZHUANG),
-            "address": "霸州市信安镇张庄村",
-            "injured": 1,
-        },
+        casualty("bazhou-government", HE, "霸州市信安镇张庄村", position=gps(*ZHANGZHUANG), injured=1),
         zhangzhuang,
         id="zhangzhuang-casualty",
     )
     # 河东 leaks all day
-    for t in spread(rng, 40, 2 * H, 16 * H, 6 * H):
-        s.call(
-            t,
-            TJ,
-            say(rng, rng.choice(HEDONG_GIST), TJ),
-            rng.choice(HEDONG_AT),
-            hedong,
-            category=rng.choice(["求助", "投诉"]),
-            caller=caller(rng),
-        )
+    voiced_calls(
+        s, rng, spread(rng, 40, 2 * H, 16 * H, 6 * H), TJ, HEDONG_GIST, HEDONG_AT, hedong, category=["求助", "投诉"]
+    )
 
     first = True
     for t in spread(rng, 120, -3 * H, 18 * H, 5 * H):
@@ -349,19 +325,14 @@ def build() -> Scenario:
         )
         first = False
 
-    for k, t in enumerate(spread(rng, len(EVERYDAY) * 2, 0, 20 * H)):
-        text, place, province = EVERYDAY[k % len(EVERYDAY)]
-        eid = f"everyday-{k + 1:02d}"
-        s.event(eid, f"a matter unrelated to the rain: {text[:16]}…")
-        s.call(
-            t,
-            province,
-            say(rng, text, province),
-            place,
-            s.whole(eid),
-            category=rng.choice(["投诉", "咨询", "举报"]),
-            caller=caller(rng),
-        )
+    everyday_calls(
+        s,
+        rng,
+        spread(rng, len(EVERYDAY) * 2, 0, 20 * H),
+        EVERYDAY,
+        "a matter unrelated to the rain",
+        ["投诉", "咨询", "举报"],
+    )
     return s
 
 

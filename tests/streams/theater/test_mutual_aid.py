@@ -7,10 +7,10 @@ import pytest
 from ebrain.compose import Core
 from geo.fleet import FleetState, Responder, load_capabilities
 from playbooks.lifecycle import DispatchEffect
-from streams.theater import store as theater_store
 from streams.theater.effects import dispatch
 from streams.theater.mutual_aid import AidUpdate
 from streams.theater.state import TheaterState
+from tests.streams.theater.store_kit import restored_copy
 from tests.streams.theater.theater_geo_kit import (
     BJ,
     HB,
@@ -222,17 +222,7 @@ def test_local_boats_committed_so_the_nearest_lending_neighbour_is_asked(core: C
 def test_an_open_exchange_survives_a_restart_and_still_times_out(core: Core) -> None:
     ctx = manual_aid(core.theater)
     state, _ = gas_dispatch(core, ctx)
-    tables: dict[str, dict[str, bytes]] = {"incident": {}, "task": {}, "responder": {}, "meta": {}}
-    for table, key, value in theater_store.changed_records(state):
-        assert value is not None
-        tables[table][key] = value
-    restored = theater_store.restore(
-        core.initial_fleet,
-        incidents=tables["incident"].values(),
-        tasks=tables["task"].values(),
-        statuses=tables["responder"].items(),
-        meta=tables["meta"]["meta"],
-    )
+    restored = restored_copy(state, core.initial_fleet)
     assert restored.aid == state.aid and restored.aid_links == state.aid_links
     deltas = run(restored, ctx, until_ms=T0 + 20 * MIN)
     assert [u.message for u in of_kind(deltas, "mutual_aid")] == ["timeout"]

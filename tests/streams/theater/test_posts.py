@@ -7,9 +7,9 @@ from ebrain.compose import Core
 from playbooks.evidence import Signal
 from playbooks.incident import Notification
 from streams import theater
-from streams.theater import store as theater_store
 from streams.theater.state import Delta
 from streams.wire.records import Tick
+from tests.streams.theater.store_kit import restored_copy
 
 T0 = 1_690_623_000_000  # 2023-07-29 17:30 +08:00
 MENTOUGOU, ZHUOZHOU, BAODING = "110109", "130681", "130600"
@@ -63,17 +63,7 @@ def test_declared_level_applies_to_incidents_opened_later(core: Core) -> None:
     assert incident.response_level == "I"
     assert any(d.rule == "agency:beijing-flood-hq" and d.what.endswith("→I") for d in incident.decisions)
     # it survives a restart: the declared level is part of the durable state
-    tables: dict[str, dict[str, bytes]] = {"incident": {}, "task": {}, "responder": {}, "meta": {}}
-    for table, key, value in theater_store.changed_records(state):
-        assert value is not None
-        tables[table][key] = value
-    restored = theater_store.restore(
-        core.initial_fleet,
-        tables["incident"].values(),
-        tables["task"].values(),
-        tables["responder"].items(),
-        tables["meta"]["meta"],
-    )
+    restored = restored_copy(state, core.initial_fleet)
     assert restored.declared_levels == state.declared_levels
 
 

@@ -21,6 +21,7 @@ from streams.theater import store
 from streams.theater.state import TheaterState
 from streams.wire.envelope import encode_delta
 from streams.wire.records import OperatorCommand, TaskReply, TheaterInput, Tick
+from tests.streams.theater.store_kit import empty_tables, restore_from, write_changes
 from tests.streams.theater.theater_geo_kit import stepwise
 from tests.streams.theater.theater_machine import shared_core
 
@@ -45,27 +46,17 @@ def test_a_soak_finding_keeps_every_invariant_now(path: Path) -> None:
     ctx = stepwise(core.theater)
     state = TheaterState(fleet=core.initial_fleet)
     state.fusion.ledger = {}
-    tables: dict[str, dict[str, bytes]] = {"incident": {}, "task": {}, "responder": {}, "meta": {}}
+    tables = empty_tables()
     twin: TheaterState | None = None
     sent = 0
     for item in _inputs(path):
         if item is None:
-            twin = store.restore(
-                core.initial_fleet,
-                list(tables["incident"].values()),
-                list(tables["task"].values()),
-                list(tables["responder"].items()),
-                tables["meta"].get(store.META_KEY),
-            )
+            twin = restore_from(tables, core.initial_fleet)
             assert list(store.all_records(twin)) == list(store.all_records(state))
             continue
         sent += isinstance(item, Signal)
         _, deltas = theater.step(state, item, ctx)
-        for table, key, value in store.changed_records(state):
-            if value is None:
-                tables[table].pop(key, None)
-            else:
-                tables[table][key] = value
+        write_changes(tables, state)
         if twin is not None:
             _, said = theater.step(twin, item, ctx)
             twin.dirty.clear()

@@ -13,8 +13,8 @@ from scenarios.model import load_scenario
 from scenarios.replay import ReplayControl, replay
 from streams import theater
 from streams.testing import StepPipeline
-from streams.theater import store as theater_store
 from streams.wire.records import TheaterInput
+from tests.streams.theater.store_kit import restored_copy
 
 SCENARIO = PACKAGE_ROOT / "scenarios" / "files" / "yanjiao_gas_explosion_2024.yaml"
 
@@ -39,17 +39,7 @@ def test_restored_theater_continues_identically(core: Core) -> None:
     cut = next(i for i, item in enumerate(items) if getattr(item, "kind", "") == "report:explosion") + 50
     state = theater.TheaterState(fleet=core.initial_fleet)
     before = list(run(core, items[:cut], state))
-    tables: dict[str, dict[str, bytes]] = {"incident": {}, "task": {}, "responder": {}, "meta": {}}
-    for table, key, value in theater_store.changed_records(state):
-        assert value is not None
-        tables[table][key] = value
-    restored = theater_store.restore(
-        core.initial_fleet,
-        incidents=tables["incident"].values(),
-        tasks=tables["task"].values(),
-        statuses=tables["responder"].items(),
-        meta=tables["meta"]["meta"],
-    )
+    restored = restored_copy(state, core.initial_fleet)
     assert restored.fusion.incidents == state.fusion.incidents
     rules = core.theater.fusion  # the spatial index is derived: rebuilt from the incidents, equal to the live one
     assert restored.fusion.index(rules).grids == state.fusion.index(rules).grids

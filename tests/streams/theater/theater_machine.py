@@ -32,6 +32,7 @@ from streams.theater import store
 from streams.theater.state import TheaterContext, TheaterState
 from streams.wire.envelope import encode_delta
 from streams.wire.records import OperatorCommand, TaskReply, TheaterInput, Tick
+from tests.streams.theater.store_kit import empty_tables, restore_from, write_changes
 from tests.streams.theater.theater_geo_kit import T0, stepwise
 
 MIN = 60_000
@@ -86,7 +87,7 @@ class TheaterMachine(RuleBasedStateMachine):
         self.state = TheaterState(fleet=core.initial_fleet)
         self.state.fusion.ledger = {}
         self.twin: TheaterState | None = None
-        self.tables: dict[str, dict[str, bytes]] = {"incident": {}, "task": {}, "responder": {}, "meta": {}}
+        self.tables = empty_tables()
         self.clock_ms = T0
         self.sent: set[str] = set()
         self.seen_ids: dict[str, str] = {}  # incident id → its status when last seen
@@ -105,11 +106,7 @@ class TheaterMachine(RuleBasedStateMachine):
         self.steps += 1
         TRACE.append(repr(item))
         _, deltas = theater.step(self.state, item, self.ctx)
-        for table, key, value in store.changed_records(self.state):
-            if value is None:
-                self.tables[table].pop(key, None)
-            else:
-                self.tables[table][key] = value
+        write_changes(self.tables, self.state)
         if self.twin is not None:
             _, twin_deltas = theater.step(self.twin, item, self.ctx)
             self.twin.dirty.clear()
@@ -315,13 +312,7 @@ class TheaterMachine(RuleBasedStateMachine):
     # -- restore -----------------------------------------------------------------------------------------
 
     def _restored(self) -> TheaterState:
-        restored = store.restore(
-            self.core.initial_fleet,
-            incidents=list(self.tables["incident"].values()),
-            tasks=list(self.tables["task"].values()),
-            statuses=list(self.tables["responder"].items()),
-            meta=self.tables["meta"].get(store.META_KEY),
-        )
+        restored = restore_from(self.tables, self.core.initial_fleet)
         restored.fusion.ledger = None
         return restored
 
