@@ -270,7 +270,9 @@ class Gazetteer:
                 dx = (xy[:, 0] - label.label_lon) * math.cos(math.radians(label.label_lat)) * 111.2
                 dy = (xy[:, 1] - label.label_lat) * 111.2
                 found = max(found, float(np.max(np.hypot(dx, dy))))
-            self._spread[unit] = round(found, 1)
+            # rounded before it is kept and returned: the first call and every later one must agree, or a replay's
+            # output depends on which replays ran before it in the same process
+            found = self._spread[unit] = round(found, 1)
         return found
 
     def outside(self, text: str) -> str | None:

@@ -91,3 +91,11 @@ def test_a_bad_precision_fails_with_did_you_mean(regions, tmp_path):
     path = _write(tmp_path, "某村,,110112,116.7,39.8,palce,test")
     with pytest.raises(ValueError, match=r"places.csv:2: precision='palce'.*did you mean 'place'"):
         Gazetteer.from_regions(regions, path)
+
+
+def test_a_spread_is_the_same_on_the_first_call_and_every_later_one(regions):
+    """The first call computed it unrounded and kept it rounded: a replay's output then depended on which replays
+    had run before it in the same process (26.4893 km, then 26.5)."""
+    fresh = Gazetteer.from_regions(regions)
+    first = fresh.spread_km("110112")
+    assert first == fresh.spread_km("110112") == round(first, 1)
