@@ -72,12 +72,18 @@ def _screen(
     serious = sorted(
         incidents, key=lambda i: (-rank.get(i.get("response_level") or "", 0), -_reports(i), i["opened_at_ms"], i["id"])
     )
-    shown = max(0, (room - len(lines) - 2) // 2)
-    lines.append(f"== 最严重的 {shown} 起 / the {shown} most serious (response level, then reports)")
+    shown = min(len(incidents), max(0, (room - len(lines) - 2) // 2))
+    more = len(incidents) - shown
+    if more:
+        lines.append(f"== 最严重的 {shown} 起 / the {shown} most serious (response level, then reports)")
+    else:
+        lines.append(f"== 全部 {shown} 起，按严重程度 / all {shown}, most serious first (response level, then reports)")
     for inc in serious[:shown]:
         lines += _brief(scenario, inc, lookup, words)
-    more = len(incidents) - shown
-    lines.append(f"   另有 {more} 起未列出，全部清单：--full / {more} more: --full lists each with decisions and tasks")
+    if more:
+        lines.append(
+            f"   另有 {more} 起未列出，全部清单：--full / {more} more: --full lists each with decisions and tasks"
+        )
     return lines
 
 

@@ -46,3 +46,16 @@ def test_a_short_run_gets_its_full_listing(core: Core) -> None:
     outcome = asyncio.run(replay_embedded(scenario, embedded_runtime(core)))
     assert len(render_summary(scenario, outcome, core.words).splitlines()) <= SCREEN_LINES
     assert render_summary(scenario, outcome, core.words) == render_summary(scenario, outcome, core.words, full=True)
+
+
+def test_a_run_of_few_incidents_with_a_long_listing_names_them_all(core: Core) -> None:
+    # The demo's scenario: one incident whose decisions do not fit a screen; the brief listing names it and
+    # claims neither a larger number of incidents nor a negative remainder.
+    from ebrain.settings import PACKAGE_ROOT
+
+    scenario = load_scenario(PACKAGE_ROOT / "scenarios" / "files" / "yanjiao_gas_explosion_2024.yaml")
+    outcome = asyncio.run(replay_embedded(scenario, embedded_runtime(core)))
+    brief = render_summary(scenario, outcome, core.words).splitlines()
+    assert len(brief) <= SCREEN_LINES
+    assert "== 全部 1 起，按严重程度 / all 1, most serious first (response level, then reports)" in brief
+    assert not any("另有" in line for line in brief)
