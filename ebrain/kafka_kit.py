@@ -123,13 +123,16 @@ class Worker:
                 self.proc.wait(10)
 
 
-def start_worker(bootstrap: str, prefix: str, folder: Path, name: str = "worker") -> Worker:
-    """`ebrain worker` as its own process with its own state folder and log; same group for the same prefix."""
+def start_worker(
+    bootstrap: str, prefix: str, folder: Path, name: str = "worker", options: Sequence[str] = ()
+) -> Worker:
+    """`ebrain worker` as its own process with its own state folder and log; same group for the same prefix;
+    `options`: more of the command's options (e.g. ``["--idle-after", "2"]``)."""
     folder.mkdir(parents=True, exist_ok=True)
     log = folder / f"{name}.log"
     env = {**os.environ, "PYTHONUNBUFFERED": "1", **FAST_FAILOVER, "BROKER_CLIENT_ID": f"ebrain-{name}"}
     command = [sys.executable, "-m", "ebrain.cli", "worker", "--broker", bootstrap]
-    command += ["--data-dir", str(folder / name), "--topic-prefix", prefix]
+    command += ["--data-dir", str(folder / name), "--topic-prefix", prefix, *options]
     with log.open("ab") as out:
         proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT, env=env)
     return Worker(name, proc, log)

@@ -24,8 +24,14 @@ def run_worker(
         topic_prefix=topic_prefix,
     )
     app = build_app(config, core.ingest, core.theater, core.initial_fleet)
+    policy = core.theater.watermark
+    if policy.idle_after_ms is None:
+        clock = "the watermark waits for every source partition"
+    else:
+        clock = f"live: a source partition not heard from for {policy.idle_after_ms / 1000:g} s is not waited for"
     print(
-        f"worker {config.app_id} on {settings.broker} ({processing_guarantee}); state rebuilt from changelogs",
+        f"worker {config.app_id} on {settings.broker} ({processing_guarantee}); state rebuilt from changelogs; "
+        f"{clock}; lateness {policy.lateness_ms / 1000:g} s",
         flush=True,
     )
     worker = quiet_worker(app)

@@ -32,7 +32,7 @@ from streams import ingest, theater
 from streams.ingest import store as ingest_store
 from streams.ingest.dedup import ChunkLog
 from streams.runtime.faust_patches import apply_all as apply_faust_patches
-from streams.theater import containment
+from streams.theater import containment, watermark
 from streams.theater import store as theater_store
 from streams.wire import topics
 from streams.wire.codec import Origin, Rejected
@@ -520,6 +520,16 @@ def build_app(
     if outputs.exactly_once:
         gate.before_commit(write_theater_tables)
 
+    idle_now: list[tuple[str, ...]] = [()]
+
+    def report_idle(state: theater.TheaterState) -> None:
+        """A line when the partitions the watermark does not wait for change (docs/operations.md, "Late and idle")."""
+        idle = watermark.idle(state.watermarks, state.heard, theater_ctx.tick_sources, theater_ctx.watermark)
+        if idle != idle_now[0]:
+            idle_now[0] = idle
+            said = ", ".join(idle) if idle else "none: every source partition is waited for"
+            _log.warning("idle source partitions (not waited for): %s; late inputs so far %d", said, state.late_inputs)
+
     async def run_theater(stream: Any) -> None:
         async for batch in gate.batches(stream, config.batch_max, config.batch_within):
             state = holder.get("state")
@@ -560,6 +570,8 @@ def build_app(
                         province = delta.entity.responder_province or delta.entity.incident_province
                         await outputs.send(tasks_topic, province.encode(), encode_entity(delta.entity), source)
             theater_source["tp"] = batch[-1].message.tp
+            if theater_ctx.watermark.idle_after_ms is not None:
+                report_idle(state)
             if not outputs.exactly_once:
                 await write_theater_tables()
 
