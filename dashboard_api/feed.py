@@ -188,7 +188,14 @@ class FeedHub:
             message["say"] = {lang: data["say"].get(lang, [])} if lang else data["say"]
         return _ENCODER.encode(message).decode()
 
-    def _catch_up(self, viewer: Viewer, incident_id: str, data: dict[str, Any], lang: str | None) -> list[str]:
+    def _catch_up(
+        self,
+        viewer: Viewer,
+        incident_id: str,
+        data: dict[str, Any],
+        lang: str | None,
+        sent: set[tuple[str, str]] | None = None,
+    ) -> list[str]:
         """`catch_up` messages for a view that sees an incident from this delta on: the incident (unless this delta
         is it) and what belongs to it that the view could not see before, each as it is now. They follow the delta,
         with its seq, so a client that resumes from that seq has them."""
@@ -202,6 +209,8 @@ class FeedHub:
             for kind, key, entity in pic.related(incident_id)
             if (kind, key) != (data["kind"], data["key"]) and not seen_apart_from_incident(viewer, kind, entity)
         ]
+        if sent:
+            items = [item for item in items if (item[0], item[1]) not in sent]
         texts = []
         for kind, key, entity in items:
             seen = scope(viewer, kind, key, entity, pic)
@@ -270,16 +279,32 @@ class FeedHub:
         texts = self._after(viewer, since, lang)
         return texts if len(texts) < self.client_queue else None
 
-    def _after(self, viewer: Viewer, since: int, lang: str | None = None) -> list[str]:
-        """The viewer's messages for the deltas after `since`, from the history (which must reach back to it)."""
+    def _after(self, viewer: Viewer, since: int, lang: str | None = None, catch_up: bool = False) -> list[str]:
+        """The viewer's messages for the deltas after `since`, from the history (which must reach back to it).
+
+        With `catch_up` (after a reused snapshot, which a client replaces its page with), each incident the deltas
+        touch is followed by what belongs to it and was emitted before `since` (`catch_up` messages): it may have
+        come into view within the range. A resuming client gets exactly the deltas it missed instead."""
         texts = []
+        sent: set[tuple[str, str]] = set()
+        touched: dict[str, dict[str, Any]] = {}  # incident → the latest delta in range that concerns it
         for seq, raw in reversed(self._history):
             if seq <= since:
                 break
-            text = self._delta_text(viewer, delta_from_json(raw), lang)
+            data = delta_from_json(raw)
+            text = self._delta_text(viewer, data, lang)
             if text is not None:
                 texts.append(text)
+                sent.add((data["kind"], data["key"]))
+                concerned = incident_of(data["kind"], data["key"], data["data"])
+                if concerned is not None:
+                    touched.setdefault(concerned, data)
         texts.reverse()
+        # an incident in view now may have come into view within the range: what of it was emitted before `since`
+        # follows, as live (catch_up); a client that had some of it already just replaces it with the same
+        for incident_id in sorted(touched) if catch_up else ():
+            last = {**touched[incident_id], "seq": self.picture.seq}
+            texts += self._catch_up(viewer, incident_id, last, lang, sent)
         return texts
 
     def recent(self, viewer: Viewer, limit: int, scan: int = 2_000) -> list[dict[str, Any]]:
@@ -380,7 +405,7 @@ class FeedHub:
             if at == seq:
                 return [text]
             if self._first_seq - 1 <= at and seq - at <= min(SNAPSHOT_REUSE_DELTAS, self.client_queue):
-                return [text, *self._after(viewer, at, lang)]
+                return [text, *self._after(viewer, at, lang, catch_up=True)]
         self.snapshots_built += 1
         text = _ENCODER.encode(self.snapshot(viewer, lang)).decode()
         if len(self._snapshots) > 64:

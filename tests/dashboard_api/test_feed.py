@@ -369,3 +369,22 @@ async def test_a_task_before_its_incident_reaches_the_county_post_once_the_incid
     assert got == [("delta", 2, "incident", YANJIAO.id), ("catch_up", 2, "task", task.key)]
     await sanhe.close()
     await beijing.close()
+
+
+async def test_a_county_post_given_a_recent_snapshot_gets_the_tasks_of_an_incident_that_came_into_view_since(
+    access: AccessPolicy,
+) -> None:
+    hub = FeedHub(Picture(), heartbeat_s=3600)
+    task = next(d for d in base_deltas() if d.kind == "task" and d.entity.incident_id == YANJIAO.id)
+    hub.publish(Delta(1, T0, "incident", DONGCHENG.id, DONGCHENG))
+    hub.publish(Delta(2, T0, "task", task.key, task.entity))
+    first = Session(hub, viewer(access, "sanhe"))  # the 三河 view's snapshot is built at seq 2 and kept
+    await until(lambda: len(first.socket.messages) == 1)
+    await first.close()
+    hub.publish(Delta(3, T0, "incident", YANJIAO.id, YANJIAO))
+    second = Session(hub, viewer(access, "sanhe"))  # that snapshot, then the deltas since
+    await until(lambda: len(second.socket.messages) >= 3)
+    got = [(m["type"], m.get("kind"), m.get("key")) for m in second.socket.messages]
+    assert got == [("snapshot", None, None), ("delta", "incident", YANJIAO.id), ("catch_up", "task", task.key)]
+    assert hub.snapshots_built == 1
+    await second.close()
