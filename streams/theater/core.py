@@ -17,6 +17,7 @@ from playbooks import lifecycle
 from playbooks.evidence import Signal
 from playbooks.incident import RESPONSE_LEVELS, Decision, Incident
 from streams.fusion import fuse
+from streams.ingest import warnings as in_force
 from streams.theater import casualties, closures, containment, merges, mutual_aid, posts, warnings, watermark
 from streams.theater.commands import on_command
 from streams.theater.effects import carry_out, replace_units
@@ -214,11 +215,7 @@ def _unknown_warning(state: TheaterState, signal: Signal) -> str | None:
     action, warning_id = signal.attr("action"), signal.attr("warning_id")
     if action == "issue" or warning_id in state.active_warnings:
         return None
-    return (
-        f"agency.warning {signal.signal_id}: action={action}: warning_id={warning_id!r} is not a warning in force "
-        f"(never issued, or already cancelled); send action 'issue' for a new warning, or the warning_id of the "
-        f"one to {action}"
-    )
+    return in_force.reason(signal.signal_id, action, warning_id)
 
 
 def _on_signal(state: TheaterState, signal: Signal, ctx: TheaterContext, out: Emitter) -> None:
