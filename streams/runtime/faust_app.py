@@ -50,7 +50,7 @@ COMMIT_REPORT_EVERY_S = 10.0
 @dataclass(frozen=True)
 class WorkerConfig:
     bootstrap: str
-    app_id: str = "ebrain"
+    app_id: str = topics.APP_ID
     data_dir: Path = Path(".ebrain-worker")
     processing_guarantee: str = "exactly_once"
     topic_prefix: str = ""
@@ -67,6 +67,10 @@ class WorkerConfig:
     # latency. Kafka Streams commits every 100 ms under exactly-once for this reason; faust's default is 2.8 s,
     # which stays for at-least-once (there a commit only records offsets; readers see records at once).
     commit_interval_s: float | None = None  # None: 0.1 s under exactly-once, faust's 2.8 s otherwise
+
+    @property
+    def group_id(self) -> str:
+        return topics.pipeline_id(self.topic_prefix, self.app_id)
 
     @property
     def exactly_once(self) -> bool:
@@ -108,6 +112,29 @@ def ensure_topics(bootstrap: str, prefix: str = "") -> list[str]:
     finally:
         admin.close()
     return created
+
+
+def wait_for_group_coordinator(bootstrap: str, group_id: str, timeout_s: float = 60.0) -> bool:
+    """Until the broker names a coordinator for the worker's group; False if it did not within the timeout.
+
+    On a broker where no group has met yet, the first coordinator lookup creates `__consumer_offsets`, and until
+    its partitions have leaders a joining consumer is told GroupCoordinatorNotAvailable, which aiokafka logs at
+    ERROR. Asking here first (and waiting) leaves that transient out of the worker's log."""
+    from kafka.errors import KafkaError
+
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="ebrain-coordinator")
+    deadline = time.monotonic() + timeout_s
+    try:
+        while True:
+            try:
+                admin.describe_groups([group_id])
+                return True
+            except KafkaError:
+                if time.monotonic() > deadline:
+                    return False
+                time.sleep(0.25)
+    finally:
+        admin.close()
 
 
 def faust_settings(config: WorkerConfig) -> dict[str, Any]:
@@ -339,7 +366,7 @@ def build_app(
     initial_fleet: FleetState,
 ) -> faust.App:
     apply_faust_patches()
-    app = faust.App(config.app_id + config.topic_prefix, **faust_settings(config))
+    app = faust.App(config.group_id, **faust_settings(config))
     signals_topic = _raw_topic(app, topics.SIGNALS, config.topic_prefix)
     dlq_topic = _raw_topic(app, topics.DLQ, config.topic_prefix)
     incidents_topic = _raw_topic(app, topics.INCIDENTS, config.topic_prefix)

@@ -104,3 +104,10 @@ def test_the_api_refuses_to_start_without_tokens_unless_told_to_use_the_demo_one
     monkeypatch.setenv("EBRAIN_TOKENS_FILE", "tokens.yaml")
     assert main(["api", "--broker", "127.0.0.1:1", "--demo-tokens"]) == EXIT_USAGE
     assert "choose one" in _one_line(capsys.readouterr().err)
+
+
+def test_kafka_status_reads_the_broker_of_the_data_dir_it_is_given(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["kafka", "status", "--data-dir", str(tmp_path / "brokerdata")]) == 1
+    assert f"not running (data in {tmp_path / 'brokerdata'})" in capsys.readouterr().out
