@@ -407,7 +407,7 @@ def kafka(core: Core, n_devices: int, rounds: int, guarantees: list[str], gatewa
                 nothing[how] = run_group(command, Path(tmp) / f"{group}.log", bootstrap, group, topic, records, env)
             command = worker_command(bootstrap, Path(tmp) / f"worker-{prefix}", prefix, guarantee)
             ours = run_group(
-                command, Path(tmp) / f"worker-{prefix}.log", bootstrap, f"ebrain{prefix}", topic, records, env
+                command, Path(tmp) / f"worker-{prefix}.log", bootstrap, topics.pipeline_id(prefix), topic, records, env
             )
             ceiling = max(nothing.values())
             per = readings / records
@@ -427,7 +427,7 @@ def kafka(core: Core, n_devices: int, rounds: int, guarantees: list[str], gatewa
                 topic = topics.physical(topics.INGEST_SENSOR, prefix)
                 command = worker_command(bootstrap, Path(tmp) / f"worker-{prefix}", prefix, guarantee)
                 log = Path(tmp) / f"worker-{prefix}.log"
-                gw = run_group(command, log, bootstrap, f"ebrain{prefix}", topic, records, env)
+                gw = run_group(command, log, bootstrap, topics.pipeline_id(prefix), topic, records, env)
                 kafka_line(
                     "ebrain worker: gateway batches of 100 readings a message",
                     gw,

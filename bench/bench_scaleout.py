@@ -97,7 +97,7 @@ def run_workers(bootstrap: str, count: int, messages: int, tmp: Path, guarantee:
 
     prefix = f"scale{count}-{os.getpid()}-{int(time.time())}."
     ensure_topics(bootstrap, prefix)
-    group = f"ebrain{prefix}"
+    group = topics.pipeline_id(prefix)
     topic = topics.physical(topics.INGEST_SENSOR, prefix)
     env = {**os.environ, "BROKER_SESSION_TIMEOUT": "10", "BROKER_HEARTBEAT_INTERVAL": "1"}
     procs = []

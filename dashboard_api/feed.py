@@ -29,7 +29,7 @@ from dashboard_api.picture import Picture
 
 if TYPE_CHECKING:
     from dashboard_api.metrics import FeedTimings
-from dashboard_api.scoping import scope
+from dashboard_api.scoping import incident_of, incident_visible, scope, seen_apart_from_incident
 from streams.wire.records import Delta
 
 _ENCODER = msgspec.json.Encoder()
@@ -137,6 +137,15 @@ class FeedHub:
         data, _ = as_delta_json(delta)
         with self.lock:
             previous = self.picture.seq
+            # which views saw this delta's incident before it: a view that sees it only from now on is sent what
+            # it could not see of it until now (its tasks, notifications, ...), whatever order they came in
+            concerned = incident_of(data["kind"], data["key"], data["data"]) if self._clients else None
+            saw_before: dict[tuple[str, ...], bool] = {}
+            if concerned is not None:
+                old = self.picture.incidents.get(concerned)
+                for client in self._clients:
+                    if client.key not in saw_before:
+                        saw_before[client.key] = old is not None and incident_visible(client.viewer, old, self.picture)
             if not self.picture.apply(data):
                 return
             seq = data["seq"]
@@ -153,6 +162,7 @@ class FeedHub:
                 self._first_seq = old_seq + 1
             self.published += 1
             cache: dict[tuple[str, ...], str | None] = {}
+            caught_up: dict[tuple[str, ...], list[str]] = {}
             for client in self._clients:
                 if client.needs_snapshot:
                     continue
@@ -161,6 +171,12 @@ class FeedHub:
                     text = cache[client.key] = self._delta_text(client.viewer, data, client.lang)
                 if text is not None:
                     self._push(client, text)  # type: ignore[arg-type]
+                if concerned is not None and not saw_before.get(client.key, True):
+                    more = caught_up.get(client.key)
+                    if more is None:
+                        more = caught_up[client.key] = self._catch_up(client.viewer, concerned, data, client.lang)
+                    for extra in more:
+                        self._push(client, extra)
 
     def _delta_text(self, viewer: Viewer, data: dict[str, Any], lang: str | None = None) -> str | None:
         seen = scope(viewer, data["kind"], data["key"], data["data"], self.picture)
@@ -171,6 +187,38 @@ class FeedHub:
         if "say" in data:
             message["say"] = {lang: data["say"].get(lang, [])} if lang else data["say"]
         return _ENCODER.encode(message).decode()
+
+    def _catch_up(
+        self,
+        viewer: Viewer,
+        incident_id: str,
+        data: dict[str, Any],
+        lang: str | None,
+        sent: set[tuple[str, str]] | None = None,
+    ) -> list[str]:
+        """`catch_up` messages for a view that sees an incident from this delta on: the incident (unless this delta
+        is it) and what belongs to it that the view could not see before, each as it is now. They follow the delta,
+        with its seq, so a client that resumes from that seq has them."""
+        pic = self.picture
+        incident = pic.incidents.get(incident_id)
+        if incident is None or not incident_visible(viewer, incident, pic):
+            return []
+        items = [] if data["kind"] == "incident" else [("incident", incident_id, incident)]
+        items += [
+            (kind, key, entity)
+            for kind, key, entity in pic.related(incident_id)
+            if (kind, key) != (data["kind"], data["key"]) and not seen_apart_from_incident(viewer, kind, entity)
+        ]
+        if sent:
+            items = [item for item in items if (item[0], item[1]) not in sent]
+        texts = []
+        for kind, key, entity in items:
+            seen = scope(viewer, kind, key, entity, pic)
+            if seen is not None:
+                message = {"type": "catch_up", "seq": data["seq"], "at_ms": data["at_ms"], "kind": kind, "key": key}
+                message["data"] = in_language(seen, lang)
+                texts.append(_ENCODER.encode(message).decode())
+        return texts
 
     def _push(self, client: FeedClient, text: str) -> None:
         if len(client.queue) >= client.limit:
@@ -231,16 +279,32 @@ class FeedHub:
         texts = self._after(viewer, since, lang)
         return texts if len(texts) < self.client_queue else None
 
-    def _after(self, viewer: Viewer, since: int, lang: str | None = None) -> list[str]:
-        """The viewer's messages for the deltas after `since`, from the history (which must reach back to it)."""
+    def _after(self, viewer: Viewer, since: int, lang: str | None = None, catch_up: bool = False) -> list[str]:
+        """The viewer's messages for the deltas after `since`, from the history (which must reach back to it).
+
+        With `catch_up` (after a reused snapshot, which a client replaces its page with), each incident the deltas
+        touch is followed by what belongs to it and was emitted before `since` (`catch_up` messages): it may have
+        come into view within the range. A resuming client gets exactly the deltas it missed instead."""
         texts = []
+        sent: set[tuple[str, str]] = set()
+        touched: dict[str, dict[str, Any]] = {}  # incident → the latest delta in range that concerns it
         for seq, raw in reversed(self._history):
             if seq <= since:
                 break
-            text = self._delta_text(viewer, delta_from_json(raw), lang)
+            data = delta_from_json(raw)
+            text = self._delta_text(viewer, data, lang)
             if text is not None:
                 texts.append(text)
+                sent.add((data["kind"], data["key"]))
+                concerned = incident_of(data["kind"], data["key"], data["data"])
+                if concerned is not None:
+                    touched.setdefault(concerned, data)
         texts.reverse()
+        # an incident in view now may have come into view within the range: what of it was emitted before `since`
+        # follows, as live (catch_up); a client that had some of it already just replaces it with the same
+        for incident_id in sorted(touched) if catch_up else ():
+            last = {**touched[incident_id], "seq": self.picture.seq}
+            texts += self._catch_up(viewer, incident_id, last, lang, sent)
         return texts
 
     def recent(self, viewer: Viewer, limit: int, scan: int = 2_000) -> list[dict[str, Any]]:
@@ -341,7 +405,7 @@ class FeedHub:
             if at == seq:
                 return [text]
             if self._first_seq - 1 <= at and seq - at <= min(SNAPSHOT_REUSE_DELTAS, self.client_queue):
-                return [text, *self._after(viewer, at, lang)]
+                return [text, *self._after(viewer, at, lang, catch_up=True)]
         self.snapshots_built += 1
         text = _ENCODER.encode(self.snapshot(viewer, lang)).decode()
         if len(self._snapshots) > 64:

@@ -26,7 +26,7 @@ from dashboard_api.commands import (
     build_command,
 )
 from dashboard_api.context import ApiContext
-from dashboard_api.scoping import scope
+from dashboard_api.scoping import exchange_party, scope
 from geo.names import did_you_mean
 
 SUBMIT_TIMEOUT_S = 10.0
@@ -153,6 +153,12 @@ def build_operator_routes(ctx: ApiContext) -> APIRouter:
                 if exchange is None or scope(viewer, "mutual_aid", request_id, exchange, pic) is None:
                     raise HTTPException(
                         404, f"no mutual-aid request {request_id!r}{did_you_mean(request_id, pic.mutual_aid)}"
+                    )
+                if not exchange_party(viewer, exchange):
+                    raise HTTPException(
+                        403,
+                        f"mutual-aid request {request_id!r}: only the borrowing ({exchange.get('borrower')}) or "
+                        f"lending ({exchange.get('lender')}) centre answers it, or the joint centre",
                     )
                 if exchange.get("stage") not in ("requested", "offered"):
                     raise HTTPException(409, f"mutual-aid request {request_id!r} is {exchange.get('stage')}")

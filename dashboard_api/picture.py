@@ -201,6 +201,21 @@ class Picture:
     def notifications_of(self, incident_id: str) -> list[dict[str, Any]]:
         return [self.notifications[k] for k in self._notes_of.get(incident_id, ())]
 
+    def related(self, incident_id: str) -> list[tuple[str, str, dict[str, Any]]]:
+        """(kind, key, entity) of everything that belongs to an incident: its tasks, notifications, mutual-aid
+        exchanges, casualty routings and event links (the last three are few, so they are scanned)."""
+        out: list[tuple[str, str, dict[str, Any]]] = [
+            ("task", k, self.tasks[k]) for k in self._tasks_of.get(incident_id, ())
+        ]
+        out += [("notification", k, self.notifications[k]) for k in self._notes_of.get(incident_id, ())]
+        for kind, entities, field in (
+            ("mutual_aid", self.mutual_aid, "incident_id"),
+            ("casualty_routing", self.casualty_routings, "incident_id"),
+            ("event", self.event_links, "site_id"),
+        ):
+            out += [(kind, k, v) for k, v in entities.items() if isinstance(v, dict) and v.get(field) == incident_id]
+        return out
+
     def notified(self, incident_id: str) -> set[str]:
         """Provinces the brain notified about the incident."""
         return self._notified.get(incident_id, set())

@@ -41,7 +41,7 @@ def scope(viewer: Viewer, kind: str, key: str, data: Any, picture: Relations) ->
     if kind in ("warning", "closure"):
         return data  # public warnings are public by nature; road closures are the shared road picture
     if kind == "mutual_aid":
-        return data if _exchange_visible(viewer, data) else None
+        return data if _exchange_visible(viewer, data, picture) else None
     if kind == "casualty_routing":
         incident = picture.incidents.get(data.get("incident_id", ""))
         return data if incident is not None and incident_visible(viewer, incident, picture) else None
@@ -51,10 +51,49 @@ def scope(viewer: Viewer, kind: str, key: str, data: Any, picture: Relations) ->
     raise ValueError(f"kind={kind!r} is not an entity kind of the feed")
 
 
-def _exchange_visible(viewer: Viewer, exchange: dict[str, Any]) -> bool:
-    """A mutual-aid exchange is seen by the joint centre and by the borrowing and lending provinces' centres."""
+def _exchange_visible(viewer: Viewer, exchange: dict[str, Any], picture: Relations) -> bool:
+    """A mutual-aid exchange is seen by the joint centre, the borrowing and lending provinces' centres, and every
+    centre that sees its incident."""
+    if exchange_party(viewer, exchange):
+        return True
+    incident = picture.incidents.get(exchange.get("incident_id", ""))
+    return incident is not None and incident_visible(viewer, incident, picture)
+
+
+def exchange_party(viewer: Viewer, exchange: dict[str, Any]) -> bool:
+    """The joint centre, or the borrowing or lending province's centre: who may answer the exchange."""
     centre = viewer.centre
     return centre.kind == "joint" or centre.province in (exchange.get("borrower"), exchange.get("lender"))
+
+
+def incident_of(kind: str, key: str, data: Any) -> str | None:
+    """The incident an entity of the feed belongs to (an incident is its own), or None."""
+    if kind == "incident":
+        return key
+    if not isinstance(data, dict):
+        return None
+    if kind in ("task", "notification", "mutual_aid", "casualty_routing"):
+        return data.get("incident_id") or None
+    if kind == "event":
+        return data.get("site_id") or None
+    return None
+
+
+def seen_apart_from_incident(viewer: Viewer, kind: str, data: Any) -> bool:
+    """Whether the viewer sees this entity whatever it sees of its incident (its own responders' task, a
+    notification to its province, an exchange it is party to, what everybody sees). Such an entity reached the
+    viewer when it changed; the others only if the viewer saw their incident then."""
+    centre = viewer.centre
+    if centre.kind == "joint" or kind in ("responder", "warning", "closure"):
+        return True
+    if kind == "task":
+        own = data.get("responder_adcode") if centre.kind == "county" else data.get("responder_province")
+        return bool(own) and own == centre.code
+    if kind == "notification":
+        return centre.kind == "province" and data.get("to_province") == centre.province
+    if kind == "mutual_aid":
+        return exchange_party(viewer, data)
+    return False
 
 
 def rejected_visible(viewer: Viewer, key: str, picture: Relations) -> bool:

@@ -23,8 +23,20 @@ from ebrain.serve import listen
 from ebrain.settings import Settings
 from streams.runtime.faust_app import ensure_topics
 
+NO_TOKENS = (
+    "no tokens file: set EBRAIN_TOKENS_FILE to a file of tokens (docs/api.md, docs/operations.md), or run with "
+    "--demo-tokens for development (the demo tokens are published in the repository: anyone could use them)"
+)
 
-async def run_api(settings: Settings, topic_prefix: str = "") -> int:
+
+async def run_api(settings: Settings, topic_prefix: str = "", demo_tokens: bool = False) -> int:
+    """Refuses to start without a tokens file unless `demo_tokens`: an instance on Kafka serves a live theater."""
+    if settings.tokens_file is None and not demo_tokens:
+        print(f"ebrain api: {NO_TOKENS}", file=sys.stderr, flush=True)
+        return 2
+    if settings.tokens_file is not None and demo_tokens:
+        print("ebrain api: --demo-tokens with EBRAIN_TOKENS_FILE set: choose one", file=sys.stderr, flush=True)
+        return 2
     try:
         return await _run(settings, topic_prefix)
     except (ViewError, KafkaError, AIOKafkaError) as exc:
@@ -82,6 +94,13 @@ async def _run(settings: Settings, topic_prefix: str) -> int:
                 f"{time.monotonic() - started:.1f} s; epoch {view.epoch}; following the feed",
                 flush=True,
             )
+            if settings.tokens_file is None:
+                print(
+                    "WARNING: DEMO TOKENS (--demo-tokens): anyone who has read the repository can sign in; never run "
+                    "this on a network others reach",
+                    file=sys.stderr,
+                    flush=True,
+                )
         await serving
         if follower.done() and not follower.cancelled() and follower.exception() is not None:
             print(f"ebrain api: the feed reader stopped: {follower.exception()!r}", file=sys.stderr, flush=True)

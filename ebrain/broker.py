@@ -476,12 +476,15 @@ def _terminate_pid(pid: int, properties_path: Path, grace_s: float) -> bool:
     return True
 
 
-def main_kafka(action: Literal["up", "down", "status"], project_root: Path, port: int = 9092) -> int:
-    """``ebrain kafka up|down|status``: a detached development broker with its data in ``<project>/.kafka/``.
+def main_kafka(
+    action: Literal["up", "down", "status"], project_root: Path, port: int = 9092, data_dir: Path | None = None
+) -> int:
+    """``ebrain kafka up|down|status``: a detached development broker with its data in ``<project>/.kafka/``, or
+    in ``data_dir`` (which then names the broker for ``down`` and ``status`` too).
 
     Exit codes: 0 on success (status: running and answering), 1 otherwise; messages go to stdout/stderr.
     """
-    data_dir = project_root / ".kafka"
+    data_dir = (data_dir or project_root / ".kafka").resolve()
     config = BrokerConfig(data_dir=data_dir, port=port, controller_port=port + 1)
     record_path = data_dir / "broker.json"
     record: dict[str, Any] | None = None

@@ -67,6 +67,16 @@ def _version() -> str:
         return "unknown (not installed)"
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 < value <= 86_400:
+        raise argparse.ArgumentTypeError(f"{text} s must be more than 0 and at most a day (86400)")
+    return value
+
+
 def _speed(text: str) -> float | None:
     if text in ("max", "auto"):
         return None if text == "max" else -1.0
@@ -152,6 +162,41 @@ def _parser() -> argparse.ArgumentParser:
     worker.add_argument(
         "--topic-prefix", default="", help="prefix of every topic name (separate pipelines on one broker)"
     )
+    worker.add_argument(
+        "--idle-after",
+        type=_seconds,
+        default=None,
+        help="live: do not wait for a source partition not heard from for this many seconds (default: wait for every "
+        "partition, as a replay needs)",
+    )
+    worker.add_argument(
+        "--lateness",
+        type=_seconds,
+        default=None,
+        help="live: hold the watermark this many seconds behind the ticks, so input up to that late keeps its order "
+        "(default 0)",
+    )
+
+    clock = sub.add_parser(
+        "clock",
+        help="the live clock: a wall-time tick to every source partition (what moves the theater live)",
+        description=(
+            "Writes a tick of this machine's wall time to every partition of every source topic every --every "
+            "seconds, until Ctrl-C or SIGTERM. Live, ticks are what lets the theater release input in event-time "
+            "order; run one clock per pipeline, and never replay a scenario onto the topics a clock ticks (give the "
+            "replay its own --topic-prefix). The worker's --idle-after and --lateness say how the theater uses them."
+        ),
+    )
+    clock.add_argument("--broker", required=True, help="HOST:PORT of the Kafka broker")
+    clock.add_argument("--topic-prefix", default="", help="prefix of every topic name (the worker's --topic-prefix)")
+    clock.add_argument("--every", type=_seconds, default=0.5, help="seconds between ticks (default 0.5)")
+    clock.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        metavar="TOPIC/PARTITION",
+        help="leave a source partition without ticks (e.g. ingest.hotline/1), to see the worker's idleness at work",
+    )
 
     api = sub.add_parser(
         "api",
@@ -167,6 +212,11 @@ def _parser() -> argparse.ArgumentParser:
     api.add_argument("--port", type=_port, default=None, help="port of the page and API (default 8765)")
     api.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
     api.add_argument("--fleet-seed", type=int, default=None, help="seed of the synthetic fleet (the worker's)")
+    api.add_argument(
+        "--demo-tokens",
+        action="store_true",
+        help="development only: sign in with the published demo tokens (without it, EBRAIN_TOKENS_FILE is required)",
+    )
 
     quality = sub.add_parser(
         "fusion-quality",
@@ -177,6 +227,13 @@ def _parser() -> argparse.ArgumentParser:
     kafka = sub.add_parser("kafka", help="a local single-node Kafka broker for development (127.0.0.1)")
     kafka.add_argument("action", choices=["up", "down", "status"], help="start, stop, or show the local broker")
     kafka.add_argument("--port", type=_port, default=9092, help="the broker's port (default 9092)")
+    kafka.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="where the broker keeps its data, logs and pid record (default <project>/.kafka); give the same one to "
+        "down and status",
+    )
 
     sc = sub.add_parser("scenario", help="check a scenario file: every problem at once, before it runs")
     sc_sub = sc.add_subparsers(dest="scenario_command", required=True)
@@ -250,13 +307,26 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "worker":
         from ebrain.worker import run_worker
 
-        settings = Settings.from_env(broker=args.broker, fleet_seed=args.fleet_seed, exercise=args.exercise)
+        settings = Settings.from_env(
+            broker=args.broker,
+            fleet_seed=args.fleet_seed,
+            exercise=args.exercise,
+            idle_after_s=args.idle_after,
+            lateness_s=args.lateness,
+        )
         return run_worker(settings, args.data_dir, args.guarantee, args.topic_prefix)
+    if args.command == "clock":
+        from ebrain.clock_cmd import run_clock
+
+        try:
+            return asyncio.run(run_clock(args.broker, args.topic_prefix, args.every, tuple(args.skip)))
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
     if args.command == "api":
         from ebrain.api_cmd import run_api
 
         settings = Settings.from_env(broker=args.broker, port=args.port, host=args.host, fleet_seed=args.fleet_seed)
-        return asyncio.run(run_api(settings, args.topic_prefix))
+        return asyncio.run(run_api(settings, args.topic_prefix, args.demo_tokens))
     if args.command == "fusion-quality":
         from ebrain.compose import build_core
         from scenarios.cluster_quality import main as fusion_quality
@@ -265,7 +335,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "kafka":
         from ebrain.broker import main_kafka
 
-        return main_kafka(args.action, PACKAGE_ROOT, port=args.port)
+        return main_kafka(args.action, PACKAGE_ROOT, port=args.port, data_dir=args.data_dir)
     if args.command == "scenario":
         from ebrain import scenario_cmd
 

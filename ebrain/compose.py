@@ -18,6 +18,7 @@ from streams.ingest import detect
 from streams.ingest.normalize import NormalizeContext
 from streams.ingest.understand import CallReader
 from streams.runtime.embedded import EmbeddedRuntime
+from streams.theater.watermark import WatermarkPolicy
 from streams.wire import topics
 from streams.words import Words
 
@@ -62,6 +63,10 @@ def build_core(settings: Settings, fleet_seed: int | None = None, fleet_scale: f
         playbooks=playbooks,
         dispatch_policy=DispatchPolicy.load(),
         tick_sources=topics.tick_sources(),
+        watermark=WatermarkPolicy(
+            idle_after_ms=None if settings.idle_after_s is None else round(settings.idle_after_s * 1000),
+            lateness_ms=round(settings.lateness_s * 1000),
+        ),
         exercise=settings.exercise,
     )
     return Core(

@@ -123,13 +123,21 @@ class Worker:
                 self.proc.wait(10)
 
 
-def start_worker(bootstrap: str, prefix: str, folder: Path, name: str = "worker") -> Worker:
-    """`ebrain worker` as its own process with its own state folder and log; same group for the same prefix."""
+def start_worker(
+    bootstrap: str,
+    prefix: str,
+    folder: Path,
+    name: str = "worker",
+    options: Sequence[str] = (),
+    env: Mapping[str, str] | None = None,
+) -> Worker:
+    """`ebrain worker` as its own process with its own state folder and log; same group for the same prefix;
+    `options`: more of the command's options (e.g. ``["--idle-after", "2"]``); `env`: more of faust's settings."""
     folder.mkdir(parents=True, exist_ok=True)
     log = folder / f"{name}.log"
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", **FAST_FAILOVER, "BROKER_CLIENT_ID": f"ebrain-{name}"}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **FAST_FAILOVER, "BROKER_CLIENT_ID": f"ebrain-{name}", **(env or {})}
     command = [sys.executable, "-m", "ebrain.cli", "worker", "--broker", bootstrap]
-    command += ["--data-dir", str(folder / name), "--topic-prefix", prefix]
+    command += ["--data-dir", str(folder / name), "--topic-prefix", prefix, *options]
     with log.open("ab") as out:
         proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT, env=env)
     return Worker(name, proc, log)
@@ -279,7 +287,7 @@ def assignment(bootstrap: str, prefix: str) -> tuple[str, dict[str, set[tuple[st
     """The pipeline's consumer group: its state, and each member's (client id) assigned source partitions."""
     admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="fault-tests-admin")
     try:
-        group = admin.describe_groups([f"ebrain{prefix}"])[f"ebrain{prefix}"]
+        group = admin.describe_groups([topics.pipeline_id(prefix)])[topics.pipeline_id(prefix)]
     finally:
         admin.close()
     members: dict[str, set[tuple[str, int]]] = {}
@@ -305,5 +313,5 @@ async def wait_for_group(bootstrap: str, prefix: str, members: int, timeout_s: f
             return owned
         await asyncio.sleep(1.0)
     raise AssertionError(
-        f"group ebrain{prefix} not stable with {members} members in {timeout_s:.0f} s: {state} {owned}"
+        f"group {topics.pipeline_id(prefix)} not stable with {members} members in {timeout_s:.0f} s: {state} {owned}"
     )

@@ -21,6 +21,10 @@ class Settings:
     queue_size: int = 10_000
     tokens_file: Path | None = None
     broker: str | None = None
+    # live only (a worker fed by `ebrain clock`): the theater does not wait for a source partition not heard from
+    # for this long, and holds its watermark this far behind the ticks (docs/operations.md, "Late and idle")
+    idle_after_s: float | None = None
+    lateness_s: float = 0.0
     exercise: bool = False  # a run of a scenario file: public warnings go out as CAP <status>Exercise</status>
 
     @classmethod

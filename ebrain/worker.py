@@ -6,7 +6,14 @@ from pathlib import Path
 
 from ebrain.compose import build_core
 from ebrain.settings import Settings
-from streams.runtime.faust_app import WorkerConfig, build_app, ensure_topics, quiet_worker
+from streams.runtime.faust_app import (
+    WorkerConfig,
+    build_app,
+    ensure_topics,
+    quiet_worker,
+    wait_for_group_coordinator,
+)
+from streams.wire import topics
 
 
 def run_worker(
@@ -17,6 +24,8 @@ def run_worker(
     if created:
         print(f"created topics: {', '.join(created)}", flush=True)
     core = build_core(settings)
+    if not wait_for_group_coordinator(settings.broker, topics.pipeline_id(topic_prefix)):
+        print(f"no group coordinator on {settings.broker} yet; the worker joins when there is one", flush=True)
     config = WorkerConfig(
         bootstrap=settings.broker,
         data_dir=data_dir,
@@ -24,8 +33,14 @@ def run_worker(
         topic_prefix=topic_prefix,
     )
     app = build_app(config, core.ingest, core.theater, core.initial_fleet)
+    policy = core.theater.watermark
+    if policy.idle_after_ms is None:
+        clock = "the watermark waits for every source partition"
+    else:
+        clock = f"live: a source partition not heard from for {policy.idle_after_ms / 1000:g} s is not waited for"
     print(
-        f"worker {config.app_id} on {settings.broker} ({processing_guarantee}); state rebuilt from changelogs",
+        f"worker {config.group_id} on {settings.broker} ({processing_guarantee}); state rebuilt from changelogs; "
+        f"{clock}; lateness {policy.lateness_ms / 1000:g} s",
         flush=True,
     )
     worker = quiet_worker(app)

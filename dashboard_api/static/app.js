@@ -152,6 +152,10 @@ function receive(msg) {
     $("conn").dataset.seq = String(state.seq);
     addFeed({ seq: msg.seq, at_ms: msg.at_ms, kind: msg.kind, key: msg.key, say: msg.say });
     scheduleRender();
+  } else if (msg.type === "catch_up") {
+    // what belongs to an incident that came into view with the delta just before: no feed line of its own
+    applyDelta(msg);
+    scheduleRender();
   } else if (msg.type === "heartbeat") {
     state.seq = Math.max(state.seq, msg.seq);
     $("conn").dataset.seq = String(state.seq);

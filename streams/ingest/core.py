@@ -19,7 +19,7 @@ from prometheus_client import generate_latest
 from prometheus_client.core import CounterMetricFamily, Metric
 from prometheus_client.registry import Collector, CollectorRegistry
 
-from streams.ingest import detect
+from streams.ingest import detect, warnings
 from streams.ingest.dedup import DedupPolicy, SeenIds
 from streams.ingest.normalize import NormalizeContext, locate_reading, normalize, time_field
 from streams.wire import codec, contract, topics
@@ -41,6 +41,7 @@ class IngestPartition:
     seen: SeenIds
     detector: detect.DetectorState = field(default_factory=detect.DetectorState)
     counts: Counts = field(default_factory=Counts)
+    warnings: dict[str, None] = field(default_factory=dict)  # warning ids in force (agency partitions)
     spec: topics.TopicSpec = field(init=False, repr=False)  # the topic's key and partition count
 
     def __post_init__(self) -> None:
@@ -118,10 +119,21 @@ def step(state: IngestPartition, raw: bytes, offset: int, ctx: IngestContext) ->
             counts.rejected += 1
             out.append(Rejected(f"{contract.type_tag(type(decoded))} {event_id}: {refused}", raw, origin))
             continue
+        warning = decoded if type(decoded) is contract.WarningReport else None
+        if (
+            warning is not None
+            and warnings.unknown(state.warnings, warning.action, warning.warning_id)
+            and event_id not in state.seen.ids  # a copy of an accepted cancel is a duplicate
+        ):
+            counts.rejected += 1
+            out.append(Rejected(warnings.reason(event_id, warning.action, warning.warning_id), raw, origin))
+            continue
         if state.seen.first_seen(event_id, at_ms) is not None:
             out.append(_duplicate(counts, event_id, raw, origin))
             continue
         counts.accepted += 1
+        if warning is not None:
+            warnings.apply(state.warnings, warning.action, warning.warning_id)
         if isinstance(item, Reading | Heartbeat):
             _, signals = detect.step(state.detector, item, ctx.thresholds)
             out.extend(signals)

@@ -1,8 +1,8 @@
 """The durable form of an ingest partition in a key-value table (Kafka: a Faust table with a changelog).
 
 Per source partition p: "counts/<p>" holds the counts, "clock/<p>" the partition's clock (its newest tick, which
-bounds event times), "seen/<p>/<sequence>" chunks of remembered event ids (see `streams.dedup.ChunkLog`). The
-table is co-partitioned with its source topic.
+bounds event times), "warnings/<p>" the warning ids in force (in the order issued), "seen/<p>/<sequence>" chunks
+of remembered event ids (see `streams.dedup.ChunkLog`). The table is co-partitioned with its source topic.
 
 The detector of a sensor partition p lives in a table of its own: "<p>/<device id>" holds a device's whole state
 (last-seen time and value, tier, pending tier and when each tier's wait began, baseline, silence, rate alarm).
@@ -25,6 +25,7 @@ from streams.wire.records import Counts
 SAVE_EVERY = 1000  # remembered ids and counts are saved every this many new ids, and at every tick
 _COUNTS = msgspec.json.Decoder(tuple[int, int, int, int, int])
 _CLOCK = msgspec.json.Decoder(int)
+_WARNINGS = msgspec.json.Decoder(list[str])
 _ENCODER = msgspec.json.Encoder()
 
 
@@ -36,6 +37,9 @@ def restore(
         part.counts = Counts(*_COUNTS.decode(counts))
     stored = [(key, value) for key, value in records if value is not None]
     log = ChunkLog.restore(f"seen/{part.partition}", stored, part.seen)
+    in_force = next((value for key, value in stored if key == f"warnings/{part.partition}"), None)
+    if in_force is not None:
+        part.warnings = dict.fromkeys(_WARNINGS.decode(in_force))
     clock = next((value for key, value in stored if key == f"clock/{part.partition}"), None)
     if clock is not None:
         part.seen.advance(_CLOCK.decode(clock))  # a restarted worker knows the time before its first tick
@@ -55,6 +59,10 @@ def save(part: ingest.IngestPartition, log: ChunkLog, table: MutableMapping[str,
             table[key] = value
     table[f"counts/{part.partition}"] = _ENCODER.encode(part.counts.as_tuple())
     table[f"clock/{part.partition}"] = _ENCODER.encode(part.seen.clock_ms)
+    if part.warnings:
+        table[f"warnings/{part.partition}"] = _ENCODER.encode(list(part.warnings))
+    else:
+        table.pop(f"warnings/{part.partition}", None)
 
 
 _SENSOR = msgspec.json.Decoder(detect.SensorState)

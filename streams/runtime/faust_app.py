@@ -32,7 +32,7 @@ from streams import ingest, theater
 from streams.ingest import store as ingest_store
 from streams.ingest.dedup import ChunkLog
 from streams.runtime.faust_patches import apply_all as apply_faust_patches
-from streams.theater import containment
+from streams.theater import containment, watermark
 from streams.theater import store as theater_store
 from streams.wire import topics
 from streams.wire.codec import Origin, Rejected
@@ -50,7 +50,7 @@ COMMIT_REPORT_EVERY_S = 10.0
 @dataclass(frozen=True)
 class WorkerConfig:
     bootstrap: str
-    app_id: str = "ebrain"
+    app_id: str = topics.APP_ID
     data_dir: Path = Path(".ebrain-worker")
     processing_guarantee: str = "exactly_once"
     topic_prefix: str = ""
@@ -67,6 +67,10 @@ class WorkerConfig:
     # latency. Kafka Streams commits every 100 ms under exactly-once for this reason; faust's default is 2.8 s,
     # which stays for at-least-once (there a commit only records offsets; readers see records at once).
     commit_interval_s: float | None = None  # None: 0.1 s under exactly-once, faust's 2.8 s otherwise
+
+    @property
+    def group_id(self) -> str:
+        return topics.pipeline_id(self.topic_prefix, self.app_id)
 
     @property
     def exactly_once(self) -> bool:
@@ -108,6 +112,29 @@ def ensure_topics(bootstrap: str, prefix: str = "") -> list[str]:
     finally:
         admin.close()
     return created
+
+
+def wait_for_group_coordinator(bootstrap: str, group_id: str, timeout_s: float = 60.0) -> bool:
+    """Until the broker names a coordinator for the worker's group; False if it did not within the timeout.
+
+    On a broker where no group has met yet, the first coordinator lookup creates `__consumer_offsets`, and until
+    its partitions have leaders a joining consumer is told GroupCoordinatorNotAvailable, which aiokafka logs at
+    ERROR. Asking here first (and waiting) leaves that transient out of the worker's log."""
+    from kafka.errors import KafkaError
+
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="ebrain-coordinator")
+    deadline = time.monotonic() + timeout_s
+    try:
+        while True:
+            try:
+                admin.describe_groups([group_id])
+                return True
+            except KafkaError:
+                if time.monotonic() > deadline:
+                    return False
+                time.sleep(0.25)
+    finally:
+        admin.close()
 
 
 def faust_settings(config: WorkerConfig) -> dict[str, Any]:
@@ -339,7 +366,7 @@ def build_app(
     initial_fleet: FleetState,
 ) -> faust.App:
     apply_faust_patches()
-    app = faust.App(config.app_id + config.topic_prefix, **faust_settings(config))
+    app = faust.App(config.group_id, **faust_settings(config))
     signals_topic = _raw_topic(app, topics.SIGNALS, config.topic_prefix)
     dlq_topic = _raw_topic(app, topics.DLQ, config.topic_prefix)
     incidents_topic = _raw_topic(app, topics.INCIDENTS, config.topic_prefix)
@@ -520,6 +547,16 @@ def build_app(
     if outputs.exactly_once:
         gate.before_commit(write_theater_tables)
 
+    idle_now: list[tuple[str, ...]] = [()]
+
+    def report_idle(state: theater.TheaterState) -> None:
+        """A line when the partitions the watermark does not wait for change (docs/operations.md, "Late and idle")."""
+        idle = watermark.idle(state.watermarks, state.heard, theater_ctx.tick_sources, theater_ctx.watermark)
+        if idle != idle_now[0]:
+            idle_now[0] = idle
+            said = ", ".join(idle) if idle else "none: every source partition is waited for"
+            _log.warning("idle source partitions (not waited for): %s; late inputs so far %d", said, state.late_inputs)
+
     async def run_theater(stream: Any) -> None:
         async for batch in gate.batches(stream, config.batch_max, config.batch_within):
             state = holder.get("state")
@@ -560,6 +597,8 @@ def build_app(
                         province = delta.entity.responder_province or delta.entity.incident_province
                         await outputs.send(tasks_topic, province.encode(), encode_entity(delta.entity), source)
             theater_source["tp"] = batch[-1].message.tp
+            if theater_ctx.watermark.idle_after_ms is not None:
+                report_idle(state)
             if not outputs.exactly_once:
                 await write_theater_tables()
 

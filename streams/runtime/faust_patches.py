@@ -41,6 +41,14 @@ them (idempotent). A do-nothing agent measured as the runtime's ceiling applies 
    independent (each its own producer, transactional id and lock), so they are now ended concurrently: a commit
    costs about one transaction's round trips, which is what makes a 100 ms commit interval affordable.
 
+7. `record_transactional_commits`: faust's livelock detector logs `Has not committed TP(...) at all since worker
+   start` at ERROR for every partition with a backlog once `broker_commit_livelock_soft_timeout` (5 min) passes
+   without a commit it knows of. It learns of commits only in the consumer's own offset commit, which exactly-once
+   never uses: there the offsets go into the transactions (`TransactionManager.commit`). So every exactly-once
+   worker busy for more than 5 minutes reported its committed partitions as never committed (13 ERROR lines in a
+   normal replay; `tests/integration/test_worker_log_kafka.py` shortens the timeout to 3 s and sees them at once).
+   A successful transactional commit now records its partitions' commit time as the consumer's commit does.
+
 They are written against faust-streaming's private code of one version (`WRITTEN_FOR`): `apply_all` refuses any
 other version with `FaustVersionError` rather than patch code it was not read against. 0.15.3 is also the newest
 release (December 2026), so no released upstream fix covers any of them; faust's own flush before a commit
@@ -53,6 +61,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from importlib import metadata
 from typing import Any
 
@@ -94,6 +103,7 @@ def apply_all() -> None:
     seek_before_resuming_streams()
     gaps_without_their_ends()
     commit_transactions_at_once()
+    record_transactional_commits()
 
 
 def flush_changelog_before_commit() -> None:
@@ -109,6 +119,27 @@ def flush_changelog_before_commit() -> None:
         return await original(self, offsets, start_new_transaction)
 
     commit.flushes_buffer_first = True  # type: ignore[attr-defined]
+    TransactionManager.commit = commit  # type: ignore[method-assign]
+
+
+def record_transactional_commits() -> None:
+    """Tell faust's livelock detector of the partitions an exactly-once commit committed (idempotent)."""
+    from faust.transport.consumer import TransactionManager
+
+    original = TransactionManager.commit
+    if getattr(original, "records_commit_time", False):
+        return
+
+    async def commit(self: TransactionManager, offsets: Any, start_new_transaction: bool = True) -> bool:
+        done = await original(self, offsets, start_new_transaction)
+        committed_at = getattr(getattr(self.app.consumer, "_thread", None), "tp_last_committed_at", None)
+        if done and offsets and committed_at is not None:
+            now = time.monotonic()  # the detector's clock
+            committed_at.update(dict.fromkeys(offsets, now))
+        return bool(done)
+
+    commit.records_commit_time = True  # type: ignore[attr-defined]
+    commit.flushes_buffer_first = getattr(original, "flushes_buffer_first", False)  # type: ignore[attr-defined]
     TransactionManager.commit = commit  # type: ignore[method-assign]
 
 

@@ -17,7 +17,8 @@ from playbooks import lifecycle
 from playbooks.evidence import Signal
 from playbooks.incident import RESPONSE_LEVELS, Decision, Incident
 from streams.fusion import fuse
-from streams.theater import casualties, closures, containment, merges, mutual_aid, posts, warnings
+from streams.ingest import warnings as in_force
+from streams.theater import casualties, closures, containment, merges, mutual_aid, posts, warnings, watermark
 from streams.theater.commands import on_command
 from streams.theater.effects import carry_out, replace_units
 from streams.theater.responders import bring_back, next_return_ms, on_resource_update, on_task_reply
@@ -43,7 +44,9 @@ def step(state: TheaterState, item: TheaterInput, ctx: TheaterContext) -> tuple[
     if isinstance(item, Tick):
         _advance(state, item, ctx, out)
     elif (key := _sort_key(item))[0] <= state.now_ms:
-        _process_safely(state, item, ctx, out)  # late: its time has passed; processed at once, in arrival order
+        state.late_inputs += 1  # late: its time has passed; processed at once, in arrival order, and counted
+        state.dirty.add(("meta", "late"))
+        _process_safely(state, item, ctx, out)
     else:
         state.arrivals += 1
         heapq.heappush(state.buffer, (*key, state.arrivals, item))
@@ -68,15 +71,10 @@ def _process_safely(state: TheaterState, item: TheaterInput, ctx: TheaterContext
 
 
 def _advance(state: TheaterState, tick: Tick, ctx: TheaterContext, out: Emitter) -> None:
-    marks = state.watermarks
-    marks[tick.source] = max(marks.get(tick.source, 0), tick.at_ms)
+    low = watermark.step(state.watermarks, state.heard, tick.source, tick.at_ms, ctx.tick_sources, ctx.watermark)
     state.dirty.add(("meta", "watermarks"))
-    low = tick.at_ms
-    if ctx.tick_sources:
-        try:  # one list rather than two generators: this runs for every tick of every partition
-            low = min([marks[source] for source in ctx.tick_sources])
-        except KeyError:  # a partition has not ticked yet: nothing is released
-            return
+    if low is None:
+        return
     while state.buffer and state.buffer[0][0] <= low:
         at_ms, *_, item = heapq.heappop(state.buffer)
         _run_timers(state, at_ms, ctx, out)
@@ -217,11 +215,7 @@ def _unknown_warning(state: TheaterState, signal: Signal) -> str | None:
     action, warning_id = signal.attr("action"), signal.attr("warning_id")
     if action == "issue" or warning_id in state.active_warnings:
         return None
-    return (
-        f"agency.warning {signal.signal_id}: action={action}: warning_id={warning_id!r} is not a warning in force "
-        f"(never issued, or already cancelled); send action 'issue' for a new warning, or the warning_id of the "
-        f"one to {action}"
-    )
+    return in_force.reason(signal.signal_id, action, warning_id)
 
 
 def _on_signal(state: TheaterState, signal: Signal, ctx: TheaterContext, out: Emitter) -> None:

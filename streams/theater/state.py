@@ -17,6 +17,7 @@ from playbooks.evidence import Signal
 from playbooks.incident import Incident, Task
 from playbooks.model import Playbook
 from streams.fusion import fuse
+from streams.theater.watermark import WatermarkPolicy
 from streams.wire.records import Delta, DeltaKind, TheaterInput
 from streams.words.phrasebook import Phrasebook
 
@@ -32,6 +33,7 @@ class TheaterContext:
     playbooks: dict[str, Playbook]
     dispatch_policy: DispatchPolicy
     tick_sources: tuple[str, ...]
+    watermark: WatermarkPolicy = field(default_factory=WatermarkPolicy)  # idleness and lateness (live only)
     lifecycle: ResponderLifecycle = field(default_factory=load_lifecycle)
     closure_reports: ClosureReports = field(default_factory=load_closure_reports)
     surge: SurgePolicy = field(default_factory=load_surge_policy)
@@ -77,6 +79,7 @@ class TheaterState:
     fusion: fuse.FusionState = field(default_factory=fuse.FusionState)
     tasks: dict[str, Task] = field(default_factory=dict)
     watermarks: dict[str, int] = field(default_factory=dict)
+    heard: dict[str, int] = field(default_factory=dict)  # source partition → clock time its last tick arrived
     buffer: list[tuple[int, int, str, int, TheaterInput]] = field(default_factory=list)
     arrivals: int = 0
     now_ms: int = 0
@@ -96,6 +99,7 @@ class TheaterState:
     # signals that joined no incident: declared response levels, command-post reports, a silent sensor outside any
     # warning, and evidence that names no event near an open one (docs/testing.md: evidence is conserved)
     unfused_signals: int = 0
+    late_inputs: int = 0  # inputs that arrived behind the watermark: processed on arrival, out of event-time order
     failed_count: int = 0  # inputs and timers the theater could not handle (streams/theater/containment.py)
     failures: list[Any] = field(default_factory=list)  # the latest failures, until a runtime takes them
     handling: str = ""  # the incident the current input concerns, once known (for containment; not stored)

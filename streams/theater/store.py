@@ -49,6 +49,8 @@ class TheaterMeta:
     injured_routed: dict[str, int] = field(default_factory=dict)
     failed_count: int = 0
     unfused_signals: int = 0
+    heard: dict[str, int] = field(default_factory=dict)
+    late_inputs: int = 0
 
 
 def encode_meta(state: TheaterState) -> bytes:
@@ -74,6 +76,8 @@ def encode_meta(state: TheaterState) -> bytes:
         injured_routed=dict(state.injured_routed),
         failed_count=state.failed_count,
         unfused_signals=state.unfused_signals,
+        heard=dict(state.heard),
+        late_inputs=state.late_inputs,
     )
     return _ENCODER.encode(meta)
 
@@ -139,6 +143,8 @@ def restore(
         state.injured_routed = dict(m.injured_routed)
         state.failed_count = m.failed_count
         state.unfused_signals = m.unfused_signals
+        state.heard = dict(m.heard)
+        state.late_inputs = m.late_inputs
         next_number = m.next_incident_number
         feed_pending = m.feed_pending
     state.fusion = fuse.FusionState.rebuild(decoded_incidents, next_number, tuple(feed_pending))

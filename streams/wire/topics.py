@@ -78,6 +78,16 @@ PARTITIONING = (
 ALL: tuple[TopicSpec, ...] = (*SOURCES, DLQ, SIGNALS, INCIDENTS, TASKS, FEED, PICTURE, INGEST_COUNTS, FAILED)
 
 
+APP_ID = "ebrain"
+
+
+def pipeline_id(prefix: str = "", app_id: str = APP_ID) -> str:
+    """The worker group's id, which faust also puts first in the names of its own topics (`<id>-<table>-changelog`,
+    `<id>-__assignor-__leader`): with the prefix in front, every topic of a pipeline starts with it and reads as
+    such (`ho.` gives `ho.ebrain-incident-changelog` beside `ho.signals`), and one prefix ACL covers them all."""
+    return prefix + app_id
+
+
 def physical(spec: TopicSpec, prefix: str = "") -> str:
     """The Kafka topic name of a spec. A prefix lets several independent pipelines share one broker (tests,
     drills beside a live theater); logical names (watermark sources, DLQ origins) never carry it."""

@@ -310,3 +310,81 @@ def test_frames_keep_snapshots_alone_and_stay_bounded(monkeypatch: pytest.Monkey
     assert frames == [delta, snapshot, delta, delta, delta]  # two deltas would pass 30 characters
     monkeypatch.setattr("dashboard_api.feed.MAX_FRAME_CHARS", 100)
     assert _frames([delta, delta, snapshot, delta]) == [f"{delta}\n{delta}", snapshot, delta]
+
+
+def fold(messages: list[dict[str, Any]]) -> dict[str, dict[str, str]]:
+    """What a page holds after its snapshot, deltas and catch-ups: each entity by kind and key, as JSON."""
+    held: dict[str, dict[str, str]] = {}
+    lists = {"incidents": "incident", "tasks": "task", "notifications": "notification", "mutual_aid": "mutual_aid"}
+    for message in messages:
+        if message["type"] == "snapshot":
+            for name, kind in lists.items():
+                for entity in message[name]:
+                    held.setdefault(kind, {})[entity.get("id") or entity.get("request_id")] = json.dumps(entity)
+        elif message["type"] in ("delta", "catch_up") and message["kind"] in lists.values():
+            held.setdefault(message["kind"], {})[message["key"]] = json.dumps(message["data"])
+    return held
+
+
+async def test_every_centre_gets_live_what_its_snapshot_holds_whatever_the_order_of_deltas(
+    core: Any, access: AccessPolicy
+) -> None:
+    """The Yanjiao explosion in 三河: its tasks are emitted before the incident's first delta, and Beijing sends
+    units across the border. Every centre's live page ends with what a snapshot gives it, the county post too."""
+    from ebrain.compose import embedded_runtime
+    from ebrain.kafka_kit import PROJECT_ROOT
+    from scenarios.model import load_scenario
+    from scenarios.run import replay_embedded
+
+    scenario = load_scenario(PROJECT_ROOT / "scenarios" / "files" / "yanjiao_gas_explosion_2024.yaml")
+    deltas = (await replay_embedded(scenario, embedded_runtime(core))).deltas
+    hub = FeedHub(Picture(), heartbeat_s=3600, client_queue=100_000)
+    sessions = {who: Session(hub, viewer(access, who)) for who in TOKENS}
+    await until(lambda: all(len(s.socket.messages) == 1 for s in sessions.values()))
+    for delta in deltas:
+        hub.publish(delta)
+    await until(lambda: all(not s.client.queue for s in sessions.values()), steps=5_000)
+    sanhe_tasks = 0
+    for who, session in sessions.items():
+        live = fold(session.socket.messages)
+        expected = fold([hub.snapshot(viewer(access, who))])
+        for kind in ("incident", "task", "notification", "mutual_aid"):
+            assert live.get(kind, {}) == expected.get(kind, {}), f"{who}: {kind} differs live and in a snapshot"
+        if who == "sanhe":
+            sanhe_tasks = len(live.get("task", {}))
+        await session.close()
+    assert sanhe_tasks >= 3  # the county post sees the tasks of the incident in its county
+
+
+async def test_a_task_before_its_incident_reaches_the_county_post_once_the_incident_does(access: AccessPolicy) -> None:
+    hub = FeedHub(Picture(), heartbeat_s=3600)
+    sanhe = Session(hub, viewer(access, "sanhe"))
+    beijing = Session(hub, viewer(access, "beijing"))
+    await until(lambda: len(sanhe.socket.messages) == 1 and len(beijing.socket.messages) == 1)
+    task = next(d for d in base_deltas() if d.kind == "task" and d.entity.incident_id == YANJIAO.id)
+    hub.publish(Delta(1, T0, "task", task.key, task.entity))  # emitted before the incident's first delta
+    hub.publish(Delta(2, T0, "incident", YANJIAO.id, YANJIAO))
+    await until(lambda: len(sanhe.socket.messages) >= 3)
+    got = [(m["type"], m["seq"], m["kind"], m["key"]) for m in sanhe.socket.messages[1:]]
+    assert got == [("delta", 2, "incident", YANJIAO.id), ("catch_up", 2, "task", task.key)]
+    await sanhe.close()
+    await beijing.close()
+
+
+async def test_a_county_post_given_a_recent_snapshot_gets_the_tasks_of_an_incident_that_came_into_view_since(
+    access: AccessPolicy,
+) -> None:
+    hub = FeedHub(Picture(), heartbeat_s=3600)
+    task = next(d for d in base_deltas() if d.kind == "task" and d.entity.incident_id == YANJIAO.id)
+    hub.publish(Delta(1, T0, "incident", DONGCHENG.id, DONGCHENG))
+    hub.publish(Delta(2, T0, "task", task.key, task.entity))
+    first = Session(hub, viewer(access, "sanhe"))  # the 三河 view's snapshot is built at seq 2 and kept
+    await until(lambda: len(first.socket.messages) == 1)
+    await first.close()
+    hub.publish(Delta(3, T0, "incident", YANJIAO.id, YANJIAO))
+    second = Session(hub, viewer(access, "sanhe"))  # that snapshot, then the deltas since
+    await until(lambda: len(second.socket.messages) >= 3)
+    got = [(m["type"], m.get("kind"), m.get("key")) for m in second.socket.messages]
+    assert got == [("snapshot", None, None), ("delta", "incident", YANJIAO.id), ("catch_up", "task", task.key)]
+    assert hub.snapshots_built == 1
+    await second.close()

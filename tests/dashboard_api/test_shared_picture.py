@@ -81,13 +81,18 @@ def test_public_warnings_are_listed_with_their_cap_xml(world: World) -> None:
     assert world.client.get("/api/warnings/NOPE/cap.xml", headers=auth("joint")).status_code == 404
 
 
-def test_an_exchange_is_seen_by_borrower_lender_and_joint_only(world: World) -> None:
+def test_an_exchange_is_seen_by_borrower_lender_joint_and_whoever_sees_its_incident(world: World) -> None:
     publish_shared(world)
+    # 涿州's flood (Hebei) borrowing from Tianjin: Beijing and 三河 see neither the incident nor the exchange
+    flood = {**exchange_entity(), "request_id": "MA-0003", "incident_id": "INC-ZZ", "lender": "120000"}
+    world.hub.publish(Delta(world.picture.seq + 1, T0 + 8 * MIN, "mutual_aid", "MA-0003", flood))
     seen = {
         who: [e["request_id"] for e in world.client.get("/api/mutual-aid", headers=auth(who)).json()["items"]]
-        for who in ("joint", "beijing", "hebei", "tianjin")
+        for who in ("joint", "beijing", "hebei", "tianjin", "sanhe")
     }
-    assert seen == {"joint": ["MA-0001"], "beijing": ["MA-0001"], "hebei": ["MA-0001"], "tianjin": []}
+    assert seen["joint"] == seen["hebei"] == seen["tianjin"] == ["MA-0001", "MA-0003"]  # tianjin: notified of 燕郊
+    assert seen["beijing"] == ["MA-0001"]  # the lender of MA-0001; it does not see 涿州's flood
+    assert seen["sanhe"] == ["MA-0001", "MA-0003"]  # a county post of the borrowing province
     closures = world.client.get("/api/closures", headers=auth("tianjin")).json()["items"]
     assert [c["id"] for c in closures] == ["C-1"]
 
@@ -98,7 +103,7 @@ def test_the_feed_snapshot_carries_them_scoped(world: World) -> None:
         snapshot = ws.receive_json()
     assert snapshot["type"] == "snapshot"
     assert [w["identifier"] for w in snapshot["warnings"]] == ["JINGJINJI-000001-W1"]
-    assert snapshot["mutual_aid"] == []
+    assert [e["request_id"] for e in snapshot["mutual_aid"]] == ["MA-0001"]  # Tianjin was notified of 燕郊
     assert [c["id"] for c in snapshot["closures"]] == ["C-1"]
 
 
@@ -118,6 +123,7 @@ def test_a_lender_answers_a_request_and_the_command_carries_the_units(world: Wor
         "110000",
         ["FS-110112-02"],
     )
-    # Tianjin takes no part in the exchange; a settled exchange takes no more answers
-    assert world.client.post("/api/mutual-aid/MA-0002/offer", json={}, headers=auth("tianjin")).status_code == 404
+    # Tianjin sees the exchange (it was notified of 燕郊) but takes no part in it; a settled one takes no more answers
+    refused = world.client.post("/api/mutual-aid/MA-0002/offer", json={}, headers=auth("tianjin"))
+    assert refused.status_code == 403 and "only the borrowing (130000) or lending (110000)" in refused.text
     assert world.client.post("/api/mutual-aid/MA-0001/decline", json={}, headers=auth("beijing")).status_code == 409

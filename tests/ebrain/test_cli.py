@@ -47,6 +47,8 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
         (["demo", "--port", "70000"], "70000 is not between 1 and 65535"),
         (["playbooks", "check", "no/such/folder"], "no such folder"),
         (["frob"], "invalid choice: 'frob'"),
+        (["clock", "--broker", "127.0.0.1:1", "--every", "0"], "0 s must be more than 0"),
+        (["worker", "--broker", "127.0.0.1:1", "--idle-after", "soon"], "'soon' is not a number of seconds"),
     ],
 )
 def test_a_bad_argument_is_one_line_and_exit_2(argv: list[str], said: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -84,3 +86,28 @@ def test_every_positional_argument_has_help() -> None:
         return missing
 
     assert walk(_parser()) == []
+
+
+def test_a_clock_told_to_skip_what_is_no_source_partition_says_which_are(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["clock", "--broker", "127.0.0.1:1", "--skip", "ingest.hotline/7"]) == EXIT_USAGE
+    line = _one_line(capsys.readouterr().err)
+    assert "ingest.hotline/7 is not a source partition" in line and "ingest.hotline/1" in line
+
+
+def test_the_api_refuses_to_start_without_tokens_unless_told_to_use_the_demo_ones(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("EBRAIN_TOKENS_FILE", raising=False)
+    assert main(["api", "--broker", "127.0.0.1:1"]) == EXIT_USAGE
+    line = _one_line(capsys.readouterr().err)
+    assert "no tokens file: set EBRAIN_TOKENS_FILE" in line and "--demo-tokens" in line
+    monkeypatch.setenv("EBRAIN_TOKENS_FILE", "tokens.yaml")
+    assert main(["api", "--broker", "127.0.0.1:1", "--demo-tokens"]) == EXIT_USAGE
+    assert "choose one" in _one_line(capsys.readouterr().err)
+
+
+def test_kafka_status_reads_the_broker_of_the_data_dir_it_is_given(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["kafka", "status", "--data-dir", str(tmp_path / "brokerdata")]) == 1
+    assert f"not running (data in {tmp_path / 'brokerdata'})" in capsys.readouterr().out

@@ -187,6 +187,7 @@ class Instance:
         self.log = folder / f"{name}.log"
         self.base = f"http://127.0.0.1:{self.port}"
         command = [sys.executable, "-m", "ebrain.cli", "api", "--broker", bootstrap, "--topic-prefix", prefix]
+        command.append("--demo-tokens")
         with self.log.open("wb") as out:
             self.proc = subprocess.Popen(
                 [*command, "--port", str(self.port)],

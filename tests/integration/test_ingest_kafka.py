@@ -129,7 +129,7 @@ def counts_reaching(bootstrap: str, changelog: str, expected: dict[str, int], ti
 def test_counts_reconcile_and_the_dlq_holds_every_bad_message(kafka_broker: KafkaBroker, tmp_path: Path) -> None:
     bootstrap = kafka_broker.bootstrap
     prefix = f"ingest-{uuid.uuid4().hex[:6]}-"
-    changelog = f"ebrain{prefix}-ingest-{topics.INGEST_SENSOR.name}-changelog"
+    changelog = f"{topics.pipeline_id(prefix)}-ingest-{topics.INGEST_SENSOR.name}-changelog"
     dlq = topics.physical(topics.DLQ, prefix)
     log = tmp_path / "worker.log"
     partitions = topics.INGEST_SENSOR.partitions

@@ -68,7 +68,7 @@ async def produce_twice(bootstrap: str, prefix: str) -> None:
 def test_the_same_events_from_two_partitioners_are_accepted_once(kafka_broker: KafkaBroker, tmp_path: Path) -> None:
     bootstrap = kafka_broker.bootstrap
     prefix = f"parts-{uuid.uuid4().hex[:6]}-"
-    changelog = f"ebrain{prefix}-ingest-{topics.INGEST_SENSOR.name}-changelog"
+    changelog = f"{topics.pipeline_id(prefix)}-ingest-{topics.INGEST_SENSOR.name}-changelog"
     moved = [d for d in DEVICES if zlib.crc32(key(d).encode()) % PARTITIONS != topics.partition_for(key(d), PARTITIONS)]
     assert moved, "the two partitioners must disagree on some keys for this test to mean anything"
     log = tmp_path / "worker.log"

@@ -250,3 +250,58 @@ def test_the_embedded_runtime_counts_each_partition_and_keeps_every_dead_letter(
     ]
     assert "ebrain_dead_letters_total 2" in metrics
     assert "ebrain_theater_failed_total 0.0" in metrics and counts["failed"] == 0
+
+
+def agency_warning(event_id: str, action: str, warning_id: str = "LF-RAIN-1") -> bytes:
+    return raw(
+        {
+            "type": "agency.warning",
+            "schema_version": "1.0",
+            "event_id": event_id,
+            "agency": "langfang-weather",
+            "province": "130000",
+            "issued_at": format_time_ms(T0),
+            "action": action,
+            "warning_id": warning_id,
+            "event_code": "11B03",
+            "hazard": "rainstorm",
+            "colour": "orange",
+            "area": {"description": "三河市", "adcodes": ["131082"]},
+        }
+    )
+
+
+def test_an_update_or_cancel_of_a_warning_not_in_force_is_a_dead_letter_with_what_to_send(core: Core) -> None:
+    part = ingest.IngestPartition.new(topics.INGEST_AGENCY.name, 0, core.ingest)
+    sent = [
+        ("u0", "update"),  # nothing issued yet
+        ("i1", "issue"),
+        ("u1", "update"),
+        ("c1", "cancel"),
+        ("c1", "cancel"),  # the same cancel again: a duplicate, not an unknown warning
+        ("c2", "cancel"),  # cancelled already
+        ("u2", "update"),
+    ]
+    outcomes = []
+    for offset, (event_id, action) in enumerate(sent):
+        _, routed = ingest.step(part, agency_warning(event_id, action), offset, core.ingest)
+        (item,) = routed
+        outcomes.append(item.reason.split(":")[0] if isinstance(item, Rejected) else "accepted")
+    assert outcomes == [
+        "agency.warning u0",
+        "accepted",
+        "accepted",
+        "accepted",
+        "duplicate",
+        "agency.warning c2",
+        "agency.warning u2",
+    ]
+    _, (refused,) = ingest.step(part, agency_warning("u3", "update"), 9, core.ingest)
+    assert isinstance(refused, Rejected)
+    assert refused.reason == (
+        "agency.warning u3: action=update: warning_id='LF-RAIN-1' is not a warning in force (never issued, or already "
+        "cancelled); send action 'issue' for a new warning, or the warning_id of the one to update"
+    )
+    counts = part.counts
+    assert (counts.received, counts.accepted, counts.rejected, counts.duplicates) == (8, 3, 5, 1)
+    assert counts.received == counts.accepted + counts.rejected

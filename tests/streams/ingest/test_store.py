@@ -9,7 +9,7 @@ from ebrain.compose import Core
 from streams import ingest
 from streams.ingest import detect, store
 from streams.wire.records import Reading, Signal, Tick
-from tests.streams.ingest.test_ingest import MIN, T0, raw
+from tests.streams.ingest.test_ingest import MIN, T0, agency_warning, raw
 from tests.streams.ingest.test_ingest import reading as wire_reading
 from tests.streams.ingest.test_limits import tick
 
@@ -29,6 +29,23 @@ def test_a_restarted_partition_knows_its_clock_before_its_first_tick(core: Core)
     assert "ahead of the event time" in out[0].reason  # refused at once, not only after the next tick
     _, out = ingest.step(again, raw(wire_reading(1, at_ms=T0)), 10, core.ingest)
     assert out[0].reason.startswith("duplicate")
+
+
+def test_a_restarted_agency_partition_knows_the_warnings_in_force(core: Core) -> None:
+    part = ingest.IngestPartition.new("ingest.agency", 0, core.ingest)
+    log = store.restore(part, [], None)
+    for offset, (event_id, action, warning_id) in enumerate([("i1", "issue", "A"), ("i2", "issue", "B")]):
+        ingest.step(part, agency_warning(event_id, action, warning_id), offset, core.ingest)
+    ingest.step(part, agency_warning("c1", "cancel", "A"), 2, core.ingest)
+    table: dict[str, bytes] = {}
+    store.save(part, log, table)
+    again = ingest.IngestPartition.new("ingest.agency", 0, core.ingest)
+    store.restore(again, table.items(), table["counts/0"])
+    assert again.warnings == {"B": None}
+    _, (refused,) = ingest.step(again, agency_warning("u1", "update", "A"), 3, core.ingest)
+    assert "is not a warning in force" in refused.reason  # type: ignore[union-attr]
+    _, (accepted,) = ingest.step(again, agency_warning("u2", "update", "B"), 4, core.ingest)
+    assert isinstance(accepted, Signal)
 
 
 @pytest.fixture(scope="module")

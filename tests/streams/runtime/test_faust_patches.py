@@ -209,3 +209,31 @@ def test_the_transactions_of_a_commit_end_concurrently_each_under_its_lock() -> 
         mine = [c for c in calls if c.startswith(tid + " ")]
         assert mine == [f"{tid} offsets {{'{tp}': {n}}} group", f"{tid} commit", f"{tid} begin"]
     assert not any(c.startswith("gone") for c in calls)  # an unknown transaction is skipped, as faust does
+
+
+def test_an_exactly_once_commit_is_known_to_the_livelock_detector() -> None:
+    from faust.transport.consumer import TransactionManager
+
+    faust_patches.apply_all()
+    ended: list[Any] = []
+
+    class Transactions:
+        async def commit_transactions(self, by_id: Any, group_id: str, start_new_transaction: bool = True) -> None:
+            ended.append((dict(by_id), group_id))
+
+        buffer = SimpleNamespace(flush=lambda: asyncio.sleep(0))
+
+    thread = SimpleNamespace(tp_last_committed_at={})
+    manager = TransactionManager.__new__(TransactionManager)
+    manager.app = SimpleNamespace(  # type: ignore[misc]
+        conf=SimpleNamespace(id="ho.ebrain"),
+        assignor=SimpleNamespace(group_for_topic=lambda topic: 0),
+        consumer=SimpleNamespace(_thread=thread),
+    )
+    manager.producer = Transactions()  # type: ignore[assignment]
+    from faust.types import TP
+
+    signals = TP("ho.signals", 0)
+    assert asyncio.run(manager.commit({signals: 74}))
+    assert ended == [({"ho.ebrain-0-0": {signals: 74}}, "ho.ebrain")]
+    assert list(thread.tp_last_committed_at) == [signals]

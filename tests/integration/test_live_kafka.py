@@ -1,0 +1,134 @@
+"""Live on Kafka: `ebrain worker`, `ebrain clock` and `ebrain api` as their own processes, no replay running.
+
+An agency produces reports with a plain Kafka client (kafka-python, its default partitioner), stamped with the wall
+clock; a command centre's websocket shows each report's incident within 2 s of the send. Then the clock leaves one
+source partition without ticks: once the worker's idle time has passed, the theater no longer waits for it and the
+next report is as quick.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from kafka import KafkaProducer
+
+from ebrain.broker import KafkaBroker
+from ebrain.kafka_kit import PROJECT_ROOT, start_worker
+from streams.runtime.faust_app import ensure_topics
+from streams.wire import topics
+from streams.wire.timefmt import CST
+from tests.integration.test_api_kafka import Instance
+
+pytestmark = pytest.mark.kafka
+
+WITHIN_S = 2.0
+IDLE_AFTER_S = 2.0
+
+
+class Clock:
+    """`ebrain clock` as its own process."""
+
+    def __init__(self, bootstrap: str, prefix: str, log: Path, skip: tuple[str, ...] = ()) -> None:
+        self.log = log
+        command = [sys.executable, "-m", "ebrain.cli", "clock", "--broker", bootstrap, "--topic-prefix", prefix]
+        command += ["--every", "0.25", *(a for s in skip for a in ("--skip", s))]
+        with log.open("ab") as out:
+            self.proc = subprocess.Popen(
+                command, stdout=out, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT, env={**os.environ}
+            )
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+
+
+def report(n: int, at_ms: int) -> bytes:
+    """An agency's report of a stranded train, stamped now; each `n` somewhere else, so each opens an incident."""
+    at = datetime.fromtimestamp(at_ms / 1000, tz=CST).isoformat(timespec="milliseconds")
+    message = {
+        "type": "agency.incident",
+        "schema_version": "1.0",
+        "event_id": f"live-railway-{n}-{at_ms}",
+        "agency": "beijing-railway",
+        "province": "110000",
+        "reported_at": at,
+        "incident_kind": "train_stranded",
+        "description": f"K{396 + n}次列车因降雨滞留，车上约800名旅客",
+        "position": {"lon": 115.98 - 0.4 * n, "lat": 39.96 + 0.3 * n},
+        "people_affected": 800,
+    }
+    return json.dumps(message, ensure_ascii=False).encode()
+
+
+def seen_within(ws: Any, event_id: str, timeout_s: float) -> float | None:
+    """Seconds until a delta naming `event_id` arrives on the websocket, or None."""
+    began = time.monotonic()
+    while (left := timeout_s - (time.monotonic() - began)) > 0:
+        try:
+            frame = ws.recv(timeout=left)
+        except TimeoutError:
+            return None
+        if event_id in frame:
+            return time.monotonic() - began
+    return None
+
+
+def send_and_time_on(
+    producer: KafkaProducer, topic: str, ws: Any, n: int, timeout_s: float
+) -> tuple[str, float | None]:
+    """Produce report `n` and time it to its first delta on the websocket."""
+    at_ms = time.time_ns() // 1_000_000
+    value = report(n, at_ms)
+    event_id = json.loads(value)["event_id"]
+    producer.send(topic, key=b"beijing-railway", value=value).get(timeout=30)
+    return event_id, seen_within(ws, event_id, timeout_s)
+
+
+def test_live_reports_reach_a_websocket_within_two_seconds_also_with_an_idle_partition(
+    kafka_broker: KafkaBroker, tmp_path: Path
+) -> None:
+    bootstrap, prefix = kafka_broker.bootstrap, f"live-{os.getpid()}."
+    ensure_topics(bootstrap, prefix)
+    options = ["--idle-after", str(IDLE_AFTER_S), "--lateness", "0.2"]
+    worker = start_worker(bootstrap, prefix, tmp_path, options=options)
+    clock = Clock(bootstrap, prefix, tmp_path / "clock.log")
+    api = Instance(bootstrap, prefix, tmp_path, "api")
+    producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all")  # a plain client, its default partitioner
+    topic = topics.physical(topics.INGEST_AGENCY, prefix)
+    try:
+        api.wait_for_seq(0, timeout_s=120)
+        with api.feed() as ws:
+            assert json.loads(ws.recv(timeout=30))["type"] == "snapshot"
+            # the first report also waits for the worker to join its group and the clock to reach every partition
+            first = send_and_time_on(producer, topic, ws, 0, 180.0)
+            assert first[1] is not None, f"no delta for {first[0]}:\n{worker.tail()}\n{api.tail()}"
+            took = [send_and_time_on(producer, topic, ws, n, 10.0) for n in (1, 2)]
+            assert all(s is not None and s <= WITHIN_S for _, s in took), (took, worker.tail())
+
+            clock.stop()  # the clock again, now leaving one partition without ticks
+            clock = Clock(bootstrap, prefix, tmp_path / "clock.log", skip=("ingest.sensor/3",))
+            time.sleep(IDLE_AFTER_S + 2.0)
+            idle = [send_and_time_on(producer, topic, ws, n, 10.0) for n in (3, 4)]
+            assert all(s is not None and s <= WITHIN_S for _, s in idle), (idle, worker.tail())
+        print(f"\nseconds from send to websocket: {[s for _, s in took]}; one partition idle: {[s for _, s in idle]}")
+        assert "idle source partitions (not waited for): ingest.sensor/3" in worker.tail(20_000), worker.tail()
+        assert worker.alive(), worker.tail()
+    finally:
+        producer.close()
+        clock.stop()
+        api.stop()
+        worker.stop()
