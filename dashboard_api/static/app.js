@@ -13,17 +13,17 @@ const ACTIVE_TASK = ["dispatched", "acknowledged", "en_route", "on_scene"];
 const SNAPSHOT_PARTS = [
   ["incidents", "incidents", "id"], ["tasks", "tasks", "id"], ["responders", "responders", "id"],
   ["notifications", "notifications", "id"], ["warnings", "warnings", "identifier"],
-  ["mutual_aid", "mutualAid", "request_id"], ["closures", "closures", "id"],
+  ["mutual_aid", "mutualAid", "request_id"], ["closures", "closures", "id"], ["reports", "reports", "id"],
 ];
 const DELTA_MAPS = {
   incident: "incidents", task: "tasks", responder: "responders", notification: "notifications",
-  warning: "warnings", mutual_aid: "mutualAid", closure: "closures",
+  warning: "warnings", mutual_aid: "mutualAid", closure: "closures", report: "reports",
 };
 
 const state = {
   token: new URLSearchParams(location.search).get("token") || "",
   incidents: new Map(), tasks: new Map(), responders: new Map(), notifications: new Map(),
-  warnings: new Map(), mutualAid: new Map(), closures: new Map(),
+  warnings: new Map(), mutualAid: new Map(), closures: new Map(), reports: new Map(),
   evidence: new Map(), // signal id → {at_ms, kind, source, incident}: the one place the page keeps evidence
   feed: [], // {seq, at_ms, kind, say}, newest first
   seq: 0, epoch: "", atMs: 0, hadSnapshot: false, resyncs: 0,
@@ -331,8 +331,39 @@ function renderActions() {
     return li;
   }), "noDeadlines"));
   const mine = renderMutualAid(now);
-  $("reports-due").replaceChildren(el("li", { class: "empty" }, t("noReports")));
-  $("action-count").textContent = String(approvals.length + acks.length + mine);
+  const reports = renderReports(now);
+  $("action-count").textContent = String(approvals.length + acks.length + mine + reports);
+}
+
+// Reports upward (信息报告) due or overdue, soonest deadline first, each with its countdown and a submit button.
+function renderReports(now) {
+  const open = [...state.reports.values()].filter((r) => r.status !== "submitted").sort((a, b) => a.due_ms - b.due_ms || a.id.localeCompare(b.id));
+  const rows = open.map((r) => {
+    const li = el("li", { "data-report-id": r.id, "data-incident-id": r.incident_id, "data-status": r.status, class: r.status === "late" || r.due_ms <= now ? "late" : "" });
+    li.append(el("div", { class: "what" }, `${Words.say(r, "kind")}（${Words.say(r, "channel")}）→ ${Words.say(r, "to")} · ${Words.say(r, "status")}`));
+    li.append(el("div", { class: "muted" }, `${titleOf(r.incident_id)} · ${Words.say(r, "reason")}`));
+    li.append(el("div", { class: "countdown", "data-due-ms": r.due_ms }, `${Words.countdown(r.due_ms, now)} · ${t("due")} ${Words.clock(r.due_ms, now)}`));
+    li.append(reportButton(r));
+    return li;
+  });
+  $("reports-due").replaceChildren(...orEmpty(rows, "noReports"));
+  return open.length;
+}
+
+function reportButton(report) {
+  const button = el("button", { type: "button", class: "submit-report", "data-report-id": report.id }, t("submitReport"));
+  button.addEventListener("click", async (event) => {
+    event.stopPropagation();
+    button.disabled = true;
+    try {
+      await api(`/api/reports/${encodeURIComponent(report.id)}/submit`, { method: "POST" });
+      say(t("sent"));
+    } catch (err) {
+      say(`${t("failed")}: ${err.message}`, true);
+      button.disabled = false;
+    }
+  });
+  return button;
 }
 
 function orEmpty(rows, emptyKey) {

@@ -398,6 +398,26 @@ def _agency_signal(ctx: NormalizeContext, msg: contract.AgencyMessage) -> Signal
             text=msg.description[:500],
             attrs=(("agency", msg.agency), ("reporting_province", province), ("unit", unit)),
         )
+    if isinstance(msg, contract.LossReport):
+        return Signal(
+            signal_id=msg.event_id,
+            source="agency",
+            kind="losses",
+            at_ms=ctx.time_ms(msg.reported_at, "reported_at"),
+            province=located_province,
+            adcode=adcode,
+            lon=lon,
+            lat=lat,
+            precision=precision,
+            value=float(msg.deaths),
+            place_key=place_key(msg.address),
+            attrs=(
+                ("agency", msg.agency),
+                ("reporting_province", province),
+                *((name, str(getattr(msg, name))) for name in contract.LOSS_FIGURES),
+                ("unit", unit),
+            ),
+        )
     return Signal(
         signal_id=msg.event_id,
         source="agency",
