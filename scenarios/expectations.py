@@ -39,7 +39,7 @@ _FIELDS: dict[str, frozenset[str]] = {
     "report": frozenset({"kind", "channel", "status", "incident_type", "region"}),
     "work_order": frozenset({"status", "hotline", "incident_type"}),
 }
-_CHOICES = {
+_CHOICES: dict[str, dict[str, tuple[str, ...]]] = {
     "report": {
         "kind": ("first", "followup", "final"),
         "channel": ("written", "phone"),
