@@ -103,7 +103,7 @@ def follow(state: TheaterState, incidents: dict[str, Incident], tasks: dict[str,
             del state.orders_of[incident_id]
             continue
         mine = [t for t in tasks.values() if t.incident_id == incident_id]
-        for key in keys:
+        for key in sorted(keys):  # in key order, as a restored theater (which rebuilds this index) goes too
             order = state.work_orders[key]
             if order.status == "done":
                 continue
