@@ -170,6 +170,11 @@ def build_operator_routes(ctx: ApiContext) -> APIRouter:
                 raise HTTPException(404, f"no report {report_id!r}{did_you_mean(report_id, pic.reports)}")
             if report.get("status") == "submitted":
                 raise HTTPException(409, f"report {report_id!r} was already submitted")
+            owner = (report.get("province"), (report.get("draft") or {}).get("reporting_unit"))
+            if viewer.centre.kind != "joint" and viewer.centre.code not in owner:
+                raise HTTPException(
+                    403, f"report {report_id!r} is owed by the region where it happened, not {viewer.centre.code}"
+                )
             incident_id = str(report["incident_id"])
         reason = body.reason if body else ""
         return await submit(viewer, "submit_report", incident_id, open_only=False, target=report_id, reason=reason)

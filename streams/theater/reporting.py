@@ -25,6 +25,7 @@ from streams.wire.contract import LOSS_FIGURES
 from streams.wire.records import OperatorCommand
 from streams.wire.timefmt import format_time_ms
 
+JOINT_CENTRE = "joint"  # the joint command centre's code (dashboard_api/data/sharing.yaml)
 ReportKind = Literal["first", "followup", "final"]
 Channel = Literal["written", "phone"]
 
@@ -229,6 +230,10 @@ def on_submit(state: TheaterState, cmd: OperatorCommand, out: Emitter) -> None:
         return
     if report.status == "submitted":
         out.emit("rejected", cmd.event_id, f"command submit_report: {report.id} was already submitted")
+        return
+    if cmd.centre not in (JOINT_CENTRE, report.province, report.draft.reporting_unit):
+        # the region that owes the report submits it: its province's centre, its county post, or the joint centre
+        out.emit("rejected", cmd.event_id, f"command submit_report: centre {cmd.centre} does not owe {report.id}")
         return
     incident = state.fusion.incidents.get(report.incident_id)
     content = draft(state, incident) if incident is not None else report.draft

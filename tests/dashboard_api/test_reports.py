@@ -49,3 +49,7 @@ def test_an_operator_submits_a_report_as_a_command(world: World, core: Core) -> 
     assert world.client.post("/api/reports/NOPE.R1/submit", headers=auth("hebei")).status_code == 404
     (dongcheng,) = _publish_reports(world, core, DONGCHENG, "一般")
     assert world.client.post(f"/api/reports/{dongcheng}/submit", headers=auth("hebei")).status_code == 404
+    # Tianjin was told of the Yanjiao blast and sees its reports, but the region that owes them submits them
+    assert written in {r["id"] for r in world.client.get("/api/reports-due", headers=auth("tianjin")).json()["items"]}
+    assert world.client.post(f"/api/reports/{written}/submit", headers=auth("tianjin")).status_code == 403
+    assert world.client.post(f"/api/reports/{written}/submit", headers=auth("sanhe")).status_code == 202

@@ -121,6 +121,14 @@ def test_submitting_in_time_and_twice(core: Core) -> None:
     assert [d.entity for d in deltas if d.kind == "rejected"] == [
         "command submit_report: JINGJINJI-000001.R1 was already submitted"
     ]
+    other = OperatorCommand(
+        "c4", T0 + 16 * MIN, "周值班", HB, "submit_report", "JINGJINJI-000001", "JINGJINJI-000001.R1"
+    )
+    state.reports["JINGJINJI-000001.R1"] = replace(state.reports["JINGJINJI-000001.R1"], status="due")
+    deltas = [d for item in (other, Tick(T0 + 17 * MIN)) for d in theater.step(state, item, ctx)[1]]
+    assert [d.entity for d in deltas if d.kind == "rejected"] == [
+        "command submit_report: centre 130000 does not owe JINGJINJI-000001.R1"
+    ]
     unknown = replace(submit, event_id="c3", at_ms=T0 + 14 * MIN, target="JINGJINJI-000001.R9")
     deltas = [d for item in (unknown, Tick(T0 + 15 * MIN)) for d in theater.step(state, item, ctx)[1]]
     assert [d.entity for d in deltas if d.kind == "rejected"] == [
