@@ -72,12 +72,15 @@ def _screen(
     serious = sorted(
         incidents, key=lambda i: (-rank.get(i.get("response_level") or "", 0), -_reports(i), i["opened_at_ms"], i["id"])
     )
-    shown = max(0, (room - len(lines) - 2) // 2)
+    shown = min(len(incidents), max(0, (room - len(lines) - 2) // 2))
     lines.append(f"== 最严重的 {shown} 起 / the {shown} most serious (response level, then reports)")
     for inc in serious[:shown]:
         lines += _brief(scenario, inc, lookup, words)
     more = len(incidents) - shown
-    lines.append(f"   另有 {more} 起未列出，全部清单：--full / {more} more: --full lists each with decisions and tasks")
+    if more:
+        lines.append(f"   另有 {more} 起未列出，全部清单：--full / {more} more: --full lists each with decisions and tasks")
+    else:  # one incident whose decisions and tasks alone fill more than a screen
+        lines.append("   全部决策与任务：--full / --full lists its decisions and tasks")
     return lines
 
 

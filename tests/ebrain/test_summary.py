@@ -46,3 +46,14 @@ def test_a_short_run_gets_its_full_listing(core: Core) -> None:
     outcome = asyncio.run(replay_embedded(scenario, embedded_runtime(core)))
     assert len(render_summary(scenario, outcome, core.words).splitlines()) <= SCREEN_LINES
     assert render_summary(scenario, outcome, core.words) == render_summary(scenario, outcome, core.words, full=True)
+
+
+def test_one_incident_too_long_for_a_screen_is_counted_as_what_it_is(core: Core) -> None:
+    from ebrain.settings import PACKAGE_ROOT
+
+    scenario = load_scenario(PACKAGE_ROOT / "scenarios" / "files" / "explosion_zhangjiakou_2018.yaml")
+    outcome = asyncio.run(replay_embedded(scenario, embedded_runtime(core)))
+    brief = render_summary(scenario, outcome, core.words).splitlines()
+    assert any(line.startswith("== 最严重的 1 起 / the 1 most serious") for line in brief)
+    assert not any("-1" in line and "more" in line for line in brief)
+    assert any("--full" in line for line in brief)
