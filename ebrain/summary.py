@@ -78,7 +78,9 @@ def _screen(
         lines += _brief(scenario, inc, lookup, words)
     more = len(incidents) - shown
     if more:
-        lines.append(f"   另有 {more} 起未列出，全部清单：--full / {more} more: --full lists each with decisions and tasks")
+        lines.append(
+            f"   另有 {more} 起未列出，全部清单：--full / {more} more: --full lists each with decisions and tasks"
+        )
     else:  # one incident whose decisions and tasks alone fill more than a screen
         lines.append("   全部决策与任务：--full / --full lists its decisions and tasks")
     return lines
