@@ -293,6 +293,23 @@ class TaskStatus(_Wire, tag="task.status", frozen=True):
     at: Time
 
 
+CommandAction = Literal[
+    "acknowledge",
+    "approve",
+    "reject",
+    "set_level",
+    "assign",
+    "release",
+    "merge",
+    "split",
+    "close",
+    "offer",
+    "commit",
+    "decline",
+    "submit_report",
+]
+
+
 class Command(_Wire, tag="command", frozen=True):
     """An operator's command from a command centre; audited with who issued it. Topic: commands."""
 
@@ -301,21 +318,7 @@ class Command(_Wire, tag="command", frozen=True):
     at: Time
     operator: Name
     centre: Name
-    action: Literal[
-        "acknowledge",
-        "approve",
-        "reject",
-        "set_level",
-        "assign",
-        "release",
-        "merge",
-        "split",
-        "close",
-        "offer",
-        "commit",
-        "decline",
-        "submit_report",
-    ]
+    action: CommandAction
     incident_id: Annotated[str, Meta(max_length=128)] = ""
     target: Annotated[
         str,
