@@ -14,16 +14,17 @@ const SNAPSHOT_PARTS = [
   ["incidents", "incidents", "id"], ["tasks", "tasks", "id"], ["responders", "responders", "id"],
   ["notifications", "notifications", "id"], ["warnings", "warnings", "identifier"],
   ["mutual_aid", "mutualAid", "request_id"], ["closures", "closures", "id"], ["reports", "reports", "id"],
+  ["work_orders", "workOrders", "id"],
 ];
 const DELTA_MAPS = {
   incident: "incidents", task: "tasks", responder: "responders", notification: "notifications",
-  warning: "warnings", mutual_aid: "mutualAid", closure: "closures", report: "reports",
+  warning: "warnings", mutual_aid: "mutualAid", closure: "closures", report: "reports", work_order: "workOrders",
 };
 
 const state = {
   token: new URLSearchParams(location.search).get("token") || "",
   incidents: new Map(), tasks: new Map(), responders: new Map(), notifications: new Map(),
-  warnings: new Map(), mutualAid: new Map(), closures: new Map(), reports: new Map(),
+  warnings: new Map(), mutualAid: new Map(), closures: new Map(), reports: new Map(), workOrders: new Map(),
   evidence: new Map(), // signal id → {at_ms, kind, source, incident}: the one place the page keeps evidence
   feed: [], // {seq, at_ms, kind, say}, newest first
   seq: 0, epoch: "", atMs: 0, hadSnapshot: false, resyncs: 0,
@@ -332,6 +333,7 @@ function renderActions() {
   }), "noDeadlines"));
   const mine = renderMutualAid(now);
   const reports = renderReports(now);
+  renderWorkOrders();
   $("action-count").textContent = String(approvals.length + acks.length + mine + reports);
 }
 
@@ -348,6 +350,23 @@ function renderReports(now) {
   });
   $("reports-due").replaceChildren(...orEmpty(rows, "noReports"));
   return open.length;
+}
+
+// 12345 work orders of this centre's hotline: who handles them, their status, and when done the reply and the
+// follow-up owed to the callers.
+function renderWorkOrders() {
+  const rank = { assigned: 0, handling: 1, done: 2 };
+  const items = [...state.workOrders.values()].sort((a, b) => rank[a.status] - rank[b.status] || a.assigned_ms - b.assigned_ms || a.id.localeCompare(b.id));
+  const rows = items.slice(0, 30).map((w) => {
+    const li = el("li", { "data-work-order-id": w.id, "data-status": w.status, "data-incident-id": w.incident_id });
+    li.append(el("div", { class: "what" }, `${Words.say(w, "agency")} · ${Words.say(w, "status")} · ${w.calls} ${t("calls")}`));
+    li.append(el("div", { class: "muted" }, `${titleOf(w.incident_id)} · ${Words.say(w, "hotline")} 12345`));
+    if (w.status === "done") {
+      li.append(el("div", { class: "reply" }, Words.say(w, "reply")), el("div", { class: "muted follow-up" }, Words.say(w, "follow_up")));
+    }
+    return li;
+  });
+  $("work-orders").replaceChildren(...orEmpty(rows, "noWorkOrders"));
 }
 
 function reportButton(report) {
