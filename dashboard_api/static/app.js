@@ -339,7 +339,7 @@ function renderActions() {
 
 // Reports upward (信息报告) due or overdue, soonest deadline first, each with its countdown and a submit button.
 function renderReports(now) {
-  const open = [...state.reports.values()].filter((r) => r.status !== "submitted").sort((a, b) => a.due_ms - b.due_ms || a.id.localeCompare(b.id));
+  const open = [...state.reports.values()].filter((r) => r.status === "due" || r.status === "late").sort((a, b) => a.due_ms - b.due_ms || a.id.localeCompare(b.id));
   const rows = open.map((r) => {
     const li = el("li", { "data-report-id": r.id, "data-incident-id": r.incident_id, "data-status": r.status, class: r.status === "late" || r.due_ms <= now ? "late" : "" });
     li.append(el("div", { class: "what" }, `${Words.say(r, "kind")}（${Words.say(r, "channel")}）→ ${Words.say(r, "to")} · ${Words.say(r, "status")}`));

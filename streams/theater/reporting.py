@@ -73,7 +73,7 @@ class Report:
     reason: str  # what made it due: grade, casualties, response_level, closed (joined with "+")
     opened_ms: int
     due_ms: int
-    status: Literal["due", "submitted", "late"]
+    status: Literal["due", "submitted", "late", "merged"]  # merged: withdrawn, its incident merged into another
     draft: ReportDraft
     late: bool = False  # its deadline passed before it was submitted (kept when it is then submitted)
     submitted_ms: int | None = None
@@ -98,7 +98,11 @@ def follow(state: TheaterState, incident: Incident, ctx: TheaterContext, out: Em
     if mark is None and incident.event_grade not in ctx.reporting.reportable_grades:
         return
     if incident.status == "merged":
-        return  # its survivor reports for both
+        # its survivor reports for both (it takes the higher grade, so it owes its own reports): these are withdrawn
+        for report in reports_of(state, incident.id):
+            if report.status == "due":
+                _put(state, replace(report, status="merged"), out)
+        return
     rule = ctx.reporting.region(incident.province)
     grade, level, figures = incident.event_grade or "", incident.response_level or "", casualty_figures(state, incident)
     if mark is None:

@@ -163,3 +163,14 @@ def test_the_rules_file_is_checked(tmp_path) -> None:  # type: ignore[no-untyped
         assert "较小" in str(exc) and ":4:" in str(exc)
     else:
         raise AssertionError("a grade that does not exist was accepted")
+
+
+def test_the_reports_of_a_merged_incident_are_withdrawn(core: Core) -> None:
+    state = TheaterState(fleet=core.initial_fleet)
+    graded = replace(incident_at(), event_grade="一般")
+    out = start(state, graded)
+    reporting.follow(state, graded, core.theater, out)
+    merged = replace(graded, status="merged", merged_into="JINGJINJI-000002")
+    withdrawn = _reports(_follow(state, core, merged, T0 + MIN))
+    assert [(r.id, r.status) for r in withdrawn] == [("JINGJINJI-000001.R1", "merged")]
+    assert state.report_due == {}
