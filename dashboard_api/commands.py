@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import Protocol
 
 import pydantic
 
@@ -83,9 +83,7 @@ class CommandAccepted(_Body):
     target: str = ""
 
 
-Action = Literal[
-    "acknowledge", "approve", "reject", "set_level", "release", "merge", "split", "close", "offer", "commit", "decline"
-]
+Action = contract.CommandAction  # "assign" is the one an operator does not send through the API
 
 
 def event_time_text(at_ms: int) -> str:

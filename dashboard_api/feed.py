@@ -391,6 +391,8 @@ class FeedHub:
                 "warnings": scoped("warning", pic.warnings),
                 "mutual_aid": scoped("mutual_aid", pic.mutual_aid),
                 "closures": scoped("closure", pic.closures),
+                "reports": scoped("report", pic.reports),
+                "work_orders": scoped("work_order", pic.work_orders),
             }
 
     def _snapshot_messages(self, viewer: Viewer, lang: str | None = None, key: tuple[str, ...] = ()) -> list[str]:

@@ -59,11 +59,12 @@ def build_operator_routes(ctx: ApiContext) -> APIRouter:
         action: Action,
         incident_id: str = "",
         check: Callable[[dict[str, Any]], None] | None = None,
+        open_only: bool = True,
         **fields: Any,
     ) -> CommandAccepted:
         """Check the incident is open and in scope (and `check` it), then stamp and hand over the command."""
         with hub.lock:
-            if incident_id:
+            if incident_id and open_only:
                 incident = open_incident(viewer, incident_id)
                 if check is not None:
                     check(incident)
@@ -166,6 +167,23 @@ def build_operator_routes(ctx: ApiContext) -> APIRouter:
             return await submit(viewer, action, target=request_id, evidence_ids=evidence, reason=body.reason)
 
         return endpoint
+
+    @post("/reports/{report_id}/submit", summary="Submit a report upward (信息报告) as drafted from the incident now")
+    async def submit_report(report_id: str, body: NoteBody | None = None, viewer: Viewer = viewer_dep) -> Any:
+        with hub.lock:
+            report = pic.reports.get(report_id)
+            if report is None or scope(viewer, "report", report_id, report, pic) is None:
+                raise HTTPException(404, f"no report {report_id!r}{did_you_mean(report_id, pic.reports)}")
+            if report.get("status") == "submitted":
+                raise HTTPException(409, f"report {report_id!r} was already submitted")
+            owner = (report.get("province"), (report.get("draft") or {}).get("reporting_unit"))
+            if viewer.centre.kind != "joint" and viewer.centre.code not in owner:
+                raise HTTPException(
+                    403, f"report {report_id!r} is owed by the region where it happened, not {viewer.centre.code}"
+                )
+            incident_id = str(report["incident_id"])
+        reason = body.reason if body else ""
+        return await submit(viewer, "submit_report", incident_id, open_only=False, target=report_id, reason=reason)
 
     for action, summary in (
         ("offer", "Offer units for a mutual-aid request (the lending centre)"),

@@ -28,6 +28,9 @@ _KEYED = {
     "closure": "closures",
     "casualty_routing": "casualty_routings",
     "event": "event_links",
+    "report": "reports",
+    "losses": "losses",
+    "work_order": "work_orders",
 }
 
 
@@ -57,6 +60,9 @@ class Picture:
         self.closures: dict[str, dict[str, Any]] = {}
         self.casualty_routings: dict[str, dict[str, Any]] = {}
         self.event_links: dict[str, dict[str, Any]] = {}  # a site named part of an event (docs/api.md, event)
+        self.reports: dict[str, dict[str, Any]] = {}  # reports upward by report id (docs/reporting.md)
+        self.work_orders: dict[str, dict[str, Any]] = {}  # 12345 work orders closed back (docs/work-orders.md)
+        self.losses: dict[str, dict[str, Any]] = {}  # summed loss statistics by incident id (docs/reporting.md)
         self.seq = 0
         self.at_ms = 0
         self.applied: Counter[str] = Counter()

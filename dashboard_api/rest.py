@@ -121,9 +121,40 @@ def build_read_routes(ctx: ApiContext) -> APIRouter:
         return {"seq": pic.seq, "total": len(items), "items": items}
 
     @router.get("/reports-due", summary="Upward reports (信息报告) due from this centre, soonest first")
-    async def reports_due(_: Viewer = viewer_dep) -> dict[str, Any]:
-        # Upward reporting is not part of the brain yet: the list is empty until it is, and the page shows that.
-        return {"seq": pic.seq, "total": 0, "items": []}
+    async def reports_due(
+        viewer: Viewer = viewer_dep,
+        status: Literal["open", "due", "late", "submitted", "all"] = "open",
+    ) -> dict[str, Any]:
+        wanted = {"open": ("due", "late"), "all": ("due", "late", "submitted")}.get(status, (status,))
+        with hub.lock:
+            items = [r for r in scoped(viewer, "report", pic.reports) if r.get("status") in wanted]
+            items.sort(key=lambda r: (r.get("due_ms", 0), r.get("id", "")))
+            return _page(pic.seq, items, len(items) or 1, 0)
+
+    @router.get("/losses", summary="Loss statistics summed per incident in scope, and per region over them")
+    async def losses(viewer: Viewer = viewer_dep) -> dict[str, Any]:
+        with hub.lock:
+            items = sorted(scoped(viewer, "losses", pic.losses), key=lambda x: str(x.get("incident_id", "")))
+            regions: dict[str, list[int]] = {}
+            for item in items:
+                for province, figures in item.get("by_province") or []:
+                    sums = regions.setdefault(province, [0] * len(figures))
+                    for i, value in enumerate(figures):
+                        sums[i] += value
+            names = ("deaths", "injured", "missing", "relocated", "houses_damaged", "direct_loss_cny")
+            by_region = [{"province": p, **dict(zip(names, regions[p], strict=True))} for p in sorted(regions)]
+            return {**_page(pic.seq, items, len(items) or 1, 0), "regions": by_region}
+
+    @router.get(
+        "/work-orders", summary="12345 work orders of the centre's hotline, with the reply and follow-up when done"
+    )
+    async def work_orders(
+        viewer: Viewer = viewer_dep, status: Literal["assigned", "handling", "done"] | None = None
+    ) -> dict[str, Any]:
+        with hub.lock:
+            items = [w for w in scoped(viewer, "work_order", pic.work_orders) if status in (None, w.get("status"))]
+            items.sort(key=lambda w: (w.get("assigned_ms", 0), w.get("id", "")))
+            return _page(pic.seq, items, len(items) or 1, 0)
 
     @router.get("/layers", summary="Map layers from shipped data: hazard sites and shelters, with their names")
     async def layers(_: Viewer = viewer_dep) -> dict[str, Any]:

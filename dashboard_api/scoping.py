@@ -42,13 +42,37 @@ def scope(viewer: Viewer, kind: str, key: str, data: Any, picture: Relations) ->
         return data  # public warnings are public by nature; road closures are the shared road picture
     if kind == "mutual_aid":
         return data if _exchange_visible(viewer, data, picture) else None
-    if kind == "casualty_routing":
+    if kind in ("casualty_routing", "losses"):
         incident = picture.incidents.get(data.get("incident_id", ""))
         return data if incident is not None and incident_visible(viewer, incident, picture) else None
     if kind == "event":  # a site named part of an event: seen where the site is seen
         site = picture.incidents.get(data.get("site_id", ""))
         return data if site is not None and incident_visible(viewer, site, picture) else None
+    if kind == "report":
+        return data if _report_visible(viewer, data, picture) else None
+    if kind == "work_order":
+        return data if _work_order_visible(viewer, data) else None
     raise ValueError(f"kind={kind!r} is not an entity kind of the feed")
+
+
+def _work_order_visible(viewer: Viewer, order: dict[str, Any]) -> bool:
+    """A 12345 work order is the business of the hotline centre that took the calls (its province's centre), of the
+    county post where it is handled, and of the joint centre; it carries no caller's personal data."""
+    centre = viewer.centre
+    if centre.kind == "joint":
+        return True
+    if centre.kind == "province":
+        return centre.province == order.get("hotline")
+    return centre.county == order.get("agency_adcode")
+
+
+def _report_visible(viewer: Viewer, report: dict[str, Any], picture: Relations) -> bool:
+    """A report upward is seen where its incident is seen, and by the centre above: its province's centre."""
+    centre = viewer.centre
+    if centre.kind == "joint" or (centre.kind == "province" and centre.province == report.get("province")):
+        return True
+    incident = picture.incidents.get(report.get("incident_id", ""))
+    return incident is not None and incident_visible(viewer, incident, picture)
 
 
 def _exchange_visible(viewer: Viewer, exchange: dict[str, Any], picture: Relations) -> bool:

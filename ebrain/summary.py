@@ -84,6 +84,8 @@ def _screen(
         lines.append(
             f"   另有 {more} 起未列出，全部清单：--full / {more} more: --full lists each with decisions and tasks"
         )
+    else:  # every incident named, but their decisions and tasks alone fill more than a screen
+        lines.append("   全部决策与任务：--full / --full lists their decisions and tasks")
     return lines
 
 

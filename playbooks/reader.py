@@ -39,7 +39,8 @@ SCALES: dict[str, tuple[str, ...]] = {
     "warning_colour": WARNING_COLOURS,
     "event_grade": EVENT_GRADES,
 }
-FIGURES = {"deaths", "injured", "missing"}  # a casualty report's figures (streams/ingest/normalize.py)
+# the figures of a casualty report, and of a loss report as summed per incident (streams/theater/losses.py)
+FIGURES = {"deaths", "injured", "missing", "relocated", "houses_damaged", "direct_loss_cny"}
 SEVERITY_NAMES = {"blue": 1, "yellow": 2, "orange": 3, "red": 4}
 CONDITION_KEYS = {
     "incident_type",

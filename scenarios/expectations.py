@@ -11,10 +11,15 @@ Kinds (exactly one a mapping; `by` is an offset from T0, `id` an optional name, 
 - `notified: {to, after, within}`: a notification to the region within `within` of `after` (an entry id).
 - `incidents: {type, region, at_most}`: no more than N incidents (a surge of calls must not become N incidents).
 - `same_incident: [entry ids]`: the evidence of these timeline entries ended in one incident.
+- `report: {kind, channel, status, incident_type, region}`: a report upward (docs/reporting.md) was `due`, was
+  `submitted` in time, or went `late` (its deadline passed unsubmitted; an alert went to the centre above).
+- `work_order: {status, hotline, incident_type}`: a 12345 work order of calls taken by the `hotline` region's
+  centre reached `assigned`, `handling` or `done` (docs/work-orders.md).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +36,16 @@ _FIELDS: dict[str, frozenset[str]] = {
     "notified": frozenset({"to", "after", "within"}),
     "incidents": frozenset({"type", "region", "at_most"}),
     "same_incident": frozenset(),
+    "report": frozenset({"kind", "channel", "status", "incident_type", "region"}),
+    "work_order": frozenset({"status", "hotline", "incident_type"}),
+}
+_CHOICES: dict[str, dict[str, tuple[str, ...]]] = {
+    "report": {
+        "kind": ("first", "followup", "final"),
+        "channel": ("written", "phone"),
+        "status": ("due", "submitted", "late"),
+    },
+    "work_order": {"status": ("assigned", "handling", "done")},
 }
 KINDS = tuple(_FIELDS)
 _COMMON = frozenset({"by", "id", "note"})
@@ -57,6 +72,9 @@ class Expectation:
     cross_border: bool | None = None
     count: int = 1
     at_most: int | None = None
+    report_kind: str = ""
+    channel: str = ""
+    status: str = ""
     after: str = ""
     after_ms: int | None = None
     within_ms: int | None = None
@@ -136,13 +154,21 @@ def _one(file: str, node: Any, line: int, t0_ms: int, names: dict[str, int], ind
         raise LoadError(
             file, line_of(body, "colour"), f"{where}: colour {body['colour']!r} is not one of {WARNING_COLOURS}"
         )
+    for choice_field, choices in _CHOICES.get(kind, {}).items():
+        if choice_field in body and str(body[choice_field]) not in choices:
+            value = str(body[choice_field])
+            raise LoadError(
+                file,
+                line_of(body, choice_field),
+                f"{where}.{kind}.{choice_field}: {value!r} is not one of {list(choices)}{did_you_mean(value, choices)}",
+            )
     if "stage" in body and str(body["stage"]) not in STAGE_ORDER:
         raise LoadError(file, line_of(body, "stage"), f"{where}: stage {body['stage']!r} is not one of {STAGE_ORDER}")
     raw_types = body.get("type", body.get("incident_type", ()))
     types = tuple(str(t) for t in raw_types) if isinstance(raw_types, list) else (str(raw_types),) if raw_types else ()
     fields: dict[str, Any] = {
         "types": types,
-        "region": str(body.get("region", body.get("from", body.get("to", "")))),
+        "region": str(body.get("region", body.get("from", body.get("to", body.get("hotline", ""))))),
         "response_level": str(body.get("response_level", "")),
         "warning_colour": str(body.get("warning_colour", body.get("colour", ""))),
         "event_grade": str(body.get("event_grade", "")),
@@ -150,6 +176,9 @@ def _one(file: str, node: Any, line: int, t0_ms: int, names: dict[str, int], ind
         "capability": str(body.get("capability", "")),
         "cross_border": body.get("cross_border"),
         "count": int(body.get("count", 1)),
+        "report_kind": str(body.get("kind", "")) if kind == "report" else "",
+        "channel": str(body.get("channel", "")),
+        "status": str(body.get("status", "")),
     }
     if kind == "incidents":
         if "at_most" not in body:
@@ -225,6 +254,8 @@ class Observed:
     tasks: dict[str, Task] = field(default_factory=dict)
     notifications: list[Any] = field(default_factory=list)
     warnings: list[dict[str, Any]] = field(default_factory=list)
+    reports: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # every version, in feed order
+    work_orders: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
 
     @classmethod
     def from_deltas(cls, deltas: Iterable[Any]) -> Observed:
@@ -239,6 +270,10 @@ class Observed:
                 seen.notifications.append(delta.entity)
             elif delta.kind == "warning":
                 seen.warnings.append(dict(delta.entity))
+            elif delta.kind in ("report", "work_order"):
+                entity = delta.entity if isinstance(delta.entity, dict) else dataclasses.asdict(delta.entity)
+                kept = seen.reports if delta.kind == "report" else seen.work_orders
+                kept.append((delta.at_ms, entity))
         return seen
 
     def final(self, incident_id: str) -> Incident:
@@ -388,6 +423,44 @@ def _score_same(exp: Expectation, seen: Observed, evidence_ids: dict[str, str]) 
     return Result(exp, len(roots) == 1 and "-" not in roots, detail)
 
 
+def _place_of(seen: Observed, incident_id: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    if incident_id not in seen.versions:
+        return (), ()
+    inc = seen.final(seen.root(incident_id))
+    return inc.provinces, inc.adcodes
+
+
+def _score_report(exp: Expectation, seen: Observed, code: str | None) -> Result:
+    for at, r in seen.reports:
+        if not _due(exp, at) or not _of_type(exp, seen, str(r.get("incident_id", ""))):
+            continue
+        if (exp.report_kind and r.get("kind") != exp.report_kind) or (exp.channel and r.get("channel") != exp.channel):
+            continue
+        if code is not None and not in_region(code, *_place_of(seen, str(r.get("incident_id", "")))):
+            continue
+        status = r.get("status")
+        if (
+            not exp.status
+            or (exp.status == "submitted" and status == "submitted" and not r.get("late"))
+            or (exp.status != "submitted" and status == exp.status)
+        ):
+            return Result(exp, True, f"{r.get('id')} {status}", at)
+    states = sorted({f"{r.get('kind')}/{r.get('channel')}/{r.get('status')}" for _, r in seen.reports})
+    return Result(exp, False, f"{len(seen.reports)} report change(s): {', '.join(states[:8]) or 'none'}")
+
+
+def _score_work_order(exp: Expectation, seen: Observed, code: str | None) -> Result:
+    for at, w in seen.work_orders:
+        if not _due(exp, at) or not _of_type(exp, seen, str(w.get("incident_id", ""))):
+            continue
+        if code is not None and not overlaps(code, str(w.get("hotline", ""))):
+            continue
+        if not exp.status or w.get("status") == exp.status:
+            return Result(exp, True, f"{w.get('id')} {w.get('status')} ({w.get('calls')} call(s))", at)
+    states = sorted({f"{w.get('agency_kind')}/{w.get('status')}" for _, w in seen.work_orders})
+    return Result(exp, False, f"{len(seen.work_orders)} work-order change(s): {', '.join(states[:8]) or 'none'}")
+
+
 def score(
     expectations: Iterable[Expectation],
     deltas: Iterable[Any],
@@ -410,6 +483,10 @@ def score(
             results.append(_score_notified(exp, seen, code))
         elif exp.kind == "incidents":
             results.append(_score_count(exp, seen, code))
+        elif exp.kind == "report":
+            results.append(_score_report(exp, seen, code))
+        elif exp.kind == "work_order":
+            results.append(_score_work_order(exp, seen, code))
         else:
             results.append(_score_same(exp, seen, evidence_ids))
     return tuple(results)

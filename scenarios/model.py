@@ -51,6 +51,7 @@ _TIME_FIELD = {
     "agency.incident": "reported_at",
     "agency.resource_status": "reported_at",
     "agency.casualty": "reported_at",
+    "agency.loss": "reported_at",
     "task.status": "at",
     "command": "at",
 }

@@ -13,17 +13,18 @@ const ACTIVE_TASK = ["dispatched", "acknowledged", "en_route", "on_scene"];
 const SNAPSHOT_PARTS = [
   ["incidents", "incidents", "id"], ["tasks", "tasks", "id"], ["responders", "responders", "id"],
   ["notifications", "notifications", "id"], ["warnings", "warnings", "identifier"],
-  ["mutual_aid", "mutualAid", "request_id"], ["closures", "closures", "id"],
+  ["mutual_aid", "mutualAid", "request_id"], ["closures", "closures", "id"], ["reports", "reports", "id"],
+  ["work_orders", "workOrders", "id"],
 ];
 const DELTA_MAPS = {
   incident: "incidents", task: "tasks", responder: "responders", notification: "notifications",
-  warning: "warnings", mutual_aid: "mutualAid", closure: "closures",
+  warning: "warnings", mutual_aid: "mutualAid", closure: "closures", report: "reports", work_order: "workOrders",
 };
 
 const state = {
   token: new URLSearchParams(location.search).get("token") || "",
   incidents: new Map(), tasks: new Map(), responders: new Map(), notifications: new Map(),
-  warnings: new Map(), mutualAid: new Map(), closures: new Map(),
+  warnings: new Map(), mutualAid: new Map(), closures: new Map(), reports: new Map(), workOrders: new Map(),
   evidence: new Map(), // signal id → {at_ms, kind, source, incident}: the one place the page keeps evidence
   feed: [], // {seq, at_ms, kind, say}, newest first
   seq: 0, epoch: "", atMs: 0, hadSnapshot: false, resyncs: 0,
@@ -335,8 +336,57 @@ function renderActions() {
     return li;
   }), "noDeadlines"));
   const mine = renderMutualAid(now);
-  $("reports-due").replaceChildren(el("li", { class: "empty" }, t("noReports")));
-  $("action-count").textContent = String(approvals.length + acks.length + mine);
+  const reports = renderReports(now);
+  renderWorkOrders();
+  $("action-count").textContent = String(approvals.length + acks.length + mine + reports);
+}
+
+// Reports upward (信息报告) due or overdue, soonest deadline first, each with its countdown and a submit button.
+function renderReports(now) {
+  const open = [...state.reports.values()].filter((r) => r.status === "due" || r.status === "late").sort((a, b) => a.due_ms - b.due_ms || a.id.localeCompare(b.id));
+  const rows = open.map((r) => {
+    const li = el("li", { "data-report-id": r.id, "data-incident-id": r.incident_id, "data-status": r.status, class: r.status === "late" || r.due_ms <= now ? "late" : "" });
+    li.append(el("div", { class: "what" }, `${Words.say(r, "kind")}（${Words.say(r, "channel")}）→ ${Words.say(r, "to")} · ${Words.say(r, "status")}`));
+    li.append(el("div", { class: "muted" }, `${titleOf(r.incident_id)} · ${Words.say(r, "reason")}`));
+    li.append(el("div", { class: "countdown", "data-due-ms": r.due_ms }, `${Words.countdown(r.due_ms, now)} · ${t("due")} ${Words.clock(r.due_ms, now)}`));
+    li.append(reportButton(r));
+    return li;
+  });
+  $("reports-due").replaceChildren(...orEmpty(rows, "noReports"));
+  return open.length;
+}
+
+// 12345 work orders of this centre's hotline: who handles them, their status, and when done the reply and the
+// follow-up owed to the callers.
+function renderWorkOrders() {
+  const rank = { assigned: 0, handling: 1, done: 2 };
+  const items = [...state.workOrders.values()].sort((a, b) => rank[a.status] - rank[b.status] || a.assigned_ms - b.assigned_ms || a.id.localeCompare(b.id));
+  const rows = items.slice(0, 30).map((w) => {
+    const li = el("li", { "data-work-order-id": w.id, "data-status": w.status, "data-incident-id": w.incident_id });
+    li.append(el("div", { class: "what" }, `${Words.say(w, "agency")} · ${Words.say(w, "status")} · ${w.calls} ${t("calls")}`));
+    li.append(el("div", { class: "muted" }, `${titleOf(w.incident_id)} · ${Words.say(w, "hotline")} 12345`));
+    if (w.status === "done") {
+      li.append(el("div", { class: "reply" }, Words.say(w, "reply")), el("div", { class: "muted follow-up" }, Words.say(w, "follow_up")));
+    }
+    return li;
+  });
+  $("work-orders").replaceChildren(...orEmpty(rows, "noWorkOrders"));
+}
+
+function reportButton(report) {
+  const button = el("button", { type: "button", class: "submit-report", "data-report-id": report.id }, t("submitReport"));
+  button.addEventListener("click", async (event) => {
+    event.stopPropagation();
+    button.disabled = true;
+    try {
+      await api(`/api/reports/${encodeURIComponent(report.id)}/submit`, { method: "POST" });
+      say(t("sent"));
+    } catch (err) {
+      say(`${t("failed")}: ${err.message}`, true);
+      button.disabled = false;
+    }
+  });
+  return button;
 }
 
 function orEmpty(rows, emptyKey) {

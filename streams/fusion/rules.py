@@ -19,7 +19,7 @@ from playbooks.evidence import Signal
 PRECISIONS = ("gps", "place", "town", "county", "province")  # finest first; the index of each is its rank
 SOURCES = ("sensor", "hotline", "agency", "operator")
 _SIGNAL_PREFIXES = ("sensor:", "call:", "report:")
-_PLAIN_KINDS = ("warning", "blackout_risk", "casualties", "sensor_clear", "sensor_back")
+_PLAIN_KINDS = ("warning", "blackout_risk", "casualties", "losses", "sensor_clear", "sensor_back")
 _FAMILY_KEYS = {
     "opens",
     "upgrades",

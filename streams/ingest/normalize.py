@@ -398,10 +398,14 @@ def _agency_signal(ctx: NormalizeContext, msg: contract.AgencyMessage) -> Signal
             text=msg.description[:500],
             attrs=(("agency", msg.agency), ("reporting_province", province), ("unit", unit)),
         )
+    # a casualty report carries deaths, injured and missing; a loss report (1.1) every loss figure and its province
+    losses = isinstance(msg, contract.LossReport)
+    figures = contract.LOSS_FIGURES if losses else ("deaths", "injured", "missing")
+    head = (("agency", msg.agency), ("reporting_province", province)) if losses else (("agency", msg.agency),)
     return Signal(
         signal_id=msg.event_id,
         source="agency",
-        kind="casualties",
+        kind="losses" if losses else "casualties",
         at_ms=ctx.time_ms(msg.reported_at, "reported_at"),
         province=located_province,
         adcode=adcode,
@@ -410,13 +414,7 @@ def _agency_signal(ctx: NormalizeContext, msg: contract.AgencyMessage) -> Signal
         precision=precision,
         value=float(msg.deaths),
         place_key=place_key(msg.address),
-        attrs=(
-            ("agency", msg.agency),
-            ("deaths", str(msg.deaths)),
-            ("injured", str(msg.injured)),
-            ("missing", str(msg.missing)),
-            ("unit", unit),
-        ),
+        attrs=(*head, *((name, str(getattr(msg, name))) for name in figures), ("unit", unit)),
     )
 
 

@@ -18,7 +18,19 @@ from playbooks.evidence import Signal
 from playbooks.incident import RESPONSE_LEVELS, Decision, Incident
 from streams.fusion import fuse
 from streams.ingest import warnings as in_force
-from streams.theater import casualties, closures, containment, merges, mutual_aid, posts, warnings, watermark
+from streams.theater import (
+    casualties,
+    closures,
+    containment,
+    losses,
+    merges,
+    mutual_aid,
+    posts,
+    reporting,
+    warnings,
+    watermark,
+    work_orders,
+)
 from streams.theater.commands import on_command
 from streams.theater.effects import carry_out, replace_units
 from streams.theater.responders import bring_back, next_return_ms, on_resource_update, on_task_reply
@@ -58,8 +70,10 @@ def _process_safely(state: TheaterState, item: TheaterInput, ctx: TheaterContext
     """A defect met by one input is contained to it (streams/theater/containment.py): the input is kept as a
     failure, its incident flagged, a rejection shown; the theater goes on with the next."""
     state.handling = ""
+    start = len(out.deltas)
     try:
         _process(state, item, ctx, out)
+        _follow_changes(state, out, start, ctx)
     except Exception as exc:
         what = containment.describe(item)
         incident_id = state.handling or (item.incident_id if isinstance(item, OperatorCommand) else "")
@@ -93,9 +107,11 @@ def _run_timers(state: TheaterState, until_ms: int, ctx: TheaterContext, out: Em
         and not clock.may_be_due(until_ms)
         and not state.aid
         and not state.returning
+        and not state.report_due
         and until_ms - state.last_timed_scan_ms < TIMED_RULE_SCAN_MS
     ):
         return  # nothing can be due: the usual case, checked before every input
+    start = len(out.deltas)
     merges.flush_feed(state, until_ms, ctx.fusion.feed, out)
     while True:
         due = clock.next_timer(until_ms, lambda at, iid: _timer_due(state, at, iid))
@@ -124,6 +140,20 @@ def _run_timers(state: TheaterState, until_ms: int, ctx: TheaterContext, out: Em
                 _run_time_driven_rules(state, incident_id, until_ms, ctx, out)
             except Exception as exc:
                 containment.contain(state, out, exc, f"time-driven rules of {incident_id}", incident_id, None)
+    try:
+        _follow_changes(state, out, start, ctx)
+    except Exception as exc:  # contained like a timer: reports and work orders follow with the next change
+        containment.contain(state, out, exc, "reports upward and work orders", "", None)
+
+
+def _follow_changes(state: TheaterState, out: Emitter, start: int, ctx: TheaterContext) -> None:
+    """What follows the incidents and tasks changed since `start`: the reports upward they now owe
+    (streams/theater/reporting.py) and the status of their 12345 work orders (streams/theater/work_orders.py)."""
+    changed = {d.key: d.entity for d in out.deltas[start:] if d.kind == "incident"}
+    tasks = {d.key: d.entity for d in out.deltas[start:] if d.kind == "task"}
+    for incident_id in sorted(changed):
+        reporting.follow(state, changed[incident_id], ctx, out)
+    work_orders.follow(state, changed, tasks, out)
 
 
 def _fire_incident_timers(
@@ -173,10 +203,11 @@ def _timer_due(state: TheaterState, due_ms: int, incident_id: str) -> bool:
 
 
 def _next_geo_due(state: TheaterState) -> int | None:
-    """The next mutual-aid deadline or unit back at base, whichever comes first."""
-    if not state.aid and not state.returning:
+    """The next mutual-aid deadline, unit back at base or report deadline, whichever comes first."""
+    if not state.aid and not state.returning and not state.report_due:
         return None  # the usual case, checked once per input
-    return min((d for d in (mutual_aid.next_deadline_ms(state), next_return_ms(state)) if d is not None), default=None)
+    dues = (mutual_aid.next_deadline_ms(state), next_return_ms(state), reporting.next_due_ms(state))
+    return min((d for d in dues if d is not None), default=None)
 
 
 def _fire_geo_timers(state: TheaterState, at_ms: int, ctx: TheaterContext, out: Emitter) -> None:
@@ -184,6 +215,8 @@ def _fire_geo_timers(state: TheaterState, at_ms: int, ctx: TheaterContext, out: 
         mutual_aid.expire(state, at_ms, ctx, out)
     if next_return_ms(state) == at_ms:
         bring_back(state, at_ms, out)
+    if reporting.next_due_ms(state) == at_ms:
+        reporting.expire(state, at_ms, out)
 
 
 def _process(state: TheaterState, item: TheaterInput, ctx: TheaterContext, out: Emitter) -> None:
@@ -258,6 +291,8 @@ def _on_signal(state: TheaterState, signal: Signal, ctx: TheaterContext, out: Em
     state.handling = incident.id
     if fused.opened:
         incident = _with_declared_level(state, incident)
+    if signal.kind == "losses":
+        signal = losses.record(state, incident, signal, out)  # the playbooks grade on the incident's sums
     playbook = ctx.playbooks.get(incident.type)
     if signal.kind == "warning":
         incident = _apply_warning(incident, signal)
@@ -279,6 +314,8 @@ def _on_signal(state: TheaterState, signal: Signal, ctx: TheaterContext, out: Em
         carry_out(state, incident, effects, ctx, out)
     merges.announce(state, fused, ctx, out)
     _announce_links(state, fused, signal, out)
+    if signal.source == "hotline":
+        work_orders.on_call(state, state.fusion.incidents.get(incident.id, incident), signal, ctx, out)
 
 
 def _say_if_ignored(signal: Signal, ctx: TheaterContext, out: Emitter) -> None:

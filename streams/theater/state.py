@@ -18,6 +18,8 @@ from playbooks.incident import Incident, Task
 from playbooks.model import Playbook
 from streams.fusion import fuse
 from streams.theater.watermark import WatermarkPolicy
+from streams.theater.reporting_rules import ReportingRules, load_reporting_rules
+from streams.theater.work_order_rules import WorkOrderRules, load_work_order_rules
 from streams.wire.records import Delta, DeltaKind, TheaterInput
 from streams.words.phrasebook import Phrasebook
 
@@ -39,6 +41,8 @@ class TheaterContext:
     surge: SurgePolicy = field(default_factory=load_surge_policy)
     exercise: bool = False  # a drill or a replay: every public warning is a CAP Exercise, never an Actual one
     phrases: Phrasebook = field(default_factory=Phrasebook.load)  # for the human text of public warnings
+    reporting: ReportingRules = field(default_factory=load_reporting_rules)  # deadlines of reports upward
+    work_orders: WorkOrderRules = field(default_factory=load_work_order_rules)  # who owns a 12345 call
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +104,17 @@ class TheaterState:
     # warning, and evidence that names no event near an open one (docs/testing.md: evidence is conserved)
     unfused_signals: int = 0
     late_inputs: int = 0  # inputs that arrived behind the watermark: processed on arrival, out of event-time order
+    # reporting upward (streams/theater/reporting.py): every report by id, what each incident last reported, and
+    # the deadlines of those still due (derived from `reports`, not stored)
+    reports: dict[str, Any] = field(default_factory=dict)
+    report_marks: dict[str, Any] = field(default_factory=dict)
+    report_due: dict[str, int] = field(default_factory=dict)
+    # loss statistics (streams/theater/losses.py): each agency's latest figures per incident, and their sums
+    losses: dict[str, dict[str, tuple[int, ...]]] = field(default_factory=dict)
+    loss_totals: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # 12345 work orders closed back (streams/theater/work_orders.py), by id; and by incident (derived, not stored)
+    work_orders: dict[str, Any] = field(default_factory=dict)
+    orders_of: dict[str, list[str]] = field(default_factory=dict)
     failed_count: int = 0  # inputs and timers the theater could not handle (streams/theater/containment.py)
     failures: list[Any] = field(default_factory=list)  # the latest failures, until a runtime takes them
     handling: str = ""  # the incident the current input concerns, once known (for containment; not stored)

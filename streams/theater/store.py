@@ -18,7 +18,9 @@ from playbooks.evidence import Signal
 from playbooks.incident import Incident, Task
 from streams.fusion import fuse
 from streams.theater import TheaterState
+from streams.theater.reporting import Report, ReportMark
 from streams.theater.state import ActiveClosure, AidLink
+from streams.theater.work_orders import WorkOrder
 from streams.wire.envelope import decode_input, encode_input
 from streams.wire.records import TheaterInput
 
@@ -51,6 +53,11 @@ class TheaterMeta:
     unfused_signals: int = 0
     heard: dict[str, int] = field(default_factory=dict)
     late_inputs: int = 0
+    reports: dict[str, Report] = field(default_factory=dict)
+    report_marks: dict[str, ReportMark] = field(default_factory=dict)
+    losses: dict[str, dict[str, tuple[int, ...]]] = field(default_factory=dict)
+    loss_totals: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    work_orders: dict[str, WorkOrder] = field(default_factory=dict)
 
 
 def encode_meta(state: TheaterState) -> bytes:
@@ -78,6 +85,11 @@ def encode_meta(state: TheaterState) -> bytes:
         unfused_signals=state.unfused_signals,
         heard=dict(state.heard),
         late_inputs=state.late_inputs,
+        reports=dict(state.reports),
+        report_marks=dict(state.report_marks),
+        losses={key: dict(value) for key, value in state.losses.items()},
+        loss_totals=dict(state.loss_totals),
+        work_orders=dict(state.work_orders),
     )
     return _ENCODER.encode(meta)
 
@@ -145,9 +157,19 @@ def restore(
         state.unfused_signals = m.unfused_signals
         state.heard = dict(m.heard)
         state.late_inputs = m.late_inputs
+        state.reports, state.report_marks = dict(m.reports), dict(m.report_marks)
+        state.report_due = {r.id: r.due_ms for r in m.reports.values() if r.status == "due"}
+        state.losses = {key: dict(value) for key, value in m.losses.items()}
+        state.loss_totals = dict(m.loss_totals)
+        state.work_orders = dict(m.work_orders)
         next_number = m.next_incident_number
         feed_pending = m.feed_pending
     state.fusion = fuse.FusionState.rebuild(decoded_incidents, next_number, tuple(feed_pending))
+    for key in sorted(state.work_orders):  # an order follows the survivor of its incident's merges
+        incident_id = state.work_orders[key].incident_id
+        while (found := state.fusion.incidents.get(incident_id)) is not None and found.merged_into:
+            incident_id = found.merged_into
+        state.orders_of.setdefault(incident_id, []).append(key)
     return state
 
 

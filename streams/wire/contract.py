@@ -16,7 +16,7 @@ import msgspec
 from msgspec import Meta
 
 SUPPORTED_MAJOR = 1
-CURRENT_VERSION = "1.0"
+CURRENT_VERSION = "1.1"
 
 #: The unified device identification code, one scheme for every region: LL-<county adcode>-<KIND>-<serial>.
 DEVICE_ID_PATTERN = r"^LL-[1-9][0-9]{5}-[A-Z]{2,6}-[0-9A-Za-z]{1,16}$"
@@ -257,6 +257,31 @@ class CasualtyReport(_Wire, tag="agency.casualty", frozen=True):
     missing: Count = 0
 
 
+#: The figures of a loss report, in this order wherever they travel as a tuple.
+LOSS_FIGURES = ("deaths", "injured", "missing", "relocated", "houses_damaged", "direct_loss_cny")
+Money = Annotated[int, Meta(ge=0, le=10_000_000_000_000, description="yuan (CNY)")]
+
+
+class LossReport(_Wire, tag="agency.loss", frozen=True):
+    """Loss statistics (损失统计) for an event, added in 1.1: cumulative for the reporting agency's own part (its
+    county or department), as it knows them at `reported_at`. The brain sums the latest report of each agency per
+    incident and per region; the event grade follows the sums. Key: agency. Topic: ingest.agency."""
+
+    schema_version: Version
+    event_id: EventId
+    agency: Name
+    province: Province
+    reported_at: Time
+    position: Position | None = None
+    address: ShortText = ""
+    deaths: Count = 0
+    injured: Count = 0
+    missing: Count = 0
+    relocated: Annotated[int, Meta(ge=0, le=100_000_000, description="people urgently relocated (紧急转移安置)")] = 0
+    houses_damaged: Annotated[int, Meta(ge=0, le=100_000_000, description="houses collapsed or damaged")] = 0
+    direct_loss_cny: Money = 0
+
+
 class TaskStatus(_Wire, tag="task.status", frozen=True):
     """An agency's reply about a task it was sent. Key: task_id. Topic: task.status."""
 
@@ -268,6 +293,23 @@ class TaskStatus(_Wire, tag="task.status", frozen=True):
     at: Time
 
 
+CommandAction = Literal[
+    "acknowledge",
+    "approve",
+    "reject",
+    "set_level",
+    "assign",
+    "release",
+    "merge",
+    "split",
+    "close",
+    "offer",
+    "commit",
+    "decline",
+    "submit_report",
+]
+
+
 class Command(_Wire, tag="command", frozen=True):
     """An operator's command from a command centre; audited with who issued it. Topic: commands."""
 
@@ -276,23 +318,11 @@ class Command(_Wire, tag="command", frozen=True):
     at: Time
     operator: Name
     centre: Name
-    action: Literal[
-        "acknowledge",
-        "approve",
-        "reject",
-        "set_level",
-        "assign",
-        "release",
-        "merge",
-        "split",
-        "close",
-        "offer",
-        "commit",
-        "decline",
-    ]
+    action: CommandAction
     incident_id: Annotated[str, Meta(max_length=128)] = ""
     target: Annotated[
-        str, Meta(max_length=128, description="approval id, responder id or other incident id, per action")
+        str,
+        Meta(max_length=128, description="approval id, responder id, other incident id or report id, per action"),
     ] = ""
     level: Annotated[str, Meta(max_length=16)] = ""
     reason: ShortText = ""
@@ -307,7 +337,7 @@ class Tick(_Wire, tag="tick", frozen=True):
     source: Annotated[str, Meta(max_length=64)] = "clock"
 
 
-AgencyMessage = WarningReport | ResponseLevelReport | IncidentReport | ResourceStatus | CasualtyReport
+AgencyMessage = WarningReport | ResponseLevelReport | IncidentReport | ResourceStatus | CasualtyReport | LossReport
 WireMessage = (
     SensorReading
     | SensorBatch
@@ -318,6 +348,7 @@ WireMessage = (
     | IncidentReport
     | ResourceStatus
     | CasualtyReport
+    | LossReport
     | TaskStatus
     | Command
     | Tick
@@ -333,6 +364,7 @@ WIRE_TYPES: tuple[type[_Wire], ...] = (
     IncidentReport,
     ResourceStatus,
     CasualtyReport,
+    LossReport,
     TaskStatus,
     Command,
     Tick,
@@ -346,4 +378,7 @@ def type_tag(cls: type[_Wire]) -> str:
 
 
 #: What each minor version added. A producer may keep writing any earlier 1.x; the brain reads them all.
-CHANGES = {"1.0": "first published contract"}
+CHANGES = {
+    "1.0": "first published contract",
+    "1.1": "command action submit_report (target: the report id) for reports upward; message agency.loss",
+}

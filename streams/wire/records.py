@@ -93,6 +93,9 @@ DeltaKind = Literal[
     "closure",
     "casualty_routing",
     "event",
+    "report",
+    "losses",
+    "work_order",
 ]
 DELTA_KINDS: tuple[str, ...] = get_args(DeltaKind)
 # The typed entity of each delta kind that has one; the other kinds carry a JSON object (or a text: rejected).

@@ -55,7 +55,9 @@ LINES = frozenset(
         "notification", "notification_general", "aid_requested", "aid_offered", "aid_committed", "aid_declined",
         "aid_timed_out", "warning", "warning_headline", "closure", "casualty_routing", "casualty_share", "rejected",
         "incident_title", "no_incident", "task_label", "request_label", "operator", "borrowed", "short",
-        "timer_label", "rule_unknown", "list_separator", "share_separator",
+        "timer_label", "rule_unknown", "list_separator", "share_separator", "report_due", "report_submitted",
+        "report_late", "report_was_late", "report_merged", "losses", "money", "work_order_assigned",
+        "work_order_handling", "work_order_done", "work_order_reply", "work_order_follow_up",
     }
 )  # fmt: skip
 _SLOT = re.compile(r"\{(\w+)(?::(\w+))?\}")

@@ -499,6 +499,75 @@ class Words:
             unplaced=str(r["unplaced"]) if r.get("unplaced") else "",
         )
 
+    def _report_line(self, r: Json, lang: str, scene: _Scene, incident: Json | None) -> str:
+        """A report upward due, submitted or late (streams/theater/reporting.py)."""
+        status = str(r.get("status", ""))
+        values = {
+            "title": self.incident_title(incident, lang, scene, True),
+            "kind": self.word("report_kind", r.get("kind"), lang, scene),
+            "channel": self.word("report_channel", r.get("channel"), lang, scene),
+            "to": self.word("report_to", r.get("to"), lang, scene),
+            "due": clock_and_relative(int(r.get("due_ms") or 0), scene.now_ms, lang),
+        }
+        if status == "submitted":
+            by = self.actor(str(r.get("submitted_by", "")), lang, scene)
+            return self.line(
+                "report_submitted",
+                lang,
+                by=by,
+                late=self.line("report_was_late", lang) if r.get("late") else "",
+                **values,
+            )
+        if status == "late":
+            return self.line(
+                "report_late", lang, **{**values, "due": clock(int(r.get("due_ms") or 0), lang, scene.now_ms)}
+            )
+        return self.line("report_due", lang, reason=self.report_reasons(r, lang, scene), **values)
+
+    def report_reasons(self, r: Json, lang: str, scene: _Scene | None = None) -> str:
+        reasons = [self.word("report_reason", x, lang, scene) for x in str(r.get("reason", "")).split("+") if x]
+        return self.line("list_separator", lang).join(reasons)
+
+    def _losses_line(self, t: Json, lang: str, scene: _Scene, incident: Json | None) -> str:
+        """An incident's summed loss statistics (streams/theater/losses.py)."""
+        return self.line(
+            "losses",
+            lang,
+            title=self.incident_title(incident, lang, scene, True),
+            agencies=str(t.get("agencies", 0)),
+            deaths=f"{int(t.get('deaths') or 0):,}",
+            injured=f"{int(t.get('injured') or 0):,}",
+            missing=f"{int(t.get('missing') or 0):,}",
+            relocated=f"{int(t.get('relocated') or 0):,}",
+            houses=f"{int(t.get('houses_damaged') or 0):,}",
+            loss=self.money(int(t.get("direct_loss_cny") or 0), lang),
+        )
+
+    def _work_order_line(self, w: Json, lang: str, scene: _Scene, incident: Json | None) -> str:
+        """A 12345 work order assigned, being handled or done (streams/theater/work_orders.py)."""
+        status = str(w.get("status", "assigned"))
+        name = f"work_order_{status}" if status in ("assigned", "handling", "done") else "work_order_assigned"
+        return self.line(
+            name,
+            lang,
+            title=self.incident_title(incident, lang, scene, True),
+            calls=str(w.get("calls", 1)),
+            agency=self.work_agency(w, lang, scene),
+            hotline=self.place(w.get("hotline"), lang, short=True, scene=scene),
+        )
+
+    def work_agency(self, w: Json, lang: str, scene: _Scene | None = None) -> str:
+        """The agency that owns a work order: a province-wide body, or the county's own agency of its kind."""
+        if w.get("agency"):
+            return self.word("agency", w.get("agency"), lang, scene)
+        county = self.place(w.get("agency_adcode"), lang, short=True, scene=scene)
+        return self.word("work_agency", w.get("agency_kind"), lang, scene).replace("{county}", county)
+
+    def money(self, yuan: int, lang: str) -> str:
+        """An amount in yuan as people say it: 万元 in Chinese, millions in English."""
+        wan = f"{yuan / 10_000:,.1f}".removesuffix(".0")
+        return self.line("money", lang, wan=wan, millions=f"{yuan / 1_000_000:,.1f}")
+
     # -- labels an entity carries for the page -------------------------------------------------------
 
     def labels(
@@ -568,6 +637,29 @@ class Words:
                         self.unit(str(h.get("hospital_id", "")), lang, str(h.get("name", "")))
                         for h in data.get("hospitals") or []
                     ]
+                }
+            elif kind == "work_order":
+                incident = scene.lookup.incident(str(data.get("incident_id", "")))
+                title = self.incident_title(incident, lang, scene)
+                agency = self.work_agency(data, lang, scene)
+                done = data.get("status") == "done"
+                out[lang] = {
+                    "agency": agency,
+                    "status": self.word("work_status", data.get("status"), lang, scene),
+                    "hotline": self.place(data.get("hotline"), lang, short=True),
+                    "reply": self.line("work_order_reply", lang, title=title, agency=agency) if done else "",
+                    "follow_up": self.line("work_order_follow_up", lang, agency=agency) if done else "",
+                }
+            elif kind == "report":
+                out[lang] = {
+                    "kind": self.word("report_kind", data.get("kind"), lang, scene),
+                    "channel": self.word("report_channel", data.get("channel"), lang, scene),
+                    "to": self.word("report_to", data.get("to"), lang, scene),
+                    "status": self.word("report_status", data.get("status"), lang, scene),
+                    "reason": self.report_reasons(data, lang, scene),
+                    "by": self.actor(str(data.get("submitted_by", "")), lang, scene)
+                    if data.get("submitted_by")
+                    else "",
                 }
             elif kind == "responder":
                 out[lang] = {

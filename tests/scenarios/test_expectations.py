@@ -121,3 +121,39 @@ def test_unknown_region_is_a_load_error(tmp_path: Path) -> None:
     (exp,) = parse("expect:\n  - incident: {region: 涿洲}\n")
     with pytest.raises(LoadError, match="names no region"):
         check_regions("e.yaml", [exp], lambda text: None)
+
+
+def _report(status: str, late: bool = False, kind: str = "first", channel: str = "written") -> dict[str, object]:
+    return {"id": "I1.R1", "incident_id": "I1", "kind": kind, "channel": channel, "status": status, "late": late}
+
+
+def test_report_expectations_tell_due_submitted_in_time_and_late() -> None:
+    due, submitted, late = parse(
+        "expect:\n"
+        "  - {by: +5m, report: {kind: first, status: due}}\n"
+        "  - report: {kind: first, channel: written, status: submitted}\n"
+        "  - report: {status: late}\n"
+    )
+    opened = [Delta(1, T0, "incident", "I1", incident("IV", T0)), Delta(2, T0 + MIN, "report", "I1.R1", _report("due"))]
+    late_then_in = [
+        *opened,
+        Delta(3, T0 + 61 * MIN, "report", "I1.R1", _report("late", True)),
+        Delta(4, T0 + 70 * MIN, "report", "I1.R1", _report("submitted", True)),
+    ]
+    assert [r.passed for r in score((due, submitted, late), late_then_in, {}, {})] == [True, False, True]
+    in_time = [*opened, Delta(3, T0 + 9 * MIN, "report", "I1.R1", _report("submitted"))]
+    assert [r.passed for r in score((due, submitted, late), in_time, {}, {})] == [True, True, False]
+
+
+def test_work_order_expectations_name_the_hotline_region() -> None:
+    (done,) = parse("expect:\n  - work_order: {status: done, hotline: 北京}\n")
+    order = {"id": "I1/gas_utility/110000", "incident_id": "I1", "hotline": "110000", "status": "done", "calls": 2}
+    deltas = [Delta(1, T0, "incident", "I1", incident("IV", T0)), Delta(2, T0 + MIN, "work_order", order["id"], order)]
+    assert score((done,), deltas, {"北京": "110000"}, {})[0].passed
+    assert not score((done,), deltas, {"北京": "120000"}, {})[0].passed
+
+
+def test_report_choices_are_checked_at_their_line() -> None:
+    with pytest.raises(LoadError, match="'sent' is not one of") as info:
+        parse("expect:\n  - report:\n      status: sent\n")
+    assert info.value.line == 3

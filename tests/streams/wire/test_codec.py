@@ -59,7 +59,7 @@ def test_an_older_or_newer_minor_version_is_read() -> None:
 def test_a_field_from_a_newer_minor_version_says_the_producer_is_ahead() -> None:
     reason = reason_of({**READING, "schema_version": "1.7", "battery": 0.8})
     assert "unknown field `battery`" in reason
-    assert "schema 1.7, this brain reads up to 1.0" in reason
+    assert f"schema 1.7, this brain reads up to {contract.CURRENT_VERSION}" in reason
 
 
 def test_a_typo_in_a_field_name_is_reported() -> None:
