@@ -48,10 +48,12 @@ def feed_epoch(topic_id: str) -> str:
 
 
 class IngestCounts:
-    """The latest counts of each source partition ("ingest.sensor/2"), as the worker last saved them."""
+    """The latest counts of each source partition ("ingest.sensor/2"), as the worker last saved them, and the
+    theater's own (key `theater/<theater>`: late and failed inputs)."""
 
     def __init__(self) -> None:
         self.by_source: dict[str, dict[str, int]] = {}
+        self.theater: dict[str, int] = {}
 
     def add(self, key: bytes | None, value: bytes | None) -> None:
         if key is None or value is None:
@@ -61,7 +63,11 @@ class IngestCounts:
         except (msgspec.DecodeError, msgspec.ValidationError) as exc:
             log.warning("ingest.counts %r: not counts: %s", key, exc)
             return
-        self.by_source[key.decode(errors="replace")] = counts
+        name = key.decode(errors="replace")
+        if name.startswith(topics.THEATER_COUNTS_KEY):
+            self.theater = counts
+            return
+        self.by_source[name] = counts
 
     def totals(self) -> dict[str, int]:
         """The embedded runtime's shape: every ingest rejection is a dead letter, so dead_letters = rejected."""
@@ -97,7 +103,10 @@ class KafkaView:
             source: Counts(*(counts.get(name, 0) for name in _COUNT_NAMES))
             for source, counts in self.ingest_counts.by_source.items()
         }
-        return ingest.metrics_text(by_source, self.ingest_counts.totals()["dead_letters"])
+        theater = self.ingest_counts.theater
+        return ingest.metrics_text(
+            by_source, self.ingest_counts.totals()["dead_letters"], theater.get("failed"), theater.get("late")
+        )
 
     async def start(self, attempts: int = 3) -> Picture:
         """The picture rebuilt from the `picture` topic, with the feed's takeover point found and remembered."""

@@ -534,7 +534,8 @@ def main_kafka(
         new_record = {"pid": pid, "bootstrap": broker.bootstrap, "log": str(broker.log_path)}
         record_path.write_text(json.dumps(new_record, indent=2) + "\n", encoding="utf-8")
         print(f"Kafka broker: running (pid {pid}), bootstrap {broker.bootstrap}, answered after {seconds:.1f} s")
-        print(f"log: {broker.log_path}; stop it with `ebrain kafka down`")
+        where = "" if data_dir == (project_root / ".kafka").resolve() else f" --data-dir {data_dir}"
+        print(f"log: {broker.log_path}; stop it with `ebrain kafka down{where}`")
         return 0
 
     raise ValueError(f"action={action!r}: expected one of up, down, status")

@@ -15,6 +15,7 @@ import sys
 import time
 
 from aiokafka.errors import KafkaError as AIOKafkaError
+from kafka.errors import KafkaError
 
 from streams.runtime.clock import KafkaClock
 from streams.wire.timefmt import format_time_ms
@@ -29,7 +30,7 @@ async def run_clock(broker: str, topic_prefix: str = "", every_s: float = 0.5, s
     try:
         await asyncio.to_thread(ensure_topics, broker, topic_prefix)
         await clock.start()
-    except (AIOKafkaError, OSError) as exc:
+    except (AIOKafkaError, KafkaError, OSError) as exc:
         print(f"ebrain clock: Kafka at {broker}: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
         return 2
     stop = asyncio.Event()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+
+from kafka.errors import KafkaError
 
 from ebrain.compose import build_core
 from ebrain.settings import Settings
@@ -20,7 +23,11 @@ def run_worker(
     settings: Settings, data_dir: Path, processing_guarantee: str = "exactly_once", topic_prefix: str = ""
 ) -> int:
     assert settings.broker is not None
-    created = ensure_topics(settings.broker, topic_prefix)
+    try:
+        created = ensure_topics(settings.broker, topic_prefix)
+    except KafkaError as exc:  # the broker is not there: one line, not a traceback
+        print(f"ebrain worker: Kafka at {settings.broker}: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+        return 2
     if created:
         print(f"created topics: {', '.join(created)}", flush=True)
     core = build_core(settings)

@@ -192,20 +192,27 @@ def total(parts: Iterable[IngestPartition]) -> Counts:
 
 
 def metrics_text(
-    counts_by_source: Mapping[str, Counts], dead_letters: int | None = None, failed: int | None = None
+    counts_by_source: Mapping[str, Counts],
+    dead_letters: int | None = None,
+    failed: int | None = None,
+    late: int | None = None,
 ) -> str:
     """The counts in the Prometheus text exposition format (prometheus_client), one series per source partition;
-    `failed`: inputs the theater accepted but could not handle (counted inside `accepted`)."""
+    `failed`: inputs the theater accepted but could not handle (counted inside `accepted`); `late`: inputs that
+    reached the theater behind its watermark (processed on arrival, out of event-time order)."""
     registry = CollectorRegistry(auto_describe=False)
-    registry.register(_CountsCollector(counts_by_source, dead_letters, failed))
+    registry.register(_CountsCollector(counts_by_source, dead_letters, failed, late))
     return generate_latest(registry).decode()
 
 
 class _CountsCollector(Collector):
-    def __init__(self, counts_by_source: Mapping[str, Counts], dead_letters: int | None, failed: int | None) -> None:
+    def __init__(
+        self, counts_by_source: Mapping[str, Counts], dead_letters: int | None, failed: int | None, late: int | None
+    ) -> None:
         self.counts_by_source = counts_by_source
         self.dead_letters = dead_letters
         self.failed = failed
+        self.late = late
 
     def collect(self) -> Iterator[Metric]:
         for name in ("received", "accepted", "rejected", "duplicates", "ticks"):
@@ -229,3 +236,10 @@ class _CountsCollector(Collector):
             )
             failed.add_metric([], self.failed)
             yield failed
+        if self.late is not None:
+            late = CounterMetricFamily(
+                "ebrain_theater_late_total",
+                "Inputs that reached the theater behind its watermark: processed on arrival, out of event-time order.",
+            )
+            late.add_metric([], self.late)
+            yield late

@@ -138,7 +138,10 @@ class EmbeddedRuntime:
 
     def metrics_text(self) -> str:
         """The counts as Prometheus text, for a /metrics endpoint."""
-        return ingest.metrics_text(self.counts_by_source(), self.dead_letter_count, self.theater_state.failed_count)
+        state = self.theater_state
+        return ingest.metrics_text(
+            self.counts_by_source(), self.dead_letter_count, state.failed_count, state.late_inputs
+        )
 
     async def _ingest_loop(self, part: ingest.IngestPartition, queue: asyncio.Queue[_Message | None]) -> None:
         while True:

@@ -548,6 +548,8 @@ def build_app(
         gate.before_commit(write_theater_tables)
 
     idle_now: list[tuple[str, ...]] = [()]
+    theater_counts_sent: list[tuple[int, int]] = [(-1, -1)]
+    theater_counts_key = f"{topics.THEATER_COUNTS_KEY}{theater_ctx.theater}".encode()
 
     def report_idle(state: theater.TheaterState) -> None:
         """A line when the partitions the watermark does not wait for change (docs/operations.md, "Late and idle")."""
@@ -597,6 +599,11 @@ def build_app(
                         province = delta.entity.responder_province or delta.entity.incident_province
                         await outputs.send(tasks_topic, province.encode(), encode_entity(delta.entity), source)
             theater_source["tp"] = batch[-1].message.tp
+            said = (state.late_inputs, state.failed_count)
+            if said != theater_counts_sent[0]:  # for /metrics on the API instances, when they change
+                theater_counts_sent[0] = said
+                counts = msgspec.json.encode({"late": said[0], "failed": said[1]})
+                await outputs.send(counts_topic, theater_counts_key, counts, theater_source["tp"])
             if theater_ctx.watermark.idle_after_ms is not None:
                 report_idle(state)
             if not outputs.exactly_once:

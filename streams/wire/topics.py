@@ -53,6 +53,9 @@ INGEST_COUNTS = TopicSpec(
     config=_ROLL_OFTEN,
 )
 
+#: The key of the theater's own counts on `ingest.counts` (late and failed inputs), beside the source partitions'.
+THEATER_COUNTS_KEY = "theater/"
+
 #: Inputs from agencies and operators: each partition carries ticks (event-time punctuation).
 SOURCES: tuple[TopicSpec, ...] = (INGEST_SENSOR, INGEST_HOTLINE, INGEST_AGENCY, COMMANDS, TASK_STATUS)
 #: Which topic carries each producer message type, and the field whose value is the Kafka key.

@@ -73,3 +73,7 @@ def test_metrics_text_gives_the_workers_counts_per_source_partition() -> None:
     assert 'ebrain_ingest_received_total{partition="0",topic="ingest.sensor"} 12.0' in text
     assert 'ebrain_ingest_rejected_total{partition="1",topic="ingest.hotline"} 3.0' in text
     assert text.rstrip().endswith("ebrain_dead_letters_total 4.0")
+    view.ingest_counts.add(b"theater/jingjinji", b'{"late": 3, "failed": 1}')  # the theater's own, not a source
+    text = view.metrics_text()
+    assert "ebrain_theater_late_total 3.0" in text and "ebrain_theater_failed_total 1.0" in text
+    assert "theater" not in view.ingest_counts.by_source and view.counts()["received"] == 15

@@ -127,6 +127,8 @@ def test_metrics_text_has_one_series_per_partition() -> None:
     assert text.endswith("ebrain_dead_letters_total 1.0\n")
     with_failed = ingest.metrics_text({"ingest.sensor/0": Counts(5, 4, 1, 1, 2)}, dead_letters=1, failed=2)
     assert with_failed.endswith("ebrain_theater_failed_total 2.0\n")
+    with_late = ingest.metrics_text({"ingest.sensor/0": Counts(5, 4, 1, 1, 2)}, dead_letters=1, failed=0, late=7)
+    assert with_late.endswith("ebrain_theater_late_total 7.0\n")
 
 
 # --- fuzzing through the whole stage: nothing raises, everything is accounted for ------------------------
