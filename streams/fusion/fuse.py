@@ -336,10 +336,11 @@ def step(state: FusionState, rules: FusionRules, signal: Signal, theater: str) -
     """Fuse one signal into the incident it belongs to (opening one if its kind may), re-checking on refinement."""
     home = rules.home_of(signal)
     if signal.kind in rules.attach_by_place:
-        match = _same_place(state, rules, signal)
+        about = signal.attr("of_event")
+        match = _covering_event(state, rules, signal, about) if about else _same_place(state, rules, signal)
         return (state, NOTHING) if match is None else _join(state, rules, match, signal, theater)
-    if home is None and signal.kind not in rules.attach_only:
-        return state, NOTHING
+    if home is None and (signal.kind not in rules.attach_only or signal.attr("everyday")):
+        return state, NOTHING  # a person stuck in a lift is a rescue of its own, not the event's
     if signal.source == "hotline" and signal.attr("role") == "remote":
         return _perceived(state, rules, signal, home, theater)
     if _only_perceives(signal, rules):
@@ -410,6 +411,23 @@ def _unlinked_sites(state: FusionState, rules: FusionRules, event: Incident) -> 
         else [i for i in state.incidents.values() if i.scale == "site" and i.event_id is None and i.status == "open"]
     )
     return sorted((i for i in found if events.covers(event, i, rules)), key=lambda i: i.id)
+
+
+def _covering_event(state: FusionState, rules: FusionRules, signal: Signal, about: str) -> Incident | None:
+    """A call that names no event and speaks only of the regional event (the weather, the shaking) or of a fear is
+    counted on the open event covering its county (the earliest opened), never on a site: `雷声太大了` from a village
+    with a flooded cellar says nothing of the cellar."""
+    felt = f"call:{about}"
+    best: tuple[int, int, str] | None = None
+    for event in state.open_events():
+        family = rules.families.get(event.family)
+        if family is None or not family.sites or signal.at_ms - event.last_evidence_ms > family.window_ms:
+            continue
+        if family.cluster != "theater" and signal.adcode not in events.event_area(event):
+            continue
+        rank = (0 if felt in family.kinds else 1, event.opened_at_ms, event.id)  # the event its words are of first
+        best = rank if best is None or rank < best else best
+    return state.incidents[best[2]] if best else None
 
 
 def _same_place(state: FusionState, rules: FusionRules, signal: Signal) -> Incident | None:

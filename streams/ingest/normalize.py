@@ -287,6 +287,8 @@ def _work_order(ctx: NormalizeContext, msg: contract.WorkOrder) -> Signal:
             ("topic_scores", reading.scores_text()),
             ("role", reading.role),
             ("at_caller", "yes" if reading.at_caller else ""),
+            ("of_event", reading.of_event),
+            ("everyday", "yes" if reading.everyday else ""),
             ("unit", unit),
             ("spread_km", _spread(ctx, precision, adcode, unit)),
         ),

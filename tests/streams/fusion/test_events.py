@@ -80,3 +80,42 @@ def test_effects_of_a_release_are_sites_of_its_event(rules: FusionRules) -> None
     assert (plume.type, plume_again.id) == ("hazmat_plume", plume.id)  # one hazard area across units
     site = state.incidents[out[1].incident.id if out[1].incident else ""]
     assert damage.event_id == plume.event_id == site.event_id is not None
+
+
+def test_a_call_speaking_only_of_the_weather_is_counted_on_the_rainstorm_not_on_a_site_of_its_village(
+    rules: FusionRules,
+) -> None:
+    village = "120116/海滨街道/某村"
+    state, out = fused(
+        rules,
+        call("call:weather", at(0, 0), 0, precision="county", unit="120116", role="felt"),
+        call("call:flooding", at(0, 0), 5, precision="county", unit=village),
+        call("call:other", at(0, 0), 10, precision="county", unit=village, role="felt", of_event="weather"),
+        call("call:other", at(0, 0), 12, precision="county", unit=village, role="felt"),
+    )
+    event, site = out[0].incident, out[1].incident
+    assert event is not None and site is not None
+    assert out[2].incident is not None and out[2].incident.id == event.id  # 雷声太大了: the event's
+    assert out[3].incident is not None and out[3].incident.id == site.id  # a neighbour asking: the site's
+    assert state.incidents[site.id].count(("call:other",)) == 1
+
+
+def test_a_fear_with_no_event_open_joins_nothing(rules: FusionRules) -> None:
+    village = "120116/海滨街道/某村"
+    _, out = fused(
+        rules,
+        call("call:flooding", at(0, 0), 0, precision="county", unit=village),
+        call("call:other", at(0, 0), 5, precision="county", unit=village, role="felt", of_event="feared"),
+    )
+    assert out[1].incident is None
+
+
+def test_a_person_stuck_in_a_lift_is_not_attached_to_a_site_nearby(rules: FusionRules) -> None:
+    _, out = fused(
+        rules,
+        call("call:flooding", at(0, 0), 0, precision="gps"),
+        call("call:trapped", at(0.3, 0), 5, precision="gps", everyday="yes"),
+        call("call:trapped", at(0.3, 0), 6, precision="gps"),
+    )
+    assert out[1].incident is None
+    assert out[2].incident is not None and out[0].incident is not None and out[2].incident.id == out[0].incident.id
