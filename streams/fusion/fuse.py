@@ -154,6 +154,7 @@ def find_match(state: FusionState, rules: FusionRules, signal: Signal, home: str
     device = signal.place_key if signal.place_key.startswith("device:") else ""
     coarse = signal.precision in COARSE
     street = signal.attr("unit") if coarse else ""
+    landmark = f"unit:{signal.attr('unit')}" if signal.attr("unit").startswith("place:") else ""
     for name in families:
         if name not in index.ranks:
             continue  # no open incident of this family has ever been indexed
@@ -169,6 +170,8 @@ def find_match(state: FusionState, rules: FusionRules, signal: Signal, home: str
                 keys.append(f"within:{street}")
         if device:
             keys.append(device)  # a sensor is one place: its later signals join where its first ones are
+        if home is None and landmark and family.scale == "site":
+            keys.append(landmark)  # someone trapped or hurt at the landmark a site is at (长峰医院): that site's
         for key in keys:
             for incident_id in index.by_key(name, key):
                 if signal.at_ms - state.incidents[incident_id].last_evidence_ms <= family.window_ms:
@@ -483,7 +486,10 @@ def _perceived(
     index = state.index(rules)
     own = _spread_km(rules, signal)
     perceived = set(signal.attr("topics").split(",")) & rules.perceivable
-    best: tuple[float, str] | None = None
+    best: tuple[int, float, str] | None = None
+    # A caller located only to a county or prefecture may be anywhere in it: the distances to two sites in it say
+    # nothing of which one is seen, and a fire or a blast perceived from afar is the larger one (the most reports).
+    coarse = signal.precision in COARSE
     for name in rules.joinable[home]:
         family = rules.families[name]
         if family.remote_km <= 0 or name not in index.ranks or (far_reaching and not family.event):
@@ -498,11 +504,12 @@ def _perceived(
             d = distance_km(signal.lon, signal.lat, incident.lon, incident.lat)
             if far_reaching and signal.precision not in COARSE and d <= family.radius_km + own:
                 continue  # at the site itself: a report of it
-            if d <= family.remote_km + own and (best is None or (d, incident_id) < best):
-                best = (d, incident_id)
+            size = -sum(n for _, n in incident.counts) if coarse else 0
+            if d <= family.remote_km + own and (best is None or (size, d, incident_id) < best):
+                best = (size, d, incident_id)
     if best is None:
         return state, NOTHING
-    site = state.incidents[best[1]]
+    site = state.incidents[best[2]]
     event, touched = _event_of(state, rules, site, signal, theater, "perceived from afar")
     _, fused = _join(state, rules, event or site, signal, theater)
     return state, Fused(fused.incident, fused.previous, fused.merged, fused.split, (*touched, *fused.touched))

@@ -119,3 +119,23 @@ def test_a_person_stuck_in_a_lift_is_not_attached_to_a_site_nearby(rules: Fusion
     )
     assert out[1].incident is None
     assert out[2].incident is not None and out[0].incident is not None and out[2].incident.id == out[0].incident.id
+
+
+def test_someone_trapped_at_the_landmark_of_a_site_joins_it_however_far_the_points_lie(rules: FusionRules) -> None:
+    """The agency's fix of a hospital and the landmark table's point for it may lie kilometres apart."""
+    _, out = fused(
+        rules,
+        call("call:fire", at(0, 0), 0, precision="gps", unit="place:某医院"),
+        call("call:trapped", at(0, -3), 5, precision="place", unit="place:某医院"),
+    )
+    assert out[0].incident is not None and out[1].incident is not None
+    assert out[1].incident.id == out[0].incident.id
+
+
+def test_a_fire_seen_from_afar_by_a_caller_located_only_to_the_county_is_the_larger_one(rules: FusionRules) -> None:
+    small = [call("call:fire", at(-2, 0), 0, precision="gps")]
+    large = [call("call:fire", at(3, 0), m, precision="gps") for m in (1, 2, 3)]
+    seen = call("call:fire", at(0, 0), 10, precision="county", unit="120116", role="remote", spread_km="20")
+    _, out = fused(rules, *small, *large, seen)
+    assert out[-1].incident is not None and out[1].incident is not None
+    assert out[-1].incident.id == out[1].incident.id  # not the nearer, smaller one
