@@ -174,7 +174,10 @@ def find_match(state: FusionState, rules: FusionRules, signal: Signal, home: str
             keys.append(landmark)  # someone trapped or hurt at the landmark a site is at (长峰医院): that site's
         for key in keys:
             for incident_id in index.by_key(name, key):
-                if signal.at_ms - state.incidents[incident_id].last_evidence_ms <= family.window_ms:
+                incident = state.incidents[incident_id]
+                if signal.at_ms - incident.last_evidence_ms <= family.window_ms or (
+                    "/" in key and _event_goes_on(state, rules, incident, signal.at_ms)
+                ):
                     candidate = (0, 0.0, incident_id)
                     best = candidate if best is None or candidate < best else best
         if family.cluster != "radius" or family.radius_km <= 0 or family.scale == "event":
@@ -192,6 +195,20 @@ def find_match(state: FusionState, rules: FusionRules, signal: Signal, home: str
                 candidate = (1, d, incident_id)
                 best = candidate if best is None or candidate < best else best
     return state.incidents[best[2]] if best else None
+
+
+def _event_goes_on(state: FusionState, rules: FusionRules, site: Incident, at_ms: int) -> bool:
+    """Whether the event a site is part of is still going on: a street's leak queue in a three-day storm is one work
+    queue while the storm lasts, however quiet the street was for a day. Only a site matched by a unit finer than a
+    county is kept this way: never one reached by distance, and not a county's queue of calls whose address named
+    nothing finer (a day's batch of those is a work list; a three-day one mixes every street of the county)."""
+    event = state.incidents.get(site.event_id) if site.event_id is not None else None
+    while event is not None and event.merged_into:
+        event = state.incidents.get(event.merged_into)
+    if event is None or event.status != "open":
+        return False
+    family = rules.families.get(event.family)
+    return family is not None and at_ms - event.last_evidence_ms <= family.window_ms
 
 
 def match_keys(family: Family, signal: Signal) -> list[str]:

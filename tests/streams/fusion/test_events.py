@@ -139,3 +139,24 @@ def test_a_fire_seen_from_afar_by_a_caller_located_only_to_the_county_is_the_lar
     _, out = fused(rules, *small, *large, seen)
     assert out[-1].incident is not None and out[1].incident is not None
     assert out[-1].incident.id == out[1].incident.id  # not the nearer, smaller one
+
+
+def test_a_street_s_leak_queue_stays_one_while_its_storm_goes_on(rules: FusionRules) -> None:
+    """A day without a leak call in the street does not end its queue while the rainstorm it is part of goes on;
+    a county's queue of calls naming no street does end (a day's work list)."""
+    street = "120116/海滨街道"
+    rain = [
+        call("call:weather", at(0, 0), m * 60, precision="county", unit="120116", role="felt") for m in range(0, 60, 6)
+    ]
+    first = call("call:roof_leak", at(0, 0), 1, precision="county", unit=street)
+    later = call("call:roof_leak", at(0, 0), 50 * 60, precision="county", unit=street)
+    county_first = call("call:roof_leak", at(0, 0), 2, precision="county", unit="120116")
+    county_later = call("call:roof_leak", at(0, 0), 50 * 60, precision="county", unit="120116")
+    signals = sorted([*rain, first, later, county_first, county_later], key=lambda s: s.at_ms)
+    state, _ = fused(rules, *signals)
+    assert state.ledger is None
+    queues = [i for i in state.incidents.values() if i.type == "roof_leak_cluster"]
+    in_street = [i for i in queues if f"unit:{street}" in i.place_keys]
+    in_county = [i for i in queues if "unit:120116" in i.place_keys]
+    assert len(in_street) == 1 and in_street[0].count(("call:roof_leak",)) == 2
+    assert len(in_county) == 2
