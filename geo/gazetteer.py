@@ -327,6 +327,8 @@ class Gazetteer:
             else:  # no county named: a full name, or a stem long enough not to be an everyday word
                 full = [e for e in candidates if hit.matched in (e.village, e.town) or not e.village]
                 candidates = full if len(hit.matched) < 3 else candidates  # a village's two-character stem is no name
+                if province:  # a community named with no county is one of the hotline's own region (东马路 of 天津)
+                    candidates = [e for e in candidates if not e.village or _in_province(e.county, province)]
             if named_towns and any(e.village for e in candidates):
                 # a village or community must lie in the township the text names (远景 of 大沽, not of 海滨街道)
                 candidates = [e for e in candidates if not e.village or (e.county, e.town) in named_towns]

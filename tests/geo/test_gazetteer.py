@@ -119,3 +119,8 @@ def test_the_hotline_s_region_tells_homonyms_apart(gazetteer, text, hotline, uni
 def test_a_zone_named_after_a_township_is_not_the_township(gazetteer):
     got = gazetteer.locate("渤海新区", "130000")
     assert got is None or "渤海乡" not in got.unit
+
+
+def test_a_community_named_with_no_county_is_one_of_the_hotline_s_own_region(gazetteer):
+    got = gazetteer.locate("东马路附近", "120000")  # 天津's hotline: not 石家庄's 东马路社区
+    assert got is None or got.adcode.startswith("12")
