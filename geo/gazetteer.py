@@ -239,7 +239,9 @@ class Gazetteer:
             if candidates:
                 p = candidates[0]
                 return Placement(p.lon, p.lat, p.adcode, p.precision, hit.matched, f"place:{p.name}")
-        admin = self._admin_unit(text, county, county_hit[1] if county_hit else "", province)
+        city = self._city_names.find(text) if county is None else None  # a prefecture named tells homonyms apart
+        prefecture = city.value if city else ""
+        admin = self._admin_unit(text, county, county_hit[1] if county_hit else "", province, prefecture)
         if admin is not None:
             entry, matched = admin
             unit = self._regions.unit(entry.county) if entry.county in self._known_counties else None
@@ -298,9 +300,10 @@ class Gazetteer:
         return self._cities.get(code[:4] + "00")
 
     def _admin_unit(
-        self, text: str, county: RegionUnit | None, county_text: str, province: str = ""
+        self, text: str, county: RegionUnit | None, county_text: str, province: str = "", prefecture: str = ""
     ) -> tuple[AdminName, str] | None:
-        """The finest township or village the text names, consistent with the county it names (if any)."""
+        """The finest township or village the text names, consistent with the county (or else the prefecture) it
+        names, if any."""
         best: tuple[int, AdminName, str] | None = None
         taken: list[tuple[int, int]] = []
         named_towns = {
@@ -308,7 +311,9 @@ class Gazetteer:
             for hit in self._admin.find_all(text)
             if not text.startswith(_NAMED_AFTER, hit.start + len(hit.matched))
             for e in hit.value
-            if not e.village and (county is None or e.county == county.adcode)
+            if not e.village
+            and (county is None or e.county == county.adcode)
+            and (not prefecture or e.county[:4] == prefecture[:4])
         }
         if county_text and (at := text.find(county_text)) >= 0:
             taken.append((at, at + len(county_text)))
@@ -327,6 +332,8 @@ class Gazetteer:
             else:  # no county named: a full name, or a stem long enough not to be an everyday word
                 full = [e for e in candidates if hit.matched in (e.village, e.town) or not e.village]
                 candidates = full if len(hit.matched) < 3 else candidates  # a village's two-character stem is no name
+                if prefecture:  # 邢台开发区景家屯村: the 景家屯村 of a county or zone of 邢台
+                    candidates = [e for e in candidates if e.county[:4] == prefecture[:4]]
                 if province:  # a community named with no county is one of the hotline's own region (东马路 of 天津)
                     candidates = [e for e in candidates if not e.village or _in_province(e.county, province)]
             if named_towns and any(e.village for e in candidates):

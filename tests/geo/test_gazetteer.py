@@ -124,3 +124,9 @@ def test_a_zone_named_after_a_township_is_not_the_township(gazetteer):
 def test_a_community_named_with_no_county_is_one_of_the_hotline_s_own_region(gazetteer):
     got = gazetteer.locate("东马路附近", "120000")  # 天津's hotline: not 石家庄's 东马路社区
     assert got is None or got.adcode.startswith("12")
+
+
+@pytest.mark.parametrize("text", ["邢台开发区景家屯村", "邢台经济开发区景家屯村"])
+def test_a_prefecture_named_tells_a_village_s_homonyms_apart(gazetteer, text):
+    got = gazetteer.locate(text, "130000")
+    assert got is not None and got.unit == "130571/东汪镇/景家屯村"
