@@ -49,8 +49,13 @@ _VILLAGE_SUFFIXES = ("村民委员会", "居委会", "社区", "村")
 _MIN_STEM = 2
 # What follows a place's short name when the text names a highway, bridge or landmark called after it (海滨大道 is no
 # 海滨街道): such a match is not the township. A street or road (羊坊店路) lies in the township it is named after.
-_NAMED_AFTER = ("大道", "桥", "立交", "公园", "医院", "地铁", "站", "高速", "环", "河", "水库", "机场")
+_NAMED_AFTER = (
+    *("大道", "桥", "立交", "公园", "医院", "地铁", "站", "高速", "环", "河", "水库", "机场"),
+    *("新区", "开发区", "工业区", "产业园", "园区"),  # a zone named after a place (渤海新区 is no 渤海乡)
+)
 # Districts merged into 滨海新区 (2009) that callers still name, and other names callers use for a county.
+# What follows a county's short name when the text names a township called after it (沙河镇 is no 沙河市).
+_TOWN_AFTER = ("镇", "乡", "街道", "地区办事处")
 FORMER_NAMES = {"大港": "120116", "塘沽": "120116", "汉沽": "120116", "大港油田": "120116"}
 
 
@@ -198,22 +203,28 @@ class Gazetteer:
                     others += [(rec["name"], rec["province"]), (rec["short"], rec["province"])]
         return cls(regions, load_places(regions, places_csv), admin, tuple(others))
 
-    def _county_of(self, text: str) -> tuple[RegionUnit, str] | None:
-        hit = self._regions.match_in_text(text)
-        if hit is not None:
-            at = text.find(hit[1])
+    def _county_of(self, text: str, province: str = "") -> tuple[RegionUnit, str] | None:
+        for unit, matched, at in self._regions.matches_in_text(text):
+            if text.startswith(_TOWN_AFTER, at + len(matched)):
+                continue  # 沙河镇 is a township called after a place, not 沙河市; 高碑店乡 is no 高碑店市
+            ours = province and _in_province(unit.adcode, province)
             for name in self._admin.find_all(text):
-                overlaps = name.start < at + len(hit[1]) and at < name.start + len(name.matched)
-                if overlaps and len(name.matched) > len(hit[1]) and len({e.county for e in name.value}) == 1:
-                    return self._regions.unit(name.value[0].county), ""  # 青龙湖镇 is no 青龙县
-            return hit
+                overlaps = name.start < at + len(matched) and at < name.start + len(name.matched)
+                if not overlaps or len(name.matched) <= len(matched) or len({e.county for e in name.value}) != 1:
+                    continue
+                if ours and not _in_province(name.value[0].county, province):
+                    continue  # 丰台东高地 on the Beijing hotline is 丰台区's 东高地, not 宁河's 丰台东村
+                return self._regions.unit(name.value[0].county), ""  # 青龙湖镇 is no 青龙县
+            return unit, matched
         former = self._former.find(text)
         if former is not None:
             return self._regions.unit(former.value), former.matched
         return None
 
-    def locate(self, text: str) -> Placement | None:
-        county_hit = self._county_of(text)
+    def locate(self, text: str, province: str = "") -> Placement | None:
+        """Where an address is. `province` is the hotline's region that took the call: a homonym the text does not tell
+        apart (沙河镇 of 昌平 and of 河北) is the one in it, when only one is."""
+        county_hit = self._county_of(text, province)
         if county_hit is None and self.outside(text) is not None and self._city_names.find(text) is None:
             return None  # an address in another province (its villages share names with ours)
         county = None if county_hit is None else county_hit[0]
@@ -222,11 +233,15 @@ class Gazetteer:
             if county is not None:
                 candidates = [p for p in candidates if p.adcode == county.adcode]
             elif len(candidates) > 1:
-                continue  # a homonym with no county to tell which one
+                candidates = [p for p in candidates if province and _in_province(p.adcode, province)]
+                if len(candidates) != 1:
+                    continue  # a homonym with no county to tell which one
             if candidates:
                 p = candidates[0]
                 return Placement(p.lon, p.lat, p.adcode, p.precision, hit.matched, f"place:{p.name}")
-        admin = self._admin_unit(text, county, county_hit[1] if county_hit else "")
+        city = self._city_names.find(text) if county is None else None  # a prefecture named tells homonyms apart
+        prefecture = city.value if city else ""
+        admin = self._admin_unit(text, county, county_hit[1] if county_hit else "", province, prefecture)
         if admin is not None:
             entry, matched = admin
             unit = self._regions.unit(entry.county) if entry.county in self._known_counties else None
@@ -284,8 +299,11 @@ class Gazetteer:
         """A development zone's code (1305 71) stands for its prefecture: located at the prefecture's seat."""
         return self._cities.get(code[:4] + "00")
 
-    def _admin_unit(self, text: str, county: RegionUnit | None, county_text: str) -> tuple[AdminName, str] | None:
-        """The finest township or village the text names, consistent with the county it names (if any)."""
+    def _admin_unit(
+        self, text: str, county: RegionUnit | None, county_text: str, province: str = "", prefecture: str = ""
+    ) -> tuple[AdminName, str] | None:
+        """The finest township or village the text names, consistent with the county (or else the prefecture) it
+        names, if any."""
         best: tuple[int, AdminName, str] | None = None
         taken: list[tuple[int, int]] = []
         named_towns = {
@@ -293,7 +311,9 @@ class Gazetteer:
             for hit in self._admin.find_all(text)
             if not text.startswith(_NAMED_AFTER, hit.start + len(hit.matched))
             for e in hit.value
-            if not e.village and (county is None or e.county == county.adcode)
+            if not e.village
+            and (county is None or e.county == county.adcode)
+            and (not prefecture or e.county[:4] == prefecture[:4])
         }
         if county_text and (at := text.find(county_text)) >= 0:
             taken.append((at, at + len(county_text)))
@@ -312,13 +332,20 @@ class Gazetteer:
             else:  # no county named: a full name, or a stem long enough not to be an everyday word
                 full = [e for e in candidates if hit.matched in (e.village, e.town) or not e.village]
                 candidates = full if len(hit.matched) < 3 else candidates  # a village's two-character stem is no name
+                if prefecture:  # 邢台开发区景家屯村: the 景家屯村 of a county or zone of 邢台
+                    candidates = [e for e in candidates if e.county[:4] == prefecture[:4]]
+                if province:  # a community named with no county is one of the hotline's own region (东马路 of 天津)
+                    candidates = [e for e in candidates if not e.village or _in_province(e.county, province)]
             if named_towns and any(e.village for e in candidates):
                 # a village or community must lie in the township the text names (远景 of 大沽, not of 海滨街道)
                 candidates = [e for e in candidates if not e.village or (e.county, e.town) in named_towns]
             if not candidates:
                 continue
             towns = {(e.county, e.town) for e in candidates}
-            if len(towns) > 1:
+            if len(towns) > 1 and county is None and province:
+                candidates = [e for e in candidates if _in_province(e.county, province)]  # the hotline's own region
+                towns = {(e.county, e.town) for e in candidates}
+            if len(towns) != 1:
                 continue  # a homonym (many villages share a name) with nothing to tell which one
             entry = candidates[0]
             if len({e.unit for e in candidates}) > 1:
@@ -327,6 +354,10 @@ class Gazetteer:
             if best is None or rank > best[0]:
                 best = (rank, entry, hit.matched)
         return None if best is None else (best[1], best[2])
+
+
+def _in_province(code: str, province: str) -> bool:
+    return code[:2] == province[:2]
 
 
 def _zone_of(code: str, county: RegionUnit) -> bool:

@@ -232,6 +232,10 @@ class RegionIndex:
         hit = self._names.find(text)
         return None if hit is None else (self.units[hit.value], hit.matched)
 
+    def matches_in_text(self, text: str) -> list[tuple[RegionUnit, str, int]]:
+        """Every unit name in the text, longest first, then leftmost: the unit, the text matched and where it starts."""
+        return [(self.units[hit.value], hit.matched, hit.start) for hit in self._names.find_all(text)]
+
     def tiling_report(self) -> TilingReport:
         """How well the units tile their provinces' own outlines (from the same source), in km²."""
         folder = _data_dir(self.source)

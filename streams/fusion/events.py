@@ -29,11 +29,11 @@ def covers(event: Incident, site: Incident, rules: FusionRules) -> bool:
         return False
     if family.cluster == "theater":
         return True
-    area = _area(event)
+    area = event_area(event)
     return bool(area) and any(code in area for code in (site.adcode, *site.adcodes))
 
 
-def _area(event: Incident) -> set[str]:
+def event_area(event: Incident) -> set[str]:
     for signal in event.evidence:
         if signal.attr("area"):
             return set(signal.attr("area").split(","))

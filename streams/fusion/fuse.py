@@ -154,6 +154,7 @@ def find_match(state: FusionState, rules: FusionRules, signal: Signal, home: str
     device = signal.place_key if signal.place_key.startswith("device:") else ""
     coarse = signal.precision in COARSE
     street = signal.attr("unit") if coarse else ""
+    landmark = f"unit:{signal.attr('unit')}" if signal.attr("unit").startswith("place:") else ""
     for name in families:
         if name not in index.ranks:
             continue  # no open incident of this family has ever been indexed
@@ -169,9 +170,14 @@ def find_match(state: FusionState, rules: FusionRules, signal: Signal, home: str
                 keys.append(f"within:{street}")
         if device:
             keys.append(device)  # a sensor is one place: its later signals join where its first ones are
+        if home is None and landmark and family.scale == "site":
+            keys.append(landmark)  # someone trapped or hurt at the landmark a site is at (长峰医院): that site's
         for key in keys:
             for incident_id in index.by_key(name, key):
-                if signal.at_ms - state.incidents[incident_id].last_evidence_ms <= family.window_ms:
+                incident = state.incidents[incident_id]
+                if signal.at_ms - incident.last_evidence_ms <= family.window_ms or (
+                    "/" in key and _event_goes_on(state, rules, incident, signal.at_ms)
+                ):
                     candidate = (0, 0.0, incident_id)
                     best = candidate if best is None or candidate < best else best
         if family.cluster != "radius" or family.radius_km <= 0 or family.scale == "event":
@@ -189,6 +195,20 @@ def find_match(state: FusionState, rules: FusionRules, signal: Signal, home: str
                 candidate = (1, d, incident_id)
                 best = candidate if best is None or candidate < best else best
     return state.incidents[best[2]] if best else None
+
+
+def _event_goes_on(state: FusionState, rules: FusionRules, site: Incident, at_ms: int) -> bool:
+    """Whether the event a site is part of is still going on: a street's leak queue in a three-day storm is one work
+    queue while the storm lasts, however quiet the street was for a day. Only a site matched by a unit finer than a
+    county is kept this way: never one reached by distance, and not a county's queue of calls whose address named
+    nothing finer (a day's batch of those is a work list; a three-day one mixes every street of the county)."""
+    event = state.incidents.get(site.event_id) if site.event_id is not None else None
+    while event is not None and event.merged_into:
+        event = state.incidents.get(event.merged_into)
+    if event is None or event.status != "open":
+        return False
+    family = rules.families.get(event.family)
+    return family is not None and at_ms - event.last_evidence_ms <= family.window_ms
 
 
 def match_keys(family: Family, signal: Signal) -> list[str]:
@@ -336,10 +356,11 @@ def step(state: FusionState, rules: FusionRules, signal: Signal, theater: str) -
     """Fuse one signal into the incident it belongs to (opening one if its kind may), re-checking on refinement."""
     home = rules.home_of(signal)
     if signal.kind in rules.attach_by_place:
-        match = _same_place(state, rules, signal)
+        about = signal.attr("of_event")
+        match = _covering_event(state, rules, signal, about) if about else _same_place(state, rules, signal)
         return (state, NOTHING) if match is None else _join(state, rules, match, signal, theater)
-    if home is None and signal.kind not in rules.attach_only:
-        return state, NOTHING
+    if home is None and (signal.kind not in rules.attach_only or signal.attr("everyday")):
+        return state, NOTHING  # a person stuck in a lift is a rescue of its own, not the event's
     if signal.source == "hotline" and signal.attr("role") == "remote":
         return _perceived(state, rules, signal, home, theater)
     if _only_perceives(signal, rules):
@@ -412,6 +433,23 @@ def _unlinked_sites(state: FusionState, rules: FusionRules, event: Incident) -> 
     return sorted((i for i in found if events.covers(event, i, rules)), key=lambda i: i.id)
 
 
+def _covering_event(state: FusionState, rules: FusionRules, signal: Signal, about: str) -> Incident | None:
+    """A call that names no event and speaks only of the regional event (the weather, the shaking) or of a fear is
+    counted on the open event covering its county (the earliest opened), never on a site: `雷声太大了` from a village
+    with a flooded cellar says nothing of the cellar."""
+    felt = f"call:{about}"
+    best: tuple[int, int, str] | None = None
+    for event in state.open_events():
+        family = rules.families.get(event.family)
+        if family is None or not family.sites or signal.at_ms - event.last_evidence_ms > family.window_ms:
+            continue
+        if family.cluster != "theater" and signal.adcode not in events.event_area(event):
+            continue
+        rank = (0 if felt in family.kinds else 1, event.opened_at_ms, event.id)  # the event its words are of first
+        best = rank if best is None or rank < best else best
+    return state.incidents[best[2]] if best else None
+
+
 def _same_place(state: FusionState, rules: FusionRules, signal: Signal) -> Incident | None:
     """A report that says nothing of the kind of event joins an open site with the same address, or in the same village
     or community (a neighbour asking whether the stove is safe after the blast)."""
@@ -465,7 +503,10 @@ def _perceived(
     index = state.index(rules)
     own = _spread_km(rules, signal)
     perceived = set(signal.attr("topics").split(",")) & rules.perceivable
-    best: tuple[float, str] | None = None
+    best: tuple[int, float, str] | None = None
+    # A caller located only to a county or prefecture may be anywhere in it: the distances to two sites in it say
+    # nothing of which one is seen, and a fire or a blast perceived from afar is the larger one (the most reports).
+    coarse = signal.precision in COARSE
     for name in rules.joinable[home]:
         family = rules.families[name]
         if family.remote_km <= 0 or name not in index.ranks or (far_reaching and not family.event):
@@ -480,11 +521,12 @@ def _perceived(
             d = distance_km(signal.lon, signal.lat, incident.lon, incident.lat)
             if far_reaching and signal.precision not in COARSE and d <= family.radius_km + own:
                 continue  # at the site itself: a report of it
-            if d <= family.remote_km + own and (best is None or (d, incident_id) < best):
-                best = (d, incident_id)
+            size = -sum(n for _, n in incident.counts) if coarse else 0
+            if d <= family.remote_km + own and (best is None or (size, d, incident_id) < best):
+                best = (size, d, incident_id)
     if best is None:
         return state, NOTHING
-    site = state.incidents[best[1]]
+    site = state.incidents[best[2]]
     event, touched = _event_of(state, rules, site, signal, theater, "perceived from afar")
     _, fused = _join(state, rules, event or site, signal, theater)
     return state, Fused(fused.incident, fused.previous, fused.merged, fused.split, (*touched, *fused.touched))

@@ -173,8 +173,10 @@ def _province(code: str, field: str) -> str:
     return code
 
 
-def _locate_text(ctx: NormalizeContext, text: str, field: str) -> tuple[float, float, str, str, Precision, str]:
-    placement = ctx.gazetteer.locate(text)
+def _locate_text(
+    ctx: NormalizeContext, text: str, field: str, hotline: str = ""
+) -> tuple[float, float, str, str, Precision, str]:
+    placement = ctx.gazetteer.locate(text, hotline)
     if placement is None:
         province = ctx.gazetteer.outside(text)
         if province is not None:
@@ -184,9 +186,9 @@ def _locate_text(ctx: NormalizeContext, text: str, field: str) -> tuple[float, f
     return placement.lon, placement.lat, unit.adcode, unit.province_adcode, placement.precision, placement.unit
 
 
-def _finer(ctx: NormalizeContext, content: str, address: str, unit: str) -> str:
+def _finer(ctx: NormalizeContext, content: str, address: str, unit: str, hotline: str = "") -> str:
     """The unit the content names, when it lies inside the one the address names (a village of the township)."""
-    named = ctx.gazetteer.locate(address + " " + content)
+    named = ctx.gazetteer.locate(address + " " + content, hotline)
     if named is not None and named.unit.startswith(unit + "/"):
         return named.unit
     return unit
@@ -233,7 +235,7 @@ def reading(ctx: NormalizeContext, msg: contract.SensorReading, field: str = "")
 
 
 def _position_or_address(
-    ctx: NormalizeContext, position: contract.Position | None, address: str
+    ctx: NormalizeContext, position: contract.Position | None, address: str, hotline: str = ""
 ) -> tuple[float, float, str, str, Precision, str]:
     """A report's point: its position when it has one (exact), else where its address text is found; and the finest
     administrative unit the address names (for a position: its county)."""
@@ -246,13 +248,13 @@ def _position_or_address(
         # agency's fix of 长峰医院 may fall over the district line from the point the gazetteer knows)
         fine = named.unit.startswith("place:") or (named.unit.split("/")[0] == adcode and "/" in named.unit)
         return lon, lat, adcode, province, "gps", named.unit if fine else adcode
-    return _locate_text(ctx, address, "address")
+    return _locate_text(ctx, address, "address", hotline)
 
 
 def _work_order(ctx: NormalizeContext, msg: contract.WorkOrder) -> Signal:
     hotline = _province(msg.hotline, "hotline")
     try:
-        lon, lat, adcode, province, precision, unit = _position_or_address(ctx, msg.position, msg.address)
+        lon, lat, adcode, province, precision, unit = _position_or_address(ctx, msg.position, msg.address, hotline)
     except InvalidInput:
         named = ctx.gazetteer.landmark(msg.content)
         if named is None:
@@ -264,7 +266,7 @@ def _work_order(ctx: NormalizeContext, msg: contract.WorkOrder) -> Signal:
         if named is not None:
             lon, lat, adcode, province, precision, unit = _placed(ctx, named)
         else:
-            unit = _finer(ctx, msg.content, msg.address, unit)
+            unit = _finer(ctx, msg.content, msg.address, unit, hotline)
     reading = ctx.topics.read(msg.content, msg.category, msg.urgency, msg.address)
     return Signal(
         signal_id=msg.event_id,
@@ -287,6 +289,8 @@ def _work_order(ctx: NormalizeContext, msg: contract.WorkOrder) -> Signal:
             ("topic_scores", reading.scores_text()),
             ("role", reading.role),
             ("at_caller", "yes" if reading.at_caller else ""),
+            ("of_event", reading.of_event),
+            ("everyday", "yes" if reading.everyday else ""),
             ("unit", unit),
             ("spread_km", _spread(ctx, precision, adcode, unit)),
         ),

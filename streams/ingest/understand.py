@@ -37,6 +37,8 @@ import yaml
 OTHER = "other"
 MODEL_FILE = "hotline_model.json"
 MARKED_JOIN = "，"
+EFFECT = "effect"  # the role of a call that names damage at its place and no event (`墙裂了`)
+DENIED, FEARED = "denied", "feared"  # why a cue found in the text is not reported
 DISCOUNTED = "否"  # what a denied, feared or expected cue becomes in the text the learned part reads
 _CLAUSE = re.compile(r"[，,。.！!？?；;、\s：:~～…]+|但是|但|不过|可是")
 
@@ -51,6 +53,12 @@ class Reading:
     role: str
     at_caller: bool = False  # the text names damage or people at the caller's own place (broken windows, hurt)
     learned: tuple[tuple[str, float], ...] = ()  # the learned part's probability of each topic it finds likely
+    # a call that reports no topic but speaks of the regional event (a cue of the weather or of shaking below the
+    # threshold: `雷声太大了`) or of a fear (`担心地下室进水`) is about the event, not about any one site: the felt
+    # topic it speaks of (`weather`, `quake_felt`), or `feared`
+    of_event: str = ""
+    # a person trapped or hurt by an everyday cause the text names (a lift) and no hazard: not the event's
+    everyday: bool = False
 
     @property
     def primary(self) -> str:
@@ -99,12 +107,27 @@ class CallReader:
         self.category_weight = {str(k): float(v) for k, v in (doc.get("category_weight") or {}).items()}
         cues: dict[str, list[_Cue]] = {}
         not_for: dict[str, set[str]] = {}
+        effects: dict[str, set[str]] = {}
         for topic, row in doc["topics"].items():
             for word, weight in (row.get("cues") or {}).items():
                 cues.setdefault(str(word), []).append(_Cue(topic, float(weight)))
+            for word in row.get("effects", ()) or ():
+                if str(word) not in (row.get("cues") or {}):
+                    raise ValueError(f"hotline_topics.yaml: {topic}.effects names {word!r}, which is not a cue of it")
+                effects.setdefault(str(word), set()).add(topic)
             for phrase in row.get("not", ()) or ():
                 not_for.setdefault(str(phrase), set()).add(topic)
         self.cues = {word: tuple(found) for word, found in cues.items()}
+        self.effects = {word: frozenset(topics) for word, topics in effects.items()}
+        self.with_effects = frozenset(t for topics in self.effects.values() for t in topics)
+        cancels: dict[str, set[str]] = {}
+        for topic, row in doc["topics"].items():
+            for phrase in row.get("cancelled_by", ()) or ():
+                cancels.setdefault(str(phrase), set()).add(topic)
+        self._cancels = _Lexicon(cancels)
+        self._everyday = _Lexicon(doc.get("everyday", {}).get("causes", ()))
+        self.life_safety = frozenset(doc.get("everyday", {}).get("topics", ()))
+        self.cancels = {phrase: frozenset(topics) for phrase, topics in cancels.items()}
         self.not_for = {phrase: frozenset(topics) for phrase, topics in not_for.items()}
         self._cues = _Lexicon(self.cues)
         self._masks = _Lexicon(str(m) for m in doc.get("masks", ()))
@@ -131,20 +154,38 @@ class CallReader:
         text = self.repair(content)
         masked = _blank(text, self._masks.find_all(text))
         scores: dict[str, float] = {}
+        named: set[str] = set()  # topics with a cue that names the event itself, not only damage it may have done
+        damage = False  # some cue names damage at the caller's place (a crack, a broken window)
+        cancelled: set[str] = set()  # topics the text says are over or not the case (`已经救出来了`, `车抛锚了`)
+        feared = False  # some cue is feared, expected or named as a risk (`担心会进水`)
         marked: list[str] = []  # the clauses with each discounted cue replaced by a mark, for the learned part
         for clause in _clauses(masked):
             spans = [(a, b, self.not_for[w]) for a, b, w in self._nots.find_all(clause)]
             discounted: list[tuple[int, int]] = []
             for start, end, word in self._cues.find_all(clause):
-                if self._discounted(clause, start, end):
+                why = self._discounted(clause, start, end)
+                if why:
                     discounted.append((start, end))
+                    feared = feared or why == FEARED
                     continue
+                effect_of = self.effects.get(word, frozenset())
                 for cue in self.cues[word]:
                     if any(a < end and start < b and cue.topic in topics for a, b, topics in spans):
                         continue  # an object or a figure of speech for this topic (摔倒 is no collapse)
                     scores[cue.topic] = scores.get(cue.topic, 0.0) + cue.weight
+                    if cue.topic in effect_of:
+                        damage = True
+                    else:
+                        named.add(cue.topic)
+            for start, end, phrase in self._cancels.find_all(clause):
+                if not self._discounted(clause, start, end):
+                    cancelled |= self.cancels[phrase]
             marked.append(_mark(clause, discounted))
         factor = self.category_weight.get(category, 1.0)
+        # damage alone does not say which event did it (`墙裂了` is no collapse, `玻璃震碎了` no explosion in a quake):
+        # a topic whose cues found are all damage cues is not reported, by the cues or by the model
+        found = scores
+        scores = {t: s for t, s in scores.items() if (t in named or t not in self.with_effects) and t not in cancelled}
         given = [t for t in self.order if scores.get(t, 0.0) * factor >= self.threshold]
         learned: tuple[tuple[str, float], ...] = ()
         if self.model is not None:
@@ -165,8 +206,15 @@ class CallReader:
         if self.category_weight.get(category, 1.0) <= 0:
             given = []  # praise for a response that is over reports nothing now
         topics = tuple(given) or (OTHER,)
-        shown = tuple((t, round(s, 2)) for t in self.order if (s := scores.get(t, 0.0)) > 0)
-        return Reading(topics, shown, self._role(topics, masked), self._here.search(masked), learned)
+        shown = tuple((t, round(s, 2)) for t in self.order if (s := found.get(t, 0.0)) > 0)
+        of_event = ""
+        if topics == (OTHER,):
+            felt = max((t for t in self.felt_topics if scores.get(t)), key=lambda t: scores[t], default="")
+            of_event = felt or (FEARED if feared else "")
+        role = EFFECT if topics == (OTHER,) and damage else self._role(topics, masked)
+        of_event = "" if role == EFFECT else of_event
+        everyday = set(topics) <= self.life_safety and self._everyday.search(masked)
+        return Reading(topics, shown, role, self._here.search(masked), learned, of_event, everyday)
 
     def marked(self, content: str) -> str:
         """The text the learned part reads: repaired, objects and figures of speech blanked, every denied, feared or
@@ -191,23 +239,25 @@ class CallReader:
                 text = text.replace(wrong, right)
         return text
 
-    def _discounted(self, clause: str, start: int, end: int) -> bool:
-        """Whether the cue at `start:end` is denied, feared, expected or named as a risk rather than reported."""
+    def _discounted(self, clause: str, start: int, end: int) -> str:
+        """Why the cue at `start:end` is not reported: `DENIED`, or `FEARED` (feared, expected or named as a risk);
+        empty when it is reported."""
         after = clause[end:]
         if any(word in after for word in self.risk_after):
-            return True
+            return FEARED
         before = clause[:start]
         near = before[-self.negation_reach :]
         for word in self.negators:
             at = near.rfind(word)
             if at >= 0 and not _covered(near, at, self.not_negators):
-                return True
+                return DENIED
         for word in self.fear:
             at = before.rfind(word)
             if at >= 0 and not _covered(before, at, self.not_fear):
-                return True
+                return FEARED
         tail = before[-self.future_reach :]
-        return any(word in tail and not _covered(tail, tail.rfind(word), self.not_future) for word in self.future)
+        expected = any(word in tail and not _covered(tail, tail.rfind(word), self.not_future) for word in self.future)
+        return FEARED if expected else ""
 
     def _role(self, topics: tuple[str, ...], text: str) -> str:
         if all(t in self.felt_topics for t in topics):

@@ -99,3 +99,34 @@ def test_a_spread_is_the_same_on_the_first_call_and_every_later_one(regions):
     fresh = Gazetteer.from_regions(regions)
     first = fresh.spread_km("110112")
     assert first == fresh.spread_km("110112") == round(first, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "hotline", "unit"),
+    [
+        ("沙河镇巩华城", "110000", "110114/沙河地区"),  # a township called 沙河, not 沙河市; the Beijing one
+        ("朝阳高碑店乡附近", "110000", "110105/高碑店地区"),  # 高碑店乡 is no 高碑店市
+        ("丰台东高地", "110000", "110106/东高地街道"),  # on the Beijing hotline: 丰台区, not 宁河's 丰台东村
+        ("河北省沙河市", "130000", "130582"),  # the county itself
+        ("天津南港工业区", "120000", "place:南港工业区"),  # 津南 inside 天津南港 is not the district
+    ],
+)
+def test_the_hotline_s_region_tells_homonyms_apart(gazetteer, text, hotline, unit):
+    got = gazetteer.locate(text, hotline)
+    assert got is not None and got.unit == unit
+
+
+def test_a_zone_named_after_a_township_is_not_the_township(gazetteer):
+    got = gazetteer.locate("渤海新区", "130000")
+    assert got is None or "渤海乡" not in got.unit
+
+
+def test_a_community_named_with_no_county_is_one_of_the_hotline_s_own_region(gazetteer):
+    got = gazetteer.locate("东马路附近", "120000")  # 天津's hotline: not 石家庄's 东马路社区
+    assert got is None or got.adcode.startswith("12")
+
+
+@pytest.mark.parametrize("text", ["邢台开发区景家屯村", "邢台经济开发区景家屯村"])
+def test_a_prefecture_named_tells_a_village_s_homonyms_apart(gazetteer, text):
+    got = gazetteer.locate(text, "130000")
+    assert got is not None and got.unit == "130571/东汪镇/景家屯村"

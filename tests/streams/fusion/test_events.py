@@ -80,3 +80,83 @@ def test_effects_of_a_release_are_sites_of_its_event(rules: FusionRules) -> None
     assert (plume.type, plume_again.id) == ("hazmat_plume", plume.id)  # one hazard area across units
     site = state.incidents[out[1].incident.id if out[1].incident else ""]
     assert damage.event_id == plume.event_id == site.event_id is not None
+
+
+def test_a_call_speaking_only_of_the_weather_is_counted_on_the_rainstorm_not_on_a_site_of_its_village(
+    rules: FusionRules,
+) -> None:
+    village = "120116/海滨街道/某村"
+    state, out = fused(
+        rules,
+        call("call:weather", at(0, 0), 0, precision="county", unit="120116", role="felt"),
+        call("call:flooding", at(0, 0), 5, precision="county", unit=village),
+        call("call:other", at(0, 0), 10, precision="county", unit=village, role="felt", of_event="weather"),
+        call("call:other", at(0, 0), 12, precision="county", unit=village, role="felt"),
+    )
+    event, site = out[0].incident, out[1].incident
+    assert event is not None and site is not None
+    assert out[2].incident is not None and out[2].incident.id == event.id  # 雷声太大了: the event's
+    assert out[3].incident is not None and out[3].incident.id == site.id  # a neighbour asking: the site's
+    assert state.incidents[site.id].count(("call:other",)) == 1
+
+
+def test_a_fear_with_no_event_open_joins_nothing(rules: FusionRules) -> None:
+    village = "120116/海滨街道/某村"
+    _, out = fused(
+        rules,
+        call("call:flooding", at(0, 0), 0, precision="county", unit=village),
+        call("call:other", at(0, 0), 5, precision="county", unit=village, role="felt", of_event="feared"),
+    )
+    assert out[1].incident is None
+
+
+def test_a_person_stuck_in_a_lift_is_not_attached_to_a_site_nearby(rules: FusionRules) -> None:
+    _, out = fused(
+        rules,
+        call("call:flooding", at(0, 0), 0, precision="gps"),
+        call("call:trapped", at(0.3, 0), 5, precision="gps", everyday="yes"),
+        call("call:trapped", at(0.3, 0), 6, precision="gps"),
+    )
+    assert out[1].incident is None
+    assert out[2].incident is not None and out[0].incident is not None and out[2].incident.id == out[0].incident.id
+
+
+def test_someone_trapped_at_the_landmark_of_a_site_joins_it_however_far_the_points_lie(rules: FusionRules) -> None:
+    """The agency's fix of a hospital and the landmark table's point for it may lie kilometres apart."""
+    _, out = fused(
+        rules,
+        call("call:fire", at(0, 0), 0, precision="gps", unit="place:某医院"),
+        call("call:trapped", at(0, -3), 5, precision="place", unit="place:某医院"),
+    )
+    assert out[0].incident is not None and out[1].incident is not None
+    assert out[1].incident.id == out[0].incident.id
+
+
+def test_a_fire_seen_from_afar_by_a_caller_located_only_to_the_county_is_the_larger_one(rules: FusionRules) -> None:
+    small = [call("call:fire", at(-2, 0), 0, precision="gps")]
+    large = [call("call:fire", at(3, 0), m, precision="gps") for m in (1, 2, 3)]
+    seen = call("call:fire", at(0, 0), 10, precision="county", unit="120116", role="remote", spread_km="20")
+    _, out = fused(rules, *small, *large, seen)
+    assert out[-1].incident is not None and out[1].incident is not None
+    assert out[-1].incident.id == out[1].incident.id  # not the nearer, smaller one
+
+
+def test_a_street_s_leak_queue_stays_one_while_its_storm_goes_on(rules: FusionRules) -> None:
+    """A day without a leak call in the street does not end its queue while the rainstorm it is part of goes on;
+    a county's queue of calls naming no street does end (a day's work list)."""
+    street = "120116/海滨街道"
+    rain = [
+        call("call:weather", at(0, 0), m * 60, precision="county", unit="120116", role="felt") for m in range(0, 60, 6)
+    ]
+    first = call("call:roof_leak", at(0, 0), 1, precision="county", unit=street)
+    later = call("call:roof_leak", at(0, 0), 50 * 60, precision="county", unit=street)
+    county_first = call("call:roof_leak", at(0, 0), 2, precision="county", unit="120116")
+    county_later = call("call:roof_leak", at(0, 0), 50 * 60, precision="county", unit="120116")
+    signals = sorted([*rain, first, later, county_first, county_later], key=lambda s: s.at_ms)
+    state, _ = fused(rules, *signals)
+    assert state.ledger is None
+    queues = [i for i in state.incidents.values() if i.type == "roof_leak_cluster"]
+    in_street = [i for i in queues if f"unit:{street}" in i.place_keys]
+    in_county = [i for i in queues if "unit:120116" in i.place_keys]
+    assert len(in_street) == 1 and in_street[0].count(("call:roof_leak",)) == 2
+    assert len(in_county) == 2

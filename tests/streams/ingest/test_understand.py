@@ -73,3 +73,48 @@ def test_a_table_whose_order_misses_a_topic_is_refused() -> None:
     doc = {"threshold": 1, "kind_order": ["fire", "other"], "felt_topics": [], "topics": {"fire": {}, "flood": {}}}
     with pytest.raises(ValueError, match="kind_order and topics differ"):
         CallReader(doc)
+
+
+@pytest.mark.parametrize(
+    ("text", "of_event"),
+    [
+        ("雷声太大了，睡不着", ""),  # thunder is the weather itself: a weather call
+        ("昨天晚上的雨太吓人了，家里没事", "weather"),  # a cue of the weather below the threshold
+        ("担心地下室一会儿进水，现在还没进", "feared"),  # only a fear
+        ("问一下社保卡怎么补办", ""),  # an everyday matter, about nothing
+    ],
+)
+def test_a_call_that_speaks_only_of_the_weather_or_of_a_fear_is_about_the_event(
+    reader: CallReader, text: str, of_event: str
+) -> None:
+    reading = reader.read(text)
+    assert reading.of_event == of_event
+    assert reading.topics == (("weather",) if text.startswith("雷声") else ("other",))
+
+
+@pytest.mark.parametrize("text", ["俺家房山墙裂了个大口子", "玻璃震碎了划了手", "院墙震裂倾斜，存在倒塌隐患"])
+def test_damage_alone_names_no_event(reader: CallReader, text: str) -> None:
+    """Cracks are no collapse and a broken window is no explosion without a word of the blast or the fall: the call
+    names damage at the caller's place (role `effect`), not which event did it."""
+    reading = reader.read(text)
+    assert reading.topics == ("other",) and reading.role == "effect" and reading.of_event == ""
+
+
+def test_damage_beside_a_word_of_the_event_still_names_it(reader: CallReader) -> None:
+    assert reader.read("一声巨响，窗户全碎了").primary == "explosion"
+    assert reader.read("墙裂了，接着房子就塌了").primary == "collapse"
+
+
+def test_a_blast_likened_to_thunder_is_no_weather(reader: CallReader) -> None:
+    assert "weather" not in reader.read("听到一声巨响，跟打雷似的").topics
+
+
+@pytest.mark.parametrize("text", ["电梯困人了，人已经救出来了", "车抛锚了，困在高速上"])
+def test_trapped_and_now_out_or_a_car_broken_down_is_no_rescue(reader: CallReader, text: str) -> None:
+    assert "trapped" not in reader.read(text).topics
+
+
+def test_a_lift_is_an_everyday_cause_unless_a_hazard_is_named(reader: CallReader) -> None:
+    assert reader.read("电梯困人了，快来").everyday
+    assert not reader.read("停电了，电梯里困着人").everyday  # the power cut's: the event's
+    assert "trapped" in reader.read("电梯里还困着人，没救出来").topics  # denied: not over
