@@ -168,6 +168,14 @@ def _parser() -> argparse.ArgumentParser:
     api.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
     api.add_argument("--fleet-seed", type=int, default=None, help="seed of the synthetic fleet (the worker's)")
 
+    for command in (rep, drill, worker, api):
+        command.add_argument(
+            "--kafka-credentials",
+            type=_existing_file,
+            default=None,
+            help="with a closed broker: this process's credentials file (JSON, mode 600; or EBRAIN_KAFKA_CREDENTIALS)",
+        )
+
     quality = sub.add_parser(
         "fusion-quality",
         help="precision and recall of incident fusion against the scenarios' ground truth (scenarios/truth)",
@@ -237,25 +245,50 @@ def _run(args: argparse.Namespace) -> int:
         from ebrain.replay_cmd import run_replay
 
         return asyncio.run(
-            run_replay(Settings.from_env(), args.file, args.speed, args.out, args.broker, args.topic_prefix, args.full)
+            run_replay(
+                Settings.from_env(kafka_credentials=args.kafka_credentials),
+                args.file,
+                args.speed,
+                args.out,
+                args.broker,
+                args.topic_prefix,
+                args.full,
+            )
         )
     if args.command == "drill":
         from ebrain.drill_cmd import run_drill_cmd
 
         return asyncio.run(
             run_drill_cmd(
-                Settings.from_env(), args.file, args.speed, args.report, args.broker, args.out, args.topic_prefix
+                Settings.from_env(kafka_credentials=args.kafka_credentials),
+                args.file,
+                args.speed,
+                args.report,
+                args.broker,
+                args.out,
+                args.topic_prefix,
             )
         )
     if args.command == "worker":
         from ebrain.worker import run_worker
 
-        settings = Settings.from_env(broker=args.broker, fleet_seed=args.fleet_seed, exercise=args.exercise)
+        settings = Settings.from_env(
+            broker=args.broker,
+            fleet_seed=args.fleet_seed,
+            exercise=args.exercise,
+            kafka_credentials=args.kafka_credentials,
+        )
         return run_worker(settings, args.data_dir, args.guarantee, args.topic_prefix)
     if args.command == "api":
         from ebrain.api_cmd import run_api
 
-        settings = Settings.from_env(broker=args.broker, port=args.port, host=args.host, fleet_seed=args.fleet_seed)
+        settings = Settings.from_env(
+            broker=args.broker,
+            port=args.port,
+            host=args.host,
+            fleet_seed=args.fleet_seed,
+            kafka_credentials=args.kafka_credentials,
+        )
         return asyncio.run(run_api(settings, args.topic_prefix))
     if args.command == "fusion-quality":
         from ebrain.compose import build_core

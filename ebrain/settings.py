@@ -21,6 +21,7 @@ class Settings:
     queue_size: int = 10_000
     tokens_file: Path | None = None
     broker: str | None = None
+    kafka_credentials: Path | None = None  # a closed broker: this process's SASL/SCRAM credentials file (JSON)
     exercise: bool = False  # a run of a scenario file: public warnings go out as CAP <status>Exercise</status>
 
     @classmethod
@@ -32,6 +33,8 @@ class Settings:
             env["port"] = int(os.environ["EBRAIN_PORT"])
         if "EBRAIN_TOKENS_FILE" in os.environ:
             env["tokens_file"] = Path(os.environ["EBRAIN_TOKENS_FILE"])
+        if "EBRAIN_KAFKA_CREDENTIALS" in os.environ:
+            env["kafka_credentials"] = Path(os.environ["EBRAIN_KAFKA_CREDENTIALS"])
         if "EBRAIN_BROKER" in os.environ:
             env["broker"] = os.environ["EBRAIN_BROKER"]
         env.update({k: v for k, v in overrides.items() if v is not None})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ebrain.compose import build_core
+from ebrain.compose import build_core, kafka_credentials
 from ebrain.settings import Settings
 from streams.runtime.faust_app import WorkerConfig, build_app, ensure_topics, quiet_worker
 
@@ -13,7 +13,8 @@ def run_worker(
     settings: Settings, data_dir: Path, processing_guarantee: str = "exactly_once", topic_prefix: str = ""
 ) -> int:
     assert settings.broker is not None
-    created = ensure_topics(settings.broker, topic_prefix)
+    credentials = kafka_credentials(settings)
+    created = ensure_topics(settings.broker, topic_prefix, credentials)
     if created:
         print(f"created topics: {', '.join(created)}", flush=True)
     core = build_core(settings)
@@ -22,6 +23,7 @@ def run_worker(
         data_dir=data_dir,
         processing_guarantee=processing_guarantee,
         topic_prefix=topic_prefix,
+        credentials=credentials,
     )
     app = build_app(config, core.ingest, core.theater, core.initial_fleet)
     print(

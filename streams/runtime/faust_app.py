@@ -32,6 +32,7 @@ from streams import ingest, theater
 from streams.ingest import store as ingest_store
 from streams.ingest.dedup import ChunkLog
 from streams.runtime.faust_patches import apply_all as apply_faust_patches
+from streams.runtime.kafka_auth import KafkaCredentials, faust_options, kafka_python_options
 from streams.theater import containment
 from streams.theater import store as theater_store
 from streams.wire import topics
@@ -67,6 +68,7 @@ class WorkerConfig:
     # latency. Kafka Streams commits every 100 ms under exactly-once for this reason; faust's default is 2.8 s,
     # which stays for at-least-once (there a commit only records offsets; readers see records at once).
     commit_interval_s: float | None = None  # None: 0.1 s under exactly-once, faust's 2.8 s otherwise
+    credentials: KafkaCredentials | None = None  # a closed broker: the worker's principal
 
     @property
     def exactly_once(self) -> bool:
@@ -85,9 +87,10 @@ class WorkerConfig:
         return 0.1 if self.exactly_once else 2.8
 
 
-def ensure_topics(bootstrap: str, prefix: str = "") -> list[str]:
+def ensure_topics(bootstrap: str, prefix: str = "", credentials: KafkaCredentials | None = None) -> list[str]:
     """Create every topic of the map that does not exist yet; returns the names it created."""
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="ebrain-topics")
+    options = kafka_python_options(credentials)
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="ebrain-topics", **options)
     created: list[str] = []
     try:
         existing = set(admin.list_topics())
@@ -135,6 +138,7 @@ def faust_settings(config: WorkerConfig) -> dict[str, Any]:
         "producer_linger": 0.05 if config.exactly_once else 0.005,
         # - the theater's meta record carries its watermark buffer, over 1 MB at times (see META_RECORD_MAX)
         "producer_max_request_size": META_RECORD_MAX,
+        **faust_options(config.credentials),
     }
 
 
