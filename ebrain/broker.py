@@ -499,6 +499,13 @@ class KafkaBroker:
             process.kill()
             process.wait(timeout=30)
 
+    def kill(self) -> None:
+        """SIGKILL (kill -9): no shutdown, no flush; the node is simply gone, as when its machine fails."""
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait(timeout=30)
+
     def detach(self) -> int:
         """Forget the running broker so it outlives this process; returns its pid."""
         if self._process is None:

@@ -101,11 +101,14 @@ def create_topics(
     configs: Mapping[str, str] | None = None,
     credentials: KafkaCredentials | None = None,
 ) -> None:
-    """Create topics with the given partition counts (replication 1) and wait until each has a leader."""
+    """Create topics with the given partition counts (the broker's default replication) and wait until each has a
+    leader."""
     options = kafka_python_options(credentials)
     admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="ebrain-kafka-kit-admin", **options)
     try:
-        new = [NewTopic(name, count, 1, topic_configs=dict(configs or {})) for name, count in partitions.items()]
+        configs = dict(configs or {})
+        # -1: the broker's default replication (1 on one broker, 3 on a cluster)
+        new = [NewTopic(name, count, -1, topic_configs=configs) for name, count in partitions.items()]
         admin.create_topics(new, wait_for_metadata=True)
     finally:
         admin.close()

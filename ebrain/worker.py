@@ -6,7 +6,8 @@ from pathlib import Path
 
 from ebrain.compose import build_core, kafka_credentials
 from ebrain.settings import Settings
-from streams.runtime.faust_app import WorkerConfig, build_app, ensure_topics, quiet_worker
+from streams.runtime.faust_app import WorkerConfig, build_app, ensure_topics, quiet_worker, replication_of
+from streams.wire import topics
 
 
 def run_worker(
@@ -24,6 +25,7 @@ def run_worker(
         processing_guarantee=processing_guarantee,
         topic_prefix=topic_prefix,
         credentials=credentials,
+        replication=replication_of(settings.broker, topics.physical(topics.SIGNALS, topic_prefix), credentials),
     )
     app = build_app(config, core.ingest, core.theater, core.initial_fleet)
     print(

@@ -45,6 +45,10 @@ _FAILURE_ENCODER = msgspec.json.Encoder()
 #: far the slowest source partition lags: over 1 MB (Kafka's default limit) with 10,000 sensors a tick a minute.
 META_RECORD_MAX = 16 * 1024 * 1024
 _log = logging.getLogger(__name__)
+#: Topics (the map's and faust's changelogs) are created with the broker's `default.replication.factor` (CreateTopics
+#: with -1, KIP-464), and their `min.insync.replicas` is the broker's too: 1 on the development broker, 3 and 2 on a
+#: cluster (broker/cluster.properties). A worker then never needs to know the cluster's size.
+BROKER_REPLICATION = -1
 COMMIT_REPORT_EVERY_S = 10.0
 
 
@@ -69,6 +73,9 @@ class WorkerConfig:
     # which stays for at-least-once (there a commit only records offsets; readers see records at once).
     commit_interval_s: float | None = None  # None: 0.1 s under exactly-once, faust's 2.8 s otherwise
     credentials: KafkaCredentials | None = None  # a closed broker: the worker's principal
+    # replicas of faust's own topics (changelogs, leader topic): faust wants a number, so the worker takes the one
+    # the broker gave the topic map's topics (`replication_of`)
+    replication: int = 1
 
     @property
     def exactly_once(self) -> bool:
@@ -98,7 +105,7 @@ def ensure_topics(bootstrap: str, prefix: str = "", credentials: KafkaCredential
             NewTopic(
                 topics.physical(spec, prefix),
                 num_partitions=spec.partitions,
-                replication_factor=1,
+                replication_factor=BROKER_REPLICATION,
                 topic_configs={**({"cleanup.policy": "compact"} if spec.compacted else {}), **dict(spec.config)},
             )
             for spec in topics.ALL
@@ -113,11 +120,22 @@ def ensure_topics(bootstrap: str, prefix: str = "", credentials: KafkaCredential
     return created
 
 
+def replication_of(bootstrap: str, topic: str, credentials: KafkaCredentials | None = None) -> int:
+    """How many replicas the broker gave a topic's first partition."""
+    options = kafka_python_options(credentials)
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="ebrain-topics", **options)
+    try:
+        (described,) = admin.describe_topics([topic])
+    finally:
+        admin.close()
+    return max(1, len(described["partitions"][0]["replica_nodes"]))
+
+
 def faust_settings(config: WorkerConfig) -> dict[str, Any]:
     return {
         "broker": f"kafka://{config.bootstrap}",
         "broker_api_version": "auto",
-        "topic_replication_factor": 1,
+        "topic_replication_factor": config.replication,  # changelogs, the assignor's leader topic
         "store": "memory://",  # tables are rebuilt from their changelogs on start
         "processing_guarantee": config.processing_guarantee,
         "consumer_auto_offset_reset": "earliest",
