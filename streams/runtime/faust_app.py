@@ -33,6 +33,7 @@ from streams.ingest import store as ingest_store
 from streams.ingest.dedup import ChunkLog
 from streams.runtime.faust_patches import apply_all as apply_faust_patches
 from streams.runtime.kafka_auth import KafkaCredentials, faust_options, kafka_python_options
+from streams.runtime.leaders import LeaderWatch
 from streams.theater import containment
 from streams.theater import store as theater_store
 from streams.wire import topics
@@ -50,6 +51,7 @@ _log = logging.getLogger(__name__)
 #: cluster (broker/cluster.properties). A worker then never needs to know the cluster's size.
 BROKER_REPLICATION = -1
 COMMIT_REPORT_EVERY_S = 10.0
+LEADER_CHECK_EVERY_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -421,6 +423,21 @@ def build_app(
             if line is not None:
                 # at WARNING, the worker's level: the cost of commits is what bounds exactly-once latency
                 _log.warning("%s in the last %.0f s", line, COMMIT_REPORT_EVERY_S)
+
+    # a broker of a cluster that dies moves its partitions' leadership to the others: the log says where
+    leaders = LeaderWatch(
+        config.bootstrap, [topics.physical(spec, config.topic_prefix) for spec in topics.ALL], config.credentials
+    )
+
+    @app.timer(LEADER_CHECK_EVERY_S)
+    async def watch_leaders() -> None:
+        try:
+            changes = await leaders.check()
+        except Exception as exc:  # the watch only informs; the clients find the leaders themselves
+            _log.warning("partition leaders: metadata request failed: %r", exc)
+            return
+        for line in changes:
+            _log.warning("partition leader: %s", line)
 
     async def route(routed: list[ingest.Routed], source: Any) -> None:
         for item in routed:
