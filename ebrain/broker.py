@@ -32,7 +32,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any, Literal
 
-from ebrain.broker_access import ADMIN_USER, Users, apply_grants, grants, load_access
+from ebrain.broker_access import ADMIN_USER, Users, apply_grants, grants, load_access, pipeline_prefixes
 from streams.runtime.kafka_auth import KafkaCredentials, kafka_python_options
 
 MIN_JAVA = 17  # Kafka 4.x brokers run on Java 17 or newer.
@@ -400,8 +400,8 @@ class KafkaBroker:
         ]
 
     def start(self, timeout_s: float = 90) -> float:
-        """Start the broker; return the seconds until it answered a metadata request. A closed broker's ACLs for
-        the pipeline without a topic prefix are created then."""
+        """Start the broker; return the seconds until it answered a metadata request (a closed broker's ACLs
+        created)."""
         began = time.monotonic()
         cluster_id = self.launch()
         try:
@@ -423,6 +423,17 @@ class KafkaBroker:
         _check_port_free(cfg.host, cfg.port, "broker port")
         _check_port_free(cfg.host, cfg.controller_port, "controller port")
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        formatted = (self.storage_dir / "meta.properties").is_file()
+        has_users = (self.credentials_dir / f"{ADMIN_USER}.json").is_file()
+        if formatted and self.closed and not has_users:
+            raise BrokerError(
+                f"{self.storage_dir} was formatted for an open broker, without users: delete {self.config.data_dir} "
+                "to start a closed one afresh"
+            )
+        if formatted and not self.closed and has_users:
+            raise BrokerError(
+                f"{self.config.data_dir} holds a closed broker's data: start it with its access file (--access)"
+            )
         self._write_properties()
         cluster_id = self._cluster_id(java, new_cluster_id)
         cmd = [java, f"-Xmx{cfg.heap}", f"-Xms{cfg.heap}", *_read_jvm_options(self.conf_dir / "jvm.options")]
@@ -451,7 +462,7 @@ class KafkaBroker:
 
     def wait_until_serving(self, cluster_id: str, deadline: float, brokers: int = 1) -> None:
         """Until a Metadata request answers with our cluster id and `brokers` live brokers; then, on a closed
-        broker, the ACLs of the pipeline without a prefix."""
+        broker, the ACLs of every pipeline the access file names (the live one, a trainer's drills)."""
         assert self._process is not None
         admin = self._admin()
         last_error = "the broker port never opened"
@@ -480,8 +491,9 @@ class KafkaBroker:
                     f"({cluster_id!r}): another broker owns the port"
                 )
             if len(cluster.get("brokers") or ()) >= brokers:
-                if self.closed:
-                    self.grant("")
+                if self.config.access is not None:
+                    for prefix in pipeline_prefixes(load_access(self.config.access)):
+                        self.grant(prefix)
                 return
             last_error = f"metadata lists {len(cluster.get('brokers') or ())} of {brokers} live brokers"
             time.sleep(0.2)
@@ -553,13 +565,18 @@ def _terminate_pid(pid: int, properties_path: Path, grace_s: float) -> bool:
     return True
 
 
-def main_kafka(action: Literal["up", "down", "status"], project_root: Path, port: int = 9092) -> int:
-    """``ebrain kafka up|down|status``: a detached development broker with its data in ``<project>/.kafka/``.
+def main_kafka(
+    action: Literal["up", "down", "status"], project_root: Path, port: int = 9092, access: Path | None = None
+) -> int:
+    """``ebrain kafka up|down|status``: a detached broker with its data in ``<project>/.kafka/``; open (development),
+    or closed with ``access`` (SASL/SCRAM users and ACLs, docs/broker.md).
 
     Exit codes: 0 on success (status: running and answering), 1 otherwise; messages go to stdout/stderr.
     """
     data_dir = project_root / ".kafka"
-    config = BrokerConfig(data_dir=data_dir, port=port, controller_port=port + 1)
+    config = BrokerConfig(data_dir=data_dir, port=port, controller_port=port + 1, access=access)
+    admin_file = data_dir / "credentials" / f"{ADMIN_USER}.json"
+    admin = KafkaCredentials.from_file(admin_file) if admin_file.is_file() else None
     record_path = data_dir / "broker.json"
     record: dict[str, Any] | None = None
     if record_path.is_file():
@@ -575,7 +592,7 @@ def main_kafka(action: Literal["up", "down", "status"], project_root: Path, port
             print(f"Kafka broker: not running (data in {data_dir})")
             return 1
         try:
-            probe(record["bootstrap"], timeout_s=3)
+            probe(record["bootstrap"], timeout_s=3, credentials=admin)
         except Exception as exc:
             print(f"Kafka broker: pid {record['pid']} is up but not answering at {record['bootstrap']}: {exc!r}")
             print(f"log: {record['log']}")
@@ -609,6 +626,8 @@ def main_kafka(action: Literal["up", "down", "status"], project_root: Path, port
         record_path.write_text(json.dumps(new_record, indent=2) + "\n", encoding="utf-8")
         print(f"Kafka broker: running (pid {pid}), bootstrap {broker.bootstrap}, answered after {seconds:.1f} s")
         print(f"log: {broker.log_path}; stop it with `ebrain kafka down`")
+        if broker.closed:
+            print(f"closed: SASL/SCRAM-SHA-512 and ACLs from {access}; credentials files in {broker.credentials_dir}")
         return 0
 
     raise ValueError(f"action={action!r}: expected one of up, down, status")

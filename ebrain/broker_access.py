@@ -114,6 +114,11 @@ def pipeline_group(prefix: str) -> str:
     return f"ebrain{prefix}"
 
 
+def pipeline_prefixes(access: AccessFile) -> list[str]:
+    """The pipelines the file names: the live one (no prefix) and each principal's own (a trainer's drills)."""
+    return sorted({"", *(entry.prefix for entry in access.principals if entry.prefix is not None)})
+
+
 def grants(access: AccessFile, prefix: str = "") -> list[Grant]:
     """Every ACL the access file means for a pipeline whose topics carry `prefix`."""
     out: list[Grant] = []

@@ -185,6 +185,12 @@ def _parser() -> argparse.ArgumentParser:
     kafka = sub.add_parser("kafka", help="a local single-node Kafka broker for development (127.0.0.1)")
     kafka.add_argument("action", choices=["up", "down", "status"], help="start, stop, or show the local broker")
     kafka.add_argument("--port", type=_port, default=9092, help="the broker's port (default 9092)")
+    kafka.add_argument(
+        "--access",
+        type=_existing_file,
+        default=None,
+        help="up: a closed broker, with the users and ACLs of this file (e.g. broker/access.yaml); default open",
+    )
 
     sc = sub.add_parser("scenario", help="check a scenario file: every problem at once, before it runs")
     sc_sub = sc.add_subparsers(dest="scenario_command", required=True)
@@ -298,7 +304,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "kafka":
         from ebrain.broker import main_kafka
 
-        return main_kafka(args.action, PACKAGE_ROOT, port=args.port)
+        return main_kafka(args.action, PACKAGE_ROOT, port=args.port, access=args.access)
     if args.command == "scenario":
         from ebrain import scenario_cmd
 

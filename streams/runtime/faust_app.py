@@ -25,7 +25,7 @@ from typing import Any
 import faust
 import msgspec
 from kafka.admin import KafkaAdminClient, NewTopic
-from kafka.errors import TopicAlreadyExistsError
+from kafka.errors import ClusterAuthorizationFailedError, TopicAlreadyExistsError, TopicAuthorizationFailedError
 
 from geo.fleet import FleetState
 from streams import ingest, theater
@@ -114,8 +114,17 @@ def ensure_topics(bootstrap: str, prefix: str = "", credentials: KafkaCredential
             if topics.physical(spec, prefix) not in existing
         ]
         if new:
-            with contextlib.suppress(TopicAlreadyExistsError):
-                admin.create_topics(new, validate_only=False)
+            try:
+                with contextlib.suppress(TopicAlreadyExistsError):
+                    admin.create_topics(new, validate_only=False)
+            except (TopicAuthorizationFailedError, ClusterAuthorizationFailedError):
+                # a closed broker: this principal may neither see nor create them (docs/broker.md)
+                who = f"principal {credentials.username!r}" if credentials else "a client without credentials"
+                names = ", ".join(t.name for t in new)
+                raise TopicAuthorizationFailedError(
+                    f"{who} may not use {names}: check --kafka-credentials (the worker's principal creates the "
+                    "topics; this one's rights are in the broker's access file)"
+                ) from None
             created = [t.name for t in new]
     finally:
         admin.close()

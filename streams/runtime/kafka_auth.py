@@ -63,7 +63,7 @@ class KafkaCredentials:
 
     def write(self, path: Path) -> None:
         """Write a credentials file only its owner can read (created with that mode, never widened after)."""
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         path.unlink(missing_ok=True)
         body = json.dumps({"username": self.username, "password": self.password, "mechanism": MECHANISM})
         with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w", encoding="utf-8") as out:
