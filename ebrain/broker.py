@@ -263,6 +263,11 @@ def probe(bootstrap: str, timeout_s: float = 5.0, credentials: KafkaCredentials 
         admin.close()
 
 
+def live_brokers(cluster: dict[str, Any]) -> list[dict[str, Any]]:
+    """The brokers a ``probe`` lists that serve: a broker the controllers lost stays listed, fenced, for a while."""
+    return [b for b in cluster.get("brokers") or () if not b.get("is_fenced")]
+
+
 # --- the broker process -----------------------------------------------------------------------------
 
 
@@ -490,12 +495,12 @@ class KafkaBroker:
                     f"{self.bootstrap} answers for cluster {cluster.get('cluster_id')!r}, not ours "
                     f"({cluster_id!r}): another broker owns the port"
                 )
-            if len(cluster.get("brokers") or ()) >= brokers:
+            if len(live_brokers(cluster)) >= brokers:
                 if self.config.access is not None:
                     for prefix in pipeline_prefixes(load_access(self.config.access)):
                         self.grant(prefix)
                 return
-            last_error = f"metadata lists {len(cluster.get('brokers') or ())} of {brokers} live brokers"
+            last_error = f"metadata lists {len(live_brokers(cluster))} of {brokers} live brokers"
             time.sleep(0.2)
         raise BrokerError(f"the broker did not accept clients in time ({last_error}).\n{_tail(self.log_path)}")
 

@@ -191,6 +191,13 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="up: a closed broker, with the users and ACLs of this file (e.g. broker/access.yaml); default open",
     )
+    kafka.add_argument(
+        "--brokers",
+        type=int,
+        choices=[1, 3],
+        default=1,
+        help="3: a three-broker cluster (replication 3, min.insync.replicas 2; ports PORT, PORT+2, PORT+4)",
+    )
 
     sc = sub.add_parser("scenario", help="check a scenario file: every problem at once, before it runs")
     sc_sub = sc.add_subparsers(dest="scenario_command", required=True)
@@ -304,6 +311,10 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "kafka":
         from ebrain.broker import main_kafka
 
+        if args.brokers == 3:
+            from ebrain.broker_cluster import main_cluster
+
+            return main_cluster(args.action, PACKAGE_ROOT, port=args.port, access=args.access)
         return main_kafka(args.action, PACKAGE_ROOT, port=args.port, access=args.access)
     if args.command == "scenario":
         from ebrain import scenario_cmd

@@ -47,6 +47,9 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
         (["demo", "--port", "70000"], "70000 is not between 1 and 65535"),
         (["playbooks", "check", "no/such/folder"], "no such folder"),
         (["frob"], "invalid choice: 'frob'"),
+        (["kafka", "up", "--brokers", "2"], "invalid choice: 2"),
+        (["kafka", "up", "--access", "no/such/access.yaml"], "no such file: no/such/access.yaml"),
+        (["worker", "--broker", "h:1", "--kafka-credentials", "nope.json"], "no such file: nope.json"),
     ],
 )
 def test_a_bad_argument_is_one_line_and_exit_2(argv: list[str], said: str, capsys: pytest.CaptureFixture[str]) -> None:
