@@ -19,7 +19,7 @@ from kafka.errors import KafkaError
 from dashboard_api import AccessPolicy, FeedHub, create_app
 from dashboard_api.kafka_view import KafkaCommands, KafkaView, ViewError
 from ebrain.compose import build_core, kafka_credentials
-from ebrain.serve import listen
+from ebrain.serve import kafka_refused, listen
 from ebrain.settings import Settings
 from streams.runtime.faust_app import ensure_topics
 
@@ -27,8 +27,12 @@ from streams.runtime.faust_app import ensure_topics
 async def run_api(settings: Settings, topic_prefix: str = "") -> int:
     try:
         return await _run(settings, topic_prefix)
-    except (ViewError, KafkaError, AIOKafkaError) as exc:
+    except ViewError as exc:
         print(f"ebrain api: Kafka at {settings.broker}: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+        return 2
+    except (KafkaError, AIOKafkaError) as exc:
+        line = str(kafka_refused(str(settings.broker), settings.kafka_credentials is not None, exc))
+        print(f"ebrain api: {line}", file=sys.stderr, flush=True)
         return 2
 
 

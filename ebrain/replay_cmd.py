@@ -14,6 +14,7 @@ import msgspec
 from ebrain.compose import Core, build_core, embedded_runtime, kafka_credentials
 from ebrain.progress import ProgressBar
 from ebrain.scenario_cmd import check_before_run
+from ebrain.serve import kafka_refused
 from ebrain.settings import Settings
 from ebrain.summary import render_summary
 from geo.datafiles import LoadError
@@ -44,9 +45,14 @@ async def run_kafka(
     """Produce the scenario into Kafka (a worker must be running with the scenario's fleet seed) and read the
     feed back until it has been quiet for `idle_s` seconds. The topics of the map are created if missing, so the
     scenario is never lost to a topic the worker has not created yet."""
+    from kafka.errors import KafkaError
+
     from streams.runtime.faust_app import ensure_topics  # faust is imported only when Kafka is used
 
-    await asyncio.to_thread(ensure_topics, broker, prefix, credentials)
+    try:
+        await asyncio.to_thread(ensure_topics, broker, prefix, credentials)
+    except KafkaError as exc:
+        raise kafka_refused(broker, credentials is not None, exc) from None
     ingress = KafkaIngress(broker, prefix, credentials)
     await ingress.start()
     try:

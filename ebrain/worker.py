@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kafka.errors import KafkaError
+
 from ebrain.compose import build_core, kafka_credentials
+from ebrain.serve import kafka_refused
 from ebrain.settings import Settings
 from streams.runtime.faust_app import WorkerConfig, build_app, ensure_topics, quiet_worker, replication_of
 from streams.wire import topics
@@ -15,7 +18,10 @@ def run_worker(
 ) -> int:
     assert settings.broker is not None
     credentials = kafka_credentials(settings)
-    created = ensure_topics(settings.broker, topic_prefix, credentials)
+    try:
+        created = ensure_topics(settings.broker, topic_prefix, credentials)
+    except KafkaError as exc:
+        raise kafka_refused(settings.broker, credentials is not None, exc) from None
     if created:
         print(f"created topics: {', '.join(created)}", flush=True)
     core = build_core(settings)

@@ -87,3 +87,14 @@ def test_every_positional_argument_has_help() -> None:
         return missing
 
     assert walk(_parser()) == []
+
+
+def test_a_kafka_that_does_not_answer_is_one_line_with_what_to_check() -> None:
+    from kafka.errors import KafkaTimeoutError
+
+    from ebrain.serve import kafka_refused
+
+    exc = KafkaTimeoutError("Unable to bootstrap from 127.0.0.1:9")
+    without = str(kafka_refused("127.0.0.1:9", False, exc))
+    assert without.count("KafkaTimeoutError") == 1 and "--kafka-credentials FILE" in without
+    assert "this broker's" in str(kafka_refused("127.0.0.1:9", True, exc))
