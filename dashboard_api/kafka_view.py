@@ -28,6 +28,7 @@ from dashboard_api.feed import FeedHub
 from dashboard_api.picture import Picture
 from dashboard_api.rebuild import LatestDeltas, takeover
 from streams import ingest
+from streams.runtime.kafka_auth import KafkaCredentials, aiokafka_options, kafka_python_options
 from streams.wire import codec, contract, topics
 from streams.wire.records import Counts
 
@@ -77,8 +78,16 @@ class IngestCounts:
 
 
 class KafkaView:
-    def __init__(self, bootstrap: str, prefix: str = "", client_id: str = "ebrain-api", timeout_s: float = 120.0):
+    def __init__(
+        self,
+        bootstrap: str,
+        prefix: str = "",
+        client_id: str = "ebrain-api",
+        timeout_s: float = 120.0,
+        credentials: KafkaCredentials | None = None,
+    ):
         self.bootstrap = bootstrap
+        self.credentials = credentials
         self.prefix = prefix
         self.client_id = client_id
         self.timeout_s = timeout_s
@@ -117,6 +126,7 @@ class KafkaView:
             group_id=None,  # every instance reads everything; nothing to commit
             enable_auto_commit=False,
             isolation_level="read_committed",
+            **aiokafka_options(self.credentials),
         )
         await self._consumer.start()
         for _ in range(attempts):
@@ -167,7 +177,11 @@ class KafkaView:
         """The feed topic's id, once the three topics the view reads have a leader (a consumer asked for the
         offsets of a partition that has none yet waits forever)."""
         names = [tp.topic for tp in (self._feed, self._picture, self._counts)]
-        admin = KafkaAdminClient(bootstrap_servers=self.bootstrap, client_id=f"{self.client_id}-admin")
+        admin = KafkaAdminClient(
+            bootstrap_servers=self.bootstrap,
+            client_id=f"{self.client_id}-admin",
+            **kafka_python_options(self.credentials),
+        )
         deadline = time.monotonic() + self.timeout_s
         try:
             while True:
@@ -256,10 +270,20 @@ class KafkaCommands:
     """Operator commands onto the `commands` topic, keyed and placed as the embedded runtime places them; a
     command counts as submitted once the broker has it (acks=all)."""
 
-    def __init__(self, bootstrap: str, prefix: str = "", client_id: str = "ebrain-api-commands") -> None:
+    def __init__(
+        self,
+        bootstrap: str,
+        prefix: str = "",
+        client_id: str = "ebrain-api-commands",
+        credentials: KafkaCredentials | None = None,
+    ) -> None:
         self.topic = topics.physical(topics.COMMANDS, prefix)
         self._producer = AIOKafkaProducer(
-            bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, client_id=client_id
+            bootstrap_servers=bootstrap,
+            acks="all",
+            enable_idempotence=True,
+            client_id=client_id,
+            **aiokafka_options(credentials),
         )
 
     async def start(self) -> None:

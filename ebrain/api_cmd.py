@@ -18,8 +18,8 @@ from kafka.errors import KafkaError
 
 from dashboard_api import AccessPolicy, FeedHub, create_app
 from dashboard_api.kafka_view import KafkaCommands, KafkaView, ViewError
-from ebrain.compose import build_core
-from ebrain.serve import listen
+from ebrain.compose import build_core, kafka_credentials
+from ebrain.serve import kafka_refused, listen
 from ebrain.settings import Settings
 from streams.runtime.faust_app import ensure_topics
 
@@ -39,8 +39,12 @@ async def run_api(settings: Settings, topic_prefix: str = "", demo_tokens: bool 
         return 2
     try:
         return await _run(settings, topic_prefix)
-    except (ViewError, KafkaError, AIOKafkaError) as exc:
+    except ViewError as exc:
         print(f"ebrain api: Kafka at {settings.broker}: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+        return 2
+    except (KafkaError, AIOKafkaError) as exc:
+        line = str(kafka_refused(str(settings.broker), settings.kafka_credentials is not None, exc))
+        print(f"ebrain api: {line}", file=sys.stderr, flush=True)
         return 2
 
 
@@ -49,13 +53,14 @@ async def _run(settings: Settings, topic_prefix: str) -> int:
         raise ValueError("ebrain api: --broker HOST:PORT is required")
     started = time.monotonic()
     # the worker creates them too; whichever starts first, the topics get the map's partitions and compaction
-    await asyncio.to_thread(ensure_topics, settings.broker, topic_prefix)
+    credentials = kafka_credentials(settings)
+    await asyncio.to_thread(ensure_topics, settings.broker, topic_prefix, credentials)
     core = build_core(settings)  # regions for scoping; the fleet for responders' names and bases
     access = AccessPolicy.from_file(settings.tokens_file) if settings.tokens_file else AccessPolicy.demo()
     # bound here, not by uvicorn, so a port in use is one line (UserError) rather than its SystemExit in a task
     listening = listen(settings.host, settings.port)
-    view = KafkaView(settings.broker, topic_prefix)
-    commands = KafkaCommands(settings.broker, topic_prefix)
+    view = KafkaView(settings.broker, topic_prefix, credentials=credentials)
+    commands = KafkaCommands(settings.broker, topic_prefix, credentials=credentials)
     try:
         picture = await view.start()
         hub = FeedHub(picture, epoch=view.epoch)  # the feed's numbering, shared by every instance on it

@@ -32,8 +32,11 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any, Literal
 
+from ebrain.broker_access import ADMIN_USER, Users, apply_grants, grants, load_access, pipeline_prefixes
+from streams.runtime.kafka_auth import KafkaCredentials, kafka_python_options
+
 MIN_JAVA = 17  # Kafka 4.x brokers run on Java 17 or newer.
-PER_RUN_KEYS = ("listeners", "advertised.listeners", "controller.quorum.voters", "log.dirs")
+PER_RUN_KEYS = ("listeners", "advertised.listeners", "controller.quorum.voters", "log.dirs", "node.id")
 POM_NS = "{http://maven.apache.org/POM/4.0.0}"
 
 
@@ -48,6 +51,15 @@ class BrokerConfig:
     controller_port: int = 9093
     host: str = "127.0.0.1"
     heap: str = "512m"
+    node_id: int = 1
+    #: (node id, controller port) of every controller of the cluster; empty: this node alone
+    voters: tuple[tuple[int, int], ...] = ()
+    #: the access file (broker/access.yaml) of a closed broker: SASL/SCRAM users and ACLs; None: open
+    access: Path | None = None
+    #: where the users' credentials files are (shared by the nodes of a cluster); default <data dir>/credentials
+    credentials_dir: Path | None = None
+    #: settings files layered over broker/server.properties, in order (a cluster's replication settings)
+    extra_properties: tuple[Path, ...] = ()
 
     def __post_init__(self) -> None:
         try:
@@ -151,6 +163,7 @@ def ensure_jars(project_root: Path) -> Path:
 
 
 def _read_properties(path: Path) -> dict[str, str]:
+    """key=value lines; a per-run key (set by this module) is an error naming the file and line."""
     props: dict[str, str] = {}
     for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         line = raw.strip()
@@ -231,7 +244,7 @@ def _tail(path: Path, lines: int = 25) -> str:
     return f"last lines of {path}:\n" + "\n".join(text)
 
 
-def probe(bootstrap: str, timeout_s: float = 5.0) -> dict[str, Any]:
+def probe(bootstrap: str, timeout_s: float = 5.0, credentials: KafkaCredentials | None = None) -> dict[str, Any]:
     """Ask the broker for its cluster metadata (a real Metadata request); raises when it does not answer."""
     from kafka.admin import KafkaAdminClient
 
@@ -241,12 +254,18 @@ def probe(bootstrap: str, timeout_s: float = 5.0) -> dict[str, Any]:
         client_id="ebrain-broker-probe",
         request_timeout_ms=timeout_ms,
         bootstrap_timeout_ms=timeout_ms,
+        **kafka_python_options(credentials),
     )
     try:
         cluster: dict[str, Any] = admin.describe_cluster()
         return cluster
     finally:
         admin.close()
+
+
+def live_brokers(cluster: dict[str, Any]) -> list[dict[str, Any]]:
+    """The brokers a ``probe`` lists that serve: a broker the controllers lost stays listed, fenced, for a while."""
+    return [b for b in cluster.get("brokers") or () if not b.get("is_fenced")]
 
 
 # --- the broker process -----------------------------------------------------------------------------
@@ -301,19 +320,62 @@ class KafkaBroker:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
+    @property
+    def closed(self) -> bool:
+        return self.config.access is not None
+
+    @property
+    def credentials_dir(self) -> Path:
+        return (self.config.credentials_dir or self.config.data_dir / "credentials").resolve()
+
+    def users(self) -> Users:
+        """The users of a closed broker, their credentials files created on first use."""
+        if self.config.access is None:
+            raise BrokerError("an open broker has no users")
+        access = load_access(self.config.access)
+        return Users.load_or_create(self.credentials_dir, (entry.name for entry in access.principals))
+
+    def credentials(self, principal: str) -> KafkaCredentials:
+        """The credentials of one principal of a closed broker (its file: ``credentials_dir/<name>.json``)."""
+        return KafkaCredentials.from_file(self.credentials_dir / f"{principal}.json")
+
+    def _admin(self) -> KafkaCredentials | None:
+        return self.users().credentials(ADMIN_USER) if self.closed else None
+
+    def grant(self, prefix: str = "") -> int:
+        """Create the access file's ACLs for a pipeline with topic prefix `prefix`; returns how many."""
+        if self.config.access is None:
+            raise BrokerError("an open broker has no ACLs")
+        admin = self._admin()
+        assert admin is not None
+        return apply_grants(self.bootstrap, admin, grants(load_access(self.config.access), prefix))
+
     def _write_properties(self) -> None:
         cfg = self.config
-        props = _read_properties(self.conf_dir / "server.properties")
-        props["listeners"] = f"PLAINTEXT://{cfg.host}:{cfg.port},CONTROLLER://{cfg.host}:{cfg.controller_port}"
-        props["advertised.listeners"] = f"PLAINTEXT://{cfg.host}:{cfg.port}"
-        props["controller.quorum.voters"] = f"{props.get('node.id', '1')}@{cfg.host}:{cfg.controller_port}"
+        sources = (self.conf_dir / "server.properties", *cfg.extra_properties)
+        props: dict[str, str] = {}
+        for source in sources:
+            props.update(_read_properties(source))
+        client = "PLAINTEXT"
+        if self.closed:
+            props.update(self.users().server_properties())
+            client = "CLIENT"
+        props["node.id"] = str(cfg.node_id)
+        props["listeners"] = f"{client}://{cfg.host}:{cfg.port},CONTROLLER://{cfg.host}:{cfg.controller_port}"
+        props["advertised.listeners"] = f"{client}://{cfg.host}:{cfg.port}"
+        voters = cfg.voters or ((cfg.node_id, cfg.controller_port),)
+        props["controller.quorum.voters"] = ",".join(f"{node}@{cfg.host}:{port}" for node, port in voters)
         props["log.dirs"] = str(self.storage_dir)
-        header = f"# Written by ebrain.broker from {self.conf_dir / 'server.properties'}; edits are overwritten.\n"
+        header = f"# Written by ebrain.broker from {', '.join(map(str, sources))}; edits are overwritten.\n"
         body = "".join(f"{key}={value}\n" for key, value in props.items())
-        self.properties_path.write_text(header + body, encoding="utf-8")
+        # a closed broker's file holds the broker's own passwords: its owner alone reads it
+        self.properties_path.unlink(missing_ok=True)
+        with open(os.open(self.properties_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as out:
+            out.write(header + body)
 
-    def _cluster_id(self, java: str) -> str:
-        """The id of the formatted storage, formatting it first if this data directory is new."""
+    def _cluster_id(self, java: str, new_id: str | None = None) -> str:
+        """The id of the formatted storage, formatting it first (with `new_id`, or a new id) if this data
+        directory is new; a closed broker's users are written into the storage then."""
         meta = self.storage_dir / "meta.properties"
         if not meta.is_file():
             cmd = [java, "-Xmx256m", *self._log_options(), "-cp", str(self.lib_dir / "*")]
@@ -321,9 +383,10 @@ class KafkaBroker:
                 "kafka.tools.StorageTool",
                 "format",
                 "-t",
-                _new_cluster_id(),
+                new_id or _new_cluster_id(),
                 "-c",
                 str(self.properties_path),
+                *(self.users().scram_arguments() if self.closed else []),
             ]
             done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
             if done.returncode != 0 or not meta.is_file():
@@ -342,8 +405,20 @@ class KafkaBroker:
         ]
 
     def start(self, timeout_s: float = 90) -> float:
-        """Start the broker; return the seconds until it answered a metadata request."""
+        """Start the broker; return the seconds until it answered a metadata request (a closed broker's ACLs
+        created)."""
         began = time.monotonic()
+        cluster_id = self.launch()
+        try:
+            self.wait_until_serving(cluster_id, began + timeout_s)
+        except BaseException:
+            self.stop()
+            raise
+        return time.monotonic() - began
+
+    def launch(self, new_cluster_id: str | None = None) -> str:
+        """Format the storage if new (with `new_cluster_id` when given) and start the JVM; return the cluster id.
+        It serves once ``wait_until_serving`` returns (a node of a cluster needs a quorum of controllers first)."""
         if self._process is not None and self._process.poll() is None:
             raise BrokerError(f"broker already running with pid {self._process.pid}")
         cfg = self.config
@@ -353,8 +428,19 @@ class KafkaBroker:
         _check_port_free(cfg.host, cfg.port, "broker port")
         _check_port_free(cfg.host, cfg.controller_port, "controller port")
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        formatted = (self.storage_dir / "meta.properties").is_file()
+        has_users = (self.credentials_dir / f"{ADMIN_USER}.json").is_file()
+        if formatted and self.closed and not has_users:
+            raise BrokerError(
+                f"{self.storage_dir} was formatted for an open broker, without users: delete {self.config.data_dir} "
+                "to start a closed one afresh"
+            )
+        if formatted and not self.closed and has_users:
+            raise BrokerError(
+                f"{self.config.data_dir} holds a closed broker's data: start it with its access file (--access)"
+            )
         self._write_properties()
-        cluster_id = self._cluster_id(java)
+        cluster_id = self._cluster_id(java, new_cluster_id)
         cmd = [java, f"-Xmx{cfg.heap}", f"-Xms{cfg.heap}", *_read_jvm_options(self.conf_dir / "jvm.options")]
         cmd += [
             *self._log_options(),
@@ -377,15 +463,13 @@ class KafkaBroker:
             f"Kafka broker pid {self._process.pid} starting at {self.bootstrap}; log: {self.log_path}",
             flush=True,
         )
-        try:
-            self._wait_until_serving(cluster_id, began + timeout_s)
-        except BaseException:
-            self.stop()
-            raise
-        return time.monotonic() - began
+        return cluster_id
 
-    def _wait_until_serving(self, cluster_id: str, deadline: float) -> None:
+    def wait_until_serving(self, cluster_id: str, deadline: float, brokers: int = 1) -> None:
+        """Until a Metadata request answers with our cluster id and `brokers` live brokers; then, on a closed
+        broker, the ACLs of every pipeline the access file names (the live one, a trainer's drills)."""
         assert self._process is not None
+        admin = self._admin()
         last_error = "the broker port never opened"
         while time.monotonic() < deadline:
             code = self._process.poll()
@@ -401,7 +485,7 @@ class KafkaBroker:
                 time.sleep(0.1)
                 continue
             try:
-                cluster = probe(self.bootstrap, timeout_s=max(1.0, min(5.0, deadline - time.monotonic())))
+                cluster = probe(self.bootstrap, max(1.0, min(5.0, deadline - time.monotonic())), admin)
             except Exception as exc:
                 last_error = f"metadata request failed: {exc!r}"
                 time.sleep(0.2)
@@ -411,9 +495,12 @@ class KafkaBroker:
                     f"{self.bootstrap} answers for cluster {cluster.get('cluster_id')!r}, not ours "
                     f"({cluster_id!r}): another broker owns the port"
                 )
-            if cluster.get("brokers"):
+            if len(live_brokers(cluster)) >= brokers:
+                if self.config.access is not None:
+                    for prefix in pipeline_prefixes(load_access(self.config.access)):
+                        self.grant(prefix)
                 return
-            last_error = "metadata lists no live broker yet"
+            last_error = f"metadata lists {len(live_brokers(cluster))} of {brokers} live brokers"
             time.sleep(0.2)
         raise BrokerError(f"the broker did not accept clients in time ({last_error}).\n{_tail(self.log_path)}")
 
@@ -426,6 +513,13 @@ class KafkaBroker:
         try:
             process.wait(timeout=grace_s)
         except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=30)
+
+    def kill(self) -> None:
+        """SIGKILL (kill -9): no shutdown, no flush; the node is simply gone, as when its machine fails."""
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
             process.kill()
             process.wait(timeout=30)
 
@@ -477,15 +571,22 @@ def _terminate_pid(pid: int, properties_path: Path, grace_s: float) -> bool:
 
 
 def main_kafka(
-    action: Literal["up", "down", "status"], project_root: Path, port: int = 9092, data_dir: Path | None = None
+    action: Literal["up", "down", "status"],
+    project_root: Path,
+    port: int = 9092,
+    data_dir: Path | None = None,
+    access: Path | None = None,
 ) -> int:
-    """``ebrain kafka up|down|status``: a detached development broker with its data in ``<project>/.kafka/``, or
-    in ``data_dir`` (which then names the broker for ``down`` and ``status`` too).
+    """``ebrain kafka up|down|status``: a detached broker with its data in ``<project>/.kafka/``, or in ``data_dir``
+    (which then names the broker for ``down`` and ``status`` too); open (development), or closed with ``access``
+    (SASL/SCRAM users and ACLs, docs/broker.md).
 
     Exit codes: 0 on success (status: running and answering), 1 otherwise; messages go to stdout/stderr.
     """
     data_dir = (data_dir or project_root / ".kafka").resolve()
-    config = BrokerConfig(data_dir=data_dir, port=port, controller_port=port + 1)
+    config = BrokerConfig(data_dir=data_dir, port=port, controller_port=port + 1, access=access)
+    admin_file = data_dir / "credentials" / f"{ADMIN_USER}.json"
+    admin = KafkaCredentials.from_file(admin_file) if admin_file.is_file() else None
     record_path = data_dir / "broker.json"
     record: dict[str, Any] | None = None
     if record_path.is_file():
@@ -501,7 +602,7 @@ def main_kafka(
             print(f"Kafka broker: not running (data in {data_dir})")
             return 1
         try:
-            probe(record["bootstrap"], timeout_s=3)
+            probe(record["bootstrap"], timeout_s=3, credentials=admin)
         except Exception as exc:
             print(f"Kafka broker: pid {record['pid']} is up but not answering at {record['bootstrap']}: {exc!r}")
             print(f"log: {record['log']}")
@@ -536,6 +637,8 @@ def main_kafka(
         print(f"Kafka broker: running (pid {pid}), bootstrap {broker.bootstrap}, answered after {seconds:.1f} s")
         where = "" if data_dir == (project_root / ".kafka").resolve() else f" --data-dir {data_dir}"
         print(f"log: {broker.log_path}; stop it with `ebrain kafka down{where}`")
+        if broker.closed:
+            print(f"closed: SASL/SCRAM-SHA-512 and ACLs from {access}; credentials files in {broker.credentials_dir}")
         return 0
 
     raise ValueError(f"action={action!r}: expected one of up, down, status")

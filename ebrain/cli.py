@@ -218,6 +218,14 @@ def _parser() -> argparse.ArgumentParser:
         help="development only: sign in with the published demo tokens (without it, EBRAIN_TOKENS_FILE is required)",
     )
 
+    for command in (rep, drill, worker, clock, api):
+        command.add_argument(
+            "--kafka-credentials",
+            type=_existing_file,
+            default=None,
+            help="with a closed broker: this process's credentials file (JSON, mode 600; or EBRAIN_KAFKA_CREDENTIALS)",
+        )
+
     quality = sub.add_parser(
         "fusion-quality",
         help="precision and recall of incident fusion against the scenarios' ground truth (scenarios/truth)",
@@ -233,6 +241,19 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="where the broker keeps its data, logs and pid record (default <project>/.kafka); give the same one to "
         "down and status",
+    )
+    kafka.add_argument(
+        "--access",
+        type=_existing_file,
+        default=None,
+        help="up: a closed broker, with the users and ACLs of this file (e.g. broker/access.yaml); default open",
+    )
+    kafka.add_argument(
+        "--brokers",
+        type=int,
+        choices=[1, 3],
+        default=1,
+        help="3: a three-broker cluster (replication 3, min.insync.replicas 2; ports PORT, PORT+2, PORT+4)",
     )
 
     sc = sub.add_parser("scenario", help="check a scenario file: every problem at once, before it runs")
@@ -294,14 +315,28 @@ def _run(args: argparse.Namespace) -> int:
         from ebrain.replay_cmd import run_replay
 
         return asyncio.run(
-            run_replay(Settings.from_env(), args.file, args.speed, args.out, args.broker, args.topic_prefix, args.full)
+            run_replay(
+                Settings.from_env(kafka_credentials=args.kafka_credentials),
+                args.file,
+                args.speed,
+                args.out,
+                args.broker,
+                args.topic_prefix,
+                args.full,
+            )
         )
     if args.command == "drill":
         from ebrain.drill_cmd import run_drill_cmd
 
         return asyncio.run(
             run_drill_cmd(
-                Settings.from_env(), args.file, args.speed, args.report, args.broker, args.out, args.topic_prefix
+                Settings.from_env(kafka_credentials=args.kafka_credentials),
+                args.file,
+                args.speed,
+                args.report,
+                args.broker,
+                args.out,
+                args.topic_prefix,
             )
         )
     if args.command == "worker":
@@ -313,19 +348,29 @@ def _run(args: argparse.Namespace) -> int:
             exercise=args.exercise,
             idle_after_s=args.idle_after,
             lateness_s=args.lateness,
+            kafka_credentials=args.kafka_credentials,
         )
         return run_worker(settings, args.data_dir, args.guarantee, args.topic_prefix)
     if args.command == "clock":
         from ebrain.clock_cmd import run_clock
+        from ebrain.compose import kafka_credentials
 
         try:
-            return asyncio.run(run_clock(args.broker, args.topic_prefix, args.every, tuple(args.skip)))
+            settings = Settings.from_env(broker=args.broker, kafka_credentials=args.kafka_credentials)
+            credentials = kafka_credentials(settings)
+            return asyncio.run(run_clock(args.broker, args.topic_prefix, args.every, tuple(args.skip), credentials))
         except ValueError as exc:
             raise UserError(str(exc)) from None
     if args.command == "api":
         from ebrain.api_cmd import run_api
 
-        settings = Settings.from_env(broker=args.broker, port=args.port, host=args.host, fleet_seed=args.fleet_seed)
+        settings = Settings.from_env(
+            broker=args.broker,
+            port=args.port,
+            host=args.host,
+            fleet_seed=args.fleet_seed,
+            kafka_credentials=args.kafka_credentials,
+        )
         return asyncio.run(run_api(settings, args.topic_prefix, args.demo_tokens))
     if args.command == "fusion-quality":
         from ebrain.compose import build_core
@@ -335,7 +380,11 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "kafka":
         from ebrain.broker import main_kafka
 
-        return main_kafka(args.action, PACKAGE_ROOT, port=args.port, data_dir=args.data_dir)
+        if args.brokers == 3:
+            from ebrain.broker_cluster import main_cluster
+
+            return main_cluster(args.action, PACKAGE_ROOT, port=args.port, access=args.access)
+        return main_kafka(args.action, PACKAGE_ROOT, port=args.port, data_dir=args.data_dir, access=args.access)
     if args.command == "scenario":
         from ebrain import scenario_cmd
 

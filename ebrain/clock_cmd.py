@@ -18,17 +18,24 @@ from aiokafka.errors import KafkaError as AIOKafkaError
 from kafka.errors import KafkaError
 
 from streams.runtime.clock import KafkaClock
+from streams.runtime.kafka_auth import KafkaCredentials
 from streams.wire.timefmt import format_time_ms
 
 REPORT_EVERY_S = 60.0
 
 
-async def run_clock(broker: str, topic_prefix: str = "", every_s: float = 0.5, skip: tuple[str, ...] = ()) -> int:
+async def run_clock(
+    broker: str,
+    topic_prefix: str = "",
+    every_s: float = 0.5,
+    skip: tuple[str, ...] = (),
+    credentials: KafkaCredentials | None = None,
+) -> int:
     from streams.runtime.faust_app import ensure_topics  # faust is imported only when Kafka is used
 
-    clock = KafkaClock(broker, topic_prefix, every_s, skip)
+    clock = KafkaClock(broker, topic_prefix, every_s, skip, credentials=credentials)
     try:
-        await asyncio.to_thread(ensure_topics, broker, topic_prefix)
+        await asyncio.to_thread(ensure_topics, broker, topic_prefix, credentials)
         await clock.start()
     except (AIOKafkaError, KafkaError, OSError) as exc:
         print(f"ebrain clock: Kafka at {broker}: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)

@@ -18,6 +18,7 @@ from streams.ingest import detect
 from streams.ingest.normalize import NormalizeContext
 from streams.ingest.understand import CallReader
 from streams.runtime.embedded import EmbeddedRuntime
+from streams.runtime.kafka_auth import KafkaCredentials
 from streams.theater.watermark import WatermarkPolicy
 from streams.wire import topics
 from streams.words import Words
@@ -77,6 +78,12 @@ def build_core(settings: Settings, fleet_seed: int | None = None, fleet_scale: f
         initial_fleet=FleetState.initial(responders, capabilities.capabilities),
         words=Words.build(regions, playbooks),
     )
+
+
+def kafka_credentials(settings: Settings) -> KafkaCredentials | None:
+    """This process's credentials on a closed broker (None: an open broker); the file is read here, once."""
+    path = settings.kafka_credentials
+    return KafkaCredentials.from_file(path) if path is not None else None
 
 
 def embedded_runtime(core: Core) -> EmbeddedRuntime:

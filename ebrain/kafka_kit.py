@@ -36,6 +36,7 @@ from ebrain.settings import PACKAGE_ROOT
 from scenarios.model import Scenario
 from scenarios.replay import Step, plan
 from scenarios.run import replay_embedded
+from streams.runtime.kafka_auth import KafkaCredentials, kafka_python_options
 from streams.runtime.kafka_io import KafkaIngress, committed_from_start
 from streams.wire import topics
 from streams.wire.envelope import delta_to_builtins
@@ -48,20 +49,28 @@ SHARED_BROKER_ENV = "EBRAIN_BENCH_BROKER"
 FAST_FAILOVER = {"BROKER_SESSION_TIMEOUT": "10", "BROKER_HEARTBEAT_INTERVAL": "1"}
 
 
-def new_broker(data_dir: Path) -> KafkaBroker:
-    """A broker on 127.0.0.1 and free ports, not started; a restart keeps its ports and data."""
+#: the access file of a closed broker: the users and ACLs the documented deployment runs with
+ACCESS_FILE = PROJECT_ROOT / "broker" / "access.yaml"
+
+
+def new_broker(data_dir: Path, access: Path | None = None) -> KafkaBroker:
+    """A broker on 127.0.0.1 and free ports, not started; a restart keeps its ports and data. With `access`
+    (``ACCESS_FILE``) it is closed: SASL/SCRAM users and ACLs."""
     port = free_port()
     controller_port = free_port()
     while controller_port == port:
         controller_port = free_port()
-    return KafkaBroker(BrokerConfig(data_dir, port=port, controller_port=controller_port), ensure_jars(PROJECT_ROOT))
+    config = BrokerConfig(data_dir, port=port, controller_port=controller_port, access=access)
+    return KafkaBroker(config, ensure_jars(PROJECT_ROOT))
 
 
 @contextmanager
-def running_broker(data_dir: Path, timeout_s: float = 180.0, quiet: bool = False) -> Iterator[KafkaBroker]:
+def running_broker(
+    data_dir: Path, timeout_s: float = 180.0, quiet: bool = False, access: Path | None = None
+) -> Iterator[KafkaBroker]:
     """A started broker (``new_broker``), stopped on exit and by atexit if the process is interrupted.
     The timeout is generous: a busy 2-core machine can take 40 s to start one."""
-    broker = new_broker(data_dir)
+    broker = new_broker(data_dir, access)
     atexit.register(broker.stop)
     try:
         seconds = broker.start(timeout_s=timeout_s)
@@ -86,11 +95,20 @@ def bench_broker(data_dir: Path) -> Iterator[str]:
         yield broker.bootstrap
 
 
-def create_topics(bootstrap: str, partitions: Mapping[str, int], configs: Mapping[str, str] | None = None) -> None:
-    """Create topics with the given partition counts (replication 1) and wait until each has a leader."""
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="ebrain-kafka-kit-admin")
+def create_topics(
+    bootstrap: str,
+    partitions: Mapping[str, int],
+    configs: Mapping[str, str] | None = None,
+    credentials: KafkaCredentials | None = None,
+) -> None:
+    """Create topics with the given partition counts (the broker's default replication) and wait until each has a
+    leader."""
+    options = kafka_python_options(credentials)
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="ebrain-kafka-kit-admin", **options)
     try:
-        new = [NewTopic(name, count, 1, topic_configs=dict(configs or {})) for name, count in partitions.items()]
+        configs = dict(configs or {})
+        # -1: the broker's default replication (1 on one broker, 3 on a cluster)
+        new = [NewTopic(name, count, -1, topic_configs=configs) for name, count in partitions.items()]
         admin.create_topics(new, wait_for_metadata=True)
     finally:
         admin.close()
@@ -130,12 +148,17 @@ def start_worker(
     name: str = "worker",
     options: Sequence[str] = (),
     env: Mapping[str, str] | None = None,
+    credentials_file: Path | None = None,
 ) -> Worker:
     """`ebrain worker` as its own process with its own state folder and log; same group for the same prefix;
-    `options`: more of the command's options (e.g. ``["--idle-after", "2"]``); `env`: more of faust's settings."""
+    `options`: more of the command's options (e.g. ``["--idle-after", "2"]``); `env`: more of faust's settings.
+    On a closed broker `credentials_file` is the worker principal's (passed in the environment, as a deployment
+    would)."""
     folder.mkdir(parents=True, exist_ok=True)
     log = folder / f"{name}.log"
     env = {**os.environ, "PYTHONUNBUFFERED": "1", **FAST_FAILOVER, "BROKER_CLIENT_ID": f"ebrain-{name}", **(env or {})}
+    if credentials_file is not None:
+        env["EBRAIN_KAFKA_CREDENTIALS"] = str(credentials_file)
     command = [sys.executable, "-m", "ebrain.cli", "worker", "--broker", bootstrap]
     command += ["--data-dir", str(folder / name), "--topic-prefix", prefix, *options]
     with log.open("ab") as out:
@@ -163,8 +186,8 @@ def split_at(scenario: Scenario, before_ms: int) -> tuple[list[Step], list[Step]
 class Ingress:
     """A long-lived producer of scenario steps (it survives broker restarts: that is part of what is tested)."""
 
-    def __init__(self, bootstrap: str, prefix: str) -> None:
-        self.kafka = KafkaIngress(bootstrap, prefix)
+    def __init__(self, bootstrap: str, prefix: str, credentials: KafkaCredentials | None = None) -> None:
+        self.kafka = KafkaIngress(bootstrap, prefix, credentials)
 
     async def __aenter__(self) -> Ingress:
         await self.kafka.start()
@@ -185,18 +208,29 @@ class Ingress:
 
 
 async def read_feed(
-    bootstrap: str, prefix: str, expected: int, timeout_s: float = 240.0, settle_s: float = 6.0
+    bootstrap: str,
+    prefix: str,
+    expected: int,
+    timeout_s: float = 240.0,
+    settle_s: float = 6.0,
+    credentials: KafkaCredentials | None = None,
 ) -> list[dict[str, Any]]:
     """Committed deltas from the start of the feed until `expected` arrived and nothing more came for
     `settle_s` (so an extra, duplicated delta is seen), or until the timeout."""
-    return await read_topic(bootstrap, topics.physical(topics.FEED, prefix), expected, timeout_s, settle_s)
+    name = topics.physical(topics.FEED, prefix)
+    return await read_topic(bootstrap, name, expected, timeout_s, settle_s, credentials)
 
 
 async def read_topic(
-    bootstrap: str, name: str, expected: int, timeout_s: float = 240.0, settle_s: float = 6.0
+    bootstrap: str,
+    name: str,
+    expected: int,
+    timeout_s: float = 240.0,
+    settle_s: float = 6.0,
+    credentials: KafkaCredentials | None = None,
 ) -> list[dict[str, Any]]:
     """Committed JSON records of one topic from its start (see `read_feed`)."""
-    consumer = committed_from_start(name, bootstrap)
+    consumer = committed_from_start(name, bootstrap, credentials)
     await consumer.start()
     seen: list[dict[str, Any]] = []
     try:
@@ -215,10 +249,15 @@ async def read_topic(
 
 
 async def wait_for_deltas(
-    bootstrap: str, prefix: str, count: int, workers: Sequence[Worker], timeout_s: float = 180.0
+    bootstrap: str,
+    prefix: str,
+    count: int,
+    workers: Sequence[Worker],
+    timeout_s: float = 180.0,
+    credentials: KafkaCredentials | None = None,
 ) -> int:
     """Block until the feed holds at least `count` committed deltas (the worker is mid-stream)."""
-    got = await read_feed(bootstrap, prefix, count, timeout_s=timeout_s, settle_s=0.0)
+    got = await read_feed(bootstrap, prefix, count, timeout_s=timeout_s, settle_s=0.0, credentials=credentials)
     if len(got) < count:
         logs = "\n".join(f"--- {w.name} ({'alive' if w.alive() else 'dead'}):\n{w.tail(1500)}" for w in workers)
         raise AssertionError(f"only {len(got)} of {count} deltas on the feed after {timeout_s:.0f} s\n{logs}")

@@ -11,15 +11,17 @@ from pathlib import Path
 
 import msgspec
 
-from ebrain.compose import Core, build_core, embedded_runtime
+from ebrain.compose import Core, build_core, embedded_runtime, kafka_credentials
 from ebrain.progress import ProgressBar
 from ebrain.scenario_cmd import check_before_run
+from ebrain.serve import kafka_refused
 from ebrain.settings import Settings
 from ebrain.summary import render_summary
 from geo.datafiles import LoadError
 from scenarios.model import Scenario, load_scenario
 from scenarios.replay import ReplayControl, replay
 from scenarios.run import Outcome, replay_embedded
+from streams.runtime.kafka_auth import KafkaCredentials
 from streams.runtime.kafka_io import KafkaIngress, read_feed
 from streams.wire.envelope import delta_to_builtins
 from streams.wire.topics import FEED, physical
@@ -38,21 +40,27 @@ async def run_kafka(
     progress: Progress | None,
     prefix: str = "",
     idle_s: float = 20.0,
+    credentials: KafkaCredentials | None = None,
 ) -> Outcome:
     """Produce the scenario into Kafka (a worker must be running with the scenario's fleet seed) and read the
     feed back until it has been quiet for `idle_s` seconds. The topics of the map are created if missing, so the
     scenario is never lost to a topic the worker has not created yet."""
+    from kafka.errors import KafkaError
+
     from streams.runtime.faust_app import ensure_topics  # faust is imported only when Kafka is used
 
-    await asyncio.to_thread(ensure_topics, broker, prefix)
-    ingress = KafkaIngress(broker, prefix)
+    try:
+        await asyncio.to_thread(ensure_topics, broker, prefix, credentials)
+    except KafkaError as exc:
+        raise kafka_refused(broker, credentials is not None, exc) from None
+    ingress = KafkaIngress(broker, prefix, credentials)
     await ingress.start()
     try:
         await replay(scenario, ingress, control, progress)
         await ingress.flush()
     finally:
         await ingress.stop()
-    feed = [delta async for delta in read_feed(broker, idle_s=idle_s, prefix=prefix)]
+    feed = [delta async for delta in read_feed(broker, idle_s=idle_s, prefix=prefix, credentials=credentials)]
     if not feed:
         print(
             f"  no delta came back on {physical(FEED, prefix)} within {idle_s:g} s: is a worker running "
@@ -95,7 +103,7 @@ async def outcome_of(
     if broker is None:
         return await run_embedded(core, scenario, control, bar)
     print(f"  replaying into Kafka at {broker}; the worker must run with --fleet-seed {scenario.fleet_seed} --exercise")
-    return await run_kafka(broker, scenario, control, bar, prefix)
+    return await run_kafka(broker, scenario, control, bar, prefix, credentials=kafka_credentials(core.settings))
 
 
 async def run_replay(

@@ -33,6 +33,17 @@ class UserError(Exception):
     """A problem the user can fix from the command line (the CLI prints it as one line)."""
 
 
+def kafka_refused(broker: str, with_credentials: bool, exc: Exception) -> UserError:
+    """The first request to Kafka failed: what happened, and what to check."""
+    hint = "is it running (`ebrain kafka status`)?"
+    if with_credentials:
+        hint += " Are the credentials file's user and password this broker's?"
+    else:
+        hint += " A closed broker speaks SASL only: give --kafka-credentials FILE"
+    text = str(exc) if str(exc).startswith(type(exc).__name__) else f"{type(exc).__name__}: {exc}"
+    return UserError(f"Kafka at {broker}: {text}; {hint}")
+
+
 def listen(host: str, port: int) -> socket.socket:
     """The listening socket, bound here so that a port in use is one clear message, not a server's exit."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET

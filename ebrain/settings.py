@@ -25,6 +25,7 @@ class Settings:
     # for this long, and holds its watermark this far behind the ticks (docs/operations.md, "Late and idle")
     idle_after_s: float | None = None
     lateness_s: float = 0.0
+    kafka_credentials: Path | None = None  # a closed broker: this process's SASL/SCRAM credentials file (JSON)
     exercise: bool = False  # a run of a scenario file: public warnings go out as CAP <status>Exercise</status>
 
     @classmethod
@@ -36,6 +37,8 @@ class Settings:
             env["port"] = int(os.environ["EBRAIN_PORT"])
         if "EBRAIN_TOKENS_FILE" in os.environ:
             env["tokens_file"] = Path(os.environ["EBRAIN_TOKENS_FILE"])
+        if "EBRAIN_KAFKA_CREDENTIALS" in os.environ:
+            env["kafka_credentials"] = Path(os.environ["EBRAIN_KAFKA_CREDENTIALS"])
         if "EBRAIN_BROKER" in os.environ:
             env["broker"] = os.environ["EBRAIN_BROKER"]
         env.update({k: v for k, v in overrides.items() if v is not None})

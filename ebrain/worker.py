@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from kafka.errors import KafkaError
 
-from ebrain.compose import build_core
+from ebrain.compose import build_core, kafka_credentials
+from ebrain.serve import kafka_refused
 from ebrain.settings import Settings
 from streams.runtime.faust_app import (
     WorkerConfig,
     build_app,
     ensure_topics,
     quiet_worker,
+    replication_of,
     wait_for_group_coordinator,
 )
 from streams.wire import topics
@@ -23,21 +24,23 @@ def run_worker(
     settings: Settings, data_dir: Path, processing_guarantee: str = "exactly_once", topic_prefix: str = ""
 ) -> int:
     assert settings.broker is not None
+    credentials = kafka_credentials(settings)
     try:
-        created = ensure_topics(settings.broker, topic_prefix)
-    except KafkaError as exc:  # the broker is not there: one line, not a traceback
-        print(f"ebrain worker: Kafka at {settings.broker}: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
-        return 2
+        created = ensure_topics(settings.broker, topic_prefix, credentials)
+    except KafkaError as exc:
+        raise kafka_refused(settings.broker, credentials is not None, exc) from None
     if created:
         print(f"created topics: {', '.join(created)}", flush=True)
     core = build_core(settings)
-    if not wait_for_group_coordinator(settings.broker, topics.pipeline_id(topic_prefix)):
+    if not wait_for_group_coordinator(settings.broker, topics.pipeline_id(topic_prefix), credentials=credentials):
         print(f"no group coordinator on {settings.broker} yet; the worker joins when there is one", flush=True)
     config = WorkerConfig(
         bootstrap=settings.broker,
         data_dir=data_dir,
         processing_guarantee=processing_guarantee,
         topic_prefix=topic_prefix,
+        credentials=credentials,
+        replication=replication_of(settings.broker, topics.physical(topics.SIGNALS, topic_prefix), credentials),
     )
     app = build_app(config, core.ingest, core.theater, core.initial_fleet)
     policy = core.theater.watermark

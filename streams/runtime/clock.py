@@ -23,6 +23,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaProducer
 
+from streams.runtime.kafka_auth import KafkaCredentials, aiokafka_options
 from streams.wire import topics
 from streams.wire.timefmt import CST
 
@@ -53,6 +54,7 @@ class KafkaClock:
         every_s: float = 0.5,
         skip: Iterable[str] = (),
         wall_ms: Callable[[], int] = lambda: time.time_ns() // 1_000_000,
+        credentials: KafkaCredentials | None = None,
     ) -> None:
         if every_s <= 0:
             raise ValueError(f"every: {every_s} s must be positive")
@@ -64,11 +66,16 @@ class KafkaClock:
         self.ticks = 0  # ticks written (one per partition per beat)
         self.failing: set[str] = set()  # partitions whose last tick failed
         self.bootstrap = bootstrap
+        self.credentials = credentials  # a closed broker: the clock's principal, the only one that may write ticks
         self._producer: Any = None  # made in start(), in the running loop
 
     async def start(self) -> None:
         self._producer = AIOKafkaProducer(
-            bootstrap_servers=self.bootstrap, acks="all", linger_ms=0, client_id="ebrain-clock"
+            bootstrap_servers=self.bootstrap,
+            acks="all",
+            linger_ms=0,
+            client_id="ebrain-clock",
+            **aiokafka_options(self.credentials),
         )
         await self._producer.start()
 

@@ -25,13 +25,15 @@ from typing import Any
 import faust
 import msgspec
 from kafka.admin import KafkaAdminClient, NewTopic
-from kafka.errors import TopicAlreadyExistsError
+from kafka.errors import ClusterAuthorizationFailedError, TopicAlreadyExistsError, TopicAuthorizationFailedError
 
 from geo.fleet import FleetState
 from streams import ingest, theater
 from streams.ingest import store as ingest_store
 from streams.ingest.dedup import ChunkLog
 from streams.runtime.faust_patches import apply_all as apply_faust_patches
+from streams.runtime.kafka_auth import KafkaCredentials, faust_options, kafka_python_options
+from streams.runtime.leaders import LeaderWatch
 from streams.theater import containment, watermark
 from streams.theater import store as theater_store
 from streams.wire import topics
@@ -44,7 +46,12 @@ _FAILURE_ENCODER = msgspec.json.Encoder()
 #: far the slowest source partition lags: over 1 MB (Kafka's default limit) with 10,000 sensors a tick a minute.
 META_RECORD_MAX = 16 * 1024 * 1024
 _log = logging.getLogger(__name__)
+#: Topics (the map's and faust's changelogs) are created with the broker's `default.replication.factor` (CreateTopics
+#: with -1, KIP-464), and their `min.insync.replicas` is the broker's too: 1 on the development broker, 3 and 2 on a
+#: cluster (broker/cluster.properties). A worker then never needs to know the cluster's size.
+BROKER_REPLICATION = -1
 COMMIT_REPORT_EVERY_S = 10.0
+LEADER_CHECK_EVERY_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,10 @@ class WorkerConfig:
     # latency. Kafka Streams commits every 100 ms under exactly-once for this reason; faust's default is 2.8 s,
     # which stays for at-least-once (there a commit only records offsets; readers see records at once).
     commit_interval_s: float | None = None  # None: 0.1 s under exactly-once, faust's 2.8 s otherwise
+    credentials: KafkaCredentials | None = None  # a closed broker: the worker's principal
+    # replicas of faust's own topics (changelogs, leader topic): faust wants a number, so the worker takes the one
+    # the broker gave the topic map's topics (`replication_of`)
+    replication: int = 1
 
     @property
     def group_id(self) -> str:
@@ -89,9 +100,10 @@ class WorkerConfig:
         return 0.1 if self.exactly_once else 2.8
 
 
-def ensure_topics(bootstrap: str, prefix: str = "") -> list[str]:
+def ensure_topics(bootstrap: str, prefix: str = "", credentials: KafkaCredentials | None = None) -> list[str]:
     """Create every topic of the map that does not exist yet; returns the names it created."""
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="ebrain-topics")
+    options = kafka_python_options(credentials)
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="ebrain-topics", **options)
     created: list[str] = []
     try:
         existing = set(admin.list_topics())
@@ -99,22 +111,33 @@ def ensure_topics(bootstrap: str, prefix: str = "") -> list[str]:
             NewTopic(
                 topics.physical(spec, prefix),
                 num_partitions=spec.partitions,
-                replication_factor=1,
+                replication_factor=BROKER_REPLICATION,
                 topic_configs={**({"cleanup.policy": "compact"} if spec.compacted else {}), **dict(spec.config)},
             )
             for spec in topics.ALL
             if topics.physical(spec, prefix) not in existing
         ]
         if new:
-            with contextlib.suppress(TopicAlreadyExistsError):
-                admin.create_topics(new, validate_only=False)
+            try:
+                with contextlib.suppress(TopicAlreadyExistsError):
+                    admin.create_topics(new, validate_only=False)
+            except (TopicAuthorizationFailedError, ClusterAuthorizationFailedError):
+                # a closed broker: this principal may neither see nor create them (docs/broker.md)
+                who = f"principal {credentials.username!r}" if credentials else "a client without credentials"
+                names = ", ".join(t.name for t in new)
+                raise TopicAuthorizationFailedError(
+                    f"{who} may not use {names}: check --kafka-credentials (the worker's principal creates the "
+                    "topics; this one's rights are in the broker's access file)"
+                ) from None
             created = [t.name for t in new]
     finally:
         admin.close()
     return created
 
 
-def wait_for_group_coordinator(bootstrap: str, group_id: str, timeout_s: float = 60.0) -> bool:
+def wait_for_group_coordinator(
+    bootstrap: str, group_id: str, timeout_s: float = 60.0, credentials: KafkaCredentials | None = None
+) -> bool:
     """Until the broker names a coordinator for the worker's group; False if it did not within the timeout.
 
     On a broker where no group has met yet, the first coordinator lookup creates `__consumer_offsets`, and until
@@ -122,7 +145,9 @@ def wait_for_group_coordinator(bootstrap: str, group_id: str, timeout_s: float =
     ERROR. Asking here first (and waiting) leaves that transient out of the worker's log."""
     from kafka.errors import KafkaError
 
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="ebrain-coordinator")
+    admin = KafkaAdminClient(
+        bootstrap_servers=bootstrap, client_id="ebrain-coordinator", **kafka_python_options(credentials)
+    )
     deadline = time.monotonic() + timeout_s
     try:
         while True:
@@ -137,11 +162,22 @@ def wait_for_group_coordinator(bootstrap: str, group_id: str, timeout_s: float =
         admin.close()
 
 
+def replication_of(bootstrap: str, topic: str, credentials: KafkaCredentials | None = None) -> int:
+    """How many replicas the broker gave a topic's first partition."""
+    options = kafka_python_options(credentials)
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="ebrain-topics", **options)
+    try:
+        (described,) = admin.describe_topics([topic])
+    finally:
+        admin.close()
+    return max(1, len(described["partitions"][0]["replica_nodes"]))
+
+
 def faust_settings(config: WorkerConfig) -> dict[str, Any]:
     return {
         "broker": f"kafka://{config.bootstrap}",
         "broker_api_version": "auto",
-        "topic_replication_factor": 1,
+        "topic_replication_factor": config.replication,  # changelogs, the assignor's leader topic
         "store": "memory://",  # tables are rebuilt from their changelogs on start
         "processing_guarantee": config.processing_guarantee,
         "consumer_auto_offset_reset": "earliest",
@@ -162,6 +198,7 @@ def faust_settings(config: WorkerConfig) -> dict[str, Any]:
         "producer_linger": 0.05 if config.exactly_once else 0.005,
         # - the theater's meta record carries its watermark buffer, over 1 MB at times (see META_RECORD_MAX)
         "producer_max_request_size": META_RECORD_MAX,
+        **faust_options(config.credentials),
     }
 
 
@@ -426,6 +463,21 @@ def build_app(
             if line is not None:
                 # at WARNING, the worker's level: the cost of commits is what bounds exactly-once latency
                 _log.warning("%s in the last %.0f s", line, COMMIT_REPORT_EVERY_S)
+
+    # a broker of a cluster that dies moves its partitions' leadership to the others: the log says where
+    leaders = LeaderWatch(
+        config.bootstrap, [topics.physical(spec, config.topic_prefix) for spec in topics.ALL], config.credentials
+    )
+
+    @app.timer(LEADER_CHECK_EVERY_S)
+    async def watch_leaders() -> None:
+        try:
+            changes = await leaders.check()
+        except Exception as exc:  # the watch only informs; the clients find the leaders themselves
+            _log.warning("partition leaders: metadata request failed: %r", exc)
+            return
+        for line in changes:
+            _log.warning("partition leader: %s", line)
 
     async def route(routed: list[ingest.Routed], source: Any) -> None:
         for item in routed:

@@ -10,6 +10,7 @@ from typing import Any
 import msgspec
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
+from streams.runtime.kafka_auth import KafkaCredentials, aiokafka_options
 from streams.wire import topics
 from streams.wire.timefmt import format_time_ms
 
@@ -21,10 +22,15 @@ def tick_message(at_ms: int) -> bytes:
 class KafkaIngress:
     """Produces contract messages to the source topics; a tick goes to every partition of every source topic."""
 
-    def __init__(self, bootstrap: str, prefix: str = "") -> None:
+    def __init__(self, bootstrap: str, prefix: str = "", credentials: KafkaCredentials | None = None) -> None:
         self.prefix = prefix
         self._producer = AIOKafkaProducer(
-            bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, linger_ms=5, client_id="ebrain-ingress"
+            bootstrap_servers=bootstrap,
+            acks="all",
+            enable_idempotence=True,
+            linger_ms=5,
+            client_id="ebrain-ingress",
+            **aiokafka_options(credentials),
         )
 
     async def start(self) -> None:
@@ -52,7 +58,7 @@ class KafkaIngress:
         await self._producer.flush()
 
 
-def committed_from_start(topic: str, bootstrap: str) -> AIOKafkaConsumer:
+def committed_from_start(topic: str, bootstrap: str, credentials: KafkaCredentials | None = None) -> AIOKafkaConsumer:
     """A reader of a topic's committed records from its first offset, in no consumer group: nothing is committed,
     and every reader sees everything (the feed, a test's or benchmark's look at a topic). Start it before use."""
     return AIOKafkaConsumer(
@@ -62,15 +68,20 @@ def committed_from_start(topic: str, bootstrap: str) -> AIOKafkaConsumer:
         enable_auto_commit=False,
         group_id=None,
         isolation_level="read_committed",
+        **aiokafka_options(credentials),
     )
 
 
 async def read_feed(
-    bootstrap: str, idle_s: float = 5.0, timeout_s: float = 300.0, prefix: str = ""
+    bootstrap: str,
+    idle_s: float = 5.0,
+    timeout_s: float = 300.0,
+    prefix: str = "",
+    credentials: KafkaCredentials | None = None,
 ) -> AsyncIterator[dict[str, Any]]:
     """Every delta on the feed topic from the beginning, until nothing new arrives for `idle_s` seconds after the
     first one (a worker may take a while to join its group), or `timeout_s` in all."""
-    consumer = committed_from_start(topics.physical(topics.FEED, prefix), bootstrap)
+    consumer = committed_from_start(topics.physical(topics.FEED, prefix), bootstrap, credentials)
     await consumer.start()
     try:
         deadline = time.monotonic() + timeout_s

@@ -17,8 +17,8 @@ from playbooks.evidence import Signal
 from playbooks.incident import Incident, Task
 from playbooks.model import Playbook
 from streams.fusion import fuse
-from streams.theater.watermark import WatermarkPolicy
 from streams.theater.reporting_rules import ReportingRules, load_reporting_rules
+from streams.theater.watermark import WatermarkPolicy
 from streams.theater.work_order_rules import WorkOrderRules, load_work_order_rules
 from streams.wire.records import Delta, DeltaKind, TheaterInput
 from streams.words.phrasebook import Phrasebook

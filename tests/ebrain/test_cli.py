@@ -49,6 +49,9 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
         (["frob"], "invalid choice: 'frob'"),
         (["clock", "--broker", "127.0.0.1:1", "--every", "0"], "0 s must be more than 0"),
         (["worker", "--broker", "127.0.0.1:1", "--idle-after", "soon"], "'soon' is not a number of seconds"),
+        (["kafka", "up", "--brokers", "2"], "invalid choice: 2"),
+        (["kafka", "up", "--access", "no/such/access.yaml"], "no such file: no/such/access.yaml"),
+        (["worker", "--broker", "h:1", "--kafka-credentials", "nope.json"], "no such file: nope.json"),
     ],
 )
 def test_a_bad_argument_is_one_line_and_exit_2(argv: list[str], said: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -111,3 +114,14 @@ def test_kafka_status_reads_the_broker_of_the_data_dir_it_is_given(
 ) -> None:
     assert main(["kafka", "status", "--data-dir", str(tmp_path / "brokerdata")]) == 1
     assert f"not running (data in {tmp_path / 'brokerdata'})" in capsys.readouterr().out
+
+
+def test_a_kafka_that_does_not_answer_is_one_line_with_what_to_check() -> None:
+    from kafka.errors import KafkaTimeoutError
+
+    from ebrain.serve import kafka_refused
+
+    exc = KafkaTimeoutError("Unable to bootstrap from 127.0.0.1:9")
+    without = str(kafka_refused("127.0.0.1:9", False, exc))
+    assert without.count("KafkaTimeoutError") == 1 and "--kafka-credentials FILE" in without
+    assert "this broker's" in str(kafka_refused("127.0.0.1:9", True, exc))

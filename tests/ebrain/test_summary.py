@@ -60,6 +60,8 @@ def test_a_run_of_few_incidents_with_a_long_listing_names_them_all(core: Core) -
     assert "== 全部 1 起，按严重程度 / all 1, most serious first (response level, then reports)" in brief
     assert not any("另有" in line for line in brief)
     assert any("--full" in line for line in brief)
+
+
 def test_one_incident_too_long_for_a_screen_is_counted_as_what_it_is(core: Core) -> None:
     from ebrain.settings import PACKAGE_ROOT
 
