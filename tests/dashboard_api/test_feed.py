@@ -130,7 +130,7 @@ async def test_resume_of_a_scoped_viewer_gets_only_what_it_may_see(access: Acces
     await until(lambda: len(beijing.socket.messages) == 5)
     assert beijing.socket.seqs() == [8, 10, 11, 13]
     personal = [
-        e["personal"] for m in beijing.socket.messages[1:] for e in m["data"]["evidence"] if m["key"] == "INC-YJ"
+        e["personal"] for m in beijing.socket.messages[1:] for e in m["data"]["evidence_added"] if m["key"] == "INC-YJ"
     ]
     assert {"owner_province": "110000", "name": "张三丰", "phone": BEIJING_PHONE} in personal  # its own caller
     await beijing.close()
