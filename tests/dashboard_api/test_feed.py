@@ -14,6 +14,7 @@ from dashboard_api.access import AccessPolicy, Viewer
 from dashboard_api.feed import FeedClient, FeedHub, _frames
 from dashboard_api.picture import Picture
 from streams.theater import Delta
+from streams.wire.records import EvidenceChange
 
 from .conftest import BEIJING_PHONE, DONGCHENG, T0, TOKENS, WUQING, YANJIAO, base_deltas
 
@@ -310,3 +311,22 @@ def test_frames_keep_snapshots_alone_and_stay_bounded(monkeypatch: pytest.Monkey
     assert frames == [delta, snapshot, delta, delta, delta]  # two deltas would pass 30 characters
     monkeypatch.setattr("dashboard_api.feed.MAX_FRAME_CHARS", 100)
     assert _frames([delta, delta, snapshot, delta]) == [f"{delta}\n{delta}", snapshot, delta]
+
+
+async def test_a_client_gets_the_new_evidence_in_a_delta_and_the_whole_list_in_a_snapshot(
+    access: AccessPolicy,
+) -> None:
+    hub = new_hub()
+    tianjin = Session(hub, viewer(access, "tianjin"))
+    await until(lambda: len(tianjin.socket.messages) == 1)
+    caller = replace(YANJIAO.evidence[0], signal_id="call-bj-9", at_ms=T0 + 3000)
+    update = replace(YANJIAO, evidence=(*YANJIAO.evidence, caller), updated_at_ms=T0 + 3000)
+    hub.publish(Delta(8, T0 + 3000, "incident", YANJIAO.id, update, EvidenceChange((caller,))))
+    await until(lambda: len(tianjin.socket.messages) == 2)
+    data = tianjin.socket.messages[1]["data"]
+    assert [e["signal_id"] for e in data["evidence_added"]] == ["call-bj-9"] and "evidence" not in data
+    assert data["evidence_added"][0]["personal"]["phone"] != BEIJING_PHONE  # masked as the whole list is
+    assert data["evidence_kept"] == 3
+    (seen,) = [i for i in hub.snapshot(viewer(access, "tianjin"))["incidents"] if i["id"] == YANJIAO.id]
+    assert [e["signal_id"] for e in seen["evidence"]] == ["call-bj-1", "call-hb-1", "call-bj-9"]
+    await tianjin.close()
