@@ -4,7 +4,8 @@ alternative, folding the whole `feed` topic from its first delta. Run: .venv/bin
 The load (synthetic, seeded): a long-running theater's history of `--deltas` deltas over `--entities` entities
 (incidents, tasks, responders, notifications, mutual-aid exchanges, closures), each delta a copy of a real one from
 the Yanjiao scenario's embedded run under the entity's own id, written as the worker writes them: in transactions,
-to `feed` and, keyed `<kind>/<key>`, to `picture`. Three figures, each the time from nothing to a picture ready to
+to `feed` (an incident's delta with what changed of its evidence) and, keyed `<kind>/<key>`, to `picture` (the same
+delta whole: an incident with all its evidence). Three figures, each the time from nothing to a picture ready to
 serve (topics read committed, records decoded and applied):
 - the picture topic as the cleaner leaves it (the latest delta of each entity only), as `ebrain api` meets it;
 - the picture topic before any compaction (every version still there; the cleaner is held back): the worst case;
@@ -28,24 +29,33 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def templates() -> dict[str, list[dict[str, Any]]]:
+Template = tuple[dict[str, Any], dict[str, Any]]  # a delta as the feed carries it, and as the picture keeps it
+
+
+def templates() -> dict[str, list[Template]]:
     """Real deltas by kind, from the embedded run of the Yanjiao scenario."""
-    from ebrain.compose import build_core
-    from ebrain.kafka_kit import embedded_deltas
+    import asyncio
+
+    from ebrain.compose import build_core, embedded_runtime
     from ebrain.settings import Settings
     from scenarios.model import load_scenario
+    from scenarios.run import replay_embedded
+    from streams.wire.envelope import delta_to_builtins
 
     core = build_core(Settings())
-    deltas = embedded_deltas(core, load_scenario(ROOT / "scenarios" / "files" / "yanjiao_gas_explosion_2024.yaml"))
-    by_kind: dict[str, list[dict[str, Any]]] = {}
+    scenario = load_scenario(ROOT / "scenarios" / "files" / "yanjiao_gas_explosion_2024.yaml")
+    deltas = asyncio.run(replay_embedded(scenario, embedded_runtime(core))).deltas
+    by_kind: dict[str, list[Template]] = {}
     for delta in deltas:
-        if isinstance(delta["data"], dict):
-            by_kind.setdefault(delta["kind"], []).append(delta)
+        feed = delta_to_builtins(delta)
+        if isinstance(feed["data"], dict):
+            by_kind.setdefault(delta.kind, []).append((feed, delta_to_builtins(delta, whole=True)))
     return by_kind
 
 
-def history(count: int, entities: int, by_kind: dict[str, list[dict[str, Any]]], seed: int = 7) -> list[bytes]:
-    """`count` deltas; entity n is of the n-th kind in turn; which entity changes next is drawn at random."""
+def history(count: int, entities: int, by_kind: dict[str, list[Template]], seed: int = 7) -> list[tuple[bytes, bytes]]:
+    """`count` deltas (for the feed, for the picture); entity n is of the n-th kind in turn; which entity changes
+    next is drawn at random."""
     import msgspec
 
     rng = random.Random(seed)
@@ -56,16 +66,19 @@ def history(count: int, entities: int, by_kind: dict[str, list[dict[str, Any]]],
         kind = kinds[n % len(kinds)]
         template = rng.choice(by_kind[kind])
         key = f"{kind}-{n:06d}"
-        data = dict(template["data"])
-        for field in ("id", "identifier", "request_id"):
-            if field in data:
-                data[field] = key
-        delta = {"seq": seq, "at_ms": template["at_ms"] + seq, "kind": kind, "key": key, "data": data}
-        out.append(msgspec.json.encode(delta))
+        pair = []
+        for form in template:
+            data = dict(form["data"])
+            for field in ("id", "identifier", "request_id"):
+                if field in data:
+                    data[field] = key
+            delta = {"seq": seq, "at_ms": form["at_ms"] + seq, "kind": kind, "key": key, "data": data}
+            pair.append(msgspec.json.encode(delta))
+        out.append((pair[0], pair[1]))
     return out
 
 
-async def write(bootstrap: str, prefix: str, deltas: list[bytes], picture_latest_only: bool) -> None:
+async def write(bootstrap: str, prefix: str, deltas: list[tuple[bytes, bytes]], picture_latest_only: bool) -> None:
     import msgspec
     from aiokafka import AIOKafkaProducer
 
@@ -73,7 +86,7 @@ async def write(bootstrap: str, prefix: str, deltas: list[bytes], picture_latest
 
     feed, picture = topics.physical(topics.FEED, prefix), topics.physical(topics.PICTURE, prefix)
     keys = [
-        f"{d['kind']}/{d['key']}".encode() for d in (msgspec.json.decode(raw, type=dict[str, Any]) for raw in deltas)
+        f"{d['kind']}/{d['key']}".encode() for d in (msgspec.json.decode(raw, type=dict[str, Any]) for raw, _ in deltas)
     ]
     last = {key: i for i, key in enumerate(keys)}
     producer = AIOKafkaProducer(
@@ -84,9 +97,9 @@ async def write(bootstrap: str, prefix: str, deltas: list[bytes], picture_latest
         for start in range(0, len(deltas), 500):
             async with producer.transaction():
                 for i in range(start, min(start + 500, len(deltas))):
-                    await producer.send(feed, deltas[i], key=b"jingjinji")
+                    await producer.send(feed, deltas[i][0], key=b"jingjinji")
                     if not picture_latest_only or last[keys[i]] == i:
-                        await producer.send(picture, deltas[i], key=keys[i])
+                        await producer.send(picture, deltas[i][1], key=keys[i])
     finally:
         await producer.stop()
 
@@ -158,10 +171,11 @@ def main() -> None:
     from streams.runtime.faust_app import ensure_topics
 
     deltas = history(args.deltas, args.entities, templates())
-    size = sum(len(d) for d in deltas)
+    size, whole = sum(len(f) for f, _ in deltas), sum(len(p) for _, p in deltas)
     print(
-        f"API start-up on Kafka: {args.deltas:,} deltas ({size / 2**20:.0f} MiB) over {args.entities:,} entities, "
-        f"{os.cpu_count()} cores shared with the broker"
+        f"API start-up on Kafka: {args.deltas:,} deltas ({size / 2**20:.0f} MiB on the feed, {whole / 2**20:.0f} MiB "
+        f"whole) over {args.entities:,} entities, {os.cpu_count()} cores shared with the broker; load average "
+        f"{os.getloadavg()[0]:.1f}"
     )
     with tempfile.TemporaryDirectory(prefix="ebrain-api-start-") as tmp, bench_broker(Path(tmp) / "kafka") as bootstrap:
         stamp = f"{os.getpid()}-{int(time.time())}"

@@ -2,7 +2,8 @@
 
 The core emits `streams.wire.records.Delta(seq, at_ms, kind, key, entity)`; on Kafka the same arrives as JSON
 `{"seq", "at_ms", "kind", "key", "data"}`. Both go through `delta_from_json`, so the API sees one shape:
-a dict whose `data` holds only JSON types (tuples become lists), whichever path it came by.
+a dict whose `data` holds only JSON types (tuples become lists), whichever path it came by. An incident's data
+carries what changed of its evidence (`evidence_added`, ...: streams/wire/incident_delta.py); the picture folds it.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from typing import Any, NotRequired, TypedDict
 
 import msgspec
 
+from streams.wire.envelope import delta_data
+from streams.wire.incident_delta import check_incident_data
 from streams.wire.records import FEED_ENTITY_TYPES, Delta, DeltaKind
 
 
@@ -31,8 +34,9 @@ class ResponderStatus(TypedDict):
     why: NotRequired[str]
 
 
-# What each kind's data must be (other kinds: a JSON object). Fields these types do not know are kept (a newer
-# core may add some); a known field of the wrong type, or a missing one, is refused with its path.
+# What each kind's data must be (other kinds: a JSON object; an incident: `check_incident_data`). Fields these
+# types do not know are kept (a newer core may add some); a known field of the wrong type, or a missing one, is
+# refused with its path.
 ENTITY_TYPES: dict[str, Any] = {**FEED_ENTITY_TYPES, "responder": ResponderStatus, "rejected": str}
 _ENCODER = msgspec.json.Encoder()
 _DECODER = msgspec.json.Decoder(WireDelta)
@@ -46,7 +50,7 @@ def encode_delta(delta: Delta | dict[str, Any]) -> bytes:
     """The JSON the `feed` topic carries; the entity (a frozen dataclass, dict or str) is encoded as is."""
     if isinstance(delta, dict):
         return _ENCODER.encode(delta)
-    return _ENCODER.encode(WireDelta(delta.seq, delta.at_ms, delta.kind, delta.key, delta.entity))
+    return _ENCODER.encode(WireDelta(delta.seq, delta.at_ms, delta.kind, delta.key, delta_data(delta)))
 
 
 def delta_from_json(raw: bytes | str) -> dict[str, Any]:
@@ -60,7 +64,10 @@ def delta_from_json(raw: bytes | str) -> dict[str, Any]:
     if wire.seq < 1:
         raise DeltaError(f"feed delta: seq={wire.seq} must be 1 or more")
     try:
-        msgspec.convert(wire.data, ENTITY_TYPES.get(wire.kind, dict))
+        if wire.kind == "incident":
+            check_incident_data(wire.data)
+        else:
+            msgspec.convert(wire.data, ENTITY_TYPES.get(wire.kind, dict))
     except msgspec.ValidationError as exc:
         where = f"seq={wire.seq} {wire.kind} {wire.key!r}"
         raise DeltaError(f"feed delta {where}: data: {exc}".replace("`$", "`$.data")) from None

@@ -15,8 +15,9 @@ _ENCODER = msgspec.json.Encoder()
 class EvidenceMasker:
     """Masks evidence for a viewer province (None: outside every region).
 
-    The same evidence is re-sent with every update of its incident (up to 200 pieces each time), so results are
-    remembered, keyed by the viewer's province and the evidence's own JSON: exact, and bounded in size.
+    The same evidence is masked again for every snapshot and REST read of its incident (up to 200 pieces each
+    time), so results are remembered, keyed by the viewer's province and the evidence's own JSON: exact, and
+    bounded in size.
     """
 
     def __init__(self, policy: ClassificationPolicy, remember: int = 20_000):

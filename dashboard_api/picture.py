@@ -1,6 +1,8 @@
 """The command-centre read model: the latest incident, task, responder and notification by key, from deltas.
 
-Deltas carry whole entities, so applying one is a replacement by key. A delta whose seq is not above the last
+Deltas carry whole entities, so applying one is a replacement by key, except an incident's evidence: its delta
+carries what changed (streams/wire/incident_delta.py), folded here into the whole list (`evidence`), which the
+picture keeps for snapshots and REST. A delta whose seq is not above the last
 applied one is a redelivery (Kafka is at-least-once) and is ignored. Besides the entities, the picture keeps the
 relations the sharing policy asks about (which provinces were notified of an incident, whose responders were
 tasked to it, which centre issued a command), so scoping stays a function of the picture alone.
@@ -17,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from streams.wire.incident_delta import whole_incident
 from streams.words import Words
 
 MAX_REJECTED = 200  # recent rejections kept for the counts endpoint; they are also in the feed
@@ -126,7 +129,7 @@ class Picture:
         self.applied[kind] += 1
         previous = self.incidents.get(key) if kind == "incident" else None
         if kind == "incident":
-            self.incidents[key] = data
+            self.incidents[key] = whole_incident(data, previous)
         elif kind == "task":
             self._apply_task(key, data)
         elif kind == "notification":
@@ -155,10 +158,11 @@ class Picture:
         assert self.words is not None
         kind, data, at_ms = delta_json["kind"], delta_json["data"], delta_json["at_ms"]
         if isinstance(data, dict):
-            entity = self.responders[delta_json["key"]] if kind == "responder" else data
+            kept = {"responder": self.responders, "incident": self.incidents}.get(kind)
+            entity = kept[delta_json["key"]] if kept is not None else data
             missing: list[str] = []
             entity["say"] = labels = self.words.labels(kind, entity, self, at_ms, missing, brief=True)
-            if kind == "responder":
+            if entity is not data:
                 data["say"] = labels
             self.unsaid.update(missing)
         said = self.words.delta(kind, data, at_ms, self, previous)

@@ -3,7 +3,8 @@
 On Kafka the worker writes every delta twice, in one transaction: to `feed` (the numbered history) and to the
 compacted `picture` topic under "<kind>/<key>" (the latest delta of each entity). An API instance that starts
 reads `picture` to its end and applies the latest deltas in seq order. Every delta up to the highest seq among
-them, S, changed some entity whose latest delta is there, and each delta carries its whole entity, so the result
+them, S, changed some entity whose latest delta is there, and each delta there carries its whole entity (an
+incident's with all its evidence, where the feed carries what changed: streams/wire/incident_delta.py), so the result
 is the picture as of S: the one a fold of the feed's deltas 1..S gives, without replaying the feed's history.
 The instance then publishes the feed's deltas after S (`takeover` says where in the feed that is).
 

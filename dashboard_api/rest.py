@@ -104,6 +104,21 @@ def build_read_routes(ctx: ApiContext) -> APIRouter:
         with hub.lock:
             return ctx.incident_for(viewer, incident_id)
 
+    @router.get(
+        "/incidents/{incident_id}/evidence",
+        summary="An incident's whole evidence, in its order, paged (a delta carries only what changed of it)",
+    )
+    async def incident_evidence(
+        incident_id: str,
+        viewer: Viewer = viewer_dep,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> dict[str, Any]:
+        with hub.lock:
+            seen = ctx.incident_for(viewer, incident_id)
+            page = _page(pic.seq, seen["evidence"], limit, offset)
+            return {"incident_id": incident_id, **page}
+
     @router.get("/incidents/{incident_id}/timeline", summary="Decisions, evidence, tasks, notifications in time order")
     async def incident_timeline(incident_id: str, viewer: Viewer = viewer_dep) -> dict[str, Any]:
         with hub.lock:

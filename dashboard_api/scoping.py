@@ -29,7 +29,9 @@ def scope(viewer: Viewer, kind: str, key: str, data: Any, picture: Relations) ->
     Personal data is masked unless the viewer's province owns it.
     """
     if kind == "incident":
-        return mask_incident(viewer, data) if incident_visible(viewer, data, picture) else None
+        # a delta carries what changed of the evidence: who sees it is decided on the whole incident
+        whole = data if "evidence" in data else picture.incidents.get(key, data)
+        return mask_incident(viewer, data) if incident_visible(viewer, whole, picture) else None
     if kind == "task":
         return data if _task_visible(viewer, data, picture) else None
     if kind == "notification":
@@ -143,7 +145,7 @@ def incident_visible(viewer: Viewer, incident: dict[str, Any], picture: Relation
     county_also = viewer.sharing.county_also_sees
     return bool(
         (county_also.spans_county and county in incident["adcodes"])
-        or (county_also.evidence_in_county and any(e.get("adcode") == county for e in incident["evidence"]))
+        or (county_also.evidence_in_county and any(e.get("adcode") == county for e in incident.get("evidence", ())))
         or (county_also.responders_sent and county in picture.tasked(incident["id"]))
     )
 
@@ -168,12 +170,17 @@ def _notification_visible(viewer: Viewer, note: dict[str, Any], picture: Relatio
 
 
 def mask_incident(viewer: Viewer, incident: dict[str, Any]) -> dict[str, Any]:
-    """The incident with its evidence masked as the classification policy says, unless the viewer owns it."""
-    evidence = incident["evidence"]
-    masked = [_mask_signal(viewer, signal) for signal in evidence]
-    if all(m is s for m, s in zip(masked, evidence, strict=True)):
-        return incident
-    return {**incident, "evidence": masked}
+    """The incident (whole, or a delta's data) with its evidence masked as the classification policy says, unless
+    the viewer owns it."""
+    out = incident
+    for field in ("evidence", "evidence_added"):
+        evidence = incident.get(field)
+        if not evidence:
+            continue
+        masked = [_mask_signal(viewer, signal) for signal in evidence]
+        if not all(m is s for m, s in zip(masked, evidence, strict=True)):
+            out = {**out, field: masked}
+    return out
 
 
 def _mask_signal(viewer: Viewer, signal: dict[str, Any]) -> dict[str, Any]:

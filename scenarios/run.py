@@ -16,6 +16,7 @@ from playbooks.incident import Incident, Notification, Task
 from scenarios.model import Scenario
 from scenarios.replay import Producer, ReplayControl, replay
 from streams.runtime.embedded import EmbeddedRuntime
+from streams.wire.incident_delta import incident_from_data
 from streams.wire.records import FEED_ENTITY_TYPES, Delta
 
 
@@ -51,14 +52,18 @@ class Outcome:
 
     @classmethod
     def from_feed(cls, feed: list[dict[str, Any]]) -> Outcome:
-        """The outcome rebuilt from feed records as read back from Kafka ({seq, at_ms, kind, key, data})."""
+        """The outcome rebuilt from feed records as read back from Kafka ({seq, at_ms, kind, key, data}); an
+        incident's evidence is folded from what each of its deltas changed."""
         outcome = cls()
         for record in feed:
-            kind = str(record["kind"])
+            kind, key = str(record["kind"]), str(record["key"])
             entity = record["data"]
-            if kind in FEED_ENTITY_TYPES:
+            change = None
+            if kind == "incident":
+                entity, change = incident_from_data(entity, outcome.incidents.get(key))
+            elif kind in FEED_ENTITY_TYPES:
                 entity = msgspec.convert(entity, FEED_ENTITY_TYPES[kind])
-            outcome.apply(Delta(int(record["seq"]), int(record["at_ms"]), kind, str(record["key"]), entity))  # type: ignore[arg-type]
+            outcome.apply(Delta(int(record["seq"]), int(record["at_ms"]), kind, key, entity, change))  # type: ignore[arg-type]
         return outcome
 
 

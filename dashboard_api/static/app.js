@@ -26,6 +26,7 @@ const state = {
   incidents: new Map(), tasks: new Map(), responders: new Map(), notifications: new Map(),
   warnings: new Map(), mutualAid: new Map(), closures: new Map(), reports: new Map(), workOrders: new Map(),
   evidence: new Map(), // signal id → {at_ms, kind, source, incident}: the one place the page keeps evidence
+  fetchingEvidence: new Set(), // incidents whose whole evidence is being fetched
   feed: [], // {seq, at_ms, kind, say}, newest first
   seq: 0, epoch: "", atMs: 0, hadSnapshot: false, resyncs: 0,
   me: null, words: null, socket: null, backoffMs: 1000, renderQueued: false, timelineTimer: 0,
@@ -186,10 +187,33 @@ function applyDelta(msg) {
   }
 }
 
-// Evidence is handled here only: an incident delta may carry all of its evidence or just what is new.
+// Evidence is handled here only. A snapshot's incident carries all of it (`evidence`); a delta carries what changed
+// since the incident's last delta (`evidence_added`, `evidence_removed`; all of it when `evidence_complete`). A page
+// that starts seeing an incident in the middle of its life fetches the rest once (its count says so).
 function noteEvidence(inc) {
-  for (const e of inc.evidence || []) {
+  const mine = (id) => { const e = state.evidence.get(id); return e && e.incident === inc.id; };
+  if (inc.evidence_complete) for (const id of [...state.evidence.keys()]) if (mine(id)) state.evidence.delete(id);
+  for (const id of inc.evidence_removed || []) if (mine(id)) state.evidence.delete(id);
+  for (const e of [...(inc.evidence || []), ...(inc.evidence_added || [])]) {
     state.evidence.set(e.signal_id, { at_ms: e.at_ms, kind: e.kind, source: e.source, incident: inc.id });
+  }
+  if (inc.evidence_kept === undefined || inc.evidence) return;
+  let known = 0;
+  for (const e of state.evidence.values()) if (e.incident === inc.id) known += 1;
+  if (known < inc.evidence_kept) fetchEvidence(inc.id);
+}
+
+async function fetchEvidence(incidentId) {
+  if (state.fetchingEvidence.has(incidentId)) return;
+  state.fetchingEvidence.add(incidentId);
+  try {
+    const { items } = await api(`/api/incidents/${encodeURIComponent(incidentId)}/evidence?limit=1000`);
+    noteEvidence({ id: incidentId, evidence: items, evidence_complete: true });
+    scheduleRender();
+  } catch (err) {
+    say(err.message, true);
+  } finally {
+    state.fetchingEvidence.delete(incidentId);
   }
 }
 

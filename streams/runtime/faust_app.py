@@ -38,7 +38,7 @@ from streams.theater import containment, watermark
 from streams.theater import store as theater_store
 from streams.wire import topics
 from streams.wire.codec import Origin, Rejected
-from streams.wire.envelope import decode_input, encode_delta, encode_entity, encode_input
+from streams.wire.envelope import decode_input, encode_delta, encode_entity, encode_input, encode_latest
 
 _FAILURE_ENCODER = msgspec.json.Encoder()
 #: The largest theater meta record the worker can write (the producer's limit, and its changelog topic's). The
@@ -643,8 +643,10 @@ def build_app(
                 for delta in deltas:
                     raw_delta = encode_delta(delta)
                     await outputs.send(feed_topic, theater_key, raw_delta, source)
-                    # in the same transaction, so the latest delta of each entity never runs ahead of the feed
-                    await outputs.send(picture_topic, f"{delta.kind}/{delta.key}".encode(), raw_delta, source)
+                    # in the same transaction, so the latest delta of each entity never runs ahead of the feed;
+                    # whole (an incident with all its evidence), so the latest one alone rebuilds the entity
+                    latest = encode_latest(delta) if delta.kind == "incident" else raw_delta
+                    await outputs.send(picture_topic, f"{delta.kind}/{delta.key}".encode(), latest, source)
                     if delta.kind == "incident":
                         await outputs.send(incidents_topic, delta.key.encode(), encode_entity(delta.entity), source)
                     elif delta.kind == "task":

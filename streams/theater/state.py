@@ -20,7 +20,8 @@ from streams.fusion import fuse
 from streams.theater.reporting_rules import ReportingRules, load_reporting_rules
 from streams.theater.watermark import WatermarkPolicy
 from streams.theater.work_order_rules import WorkOrderRules, load_work_order_rules
-from streams.wire.records import Delta, DeltaKind, TheaterInput
+from streams.wire.incident_delta import evidence_change
+from streams.wire.records import Delta, DeltaKind, EvidenceChange, TheaterInput
 from streams.words.phrasebook import Phrasebook
 
 
@@ -119,6 +120,10 @@ class TheaterState:
     failures: list[Any] = field(default_factory=list)  # the latest failures, until a runtime takes them
     handling: str = ""  # the incident the current input concerns, once known (for containment; not stored)
     dirty: set[tuple[str, str]] = field(default_factory=set)
+    # The evidence ids of each incident as its last delta left them, so the next delta carries what changed
+    # (streams/wire/incident_delta.py). Equal to the incident's own evidence except while surge pacing holds it
+    # back: only those are stored (`feed_pending`), the rest is derived on recovery.
+    fed: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # The road graph with the closures in force, derived from `closures` (not stored).
     road_cache: tuple[tuple[str, ...], RoadGraph] | None = field(default=None, repr=False, compare=False)
 
@@ -130,9 +135,9 @@ class Emitter:
         self.state = state
         self.deltas: list[Delta] = []
 
-    def emit(self, kind: DeltaKind, key: str, entity: Any) -> None:
+    def emit(self, kind: DeltaKind, key: str, entity: Any, evidence: EvidenceChange | None = None) -> None:
         self.state.feed_seq += 1
-        self.deltas.append(Delta(self.state.feed_seq, self.state.now_ms, kind, key, entity))
+        self.deltas.append(Delta(self.state.feed_seq, self.state.now_ms, kind, key, entity, evidence))
         # the sequence is durable too: a delta that changes no entity (a rejection, a notification) still moves it,
         # and a restart that forgot it would number the next deltas again
         self.state.dirty.add(("meta", "feed_seq"))
@@ -141,4 +146,6 @@ class Emitter:
 
     def incident(self, incident: Incident) -> None:
         fuse.store(self.state.fusion, incident)
-        self.emit("incident", incident.id, incident)
+        change = evidence_change(self.state.fed.get(incident.id), incident.evidence)
+        self.state.fed[incident.id] = tuple(e.signal_id for e in incident.evidence)
+        self.emit("incident", incident.id, incident, change)

@@ -43,6 +43,8 @@ class TheaterMeta:
     declared_levels: dict[str, Signal]
     posts_down: dict[str, Signal]
     feed_pending: list[str] = field(default_factory=list)  # surge pacing: held back from the feed
+    # the evidence ids the feed last had of each held-back incident (every other incident's are its own)
+    feed_evidence: dict[str, list[str]] = field(default_factory=dict)
     aid: dict[str, Exchange] = field(default_factory=dict)
     aid_links: dict[str, AidLink] = field(default_factory=dict)
     closures: dict[str, ActiveClosure] = field(default_factory=dict)
@@ -75,6 +77,7 @@ def encode_meta(state: TheaterState) -> bytes:
         declared_levels=dict(state.declared_levels),
         posts_down=dict(state.posts_down),
         feed_pending=sorted(state.fusion.feed_pending),
+        feed_evidence={i: list(state.fed[i]) for i in sorted(state.fusion.feed_pending) if i in state.fed},
         aid=dict(state.aid),
         aid_links=dict(state.aid_links),
         closures=dict(state.closures),
@@ -137,6 +140,7 @@ def restore(
     state.tasks = {task.id: task for task in (msgspec.json.decode(raw, type=Task) for raw in tasks)}
     next_number = 1
     feed_pending: list[str] = []
+    feed_evidence: dict[str, list[str]] = {}
     if meta is not None:
         m = msgspec.json.decode(meta, type=TheaterMeta)
         state.watermarks = dict(m.watermarks)
@@ -164,12 +168,15 @@ def restore(
         state.work_orders = dict(m.work_orders)
         next_number = m.next_incident_number
         feed_pending = m.feed_pending
+        feed_evidence = m.feed_evidence
     state.fusion = fuse.FusionState.rebuild(decoded_incidents, next_number, tuple(feed_pending))
     for key in sorted(state.work_orders):  # an order follows the survivor of its incident's merges
         incident_id = state.work_orders[key].incident_id
         while (found := state.fusion.incidents.get(incident_id)) is not None and found.merged_into:
             incident_id = found.merged_into
         state.orders_of.setdefault(incident_id, []).append(key)
+    state.fed = {i.id: tuple(e.signal_id for e in i.evidence) for i in decoded_incidents}
+    state.fed.update((i, tuple(ids)) for i, ids in feed_evidence.items())
     return state
 
 

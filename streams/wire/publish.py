@@ -22,6 +22,7 @@ from playbooks.evidence import Signal
 from playbooks.incident import Incident, Notification, Task
 from streams.wire import contract, topics
 from streams.wire.codec import DeadLetter
+from streams.wire.incident_delta import EvidenceFields
 from streams.wire.records import Counts, Failure, OperatorCommand, ResourceUpdate, TaskReply, Tick
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "schemas"
@@ -79,10 +80,14 @@ def json_schemas() -> dict[str, dict[str, Any]]:
         "description": "A located record for the theater stage: `t` names the record type of `v`.",
         **envelope,
     }
+    out[f"{VERSION_DIR}/internal/incident_delta.json"] = _incident_delta_schema()
     out[f"{VERSION_DIR}/internal/feed_delta.json"] = {
         "$schema": JSON_SCHEMA_DIALECT,
         "title": "feed_delta",
-        "description": "One numbered change for command-centre feeds; `data` is the entity named by `kind`.",
+        "description": (
+            "One numbered change for command-centre feeds; `data` is the entity named by `kind`. An incident's data "
+            "carries what changed of its evidence (incident_delta.json); on the picture topic, all of it."
+        ),
         "type": "object",
         "properties": {
             "seq": {"type": "integer", "minimum": 1},
@@ -92,8 +97,39 @@ def json_schemas() -> dict[str, dict[str, Any]]:
             "data": {"type": "object"},
         },
         "required": ["seq", "at_ms", "kind", "key", "data"],
+        "if": {"properties": {"kind": {"const": "incident"}}},
+        "then": {"properties": {"data": {"$ref": "./incident_delta.json"}}},
     }
     return out
+
+
+def _incident_delta_schema() -> dict[str, Any]:
+    """The incident's schema with the evidence fields of a delta (streams/wire/incident_delta.py) in place of
+    `evidence`."""
+    (ref, extra), defs = msgspec.json.schema_components((Incident, EvidenceFields), ref_template="#/$defs/{name}")
+    incident_name, fields_name = ref["$ref"].rsplit("/", 1)[1], extra["$ref"].rsplit("/", 1)[1]
+    fields = defs.pop(fields_name)
+    body = defs[incident_name]
+    properties: dict[str, Any] = {}
+    for name, value in body["properties"].items():
+        if name == "evidence":
+            properties.update(fields["properties"])
+        else:
+            properties[name] = value
+    required = [n for n in body["required"] if n != "evidence"] + list(fields["required"])
+    defs[incident_name] = {**body, "title": "IncidentDelta", "properties": properties, "required": required}
+    return {
+        "$schema": JSON_SCHEMA_DIALECT,
+        "title": "incident_delta",
+        "description": (
+            "The data of an incident delta: the incident without `evidence`, with what changed of it since the "
+            "incident's last delta (`evidence_added`, `evidence_removed`; the whole list when `evidence_complete`) "
+            "and its counts. Folded in seq order: the list before, without the removed ids, then the added pieces."
+        ),
+        "x-schema-version": contract.CURRENT_VERSION,
+        "$ref": ref["$ref"],
+        "$defs": defs,
+    }
 
 
 def _message(tag: str, title: str, summary: str, key: dict[str, Any], payload_file: str) -> dict[str, Any]:

@@ -5,6 +5,7 @@
 - `TaskReply`, `OperatorCommand`, `ResourceUpdate` are control inputs to the theater.
 - `Tick` is event-time punctuation; it moves watermarks and timers.
 - `Delta` is one numbered change of the command-centre picture (the `feed` topic); `DELTA_KINDS` lists its kinds.
+  An incident delta's `evidence` says what changed of the incident's evidence (streams/wire/incident_delta.py).
 - `Counts` are one source partition's ingest counts (the `ingest.counts` topic): received = accepted + rejected.
 """
 
@@ -115,14 +116,32 @@ class Failure:
 
 
 @dataclass(frozen=True, slots=True)
+class EvidenceChange:
+    """What an incident's evidence gained and lost since the incident's last delta.
+
+    The list after the delta is the one before it without `removed`, followed by `added`; when `complete`, `added`
+    is the whole list (an incident's first delta, or a change that reorders it, as a merge does).
+    """
+
+    added: tuple[Signal, ...]
+    removed: tuple[str, ...] = ()
+    complete: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Delta:
-    """One change of the picture; `seq` orders the command-centre feed without gaps."""
+    """One change of the picture; `seq` orders the command-centre feed without gaps.
+
+    `entity` is the whole entity; for an incident, `evidence` says what its evidence gained since its last delta,
+    which is all the feed carries of it (None: the whole evidence, as in a snapshot).
+    """
 
     seq: int
     at_ms: int
     kind: DeltaKind
     key: str
     entity: Any
+    evidence: EvidenceChange | None = None
 
 
 @dataclass

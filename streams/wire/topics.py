@@ -32,7 +32,12 @@ FAILED = TopicSpec(
 SIGNALS = TopicSpec("signals", "theater", 1, description="located evidence, controls and watermarks per theater")
 INCIDENTS = TopicSpec("incidents", "incident_id", 1, compacted=True, description="latest state of each incident")
 TASKS = TopicSpec("tasks", "responder province", 3, description="tasks for responders, by agency region")
-FEED = TopicSpec("feed", "theater", 1, description="numbered deltas for command-centre feeds")
+FEED = TopicSpec(
+    "feed",
+    "theater",
+    1,
+    description="numbered deltas for command-centre feeds (an incident's: what its evidence gained)",
+)
 # The cleaner never compacts a topic's active segment, and Kafka rolls one after 7 days by default: these two are
 # rewritten all the time and read from the start by every API instance that starts, so their segments roll often.
 _ROLL_OFTEN = (("segment.ms", str(10 * 60_000)),)
@@ -41,7 +46,7 @@ PICTURE = TopicSpec(
     "kind/key",
     1,
     compacted=True,
-    description="the latest delta of each entity: where an API instance starts",
+    description="the latest delta of each entity, whole (an incident with all its evidence): where an API starts",
     config=_ROLL_OFTEN,
 )
 INGEST_COUNTS = TopicSpec(

@@ -98,6 +98,17 @@ def test_a_delta_appears_on_the_open_page(server: FloorServer, driver: WebDriver
     assert any("燃气" in text for text in newer), newer
     assert int(driver.find_element(By.ID, "conn").get_attribute("data-seq")) > before
 
+    # incident deltas carry only what their evidence gained: the page's evidence still adds up to each incident's
+    def evidence_matches(d: WebDriver) -> bool:
+        shown = d.execute_script(
+            "const out = {}; for (const id of state.incidents.keys()) out[id] = [];"
+            "for (const [sid, e] of state.evidence) if (out[e.incident]) out[e.incident].push(sid); return out;"
+        )
+        truth = {i: sorted(e.signal_id for e in server.outcome.incidents[i].evidence) for i in shown}
+        return bool(shown) and {i: sorted(ids) for i, ids in shown.items()} == truth
+
+    wait_for(driver, evidence_matches, "the page's evidence of each incident equal to the brain's")
+
 
 def test_tianjin_never_has_the_beijing_callers_data_in_its_dom(server: FloorServer, driver: WebDriver) -> None:
     open_page(driver, server.page("120000"))

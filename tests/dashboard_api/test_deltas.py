@@ -19,7 +19,10 @@ def test_in_process_and_kafka_paths_give_the_same_dict() -> None:
     from_kafka = delta_from_json(encode_delta(delta))
     assert from_core == from_kafka
     assert from_core["data"]["provinces"] == ["130000", "110000"]  # tuples arrive as JSON lists either way
-    assert from_core["data"]["evidence"][0]["personal"]["phone"] == "13812345678"
+    # a delta of its own carries its whole evidence, as added
+    assert from_core["data"]["evidence_added"][0]["personal"]["phone"] == "13812345678"
+    assert from_core["data"]["evidence_complete"] is True
+    assert "evidence" not in from_core["data"]
 
 
 def test_dataclass_entity_keeps_every_field() -> None:
@@ -54,6 +57,9 @@ def test_a_wrong_field_of_an_entity_is_named_and_new_fields_are_kept() -> None:
         DeltaError,
         match=r"feed delta seq=3 incident 'INC-YJ': data: Expected `array`, got `str` - at `\$\.data\.provinces`",
     ):
+        delta_from_json(json.dumps(bad))
+    bad = {**good, "data": {**good["data"], "evidence_removed": "c1"}}
+    with pytest.raises(DeltaError, match=r"Expected `array`, got `str` - at `\$\.data\.evidence_removed`"):
         delta_from_json(json.dumps(bad))
     newer = {**good, "data": {**good["data"], "flood_depth_cm": 40}}
     assert delta_from_json(json.dumps(newer))["data"]["flood_depth_cm"] == 40

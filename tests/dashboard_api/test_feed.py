@@ -14,6 +14,8 @@ from dashboard_api.access import AccessPolicy, Viewer
 from dashboard_api.feed import FeedClient, FeedHub, _frames
 from dashboard_api.picture import Picture
 from streams.theater import Delta
+from streams.wire.incident_delta import whole_incident
+from streams.wire.records import EvidenceChange
 
 from .conftest import BEIJING_PHONE, DONGCHENG, T0, TOKENS, WUQING, YANJIAO, base_deltas
 
@@ -130,7 +132,7 @@ async def test_resume_of_a_scoped_viewer_gets_only_what_it_may_see(access: Acces
     await until(lambda: len(beijing.socket.messages) == 5)
     assert beijing.socket.seqs() == [8, 10, 11, 13]
     personal = [
-        e["personal"] for m in beijing.socket.messages[1:] for e in m["data"]["evidence"] if m["key"] == "INC-YJ"
+        e["personal"] for m in beijing.socket.messages[1:] for e in m["data"]["evidence_added"] if m["key"] == "INC-YJ"
     ]
     assert {"owner_province": "110000", "name": "张三丰", "phone": BEIJING_PHONE} in personal  # its own caller
     await beijing.close()
@@ -322,7 +324,11 @@ def fold(messages: list[dict[str, Any]]) -> dict[str, dict[str, str]]:
                 for entity in message[name]:
                     held.setdefault(kind, {})[entity.get("id") or entity.get("request_id")] = json.dumps(entity)
         elif message["type"] in ("delta", "catch_up") and message["kind"] in lists.values():
-            held.setdefault(message["kind"], {})[message["key"]] = json.dumps(message["data"])
+            data = message["data"]
+            if message["kind"] == "incident":  # a delta carries what changed of the evidence: fold it as a page does
+                before = held.get("incident", {}).get(message["key"])
+                data = whole_incident(data, json.loads(before) if before is not None else None)
+            held.setdefault(message["kind"], {})[message["key"]] = json.dumps(data)
     return held
 
 
@@ -388,3 +394,22 @@ async def test_a_county_post_given_a_recent_snapshot_gets_the_tasks_of_an_incide
     assert got == [("snapshot", None, None), ("delta", "incident", YANJIAO.id), ("catch_up", "task", task.key)]
     assert hub.snapshots_built == 1
     await second.close()
+
+
+async def test_a_client_gets_the_new_evidence_in_a_delta_and_the_whole_list_in_a_snapshot(
+    access: AccessPolicy,
+) -> None:
+    hub = new_hub()
+    tianjin = Session(hub, viewer(access, "tianjin"))
+    await until(lambda: len(tianjin.socket.messages) == 1)
+    caller = replace(YANJIAO.evidence[0], signal_id="call-bj-9", at_ms=T0 + 3000)
+    update = replace(YANJIAO, evidence=(*YANJIAO.evidence, caller), updated_at_ms=T0 + 3000)
+    hub.publish(Delta(8, T0 + 3000, "incident", YANJIAO.id, update, EvidenceChange((caller,))))
+    await until(lambda: len(tianjin.socket.messages) == 2)
+    data = tianjin.socket.messages[1]["data"]
+    assert [e["signal_id"] for e in data["evidence_added"]] == ["call-bj-9"] and "evidence" not in data
+    assert data["evidence_added"][0]["personal"]["phone"] != BEIJING_PHONE  # masked as the whole list is
+    assert data["evidence_kept"] == 3
+    (seen,) = [i for i in hub.snapshot(viewer(access, "tianjin"))["incidents"] if i["id"] == YANJIAO.id]
+    assert [e["signal_id"] for e in seen["evidence"]] == ["call-bj-1", "call-hb-1", "call-bj-9"]
+    await tianjin.close()

@@ -7,12 +7,14 @@ import pytest
 from dashboard_api.deltas import as_delta_json
 from dashboard_api.queries import IncidentFilter, parse_when, select_incidents, timeline
 from streams.theater import Delta
+from streams.wire.incident_delta import whole_incident
 
 from .conftest import NOTE_TJ, T0, TASK_TZ, base_deltas
 
 
 def entities(kind: str) -> list[dict]:
-    return [as_delta_json(d)[0]["data"] for d in base_deltas() if d.kind == kind]
+    """The entities as the picture keeps them (an incident with its whole evidence)."""
+    return [whole_incident(as_delta_json(d)[0]["data"], None) for d in base_deltas() if d.kind == kind]
 
 
 def test_parse_when_takes_ms_or_iso_with_offset() -> None:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
-from .conftest import BEIJING_PHONE, HEBEI_PHONE, MIN, T0, TASK_TZ, World, auth
+from streams.wire.records import Delta, EvidenceChange
+
+from .conftest import BEIJING_PHONE, HEBEI_PHONE, MIN, T0, TASK_TZ, YANJIAO, World, auth, call
 
 
 def ids(body: dict) -> list[str]:
@@ -183,3 +186,20 @@ def test_entities_feed_lines_and_vocabulary_are_said_in_both_languages(world: Wo
     lines = world.client.get("/api/feed?limit=5", headers=auth("joint")).json()["items"]
     assert lines[0]["seq"] == 8 and lines[0]["say"]["zh"] and lines[0]["say"]["en"]
     assert world.client.get("/api/feed", headers=auth("beijing")).json()["items"][0]["seq"] == 8  # Beijing sees it
+
+
+def test_an_incident_delta_carries_what_changed_and_rest_serves_the_whole_evidence_paged(world: World) -> None:
+    caller = call("call-bj-9", T0 + 3 * MIN, "130000", "131082", "110000", "赵六", "13911119999")
+    update = replace(YANJIAO, evidence=(*YANJIAO.evidence, caller), counts=(("call:gas_smell", 3),))
+    world.hub.publish(Delta(8, T0 + 3 * MIN, "incident", YANJIAO.id, update, EvidenceChange((caller,))))
+    kept = world.picture.incidents[YANJIAO.id]
+    assert [e["signal_id"] for e in kept["evidence"]] == ["call-bj-1", "call-hb-1", "call-bj-9"]
+    assert (kept["evidence_kept"], kept["evidence_by_source"]) == (3, {"hotline": 3})
+    assert "evidence_added" not in kept
+    whole = world.client.get("/api/incidents/INC-YJ", headers=auth("beijing")).json()
+    assert [e["signal_id"] for e in whole["evidence"]] == ["call-bj-1", "call-hb-1", "call-bj-9"]
+    page = world.client.get("/api/incidents/INC-YJ/evidence?limit=2&offset=1", headers=auth("tianjin")).json()
+    assert (page["incident_id"], page["seq"], page["total"]) == ("INC-YJ", 8, 3)
+    assert [e["signal_id"] for e in page["items"]] == ["call-hb-1", "call-bj-9"]
+    assert "13911119999" not in json.dumps(page) and "139****9999" in json.dumps(page)  # masked as everywhere
+    assert world.client.get("/api/incidents/INC-DC/evidence", headers=auth("tianjin")).status_code == 403

@@ -28,8 +28,8 @@ def test_each_principal_gets_its_role_and_no_more() -> None:
     readers_of_hotline = {g.principal for g in found if g.name == "live.ingest.hotline" and g.operation == "READ"}
     assert readers_of_hotline == {"User:ebrain-worker"}
     worker = _of(found, "ebrain-worker")
-    assert ("READ", "GROUP", "ebrainlive.", "LITERAL") in worker
-    assert ("WRITE", "TRANSACTIONAL_ID", "ebrainlive.-", "PREFIXED") in worker
+    assert ("READ", "GROUP", "live.ebrain", "LITERAL") in worker
+    assert ("WRITE", "TRANSACTIONAL_ID", "live.ebrain-", "PREFIXED") in worker
     # the trainer's grants are for its own prefix, whatever the pipeline's
     assert {name for _, _, name, _ in _of(found, "trainer")} <= {f"drill.{n}" for n in _topic_names()}
 

@@ -59,3 +59,13 @@ def test_check_mode_reports_a_hand_edit(tmp_path: Path) -> None:
         "v1/tick.json: differs from the models",
     ]
     assert publish.main(["--check", "--out", str(tmp_path)]) == 1
+
+
+def test_an_incident_delta_is_described_with_what_changed_of_its_evidence() -> None:
+    doc = json.loads((SCHEMAS / "v1" / "internal" / "incident_delta.json").read_text(encoding="utf-8"))
+    body = doc["$defs"][doc["$ref"].rsplit("/", 1)[1]]
+    assert "evidence" not in body["properties"]
+    changed = {"evidence_added", "evidence_removed", "evidence_complete", "evidence_kept", "evidence_total"}
+    assert changed <= set(body["required"])
+    feed = json.loads((SCHEMAS / "v1" / "internal" / "feed_delta.json").read_text(encoding="utf-8"))
+    assert feed["then"]["properties"]["data"]["$ref"] == "./incident_delta.json"
