@@ -84,7 +84,18 @@ class CommandAccepted(_Body):
 
 
 Action = Literal[
-    "acknowledge", "approve", "reject", "set_level", "release", "merge", "split", "close", "offer", "commit", "decline"
+    "acknowledge",
+    "approve",
+    "reject",
+    "set_level",
+    "release",
+    "merge",
+    "split",
+    "close",
+    "offer",
+    "commit",
+    "decline",
+    "lift_closure",
 ]
 
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from playbooks import lifecycle
 from playbooks.incident import Decision
-from streams.theater import merges, mutual_aid
+from streams.theater import closures, merges, mutual_aid
 from streams.theater.effects import carry_out
 from streams.theater.responders import set_responder
 from streams.theater.state import Emitter, TheaterContext, TheaterState
@@ -21,6 +21,9 @@ def on_command(state: TheaterState, cmd: OperatorCommand, ctx: TheaterContext, o
         return
     if cmd.action in ("offer", "commit", "decline"):
         mutual_aid.on_command(state, cmd, ctx, out)  # the request id names the incident
+        return
+    if cmd.action == "lift_closure":
+        closures.on_command(state, cmd, out)  # the closure names its incident
         return
     if incident is None:
         out.emit("rejected", cmd.event_id, f"command {cmd.action}: no incident {cmd.incident_id!r}")

@@ -7,8 +7,9 @@ from dataclasses import replace
 from geo.dispatch import Candidate, DispatchRequest, decide
 from geo.regions import PROVINCES
 from playbooks import lifecycle
+from playbooks.effects import ClosureEffect
 from playbooks.incident import Decision, Incident, Notification, Task
-from streams.theater import mutual_aid, posts
+from streams.theater import closures, mutual_aid, posts
 from streams.theater.closures import roads_of
 from streams.theater.responders import send_task, set_responder, unfilled_task
 from streams.theater.state import Emitter, TheaterContext, TheaterState
@@ -29,6 +30,8 @@ def carry_out(
             incident = dispatch(state, incident, effect, ctx, out)
         elif isinstance(effect, lifecycle.NotifyEffect):
             incident = notify(state, incident, effect, ctx, out)
+        elif isinstance(effect, ClosureEffect):
+            incident = closures.carry_out(state, incident, effect, out)
         else:
             for note in carry_out_public(incident, effect, ctx, out):
                 incident = notify(state, incident, note, ctx, out)

@@ -54,11 +54,12 @@ class AidLink:
 
 @dataclass(frozen=True, slots=True)
 class ActiveClosure:
-    """A road closure reported by an agency, in force until a reopening report."""
+    """A road closure in force: reported by an agency, or put in force by a playbook for an incident; in force until
+    a reopening report, the incident's own rule (`lift_closure`) or an operator lifts it."""
 
     id: str
     kind: str  # geo closure kind
-    report_kind: str
+    report_kind: str  # the agency report's kind; "" for a playbook's closure
     lon: float
     lat: float
     radius_m: float
@@ -67,6 +68,11 @@ class ActiveClosure:
     signal_id: str
     agency: str
     status: str = "active"  # active | reopened
+    incident_id: str = ""  # the incident whose playbook closed the road ("" for a report)
+    rule: str = ""  # the rule that closed it
+    place: str = ""  # the facility it closes (an underpass's name), "" for a point
+    reason: str = ""
+    lifted_by: str = ""  # who reopened it: "agency:<name>", a rule id or "operator:<who>"
 
 
 @dataclass

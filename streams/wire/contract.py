@@ -289,6 +289,7 @@ class Command(_Wire, tag="command", frozen=True):
         "offer",
         "commit",
         "decline",
+        "lift_closure",
     ]
     incident_id: Annotated[str, Meta(max_length=128)] = ""
     target: Annotated[
