@@ -284,7 +284,7 @@ def _close_road(
 ) -> Result:
     """Where the road closes: the incident's site, or the nearest facility of the class within reach of it."""
     if action.at == "incident":
-        site = (incident.lon, incident.lat, "", f"C-{incident.id}-site")
+        site = (incident.lon, incident.lat, "", f"C-{incident.id}-site", incident.adcode)
     else:
         facilities = playbook.places.facilities.get(action.at, ()) if playbook.places else ()
         reach = sorted((km_between(incident.lon, incident.lat, f.lon, f.lat), n, f) for n, f in enumerate(facilities))
@@ -292,11 +292,11 @@ def _close_road(
             what = f"close_road {action.closure}: no {action.at} within {action.within_km:g} km"
             return decided(incident, now_ms, what, rule, evidence, action.reason), ()
         _, number, facility = reach[0]
-        site = (facility.lon, facility.lat, facility.name, f"C-{incident.id}-{action.at}-{number}")
-    lon, lat, place, closure_id = site
+        site = (facility.lon, facility.lat, facility.name, f"C-{incident.id}-{action.at}-{number}", facility.adcode)
+    lon, lat, place, closure_id, adcode = site
     effect = ClosureEffect(
         incident.id, rule, "close", action.reason, closure_id, action.closure, lon, lat, action.radius_m,
-        action.factor, place,
+        action.factor, place, adcode,
     )  # fmt: skip
     return incident, (effect,)
 

@@ -76,6 +76,7 @@ class ClosureEffect:
     radius_m: float = 0.0
     factor: float | None = None
     place: str = ""  # the facility's name, or "" for the incident's site
+    adcode: str = ""  # the county the closure lies in
 
 
 @dataclass(frozen=True, slots=True)

@@ -72,6 +72,7 @@ def _close(state: TheaterState, signal: Signal, report_kind: str, ctx: TheaterCo
         since_ms=signal.at_ms,
         signal_id=signal.signal_id,
         agency=signal.attr("agency"),
+        adcode=signal.adcode or "",
     )
     if closure.id in state.closures:
         return
@@ -129,6 +130,7 @@ def carry_out(state: TheaterState, incident: Incident, effect: ClosureEffect, ou
         rule=effect.rule,
         place=effect.place,
         reason=effect.reason,
+        adcode=effect.adcode,
     )
     state.closures[closure.id] = closure
     state.dirty.add(("meta", "closures"))

@@ -73,6 +73,7 @@ class ActiveClosure:
     place: str = ""  # the facility it closes (an underpass's name), "" for a point
     reason: str = ""
     lifted_by: str = ""  # who reopened it: "agency:<name>", a rule id or "operator:<who>"
+    adcode: str = ""  # the county it lies in, when known
 
 
 @dataclass
