@@ -1,4 +1,5 @@
-"""Operator commands from command centres: each is audited with who issued it."""
+"""Operator commands from command centres: each is audited with who issued it. A drill's scripted answer names
+the approval by its rule (`target: rule:<id>`, no incident), since a script cannot know the ids in advance."""
 
 from __future__ import annotations
 
@@ -14,6 +15,12 @@ from streams.wire.records import OperatorCommand
 
 
 def on_command(state: TheaterState, cmd: OperatorCommand, ctx: TheaterContext, out: Emitter) -> None:
+    if cmd.action in ("approve", "reject") and not cmd.incident_id and cmd.target.startswith("rule:"):
+        found = pending_approval_of(state, cmd.target.removeprefix("rule:"))
+        if found is None:
+            out.emit("rejected", cmd.event_id, f"command {cmd.action}: no pending approval of rule {cmd.target[5:]!r}")
+            return
+        cmd = replace(cmd, incident_id=found[0], target=found[1])
     incident = state.fusion.incidents.get(cmd.incident_id)
     who = f"{cmd.operator}@{cmd.centre}"
     if cmd.action == "release":
@@ -58,3 +65,16 @@ def on_command(state: TheaterState, cmd: OperatorCommand, ctx: TheaterContext, o
         merges.split_by_operator(state, cmd, ctx, out)
     else:
         out.emit("rejected", cmd.event_id, f"command {cmd.action}: not available yet for {cmd.incident_id}")
+
+
+def pending_approval_of(state: TheaterState, rule: str) -> tuple[str, str] | None:
+    """(incident id, approval id) of the oldest pending approval a rule asked for, among open incidents: what a
+    drill's scripted answer (`rule:<id>`, scenarios/answers.py) names, as it cannot know the ids in advance."""
+    pending = [
+        (approval.requested_at_ms, incident.id, approval.id)
+        for incident in state.fusion.incidents.values()
+        if incident.status == "open"
+        for approval in incident.approvals
+        if approval.state == "pending" and approval.rule == rule
+    ]
+    return min(pending)[1:] if pending else None

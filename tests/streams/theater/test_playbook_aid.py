@@ -4,6 +4,8 @@ commits, and the lent units get their tasks. A notice alone is not the request."
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ebrain.compose import Core
 from playbooks.lifecycle import MutualAidEffect
 from streams.theater.effects import carry_out
@@ -73,3 +75,26 @@ def test_nobody_answering_leaves_the_slots_unfilled_at_the_deadline(core: Core) 
     assert [u.stage for u in of_kind(later, "mutual_aid")] == ["timed_out"]
     assert [t.status for t in of_kind(later, "task")] == ["unfilled", "unfilled"]
     assert state.aid[asked.request_id].stage == "timed_out"
+
+
+def test_a_standing_agreement_lends_only_up_to_its_limit(core: Core) -> None:
+    agreements = core.theater.dispatch_policy.agreements
+    limited = replace(agreements, auto_up_to={**agreements.auto_up_to, (BJ, HB): 1})
+    ctx = replace(core.theater, dispatch_policy=replace(core.theater.dispatch_policy, agreements=limited))
+    _, deltas = ask_hazmat(ctx, core, lenders=(BJ,))
+    (offer,) = [u for u in of_kind(deltas, "mutual_aid") if u.message == "offer"]
+    assert len(offer.responder_ids) == 1
+    tasks = of_kind(deltas, "task")
+    assert sorted(t.status for t in tasks) == ["dispatched", "unfilled"]
+
+
+def test_a_scripted_answer_names_the_request_by_capability_and_the_centre(core: Core) -> None:
+    ctx = manual_aid(core.theater)
+    state, deltas = ask_hazmat(ctx, core, lenders=(BJ,))
+    (asked,) = of_kind(deltas, "mutual_aid")
+    wrong = run(state, ctx, command("offer", TJ, "capability:hazmat", T0 + MIN), until_ms=T0 + MIN)
+    assert [d.kind for d in wrong] == ["rejected"]  # Tianjin was asked nothing
+    offered = run(state, ctx, command("offer", BJ, "capability:hazmat", T0 + 2 * MIN), until_ms=T0 + 2 * MIN)
+    assert [(u.request_id, u.stage) for u in of_kind(offered, "mutual_aid")] == [(asked.request_id, "offered")]
+    committed = run(state, ctx, command("commit", HB, "capability:hazmat", T0 + 3 * MIN), until_ms=T0 + 3 * MIN)
+    assert [u.stage for u in of_kind(committed, "mutual_aid")] == ["committed"]
