@@ -13,6 +13,7 @@ from geo.mutual_aid import Exchange
 from geo.regions import RegionIndex
 from geo.responder_lifecycle import ResponderLifecycle, load_lifecycle
 from geo.roads import RoadGraph
+from playbooks import lead
 from playbooks.evidence import Signal
 from playbooks.incident import Incident, Task
 from playbooks.model import Playbook
@@ -128,5 +129,7 @@ class Emitter:
             self.state.dirty.add((kind, key))
 
     def incident(self, incident: Incident) -> None:
+        # every version of an incident passes here: who leads follows its grade, level and regions (playbooks/lead.py)
+        incident = lead.follow(incident, self.state.now_ms)
         fuse.store(self.state.fusion, incident)
         self.emit("incident", incident.id, incident)
