@@ -5,8 +5,8 @@ command centre would have seen, in event time: "by T+30m an incident of type gas
 III or higher" holds when some version of such an incident was on the feed at or before T+30m.
 
 Kinds (exactly one a mapping; `by` is an offset from T0, `id` an optional name, `note` free text):
-- `incident: {type, region, response_level, warning_colour, event_grade, stage, opened_by}`: levels are minimums;
-  `opened_by` the source of the evidence it was opened on (sensor, hotline, agency, operator).
+- `incident: {type, region, response_level, warning_colour, event_grade, stage, opened_by, lead}`: levels (and who
+  leads) are minimums; `opened_by` the source of the evidence it was opened on (sensor, hotline, agency, operator).
 - `dispatched: {capability, from, incident_type, cross_border, count, regions}`: units (not unfilled tasks) sent;
   `regions: N` from at least N provinces.
 - `warning_issued: {to, colour, msg_type}`: a public (CAP) warning covering the region, at least that colour;
@@ -30,10 +30,13 @@ from geo.closures import CLOSURE_KINDS
 from geo.datafiles import LineDict, LineList, LoadError, line_of
 from geo.names import did_you_mean
 from playbooks.incident import EVENT_GRADES, RESPONSE_LEVELS, STAGE_ORDER, WARNING_COLOURS, Incident, Task
+from playbooks.lead import LEADS
 from scenarios.offsets import parse_offset
 
 _FIELDS: dict[str, frozenset[str]] = {
-    "incident": frozenset({"type", "region", "response_level", "warning_colour", "event_grade", "stage", "opened_by"}),
+    "incident": frozenset(
+        {"type", "region", "response_level", "warning_colour", "event_grade", "stage", "opened_by", "lead"}
+    ),
     "dispatched": frozenset({"capability", "from", "incident_type", "cross_border", "count", "regions"}),
     "warning_issued": frozenset({"to", "colour", "msg_type"}),
     "notified": frozenset({"to", "after", "within"}),
@@ -49,7 +52,12 @@ _SOURCES = ("sensor", "hotline", "agency", "operator")
 _MSG_TYPES = ("Alert", "Update", "Cancel")
 KINDS = tuple(_FIELDS)
 _COMMON = frozenset({"by", "id", "note"})
-_SCALES = {"response_level": RESPONSE_LEVELS, "warning_colour": WARNING_COLOURS, "event_grade": EVENT_GRADES}
+_SCALES = {
+    "response_level": RESPONSE_LEVELS,
+    "warning_colour": WARNING_COLOURS,
+    "event_grade": EVENT_GRADES,
+    "lead": LEADS,
+}
 
 #: Resolves a region as written (adcode, or a name such as 涿州市 or 北京) to an adcode, or None.
 RegionResolver = Callable[[str], str | None]
@@ -77,6 +85,7 @@ class Expectation:
     within_ms: int | None = None
     entries: tuple[str, ...] = ()
     opened_by: str = ""
+    lead: str = ""  # who leads, at least (county < city < province < joint < state_council)
     regions_at_least: int = 1
     msg_type: str = ""
     closure: str = ""  # closure kind
@@ -151,7 +160,8 @@ def _one(file: str, node: Any, line: int, t0_ms: int, names: dict[str, int], ind
             raise LoadError(
                 file,
                 line_of(body, scale_field),
-                f"{where}.{kind}.{scale_field}: {body[scale_field]!r} is not one of {list(scale)}",
+                f"{where}.{kind}.{scale_field}: {body[scale_field]!r} is not one of {list(scale)}"
+                f"{did_you_mean(str(body[scale_field]), scale)}",
             )
     if kind == "warning_issued" and "colour" in body and str(body["colour"]) not in WARNING_COLOURS:
         raise LoadError(
@@ -186,6 +196,7 @@ def _one(file: str, node: Any, line: int, t0_ms: int, names: dict[str, int], ind
         "cross_border": body.get("cross_border"),
         "count": int(body.get("count", 1)),
         "opened_by": str(body.get("opened_by", "")),
+        "lead": str(body.get("lead", "")),
         "regions_at_least": int(body.get("regions", 1)),
         "msg_type": str(body.get("msg_type", "")),
         "closure": str(body.get("kind", "")) if kind == "closure_in_force" else "",
@@ -331,6 +342,7 @@ def _incident_matches(exp: Expectation, inc: Incident, code: str | None) -> bool
         and _at_least(EVENT_GRADES, inc.event_grade, exp.event_grade)
         and (not exp.stage or inc.stage == exp.stage)
         and (not exp.opened_by or _opened_by(inc) == exp.opened_by)
+        and _at_least(LEADS, inc.lead, exp.lead)
     )
 
 

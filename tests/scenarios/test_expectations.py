@@ -216,3 +216,12 @@ def test_casualties_routed_to_a_region() -> None:
 
     assert not score([exp], [routing(1, "110105", 2), routing(2, "131082", 5)], regions, {})[0].passed
     assert score([exp], [routing(1, "110105", 2), routing(2, "110101", 1)], regions, {})[0].passed
+
+
+def test_who_leads_is_a_minimum_with_a_did_you_mean() -> None:
+    with pytest.raises(LoadError, match="did you mean 'province'"):
+        parse("expect:\n  - incident: {lead: provnce}\n")
+    (exp,) = parse("expect:\n  - incident: {type: gas_explosion, lead: city}\n")
+    assert not score([exp], [Delta(1, T0, "incident", "I1", incident("IV", T0))], {}, {})[0].passed
+    led = incident("II", T0, lead="province")
+    assert score([exp], [Delta(1, T0, "incident", "I1", led)], {}, {})[0].passed
