@@ -29,6 +29,7 @@ from typing import Any
 from geo.closures import CLOSURE_KINDS
 from geo.datafiles import LineDict, LineList, LoadError, line_of
 from geo.names import did_you_mean
+from geo.regions import PROVINCES
 from playbooks.incident import EVENT_GRADES, RESPONSE_LEVELS, STAGE_ORDER, WARNING_COLOURS, Incident, Task
 from playbooks.lead import LEADS
 from scenarios.offsets import parse_offset
@@ -497,8 +498,9 @@ def _score_closure(exp: Expectation, seen: Observed, code: str | None) -> Result
         incident_id = str(_get(closure, "incident_id"))
         if exp.types and not (incident_id and _of_type(exp, seen, incident_id)):
             continue
-        place = _get(closure, "place") or adcode
-        return Result(exp, True, f"{_get(closure, 'kind')} at {place} ({_get(closure, 'id')})", at)
+        place = f" at {_get(closure, 'place')}" if _get(closure, "place") else ""
+        whose = f"{incident_id}: " if incident_id else "reported: "
+        return Result(exp, True, f"{whose}{_get(closure, 'kind')}{place} in force", at)
     return Result(exp, False, f"{len(active)} closure(s) put in force, none matching")
 
 
@@ -514,13 +516,15 @@ def _score_aid(exp: Expectation, seen: Observed, lender: str | None, borrower: s
             or not _of_type(exp, seen, str(_get(update, "incident_id")))
         ):
             continue
-        reached.append(f"{_get(update, 'request_id')} {stage}")
+        lender_name = PROVINCES.get(str(_get(update, "lender")), str(_get(update, "lender")))
+        said = f"{_get(update, 'incident_id')}: {_get(update, 'capability')} from {lender_name} {stage}"
+        reached.append(said)
         if stage == exp.aid_stage or (
             exp.aid_stage in AID_STAGES
             and stage in AID_STAGES
             and AID_STAGES.index(stage) >= AID_STAGES.index(exp.aid_stage)
         ):
-            return Result(exp, True, f"{_get(update, 'request_id')} {stage} by {_get(update, 'by')}", at)
+            return Result(exp, True, f"{said} by {_get(update, 'by')}", at)
     return Result(exp, False, "; ".join(reached[-5:]) or "no matching mutual-aid exchange")
 
 
