@@ -283,16 +283,21 @@ def _close_road(
     incident: Incident, playbook: Playbook, action: CloseRoad, rule: str, evidence: tuple[str, ...], now_ms: int
 ) -> Result:
     """Where the road closes: the incident's site, or the nearest facility of the class within reach of it."""
+    at_site = (incident.lon, incident.lat, "", f"C-{incident.id}-site", incident.adcode)
     if action.at == "incident":
-        site = (incident.lon, incident.lat, "", f"C-{incident.id}-site", incident.adcode)
+        site = at_site
     else:
         facilities = playbook.places.facilities.get(action.at, ()) if playbook.places else ()
         reach = sorted((km_between(incident.lon, incident.lat, f.lon, f.lat), n, f) for n, f in enumerate(facilities))
         if not reach or reach[0][0] > action.within_km:
             what = f"close_road {action.closure}: no {action.at} within {action.within_km:g} km"
-            return decided(incident, now_ms, what, rule, evidence, action.reason), ()
-        _, number, facility = reach[0]
-        site = (facility.lon, facility.lat, facility.name, f"C-{incident.id}-{action.at}-{number}", facility.adcode)
+            incident = decided(incident, now_ms, what, rule, evidence, action.reason)
+            if not action.or_incident:
+                return incident, ()
+            site = at_site  # the registered sites are approximate: the evidence's own place is where it is flooded
+        else:
+            _, number, facility = reach[0]
+            site = (facility.lon, facility.lat, facility.name, f"C-{incident.id}-{action.at}-{number}", facility.adcode)
     lon, lat, place, closure_id, adcode = site
     effect = ClosureEffect(
         incident.id, rule, "close", action.reason, closure_id, action.closure, lon, lat, action.radius_m,

@@ -179,6 +179,7 @@ class CloseRoad:
     radius_m: float
     factor: float | None = None  # None: impassable; ≥ 1 slows travel through it
     reason: str = ""
+    or_incident: bool = False  # no facility of the class in reach: close around the incident's site instead
     line: int
 
 

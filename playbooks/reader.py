@@ -461,7 +461,8 @@ class Reader:
         )
 
     def _a_close_road(self, node: Any, value: Any, where: str, _: bool, line: int) -> Action:
-        spec = self.mapping(value, where, {"closure", "at", "within_km", "radius_m", "factor", "reason"}, node)
+        keys = {"closure", "at", "within_km", "radius_m", "factor", "reason", "or_incident"}
+        spec = self.mapping(value, where, keys, node)
         if "closure" not in spec:
             raise self.fail(spec, None, f"{where}: missing 'closure' (one of {list(CLOSURE_KINDS)})")
         at = str(spec.get("at", "incident"))
@@ -481,6 +482,7 @@ class Reader:
             radius_m=radius,
             factor=None if factor is None else float(factor),
             reason=str(spec.get("reason", "")),
+            or_incident=bool(spec.get("or_incident", False)),
             line=line,
         )
 

@@ -77,8 +77,9 @@ def test_the_closure_depth_closes_the_nearest_underpass_and_the_stand_down_lifts
     assert (lifting.verb, lifting.incident_id) == ("lift", closing.incident_id)
 
 
-def test_no_underpass_in_reach_closes_no_road(shipped: Callable[[str], Playbook]) -> None:
+def test_no_underpass_in_reach_closes_the_road_at_the_sensor(shipped: Callable[[str], Playbook]) -> None:
     away = {"lon": 116.60, "lat": 40.10, "adcode": "110113"}
     dry = dry_run(shipped("waterlogging"), [{**depth(0, 28), **away}], "waterlogging")
-    assert effects_of(dry, ClosureEffect) == []
+    (closing,) = effects_of(dry, ClosureEffect)
+    assert (closing.lon, closing.lat, closing.place, closing.adcode) == (116.60, 40.10, "", "110113")
     assert "close_road flooded_underpass: no underpass within 0.5 km" in whats(dry)
