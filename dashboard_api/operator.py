@@ -185,6 +185,16 @@ def build_operator_routes(ctx: ApiContext) -> APIRouter:
         reason = body.reason if body else ""
         return await submit(viewer, "submit_report", incident_id, open_only=False, target=report_id, reason=reason)
 
+    @post("/closures/{closure_id}/lift", summary="Lift a road closure in force (the road is open again for routing)")
+    async def lift_closure(closure_id: str, body: NoteBody | None = None, viewer: Viewer = viewer_dep) -> Any:
+        with hub.lock:
+            closure = pic.closures.get(closure_id)
+            if closure is None:
+                raise HTTPException(404, f"no closure {closure_id!r}{did_you_mean(closure_id, pic.closures)}")
+            if closure.get("status") != "active":
+                raise HTTPException(409, f"closure {closure_id!r} is {closure.get('status')}, not in force")
+        return await submit(viewer, "lift_closure", target=closure_id, reason=body.reason if body else "")
+
     for action, summary in (
         ("offer", "Offer units for a mutual-aid request (the lending centre)"),
         ("commit", "Commit the offered units (the borrowing centre)"),

@@ -11,7 +11,7 @@ from pathlib import Path
 from ebrain.replay_cmd import core_for, outcome_of, scenario_to_run, write_deltas
 from ebrain.settings import Settings
 from geo.datafiles import LoadError
-from scenarios.drill import refusals, region_resolver, score_outcome
+from scenarios.drill import refusals, region_resolver, score_outcome, unanswered
 from scenarios.expectations import check_regions
 from scenarios.offsets import offset_text
 from scenarios.report import render_report
@@ -64,6 +64,11 @@ async def run_drill_cmd(
     if len(refused) > MAX_REFUSALS_SHOWN:
         more = len(refused) - MAX_REFUSALS_SHOWN
         print(f"        …… 另有 {more} 条（均见报告）/ ... and {more} more (all are in the report)")
+    words = core.words
+    for u in unanswered(outcome):
+        at = offset_text(u.at_ms, scenario.t0_ms)
+        zh, en = u.said(words)
+        print(f"  {at} 无人答复 no answer: {zh} / {en}")
     bases = {rid: (r.base_lon, r.base_lat) for rid, r in core.initial_fleet.responders.items()}
     html = render_report(result, core.regions.geojson("county", MAP_TOLERANCE_DEG), bases, core.words)
     path = report or REPORT_DIR / f"{scenario.id}.html"

@@ -10,9 +10,12 @@ import sys
 from pathlib import Path
 
 from ebrain.settings import Settings
+from geo.fleet import load_capabilities
 from geo.gazetteer import Gazetteer
 from geo.regions import RegionIndex
-from scenarios.check import Problem, check_scenario
+from playbooks.model import check_playbooks
+from playbooks.places import PlaybookPlaces
+from scenarios.check import Answerable, Problem, check_scenario
 from streams import ingest
 from streams.ingest import detect
 from streams.ingest.normalize import NormalizeContext
@@ -23,7 +26,9 @@ def problems_of(settings: Settings, file: Path) -> list[Problem]:
     regions = RegionIndex.load(settings.boundaries)
     normalize = NormalizeContext(regions=regions, gazetteer=Gazetteer.from_regions(regions), topics=CallReader.load())
     ctx = ingest.IngestContext(normalize=normalize, thresholds=detect.Thresholds.load())
-    return check_scenario(file, ctx, regions)
+    capabilities = frozenset(load_capabilities().capabilities)
+    playbooks, _ = check_playbooks(settings.playbook_dir, capabilities, PlaybookPlaces.load(regions))
+    return check_scenario(file, ctx, regions, Answerable.of(playbooks.values(), capabilities))
 
 
 def report(problems: list[Problem]) -> int:

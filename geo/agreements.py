@@ -18,6 +18,7 @@ class _Agreement(StrictModel):
     capabilities: list[str]
     approval: list[str] = pydantic.Field(default_factory=list)
     auto_accept: list[str] = pydantic.Field(default_factory=list)
+    auto_accept_up_to: int | None = pydantic.Field(default=None, ge=1)  # units per request lent at once; more: asked
 
 
 class _Deadlines(StrictModel):
@@ -38,6 +39,8 @@ class Agreements:
     commit_within_ms: int
     # (lender, borrower) → capabilities lent at once: the exchange is offered and committed when asked
     auto_accept: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    # (lender, borrower) → how many units of one request the standing authorisation lends (none: all asked for)
+    auto_up_to: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def lenders_of(self, borrower: str, capability: str) -> frozenset[str]:
         return frozenset(lender for (lender, b), caps in self.lends.items() if b == borrower and capability in caps)
@@ -53,6 +56,10 @@ class Agreements:
         them at once; for a capability that needs approval, the agreement itself is the approval."""
         return capability in self.auto_accept.get((lender, borrower), frozenset())
 
+    def auto_limit(self, lender: str, borrower: str) -> int | None:
+        """How many units of one request the standing authorisation lends at once (None: as many as asked)."""
+        return self.auto_up_to.get((lender, borrower))
+
 
 def load_agreements(
     path: Path = DATA_DIR / "mutual_aid.yaml", capabilities: frozenset[str] | None = None
@@ -61,6 +68,7 @@ def load_agreements(
     lends: dict[tuple[str, str], frozenset[str]] = {}
     approval: dict[tuple[str, str], frozenset[str]] = {}
     auto: dict[tuple[str, str], frozenset[str]] = {}
+    up_to: dict[tuple[str, str], int] = {}
     for n, a in enumerate(raw.agreements):
         where = f"{path}: agreements[{n}]"
         for role, code in (("lender", a.lender), ("borrower", a.borrower)):
@@ -82,5 +90,7 @@ def load_agreements(
         lends[(a.lender, a.borrower)] = frozenset(a.capabilities)
         approval[(a.lender, a.borrower)] = frozenset(a.approval)
         auto[(a.lender, a.borrower)] = frozenset(a.auto_accept)
+        if a.auto_accept_up_to is not None:
+            up_to[(a.lender, a.borrower)] = a.auto_accept_up_to
     deadlines = raw.deadlines
-    return Agreements(lends, approval, deadlines.offer_within_s * 1000, deadlines.commit_within_s * 1000, auto)
+    return Agreements(lends, approval, deadlines.offer_within_s * 1000, deadlines.commit_within_s * 1000, auto, up_to)

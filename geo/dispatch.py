@@ -28,6 +28,9 @@ class DispatchRequest:
     lon: float
     lat: float
     adcode: str  # the incident's unit; its province is the one that leads
+    # A mutual-aid request: only these provinces' units (those that lend the capability to the leading one) count,
+    # never local ones. None: an ordinary dispatch, local first.
+    lenders: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,9 @@ def decide(
     if request.capability in roster.capabilities:
         eligible = roster.has(request.capability) & fleet.available_mask
     lenders = policy.agreements.lenders_of(own, request.capability)
+    if request.lenders is not None:
+        lenders = lenders & frozenset(request.lenders)
+        eligible = eligible & (roster.province != own)
     local_mask = eligible & (roster.province == own)
     foreign_mask = eligible & np.isin(roster.province, sorted(lenders))
     idx = np.flatnonzero(local_mask | foreign_mask)
@@ -131,6 +137,9 @@ def decide(
 
     chosen: list[tuple[float, int]] = []
     why: list[str] = []
+    if request.lenders is not None:
+        names = ", ".join(PROVINCES[p] for p in sorted(lenders)) or "none"
+        why.append(f"a mutual-aid request: only lenders' units count ({names})")
     li = fi = 0
     while len(chosen) < request.count and (li < len(local) or fi < len(foreign)):
         if li < len(local) and (fi >= len(foreign) or not policy.materially_faster(local[li][0], foreign[fi][0])):
@@ -140,7 +149,7 @@ def decide(
         pick = foreign[fi]
         if li < len(local):
             why.append(_faster_note(roster, regions, request, local[li], pick))
-        elif not why or not why[-1].startswith("local"):
+        elif request.lenders is None and (not why or not why[-1].startswith("local")):
             why.append(f"local {PROVINCES[own]} has no more available {request.capability}")
         chosen.append(pick)
         fi += 1

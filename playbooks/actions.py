@@ -8,6 +8,7 @@ from typing import assert_never
 from geo.regions import PROVINCES
 from playbooks.effects import (
     ApprovalEffect,
+    ClosureEffect,
     DispatchEffect,
     Effect,
     MutualAidEffect,
@@ -15,12 +16,15 @@ from playbooks.effects import (
     WarningEffect,
 )
 from playbooks.incident import STAGE_ORDER, Approval, Decision, Incident, Timer, WarningRecord
+from playbooks.places import km_between
 from playbooks.plan import (
     Action,
     CancelTimer,
     Close,
+    CloseRoad,
     Dispatch,
     EnterStage,
+    LiftClosure,
     Notify,
     Playbook,
     PublicWarningAction,
@@ -105,6 +109,10 @@ def apply(
             return _mutual_aid(incident, playbook, action, rule, evidence, now_ms)
         case RequireApproval(approval=index):
             return _request_approval(incident, playbook, index, rule, evidence, now_ms)
+        case CloseRoad():
+            return _close_road(incident, playbook, action, rule, evidence, now_ms)
+        case LiftClosure(reason=reason):
+            return incident, (ClosureEffect(incident.id, rule, "lift", reason),)
     assert_never(action)
 
 
@@ -264,7 +272,37 @@ def _mutual_aid(
     incident = replace(incident, aid_requests=(*incident.aid_requests, request_id))
     what = f"mutual aid {request_id}: {capability} x{action.count} asked of {', '.join(lenders)}"
     incident = decided(incident, now_ms, what, rule, evidence, action.reason)
-    effect = MutualAidEffect(incident.id, rule, request_id, borrower, lenders, capability, action.count, action.reason)
+    effect = MutualAidEffect(
+        incident.id, rule, request_id, borrower, lenders, capability, action.count, action.reason,
+        now_ms + action.within_ms,
+    )  # fmt: skip
+    return incident, (effect,)
+
+
+def _close_road(
+    incident: Incident, playbook: Playbook, action: CloseRoad, rule: str, evidence: tuple[str, ...], now_ms: int
+) -> Result:
+    """Where the road closes: the incident's site, or the nearest facility of the class within reach of it."""
+    at_site = (incident.lon, incident.lat, "", f"C-{incident.id}-site", incident.adcode)
+    if action.at == "incident":
+        site = at_site
+    else:
+        facilities = playbook.places.facilities.get(action.at, ()) if playbook.places else ()
+        reach = sorted((km_between(incident.lon, incident.lat, f.lon, f.lat), n, f) for n, f in enumerate(facilities))
+        if not reach or reach[0][0] > action.within_km:
+            what = f"close_road {action.closure}: no {action.at} within {action.within_km:g} km"
+            incident = decided(incident, now_ms, what, rule, evidence, action.reason)
+            if not action.or_incident:
+                return incident, ()
+            site = at_site  # the registered sites are approximate: the evidence's own place is where it is flooded
+        else:
+            _, number, facility = reach[0]
+            site = (facility.lon, facility.lat, facility.name, f"C-{incident.id}-{action.at}-{number}", facility.adcode)
+    lon, lat, place, closure_id, adcode = site
+    effect = ClosureEffect(
+        incident.id, rule, "close", action.reason, closure_id, action.closure, lon, lat, action.radius_m,
+        action.factor, place, adcode,
+    )  # fmt: skip
     return incident, (effect,)
 
 

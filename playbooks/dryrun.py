@@ -21,6 +21,7 @@ import msgspec
 from geo.datafiles import LoadError
 from playbooks import lifecycle
 from playbooks.effects import (
+    ClosureEffect,
     DispatchEffect,
     Effect,
     MutualAidEffect,
@@ -230,6 +231,11 @@ def _effect_line(effect: Effect) -> str:
         return f"CAP {effect.msg_type} {effect.identifier} {effect.colour or '-'}: {effect.headline}{refs}"
     if isinstance(effect, MutualAidEffect):
         return f"mutual aid {effect.request_id}: {effect.capability} x{effect.count} from {','.join(effect.lenders)}"
+    if isinstance(effect, ClosureEffect):
+        if effect.verb == "lift":
+            return f"lift the incident's road closures: {effect.reason}"
+        where = effect.place or f"({effect.lon:.5f}, {effect.lat:.5f})"
+        return f"close road {effect.kind} {effect.radius_m:.0f} m around {where}: {effect.reason}"
     return f"approval {effect.approval_id} {effect.state}: {effect.summary}"
 
 

@@ -58,6 +58,25 @@ class MutualAidEffect:
     capability: str
     count: int
     reason: str
+    deadline_ms: int = 0  # when the lent units are due on scene
+
+
+@dataclass(frozen=True, slots=True)
+class ClosureEffect:
+    """A road closure to put in force (`close`) around a point, or the incident's closures to lift (`lift`)."""
+
+    incident_id: str
+    rule: str
+    verb: Literal["close", "lift"]
+    reason: str
+    closure_id: str = ""
+    kind: str = ""  # geo closure kind
+    lon: float = 0.0
+    lat: float = 0.0
+    radius_m: float = 0.0
+    factor: float | None = None
+    place: str = ""  # the facility's name, or "" for the incident's site
+    adcode: str = ""  # the county the closure lies in
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,4 +91,4 @@ class ApprovalEffect:
     decided_by: str = ""
 
 
-Effect = DispatchEffect | NotifyEffect | WarningEffect | MutualAidEffect | ApprovalEffect
+Effect = DispatchEffect | NotifyEffect | WarningEffect | MutualAidEffect | ApprovalEffect | ClosureEffect

@@ -107,6 +107,9 @@ class Incident:
     # Set when the theater could not handle an input or a timer of this incident (the error): it needs a person's
     # look. An operator's acknowledgement clears it.
     attention: str = ""
+    # Who leads the response (指挥权): county, city, province, joint or state_council (playbooks/lead.py); each move
+    # is a decision, so its history is in `decisions`.
+    lead: str = "county"
 
     @property
     def active_warning(self) -> WarningRecord | None:

@@ -164,6 +164,30 @@ class RequestMutualAid:
     count: int = 1
     lenders: tuple[str, ...]  # province adcodes, or "any"
     reason: str = ""
+    within_ms: int = 3_600_000  # the lent units' deadline on scene
+    line: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class CloseRoad:
+    """`close_road`: a road closure in force around the incident's site, or around the nearest facility of a class
+    (an underpass) within `within_km` of it; routing avoids it until it is lifted."""
+
+    closure: str  # geo closure kind (geo/closures.py): flooded_underpass, cordon, …
+    at: str = "incident"  # "incident" or a facility class
+    within_km: float = 0.5
+    radius_m: float
+    factor: float | None = None  # None: impassable; ≥ 1 slows travel through it
+    reason: str = ""
+    or_incident: bool = False  # no facility of the class in reach: close around the incident's site instead
+    line: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class LiftClosure:
+    """`lift_closure`: every closure this incident put in force is lifted."""
+
+    reason: str = ""
     line: int
 
 
@@ -190,6 +214,8 @@ Action = (
     | RequestMutualAid
     | RequireApproval
     | Close
+    | CloseRoad
+    | LiftClosure
 )
 
 

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any, Literal
 
+from geo.closures import CLOSURE_KINDS
 from geo.datafiles import LineDict, LineList, LoadError, line_of
 from geo.names import did_you_mean
 from playbooks.incident import EVENT_GRADES, RESPONSE_LEVELS, STAGE_ORDER, WARNING_COLOURS
@@ -15,10 +16,12 @@ from playbooks.plan import (
     ApprovalSpec,
     CancelTimer,
     Close,
+    CloseRoad,
     Condition,
     CountSpec,
     Dispatch,
     EnterStage,
+    LiftClosure,
     NearSpec,
     Notify,
     PublicWarningAction,
@@ -85,6 +88,8 @@ ACTION_KEYS = {
     "request_mutual_aid",
     "require_approval",
     "close",
+    "close_road",
+    "lift_closure",
 }
 NOTIFY_TARGETS = {"own", "neighbours", "all", "downstream", "110000", "120000", "130000"}
 WARNING_AREAS = ("incident", "downstream", "province")
@@ -302,6 +307,8 @@ class Reader:
     def action(self, node: Any, line: int, where: str, in_approval: bool = False) -> Action:
         if isinstance(node, str) and node == "close":
             return Close(line=line)
+        if isinstance(node, str) and node == "lift_closure":
+            return LiftClosure(line=line)
         if not isinstance(node, LineDict) or len(node) != 1:
             raise LoadError(self.file, line, f"{where}: expected one action like `dispatch: {{...}}`")
         kind = next(iter(node))
@@ -441,7 +448,7 @@ class Reader:
         return self._warning("cancel", node, value, where, line)
 
     def _a_request_mutual_aid(self, node: Any, value: Any, where: str, _: bool, line: int) -> Action:
-        spec = self.mapping(value, where, {"capability", "count", "from", "reason"}, node)
+        spec = self.mapping(value, where, {"capability", "count", "from", "reason", "within"}, node)
         lenders = self.str_list(spec, spec.get("from", "any"), "from")
         for lender in lenders:
             self.choice(spec, lender, "from", {"any", "110000", "120000", "130000"})
@@ -450,8 +457,39 @@ class Reader:
             count=int(self.number(spec, spec.get("count", 1), "count", integer=True)),
             lenders=tuple(sorted(set(lenders))),
             reason=str(spec.get("reason", "")),
+            within_ms=self.duration(spec, spec.get("within", "1h"), "within"),
             line=line,
         )
+
+    def _a_close_road(self, node: Any, value: Any, where: str, _: bool, line: int) -> Action:
+        keys = {"closure", "at", "within_km", "radius_m", "factor", "reason", "or_incident"}
+        spec = self.mapping(value, where, keys, node)
+        if "closure" not in spec:
+            raise self.fail(spec, None, f"{where}: missing 'closure' (one of {list(CLOSURE_KINDS)})")
+        at = str(spec.get("at", "incident"))
+        if at != "incident":
+            places = self.need_places(spec, "at")
+            at = self.choice(spec, at, "at", {"incident", *places.facilities})
+        radius = float(self.number(spec, spec.get("radius_m", 300), "radius_m"))
+        if radius <= 0:
+            raise self.fail(spec, "radius_m", f"radius_m: {radius:g} must be above 0")
+        factor = spec.get("factor")
+        if factor is not None and float(self.number(spec, factor, "factor")) < 1:
+            raise self.fail(spec, "factor", f"factor: {factor!r} must be at least 1 (or left out: impassable)")
+        return CloseRoad(
+            closure=self.choice(spec, spec["closure"], "closure", CLOSURE_KINDS),
+            at=at,
+            within_km=float(self.number(spec, spec.get("within_km", 0.5), "within_km")),
+            radius_m=radius,
+            factor=None if factor is None else float(factor),
+            reason=str(spec.get("reason", "")),
+            or_incident=bool(spec.get("or_incident", False)),
+            line=line,
+        )
+
+    def _a_lift_closure(self, node: Any, value: Any, where: str, _: bool, line: int) -> Action:
+        spec = self.mapping(value if value is not None else LineDict(), where, {"reason"}, node)
+        return LiftClosure(reason=str(spec.get("reason", "")), line=line)
 
     def _a_require_approval(self, node: Any, value: Any, where: str, in_approval: bool, line: int) -> Action:
         if in_approval:

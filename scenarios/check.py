@@ -23,7 +23,9 @@ from typing import Any
 from geo.datafiles import LineDict, LineList, LoadError, line_of, load_yaml
 from geo.names import did_you_mean
 from geo.regions import PROVINCES, RegionIndex
+from playbooks.plan import Playbook, RequireApproval
 from scenarios import model
+from scenarios.answers import ANSWERS
 from scenarios.drill import region_resolver
 from scenarios.expectations import Expectation, parse_expectations
 from streams import ingest
@@ -60,8 +62,11 @@ class Problem:
         return f"{self.file}:{self.line}: {'warning: ' if self.warning else ''}{self.message}"
 
 
-def check_scenario(path: Path | str, ctx: ingest.IngestContext, regions: RegionIndex) -> list[Problem]:
-    """Every problem of the file, in line order (empty when it will load and every input will be accepted)."""
+def check_scenario(
+    path: Path | str, ctx: ingest.IngestContext, regions: RegionIndex, answerable: Answerable | None = None
+) -> list[Problem]:
+    """Every problem of the file, in line order (empty when it will load and every input will be accepted).
+    With `answerable`, a scripted answer must name a rule that asks for approval and a known capability."""
     file = str(path)
     try:
         doc = load_yaml(path)
@@ -74,7 +79,27 @@ def check_scenario(path: Path | str, ctx: ingest.IngestContext, regions: RegionI
     problems: list[Problem] = []
     checker = _Checker(file, ctx, regions, problems)
     checker.run(doc)
+    if answerable is not None:
+        checker.answers(doc, answerable)
     return sorted(set(problems))
+
+
+@dataclass(frozen=True)
+class Answerable:
+    """What a drill's scripted answers may name: the rules that ask for approval, and the capabilities."""
+
+    approval_rules: frozenset[str]
+    capabilities: frozenset[str]
+
+    @classmethod
+    def of(cls, playbooks: Iterable[Playbook], capabilities: frozenset[str]) -> Answerable:
+        rules = {
+            rule.id
+            for playbook in playbooks
+            for rule in playbook.rules
+            if any(isinstance(action, RequireApproval) for action in rule.then)
+        }
+        return cls(frozenset(rules), capabilities)
 
 
 class _Checker:
@@ -126,6 +151,26 @@ class _Checker:
                 names[str(item["id"])] = t0_ms
         self.expectations(doc, t0_ms, names)
         self.silent_devices(doc, entries)
+
+    def answers(self, doc: LineDict, answerable: Answerable) -> None:
+        """A scripted answer that could never find what it answers: an unknown rule or capability."""
+        for item in doc.get("timeline") or ():
+            if not isinstance(item, LineDict):
+                continue
+            for kind in ANSWERS:
+                spec = item.get(kind)
+                if not isinstance(spec, LineDict):
+                    continue
+                key, known = (
+                    ("rule", answerable.approval_rules)
+                    if kind in ("approve", "reject")
+                    else ("capability", answerable.capabilities)
+                )
+                if key in spec and str(spec[key]) not in known:
+                    what = "no rule of the playbooks asks for approval" if key == "rule" else "no such capability"
+                    self.add(
+                        line_of(spec, key), f"{kind}.{key}: {spec[key]!r}: {what}{did_you_mean(str(spec[key]), known)}"
+                    )
 
     def timeline(self, doc: LineDict, sid: str, t0_ms: int) -> list[model.TimelineEntry]:
         node = doc.get("timeline", LineList())

@@ -12,6 +12,7 @@ from scenarios.model import Scenario
 from scenarios.replay import ReplayControl
 from scenarios.run import Outcome, refused, replay_embedded
 from streams.runtime.embedded import EmbeddedRuntime
+from streams.words.render import Words
 
 _PROVINCE_NAMES = {
     **{name: code for code, name in PROVINCES.items()},
@@ -48,6 +49,65 @@ def refusals(scenario: Scenario, outcome: Outcome) -> tuple[Refusal, ...]:
     """Every input rejected at ingest or refused or ignored in the theater, each with its scenario line."""
     lines = {e.event_id: e.line for e in scenario.timeline if e.event_id}
     return tuple(Refusal(lines.get(event_id), event_id, reason) for event_id, reason in refused(outcome))
+
+
+@dataclass(frozen=True)
+class Unanswered:
+    """A decision nobody made in the run, and what happened instead: an approval's declared default applied at its
+    deadline, or a mutual-aid request that timed out (its slots left unfilled)."""
+
+    at_ms: int
+    incident_id: str
+    kind: str  # "approval" | "mutual_aid"
+    subject: str  # the approval's summary, or the capability asked for
+    default: str  # "approve" | "reject" (the approval's default), or "timed_out"
+    lender: str = ""  # the province that did not answer (mutual aid)
+
+    def said(self, words: Words) -> tuple[str, str]:
+        """What happened, in Chinese and in English: "no answer → default"."""
+        if self.kind == "approval":
+            summary_zh, summary_en = words.text(self.subject, "zh"), words.text(self.subject, "en")
+            verdict_zh, verdict_en = (
+                words.word("verdict", self.default, "zh"),
+                words.word("verdict", self.default, "en"),
+            )
+            return (
+                f"审批「{summary_zh}」无人答复 → 按默认{verdict_zh}",
+                f"approval “{summary_en}”: no answer → default {verdict_en}",
+            )
+        capability_zh, capability_en = (
+            words.word("capability", self.subject, "zh"),
+            words.word("capability", self.subject, "en"),
+        )
+        return (
+            f"{words.place(self.lender, 'zh')}未答复{capability_zh}支援请求 → 超时，任务待补",
+            f"{words.place(self.lender, 'en')}: no answer to the {capability_en} request → timed out, slots unfilled",
+        )
+
+
+def unanswered(outcome: Outcome) -> tuple[Unanswered, ...]:
+    """Every approval and mutual-aid request nobody answered, in event time: "no answer → default"."""
+    found = [
+        Unanswered(a.deadline_ms, incident.id, "approval", a.summary, a.default)
+        for incident in outcome.incidents.values()
+        for a in incident.approvals
+        if a.state == "expired"
+    ]
+    for delta in outcome.deltas:
+        if delta.kind != "mutual_aid":
+            continue
+        update = delta.entity if isinstance(delta.entity, dict) else vars_of(delta.entity)
+        if update.get("stage") == "timed_out":
+            subject, lender = str(update.get("capability")), str(update.get("lender"))
+            found.append(
+                Unanswered(delta.at_ms, str(update.get("incident_id")), "mutual_aid", subject, "timed_out", lender)
+            )
+    return tuple(sorted(found, key=lambda u: (u.at_ms, u.incident_id, u.kind)))
+
+
+def vars_of(entity: object) -> dict[str, object]:
+    """A feed entity's fields, whether a slotted dataclass (an embedded run) or already a mapping (Kafka)."""
+    return {name: getattr(entity, name) for name in getattr(entity, "__slots__", ())} or dict(vars(entity))
 
 
 def region_resolver(regions: RegionIndex) -> RegionResolver:

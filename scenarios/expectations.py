@@ -5,9 +5,12 @@ command centre would have seen, in event time: "by T+30m an incident of type gas
 III or higher" holds when some version of such an incident was on the feed at or before T+30m.
 
 Kinds (exactly one a mapping; `by` is an offset from T0, `id` an optional name, `note` free text):
-- `incident: {type, region, response_level, warning_colour, event_grade, stage}`: levels are minimums.
-- `dispatched: {capability, from, incident_type, cross_border, count}`: units (not unfilled tasks) sent.
-- `warning_issued: {to, colour}`: a public (CAP) warning covering the region, at least that colour.
+- `incident: {type, region, response_level, warning_colour, event_grade, stage, opened_by, lead}`: levels (and who
+  leads) are minimums; `opened_by` the source of the evidence it was opened on (sensor, hotline, agency, operator).
+- `dispatched: {capability, from, incident_type, cross_border, count, regions}`: units (not unfilled tasks) sent;
+  `regions: N` from at least N provinces.
+- `warning_issued: {to, colour, msg_type}`: a public (CAP) warning covering the region, at least that colour;
+  `msg_type: Update` (or `Cancel`) a message of that type that references one issued before it on the feed.
 - `notified: {to, after, within}`: a notification to the region within `within` of `after` (an entry id).
 - `incidents: {type, region, at_most}`: no more than N incidents (a surge of calls must not become N incidents).
 - `same_incident: [entry ids]`: the evidence of these timeline entries ended in one incident.
@@ -15,6 +18,10 @@ Kinds (exactly one a mapping; `by` is an offset from T0, `id` an optional name, 
   `submitted` in time, or went `late` (its deadline passed unsubmitted; an alert went to the centre above).
 - `work_order: {status, hotline, incident_type}`: a 12345 work order of calls taken by the `hotline` region's
   centre reached `assigned`, `handling` or `done` (docs/work-orders.md).
+- `closure_in_force: {near, kind, incident_type}`: a road closure put in force in the region `near` names.
+- `mutual_aid: {from, to, capability, stage, incident_type}`: an exchange asked of the lender `from` by the
+  borrower `to` that reached `stage` (requested < offered < committed; or declined, timed_out).
+- `casualties_routed: {to, count, incident_type}`: at least `count` injured routed to hospitals in the region.
 """
 
 from __future__ import annotations
@@ -24,18 +31,26 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from geo.closures import CLOSURE_KINDS
 from geo.datafiles import LineDict, LineList, LoadError, line_of
 from geo.names import did_you_mean
+from geo.regions import PROVINCES
 from playbooks.incident import EVENT_GRADES, RESPONSE_LEVELS, STAGE_ORDER, WARNING_COLOURS, Incident, Task
+from playbooks.lead import LEADS
 from scenarios.offsets import parse_offset
 
 _FIELDS: dict[str, frozenset[str]] = {
-    "incident": frozenset({"type", "region", "response_level", "warning_colour", "event_grade", "stage"}),
-    "dispatched": frozenset({"capability", "from", "incident_type", "cross_border", "count"}),
-    "warning_issued": frozenset({"to", "colour"}),
+    "incident": frozenset(
+        {"type", "region", "response_level", "warning_colour", "event_grade", "stage", "opened_by", "lead"}
+    ),
+    "dispatched": frozenset({"capability", "from", "incident_type", "cross_border", "count", "regions"}),
+    "warning_issued": frozenset({"to", "colour", "msg_type"}),
     "notified": frozenset({"to", "after", "within"}),
     "incidents": frozenset({"type", "region", "at_most"}),
     "same_incident": frozenset(),
+    "closure_in_force": frozenset({"near", "kind", "incident_type"}),
+    "mutual_aid": frozenset({"from", "to", "capability", "stage", "incident_type"}),
+    "casualties_routed": frozenset({"to", "count", "incident_type"}),
     "report": frozenset({"kind", "channel", "status", "incident_type", "region"}),
     "work_order": frozenset({"status", "hotline", "incident_type"}),
 }
@@ -47,9 +62,18 @@ _CHOICES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "work_order": {"status": ("assigned", "handling", "done")},
 }
+AID_STAGES = ("requested", "offered", "committed")  # ascending; declined and timed_out are matched exactly
+_AID_ENDS = ("declined", "timed_out")
+_SOURCES = ("sensor", "hotline", "agency", "operator")
+_MSG_TYPES = ("Alert", "Update", "Cancel")
 KINDS = tuple(_FIELDS)
 _COMMON = frozenset({"by", "id", "note"})
-_SCALES = {"response_level": RESPONSE_LEVELS, "warning_colour": WARNING_COLOURS, "event_grade": EVENT_GRADES}
+_SCALES = {
+    "response_level": RESPONSE_LEVELS,
+    "warning_colour": WARNING_COLOURS,
+    "event_grade": EVENT_GRADES,
+    "lead": LEADS,
+}
 
 #: Resolves a region as written (adcode, or a name such as 涿州市 or 北京) to an adcode, or None.
 RegionResolver = Callable[[str], str | None]
@@ -79,6 +103,13 @@ class Expectation:
     after_ms: int | None = None
     within_ms: int | None = None
     entries: tuple[str, ...] = ()
+    opened_by: str = ""
+    lead: str = ""  # who leads, at least (county < city < province < joint < state_council)
+    regions_at_least: int = 1
+    msg_type: str = ""
+    closure: str = ""  # closure kind
+    borrower: str = ""  # mutual_aid `to`, as written
+    aid_stage: str = ""
 
 
 @dataclass(frozen=True)
@@ -148,7 +179,8 @@ def _one(file: str, node: Any, line: int, t0_ms: int, names: dict[str, int], ind
             raise LoadError(
                 file,
                 line_of(body, scale_field),
-                f"{where}.{kind}.{scale_field}: {body[scale_field]!r} is not one of {list(scale)}",
+                f"{where}.{kind}.{scale_field}: {body[scale_field]!r} is not one of {list(scale)}"
+                f"{did_you_mean(str(body[scale_field]), scale)}",
             )
     if kind == "warning_issued" and "colour" in body and str(body["colour"]) not in WARNING_COLOURS:
         raise LoadError(
@@ -162,24 +194,47 @@ def _one(file: str, node: Any, line: int, t0_ms: int, names: dict[str, int], ind
                 line_of(body, choice_field),
                 f"{where}.{kind}.{choice_field}: {value!r} is not one of {list(choices)}{did_you_mean(value, choices)}",
             )
-    if "stage" in body and str(body["stage"]) not in STAGE_ORDER:
-        raise LoadError(file, line_of(body, "stage"), f"{where}: stage {body['stage']!r} is not one of {STAGE_ORDER}")
+    stages = (*AID_STAGES, *_AID_ENDS) if kind == "mutual_aid" else STAGE_ORDER
+    for key, allowed in (("stage", stages), ("opened_by", _SOURCES), ("msg_type", _MSG_TYPES)):
+        if key in body and str(body[key]) not in allowed:
+            raise LoadError(
+                file,
+                line_of(body, key),
+                f"{where}.{kind}.{key}: {body[key]!r} is not one of {list(allowed)}"
+                f"{did_you_mean(str(body[key]), allowed)}",
+            )
+    if kind == "closure_in_force" and "kind" in body and str(body["kind"]) not in CLOSURE_KINDS:
+        raise LoadError(
+            file,
+            line_of(body, "kind"),
+            f"{where}.closure_in_force.kind: {body['kind']!r} is not one of {list(CLOSURE_KINDS)}"
+            f"{did_you_mean(str(body['kind']), CLOSURE_KINDS)}",
+        )
     raw_types = body.get("type", body.get("incident_type", ()))
     types = tuple(str(t) for t in raw_types) if isinstance(raw_types, list) else (str(raw_types),) if raw_types else ()
     fields: dict[str, Any] = {
         "types": types,
-        "region": str(body.get("region", body.get("from", body.get("to", body.get("hotline", ""))))),
+        "region": str(body.get("region", body.get("from", body.get("to", body.get("near", body.get("hotline", "")))))),
         "response_level": str(body.get("response_level", "")),
         "warning_colour": str(body.get("warning_colour", body.get("colour", ""))),
         "event_grade": str(body.get("event_grade", "")),
-        "stage": str(body.get("stage", "")),
+        "stage": str(body.get("stage", "")) if kind != "mutual_aid" else "",
         "capability": str(body.get("capability", "")),
         "cross_border": body.get("cross_border"),
         "count": int(body.get("count", 1)),
         "report_kind": str(body.get("kind", "")) if kind == "report" else "",
         "channel": str(body.get("channel", "")),
         "status": str(body.get("status", "")),
+        "opened_by": str(body.get("opened_by", "")),
+        "lead": str(body.get("lead", "")),
+        "regions_at_least": int(body.get("regions", 1)),
+        "msg_type": str(body.get("msg_type", "")),
+        "closure": str(body.get("kind", "")) if kind == "closure_in_force" else "",
+        "borrower": str(body.get("to", "")) if kind == "mutual_aid" else "",
+        "aid_stage": str(body.get("stage", "requested")) if kind == "mutual_aid" else "",
     }
+    if kind == "mutual_aid":
+        fields["region"] = str(body.get("from", ""))
     if kind == "incidents":
         if "at_most" not in body:
             raise LoadError(file, line_of(node, kind), f"{where}.incidents: give at_most")
@@ -220,11 +275,12 @@ def check_regions(file: str, expectations: Iterable[Expectation], resolve: Regio
     """Every region an expectation names, resolved once; an unknown name is a load error at its line."""
     resolved: dict[str, str] = {}
     for exp in expectations:
-        if exp.region and exp.region not in resolved:
-            code = resolve(exp.region)
-            if code is None:
-                raise LoadError(file, exp.line, f"{exp.name}: {exp.region!r} names no region of the theater")
-            resolved[exp.region] = code
+        for name in (exp.region, exp.borrower):
+            if name and name not in resolved:
+                code = resolve(name)
+                if code is None:
+                    raise LoadError(file, exp.line, f"{exp.name}: {name!r} names no region of the theater")
+                resolved[name] = code
     return resolved
 
 
@@ -256,11 +312,18 @@ class Observed:
     warnings: list[dict[str, Any]] = field(default_factory=list)
     reports: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # every version, in feed order
     work_orders: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    # the other entities as (event time, entity) in feed order: objects in an embedded run, mappings from Kafka
+    closures: list[tuple[int, Any]] = field(default_factory=list)
+    aid: list[tuple[int, Any]] = field(default_factory=list)
+    routings: list[tuple[int, Any]] = field(default_factory=list)
 
     @classmethod
     def from_deltas(cls, deltas: Iterable[Any]) -> Observed:
         seen = cls()
+        others = {"closure": seen.closures, "mutual_aid": seen.aid, "casualty_routing": seen.routings}
         for delta in deltas:
+            if delta.kind in others:
+                others[delta.kind].append((delta.at_ms, delta.entity))
             if delta.kind == "incident":
                 seen.versions.setdefault(delta.key, []).append((delta.at_ms, delta.entity))
             elif delta.kind == "task":
@@ -291,6 +354,17 @@ class Observed:
         return incident_id
 
 
+def _get(entity: Any, name: str, default: Any = "") -> Any:
+    """A field of a feed entity, whether the object itself (an embedded run) or its JSON mapping (Kafka)."""
+    if isinstance(entity, dict):
+        return entity.get(name, default)
+    return getattr(entity, name, default)
+
+
+def _opened_by(inc: Incident) -> str:
+    return inc.evidence[0].source if inc.evidence else ""
+
+
 def _at_least(scale: tuple[str, ...], value: str | None, minimum: str) -> bool:
     return not minimum or (value is not None and value in scale and scale.index(value) >= scale.index(minimum))
 
@@ -303,6 +377,8 @@ def _incident_matches(exp: Expectation, inc: Incident, code: str | None) -> bool
         and _at_least(WARNING_COLOURS, inc.warning_colour, exp.warning_colour)
         and _at_least(EVENT_GRADES, inc.event_grade, exp.event_grade)
         and (not exp.stage or inc.stage == exp.stage)
+        and (not exp.opened_by or _opened_by(inc) == exp.opened_by)
+        and _at_least(LEADS, inc.lead, exp.lead)
     )
 
 
@@ -348,16 +424,37 @@ def _score_dispatched(exp: Expectation, seen: Observed, code: str | None) -> Res
         and (exp.cross_border is None or t.cross_border == exp.cross_border)
         and _of_type(exp, seen, t.incident_id)
     ]
-    if len(matching) >= exp.count:
+    provinces: list[str] = []
+    for t in matching:  # the time the last province needed joined
+        if t.responder_province not in provinces:
+            provinces.append(t.responder_province)
+            if len(provinces) == exp.regions_at_least:
+                joined = t.created_at_ms
+    if len(matching) >= exp.count and len(provinces) >= exp.regions_at_least:
         chosen = matching[exp.count - 1]
         unit = chosen.responder_name or chosen.responder_id
-        return Result(exp, True, f"{len(matching)} unit(s), e.g. {unit}", chosen.created_at_ms)
-    return Result(exp, False, f"{len(matching)} matching unit(s) of {exp.count}; {len(sent)} sent in all by then")
+        at = max(chosen.created_at_ms, joined) if exp.regions_at_least > 1 else chosen.created_at_ms
+        return Result(exp, True, f"{len(matching)} unit(s) from {len(provinces)} province(s), e.g. {unit}", at)
+    return Result(
+        exp,
+        False,
+        f"{len(matching)} matching unit(s) of {exp.count} from {len(provinces)} province(s) of "
+        f"{exp.regions_at_least}; {len(sent)} sent in all by then",
+    )
 
 
 def _score_warning(exp: Expectation, seen: Observed, code: str | None) -> Result:
+    earlier: set[str] = set()
     for warning in seen.warnings:
-        if warning.get("msg_type") == "Cancel" or not _due(exp, int(warning.get("sent_ms", 0))):
+        references = [str(r) for r in warning.get("references", ())]
+        earlier.add(str(warning.get("identifier")))
+        if exp.msg_type:
+            # an Update or Cancel counts only as part of a chain: it references a message issued before it
+            if warning.get("msg_type") != exp.msg_type or not references or not set(references) <= earlier:
+                continue
+        elif warning.get("msg_type") == "Cancel":
+            continue
+        if not _due(exp, int(warning.get("sent_ms", 0))):
             continue
         if exp.warning_colour and not _at_least(WARNING_COLOURS, warning.get("colour"), exp.warning_colour):
             continue
@@ -367,7 +464,9 @@ def _score_warning(exp: Expectation, seen: Observed, code: str | None) -> Result
             inc = seen.final(incident_id)
             areas = [*inc.provinces, *inc.adcodes]
         if code is None or any(overlaps(code, a) for a in areas):
-            return Result(exp, True, f"{warning.get('identifier')} {warning.get('colour')}", int(warning["sent_ms"]))
+            chain = f" after {', '.join(references)}" if exp.msg_type and references else ""
+            detail = f"{warning.get('identifier')} {warning.get('msg_type')} {warning.get('colour')}{chain}"
+            return Result(exp, True, detail, int(warning["sent_ms"]))
     return Result(exp, False, f"{len(seen.warnings)} public warning message(s), none matching")
 
 
@@ -461,6 +560,60 @@ def _score_work_order(exp: Expectation, seen: Observed, code: str | None) -> Res
     return Result(exp, False, f"{len(seen.work_orders)} work-order change(s): {', '.join(states[:8]) or 'none'}")
 
 
+def _score_closure(exp: Expectation, seen: Observed, code: str | None) -> Result:
+    active = [(at, c) for at, c in seen.closures if _get(c, "status") == "active"]
+    for at, closure in active:
+        adcode = str(_get(closure, "adcode"))
+        if not _due(exp, at) or (exp.closure and _get(closure, "kind") != exp.closure):
+            continue
+        if code is not None and not (adcode and overlaps(code, adcode)):
+            continue
+        incident_id = str(_get(closure, "incident_id"))
+        if exp.types and not (incident_id and _of_type(exp, seen, incident_id)):
+            continue
+        place = f" at {_get(closure, 'place')}" if _get(closure, "place") else ""
+        whose = f"{incident_id}: " if incident_id else "reported: "
+        return Result(exp, True, f"{whose}{_get(closure, 'kind')}{place} in force", at)
+    return Result(exp, False, f"{len(active)} closure(s) put in force, none matching")
+
+
+def _score_aid(exp: Expectation, seen: Observed, lender: str | None, borrower: str | None) -> Result:
+    reached: list[str] = []
+    for at, update in seen.aid:
+        stage = str(_get(update, "stage"))
+        if (
+            not _due(exp, at)
+            or (exp.capability and _get(update, "capability") != exp.capability)
+            or (lender is not None and not overlaps(lender, str(_get(update, "lender"))))
+            or (borrower is not None and not overlaps(borrower, str(_get(update, "borrower"))))
+            or not _of_type(exp, seen, str(_get(update, "incident_id")))
+        ):
+            continue
+        lender_name = PROVINCES.get(str(_get(update, "lender")), str(_get(update, "lender")))
+        said = f"{_get(update, 'incident_id')}: {_get(update, 'capability')} from {lender_name} {stage}"
+        reached.append(said)
+        if stage == exp.aid_stage or (
+            exp.aid_stage in AID_STAGES
+            and stage in AID_STAGES
+            and AID_STAGES.index(stage) >= AID_STAGES.index(exp.aid_stage)
+        ):
+            return Result(exp, True, f"{said} by {_get(update, 'by')}", at)
+    return Result(exp, False, "; ".join(reached[-5:]) or "no matching mutual-aid exchange")
+
+
+def _score_routed(exp: Expectation, seen: Observed, code: str | None) -> Result:
+    routed = 0
+    for at, routing in seen.routings:
+        if not _due(exp, at) or not _of_type(exp, seen, str(_get(routing, "incident_id"))):
+            continue
+        for share in _get(routing, "hospitals", ()) or ():
+            if code is None or overlaps(code, str(_get(share, "adcode"))):
+                routed += int(_get(share, "casualties", 0))
+        if routed >= exp.count:
+            return Result(exp, True, f"{routed} injured routed there", at)
+    return Result(exp, False, f"{routed} injured routed there of {exp.count}")
+
+
 def score(
     expectations: Iterable[Expectation],
     deltas: Iterable[Any],
@@ -487,6 +640,12 @@ def score(
             results.append(_score_report(exp, seen, code))
         elif exp.kind == "work_order":
             results.append(_score_work_order(exp, seen, code))
+        elif exp.kind == "closure_in_force":
+            results.append(_score_closure(exp, seen, code))
+        elif exp.kind == "mutual_aid":
+            results.append(_score_aid(exp, seen, code, regions.get(exp.borrower) if exp.borrower else None))
+        elif exp.kind == "casualties_routed":
+            results.append(_score_routed(exp, seen, code))
         else:
             results.append(_score_same(exp, seen, evidence_ids))
     return tuple(results)

@@ -16,6 +16,7 @@ import msgspec
 
 from geo.datafiles import LineDict, LineList, LoadError, line_of, load_yaml
 from geo.names import did_you_mean
+from scenarios.answers import ANSWERS, answer_payload
 from scenarios.expectations import Expectation, parse_expectations
 from scenarios.faults import FAULT_KINDS, Silence, fault_payloads
 from scenarios.offsets import parse_offset
@@ -38,7 +39,7 @@ TOP_KEYS = {
     "expect",
     "note",
 }
-ENTRY_KEYS = {"at", "id", "note", "payload", "topic", "repeat"}
+ENTRY_KEYS = {"at", "id", "note", "payload", "topic", "repeat", *ANSWERS}
 REPEAT_KEYS = {"every", "until", "values"}
 FLEET_KEYS = {"seed", "scale", "out_of_service"}
 _TIME_FIELD = {
@@ -170,6 +171,14 @@ def _entries(file: str, sid: str, index: int, node: Any, line: int, t0_ms: int) 
         raise LoadError(file, line, f"{where}: expected a mapping with at and payload")
     _check_keys(file, node, ENTRY_KEYS, where)
     at_ms = offset_at(file, node, "at", t0_ms, where)
+    answers = [key for key in ANSWERS if key in node]
+    if answers:  # a scripted answer (scenarios/answers.py): one command, never repeated
+        if len(answers) > 1 or "payload" in node or "repeat" in node:
+            raise LoadError(file, line, f"{where}: give one of payload, {', '.join(ANSWERS)} (found more)")
+        kind = answers[0]
+        payload_of = answer_payload(file, kind, node[kind], where)
+        entry = build_entry(file, payload_of, at_ms, f"{sid}-{index:05d}", line_of(node, kind), f"{where}.{kind}")
+        return [_named(entry, str(node.get("note", "")), str(node.get("id", "")), line)]
     payload = node.get("payload")
     if not isinstance(payload, LineDict):
         raise LoadError(file, line_of(node, "payload"), f"{where}: missing payload mapping")

@@ -19,7 +19,7 @@ from typing import Any
 
 import msgspec
 
-from scenarios.drill import DrillResult, refusals
+from scenarios.drill import DrillResult, refusals, unanswered
 from scenarios.kpis import FIGURES, IncidentKpis, Spread, spreads
 from scenarios.model import Scenario, TimelineEntry
 from scenarios.offsets import offset_text
@@ -211,6 +211,27 @@ def _refusals(result: DrillResult, said: _Said) -> str:
     )
 
 
+def _unanswered(result: DrillResult, said: _Said) -> str:
+    """What nobody answered in the run, and the declared default that applied instead."""
+    t0 = result.scenario.t0_ms
+    rows = []
+    for u in unanswered(result.outcome):
+        zh_title, en_title = said.title(u.incident_id)
+        zh, en = u.said(said.words)
+        rows.append(
+            f"<tr><td class='num'>{offset_text(u.at_ms, t0)}</td><td>{both(escape(zh_title), escape(en_title))}</td>"
+            f"<td class='small'>{both(escape(zh), escape(en))}</td></tr>"
+        )
+    if not rows:
+        answered = both("所有审批和支援请求都有人答复", "every approval and request was answered")
+        return f"<p class='small muted'>{answered}</p>"
+    return (
+        f"<h3>{both('无人答复，按默认处理', 'No answer → default')} ({len(rows)})</h3><table><thead><tr>"
+        f"<th>{both('时间', 'at')}</th><th>{both('事件', 'incident')}</th><th>{both('处理', 'what happened')}</th>"
+        f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
 def _spread_table(rows: tuple[Spread, ...], incidents: int) -> str:
     body = []
     for s in rows:
@@ -371,6 +392,7 @@ def render_report(
             )
             + "</p>"
             + _refusals(result, said)
+            + _unanswered(result, said)
             + "</section>",
         ]
     )

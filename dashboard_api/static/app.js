@@ -316,6 +316,11 @@ function gradeBadge(inc) {
   return inc.event_grade ? el("span", { class: "badge grade" }, Words.fact(inc, "grade")) : null;
 }
 
+// Who leads the response (指挥权); its moves are decisions on the incident's timeline.
+function leadBadge(inc) {
+  return el("span", { class: "badge lead", "data-lead": inc.lead || "county" }, Words.fact(inc, "lead"));
+}
+
 function titleOf(incidentId) {
   const inc = state.incidents.get(incidentId);
   return inc ? Words.say(inc, "title") : "";
@@ -687,6 +692,7 @@ async function loadTimeline(incidentId) {
     facts.append(levelBadge(inc), colourBadge(inc));
     const grade = gradeBadge(inc);
     if (grade) facts.append(grade);
+    facts.append(leadBadge(inc));
     facts.append(el("span", { class: "muted" }, `${Words.fact(inc, "stage")} · ${Words.say(inc, "places")} · ${Words.say(inc, "playbook")}`));
     actions.append(facts);
     if (inc.attention) actions.append(el("span", { class: "flag", "data-attention": "true" }, `${t("attention")}：${t("attentionWhy")}`));

@@ -81,7 +81,7 @@ const Words = {
   fact(inc, field) {
     const voc = state.words;
     if (!voc || !inc) return "";
-    const code = { stage: inc.stage, level: inc.response_level, colour: inc.warning_colour, grade: inc.event_grade, type: inc.type }[field];
+    const code = { stage: inc.stage, level: inc.response_level, colour: inc.warning_colour, grade: inc.event_grade, type: inc.type, lead: inc.lead || "county" }[field];
     const entry = voc[field] && voc[field][code || "-"];
     return entry ? entry[this.lang] : "";
   },

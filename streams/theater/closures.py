@@ -1,6 +1,8 @@
-"""Road closures reported by agencies: while one is in force, dispatch and casualty routing use the road
-graph with it (`roads_of`). Which report kinds close, slow or reopen roads is data
-(``geo/data/closure_reports.yaml``); each change is a `closure` delta for the map.
+"""Road closures in force: reported by agencies, or put in force by a playbook (`close_road`). While one is in
+force, dispatch and casualty routing use the road graph with it (`roads_of`). Which report kinds close, slow or
+reopen roads is data (``geo/data/closure_reports.yaml``); a playbook's closure is lifted by the incident's rule
+(`lift_closure`), by an operator's `lift_closure` command, or by a reopening report near it, like a reported one.
+Each change is a `closure` delta for the map and, for a playbook's closure, a decision on its incident.
 """
 
 from __future__ import annotations
@@ -9,9 +11,13 @@ from dataclasses import replace
 
 from geo.closures import closure_around
 from geo.geodesy import haversine_km
+from geo.names import did_you_mean
 from geo.roads import RoadGraph
+from playbooks.effects import ClosureEffect
 from playbooks.evidence import Signal
+from playbooks.incident import Decision, Incident
 from streams.theater.state import ActiveClosure, Emitter, TheaterContext, TheaterState
+from streams.wire.records import OperatorCommand
 
 _LOCATED = ("gps", "place")  # a closure needs a point, not a whole town or county
 
@@ -66,6 +72,7 @@ def _close(state: TheaterState, signal: Signal, report_kind: str, ctx: TheaterCo
         since_ms=signal.at_ms,
         signal_id=signal.signal_id,
         agency=signal.attr("agency"),
+        adcode=signal.adcode or "",
     )
     if closure.id in state.closures:
         return
@@ -90,7 +97,68 @@ def _reopen(state: TheaterState, signal: Signal, report_kind: str, ctx: TheaterC
             f"no closure in force within {reach_km * 1000:.0f} m",
         )
         return
+    who = f"agency:{signal.attr('agency')}"
     for cid in near:
-        reopened = replace(state.closures.pop(cid), status="reopened")
-        out.emit("closure", cid, reopened)
+        lifted = _lift(state, cid, who, signal.text, out)
+        incident = state.fusion.incidents.get(lifted.incident_id)
+        if incident is not None:  # a playbook's closure: its incident records who reopened the road
+            out.incident(_decided(state, incident, f"closure {lifted.kind} lifted", who, signal.text))
+
+
+def carry_out(state: TheaterState, incident: Incident, effect: ClosureEffect, out: Emitter) -> Incident:
+    """A playbook's `close_road` or `lift_closure`, with a decision on the incident saying what changed."""
+    if effect.verb == "lift":
+        mine = [cid for cid, c in sorted(state.closures.items()) if c.incident_id == incident.id]
+        for cid in mine:
+            lifted = _lift(state, cid, effect.rule, effect.reason, out)
+            incident = _decided(state, incident, f"closure {lifted.kind} lifted", effect.rule, effect.reason)
+        return incident
+    if effect.closure_id in state.closures:
+        return incident  # already in force: a closure is not put in force twice
+    closure = ActiveClosure(
+        id=effect.closure_id,
+        kind=effect.kind,
+        report_kind="",
+        lon=effect.lon,
+        lat=effect.lat,
+        radius_m=effect.radius_m,
+        factor=effect.factor,
+        since_ms=state.now_ms,
+        signal_id="",
+        agency="",
+        incident_id=incident.id,
+        rule=effect.rule,
+        place=effect.place,
+        reason=effect.reason,
+        adcode=effect.adcode,
+    )
+    state.closures[closure.id] = closure
     state.dirty.add(("meta", "closures"))
+    out.emit("closure", closure.id, closure)
+    what = f"closure {effect.kind} in force ({effect.radius_m:.0f} m)"
+    return _decided(state, incident, what, effect.rule, effect.reason)
+
+
+def on_command(state: TheaterState, cmd: OperatorCommand, out: Emitter) -> None:
+    """An operator lifts a closure in force (`target` = the closure's id): the road is open again for routing."""
+    closure = state.closures.get(cmd.target)
+    if closure is None:
+        hint = did_you_mean(cmd.target, state.closures)
+        out.emit("rejected", cmd.event_id, f"command lift_closure: target={cmd.target!r} is no closure in force{hint}")
+        return
+    who = f"operator:{cmd.operator}@{cmd.centre}"
+    _lift(state, closure.id, who, cmd.reason, out)
+    incident = state.fusion.incidents.get(closure.incident_id)
+    if incident is not None:
+        out.incident(_decided(state, incident, f"closure {closure.kind} lifted", who, cmd.reason))
+
+
+def _lift(state: TheaterState, closure_id: str, by: str, reason: str, out: Emitter) -> ActiveClosure:
+    lifted = replace(state.closures.pop(closure_id), status="reopened", lifted_by=by, reason=reason or "")
+    state.dirty.add(("meta", "closures"))
+    out.emit("closure", closure_id, lifted)
+    return lifted
+
+
+def _decided(state: TheaterState, incident: Incident, what: str, by: str, reason: str) -> Incident:
+    return replace(incident, decisions=(*incident.decisions, Decision(state.now_ms, what, by, (), reason)))

@@ -1,4 +1,5 @@
-"""Operator commands from command centres: each is audited with who issued it."""
+"""Operator commands from command centres: each is audited with who issued it. A drill's scripted answer names
+the approval by its rule (`target: rule:<id>`, no incident), since a script cannot know the ids in advance."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from dataclasses import replace
 
 from playbooks import lifecycle
 from playbooks.incident import Decision
-from streams.theater import merges, mutual_aid, reporting
+from streams.theater import closures, merges, mutual_aid, reporting
 from streams.theater.effects import carry_out
 from streams.theater.responders import set_responder
 from streams.theater.state import Emitter, TheaterContext, TheaterState
@@ -14,6 +15,12 @@ from streams.wire.records import OperatorCommand
 
 
 def on_command(state: TheaterState, cmd: OperatorCommand, ctx: TheaterContext, out: Emitter) -> None:
+    if cmd.action in ("approve", "reject") and not cmd.incident_id and cmd.target.startswith("rule:"):
+        found = pending_approval_of(state, cmd.target.removeprefix("rule:"))
+        if found is None:
+            out.emit("rejected", cmd.event_id, f"command {cmd.action}: no pending approval of rule {cmd.target[5:]!r}")
+            return
+        cmd = replace(cmd, incident_id=found[0], target=found[1])
     incident = state.fusion.incidents.get(cmd.incident_id)
     who = f"{cmd.operator}@{cmd.centre}"
     if cmd.action == "release":
@@ -24,6 +31,9 @@ def on_command(state: TheaterState, cmd: OperatorCommand, ctx: TheaterContext, o
         return
     if cmd.action == "submit_report":
         reporting.on_submit(state, cmd, out)  # a closed incident still owes its final report
+        return
+    if cmd.action == "lift_closure":
+        closures.on_command(state, cmd, out)  # the closure names its incident
         return
     if incident is None:
         out.emit("rejected", cmd.event_id, f"command {cmd.action}: no incident {cmd.incident_id!r}")
@@ -58,3 +68,16 @@ def on_command(state: TheaterState, cmd: OperatorCommand, ctx: TheaterContext, o
         merges.split_by_operator(state, cmd, ctx, out)
     else:
         out.emit("rejected", cmd.event_id, f"command {cmd.action}: not available yet for {cmd.incident_id}")
+
+
+def pending_approval_of(state: TheaterState, rule: str) -> tuple[str, str] | None:
+    """(incident id, approval id) of the oldest pending approval a rule asked for, among open incidents: what a
+    drill's scripted answer (`rule:<id>`, scenarios/answers.py) names, as it cannot know the ids in advance."""
+    pending = [
+        (approval.requested_at_ms, incident.id, approval.id)
+        for incident in state.fusion.incidents.values()
+        if incident.status == "open"
+        for approval in incident.approvals
+        if approval.state == "pending" and approval.rule == rule
+    ]
+    return min(pending)[1:] if pending else None

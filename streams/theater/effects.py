@@ -1,4 +1,5 @@
-"""Carrying out a playbook's effects: dispatch through geo (borrowing across borders by mutual aid), notifications."""
+"""Carrying out a playbook's effects: dispatch through geo (borrowing across borders by mutual aid), a playbook's
+own mutual-aid request (the same audited exchange, with the lenders' nearest units), road closures, notifications."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from dataclasses import replace
 from geo.dispatch import Candidate, DispatchRequest, decide
 from geo.regions import PROVINCES
 from playbooks import lifecycle
+from playbooks.effects import ClosureEffect
 from playbooks.incident import Decision, Incident, Notification, Task
-from streams.theater import mutual_aid, posts
+from streams.theater import closures, mutual_aid, posts
 from streams.theater.closures import roads_of
 from streams.theater.responders import send_task, set_responder, unfilled_task
 from streams.theater.state import Emitter, TheaterContext, TheaterState
@@ -29,6 +31,13 @@ def carry_out(
             incident = dispatch(state, incident, effect, ctx, out)
         elif isinstance(effect, lifecycle.NotifyEffect):
             incident = notify(state, incident, effect, ctx, out)
+        elif isinstance(effect, ClosureEffect):
+            incident = closures.carry_out(state, incident, effect, out)
+        elif isinstance(effect, lifecycle.MutualAidEffect):
+            asked = lifecycle.DispatchEffect(
+                incident.id, effect.rule, effect.capability, effect.count, effect.deadline_ms
+            )
+            incident = dispatch(state, incident, asked, ctx, out, lenders=effect.lenders)
         else:
             for note in carry_out_public(incident, effect, ctx, out):
                 incident = notify(state, incident, note, ctx, out)
@@ -36,10 +45,16 @@ def carry_out(
 
 
 def dispatch(
-    state: TheaterState, incident: Incident, effect: lifecycle.DispatchEffect, ctx: TheaterContext, out: Emitter
+    state: TheaterState,
+    incident: Incident,
+    effect: lifecycle.DispatchEffect,
+    ctx: TheaterContext,
+    out: Emitter,
+    lenders: tuple[str, ...] | None = None,
 ) -> Incident:
     """Rank units by road time (with the closures in force); local picks get their tasks at once, picks
-    from another province are borrowed through a mutual-aid exchange with that province."""
+    from another province are borrowed through a mutual-aid exchange with that province. With `lenders` (a
+    playbook's mutual-aid request) only those provinces' units count, each asked of its province."""
     state.task_number += 1
     base_id = f"{incident.id}-T{state.task_number:03d}"
     request = DispatchRequest(
@@ -49,6 +64,7 @@ def dispatch(
         lon=incident.lon,
         lat=incident.lat,
         adcode=incident.adcode,
+        lenders=lenders,
     )
     try:
         decision = decide(request, state.fleet, roads_of(state, ctx), ctx.regions, ctx.dispatch_policy)
@@ -68,7 +84,8 @@ def dispatch(
             effect.deadline_ms, effect.rule, decision.reason, cross_border=False,
         )  # fmt: skip
     if decision.shortfall:
-        reason = f"{decision.shortfall} short: no available {effect.capability} here or from any lender"
+        here = "from the lenders asked" if lenders is not None else "here or from any lender"
+        reason = f"{decision.shortfall} short: no available {effect.capability} {here}"
         unfilled_task(state, out, incident, f"{base_id}.0", effect.capability, effect.deadline_ms, effect.rule, reason)
     what = (
         f"dispatch {effect.capability} x{effect.count}: {len(decision.chosen) - sum(map(len, borrowed.values()))} sent"

@@ -92,13 +92,17 @@ def ask(
     incident = _run(state, incident, request, f"dispatch:{rule}", ctx, out, request_id)
     agreements = ctx.dispatch_policy.agreements
     if agreements.auto_accepts(lender, borrower, capability) and state.aid[request_id].stage == "requested":
-        incident = _run(state, incident, AidOffer(request_id, lender, link.suggested, True), AUTO, ctx, out, "")
+        # the standing authorisation lends up to its limit; the slots beyond it are left to the exchange's commit
+        lent = link.suggested[: agreements.auto_limit(lender, borrower) or len(link.suggested)]
+        incident = _run(state, incident, AidOffer(request_id, lender, lent, True), AUTO, ctx, out, "")
         incident = _run(state, incident, AidCommit(request_id, borrower), AUTO, ctx, out, "")
     return incident
 
 
 def on_command(state: TheaterState, cmd: OperatorCommand, ctx: TheaterContext, out: Emitter) -> None:
     """An operator's offer, commit or decline; anything wrong is one `rejected` delta and changes nothing."""
+    if cmd.target.startswith("capability:"):  # a drill's scripted answer: the oldest open request it can answer
+        cmd = replace(cmd, target=_open_request_of(state, cmd, ctx) or cmd.target)
     link = state.aid_links.get(cmd.target)
     if link is None:
         hint = did_you_mean(cmd.target, [rid for rid, ex in state.aid.items() if ex.stage in ("requested", "offered")])
@@ -141,6 +145,22 @@ def on_command(state: TheaterState, cmd: OperatorCommand, ctx: TheaterContext, o
     changed = _run(state, incident, event, who, ctx, out, cmd.event_id)
     if changed is not incident:
         out.incident(changed)
+
+
+def _open_request_of(state: TheaterState, cmd: OperatorCommand, ctx: TheaterContext) -> str | None:
+    """The oldest open exchange of the capability that the centre's province can answer now: a request to it
+    (offer, decline) or an offer to it (commit, decline)."""
+    capability = cmd.target.removeprefix("capability:")
+    candidates = []
+    for request_id, exchange in state.aid.items():
+        request = exchange.request
+        if request.capability != capability or exchange.stage not in ("requested", "offered"):
+            continue
+        turn = request.lender if exchange.stage == "requested" else request.borrower
+        wanted = {"offer": "requested", "commit": "offered"}.get(cmd.action, exchange.stage)
+        if exchange.stage == wanted and _province_of_centre(cmd.centre, turn, ctx) == turn:
+            candidates.append((exchange.deadline_ms, request_id))
+    return min(candidates)[1] if candidates else None
 
 
 def next_deadline_ms(state: TheaterState) -> int | None:

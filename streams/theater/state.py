@@ -13,6 +13,7 @@ from geo.mutual_aid import Exchange
 from geo.regions import RegionIndex
 from geo.responder_lifecycle import ResponderLifecycle, load_lifecycle
 from geo.roads import RoadGraph
+from playbooks import lead
 from playbooks.evidence import Signal
 from playbooks.incident import Incident, Task
 from playbooks.model import Playbook
@@ -61,11 +62,12 @@ class AidLink:
 
 @dataclass(frozen=True, slots=True)
 class ActiveClosure:
-    """A road closure reported by an agency, in force until a reopening report."""
+    """A road closure in force: reported by an agency, or put in force by a playbook for an incident; in force until
+    a reopening report, the incident's own rule (`lift_closure`) or an operator lifts it."""
 
     id: str
     kind: str  # geo closure kind
-    report_kind: str
+    report_kind: str  # the agency report's kind; "" for a playbook's closure
     lon: float
     lat: float
     radius_m: float
@@ -74,6 +76,12 @@ class ActiveClosure:
     signal_id: str
     agency: str
     status: str = "active"  # active | reopened
+    incident_id: str = ""  # the incident whose playbook closed the road ("" for a report)
+    rule: str = ""  # the rule that closed it
+    place: str = ""  # the facility it closes (an underpass's name), "" for a point
+    reason: str = ""
+    lifted_by: str = ""  # who reopened it: "agency:<name>", a rule id or "operator:<who>"
+    adcode: str = ""  # the county it lies in, when known
 
 
 @dataclass
@@ -145,6 +153,8 @@ class Emitter:
             self.state.dirty.add((kind, key))
 
     def incident(self, incident: Incident) -> None:
+        # every version of an incident passes here: who leads follows its grade, level and regions (playbooks/lead.py)
+        incident = lead.follow(incident, self.state.now_ms)
         fuse.store(self.state.fusion, incident)
         change = evidence_change(self.state.fed.get(incident.id), incident.evidence)
         self.state.fed[incident.id] = tuple(e.signal_id for e in incident.evidence)

@@ -1,7 +1,8 @@
-"""Carrying out public warnings, approvals and mutual-aid requests that a playbook asked for.
+"""Carrying out public warnings and approvals that a playbook asked for.
 
 A public warning goes out as a feed delta of kind "warning": the CAP 1.2 XML and the same message as JSON.
-Approvals and mutual-aid requests reach the command centres that must act on them as notifications.
+Approvals reach the command centres that must act on them as notifications. (A playbook's mutual-aid request is
+an exchange, not a notice: `streams/theater/effects.py`.)
 """
 
 from __future__ import annotations
@@ -13,14 +14,14 @@ import msgspec
 from geo.regions import PROVINCES
 from playbooks import actions
 from playbooks.cap import PublicWarning, WarningArea, to_cap_xml
-from playbooks.effects import ApprovalEffect, Effect, MutualAidEffect, NotifyEffect, WarningEffect
+from playbooks.effects import ApprovalEffect, Effect, NotifyEffect, WarningEffect
 from playbooks.evidence import Signal
 from playbooks.incident import Incident
 from playbooks.plan import Playbook, PublicWarningAction
 from streams.theater.state import Emitter, TheaterContext
 from streams.wire.timefmt import format_time_ms
 
-PublicEffect = WarningEffect | ApprovalEffect | MutualAidEffect
+PublicEffect = WarningEffect | ApprovalEffect
 _GEOCODE_NAME = "GB/T 2260"  # China's administrative division codes (adcodes)
 
 
@@ -31,12 +32,6 @@ def carry_out_public(
     if isinstance(effect, WarningEffect):
         publish_warning(effect, ctx, out, incident.type)
         return ()
-    if isinstance(effect, MutualAidEffect):
-        message = (
-            f"互助请求 {effect.request_id}: {effect.capability} x{effect.count} for {incident.id} "
-            f"({PROVINCES.get(effect.borrower, effect.borrower)}){': ' + effect.reason if effect.reason else ''}"
-        )
-        return (NotifyEffect(incident.id, effect.rule, effect.lenders, message),)
     if effect.state == "requested":
         message = (
             f"待审批 {effect.approval_id}: {effect.summary}; default {effect.default} at "

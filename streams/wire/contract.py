@@ -307,6 +307,7 @@ CommandAction = Literal[
     "commit",
     "decline",
     "submit_report",
+    "lift_closure",
 ]
 
 

@@ -127,3 +127,17 @@ def test_a_lender_answers_a_request_and_the_command_carries_the_units(world: Wor
     refused = world.client.post("/api/mutual-aid/MA-0002/offer", json={}, headers=auth("tianjin"))
     assert refused.status_code == 403 and "only the borrowing (130000) or lending (110000)" in refused.text
     assert world.client.post("/api/mutual-aid/MA-0001/decline", json={}, headers=auth("beijing")).status_code == 409
+
+
+def test_an_operator_lifts_a_closure_in_force(world: World) -> None:
+    publish_shared(world)
+    accepted = world.client.post("/api/closures/C-1/lift", json={"reason": "积水已抽干"}, headers=auth("hebei"))
+    assert accepted.status_code == 202, accepted.text
+    (command,) = world.sink.commands
+    assert (command.action, command.target, command.reason) == ("lift_closure", "C-1", "积水已抽干")
+    unknown = world.client.post("/api/closures/C-2/lift", headers=auth("hebei"))
+    assert unknown.status_code == 404 and "did you mean 'C-1'" in unknown.json()["detail"]
+    seq = world.picture.seq
+    reopened = {"id": "C-1", "kind": "cordon", "lon": 116.81, "lat": 39.96, "status": "reopened"}
+    world.hub.publish(Delta(seq + 1, T0 + 9 * MIN, "closure", "C-1", reopened))
+    assert world.client.post("/api/closures/C-1/lift", headers=auth("hebei")).status_code == 409

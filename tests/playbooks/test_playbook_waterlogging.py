@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from playbooks.effects import DispatchEffect
+from playbooks.effects import ClosureEffect, DispatchEffect
+from playbooks.places import km_between
 from playbooks.plan import Playbook
 from tests.playbooks.conftest import dry_run, effects_of, whats
 
@@ -62,3 +63,23 @@ def test_open_manhole_gets_a_crew_within_30_minutes(shipped: Callable[[str], Pla
     (task,) = effects_of(dry, DispatchEffect)
     assert dry.incident is not None
     assert (task.capability, task.deadline_ms - dry.incident.opened_at_ms) == ("water_repair", 30 * 60_000)
+
+
+def test_the_closure_depth_closes_the_nearest_underpass_and_the_stand_down_lifts_it(
+    shipped: Callable[[str], Playbook],
+) -> None:
+    clear = {"at": "2023-07-30T20:00:00+08:00", "kind": "sensor_clear", **LIUliqiao}
+    dry = dry_run(shipped("waterlogging"), [depth(0, 16), depth(10, 28), clear], "waterlogging")
+    closing, lifting = effects_of(dry, ClosureEffect)
+    assert (closing.verb, closing.kind, closing.radius_m, closing.factor) == ("close", "flooded_underpass", 200, None)
+    assert closing.place and closing.closure_id.startswith(f"C-{dry.incident.id}-underpass-")  # type: ignore[union-attr]
+    assert km_between(closing.lon, closing.lat, LIUliqiao["lon"], LIUliqiao["lat"]) <= 0.5  # type: ignore[arg-type]
+    assert (lifting.verb, lifting.incident_id) == ("lift", closing.incident_id)
+
+
+def test_no_underpass_in_reach_closes_the_road_at_the_sensor(shipped: Callable[[str], Playbook]) -> None:
+    away = {"lon": 116.60, "lat": 40.10, "adcode": "110113"}
+    dry = dry_run(shipped("waterlogging"), [{**depth(0, 28), **away}], "waterlogging")
+    (closing,) = effects_of(dry, ClosureEffect)
+    assert (closing.lon, closing.lat, closing.place, closing.adcode) == (116.60, 40.10, "", "110113")
+    assert "close_road flooded_underpass: no underpass within 0.5 km" in whats(dry)

@@ -13,7 +13,7 @@ from ebrain.drill_cmd import run_drill_cmd
 from ebrain.replay_cmd import run_replay
 from ebrain.scenario_cmd import check
 from ebrain.settings import PACKAGE_ROOT, Settings
-from scenarios.check import check_scenario
+from scenarios.check import Answerable, check_scenario
 
 SHIPPED = sorted((PACKAGE_ROOT / "scenarios" / "files").glob("*.yaml"))
 BROKEN = Path(__file__).parent / "data" / "broken_scenario.yaml"
@@ -80,3 +80,20 @@ def test_the_commands_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert asyncio.run(run_drill_cmd(Settings(), BROKEN, None, tmp_path / "aar.html")) == 2
     assert not (tmp_path / "out.jsonl").exists() and not (tmp_path / "aar.html").exists()
     assert "nothing was run" in capsys.readouterr().err
+
+
+def test_a_scripted_answer_must_name_a_rule_that_asks_and_a_known_capability(core: Core, tmp_path: Path) -> None:
+    path = tmp_path / "answers.yaml"
+    path.write_text(
+        'scenario: a\nt0: "2025-06-18T14:20:00+08:00"\ntimeline:\n'
+        "  - at: +5m\n    approve: {rule: plume-over-home}\n"
+        "  - at: +6m\n    offer: {capability: hazmatt, lender: 河北}\n",
+        encoding="utf-8",
+    )
+    answerable = Answerable.of(core.theater.playbooks.values(), frozenset(core.initial_fleet.roster.capabilities))
+    said = [str(p) for p in check_scenario(path, core.ingest, core.regions, answerable)]
+    assert said == [
+        f"{path}:5: approve.rule: 'plume-over-home': no rule of the playbooks asks for approval; "
+        "did you mean 'plume-over-homes'?",
+        f"{path}:7: offer.capability: 'hazmatt': no such capability; did you mean 'hazmat'?",
+    ]

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from geo.datafiles import LoadError, load_yaml
+from playbooks.evidence import Signal
 from playbooks.incident import Incident, Notification, Task
 from scenarios.expectations import Expectation, check_regions, in_region, parse_expectations, score
 from streams.theater.state import Delta
@@ -157,3 +158,106 @@ def test_report_choices_are_checked_at_their_line() -> None:
     with pytest.raises(LoadError, match="'sent' is not one of") as info:
         parse("expect:\n  - report:\n      status: sent\n")
     assert info.value.line == 3
+
+
+def test_new_kinds_name_their_line_and_offer_a_did_you_mean() -> None:
+    with pytest.raises(LoadError, match=r"'cordn' is not one of .*did you mean 'cordon'") as info:
+        parse("expect:\n  - closure_in_force:\n      near: 河北区\n      kind: cordn\n")
+    assert info.value.line == 4
+    with pytest.raises(LoadError, match=r"'comitted' is not one of .*did you mean 'committed'") as info:
+        parse("expect:\n  - mutual_aid: {from: 北京, stage: comitted}\n")
+    assert info.value.line == 2
+    with pytest.raises(LoadError, match="did you mean 'agency'"):
+        parse("expect:\n  - incident: {type: x, opened_by: agncy}\n")
+    with pytest.raises(LoadError, match="did you mean 'Update'"):
+        parse("expect:\n  - warning_issued: {msg_type: Updat}\n")
+    (aid,) = parse("expect:\n  - mutual_aid: {from: 北京, to: 河北}\n")
+    assert check_regions("e.yaml", [aid], {"北京": "110000", "河北": "130000"}.get) == {
+        "北京": "110000",
+        "河北": "130000",
+    }
+
+
+def test_incident_opened_by_a_source() -> None:
+    (exp,) = parse("expect:\n  - incident: {type: gas_explosion, opened_by: sensor}\n")
+    call = Signal("c1", "hotline", "call:explosion", T0, "130000")
+    by_call = [Delta(1, T0, "incident", "I1", incident("III", T0, evidence=(call,)))]
+    assert not score([exp], by_call, {}, {})[0].passed
+    alarm = Signal("s1", "sensor", "sensor:gas_lel", T0, "130000")
+    assert score([exp], [Delta(1, T0, "incident", "I1", incident("III", T0, evidence=(alarm, call)))], {}, {})[0].passed
+
+
+def test_dispatched_from_several_provinces() -> None:
+    (exp,) = parse("expect:\n  - dispatched: {capability: hazmat, regions: 2, count: 2}\n")
+
+    def task(n: int, province: str) -> Delta:
+        entity = Task(
+            f"T{n}", "I1", "hazmat", T0 + n, T0 + 15 * MIN, "r", "dispatched", f"u{n}", responder_province=province
+        )
+        return Delta(n, T0 + n, "task", entity.id, entity)
+
+    assert not score([exp], [task(1, "130000"), task(2, "130000")], {}, {})[0].passed
+    result = score([exp], [task(1, "130000"), task(2, "130000"), task(3, "110000")], {}, {})[0]
+    assert result.passed and result.at_ms == T0 + 3
+
+
+def test_a_cap_update_counts_only_as_part_of_a_chain() -> None:
+    (exp,) = parse("expect:\n  - warning_issued: {to: 三河市, msg_type: Update}\n")
+    regions = {"三河市": "131082"}
+
+    def message(n: int, msg_type: str, references: list[str]) -> Delta:
+        entity = {"identifier": f"W{n}", "incident_id": "I1", "msg_type": msg_type, "sent_ms": T0 + n * MIN,
+                  "references": references, "colour": "red", "area_adcodes": ["131082"]}  # fmt: skip
+        return Delta(n, T0 + n * MIN, "warning", f"W{n}", entity)
+
+    assert not score([exp], [message(1, "Update", ["W0"])], regions, {})[0].passed  # references nothing seen
+    result = score([exp], [message(1, "Alert", []), message(2, "Update", ["W1"])], regions, {})[0]
+    assert result.passed and result.at_ms == T0 + 2 * MIN and "after W1" in result.detail
+
+
+def test_closure_in_force_at_a_place_of_an_incident_type() -> None:
+    (exp,) = parse("expect:\n  - by: +10m\n    closure_in_force: {near: 丰台区, kind: flooded_underpass}\n")
+    regions = {"丰台区": "110106"}
+    closure = {"id": "C1", "kind": "flooded_underpass", "status": "active", "adcode": "110106", "incident_id": "I1"}
+    elsewhere = {**closure, "id": "C0", "adcode": "110105"}
+    deltas = [Delta(1, T0, "closure", "C0", elsewhere), Delta(2, T0 + 5 * MIN, "closure", "C1", closure)]
+    result = score([exp], deltas, regions, {})[0]
+    assert result.passed and result.at_ms == T0 + 5 * MIN
+    late = [Delta(1, T0 + 11 * MIN, "closure", "C1", closure)]
+    assert not score([exp], late, regions, {})[0].passed
+
+
+def test_mutual_aid_reaches_a_stage_between_the_right_provinces() -> None:
+    (exp,) = parse("expect:\n  - mutual_aid: {from: 北京, to: 河北, capability: hazmat, stage: offered}\n")
+    regions = {"北京": "110000", "河北": "130000"}
+
+    def update(n: int, stage: str, lender: str = "110000") -> Delta:
+        entity = {"request_id": "R1", "incident_id": "I1", "capability": "hazmat", "borrower": "130000",
+                  "lender": lender, "stage": stage, "by": "operator:li@110000"}  # fmt: skip
+        return Delta(n, T0 + n * MIN, "mutual_aid", "R1", entity)
+
+    assert not score([exp], [update(1, "requested")], regions, {})[0].passed
+    assert not score([exp], [update(1, "committed", "120000")], regions, {})[0].passed
+    result = score([exp], [update(1, "requested"), update(2, "committed")], regions, {})[0]
+    assert result.passed and result.at_ms == T0 + 2 * MIN
+
+
+def test_casualties_routed_to_a_region() -> None:
+    (exp,) = parse("expect:\n  - casualties_routed: {to: 北京, count: 3}\n")
+    regions = {"北京": "110000"}
+
+    def routing(n: int, adcode: str, casualties: int) -> Delta:
+        entity = {"incident_id": "I1", "hospitals": [{"adcode": adcode, "casualties": casualties}]}
+        return Delta(n, T0 + n * MIN, "casualty_routing", f"s{n}", entity)
+
+    assert not score([exp], [routing(1, "110105", 2), routing(2, "131082", 5)], regions, {})[0].passed
+    assert score([exp], [routing(1, "110105", 2), routing(2, "110101", 1)], regions, {})[0].passed
+
+
+def test_who_leads_is_a_minimum_with_a_did_you_mean() -> None:
+    with pytest.raises(LoadError, match="did you mean 'province'"):
+        parse("expect:\n  - incident: {lead: provnce}\n")
+    (exp,) = parse("expect:\n  - incident: {type: gas_explosion, lead: city}\n")
+    assert not score([exp], [Delta(1, T0, "incident", "I1", incident("IV", T0))], {}, {})[0].passed
+    led = incident("II", T0, lead="province")
+    assert score([exp], [Delta(1, T0, "incident", "I1", led)], {}, {})[0].passed

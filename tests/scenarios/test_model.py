@@ -157,3 +157,36 @@ def test_wrong_shapes_in_metadata_and_faults_are_load_errors_with_a_line(tmp_pat
     )
     with pytest.raises(LoadError, match=r"null_position.yaml:\d+: fault command_post_down: position"):
         load_scenario(null_position)
+
+
+def test_scripted_answers_become_commands_that_name_what_they_answer(tmp_path: Path) -> None:
+    body = (
+        "timeline:\n"
+        "  - at: +25m\n    approve: {rule: plume-over-homes}\n"
+        "  - at: +30m\n    offer: {capability: hazmat, lender: 河北}\n"
+        "  - at: +32m\n    commit: {capability: hazmat, borrower: 天津市, by: 值班员}\n"
+    )
+    scenario = load_scenario(write(tmp_path, body))
+    commands = [msgspec.json.decode(e.value) for e in scenario.timeline]
+    assert [e.topic for e in scenario.timeline] == ["commands"] * 3
+    assert [(c["action"], c["centre"], c["target"], c["operator"]) for c in commands] == [
+        ("approve", "joint", "rule:plume-over-homes", "drill-script"),
+        ("offer", "130000", "capability:hazmat", "drill-script"),
+        ("commit", "120000", "capability:hazmat", "值班员"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("entry", "line", "message"),
+    [
+        ("    offer: {capability: hazmat, lendr: 河北}\n", 5, "did you mean 'lender'"),
+        ("    offer: {capability: hazmat, lender: 河被}\n", 5, "is not a province of the theater"),
+        ("    offer: {capability: hazmat}\n", 5, "give 'lender'"),
+        ("    approve: {rul: x}\n", 5, "did you mean 'rule'"),
+        ("    approve: {rule: x}\n    offer: {capability: hazmat, lender: 河北}\n", 4, "give one of payload"),
+    ],
+)
+def test_a_wrong_scripted_answer_names_its_line(tmp_path: Path, entry: str, line: int, message: str) -> None:
+    with pytest.raises(LoadError) as info:
+        load_scenario(write(tmp_path, "timeline:\n  - at: +5m\n" + entry))
+    assert info.value.line == line and message in info.value.message

@@ -35,6 +35,9 @@ def test_one_incident_through_every_stage(core: Core) -> None:
     assert incident.warning_colour == "blue"
     # every report of the blast joined it: 4 calls (2 hotlines), 2 sensor alarms, 4 fire/gas reports, casualties
     assert incident.evidence_count == 12
+    # who leads moves up with the response level: the county, then the city (III), then the province (II)
+    leads = [d.what for d in incident.decisions if d.what.startswith("lead ")]
+    assert (leads, incident.lead) == (["lead county→city", "lead city→province"], "province")
     assert set(incident.provinces) == {"130000", "110000"}
     assert outcome.counts["received"] == outcome.counts["accepted"] + outcome.counts["rejected"] == 12
 

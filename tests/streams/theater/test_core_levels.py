@@ -67,10 +67,11 @@ def test_a_lower_level_comes_only_from_a_lower_command_naming_who_asked(core: Co
     run(core, state, declared("bj-iii", T0 + 3 * HOUR, "lower", "III", "beijing-flood-control", "雨势减弱"))
     incident = state.fusion.incidents[incident_id]
     assert incident.response_level == "III"
-    assert (incident.decisions[-1].rule, incident.decisions[-1].what) == (
+    assert (incident.decisions[-2].rule, incident.decisions[-2].what) == (
         "agency:beijing-flood-control",
         "response_level I→III",
     )
+    assert incident.decisions[-1].what == "lead state_council→city"  # who leads follows the level down
     # a "lower" that is not below the level in force changes nothing either
     run(core, state, declared("bj-ii", T0 + 4 * HOUR, "lower", "II", "beijing-flood-control"))
     incident = state.fusion.incidents[incident_id]

@@ -147,3 +147,24 @@ def test_the_refusal_is_said_in_both_languages_without_ids(core: Core) -> None:
     assert said.missing == []
     assert said.zh == ["未执行｜预警解除未受理：所指预警未发布或已解除"]
     assert said.en == ["not carried out | warning not lifted: it was never issued or is already lifted"]
+
+
+def test_a_scripted_approval_names_the_rule_not_the_ids(core: Core) -> None:
+    def gauge(at_ms: int, mm: float, sid: str) -> Signal:
+        return Signal(
+            signal_id=sid, source="sensor", kind="sensor:rain_gauge", at_ms=at_ms, province="110000",
+            adcode="110109", lon=116.10, lat=39.94, severity=4, value=mm, place_key="device:RG-1",
+        )  # fmt: skip
+
+    nothing = OperatorCommand("C0", T0 + MIN, "drill-script", "joint", "approve", "", "rule:rain-red-by-authority")
+    approve = OperatorCommand("C1", T0 + 62 * MIN, "drill-script", "joint", "approve", "", "rule:rain-red-by-authority")
+    deltas = run(
+        core,
+        [gauge(T0, 75.0, "R1"), nothing, gauge(T0 + 60 * MIN, 105.0, "R2"), approve, Tick(T0 + 63 * MIN)],
+    )
+    rejected = [d.entity for d in deltas if d.kind == "rejected"]
+    assert rejected == ["command approve: no pending approval of rule 'rain-red-by-authority'"]
+    warnings = [d.entity for d in deltas if d.kind == "warning"]
+    assert [(w["msg_type"], w["colour"], w["sent_ms"]) for w in warnings][-1] == ("Update", "red", T0 + 62 * MIN)
+    incident = [d.entity for d in deltas if d.kind == "incident"][-1]
+    assert [(a.state, a.decided_by) for a in incident.approvals] == [("approved", "operator:drill-script@joint")]
