@@ -24,7 +24,7 @@ from streams.ingest.dedup import DedupPolicy, SeenIds
 from streams.ingest.normalize import NormalizeContext, batch_item_reason, locate_reading, normalize, time_field
 from streams.wire import codec, contract, topics
 from streams.wire.codec import Origin, Rejected
-from streams.wire.records import Counts, Heartbeat, Reading, TheaterInput, Tick
+from streams.wire.records import Counts, Heartbeat, Reading, Signal, TheaterInput, Tick
 
 
 @dataclass(frozen=True)
@@ -201,13 +201,17 @@ def _misplaced(state: IngestPartition, msg: contract.WireMessage, ctx: IngestCon
 
 def tick(state: IngestPartition, at_ms: int, ctx: IngestContext) -> list[Routed]:
     """A tick at `at_ms` on this partition: the silence scan's signals, then the tick as this partition's watermark.
-    `step` does this for a tick message; the embedded runtime calls it directly (a replay sends a tick to every
-    partition after each instant: most of what the 72-hour load scenario moves)."""
+    `step` does this for a tick message."""
+    return [*advance(state, at_ms, ctx), Tick(at_ms=at_ms, source=state.source)]
+
+
+def advance(state: IngestPartition, at_ms: int, ctx: IngestContext) -> tuple[Signal, ...]:
+    """A tick's work on this partition without its watermark: the partition's clock moves, held tiers fire, silent
+    devices are found. The embedded runtime calls it for every partition (a replay ticks them all after each
+    instant: most of what the 72-hour load scenario moves) and gives the theater one watermark for all of them."""
     state.counts.ticks += 1
     state.seen.advance(at_ms)
-    punctuation = Tick(at_ms=at_ms, source=state.source)
-    _, signals = detect.step(state.detector, punctuation, ctx.thresholds)
-    return [*signals, punctuation]
+    return detect.on_tick(state.detector, at_ms, ctx.thresholds)
 
 
 def _duplicate(counts: Counts, event_id: str, raw: bytes, origin: Origin) -> Rejected:

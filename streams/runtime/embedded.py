@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,9 +16,20 @@ from streams import ingest, theater
 from streams.theater import containment
 from streams.wire import topics
 from streams.wire.codec import Origin, Rejected
-from streams.wire.records import Counts, TheaterInput, Tick
+from streams.wire.records import EVERY_PARTITION, Counts, TheaterInput, Tick
 
 DeltaSink = Callable[[theater.Delta], None]
+
+
+class _TickRound:
+    """One tick on its way through every source partition: when the last has passed it (its silence scan's signals
+    queued for the theater), the theater gets one tick for all of them."""
+
+    __slots__ = ("at_ms", "waiting")
+
+    def __init__(self, at_ms: int, waiting: int) -> None:
+        self.at_ms = at_ms
+        self.waiting = waiting
 
 
 @dataclass
@@ -26,7 +37,7 @@ class _Message:
     key: str
     value: bytes
     offset: int
-    tick_ms: int | None = None  # a tick, not encoded: the ingest step's tick path is called directly
+    tick: _TickRound | None = None  # a tick, not encoded: the ingest step's tick path is called directly
 
 
 @dataclass
@@ -50,6 +61,8 @@ class EmbeddedRuntime:
             self._partitions[spec.name] = [
                 ingest.IngestPartition.new(spec.name, p, self.ingest_ctx) for p in range(spec.partitions)
             ]
+        # per partition, messages queued or in hand: a partition with none has passed everything produced to it
+        self._in_flight: dict[str, list[int]] = {spec.name: [0] * spec.partitions for spec in topics.SOURCES}
         self._signals: asyncio.Queue[TheaterInput | None] = asyncio.Queue(self.queue_size)
         self._tasks: list[asyncio.Task[None]] = []
         self.dead_letter_count = 0
@@ -66,27 +79,56 @@ class EmbeddedRuntime:
         queues = self._queues.get(topic)
         if queues is None:
             raise ValueError(f"topic: {topic!r} is not an input topic ({', '.join(self._queues)})")
-        p = topics.partition_for(key, len(queues))
+        p = self.ingest_ctx.normalize.memo.partition(key, len(queues))  # murmur2 once per key
         offset = self._offsets[topic][p]
         self._offsets[topic][p] = offset + 1
+        self._in_flight[topic][p] += 1
         await queues[p].put(_Message(key, value, offset))
 
     async def produce_tick(self, at_ms: int) -> None:
         """Punctuate every source partition: no input older than `at_ms` follows. In one process a tick needs no
-        bytes: it takes the partition's offset as a tick message would, and goes to `ingest.tick` directly."""
+        bytes and no message per partition: a partition that has passed everything produced to it takes the tick
+        here and now; a busy one finds it in its queue after its messages. When the last partition has passed it,
+        the theater gets one tick for all of them (the same watermarks as one per partition: the theater's low
+        watermark moves only when the last of them arrives)."""
         # a tick message carries whole seconds (streams.wire.timefmt), and Kafka's ticks are such messages: the same
         # watermarks here, so both runtimes release input at the same moments
         at_ms -= at_ms % 1000
+        round_ = _TickRound(at_ms, sum(len(parts) for parts in self._partitions.values()))
         for name, queues in self._queues.items():
-            offsets = self._offsets[name]
+            offsets, in_flight, parts = self._offsets[name], self._in_flight[name], self._partitions[name]
             for p, queue in enumerate(queues):
                 offset = offsets[p]
-                offsets[p] = offset + 1
-                message = _Message("tick", b"", offset, at_ms)
+                offsets[p] = offset + 1  # the offset a tick message would take
+                if not in_flight[p]:  # the usual case in a replay: inline, no coroutine per partition
+                    signals = ingest.advance(parts[p], at_ms, self.ingest_ctx)
+                    if signals:
+                        await self._to_theater(signals)
+                    round_.waiting -= 1
+                    if not round_.waiting:
+                        await self._to_theater((Tick(at_ms, EVERY_PARTITION),))
+                    continue
+                in_flight[p] += 1
+                message = _Message("tick", b"", offset, round_)
                 if queue.full():
                     await queue.put(message)
                 else:
                     queue.put_nowait(message)
+
+    async def _tick(self, part: ingest.IngestPartition, round_: _TickRound) -> None:
+        """The tick round as a busy partition meets it in its queue (`produce_tick` does the same inline)."""
+        await self._to_theater(ingest.advance(part, round_.at_ms, self.ingest_ctx))
+        round_.waiting -= 1
+        if not round_.waiting:
+            await self._to_theater((Tick(round_.at_ms, EVERY_PARTITION),))
+
+    async def _to_theater(self, items: Iterable[TheaterInput]) -> None:
+        signals = self._signals
+        for item in items:
+            if signals.full():
+                await signals.put(item)
+            else:
+                signals.put_nowait(item)  # no coroutine per item when there is room
 
     async def drain(self) -> None:
         """Wait until everything produced so far has gone through every stage; a stage that died is an error
@@ -141,16 +183,17 @@ class EmbeddedRuntime:
         return ingest.metrics_text(self.counts_by_source(), self.dead_letter_count, self.theater_state.failed_count)
 
     async def _ingest_loop(self, part: ingest.IngestPartition, queue: asyncio.Queue[_Message | None]) -> None:
+        in_flight = self._in_flight[part.topic]
         while True:
             message = await queue.get()
             try:
                 if message is None:
                     return
+                if message.tick is not None:
+                    await self._tick(part, message.tick)
+                    continue
                 try:
-                    if message.tick_ms is not None:
-                        routed = ingest.tick(part, message.tick_ms, self.ingest_ctx)
-                    else:
-                        _, routed = ingest.step(part, message.value, message.offset, self.ingest_ctx)
+                    _, routed = ingest.step(part, message.value, message.offset, self.ingest_ctx)
                 except Exception as exc:  # a defect must not stop the worker: the message becomes a dead letter
                     routed = [
                         Rejected(f"internal error: {type(exc).__name__}: {exc}", message.value, part_origin(part))
@@ -166,6 +209,8 @@ class EmbeddedRuntime:
                     else:
                         signals.put_nowait(item)  # no coroutine per item when there is room
             finally:
+                if message is not None:
+                    in_flight[part.partition] -= 1
                 queue.task_done()
 
     def _dead_letter(self, rejected: Rejected) -> None:

@@ -22,7 +22,7 @@ from streams.theater.commands import on_command
 from streams.theater.effects import carry_out, replace_units
 from streams.theater.responders import bring_back, next_return_ms, on_resource_update, on_task_reply
 from streams.theater.state import Delta, Emitter, TheaterContext, TheaterState
-from streams.wire.records import OperatorCommand, ResourceUpdate, TaskReply, TheaterInput, Tick
+from streams.wire.records import EVERY_PARTITION, OperatorCommand, ResourceUpdate, TaskReply, TheaterInput, Tick
 
 __all__ = ["Delta", "TheaterContext", "TheaterState", "step"]
 
@@ -69,7 +69,11 @@ def _process_safely(state: TheaterState, item: TheaterInput, ctx: TheaterContext
 
 def _advance(state: TheaterState, tick: Tick, ctx: TheaterContext, out: Emitter) -> None:
     marks = state.watermarks
-    marks[tick.source] = max(marks.get(tick.source, 0), tick.at_ms)
+    if tick.source == EVERY_PARTITION:  # one input for a tick every partition has passed (embedded runtime)
+        for source in ctx.tick_sources:
+            marks[source] = max(marks.get(source, 0), tick.at_ms)
+    else:
+        marks[tick.source] = max(marks.get(tick.source, 0), tick.at_ms)
     state.dirty.add(("meta", "watermarks"))
     low = tick.at_ms
     if ctx.tick_sources:
