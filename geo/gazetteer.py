@@ -144,6 +144,9 @@ def _stems(name: str, suffixes: tuple[str, ...]) -> list[str]:
     return names
 
 
+_LOCATED_MAX = 100_000  # texts whose placement is remembered
+
+
 class Gazetteer:
     def __init__(
         self,
@@ -181,6 +184,9 @@ class Gazetteer:
         self._city_names = NameMatcher.build(city_names)
         self._others = NameMatcher.build(others)
         self._spread: dict[str, float] = {}
+        # a text's placement, bounded: calls repeat addresses (a surge of calls from one estate), and locating one
+        # scans every name table; emptied when full
+        self._located: dict[str, Placement | None] = {}
 
     @classmethod
     def from_regions(
@@ -213,6 +219,18 @@ class Gazetteer:
         return None
 
     def locate(self, text: str) -> Placement | None:
+        """Where a text (an address, or an address and a call's content) places a report; None when nowhere."""
+        try:
+            return self._located[text]
+        except KeyError:
+            pass
+        found = self._locate(text)
+        if len(self._located) >= _LOCATED_MAX:
+            self._located.clear()
+        self._located[text] = found
+        return found
+
+    def _locate(self, text: str) -> Placement | None:
         county_hit = self._county_of(text)
         if county_hit is None and self.outside(text) is not None and self._city_names.find(text) is None:
             return None  # an address in another province (its villages share names with ours)
