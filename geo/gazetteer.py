@@ -149,6 +149,9 @@ def _stems(name: str, suffixes: tuple[str, ...]) -> list[str]:
     return names
 
 
+_LOCATED_MAX = 100_000  # texts whose placement is remembered
+
+
 class Gazetteer:
     def __init__(
         self,
@@ -186,6 +189,9 @@ class Gazetteer:
         self._city_names = NameMatcher.build(city_names)
         self._others = NameMatcher.build(others)
         self._spread: dict[str, float] = {}
+        # a text's placement, bounded: calls repeat addresses (a surge of calls from one estate), and locating one
+        # scans every name table; emptied when full
+        self._located: dict[tuple[str, str], Placement | None] = {}
 
     @classmethod
     def from_regions(
@@ -222,8 +228,21 @@ class Gazetteer:
         return None
 
     def locate(self, text: str, province: str = "") -> Placement | None:
-        """Where an address is. `province` is the hotline's region that took the call: a homonym the text does not tell
-        apart (沙河镇 of 昌平 and of 河北) is the one in it, when only one is."""
+        """Where a text (an address, or an address and a call's content) places a report; None when nowhere.
+        `province` is the hotline's region that took the call: a homonym the text does not tell apart (沙河镇 of 昌平
+        and of 河北) is the one in it, when only one is."""
+        key = (text, province)
+        try:
+            return self._located[key]
+        except KeyError:
+            pass
+        found = self._locate(text, province)
+        if len(self._located) >= _LOCATED_MAX:
+            self._located.clear()
+        self._located[key] = found
+        return found
+
+    def _locate(self, text: str, province: str) -> Placement | None:
         county_hit = self._county_of(text, province)
         if county_hit is None and self.outside(text) is not None and self._city_names.find(text) is None:
             return None  # an address in another province (its villages share names with ours)

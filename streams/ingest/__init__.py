@@ -3,6 +3,6 @@
 The wing's face is its step (`streams.ingest.core`): `step(partition, raw, offset, ctx) -> (partition, routed)`.
 """
 
-from streams.ingest.core import IngestContext, IngestPartition, Routed, metrics_text, step, tick, total
+from streams.ingest.core import IngestContext, IngestPartition, Routed, advance, metrics_text, step, tick, total
 
-__all__ = ["IngestContext", "IngestPartition", "Routed", "metrics_text", "step", "tick", "total"]
+__all__ = ["IngestContext", "IngestPartition", "Routed", "advance", "metrics_text", "step", "tick", "total"]

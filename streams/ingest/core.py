@@ -21,10 +21,10 @@ from prometheus_client.registry import Collector, CollectorRegistry
 
 from streams.ingest import detect, warnings
 from streams.ingest.dedup import DedupPolicy, SeenIds
-from streams.ingest.normalize import NormalizeContext, locate_reading, normalize, time_field
+from streams.ingest.normalize import NormalizeContext, batch_item_reason, locate_reading, normalize, time_field
 from streams.wire import codec, contract, topics
 from streams.wire.codec import Origin, Rejected
-from streams.wire.records import Counts, Heartbeat, Reading, TheaterInput, Tick
+from streams.wire.records import Counts, Heartbeat, Reading, Signal, TheaterInput, Tick
 
 
 @dataclass(frozen=True)
@@ -77,12 +77,12 @@ def step(state: IngestPartition, raw: bytes, offset: int, ctx: IngestContext) ->
         # the hot path: one reading, no generator, no routing of records other than signals
         counts.received += 1
         try:
-            at_ms, lon, lat, adcode, province = locate_reading(ctx.normalize, decoded)
+            located = locate_reading(ctx.normalize, decoded)
         except ValueError as exc:
             counts.rejected += 1
             reason = f"sensor.reading {decoded.event_id}: {exc}"
             return state, [Rejected(reason, raw, Origin(state.topic, state.partition, offset))]
-        clock, spec = state.seen.clock_ms, state.spec
+        at_ms, clock, spec = located[0], state.seen.clock_ms, state.spec
         if (clock and at_ms > clock + ctx.normalize.limits.future_skew_ms) or (
             spec.partitions > 1 and ctx.normalize.memo.partition(decoded.device_id, spec.partitions) != state.partition
         ):
@@ -91,18 +91,13 @@ def step(state: IngestPartition, raw: bytes, offset: int, ctx: IngestContext) ->
                 counts.rejected += 1
                 reason = f"sensor.reading {decoded.event_id}: {refused}"
                 return state, [Rejected(reason, raw, Origin(state.topic, state.partition, offset))]
-        if state.seen.first_seen(decoded.event_id, at_ms) is not None:
-            origin = Origin(state.topic, state.partition, offset)
-            return state, [_duplicate(counts, decoded.event_id, raw, origin)]
-        counts.accepted += 1
-        d = decoded
-        signals = detect.observe(
-            state.detector, ctx.thresholds, d.event_id, d.device_id, d.kind, d.value, at_ms, lon, lat, adcode,
-            province, d.interval_s,
-        )  # fmt: skip
-        return state, list(signals)
+        out: list[Routed] = []
+        _accept(state, decoded, located, raw, offset, ctx, out)
+        return state, out
+    if type(decoded) is contract.SensorBatch:
+        return state, _batch(state, decoded, raw, offset, ctx)
     origin = Origin(state.topic, state.partition, offset)
-    out: list[Routed] = []
+    out = []
     for item in normalize(ctx.normalize, decoded, raw, origin):
         if isinstance(item, Tick):
             out.extend(tick(state, item.at_ms, ctx))
@@ -142,6 +137,55 @@ def step(state: IngestPartition, raw: bytes, offset: int, ctx: IngestContext) ->
     return state, out
 
 
+def _batch(
+    state: IngestPartition, batch: contract.SensorBatch, raw: bytes, offset: int, ctx: IngestContext
+) -> list[Routed]:
+    """A gateway batch: each reading takes the single-reading path (no generator, no `Reading` built) and ends
+    accepted or rejected on its own, a bad one named by its index; its placement was judged for the whole batch."""
+    counts, skew, clock = state.counts, ctx.normalize.limits.future_skew_ms, state.seen.clock_ms
+    out: list[Routed] = []
+    for index, d in enumerate(batch.readings):
+        counts.received += 1
+        try:
+            located = locate_reading(ctx.normalize, d, f"readings[{index}].")
+        except ValueError as exc:
+            counts.rejected += 1
+            out.append(Rejected(batch_item_reason(batch, exc), raw, Origin(state.topic, state.partition, offset)))
+            continue
+        if clock and located[0] > clock + skew:
+            refused = _refusal(state, batch, located[0], ctx)
+            if refused is not None:
+                counts.rejected += 1
+                reason = f"sensor.batch {d.event_id}: {refused}"
+                out.append(Rejected(reason, raw, Origin(state.topic, state.partition, offset)))
+                continue
+        _accept(state, d, located, raw, offset, ctx, out)
+    return out
+
+
+def _accept(
+    state: IngestPartition,
+    d: contract.SensorReading,
+    located: tuple[int, float, float, str, str],
+    raw: bytes,
+    offset: int,
+    ctx: IngestContext,
+    out: list[Routed],
+) -> None:
+    """A located reading that passed its checks: a duplicate, or accepted and seen by its device's detector."""
+    at_ms, lon, lat, adcode, province = located
+    if state.seen.first_seen(d.event_id, at_ms) is not None:
+        out.append(_duplicate(state.counts, d.event_id, raw, Origin(state.topic, state.partition, offset)))
+        return
+    state.counts.accepted += 1
+    signals = detect.observe(
+        state.detector, ctx.thresholds, d.event_id, d.device_id, d.kind, d.value, at_ms, lon, lat, adcode,
+        province, d.interval_s,
+    )  # fmt: skip
+    if signals:
+        out.extend(signals)
+
+
 def _refusal(state: IngestPartition, msg: contract.WireMessage, at_ms: int, ctx: IngestContext) -> str | None:
     """Why a valid item cannot be de-duplicated here: its time is beyond this partition's clock, or the message is
     on a partition its key does not map to. Checked after the item's own content, so a sender hears of a wrong
@@ -169,13 +213,17 @@ def _misplaced(state: IngestPartition, msg: contract.WireMessage, ctx: IngestCon
 
 def tick(state: IngestPartition, at_ms: int, ctx: IngestContext) -> list[Routed]:
     """A tick at `at_ms` on this partition: the silence scan's signals, then the tick as this partition's watermark.
-    `step` does this for a tick message; the embedded runtime calls it directly (a replay sends a tick to every
-    partition after each instant: most of what the 72-hour load scenario moves)."""
+    `step` does this for a tick message."""
+    return [*advance(state, at_ms, ctx), Tick(at_ms=at_ms, source=state.source)]
+
+
+def advance(state: IngestPartition, at_ms: int, ctx: IngestContext) -> tuple[Signal, ...]:
+    """A tick's work on this partition without its watermark: the partition's clock moves, held tiers fire, silent
+    devices are found. The embedded runtime calls it for every partition (a replay ticks them all after each
+    instant: most of what the 72-hour load scenario moves) and gives the theater one watermark for all of them."""
     state.counts.ticks += 1
     state.seen.advance(at_ms)
-    punctuation = Tick(at_ms=at_ms, source=state.source)
-    _, signals = detect.step(state.detector, punctuation, ctx.thresholds)
-    return [*signals, punctuation]
+    return detect.on_tick(state.detector, at_ms, ctx.thresholds)
 
 
 def _duplicate(counts: Counts, event_id: str, raw: bytes, origin: Origin) -> Rejected:

@@ -434,5 +434,15 @@ def step(
         if known.silent:
             return detector, (_signal(alive, "sensor_back", record.at_ms, 0, record.event_id, "heartbeat"),)
         return detector, ()
-    held = fire_waiting(detector, record.at_ms, thresholds)
-    return detector, held + scan_silence(detector, record.at_ms, thresholds)
+    return detector, on_tick(detector, record.at_ms, thresholds)
+
+
+def on_tick(detector: DetectorState, now_ms: int, thresholds: Thresholds) -> tuple[Signal, ...]:
+    """A tick: tiers whose minimum duration ran out, then devices gone silent. A replay ticks every partition after
+    each instant, so the usual case (no tier waiting, no device due to fall silent) returns at once."""
+    if not detector.waiting and detector.waiting is not None:
+        due = detector.silence_due_ms
+        if due is not None and now_ms <= due:
+            return ()
+    held = fire_waiting(detector, now_ms, thresholds)
+    return held + scan_silence(detector, now_ms, thresholds)

@@ -463,6 +463,11 @@ def _one(ctx: NormalizeContext, msg: contract.WireMessage) -> Normalized:
     return _agency_signal(ctx, msg)
 
 
+def batch_item_reason(batch: contract.SensorBatch, exc: ValueError) -> str:
+    """Why one reading of a gateway batch is refused: the batch, then the reading's field by its index."""
+    return f"sensor.batch {batch.event_id} {exc}"
+
+
 def normalize(
     ctx: NormalizeContext, msg: contract.WireMessage, raw: bytes, origin: Origin
 ) -> Iterator[Normalized | Rejected]:
@@ -472,7 +477,7 @@ def normalize(
             try:
                 yield reading(ctx, item, f"readings[{index}].")
             except ValueError as exc:
-                yield Rejected(f"sensor.batch {msg.event_id} {exc}", raw, origin)
+                yield Rejected(batch_item_reason(msg, exc), raw, origin)
         return
     try:
         yield _one(ctx, msg)

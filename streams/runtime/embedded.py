@@ -2,13 +2,18 @@
 
 The same topics as Kafka, as bounded in-memory queues per partition (keys placed by Kafka's partitioner, so
 per-key order holds), and the same step functions. A full queue makes the producer wait: backpressure, not loss.
+
+A partition with nothing in flight has its message stepped by the producer itself (no hand-over to the
+partition's task), and a tick passes every partition and reaches the theater as one input when the last has
+passed it: a replay ticks every partition after each instant, most of what it moves. So a single producer's
+inputs reach the theater in the order it produced them, whatever the queue sizes.
 """
 
 from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,9 +21,20 @@ from streams import ingest, theater
 from streams.theater import containment
 from streams.wire import topics
 from streams.wire.codec import Origin, Rejected
-from streams.wire.records import Counts, TheaterInput, Tick
+from streams.wire.records import EVERY_PARTITION, Counts, TheaterInput, Tick
 
 DeltaSink = Callable[[theater.Delta], None]
+
+
+class _TickRound:
+    """One tick on its way through every source partition: when the last has passed it (its silence scan's signals
+    queued for the theater), the theater gets one tick for all of them."""
+
+    __slots__ = ("at_ms", "waiting")
+
+    def __init__(self, at_ms: int, waiting: int) -> None:
+        self.at_ms = at_ms
+        self.waiting = waiting
 
 
 @dataclass
@@ -26,7 +42,7 @@ class _Message:
     key: str
     value: bytes
     offset: int
-    tick_ms: int | None = None  # a tick, not encoded: the ingest step's tick path is called directly
+    tick: _TickRound | None = None  # a tick, not encoded: the ingest step's tick path is called directly
 
 
 @dataclass
@@ -50,6 +66,13 @@ class EmbeddedRuntime:
             self._partitions[spec.name] = [
                 ingest.IngestPartition.new(spec.name, p, self.ingest_ctx) for p in range(spec.partitions)
             ]
+        # per partition, messages queued or in hand: a partition with none has passed everything produced to it
+        self._in_flight: dict[str, list[int]] = {spec.name: [0] * spec.partitions for spec in topics.SOURCES}
+        # per partition, set while outputs stepped by a producer wait for room in the theater's queue: the
+        # partition's queued messages wait behind them, so its outputs keep their order
+        self._held: dict[str, list[asyncio.Future[None] | None]] = {
+            spec.name: [None] * spec.partitions for spec in topics.SOURCES
+        }
         self._signals: asyncio.Queue[TheaterInput | None] = asyncio.Queue(self.queue_size)
         self._tasks: list[asyncio.Task[None]] = []
         self.dead_letter_count = 0
@@ -66,27 +89,90 @@ class EmbeddedRuntime:
         queues = self._queues.get(topic)
         if queues is None:
             raise ValueError(f"topic: {topic!r} is not an input topic ({', '.join(self._queues)})")
-        p = topics.partition_for(key, len(queues))
+        p = self.ingest_ctx.normalize.memo.partition(key, len(queues))  # murmur2 once per key
         offset = self._offsets[topic][p]
         self._offsets[topic][p] = offset + 1
-        await queues[p].put(_Message(key, value, offset))
+        in_flight = self._in_flight[topic]
+        message = _Message(key, value, offset)
+        if in_flight[p]:
+            in_flight[p] += 1
+            await queues[p].put(message)
+            return
+        # the partition has passed everything produced to it: stepped here, no hand-over to its task
+        part = self._partitions[topic][p]
+        routed = self._step(part, message)
+        if routed:
+            await self._to_theater(part, routed)
 
     async def produce_tick(self, at_ms: int) -> None:
         """Punctuate every source partition: no input older than `at_ms` follows. In one process a tick needs no
-        bytes: it takes the partition's offset as a tick message would, and goes to `ingest.tick` directly."""
+        bytes and no message per partition: a partition that has passed everything produced to it takes the tick
+        here and now; a busy one finds it in its queue after its messages. When the last partition has passed it,
+        the theater gets one tick for all of them (the same watermarks as one per partition: the theater's low
+        watermark moves only when the last of them arrives)."""
         # a tick message carries whole seconds (streams.wire.timefmt), and Kafka's ticks are such messages: the same
         # watermarks here, so both runtimes release input at the same moments
         at_ms -= at_ms % 1000
+        round_ = _TickRound(at_ms, sum(len(parts) for parts in self._partitions.values()))
         for name, queues in self._queues.items():
-            offsets = self._offsets[name]
+            offsets, in_flight, parts = self._offsets[name], self._in_flight[name], self._partitions[name]
             for p, queue in enumerate(queues):
                 offset = offsets[p]
-                offsets[p] = offset + 1
-                message = _Message("tick", b"", offset, at_ms)
+                offsets[p] = offset + 1  # the offset a tick message would take
+                if not in_flight[p]:  # the usual case in a replay: here, no queue and no coroutine per partition
+                    await self._tick(parts[p], round_)
+                    continue
+                in_flight[p] += 1
+                message = _Message("tick", b"", offset, round_)
                 if queue.full():
                     await queue.put(message)
                 else:
                     queue.put_nowait(message)
+
+    async def _tick(self, part: ingest.IngestPartition, round_: _TickRound) -> None:
+        """This partition passes the tick round: its signals go to the theater, then (the last partition) the tick."""
+        signals = ingest.advance(part, round_.at_ms, self.ingest_ctx)
+        if signals:
+            await self._to_theater(part, signals)
+        round_.waiting -= 1
+        if not round_.waiting:
+            await self._to_theater(part, (Tick(round_.at_ms, EVERY_PARTITION),))
+
+    def _step(self, part: ingest.IngestPartition, message: _Message) -> list[TheaterInput]:
+        """The ingest step on one message; rejections become dead letters, the rest is for the theater."""
+        try:
+            _, routed = ingest.step(part, message.value, message.offset, self.ingest_ctx)
+        except Exception as exc:  # a defect must not stop the worker: the message becomes a dead letter
+            routed = [Rejected(f"internal error: {type(exc).__name__}: {exc}", message.value, part_origin(part))]
+            part.counts.received += 1
+            part.counts.rejected += 1
+        if not routed:
+            return []
+        out: list[TheaterInput] = []
+        for item in routed:
+            if isinstance(item, Rejected):
+                self._dead_letter(item)
+            else:
+                out.append(item)
+        return out
+
+    async def _to_theater(self, part: ingest.IngestPartition, items: Sequence[TheaterInput]) -> None:
+        signals = self._signals
+        if signals.maxsize <= 0 or signals.maxsize - signals.qsize() >= len(items):
+            for item in items:
+                signals.put_nowait(item)  # the usual case: room for all, no coroutine per item
+            return
+        # the theater is behind: wait for room, and let nothing of this partition overtake these outputs
+        held = self._held[part.topic]
+        done = held[part.partition] = asyncio.get_running_loop().create_future()
+        self._in_flight[part.topic][part.partition] += 1
+        try:
+            for item in items:
+                await signals.put(item)
+        finally:
+            self._in_flight[part.topic][part.partition] -= 1
+            held[part.partition] = None
+            done.set_result(None)
 
     async def drain(self) -> None:
         """Wait until everything produced so far has gone through every stage; a stage that died is an error
@@ -144,31 +230,24 @@ class EmbeddedRuntime:
         )
 
     async def _ingest_loop(self, part: ingest.IngestPartition, queue: asyncio.Queue[_Message | None]) -> None:
+        in_flight, held = self._in_flight[part.topic], self._held[part.topic]
         while True:
             message = await queue.get()
             try:
                 if message is None:
                     return
-                try:
-                    if message.tick_ms is not None:
-                        routed = ingest.tick(part, message.tick_ms, self.ingest_ctx)
-                    else:
-                        _, routed = ingest.step(part, message.value, message.offset, self.ingest_ctx)
-                except Exception as exc:  # a defect must not stop the worker: the message becomes a dead letter
-                    routed = [
-                        Rejected(f"internal error: {type(exc).__name__}: {exc}", message.value, part_origin(part))
-                    ]
-                    part.counts.received += 1
-                    part.counts.rejected += 1
-                signals = self._signals
-                for item in routed:
-                    if isinstance(item, Rejected):
-                        self._dead_letter(item)
-                    elif signals.full():
-                        await signals.put(item)
-                    else:
-                        signals.put_nowait(item)  # no coroutine per item when there is room
+                waiting = held[part.partition]
+                if waiting is not None:  # outputs stepped before this message are still on their way
+                    await waiting
+                if message.tick is not None:
+                    await self._tick(part, message.tick)
+                    continue
+                routed = self._step(part, message)
+                if routed:
+                    await self._to_theater(part, routed)
             finally:
+                if message is not None:
+                    in_flight[part.partition] -= 1
                 queue.task_done()
 
     def _dead_letter(self, rejected: Rejected) -> None:

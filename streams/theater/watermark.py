@@ -21,6 +21,8 @@ from __future__ import annotations
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 
+from streams.wire.records import EVERY_PARTITION
+
 
 @dataclass(frozen=True)
 class WatermarkPolicy:
@@ -45,8 +47,10 @@ def step(
     """A tick at `at_ms` from `source` arrived: update the marks (and, with idleness, when each partition was last
     heard from, in clock time) and return the watermark, or None while it is not known.
 
-    With no sources named there is one clock, and a tick's own time is the mark."""
-    marks[source] = max(marks.get(source, at_ms), at_ms)
+    With no sources named there is one clock, and a tick's own time is the mark. A tick from `EVERY_PARTITION` (the
+    embedded runtime's: every partition has passed it) is each partition's mark at once."""
+    for each in sources if source == EVERY_PARTITION else (source,):
+        marks[each] = max(marks.get(each, at_ms), at_ms)
     if not sources:
         return at_ms - policy.lateness_ms
     if policy.idle_after_ms is not None:

@@ -74,10 +74,13 @@ class OperatorCommand:
     evidence_ids: tuple[str, ...] = field(default=())
 
 
+EVERY_PARTITION = "*"  # the source of a tick every source partition has passed (the embedded runtime's)
+
+
 @dataclass(frozen=True, slots=True)
 class Tick:
     at_ms: int
-    source: str = "clock"
+    source: str = "clock"  # the source partition ("ingest.sensor/2") whose watermark it is, or EVERY_PARTITION
 
 
 ControlInput = TaskReply | ResourceUpdate | OperatorCommand

@@ -307,3 +307,37 @@ def test_an_update_or_cancel_of_a_warning_not_in_force_is_a_dead_letter_with_wha
     counts = part.counts
     assert (counts.received, counts.accepted, counts.rejected, counts.duplicates) == (8, 3, 5, 1)
     assert counts.received == counts.accepted + counts.rejected
+
+
+def _gateway_beside(device: str) -> str:
+    """A gateway id Kafka's partitioner puts on the device's partition, so its batch may carry the device."""
+    spec = topics.source("ingest.sensor")
+    where = topics.partition_for(device, spec.partitions)
+    return next(g for g in (f"GW-{n}" for n in range(100)) if topics.partition_for(g, spec.partitions) == where)
+
+
+def test_a_gateway_batch_gives_what_its_readings_give_one_a_message(core: Core) -> None:
+    device = "LL-131082-GAS-000417"
+    items = [
+        reading(1, at_ms=T0),
+        reading(2, value=30.0, at_ms=T0 + MIN),  # orange: a signal
+        reading(1, at_ms=T0),  # a duplicate
+        reading(3, at_ms=T0 + 2 * MIN, position={"lon": 39.9597, "lat": 116.8105}),  # swapped
+        reading(4, value=0.5, at_ms=T0 + 3 * MIN),  # back to normal: clear
+        reading(5, at_ms=T0 + 30 * MIN),  # beyond the clock: refused
+    ]
+    tick = raw({"type": "tick", "schema_version": "1.0", "at": format_time_ms(T0)})
+    one_by_one, single_out = feed(core, [tick, *(raw(item) for item in items)])
+    gateway = {"type": "sensor.batch", "schema_version": "1.0", "event_id": "gw-1"}
+    batch = raw({**gateway, "gateway_id": _gateway_beside(device), "readings": items})
+    batched, batch_out = feed(core, [tick, batch], partition=one_by_one.partition)
+    assert batched.counts == one_by_one.counts
+    assert batched.counts.as_dict() == {"received": 6, "accepted": 3, "rejected": 3, "duplicates": 1, "ticks": 1}
+    signals = [item for item in batch_out if not isinstance(item, Rejected)]
+    assert signals == [item for item in single_out if not isinstance(item, Rejected)]
+    assert [s.kind for s in signals if isinstance(s, Signal)] == ["sensor:gas_lel", "sensor_clear"]
+    reasons = [r.reason for r in batch_out if isinstance(r, Rejected)]
+    assert reasons[0] == "duplicate: event_id 'r1' was already received"
+    assert reasons[1].startswith("sensor.batch gw-1 readings[3].position: ") and "looks swapped" in reasons[1]
+    assert reasons[2].startswith(f"sensor.batch r5: observed_at: {format_time_ms(T0 + 30 * MIN)} is 30 min 0 s ahead")
+    assert {r.origin.offset for r in batch_out if isinstance(r, Rejected)} == {1}

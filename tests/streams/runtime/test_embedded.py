@@ -53,3 +53,33 @@ def test_drain_raises_when_a_stage_died(core: Core) -> None:
             await runtime.stop()
 
     asyncio.run(go())
+
+
+def test_a_tick_passes_every_partition_and_reaches_the_theater_once(core: Core) -> None:
+    """Busy partitions meet the tick after their messages, idle ones take it at once; the theater gets one tick
+    when the last has passed it, after the signals of every partition."""
+    from streams.wire.timefmt import format_time_ms
+    from tests.streams.ingest.test_ingest import T0, raw, reading
+
+    received: list[Delta] = []
+
+    async def go() -> dict[str, int]:
+        runtime = embedded_runtime(core)
+        runtime.sinks.append(received.append)
+        await runtime.start()
+        try:
+            await runtime.produce_tick(T0)
+            alarm = reading(1, value=30.0, at_ms=T0 + 60_000)
+            await runtime.produce("ingest.sensor", alarm["device_id"], raw(alarm))
+            await runtime.produce_tick(T0 + 60_500)  # a tick carries whole seconds
+            await asyncio.wait_for(runtime.drain(), 30)
+        finally:
+            await runtime.stop()
+        assert format_time_ms(runtime.now_ms) == format_time_ms(T0 + 60_000)
+        assert runtime.theater_state.watermarks == dict.fromkeys(core.theater.tick_sources, T0 + 60_000)
+        return {source: counts.ticks for source, counts in runtime.counts_by_source().items()}
+
+    ticks = asyncio.run(go())
+    assert set(ticks.values()) == {2}  # every partition counted both ticks
+    assert "incident" in {d.kind for d in received}  # the alarm, released by the second tick
+    assert {d.at_ms for d in received} == {T0 + 60_000}
