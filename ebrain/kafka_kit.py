@@ -30,7 +30,7 @@ import msgspec
 from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import KafkaError
 
-from ebrain.broker import BrokerConfig, KafkaBroker, ensure_jars, free_port
+from ebrain.broker import BrokerConfig, BrokerError, KafkaBroker, ensure_jars, free_port
 from ebrain.compose import Core, embedded_runtime
 from ebrain.settings import PACKAGE_ROOT
 from scenarios.model import Scenario
@@ -82,6 +82,22 @@ def running_broker(
     finally:
         broker.stop()
         atexit.unregister(broker.stop)
+
+
+def broker_fixture(folder: str, purpose: str) -> Any:
+    """A session-scoped pytest fixture giving a started broker of its own to one folder of tests (its data under
+    pytest's temporary folder `folder`); a broker that cannot start fails the tests with the reason."""
+    import pytest  # only where tests run: the kit ships without it
+
+    @pytest.fixture(scope="session")
+    def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KafkaBroker]:
+        try:
+            with running_broker(tmp_path_factory.mktemp(folder)) as started:
+                yield started
+        except BrokerError as exc:
+            pytest.fail(f"no Kafka broker {purpose}: {exc}", pytrace=False)
+
+    return broker
 
 
 @contextmanager
@@ -164,6 +180,38 @@ def start_worker(
     with log.open("ab") as out:
         proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT, env=env)
     return Worker(name, proc, log)
+
+
+class Workers:
+    """The workers of one test, as processes in one group; every one is stopped on exit, whatever happened."""
+
+    def __init__(self, bootstrap: str, prefix: str, folder: Path) -> None:
+        self.bootstrap, self.prefix, self.folder = bootstrap, prefix, folder
+        self.started: list[Worker] = []
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for worker in self.started:
+            worker.stop()
+
+    def start(self, name: str) -> Worker:
+        worker = start_worker(self.bootstrap, self.prefix, self.folder, name)
+        self.started.append(worker)
+        return worker
+
+    async def kill9_and_restart(self, worker: Worker, expected: int, when: str) -> Worker:
+        """`kill -9` a worker that must still be alive, say how much of the feed was committed, start another."""
+        assert worker.alive(), f"the worker died on its own:\n{worker.tail()}"
+        worker.kill9()
+        during = len(await read_feed(self.bootstrap, self.prefix, 0, timeout_s=5, settle_s=1.0))
+        print(f"\nkilled -9 ({when}) with {during} of {expected} deltas committed")
+        return self.start("restarted")
+
+
+def assert_alive(worker: Worker, what: str) -> None:
+    assert worker.alive(), f"{what} died:\n{worker.tail()}"
 
 
 def as_wire(deltas: Sequence[Any]) -> list[dict[str, Any]]:

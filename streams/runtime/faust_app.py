@@ -2,22 +2,21 @@
 
 Agents only move bytes: decode the Kafka event, call the step, send what it returns, write what it changed.
 - one ingest agent per source topic (sensor readings, hotline, agency reports, commands, task replies); the
-  per-sensor detector state lives in a table keyed by device id, written only when a device's alarm state changes;
+  per-sensor detector state lives in a table keyed by device id;
 - one theater agent on `signals`; incidents, tasks and responder statuses live in tables keyed by id, the
   rest in a `meta` record; on start the theater is rebuilt from those tables (indexes included).
-Agents take their input in batches (`CommitGate.batches`): faust's cost per event is far above the steps' own, and a
-batch pays the theater's table writes once instead of once per event. Within a batch events are processed one by
-one in arrival order (so per-partition order holds); a commit falls between batches, never inside one.
+How input, outputs and table writes are committed together is the worker's checkpoint (`checkpoint.py`, the
+exactly-once protocol). Agents take their input in batches (`Checkpoint.batches`): faust's cost per event is far
+above the steps' own, and a batch pays the theater's table writes once instead of once per event. Within a batch
+events are processed one by one in arrival order (so per-partition order holds); a commit falls between batches.
 Faust does not create source topics, so `ensure_topics` creates every topic of the map with its partitions first.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,7 @@ from geo.fleet import FleetState
 from streams import ingest, theater
 from streams.ingest import store as ingest_store
 from streams.ingest.dedup import ChunkLog
+from streams.runtime.checkpoint import Checkpoint, TableWrites
 from streams.runtime.faust_patches import apply_all as apply_faust_patches
 from streams.runtime.kafka_auth import KafkaCredentials, faust_options, kafka_python_options
 from streams.runtime.leaders import LeaderWatch
@@ -50,7 +50,6 @@ _log = logging.getLogger(__name__)
 #: with -1, KIP-464), and their `min.insync.replicas` is the broker's too: 1 on the development broker, 3 and 2 on a
 #: cluster (broker/cluster.properties). A worker then never needs to know the cluster's size.
 BROKER_REPLICATION = -1
-COMMIT_REPORT_EVERY_S = 10.0
 LEADER_CHECK_EVERY_S = 2.0
 
 
@@ -213,178 +212,6 @@ def _raw_topic(app: faust.App, spec: topics.TopicSpec, prefix: str) -> Any:
     )
 
 
-class UnfinishedBatch(RuntimeError):
-    """A batch's outputs are partly in the open transaction: committing it would apply them twice."""
-
-
-class CommitGate:
-    """Under exactly-once, a commit falls between batches of events, never inside one.
-
-    faust commits on a timer, with the offsets of the events already acknowledged. A batch still being
-    processed has sent some outputs and table writes into the open transaction; committed without its offsets,
-    they were applied again when the batch was processed again after a crash (a casualty report counted twice).
-    Agents iterate through `batches`; the wrapped commit waits until no agent is inside a batch, and no agent
-    starts one until the commit is done. A batch is acknowledged as its agent asks for the next one (faust acks
-    the events of a `take_events` batch when the generator resumes, before it waits again, so no commit can run
-    between the end of a batch and its acknowledgement).
-
-    A batch left unfinished (the agent raised or was cancelled, e.g. while the worker stops) may still be
-    acknowledged by faust's cleanup; its outputs are partial, so from then on this worker commits nothing: its
-    next commit raises `UnfinishedBatch`, which stops the worker, the open transactions are aborted and a restarted
-    (or surviving) worker takes over from the last commit.
-
-    `before_commit` hooks run when no agent is inside a batch, just before the commit: state written there
-    describes exactly the input the commit covers.
-    """
-
-    def __init__(self) -> None:
-        self._inside = 0
-        self._idle = asyncio.Event()
-        self._idle.set()
-        self._open = asyncio.Event()
-        self._open.set()
-        self._committing = asyncio.Lock()
-        self._hooks: list[Callable[[], Awaitable[None]]] = []
-        self.broken: str | None = None
-        # seconds each commit took, from the wait for the batches in progress to the end of the transactions
-        self.commit_seconds: list[float] = []
-
-    def commit_report(self) -> str | None:
-        """One line on the commits since the last report (None when there were none), and start afresh."""
-        took, self.commit_seconds = sorted(self.commit_seconds), []
-        if not took:
-            return None
-        ms = [1000 * t for t in took]
-        return (
-            f"commits: {len(ms)}, median {ms[len(ms) // 2]:.1f} ms, p99 {ms[min(len(ms) - 1, len(ms) * 99 // 100)]:.1f}"
-            f" ms, max {ms[-1]:.1f} ms"
-        )
-
-    def before_commit(self, hook: Callable[[], Awaitable[None]]) -> None:
-        self._hooks.append(hook)
-
-    async def batches(self, stream: Any, size: int, within_s: float) -> AsyncIterator[list[Any]]:
-        async for events in stream.take_events(size, within=within_s):
-            await self._open.wait()
-            self._inside += 1
-            self._idle.clear()
-            try:
-                yield events
-            except BaseException as exc:  # raised in the agent, or the generator closed at the yield
-                if self.broken is None:
-                    self.broken = f"a batch of {len(events)} events was left unfinished: {exc!r}"
-                    _log.error("%s; this worker commits nothing more and stops", self.broken)
-                raise
-            finally:
-                self._inside -= 1
-                if self._inside == 0:
-                    self._idle.set()
-
-    def wrap(self, commit: Callable[..., Awaitable[bool]]) -> Callable[..., Awaitable[bool]]:
-        async def commit_between_batches(*args: Any, **kwargs: Any) -> bool:
-            async with self._committing:
-                self._open.clear()
-                began = time.perf_counter()
-                try:
-                    await self._idle.wait()
-                    if self.broken is not None:
-                        # the worker must not go on without commits: stopping lets a restarted or surviving
-                        # worker take over from the last commit (the open transactions are aborted)
-                        raise UnfinishedBatch(self.broken)
-                    for hook in self._hooks:
-                        await hook()
-                    return await commit(*args, **kwargs)
-                finally:
-                    self._open.set()
-                    if len(self.commit_seconds) < 100_000:
-                        self.commit_seconds.append(time.perf_counter() - began)
-
-        commit_between_batches.gated = True  # type: ignore[attr-defined]
-        return commit_between_batches
-
-
-class Outputs:
-    """Sends what an agent produced. Under exactly-once, every output joins the transaction of the input being
-    processed, so the input's offset, the tables and the outputs commit or abort together.
-
-    faust alone does not do that here: it routes a send to the transaction of the *destination* partition's
-    topic group, and sends to a topic no agent reads (feed, tasks, incidents, dlq) to no transaction at all.
-    A worker killed mid-stream then left committed feed deltas of input it would process again, and signals
-    from sensor readings whose offsets were never committed (or the reverse: readings committed, signals lost).
-    """
-
-    def __init__(self, app: faust.App, exactly_once: bool) -> None:
-        self.app = app
-        self.exactly_once = exactly_once
-        self._transactional_ids: dict[Any, str] = {}  # source partition -> id (fixed by the app's topic groups)
-
-    async def send(self, channel: Any, key: bytes, value: bytes, source: Any) -> None:
-        if not self.exactly_once:
-            await channel.send(key=key, value=value)
-            return
-        await self._send_in_transaction(channel.get_topic_name(), key, value, None, source)
-
-    async def _send_in_transaction(
-        self, topic: str, key: bytes, value: bytes | None, partition: int | None, source: Any
-    ) -> None:
-        transactional_id = self._transactional_ids.get(source)
-        if transactional_id is None:
-            app = self.app
-            transactional_id = f"{app.conf.id}-{app.assignor.group_for_topic(source.topic)}-{source.partition}"
-            self._transactional_ids[source] = transactional_id
-        producer = self.app.consumer.transactions.producer
-        await producer.send(topic, key, value, partition, None, None, transactional_id=transactional_id)
-
-    async def write(self, writes: TableWrites, source: Any) -> None:
-        """Send the changelog records of table writes made while processing input from `source`, and forget them.
-
-        Each goes to the changelog partition of the input (tables are co-partitioned with their source) and, under
-        exactly-once, into the input's transaction: faust's own path (`table[key] = value`) takes the partition from
-        the current event, which a batch does not have, and queues every record through its producer buffer.
-        """
-        for table, key, value in writes.pending:
-            topic = table.changelog_topic
-            if not self.exactly_once:
-                await topic.send(
-                    key=key,
-                    value=value,
-                    partition=source.partition,
-                    key_serializer=table.key_serializer,
-                    value_serializer="raw",
-                )
-                continue
-            raw_key, _ = topic.prepare_key(key, table.key_serializer)
-            await self._send_in_transaction(topic.get_topic_name(), raw_key, value, source.partition, source)
-        writes.pending.clear()
-
-
-class TableWrites(MutableMapping[str, bytes]):
-    """A faust table as a mapping whose writes change its store at once and wait in `pending` for `Outputs.write`
-    to send their changelog records (reads see the writes at once, as with the table itself)."""
-
-    def __init__(self, table: Any) -> None:
-        self.table = table
-        self.pending: list[tuple[Any, str, bytes | None]] = []
-
-    def __getitem__(self, key: str) -> bytes:
-        value: bytes = self.table.data[key]
-        return value
-
-    def __setitem__(self, key: str, value: bytes) -> None:
-        self.table.data[key] = value
-        self.pending.append((self.table, key, value))
-
-    def __delitem__(self, key: str) -> None:
-        del self.table.data[key]
-        self.pending.append((self.table, key, None))
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.table.data)
-
-    def __len__(self) -> int:
-        return len(self.table.data)
-
-
 def _raw_table(app: faust.App, name: str, partitions: int, topic_config: dict[str, Any] | None = None) -> Any:
     return app.Table(
         name,
@@ -415,54 +242,20 @@ def build_app(
     theater_key = theater_ctx.theater.encode()
 
     sensor_table = _raw_table(app, "sensor-state", topics.INGEST_SENSOR.partitions)
-    outputs = Outputs(app, config.processing_guarantee == "exactly_once")
+    checkpoint = Checkpoint(app, config.exactly_once)
+    outputs = checkpoint.outputs
     # In-memory step state per assigned partition; rebuilt from the tables after any rebalance, because
     # while a partition was elsewhere another worker may have moved its state on.
     ingest_caches: list[dict[int, ingest.IngestPartition]] = []
     holder: dict[str, theater.TheaterState] = {}
 
-    gate = CommitGate()
-
-    async def on_revoked(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
-        """Commit what was processed, then forget the in-memory state (a rebalance may move partitions).
-
-        faust does not commit when partitions are revoked under exactly-once: after the rebalance it seeks every
-        partition back to its committed offset, while a partition it keeps keeps its open transaction and its
-        tables keep the writes made since the last commit. That input was then processed a second time on top of
-        its own effects. Committing here (between batches, through the gate) makes the committed offsets, the
-        transactions and the tables describe the same input. If that commit fails, the tables are emptied and
-        rebuilt from their committed changelogs instead.
-        """
-        if outputs.exactly_once and app.consumer.assignment():
-            try:
-                await app.consumer.commit()
-            except Exception as exc:  # fenced, or the broker went away: fall back on the committed changelogs
-                _log.warning("commit on revocation failed (%r): tables are rebuilt from their changelogs", exc)
-                _forget_tables(app)
+    def forget_state() -> None:
         holder.clear()
         for cache in ingest_caches:
             cache.clear()
 
-    app.on_partitions_revoked.connect(on_revoked)
-
-    def gate_commits(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
-        # The consumer's commit, not the transaction manager's: faust picks the offsets to commit from the
-        # acknowledgements before it calls the latter, so a batch that finished while the gate waited had its
-        # outputs and table writes committed without its offsets (processed again after a crash).
-        consumer = app.consumer
-        if outputs.exactly_once and not getattr(consumer.commit, "gated", False):
-            consumer.commit = gate.wrap(consumer.commit)  # type: ignore[method-assign, assignment]
-
-    app.on_partitions_assigned.connect(gate_commits)
-
-    if outputs.exactly_once:
-
-        @app.timer(COMMIT_REPORT_EVERY_S)
-        async def report_commits() -> None:
-            line = gate.commit_report()
-            if line is not None:
-                # at WARNING, the worker's level: the cost of commits is what bounds exactly-once latency
-                _log.warning("%s in the last %.0f s", line, COMMIT_REPORT_EVERY_S)
+    checkpoint.on_revoked(forget_state)
+    checkpoint.install()
 
     # a broker of a cluster that dies moves its partitions' leadership to the others: the log says where
     leaders = LeaderWatch(
@@ -525,11 +318,10 @@ def build_app(
         # the offsets, and the input in between was never counted; devices saved only on an alarm change had a
         # stale last-seen time, and a healthy device was found silent on the first tick after a restart). Once a
         # commit, a device that read several times since the last one is written once.
-        if outputs.exactly_once:
-            gate.before_commit(save_processed)
+        checkpoint.before_commit(save_processed)
 
         async def process(stream: Any) -> None:
-            async for batch in gate.batches(stream, config.batch_max, config.batch_within):
+            async for batch in checkpoint.batches(stream, config.batch_max, config.batch_within):
                 for event in batch:
                     message = event.message
                     p = message.partition
@@ -555,7 +347,7 @@ def build_app(
                         unsaved.pop(p, None)
                     else:
                         unsaved[p] = message.tp
-                if not outputs.exactly_once:  # at-least-once: the devices a batch changed, after the batch
+                if not config.exactly_once:  # at-least-once: the devices a batch changed, after the batch
                     for p, source_tp in sorted(unsaved.items()):
                         await save_devices(p, source_tp)
 
@@ -596,8 +388,7 @@ def build_app(
     # Under exactly-once the theater's tables are written once a commit, just before it (the meta record holds
     # the whole watermark buffer: written for every event, it cost more than the theater's step); otherwise
     # once a batch.
-    if outputs.exactly_once:
-        gate.before_commit(write_theater_tables)
+    checkpoint.before_commit(write_theater_tables)
 
     idle_now: list[tuple[str, ...]] = [()]
     theater_counts_sent: list[tuple[int, int]] = [(-1, -1)]
@@ -612,7 +403,7 @@ def build_app(
             _log.warning("idle source partitions (not waited for): %s; late inputs so far %d", said, state.late_inputs)
 
     async def run_theater(stream: Any) -> None:
-        async for batch in gate.batches(stream, config.batch_max, config.batch_within):
+        async for batch in checkpoint.batches(stream, config.batch_max, config.batch_within):
             state = holder.get("state")
             if state is None:
                 state = holder["state"] = theater_store.restore(
@@ -660,21 +451,11 @@ def build_app(
                 await outputs.send(counts_topic, theater_counts_key, counts, theater_source["tp"])
             if theater_ctx.watermark.idle_after_ms is not None:
                 report_idle(state)
-            if not outputs.exactly_once:
+            if not config.exactly_once:
                 await write_theater_tables()
 
     app.agent(signals_topic, name="theater")(run_theater)
     return app
-
-
-def _forget_tables(app: faust.App) -> None:
-    """Empty every table and make recovery read its changelog from the start (committed records only)."""
-    for table in app.tables.values():
-        store = table.data
-        store.data.clear()
-        getattr(store, "_key_partition", {}).clear()
-    recovery: Any = app.tables.recovery  # type: ignore[attr-defined]
-    recovery.active_offsets.clear()
 
 
 def _bad_signal(raw: bytes, exc: Exception) -> bytes:

@@ -7,21 +7,12 @@ fresh topic prefix: its pipeline's topics and consumer group are its own.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 
 import pytest
 
-from ebrain.broker import BrokerError, KafkaBroker
-from ebrain.kafka_kit import running_broker
+from ebrain.kafka_kit import broker_fixture
 
-
-@pytest.fixture(scope="session")
-def fault_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KafkaBroker]:
-    try:
-        with running_broker(tmp_path_factory.mktemp("kafka-faults")) as broker:
-            yield broker
-    except BrokerError as exc:
-        pytest.fail(f"the Kafka broker did not start: {exc}", pytrace=False)
+fault_broker = broker_fixture("kafka-faults", "for the fault tests")
 
 
 @pytest.fixture

@@ -17,17 +17,9 @@ from typing import Any
 
 import pytest
 
+from ebrain import kafka_kit as kit
 from ebrain.broker import KafkaBroker
 from ebrain.compose import Core
-from ebrain.kafka_kit import (
-    Ingress,
-    assert_same_outcome,
-    embedded_deltas,
-    read_feed,
-    split_at,
-    start_worker,
-    wait_for_deltas,
-)
 from scenarios.model import load_scenario
 
 pytestmark = pytest.mark.kafka
@@ -67,46 +59,34 @@ def test_kill9_and_restart_finds_no_healthy_sensor_silent(
     """idle: killed once the silent sensor's blackout is on the feed and the worker has committed since;
     busy: killed 1 s after the rest of the scenario was sent, a transaction open."""
     scenario = load_scenario(SCENARIO)
-    expected = embedded_deltas(core, scenario)
+    expected = kit.embedded_deltas(core, scenario)
     assert _blackout_devices(expected) == {SILENT}  # the scenario does what it is for
     blackout_at = next(
         i for i, d in enumerate(expected) if d["kind"] == "incident" and d["data"]["type"] == "sensor_blackout"
     )
     bootstrap = fault_broker.bootstrap
-    first, rest = split_at(scenario, scenario.t0_ms - 10 * MIN)  # healthy sensors have read for half an hour
-    worker = start_worker(bootstrap, prefix, tmp_path, "first")
-    restarted = None
+    first, rest = kit.split_at(scenario, scenario.t0_ms - 10 * MIN)  # healthy sensors have read for half an hour
     started = time.monotonic()
 
-    async def run() -> list[dict[str, Any]]:
-        nonlocal restarted
-        async with Ingress(bootstrap, prefix) as ingress:
+    async def run(workers: kit.Workers) -> tuple[kit.Worker, list[dict[str, Any]]]:
+        worker = workers.start("first")
+        async with kit.Ingress(bootstrap, prefix) as ingress:
             await ingress.send(first)
-            await wait_for_deltas(bootstrap, prefix, blackout_at + 1, [worker])
+            await kit.wait_for_deltas(bootstrap, prefix, blackout_at + 1, [worker])
             if when == "idle":
                 await asyncio.sleep(4.0)  # more than a commit interval: the detector tables are committed
             else:
                 await ingress.send(rest)
                 await asyncio.sleep(1.0)
-            assert worker.alive(), f"the worker died on its own:\n{worker.tail()}"
-            worker.kill9()
-            during = len(await read_feed(bootstrap, prefix, 0, timeout_s=5, settle_s=1.0))
-            print(f"\nkilled -9 ({when}) with {during} of {len(expected)} deltas committed")
-            restarted = start_worker(bootstrap, prefix, tmp_path, "restarted")
+            restarted = await workers.kill9_and_restart(worker, len(expected), when)
             if when == "idle":
                 await ingress.send(rest)
-        return await read_feed(bootstrap, prefix, len(expected))
+        return restarted, await kit.read_feed(bootstrap, prefix, len(expected))
 
-    try:
-        got = asyncio.run(run())
-        assert restarted is not None and restarted.alive(), (
-            f"the restarted worker died:\n{restarted and restarted.tail()}"
-        )
-    finally:
-        worker.stop()
-        if restarted is not None:
-            restarted.stop()
+    with kit.Workers(bootstrap, prefix, tmp_path) as workers:
+        restarted, got = asyncio.run(run(workers))
+        kit.assert_alive(restarted, "the restarted worker")
     print(f"kill -9 ({when}) and restart: {len(got)} deltas in {time.monotonic() - started:.0f} s")
     falsely_silent = _blackout_devices(got) & set(HEALTHY)
     assert not falsely_silent, f"healthy sensors reported silent after the restart: {sorted(falsely_silent)}"
-    assert_same_outcome(got, expected)
+    kit.assert_same_outcome(got, expected)

@@ -23,11 +23,13 @@ from ebrain.compose import Core
 from ebrain.kafka_kit import (
     PROJECT_ROOT,
     Ingress,
+    Worker,
+    Workers,
+    assert_alive,
     assert_same_outcome,
     embedded_deltas,
     read_feed,
     split_at,
-    start_worker,
     wait_for_deltas,
     wait_for_group,
 )
@@ -51,37 +53,26 @@ def test_kill9_mid_replay_then_restart_loses_nothing_and_repeats_nothing(
     expected = embedded_deltas(core, scenario)
     bootstrap = fault_broker.bootstrap
     first, rest = split_at(scenario, scenario.t0_ms - 8 * MIN)  # the gas-smell call and the first alarm
-    worker = start_worker(bootstrap, prefix, tmp_path, "first")
-    restarted = None
     started = time.monotonic()
 
-    async def run() -> list[dict[str, object]]:
-        nonlocal restarted
+    async def run(workers: Workers) -> tuple[Worker, list[dict[str, object]]]:
+        worker = workers.start("first")
         async with Ingress(bootstrap, prefix) as ingress:
             await ingress.send(first)
             before = await wait_for_deltas(bootstrap, prefix, 1, [worker])
+            print(f"\n{before} deltas before the rest was sent")
             await ingress.send(rest)
             # kill while it works through the rest (about a thousand records): with a transaction open
             if when == "early":
                 await asyncio.sleep(KILL_AFTER_S)
             else:
                 await wait_for_deltas(bootstrap, prefix, len(expected) - 1, [worker])
-            assert worker.alive(), f"the worker died on its own:\n{worker.tail()}"
-            worker.kill9()
-            during = len(await read_feed(bootstrap, prefix, 0, timeout_s=5, settle_s=1.0))
-            print(f"\nkilled -9 with {during} of {len(expected)} deltas committed ({before} before the rest was sent)")
-            restarted = start_worker(bootstrap, prefix, tmp_path, "restarted")
-        return await read_feed(bootstrap, prefix, len(expected))
+            restarted = await workers.kill9_and_restart(worker, len(expected), when)
+        return restarted, await read_feed(bootstrap, prefix, len(expected))
 
-    try:
-        got = asyncio.run(run())
-        assert restarted is not None and restarted.alive(), (
-            f"the restarted worker died:\n{restarted and restarted.tail()}"
-        )
-    finally:
-        worker.stop()
-        if restarted is not None:
-            restarted.stop()
+    with Workers(bootstrap, prefix, tmp_path) as workers:
+        restarted, got = asyncio.run(run(workers))
+        assert_alive(restarted, "the restarted worker")
     print(f"kill -9 and restart: {len(got)} deltas in {time.monotonic() - started:.0f} s")
     assert_same_outcome(got, expected)
 
@@ -101,10 +92,10 @@ def test_two_workers_one_killed_the_other_takes_over_partitions_and_timers(
     assert _timer_fired(expected, "timer ack-leak fired")  # due 10 min after the first call: T0-4m
     bootstrap = fault_broker.bootstrap
     first, rest = split_at(scenario, scenario.t0_ms - 8 * MIN)  # the leak's incident is open, its timer pending
-    workers = {name: start_worker(bootstrap, prefix, tmp_path, name) for name in ("a", "b")}
     started = time.monotonic()
 
-    async def run() -> tuple[str, str, list[dict[str, object]]]:
+    async def run(kit: Workers) -> tuple[str, str, list[dict[str, object]]]:
+        workers = {name: kit.start(name) for name in ("a", "b")}
         owned = await wait_for_group(bootstrap, prefix, 2)
         async with Ingress(bootstrap, prefix) as ingress:
             await ingress.send(first)
@@ -120,14 +111,12 @@ def test_two_workers_one_killed_the_other_takes_over_partitions_and_timers(
         (survivor,) = survivor_owns
         return victim, survivor, await read_feed(bootstrap, prefix, len(expected))
 
-    try:
-        victim, survivor, got = asyncio.run(run())
+    with Workers(bootstrap, prefix, tmp_path) as kit:
+        victim, survivor, got = asyncio.run(run(kit))
         assert survivor != f"ebrain-{victim}"
-        alive = [w for w in workers.values() if w.name != victim]
-        assert all(w.alive() for w in alive), f"the surviving worker died:\n{alive[0].tail()}"
-    finally:
-        for w in workers.values():
-            w.stop()
+        for worker in kit.started:
+            if worker.name != victim:
+                assert_alive(worker, "the surviving worker")
     print(f"takeover by {survivor}: {len(got)} deltas in {time.monotonic() - started:.0f} s")
     assert _timer_fired(got, "timer ack-leak fired"), "the survivor did not fire the timer it took over"
     assert_same_outcome(got, expected)

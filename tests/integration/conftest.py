@@ -8,12 +8,12 @@ atexit if the run is interrupted.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 
 import pytest
 
-from ebrain.broker import BrokerError, KafkaBroker
-from ebrain.kafka_kit import create_topics, running_broker
+from ebrain.broker import KafkaBroker
+from ebrain.kafka_kit import broker_fixture, create_topics
 
 
 @pytest.fixture
@@ -26,13 +26,7 @@ def unique_name() -> Callable[[str], str]:
     return name
 
 
-@pytest.fixture(scope="session")
-def kafka_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KafkaBroker]:
-    try:
-        with running_broker(tmp_path_factory.mktemp("kafka")) as broker:
-            yield broker
-    except BrokerError as exc:
-        pytest.fail(f"no Kafka broker for the integration tests: {exc}", pytrace=False)
+kafka_broker = broker_fixture("kafka", "for the integration tests")
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The Kafka runtime's pieces that need no broker: the commit gate around batches, and table writes.
+"""The checkpoint's pure parts, without a broker: the commit gate around batches, table writes, the transactions.
 
 The fake stream below hands out batches the way faust's `take_events` does: it acknowledges a batch's events
 when the agent asks for the next batch, before it waits for more input.
@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from faust.types import TP
 
-from streams.runtime.faust_app import CommitGate, Outputs, TableWrites, UnfinishedBatch
+from streams.runtime.checkpoint import CommitGate, Outputs, TableWrites, UnfinishedBatch, forget_tables
 
 
 class FakeStream:
@@ -211,7 +211,6 @@ def test_at_least_once_changelog_records_go_through_the_changelog_topic_to_the_i
 
 
 def test_forgetting_the_tables_empties_them_and_makes_recovery_read_from_the_start() -> None:
-    from streams.runtime.faust_app import _forget_tables
 
     store = SimpleNamespace(data={"incident/1": b"{}"}, _key_partition={"incident/1": 0})
     recovery = SimpleNamespace(active_offsets={("ebrain-incident-changelog", 0): 41})
@@ -221,6 +220,6 @@ def test_forgetting_the_tables_empties_them_and_makes_recovery_read_from_the_sta
 
     tables = Tables(incident=SimpleNamespace(data=store))
     tables.recovery = recovery  # type: ignore[attr-defined]
-    _forget_tables(SimpleNamespace(tables=tables))  # type: ignore[arg-type]
+    forget_tables(SimpleNamespace(tables=tables))  # type: ignore[arg-type]
     assert store.data == {} and store._key_partition == {}
     assert recovery.active_offsets == {}  # no offset kept: recovery reads each changelog from its beginning
