@@ -213,7 +213,8 @@ class Picture:
 
     def related(self, incident_id: str) -> list[tuple[str, str, dict[str, Any]]]:
         """(kind, key, entity) of everything that belongs to an incident: its tasks, notifications, mutual-aid
-        exchanges, casualty routings and event links (the last three are few, so they are scanned)."""
+        exchanges, casualty routings, event links, reports upward and loss figures (the last five are few, so they
+        are scanned)."""
         out: list[tuple[str, str, dict[str, Any]]] = [
             ("task", k, self.tasks[k]) for k in self._tasks_of.get(incident_id, ())
         ]
@@ -222,6 +223,8 @@ class Picture:
             ("mutual_aid", self.mutual_aid, "incident_id"),
             ("casualty_routing", self.casualty_routings, "incident_id"),
             ("event", self.event_links, "site_id"),
+            ("report", self.reports, "incident_id"),
+            ("losses", self.losses, "incident_id"),
         ):
             out += [(kind, k, v) for k, v in entities.items() if isinstance(v, dict) and v.get(field) == incident_id]
         return out

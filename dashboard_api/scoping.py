@@ -98,7 +98,7 @@ def incident_of(kind: str, key: str, data: Any) -> str | None:
         return key
     if not isinstance(data, dict):
         return None
-    if kind in ("task", "notification", "mutual_aid", "casualty_routing"):
+    if kind in ("task", "notification", "mutual_aid", "casualty_routing", "report", "losses"):
         return data.get("incident_id") or None
     if kind == "event":
         return data.get("site_id") or None

@@ -413,3 +413,25 @@ async def test_a_client_gets_the_new_evidence_in_a_delta_and_the_whole_list_in_a
     (seen,) = [i for i in hub.snapshot(viewer(access, "tianjin"))["incidents"] if i["id"] == YANJIAO.id]
     assert [e["signal_id"] for e in seen["evidence"]] == ["call-bj-1", "call-hb-1", "call-bj-9"]
     await tianjin.close()
+
+
+async def test_a_report_due_before_its_incident_reaches_the_county_post_once_the_incident_does(
+    core: Any, access: AccessPolicy
+) -> None:
+    from streams.theater import reporting
+    from streams.theater.state import Emitter, TheaterState
+
+    state = TheaterState(fleet=core.initial_fleet)
+    state.now_ms = T0
+    out = Emitter(state)
+    reporting.follow(state, replace(YANJIAO, event_grade="较大"), core.theater, out)
+    report = out.deltas[0]
+    hub = FeedHub(Picture(), heartbeat_s=3600)
+    sanhe = Session(hub, viewer(access, "sanhe"))
+    await until(lambda: len(sanhe.socket.messages) == 1)
+    hub.publish(Delta(1, T0, "report", report.key, report.entity))  # due before the county post sees the incident
+    hub.publish(Delta(2, T0, "incident", YANJIAO.id, YANJIAO))
+    await until(lambda: len(sanhe.socket.messages) >= 3)
+    got = [(m["type"], m["seq"], m["kind"], m["key"]) for m in sanhe.socket.messages[1:]]
+    assert got == [("delta", 2, "incident", YANJIAO.id), ("catch_up", 2, "report", report.key)]
+    await sanhe.close()
