@@ -78,9 +78,14 @@ def build() -> list[dict[str, object]]:
     return out
 
 
+def jsonl(records: list[dict[str, object]]) -> str:
+    """The records as the shipped file holds them: one JSON object a line, UTF-8 as is."""
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+
+
 def main() -> None:
     records = build()
-    OUT.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    OUT.write_text(jsonl(records), encoding="utf-8")
     print(f"{OUT}: {len(records)} records")
 
 
