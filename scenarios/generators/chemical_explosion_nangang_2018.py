@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 
-from scenarios.generators.common import Scenario, caller, formal, gps, pick, spread, typo
+from scenarios.generators.common import Scenario, caller, formal, gps, incident, pick, spread, typo
 
 NAME = "chemical_explosion_nangang_2018"
 SID = "chemical-explosion-nangang-2018"
@@ -318,15 +318,14 @@ def build() -> Scenario:
     )
     s.add(
         -3 * M,
-        {
-            "type": "agency.incident",
-            "agency": "nangang-park-safety",
-            "province": TJ,
-            "incident_kind": "chemical_leak",
-            "description": "南港工业区某氯碱企业氯乙烯气柜发生泄漏，DCS报警，企业正在紧急处置，厂门外道路有大量等候卸货车辆",
-            "position": gps(*PLANT),
-            "address": "滨海新区南港工业区",
-        },
+        incident(
+            "nangang-park-safety",
+            TJ,
+            "chemical_leak",
+            "南港工业区某氯碱企业氯乙烯气柜发生泄漏，DCS报警，企业正在紧急处置，厂门外道路有大量等候卸货车辆",
+            position=gps(*PLANT),
+            address="滨海新区南港工业区",
+        ),
         gate,
         id="leak-report",
         note="the park relays the plant's alarm (synthetic; in 张家口 the company did not report in time)",
@@ -358,74 +357,69 @@ def build() -> Scenario:
     )
     s.add(
         2 * M,
-        {
-            "type": "agency.incident",
-            "agency": "tianjin-fire",
-            "province": TJ,
-            "incident_kind": "explosion",
-            "description": "滨海新区南港工业区一化工企业门外道路发生爆燃，多辆等候卸货的大货车起火，有人员被困，已调派南港、大港、临港中队及化工编队赶赴",
-            "position": gps(*GATE),
-            "address": "滨海新区南港工业区",
-        },
+        incident(
+            "tianjin-fire",
+            TJ,
+            "explosion",
+            "滨海新区南港工业区一化工企业门外道路发生爆燃，多辆等候卸货的大货车起火，有人员被困，已调派南港、大港、临港中队及化工编队赶赴",
+            position=gps(*GATE),
+            address="滨海新区南港工业区",
+        ),
         gate,
         id="fire-report",
         note="synthetic wording; the minute follows the 119 call",
     )
     s.add(
         15 * M,
-        {
-            "type": "agency.incident",
-            "agency": "tianjin-traffic-police",
-            "province": TJ,
-            "incident_kind": "road_closed",
-            "description": "海滨大道南港工业区段双向封闭，车辆绕行",
-            "position": gps(117.53, 38.76),
-            "address": "海滨大道南港段",
-        },
+        incident(
+            "tianjin-traffic-police",
+            TJ,
+            "road_closed",
+            "海滨大道南港工业区段双向封闭，车辆绕行",
+            position=gps(117.53, 38.76),
+            address="海滨大道南港段",
+        ),
         gate,
         id="haibin-road-closed",
         note="the cordon around the fire (synthetic)",
     )
     s.add(
         48 * M,
-        {
-            "type": "agency.incident",
-            "agency": "tianjin-fire",
-            "province": TJ,
-            "incident_kind": "explosion",
-            "description": "现场过火大货车38辆、小型车12辆，火势得到控制，搜救被困司机",
-            "position": gps(*GATE),
-            "address": "南港工业区化工企业门外道路",
-        },
+        incident(
+            "tianjin-fire",
+            TJ,
+            "explosion",
+            "现场过火大货车38辆、小型车12辆，火势得到控制，搜救被困司机",
+            position=gps(*GATE),
+            address="南港工业区化工企业门外道路",
+        ),
         gate,
         id="trucks-burned",
         note="38 trucks and 12 small vehicles (real figures)",
     )
     s.add(
         2 * H + 7 * M,
-        {
-            "type": "agency.incident",
-            "agency": "tianjin-fire",
-            "province": TJ,
-            "incident_kind": "fire_out",
-            "description": "现场明火基本扑灭，持续冷却，企业气柜已切断",
-            "position": gps(*GATE),
-            "address": "滨海新区南港工业区",
-        },
+        incident(
+            "tianjin-fire",
+            TJ,
+            "fire_out",
+            "现场明火基本扑灭，持续冷却，企业气柜已切断",
+            position=gps(*GATE),
+            address="滨海新区南港工业区",
+        ),
         gate,
         id="fire-out",
         note="02:48 in 张家口 (real: about two hours after ignition)",
     )
     s.add(
         55 * M,
-        {
-            "type": "agency.incident",
-            "agency": "binhai-health",
-            "province": TJ,
-            "incident_kind": "mass_casualty",
-            "description": "大港医院、大港油田总医院共收治南港爆燃伤员17人，其中烧伤14人、玻璃划伤3人，另有伤员自行到院",
-            "address": "滨海新区大港医院",
-        },
+        incident(
+            "binhai-health",
+            TJ,
+            "mass_casualty",
+            "大港医院、大港油田总医院共收治南港爆燃伤员17人，其中烧伤14人、玻璃划伤3人，另有伤员自行到院",
+            address="滨海新区大港医院",
+        ),
         gate,
         id="hospital-report",
         note="burns counted in the text: the casualty message has no field for them (synthetic figures)",
@@ -456,14 +450,13 @@ def build() -> Scenario:
         )
     s.add(
         6 * H + 5 * M,
-        {
-            "type": "agency.incident",
-            "agency": "binhai-health",
-            "province": TJ,
-            "incident_kind": "mass_casualty",
-            "description": "南港爆燃伤员22人，多为烧伤，其中重度烧伤8人转天津市第一中心医院、天津医科大学总医院",
-            "address": "天津市滨海新区",
-        },
+        incident(
+            "binhai-health",
+            TJ,
+            "mass_casualty",
+            "南港爆燃伤员22人，多为烧伤，其中重度烧伤8人转天津市第一中心医院、天津医科大学总医院",
+            address="天津市滨海新区",
+        ),
         gate,
         id="hospital-report-2",
         note="burns in the text (synthetic split)",
@@ -471,28 +464,26 @@ def build() -> Scenario:
     # monitoring of the plume on both sides
     s.add(
         1 * H + 20 * M,
-        {
-            "type": "agency.incident",
-            "agency": "binhai-ecology-environment",
-            "province": TJ,
-            "incident_kind": "air_monitoring",
-            "description": "南港工业区下风向（西南方向）大港太平镇、小王庄一带检测到氯化氢、氯乙烯，浓度低于危害限值，建议居民关闭门窗",
-            "address": "滨海新区大港太平镇",
-        },
+        incident(
+            "binhai-ecology-environment",
+            TJ,
+            "air_monitoring",
+            "南港工业区下风向（西南方向）大港太平镇、小王庄一带检测到氯化氢、氯乙烯，浓度低于危害限值，建议居民关闭门窗",
+            address="滨海新区大港太平镇",
+        ),
         plume,
         id="tj-monitoring",
         note="synthetic",
     )
     s.add(
         1 * H + 45 * M,
-        {
-            "type": "agency.incident",
-            "agency": "cangzhou-ecology-environment",
-            "province": HE,
-            "incident_kind": "air_monitoring",
-            "description": "黄骅市南排河镇、歧口一带有明显异味，受天津南港工业区爆燃烟气影响，已布设监测点",
-            "address": "黄骅市南排河镇",
-        },
+        incident(
+            "cangzhou-ecology-environment",
+            HE,
+            "air_monitoring",
+            "黄骅市南排河镇、歧口一带有明显异味，受天津南港工业区爆燃烟气影响，已布设监测点",
+            address="黄骅市南排河镇",
+        ),
         plume,
         id="he-monitoring",
         note="synthetic",

@@ -416,6 +416,18 @@ def site_calls(
         )
 
 
+def incident(agency: str, province: str, kind: str, description: str, **fields: Any) -> dict[str, Any]:
+    """An agency.incident payload; `fields` (address, position, people_affected…) follow in the order given."""
+    return {
+        "type": "agency.incident",
+        "agency": agency,
+        "province": province,
+        "incident_kind": kind,
+        "description": description,
+        **fields,
+    }
+
+
 def casualty(
     agency: str,
     province: str,

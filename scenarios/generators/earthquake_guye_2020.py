@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 
-from scenarios.generators.common import Scenario, caller, formal, gps, pick, spread, typo
+from scenarios.generators.common import Scenario, caller, formal, gps, incident, pick, spread, typo
 
 NAME = "earthquake_guye_2020"
 SID = "earthquake-guye-2020"
@@ -218,44 +218,41 @@ def build() -> Scenario:
 
     s.add(
         2 * M,
-        {
-            "type": "agency.incident",
-            "agency": "hebei-earthquake",
-            "province": HE,
-            "incident_kind": "earthquake",
-            "description": "中国地震台网正式测定：07月12日06时38分在河北唐山市古冶区（北纬39.78度，东经118.44度）发生5.1级地震，震源深度10千米",
-            "position": gps(*EPI),
-            "address": "唐山市古冶区",
-        },
+        incident(
+            "hebei-earthquake",
+            HE,
+            "earthquake",
+            "中国地震台网正式测定：07月12日06时38分在河北唐山市古冶区（北纬39.78度，东经118.44度）发生5.1级地震，震源深度10千米",
+            position=gps(*EPI),
+            address="唐山市古冶区",
+        ),
         felt,
         id="quake-report",
         note="real",
     )
     s.add(
         4 * M,
-        {
-            "type": "agency.incident",
-            "agency": "tangshan-fire",
-            "province": HE,
-            "incident_kind": "earthquake",
-            "description": "调派古冶区大队和京华道消防救援站、林西道消防救援站立即赶赴震中，支队重型、轻型地震救援队集结",
-            "position": gps(*EPI),
-            "address": "唐山市古冶区",
-        },
+        incident(
+            "tangshan-fire",
+            HE,
+            "earthquake",
+            "调派古冶区大队和京华道消防救援站、林西道消防救援站立即赶赴震中，支队重型、轻型地震救援队集结",
+            position=gps(*EPI),
+            address="唐山市古冶区",
+        ),
         felt,
         id="fire-dispatch-epicentre",
         note="real",
     )
     s.add(
         6 * M,
-        {
-            "type": "agency.incident",
-            "agency": "beijing-railway",
-            "province": BJ,
-            "incident_kind": "trains_held",
-            "description": "唐山古冶5.1级地震，扣停途经该地区旅客列车，组织对铁路设备设施全面检查",
-            "address": "唐山地区铁路",
-        },
+        incident(
+            "beijing-railway",
+            BJ,
+            "trains_held",
+            "唐山古冶5.1级地震，扣停途经该地区旅客列车，组织对铁路设备设施全面检查",
+            address="唐山地区铁路",
+        ),
         felt,
         id="trains-held",
         note="real",
@@ -278,44 +275,37 @@ def build() -> Scenario:
     )
     s.add(
         24 * M,
-        {
-            "type": "agency.incident",
-            "agency": "hebei-earthquake",
-            "province": HE,
-            "incident_kind": "earthquake",
-            "description": "07月12日07时02分在河北唐山市古冶区（北纬39.76度，东经118.44度）发生2.2级地震，震源深度15千米",
-            "position": gps(118.44, 39.76),
-            "address": "唐山市古冶区",
-        },
+        incident(
+            "hebei-earthquake",
+            HE,
+            "earthquake",
+            "07月12日07时02分在河北唐山市古冶区（北纬39.76度，东经118.44度）发生2.2级地震，震源深度15千米",
+            position=gps(118.44, 39.76),
+            address="唐山市古冶区",
+        ),
         felt,
         id="aftershock-1",
         note="real",
     )
     s.add(
         48 * M,
-        {
-            "type": "agency.incident",
-            "agency": "hebei-earthquake",
-            "province": HE,
-            "incident_kind": "earthquake",
-            "description": "07月12日07时26分在河北唐山市古冶区（北纬39.78度，东经118.46度）发生2.0级地震，震源深度12千米",
-            "position": gps(118.46, 39.78),
-            "address": "唐山市古冶区",
-        },
+        incident(
+            "hebei-earthquake",
+            HE,
+            "earthquake",
+            "07月12日07时26分在河北唐山市古冶区（北纬39.78度，东经118.46度）发生2.0级地震，震源深度12千米",
+            position=gps(118.46, 39.78),
+            address="唐山市古冶区",
+        ),
         felt,
         id="aftershock-2",
         note="real",
     )
     s.add(
         3 * H + 22 * M,
-        {
-            "type": "agency.incident",
-            "agency": "hebei-earthquake",
-            "province": HE,
-            "incident_kind": "earthquake",
-            "description": "截至12日10时00分，共发生余震33个，最大2.2级",
-            "address": "唐山市古冶区",
-        },
+        incident(
+            "hebei-earthquake", HE, "earthquake", "截至12日10时00分，共发生余震33个，最大2.2级", address="唐山市古冶区"
+        ),
         felt,
         id="aftershock-count",
         note="real",
@@ -344,91 +334,85 @@ def build() -> Scenario:
     linxi = sites["linxi-old-block"]
     s.add(
         14 * M,
-        {
-            "type": "agency.incident",
-            "agency": "tangshan-fire",
-            "province": HE,
-            "incident_kind": "building_collapse",
-            "description": "古冶区林西街道一栋四层老旧砖混住宅楼（原矿区宿舍）东单元局部倒塌，初步了解6人被困，林西道站已到场，重型地震救援队增援",
-            "address": "唐山市古冶区林西街道",
-            "people_affected": 6,
-        },
+        incident(
+            "tangshan-fire",
+            HE,
+            "building_collapse",
+            "古冶区林西街道一栋四层老旧砖混住宅楼（原矿区宿舍）东单元局部倒塌，初步了解6人被困，林西道站已到场，重型地震救援队增援",
+            address="唐山市古冶区林西街道",
+            people_affected=6,
+        ),
         linxi,
         id="linxi-collapse-report",
         note="synthetic",
     )
     s.add(
         40 * M,
-        {
-            "type": "agency.incident",
-            "agency": "tangshan-fire",
-            "province": HE,
-            "incident_kind": "building_collapse",
-            "description": "卑家店村民房倒塌，两名老人被埋压，京华道站到场救援",
-            "address": "古冶区卑家店镇卑家店村",
-            "people_affected": 2,
-        },
+        incident(
+            "tangshan-fire",
+            HE,
+            "building_collapse",
+            "卑家店村民房倒塌，两名老人被埋压，京华道站到场救援",
+            address="古冶区卑家店镇卑家店村",
+            people_affected=2,
+        ),
         sites["beijiadian-farmhouse"],
         id="beijiadian-report",
         note="synthetic",
     )
     s.add(
         52 * M,
-        {
-            "type": "agency.incident",
-            "agency": "guye-government",
-            "province": HE,
-            "incident_kind": "building_collapse",
-            "description": "王辇庄乡王辇庄村一处民房和牲畜棚倒塌，一人被埋",
-            "address": "古冶区王辇庄乡王辇庄村",
-            "people_affected": 1,
-        },
+        incident(
+            "guye-government",
+            HE,
+            "building_collapse",
+            "王辇庄乡王辇庄村一处民房和牲畜棚倒塌，一人被埋",
+            address="古冶区王辇庄乡王辇庄村",
+            people_affected=1,
+        ),
         sites["wangnianzhuang-house"],
         id="wangnianzhuang-report",
         note="synthetic",
     )
     s.add(
         58 * M,
-        {
-            "type": "agency.incident",
-            "agency": "guye-government",
-            "province": HE,
-            "incident_kind": "building_collapse",
-            "description": "大庄坨乡大庄坨村一处老旧民房倒塌，三人受伤已送医",
-            "address": "古冶区大庄坨乡大庄坨村",
-            "people_affected": 3,
-        },
+        incident(
+            "guye-government",
+            HE,
+            "building_collapse",
+            "大庄坨乡大庄坨村一处老旧民房倒塌，三人受伤已送医",
+            address="古冶区大庄坨乡大庄坨村",
+            people_affected=3,
+        ),
         sites["dazhuangtuo-house"],
         id="dazhuangtuo-report",
         note="synthetic",
     )
     s.add(
         65 * M,
-        {
-            "type": "agency.incident",
-            "agency": "guye-government",
-            "province": HE,
-            "incident_kind": "building_collapse",
-            "description": "习家套乡习家套村一处砖砌棚房及院墙倒塌，一人被砸伤",
-            "address": "古冶区习家套乡习家套村",
-            "people_affected": 1,
-        },
+        incident(
+            "guye-government",
+            HE,
+            "building_collapse",
+            "习家套乡习家套村一处砖砌棚房及院墙倒塌，一人被砸伤",
+            address="古冶区习家套乡习家套村",
+            people_affected=1,
+        ),
         sites["xijiatao-shed"],
         id="xijiatao-report",
         note="synthetic",
     )
     s.add(
         47 * M,
-        {
-            "type": "agency.incident",
-            "agency": "luanzhou-fire",
-            "province": HE,
-            "incident_kind": "building_collapse",
-            "description": "榛子镇第一镇村一处民房倒塌，一人被困，正在救援",
-            "address": "滦州市榛子镇第一镇村",
-            "position": gps(118.3342, 39.8292),
-            "people_affected": 1,
-        },
+        incident(
+            "luanzhou-fire",
+            HE,
+            "building_collapse",
+            "榛子镇第一镇村一处民房倒塌，一人被困，正在救援",
+            address="滦州市榛子镇第一镇村",
+            position=gps(118.3342, 39.8292),
+            people_affected=1,
+        ),
         sites["zhenzi-diyizhen-house"],
         id="zhenzi-report",
         note="synthetic; the village's position is real",
@@ -477,14 +461,13 @@ def build() -> Scenario:
     )
     s.add(
         1 * H + 50 * M,
-        {
-            "type": "agency.incident",
-            "agency": "tangshan-gas",
-            "province": HE,
-            "incident_kind": "gas_isolated",
-            "description": "林西街道倒塌楼房处燃气庭院管被砸断泄漏，已关闭上游阀门，现场持续检测",
-            "address": "唐山市古冶区林西街道",
-        },
+        incident(
+            "tangshan-gas",
+            HE,
+            "gas_isolated",
+            "林西街道倒塌楼房处燃气庭院管被砸断泄漏，已关闭上游阀门，现场持续检测",
+            address="唐山市古冶区林西街道",
+        ),
         linxi,
         id="linxi-gas-isolated",
         note="synthetic",
@@ -513,14 +496,13 @@ def build() -> Scenario:
         s.add(at, payload, sites[sid], id=cid, note="synthetic (the real quake had no casualties)")
     s.add(
         9 * H + 10 * M,
-        {
-            "type": "agency.incident",
-            "agency": "tangshan-fire",
-            "province": HE,
-            "incident_kind": "rescue_ended",
-            "description": "林西街道倒塌楼房被困人员全部救出，搜救结束",
-            "address": "唐山市古冶区林西街道",
-        },
+        incident(
+            "tangshan-fire",
+            HE,
+            "rescue_ended",
+            "林西街道倒塌楼房被困人员全部救出，搜救结束",
+            address="唐山市古冶区林西街道",
+        ),
         linxi,
         id="linxi-rescue-ended",
         note="synthetic",

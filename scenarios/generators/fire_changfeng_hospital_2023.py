@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 
-from scenarios.generators.common import Scenario, caller, casualty, formal, gps, spread, typo
+from scenarios.generators.common import Scenario, caller, casualty, formal, gps, incident, spread, typo
 
 NAME = "fire_changfeng_hospital_2023"
 SID = "fire-changfeng-hospital-2023"
@@ -103,60 +103,56 @@ def build() -> Scenario:
 
     s.add(
         0,
-        {
-            "type": "agency.incident",
-            "agency": "beijing-fire",
-            "province": BJ,
-            "incident_kind": "fire",
-            "description": "丰台区消防救援支队接警：北京长峰医院住院部东楼发生火情，楼内有住院患者",
-            "position": gps(*HOSPITAL),
-            "address": "丰台区靛厂路291号 北京长峰医院",
-        },
+        incident(
+            "beijing-fire",
+            BJ,
+            "fire",
+            "丰台区消防救援支队接警：北京长峰医院住院部东楼发生火情，楼内有住院患者",
+            position=gps(*HOSPITAL),
+            address="丰台区靛厂路291号 北京长峰医院",
+        ),
         fire,
         id="fire-alarm",
         note="12:57 alarm (real)",
     )
     s.add(
         6 * M,
-        {
-            "type": "agency.incident",
-            "agency": "beijing-fire",
-            "province": BJ,
-            "incident_kind": "fire",
-            "description": "长峰医院住院部东楼浓烟较大，多名人员被困窗口，调派举高车、增援力量，同时公安、卫健、应急部门赶赴",
-            "position": gps(*HOSPITAL),
-            "address": "北京长峰医院",
-        },
+        incident(
+            "beijing-fire",
+            BJ,
+            "fire",
+            "长峰医院住院部东楼浓烟较大，多名人员被困窗口，调派举高车、增援力量，同时公安、卫健、应急部门赶赴",
+            position=gps(*HOSPITAL),
+            address="北京长峰医院",
+        ),
         fire,
         id="fire-trapped",
         note="synthetic wording",
     )
     s.add(
         36 * M,
-        {
-            "type": "agency.incident",
-            "agency": "beijing-fire",
-            "province": BJ,
-            "incident_kind": "fire_out",
-            "description": "长峰医院现场明火被扑灭，继续搜救转移",
-            "position": gps(*HOSPITAL),
-            "address": "北京长峰医院",
-        },
+        incident(
+            "beijing-fire",
+            BJ,
+            "fire_out",
+            "长峰医院现场明火被扑灭，继续搜救转移",
+            position=gps(*HOSPITAL),
+            address="北京长峰医院",
+        ),
         fire,
         id="fire-out",
         note="13:33 (real)",
     )
     s.add(
         50 * M,
-        {
-            "type": "agency.incident",
-            "agency": "beijing-health",
-            "province": BJ,
-            "incident_kind": "mass_casualty",
-            "description": "调集29辆救护车、300余人次急救力量，伤员分送右安门医院、解放军总医院、玉泉医院等",
-            "position": gps(*HOSPITAL),
-            "address": "北京长峰医院",
-        },
+        incident(
+            "beijing-health",
+            BJ,
+            "mass_casualty",
+            "调集29辆救护车、300余人次急救力量，伤员分送右安门医院、解放军总医院、玉泉医院等",
+            position=gps(*HOSPITAL),
+            address="北京长峰医院",
+        ),
         fire,
         id="ambulances",
         note="real figures; minute synthetic",
@@ -170,15 +166,14 @@ def build() -> Scenario:
     )
     s.add(
         2 * H + 33 * M,
-        {
-            "type": "agency.incident",
-            "agency": "beijing-fire",
-            "province": BJ,
-            "incident_kind": "rescue_ended",
-            "description": "长峰医院现场救援工作结束，共疏散转移患者71人",
-            "position": gps(*HOSPITAL),
-            "address": "北京长峰医院",
-        },
+        incident(
+            "beijing-fire",
+            BJ,
+            "rescue_ended",
+            "长峰医院现场救援工作结束，共疏散转移患者71人",
+            position=gps(*HOSPITAL),
+            address="北京长峰医院",
+        ),
         fire,
         id="rescue-ended",
         note="15:30 (real)",
@@ -260,14 +255,13 @@ def build() -> Scenario:
     s.call(44 * M, BJ, "四环上有辆车着了，黑烟挺大，堵车了", "丰台区岳各庄桥", car, urgency="一般", caller=caller(rng))
     s.add(
         47 * M,
-        {
-            "type": "agency.incident",
-            "agency": "beijing-fire",
-            "province": BJ,
-            "incident_kind": "vehicle_fire",
-            "description": "西四环岳各庄桥南主路一辆小型轿车自燃，无人员受伤",
-            "address": "西四环岳各庄桥南",
-        },
+        incident(
+            "beijing-fire",
+            BJ,
+            "vehicle_fire",
+            "西四环岳各庄桥南主路一辆小型轿车自燃，无人员受伤",
+            address="西四环岳各庄桥南",
+        ),
         car,
         id="car-fire-report",
     )

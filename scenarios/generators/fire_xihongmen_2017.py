@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 
-from scenarios.generators.common import Scenario, caller, casualty, formal, gps, spread, typo
+from scenarios.generators.common import Scenario, caller, casualty, formal, gps, incident, spread, typo
 
 NAME = "fire_xihongmen_2017"
 SID = "fire-xihongmen-2017"
@@ -105,45 +105,42 @@ def build() -> Scenario:
 
     s.add(
         3 * M,
-        {
-            "type": "agency.incident",
-            "agency": "beijing-fire",
-            "province": BJ,
-            "incident_kind": "fire",
-            "description": "大兴区西红门镇新建村新康东路8号一公寓楼发生火灾，地下一层起火，浓烟蔓延，有人员被困，调派14个中队34部消防车",
-            "position": gps(*SITE),
-            "address": "大兴区西红门镇新建村新康东路8号",
-        },
+        incident(
+            "beijing-fire",
+            BJ,
+            "fire",
+            "大兴区西红门镇新建村新康东路8号一公寓楼发生火灾，地下一层起火，浓烟蔓延，有人员被困，调派14个中队34部消防车",
+            position=gps(*SITE),
+            address="大兴区西红门镇新建村新康东路8号",
+        ),
         fire,
         id="fire-report",
         note="real place and figures; minute synthetic",
     )
     s.add(
         35 * M,
-        {
-            "type": "agency.incident",
-            "agency": "beijing-fire",
-            "province": BJ,
-            "incident_kind": "fire",
-            "description": "聚福缘公寓地下冷库起火，一、二层出租房浓烟弥漫，已救出多名被困人员送医",
-            "position": gps(*SITE),
-            "address": "西红门镇新建村聚福缘公寓",
-        },
+        incident(
+            "beijing-fire",
+            BJ,
+            "fire",
+            "聚福缘公寓地下冷库起火，一、二层出租房浓烟弥漫，已救出多名被困人员送医",
+            position=gps(*SITE),
+            address="西红门镇新建村聚福缘公寓",
+        ),
         fire,
         id="fire-update",
         note="synthetic wording",
     )
     s.add(
         2 * H + 50 * M,
-        {
-            "type": "agency.incident",
-            "agency": "beijing-fire",
-            "province": BJ,
-            "incident_kind": "fire_out",
-            "description": "新建村火灾明火被扑灭，继续搜索",
-            "position": gps(*SITE),
-            "address": "大兴区西红门镇新建村",
-        },
+        incident(
+            "beijing-fire",
+            BJ,
+            "fire_out",
+            "新建村火灾明火被扑灭，继续搜索",
+            position=gps(*SITE),
+            address="大兴区西红门镇新建村",
+        ),
         fire,
         id="fire-out",
         note="about 21:00 (real)",
@@ -249,15 +246,14 @@ def build() -> Scenario:
     )
     s.add(
         46 * M,
-        {
-            "type": "agency.incident",
-            "agency": "beijing-fire",
-            "province": BJ,
-            "incident_kind": "fire",
-            "description": "旧宫镇德茂一居民楼一层楼道电动自行车起火，已扑灭，疏散楼内居民，无人员伤亡",
-            "position": gps(*JIUGONG),
-            "address": "大兴区旧宫镇德茂",
-        },
+        incident(
+            "beijing-fire",
+            BJ,
+            "fire",
+            "旧宫镇德茂一居民楼一层楼道电动自行车起火，已扑灭，疏散楼内居民，无人员伤亡",
+            position=gps(*JIUGONG),
+            address="大兴区旧宫镇德茂",
+        ),
         scooter,
         id="scooter-report",
     )

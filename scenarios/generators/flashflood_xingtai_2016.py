@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 
-from scenarios.generators.common import CallStyle, Scenario, caller, casualty, formal, gps, site_calls, spread
+from scenarios.generators.common import CallStyle, Scenario, caller, casualty, formal, gps, incident, site_calls, spread
 
 NAME = "flashflood_xingtai_2016"
 SID = "flashflood-xingtai-2016"
@@ -117,14 +117,13 @@ def build() -> Scenario:
     )
     s.add(
         -5 * H,
-        {
-            "type": "agency.incident",
-            "agency": "xingtai-water-resources",
-            "province": HE,
-            "incident_kind": "reservoir_danger",
-            "description": "东川口水库水位暴涨，接近坝顶，即将漫坝，请下游七里河沿线做好防范",
-            "address": "邢台县东川口水库",
-        },
+        incident(
+            "xingtai-water-resources",
+            HE,
+            "reservoir_danger",
+            "东川口水库水位暴涨，接近坝顶，即将漫坝，请下游七里河沿线做好防范",
+            address="邢台县东川口水库",
+        ),
         reservoir,
         id="reservoir-report",
         note="the duty officer saw it close to overtopping (real); minute synthetic",
@@ -311,30 +310,28 @@ def build() -> Scenario:
     )
     s.add(
         40 * M,
-        {
-            "type": "agency.incident",
-            "agency": "xingtai-water-resources",
-            "province": HE,
-            "incident_kind": "dyke_breach",
-            "description": "七里河在大贤桥（龙王庙桥）处河道由宽变窄，洪水漫过北岸堤防并决口，洪水冲向大贤村等村庄",
-            "position": gps(*BRIDGE),
-            "address": "邢台经济开发区东汪镇大贤桥",
-        },
+        incident(
+            "xingtai-water-resources",
+            HE,
+            "dyke_breach",
+            "七里河在大贤桥（龙王庙桥）处河道由宽变窄，洪水漫过北岸堤防并决口，洪水冲向大贤村等村庄",
+            position=gps(*BRIDGE),
+            address="邢台经济开发区东汪镇大贤桥",
+        ),
         breach,
         id="breach-report",
         note="the cause as stated by the city on 23 July (real); minute synthetic",
     )
     s.add(
         9 * H,
-        {
-            "type": "agency.incident",
-            "agency": "xingtai-water-resources",
-            "province": HE,
-            "incident_kind": "dyke_breach",
-            "description": "七里河大贤桥北岸决口处开始抢堵，调集砂石料和机械",
-            "position": gps(*BRIDGE),
-            "address": "七里河大贤桥",
-        },
+        incident(
+            "xingtai-water-resources",
+            HE,
+            "dyke_breach",
+            "七里河大贤桥北岸决口处开始抢堵，调集砂石料和机械",
+            position=gps(*BRIDGE),
+            address="七里河大贤桥",
+        ),
         breach,
         id="breach-plugging",
         note="synthetic",
@@ -416,28 +413,26 @@ def build() -> Scenario:
 
     s.add(
         14 * H,
-        {
-            "type": "agency.incident",
-            "agency": "xingtai-development-zone",
-            "province": HE,
-            "incident_kind": "village_flooded",
-            "description": "开发区受灾群众一直在转移，没有造成人员伤亡",
-            "address": "邢台经济开发区东汪镇",
-        },
+        incident(
+            "xingtai-development-zone",
+            HE,
+            "village_flooded",
+            "开发区受灾群众一直在转移，没有造成人员伤亡",
+            address="邢台经济开发区东汪镇",
+        ),
         daxian,
         id="zone-no-casualties",
         note="what the zone told the press on the afternoon of 20 July (real; shown false two days later)",
     )
     s.add(
         6 * H,
-        {
-            "type": "agency.incident",
-            "agency": "xingtai-development-zone",
-            "province": HE,
-            "incident_kind": "village_flooded",
-            "description": "景家屯村洪水进村，组织村民转移",
-            "address": "邢台经济开发区景家屯村",
-        },
+        incident(
+            "xingtai-development-zone",
+            HE,
+            "village_flooded",
+            "景家屯村洪水进村，组织村民转移",
+            address="邢台经济开发区景家屯村",
+        ),
         jingjiatun,
         id="jingjiatun-report",
         note="synthetic",

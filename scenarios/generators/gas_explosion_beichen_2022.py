@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 
-from scenarios.generators.common import Scenario, caller, formal, gps, spread, typo
+from scenarios.generators.common import Scenario, caller, formal, gps, incident, spread, typo
 
 NAME = "gas_explosion_beichen_2022"
 SID = "gas-explosion-beichen-2022"
@@ -143,30 +143,28 @@ def build() -> Scenario:
     )
     s.add(
         5 * M,
-        {
-            "type": "agency.incident",
-            "agency": "tianjin-fire",
-            "province": TJ,
-            "incident_kind": "gas_explosion",
-            "description": "北辰区天穆镇欢颜里3号楼6门一居民家中发生燃气爆燃，楼体4至6层部分损毁，有人员被困",
-            "position": gps(*SITE),
-            "address": "北辰区天穆镇欢颜里3号楼",
-        },
+        incident(
+            "tianjin-fire",
+            TJ,
+            "gas_explosion",
+            "北辰区天穆镇欢颜里3号楼6门一居民家中发生燃气爆燃，楼体4至6层部分损毁，有人员被困",
+            position=gps(*SITE),
+            address="北辰区天穆镇欢颜里3号楼",
+        ),
         ex,
         id="fire-report",
         note="real facts; minute synthetic",
     )
     s.add(
         30 * M,
-        {
-            "type": "agency.incident",
-            "agency": "jinran-china-resources-gas",
-            "province": TJ,
-            "incident_kind": "gas_isolated",
-            "description": "欢颜里小区及周边停气抢修，关闭区域调压阀门",
-            "position": gps(*SITE),
-            "address": "北辰区欢颜里小区",
-        },
+        incident(
+            "jinran-china-resources-gas",
+            TJ,
+            "gas_isolated",
+            "欢颜里小区及周边停气抢修，关闭区域调压阀门",
+            position=gps(*SITE),
+            address="北辰区欢颜里小区",
+        ),
         ex,
         id="gas-cut",
         note="the area was cut off for repairs (real); minute synthetic",
@@ -192,30 +190,28 @@ def build() -> Scenario:
         s.add(at, payload, ex, id=cid, note=note)
     s.add(
         18 * H,
-        {
-            "type": "agency.incident",
-            "agency": "tianjin-fire",
-            "province": TJ,
-            "incident_kind": "rescue_ended",
-            "description": "欢颜里最后3名失联人员已找到并救出，现场搜救结束",
-            "position": gps(*SITE),
-            "address": "北辰区欢颜里",
-        },
+        incident(
+            "tianjin-fire",
+            TJ,
+            "rescue_ended",
+            "欢颜里最后3名失联人员已找到并救出，现场搜救结束",
+            position=gps(*SITE),
+            address="北辰区欢颜里",
+        ),
         ex,
         id="search-ended",
         note="early on 20 July (real; minute synthetic)",
     )
     s.add(
         23 * H + 15 * M,
-        {
-            "type": "agency.incident",
-            "agency": "jinran-china-resources-gas",
-            "province": TJ,
-            "incident_kind": "gas_restored",
-            "description": "欢颜里受损燃气管网抢修完成，6时30分开始逐户安检恢复供气",
-            "position": gps(*SITE),
-            "address": "北辰区欢颜里小区",
-        },
+        incident(
+            "jinran-china-resources-gas",
+            TJ,
+            "gas_restored",
+            "欢颜里受损燃气管网抢修完成，6时30分开始逐户安检恢复供气",
+            position=gps(*SITE),
+            address="北辰区欢颜里小区",
+        ),
         ex,
         id="gas-checks",
         note="06:30 on 20 July (real)",
@@ -314,15 +310,14 @@ def build() -> Scenario:
     )
     s.add(
         48 * M,
-        {
-            "type": "agency.incident",
-            "agency": "jinran-china-resources-gas",
-            "province": TJ,
-            "incident_kind": "gas_leak",
-            "description": "红桥区丁字沽一居民楼燃气表前接口松动微漏，已紧固处置，检测正常",
-            "position": gps(*DINGZIGU),
-            "address": "红桥区丁字沽三号路",
-        },
+        incident(
+            "jinran-china-resources-gas",
+            TJ,
+            "gas_leak",
+            "红桥区丁字沽一居民楼燃气表前接口松动微漏，已紧固处置，检测正常",
+            position=gps(*DINGZIGU),
+            address="红桥区丁字沽三号路",
+        ),
         dzg,
         id="dingzigu-fixed",
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 
-from scenarios.generators.common import Scenario, caller, casualty, formal, gps, pick, spread, typo
+from scenarios.generators.common import Scenario, caller, casualty, formal, gps, incident, pick, spread, typo
 
 NAME = "rainstorm_beijing_7_21_2012"
 SID = "rainstorm-beijing-2012"
@@ -590,61 +590,57 @@ def build() -> Scenario:
     # agencies at the underpasses
     s.add(
         clock(14, 35),
-        {
-            "type": "agency.incident",
-            "agency": "beijing-traffic",
-            "province": BJ,
-            "incident_kind": "underpass_flooded",
-            "description": "西三环莲花桥下积水，主路车辆通行缓慢，交警现场疏导",
-            "position": gps(116.3095, 39.8957),
-            "address": "海淀区莲花桥",
-        },
+        incident(
+            "beijing-traffic",
+            BJ,
+            "underpass_flooded",
+            "西三环莲花桥下积水，主路车辆通行缓慢，交警现场疏导",
+            position=gps(116.3095, 39.8957),
+            address="海淀区莲花桥",
+        ),
         lhq,
         id="lianhuaqiao-traffic",
         note="莲花桥 waterlogged about 14:30 (real; wording synthetic)",
     )
     s.add(
         clock(19, 55),
-        {
-            "type": "agency.incident",
-            "agency": "beijing-traffic",
-            "province": BJ,
-            "incident_kind": "underpass_flooded",
-            "description": "西三环莲花桥下积水超过半米，桥区主路断路",
-            "position": gps(116.3095, 39.8957),
-            "address": "西三环莲花桥",
-        },
+        incident(
+            "beijing-traffic",
+            BJ,
+            "underpass_flooded",
+            "西三环莲花桥下积水超过半米，桥区主路断路",
+            position=gps(116.3095, 39.8957),
+            address="西三环莲花桥",
+        ),
         lhq,
         id="lianhuaqiao-closed",
         note="synthetic minute",
     )
     s.add(
         clock(20, 12),
-        {
-            "type": "agency.incident",
-            "agency": "beijing-fire",
-            "province": BJ,
-            "incident_kind": "flood_rescue",
-            "description": "东二环广渠门桥下积水约3米，5辆车被困，一辆越野车内有人员被困，消防正在救援，现场群众协助拉绳拖车",
-            "position": gps(116.4338, 39.8934),
-            "address": "东城区广渠门桥",
-            "people_affected": 5,
-        },
+        incident(
+            "beijing-fire",
+            BJ,
+            "flood_rescue",
+            "东二环广渠门桥下积水约3米，5辆车被困，一辆越野车内有人员被困，消防正在救援，现场群众协助拉绳拖车",
+            position=gps(116.4338, 39.8934),
+            address="东城区广渠门桥",
+            people_affected=5,
+        ),
         gqm,
         id="guangqumen-fire",
         note="real facts (3 m, five cars, rope); minute synthetic",
     )
     s.add(
         clock(22, 45),
-        {
-            "type": "agency.incident",
-            "agency": "beijing-fire",
-            "province": BJ,
-            "incident_kind": "flood_rescue",
-            "description": "广渠门桥下被困越野车内男子已救出，已无意识，送医抢救",
-            "position": gps(116.4338, 39.8934),
-            "address": "东城区广渠门桥",
-        },
+        incident(
+            "beijing-fire",
+            BJ,
+            "flood_rescue",
+            "广渠门桥下被困越野车内男子已救出，已无意识，送医抢救",
+            position=gps(116.4338, 39.8934),
+            address="东城区广渠门桥",
+        ),
         gqm,
         id="guangqumen-driver-out",
         note="trapped about 3 h (real); minute synthetic",
@@ -665,46 +661,43 @@ def build() -> Scenario:
     )
     s.add(
         clock(21, 50),
-        {
-            "type": "agency.incident",
-            "agency": "beijing-traffic",
-            "province": BJ,
-            "incident_kind": "underpass_flooded",
-            "description": "京港澳高速公路17.5公里处南岗洼铁路桥下严重积水，大量车辆被淹，京港澳高速长阳段双向断路",
-            "position": gps(116.188, 39.812),
-            "address": "丰台区王佐镇南岗洼 京港澳高速17.5公里",
-        },
+        incident(
+            "beijing-traffic",
+            BJ,
+            "underpass_flooded",
+            "京港澳高速公路17.5公里处南岗洼铁路桥下严重积水，大量车辆被淹，京港澳高速长阳段双向断路",
+            position=gps(116.188, 39.812),
+            address="丰台区王佐镇南岗洼 京港澳高速17.5公里",
+        ),
         ngw,
         id="nangangwa-closed",
         note="real; minute synthetic",
     )
     s.add(
         clock(22, 40),
-        {
-            "type": "agency.incident",
-            "agency": "beijing-fire",
-            "province": BJ,
-            "incident_kind": "flood_rescue",
-            "description": "南岗洼铁路桥下积水深4米以上，数十辆车被淹，车顶有群众被困，调派冲锋舟和潜水员",
-            "position": gps(116.188, 39.812),
-            "address": "京港澳高速南岗洼",
-        },
+        incident(
+            "beijing-fire",
+            BJ,
+            "flood_rescue",
+            "南岗洼铁路桥下积水深4米以上，数十辆车被淹，车顶有群众被困，调派冲锋舟和潜水员",
+            position=gps(116.188, 39.812),
+            address="京港澳高速南岗洼",
+        ),
         ngw,
         id="nangangwa-fire",
         note="synthetic wording after the reports",
     )
     s.add(
         clock(6, 10, 22),
-        {
-            "type": "agency.incident",
-            "agency": "beijing-fire",
-            "province": BJ,
-            "incident_kind": "flood_rescue",
-            "description": "南岗洼积水长约900米，平均水深4米，最深6米，潜水员初步摸排水下车辆84辆，开始排水清淤",
-            "position": gps(116.188, 39.812),
-            "address": "京港澳高速南岗洼铁路桥",
-            "people_affected": 200,
-        },
+        incident(
+            "beijing-fire",
+            BJ,
+            "flood_rescue",
+            "南岗洼积水长约900米，平均水深4米，最深6米，潜水员初步摸排水下车辆84辆，开始排水清淤",
+            position=gps(116.188, 39.812),
+            address="京港澳高速南岗洼铁路桥",
+            people_affected=200,
+        ),
         ngw,
         id="nangangwa-84-vehicles",
         note="real figures; minute synthetic",
@@ -725,42 +718,35 @@ def build() -> Scenario:
     )
     s.add(
         clock(19, 30),
-        {
-            "type": "agency.incident",
-            "agency": "beijing-traffic",
-            "province": BJ,
-            "incident_kind": "underpass_flooded",
-            "description": "立水桥下积水严重，多辆车辆泡水，主路断路",
-            "address": "朝阳区立水桥",
-        },
+        incident(
+            "beijing-traffic",
+            BJ,
+            "underpass_flooded",
+            "立水桥下积水严重，多辆车辆泡水，主路断路",
+            address="朝阳区立水桥",
+        ),
         lsq,
         id="lishuiqiao-closed",
         note="real place; wording synthetic",
     )
     s.add(
         clock(20, 5),
-        {
-            "type": "agency.incident",
-            "agency": "beijing-traffic",
-            "province": BJ,
-            "incident_kind": "underpass_flooded",
-            "description": "南三环分钟寺桥、方庄桥桥区积水，断路绕行",
-            "address": "南三环分钟寺桥",
-        },
+        incident(
+            "beijing-traffic",
+            BJ,
+            "underpass_flooded",
+            "南三环分钟寺桥、方庄桥桥区积水，断路绕行",
+            address="南三环分钟寺桥",
+        ),
         fzq,
         id="fenzhongsi-closed",
         note="real places; wording synthetic",
     )
     s.add(
         clock(20, 20),
-        {
-            "type": "agency.incident",
-            "agency": "beijing-traffic",
-            "province": BJ,
-            "incident_kind": "underpass_flooded",
-            "description": "西三环六里桥桥区积水，部分车道断路",
-            "address": "丰台区六里桥",
-        },
+        incident(
+            "beijing-traffic", BJ, "underpass_flooded", "西三环六里桥桥区积水，部分车道断路", address="丰台区六里桥"
+        ),
         llq,
         id="liuliqiao-closed",
         note="real place; wording synthetic",
@@ -810,29 +796,27 @@ def build() -> Scenario:
     jmh = s.site(EV, "juma-river-zhangfang", "拒马河 at 张坊/十渡: the flood peak, riverside guesthouses")
     s.add(
         clock(20, 30),
-        {
-            "type": "agency.incident",
-            "agency": "fangshan-flood-control",
-            "province": BJ,
-            "incident_kind": "village_flooded",
-            "description": "青龙湖镇北车营村排水渠漫溢，洪水进村，多处房屋倒塌，正在组织转移",
-            "address": "房山区青龙湖镇北车营村",
-            "people_affected": 2896,
-        },
+        incident(
+            "fangshan-flood-control",
+            BJ,
+            "village_flooded",
+            "青龙湖镇北车营村排水渠漫溢，洪水进村，多处房屋倒塌，正在组织转移",
+            address="房山区青龙湖镇北车营村",
+            people_affected=2896,
+        ),
         bcy,
         id="beicheying-report",
         note="real (1,411 households, 2,896 people); minute synthetic",
     )
     s.add(
         clock(9, 0, 22),
-        {
-            "type": "agency.incident",
-            "agency": "fangshan-flood-control",
-            "province": BJ,
-            "incident_kind": "village_flooded",
-            "description": "北车营村道路、电力设施被毁，百余间房屋倒塌或成危房",
-            "address": "房山区青龙湖镇北车营村",
-        },
+        incident(
+            "fangshan-flood-control",
+            BJ,
+            "village_flooded",
+            "北车营村道路、电力设施被毁，百余间房屋倒塌或成危房",
+            address="房山区青龙湖镇北车营村",
+        ),
         bcy,
         id="beicheying-damage",
         note="real",
@@ -846,15 +830,14 @@ def build() -> Scenario:
     )
     s.add(
         clock(21, 30),
-        {
-            "type": "agency.incident",
-            "agency": "fangshan-flood-control",
-            "province": BJ,
-            "incident_kind": "evacuation",
-            "description": "河北镇大石河水位猛涨，全镇转移涉险群众6000余人，口儿、他窖等村房屋受损",
-            "address": "房山区河北镇",
-            "people_affected": 6000,
-        },
+        incident(
+            "fangshan-flood-control",
+            BJ,
+            "evacuation",
+            "河北镇大石河水位猛涨，全镇转移涉险群众6000余人，口儿、他窖等村房屋受损",
+            address="房山区河北镇",
+            people_affected=6000,
+        ),
         hbz,
         id="hebeizhen-evacuation",
         note="real figures; minute synthetic",
@@ -942,15 +925,14 @@ def build() -> Scenario:
     )
     s.add(
         clock(7, 40, 22),
-        {
-            "type": "agency.incident",
-            "agency": "beijing-hydrology",
-            "province": BJ,
-            "incident_kind": "river_flood",
-            "description": "拒马河洪峰通过张坊，流量约每秒2570立方米",
-            "address": "房山区张坊镇 拒马河",
-            "position": gps(115.70, 39.56),
-        },
+        incident(
+            "beijing-hydrology",
+            BJ,
+            "river_flood",
+            "拒马河洪峰通过张坊，流量约每秒2570立方米",
+            address="房山区张坊镇 拒马河",
+            position=gps(115.70, 39.56),
+        ),
         jmh,
         id="juma-peak",
         note="real peak; wording synthetic",

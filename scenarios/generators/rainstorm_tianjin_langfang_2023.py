@@ -12,7 +12,18 @@ from __future__ import annotations
 
 import random
 
-from scenarios.generators.common import CallStyle, Scenario, caller, formal, gps, pick, site_calls, spread, typo
+from scenarios.generators.common import (
+    CallStyle,
+    Scenario,
+    caller,
+    formal,
+    gps,
+    incident,
+    pick,
+    site_calls,
+    spread,
+    typo,
+)
 
 NAME = "rainstorm_tianjin_langfang_2023"
 SID = "rainstorm-tianjin-langfang-2023"
@@ -364,29 +375,23 @@ def build() -> Scenario:
     )
     s.add(
         clock(30, 11, 24),
-        {
-            "type": "agency.incident",
-            "agency": "tianjin-fire",
-            "province": TJ,
-            "incident_kind": "rescue",
-            "description": "河西区友谊路一行道树倒伏砸中出租车，驾驶员被困，消防救援站到场破拆救人",
-            "address": "河西区友谊路与围堤道交口",
-            "position": gps(117.215, 39.100),
-        },
+        incident(
+            "tianjin-fire",
+            TJ,
+            "rescue",
+            "河西区友谊路一行道树倒伏砸中出租车，驾驶员被困，消防救援站到场破拆救人",
+            address="河西区友谊路与围堤道交口",
+            position=gps(117.215, 39.100),
+        ),
         tree,
         id="tree-fire-report",
         note="synthetic",
     )
     s.add(
         clock(30, 11, 55),
-        {
-            "type": "agency.incident",
-            "agency": "tianjin-fire",
-            "province": TJ,
-            "incident_kind": "rescue_ended",
-            "description": "被困驾驶员已救出，腿部受伤送医，倒树已清理",
-            "address": "河西区友谊路",
-        },
+        incident(
+            "tianjin-fire", TJ, "rescue_ended", "被困驾驶员已救出，腿部受伤送医，倒树已清理", address="河西区友谊路"
+        ),
         tree,
         id="tree-rescued",
         note="synthetic",
@@ -410,14 +415,13 @@ def build() -> Scenario:
     )
     s.add(
         clock(31, 10, 40),
-        {
-            "type": "agency.incident",
-            "agency": "guangyang-government",
-            "province": HE,
-            "incident_kind": "wall_collapse",
-            "description": "北旺镇西村一农户院墙因雨浸泡倒塌，一名老人受伤已送医，排查周边危墙",
-            "address": "廊坊市广阳区北旺镇西村",
-        },
+        incident(
+            "guangyang-government",
+            HE,
+            "wall_collapse",
+            "北旺镇西村一农户院墙因雨浸泡倒塌，一名老人受伤已送医，排查周边危墙",
+            address="廊坊市广阳区北旺镇西村",
+        ),
         wall,
         id="wall-report",
         note="synthetic",
@@ -441,29 +445,23 @@ def build() -> Scenario:
     )
     s.add(
         clock(30, 8, 10),
-        {
-            "type": "agency.incident",
-            "agency": "state-grid-tianjin",
-            "province": TJ,
-            "incident_kind": "power_outage",
-            "description": "受强降雨大风影响，静海唐官屯镇一条10千伏线路倒杆跳闸，影响部分村庄供电，正在抢修",
-            "address": "静海区唐官屯镇",
-            "people_affected": 6000,
-        },
+        incident(
+            "state-grid-tianjin",
+            TJ,
+            "power_outage",
+            "受强降雨大风影响，静海唐官屯镇一条10千伏线路倒杆跳闸，影响部分村庄供电，正在抢修",
+            address="静海区唐官屯镇",
+            people_affected=6000,
+        ),
         outage,
         id="outage-report",
         note="synthetic",
     )
     s.add(
         clock(30, 19, 30),
-        {
-            "type": "agency.incident",
-            "agency": "state-grid-tianjin",
-            "province": TJ,
-            "incident_kind": "power_restored",
-            "description": "唐官屯镇10千伏线路抢修完成，恢复供电",
-            "address": "静海区唐官屯镇",
-        },
+        incident(
+            "state-grid-tianjin", TJ, "power_restored", "唐官屯镇10千伏线路抢修完成，恢复供电", address="静海区唐官屯镇"
+        ),
         outage,
         id="outage-restored",
         note="synthetic",
@@ -503,15 +501,14 @@ def build() -> Scenario:
     )
     s.add(
         clock(31, 7, 40),
-        {
-            "type": "agency.incident",
-            "agency": "guan-water",
-            "province": HE,
-            "incident_kind": "water_outage",
-            "description": "固安县城北一加压泵站进水停运，城区北部部分小区停水，正在排水抢修",
-            "address": "固安县固安镇",
-            "people_affected": 20000,
-        },
+        incident(
+            "guan-water",
+            HE,
+            "water_outage",
+            "固安县城北一加压泵站进水停运，城区北部部分小区停水，正在排水抢修",
+            address="固安县固安镇",
+            people_affected=20000,
+        ),
         water,
         id="water-report",
         note="synthetic",
@@ -519,15 +516,14 @@ def build() -> Scenario:
 
     s.add(
         clock(31, 15),
-        {
-            "type": "agency.incident",
-            "agency": "guan-flood-control",
-            "province": HE,
-            "incident_kind": "evacuation",
-            "description": "永定河水位持续上涨，固安县组织临近永定河河道的13个村街群众转移，共7987人，其中1196人集中安置",
-            "address": "固安县永定河沿岸村街",
-            "people_affected": 7987,
-        },
+        incident(
+            "guan-flood-control",
+            HE,
+            "evacuation",
+            "永定河水位持续上涨，固安县组织临近永定河河道的13个村街群众转移，共7987人，其中1196人集中安置",
+            address="固安县永定河沿岸村街",
+            people_affected=7987,
+        ),
         evac,
         id="evacuation-report",
         note="real figures; minute synthetic",
@@ -587,43 +583,36 @@ def build() -> Scenario:
     )
     s.add(
         clock(32, 17, 42),
-        {
-            "type": "agency.incident",
-            "agency": "tianjin-traffic-police",
-            "province": TJ,
-            "incident_kind": "underpass_flooded",
-            "description": "因降雨积水，红桥区咸阳路地道采取交通管控，交警现场值守",
-            "address": "红桥区咸阳路地道",
-            "position": gps(117.150, 39.165),
-        },
+        incident(
+            "tianjin-traffic-police",
+            TJ,
+            "underpass_flooded",
+            "因降雨积水，红桥区咸阳路地道采取交通管控，交警现场值守",
+            address="红桥区咸阳路地道",
+            position=gps(117.150, 39.165),
+        ),
         xyl,
         id="xianyanglu-closed",
         note="a real control point; minute synthetic",
     )
     s.add(
         clock(32, 17, 50),
-        {
-            "type": "agency.incident",
-            "agency": "tianjin-fire",
-            "province": TJ,
-            "incident_kind": "rescue",
-            "description": "咸阳路地道一辆轿车涉水熄火，驾驶员被困，已救出",
-            "address": "红桥区咸阳路地道",
-        },
+        incident(
+            "tianjin-fire", TJ, "rescue", "咸阳路地道一辆轿车涉水熄火，驾驶员被困，已救出", address="红桥区咸阳路地道"
+        ),
         xyl,
         id="xianyanglu-rescue",
         note="synthetic",
     )
     s.add(
         clock(32, 17, 44),
-        {
-            "type": "agency.incident",
-            "agency": "tianjin-traffic-police",
-            "province": TJ,
-            "incident_kind": "underpass_flooded",
-            "description": "因降雨积水，南开区西营门地道（密云一支路地道）采取交通管控",
-            "address": "南开区西营门地道",
-        },
+        incident(
+            "tianjin-traffic-police",
+            TJ,
+            "underpass_flooded",
+            "因降雨积水，南开区西营门地道（密云一支路地道）采取交通管控",
+            address="南开区西营门地道",
+        ),
         xym,
         id="ximenying-closed",
         note="real control point; minute synthetic",
@@ -641,14 +630,13 @@ def build() -> Scenario:
     )
     s.add(
         clock(32, 17, 46),
-        {
-            "type": "agency.incident",
-            "agency": "tianjin-traffic-police",
-            "province": TJ,
-            "incident_kind": "underpass_flooded",
-            "description": "因降雨积水，红桥区天平桥下地道采取交通管控",
-            "address": "红桥区天平桥下地道",
-        },
+        incident(
+            "tianjin-traffic-police",
+            TJ,
+            "underpass_flooded",
+            "因降雨积水，红桥区天平桥下地道采取交通管控",
+            address="红桥区天平桥下地道",
+        ),
         tpq,
         id="tianpingqiao-closed",
         note="real control point; minute synthetic",

@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from scenarios.generators.common import Scenario, caller, casualty, gps, spread
+from scenarios.generators.common import Scenario, caller, casualty, gps, incident, spread
 from scenarios.heldout.generators.calls import everyday_calls, voiced_calls
 from scenarios.heldout.generators.paths import FILES, HELDOUT_NOTE, TRUTH
 from scenarios.heldout.generators.voice import say, taker
@@ -189,19 +189,6 @@ def build() -> Scenario:
             id=f"warning-{province}-{colour}",
         )
 
-    def incident(
-        agency: str, province: str, kind: str, text: str, where: tuple[float, float], address: str
-    ) -> dict[str, Any]:
-        return {
-            "type": "agency.incident",
-            "agency": agency,
-            "province": province,
-            "incident_kind": kind,
-            "description": text,
-            "position": gps(*where),
-            "address": address,
-        }
-
     # 广安门内 main: bursts at +12h50m (06:50 on the 7th)
     burst_bj = 12 * H + 50 * M
     for n, at in enumerate(range(burst_bj - 2 * H, burst_bj + 5 * H, 10 * M)):
@@ -224,8 +211,8 @@ def build() -> Scenario:
             BJ,
             "water_main_burst",
             "广安门内大街DN600供水管线冻裂爆管，周边报国寺、康乐里等社区停水，抢修中",
-            GUANGANMEN,
-            "西城区广安门内大街",
+            position=gps(*GUANGANMEN),
+            address="西城区广安门内大街",
         ),
         main_bj,
         id="main-bj-report",
@@ -237,8 +224,8 @@ def build() -> Scenario:
             BJ,
             "road_closed",
             "广安门内大街爆管处路面结冰，东向西方向封闭两条车道",
-            GUANGANMEN,
-            "西城区广安门内大街",
+            position=gps(*GUANGANMEN),
+            address="西城区广安门内大街",
         ),
         main_bj,
         id="main-bj-road",
@@ -270,8 +257,8 @@ def build() -> Scenario:
             TJ,
             "water_main_burst",
             "南开区嘉陵道供水管线爆管，宜宾东里、南江西里等小区停水，路面结冰",
-            JIALINGDAO,
-            "南开区嘉陵道",
+            position=gps(*JIALINGDAO),
+            address="南开区嘉陵道",
         ),
         main_tj,
         id="main-tj-report",
@@ -296,8 +283,8 @@ def build() -> Scenario:
             BJ,
             "power_outage",
             "房山区长阳镇保合庄村、佛满村10千伏线路故障停电，约800户电采暖用户受影响",
-            CHANGYANG,
-            "房山区长阳镇",
+            position=gps(*CHANGYANG),
+            address="房山区长阳镇",
         ),
         changyang,
         id="changyang-report",
@@ -305,7 +292,12 @@ def build() -> Scenario:
     s.add(
         cut_cy + 5 * H,
         incident(
-            "state-grid-beijing", BJ, "power_restored", "长阳镇保合庄村、佛满村恢复供电", CHANGYANG, "房山区长阳镇"
+            "state-grid-beijing",
+            BJ,
+            "power_restored",
+            "长阳镇保合庄村、佛满村恢复供电",
+            position=gps(*CHANGYANG),
+            address="房山区长阳镇",
         ),
         changyang,
         id="changyang-restored",
@@ -330,8 +322,8 @@ def build() -> Scenario:
             TJ,
             "power_outage",
             "西青区杨柳青镇世纪新苑小区配电室故障停电",
-            YANGLIUQING,
-            "西青区杨柳青镇",
+            position=gps(*YANGLIUQING),
+            address="西青区杨柳青镇",
         ),
         yangliuqing,
         id="ylq-report",
@@ -339,7 +331,12 @@ def build() -> Scenario:
     s.add(
         cut_ylq + 25 * M,
         incident(
-            "tianjin-fire", TJ, "rescue", "世纪新苑小区停电电梯困人，救出3人", YANGLIUQING, "西青区杨柳青镇世纪新苑"
+            "tianjin-fire",
+            TJ,
+            "rescue",
+            "世纪新苑小区停电电梯困人，救出3人",
+            position=gps(*YANGLIUQING),
+            address="西青区杨柳青镇世纪新苑",
         ),
         yangliuqing,
         id="ylq-lift",
@@ -395,8 +392,8 @@ def build() -> Scenario:
             BJ,
             "water_outage",
             "回龙观地区大量户外水表冻裂，已组织抢修更换",
-            HUILONGGUAN,
-            "昌平区回龙观",
+            position=gps(*HUILONGGUAN),
+            address="昌平区回龙观",
         ),
         meters,
         id="meters-report",

@@ -10,9 +10,8 @@ Run: python -m scenarios.heldout.generators.earthquake_wenan_2006
 from __future__ import annotations
 
 import random
-from typing import Any
 
-from scenarios.generators.common import Scenario, caller, casualty, gps, spread
+from scenarios.generators.common import Scenario, caller, casualty, gps, incident, spread
 from scenarios.heldout.generators.calls import everyday_calls, voiced_calls
 from scenarios.heldout.generators.paths import FILES, HELDOUT_NOTE, TRUTH
 from scenarios.heldout.generators.voice import say, taker
@@ -129,19 +128,6 @@ def build() -> Scenario:
     house = s.site(QUAKE, "beizhang-house", "an old brick house fallen in at 大柳河镇 北张村, one man trapped")
     mill = s.site(QUAKE, "suqiao-mill-wall", "a warehouse wall fallen on workers at a board mill, 苏桥镇")
 
-    def incident(
-        agency: str, province: str, kind: str, text: str, where: tuple[float, float], address: str
-    ) -> dict[str, Any]:
-        return {
-            "type": "agency.incident",
-            "agency": agency,
-            "province": province,
-            "incident_kind": kind,
-            "description": text,
-            "position": gps(*where),
-            "address": address,
-        }
-
     s.add(
         2 * M,
         incident(
@@ -149,8 +135,8 @@ def build() -> Scenario:
             HE,
             "earthquake",
             "河北廊坊市文安县发生5.1级地震，震源深度约20公里，北京、天津有明显震感",
-            EPICENTRE,
-            "廊坊市文安县",
+            position=gps(*EPICENTRE),
+            address="廊坊市文安县",
         ),
         felt,
         id="quake-report",
@@ -162,8 +148,8 @@ def build() -> Scenario:
             TJ,
             "earthquake",
             "文安5.1级地震天津市区震感明显，暂未接到房屋损坏报告",
-            (117.20, 39.12),
-            "天津市",
+            position=gps(*(117.20, 39.12)),
+            address="天津市",
         ),
         felt,
         id="quake-report-tj",
@@ -184,7 +170,14 @@ def build() -> Scenario:
     )
     s.add(
         1 * H + 12 * M,
-        incident("hebei-earthquake", HE, "earthquake", "文安县发生3.0级余震", EPICENTRE, "廊坊市文安县"),
+        incident(
+            "hebei-earthquake",
+            HE,
+            "earthquake",
+            "文安县发生3.0级余震",
+            position=gps(*EPICENTRE),
+            address="廊坊市文安县",
+        ),
         felt,
         id="aftershock",
     )
@@ -195,8 +188,8 @@ def build() -> Scenario:
             HE,
             "building_collapse",
             "文安县大柳河镇北张村一处老旧砖土房屋倒塌，一名老人被困，消防救援站前往",
-            BEIZHANG,
-            "文安县大柳河镇北张村",
+            position=gps(*BEIZHANG),
+            address="文安县大柳河镇北张村",
         ),
         house,
         id="house-report",
@@ -208,8 +201,8 @@ def build() -> Scenario:
             HE,
             "rescue_ended",
             "北张村被困老人已救出，腿部受伤，送文安县医院",
-            BEIZHANG,
-            "文安县大柳河镇北张村",
+            position=gps(*BEIZHANG),
+            address="文安县大柳河镇北张村",
         ),
         house,
         id="house-rescued",
@@ -227,8 +220,8 @@ def build() -> Scenario:
             HE,
             "wall_collapse",
             "文安县苏桥镇一板材厂仓库墙体倒塌，两名工人受伤",
-            SUQIAO,
-            "文安县苏桥镇",
+            position=gps(*SUQIAO),
+            address="文安县苏桥镇",
         ),
         mill,
         id="mill-report",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from scenarios.generators.common import Scenario, caller, casualty, gps, spread
+from scenarios.generators.common import Scenario, caller, casualty, gps, incident, spread
 from scenarios.heldout.generators.calls import everyday_calls, voiced_calls
 from scenarios.heldout.generators.paths import FILES, HELDOUT_NOTE, TRUTH
 from scenarios.heldout.generators.voice import say, taker
@@ -149,16 +149,7 @@ def build() -> Scenario:
     rubbish = s.whole("fangzhuang-rubbish-fire")
 
     def report(kind: str, text: str, agency: str = "beijing-fire") -> dict[str, Any]:
-        payload = {
-            "type": "agency.incident",
-            "agency": agency,
-            "province": BJ,
-            "incident_kind": kind,
-            "description": text,
-            "position": gps(*TVCC),
-            "address": "朝阳区东三环中路32号",
-        }
-        return payload
+        return incident(agency, BJ, kind, text, position=gps(*TVCC), address="朝阳区东三环中路32号")
 
     s.add(
         4 * M,
@@ -274,15 +265,14 @@ def build() -> Scenario:
     )
     s.add(
         60 * M,
-        {
-            "type": "agency.incident",
-            "agency": "beijing-fire",
-            "province": BJ,
-            "incident_kind": "fire",
-            "description": "通州区中仓街道一居民楼阳台被烟花引燃，已扑灭，无人员伤亡",
-            "position": gps(*TONGZHOU),
-            "address": "通州区中仓街道",
-        },
+        incident(
+            "beijing-fire",
+            BJ,
+            "fire",
+            "通州区中仓街道一居民楼阳台被烟花引燃，已扑灭，无人员伤亡",
+            position=gps(*TONGZHOU),
+            address="通州区中仓街道",
+        ),
         balcony,
         id="balcony-report",
     )
@@ -308,15 +298,14 @@ def build() -> Scenario:
     )
     s.add(
         85 * M,
-        {
-            "type": "agency.incident",
-            "agency": "beijing-fire",
-            "province": BJ,
-            "incident_kind": "fire",
-            "description": "丰台区方庄地区垃圾堆起火，已处置",
-            "position": gps(*FANGZHUANG),
-            "address": "丰台区方庄",
-        },
+        incident(
+            "beijing-fire",
+            BJ,
+            "fire",
+            "丰台区方庄地区垃圾堆起火，已处置",
+            position=gps(*FANGZHUANG),
+            address="丰台区方庄",
+        ),
         rubbish,
         id="rubbish-report",
     )

@@ -10,9 +10,8 @@ Run: python -m scenarios.heldout.generators.typhoon_ampil_2018
 from __future__ import annotations
 
 import random
-from typing import Any
 
-from scenarios.generators.common import Scenario, caller, casualty, gps, spread
+from scenarios.generators.common import Scenario, caller, casualty, gps, incident, spread
 from scenarios.heldout.generators.calls import everyday_calls, voiced_calls
 from scenarios.heldout.generators.paths import FILES, HELDOUT_NOTE, TRUTH
 from scenarios.heldout.generators.voice import say, taker
@@ -178,20 +177,6 @@ def build() -> Scenario:
                 id=f"gauge-{device[-4:]}" if n == 0 else "",
             )
 
-    def incident(
-        agency: str, province: str, kind: str, text: str, where: tuple[float, float], address: str, people: int = 0
-    ) -> dict[str, Any]:
-        return {
-            "type": "agency.incident",
-            "agency": agency,
-            "province": province,
-            "incident_kind": kind,
-            "description": text,
-            "position": gps(*where),
-            "address": address,
-            "people_affected": people,
-        }
-
     # 东丝窝 from +3h
     voiced_calls(
         s,
@@ -210,9 +195,9 @@ def build() -> Scenario:
             TJ,
             "village_flooded",
             "武清区大黄堡镇东丝窝村低洼区域进水，转移群众120人",
-            DONGSIWO,
-            "武清区大黄堡镇东丝窝村",
-            120,
+            position=gps(*DONGSIWO),
+            address="武清区大黄堡镇东丝窝村",
+            people_affected=120,
         ),
         dongsiwo,
         id="dongsiwo-report",
@@ -226,9 +211,9 @@ def build() -> Scenario:
             TJ,
             "village_flooded",
             "宁河区七里海镇于台子村部分房屋进水，已组织排水",
-            YUTAIZI,
-            "宁河区七里海镇于台子村",
-            60,
+            position=gps(*YUTAIZI),
+            address="宁河区七里海镇于台子村",
+            people_affected=60,
         ),
         yutaizi,
         id="yutaizi-report",
@@ -261,16 +246,24 @@ def build() -> Scenario:
             HE,
             "flood_rescue",
             "青县流河镇东魏村内涝，一户4人被困屋顶，派出冲锋舟救援",
-            DONGWEI,
-            "青县流河镇东魏村",
-            4,
+            position=gps(*DONGWEI),
+            address="青县流河镇东魏村",
+            people_affected=4,
         ),
         dongwei,
         id="dongwei-rescue",
     )
     s.add(
         7 * H + 30 * M,
-        incident("cangzhou-fire", HE, "rescue_ended", "东魏村被困4人全部转移至安全地带", DONGWEI, "青县流河镇东魏村"),
+        incident(
+            "cangzhou-fire",
+            HE,
+            "rescue_ended",
+            "东魏村被困4人全部转移至安全地带",
+            position=gps(*DONGWEI),
+            address="青县流河镇东魏村",
+            people_affected=0,
+        ),
         dongwei,
         id="dongwei-rescued",
     )
@@ -292,8 +285,9 @@ def build() -> Scenario:
             HE,
             "building_collapse",
             "霸州市信安镇张庄村一处土坯房因降雨浸泡倒塌，一人受伤送医",
-            ZHANGZHUANG,
-            "霸州市信安镇张庄村",
+            position=gps(*ZHANGZHUANG),
+            address="霸州市信安镇张庄村",
+            people_affected=0,
         ),
         zhangzhuang,
         id="zhangzhuang-report",
