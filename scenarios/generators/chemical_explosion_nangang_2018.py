@@ -1,21 +1,30 @@
 # ruff: noqa: E501 (long lines are the wording of calls and reports, kept whole so they can be read and grepped)
 """A vinyl-chloride leak that ignites among trucks queued at a plant gate, relocated from 张家口 (2018-11-28)
 to Tianjin's 南港工业区 on the Hebei border, with far-field effects after the 2015 Tianjin port explosions.
-
-Writes scenarios/files/chemical_explosion_nangang_2018.yaml and its truth.
-Run: python -m scenarios.generators.chemical_explosion_nangang_2018
 """
 
 from __future__ import annotations
 
 import random
 
-from scenarios.generators.common import Scenario, caller, formal, gps, incident, pick, spread, typo
+from scenarios.generators.common import (
+    HE,
+    TJ,
+    H,
+    M,
+    Scenario,
+    caller,
+    formal,
+    gps,
+    incident,
+    pick,
+    publish,
+    spread,
+    typo,
+)
 
 NAME = "chemical_explosion_nangang_2018"
 SID = "chemical-explosion-nangang-2018"
-TJ, HE = "120000", "130000"
-M, H = 60, 3600
 EV = "nangang-vcm-explosion"
 PLANT = (117.550, 38.760)  # approximate: the park's chemical zone
 GATE = (117.546, 38.764)
@@ -624,9 +633,5 @@ def build() -> Scenario:
     return s
 
 
-def main() -> None:
-    print(*build().write(NAME), sep="\n")
-
-
 if __name__ == "__main__":
-    main()
+    publish(build(), NAME)

@@ -1,8 +1,12 @@
-"""Shared helpers for the scenario generators: a timeline builder that writes a scenario file and its ground
-truth together, synthetic callers, order ids, and the registers people and call-takers write in.
+"""What every scenario generator is written with: a timeline builder that writes a scenario file and its ground
+truth together, the payloads agencies send, synthetic callers, order ids, and the registers people and call-takers
+write in.
 
 Everything is seeded (`random.Random(n)`); nothing reads the wall clock, so a generator writes the same bytes
-every time. Each generator is run as `python -m scenarios.generators.<name>` from the repository root.
+every time. A generator is a module with `NAME` and `build() -> Scenario`, run as
+`python -m scenarios.generators.<module>` (or `scenarios.heldout.generators.<module>`) from the repository root;
+it writes `<NAME>.yaml` into the scenario folder and the truth folder (`scenarios/files`, `scenarios/truth`
+unless told).
 """
 
 from __future__ import annotations
@@ -19,7 +23,9 @@ ROOT = Path(__file__).resolve().parents[2]
 FILES = ROOT / "scenarios" / "files"
 TRUTH = ROOT / "scenarios" / "truth"
 
-HOTLINE_PREFIX = {"110000": "BJ", "120000": "TJ", "130000": "HE"}
+BJ, TJ, HE = "110000", "120000", "130000"  # province codes
+M, H = 60, 3600  # seconds in a minute, an hour: timelines are written as 3 * H + 20 * M
+HOTLINE_PREFIX = {BJ: "BJ", TJ: "TJ", HE: "HE"}
 
 
 def offset(seconds: int) -> str:
@@ -288,6 +294,11 @@ class Scenario:
                 out.append(f"        note: {q(site.note)}")
                 out.append(f"        entries: {q(site.refs)}")
         return "\n".join(out) + "\n"
+
+
+def publish(scenario: Scenario, name: str, files: Path = FILES, truth: Path = TRUTH) -> None:
+    """Write the scenario and its truth (`Scenario.write`) and say where, one path a line."""
+    print(*scenario.write(name, files, truth), sep="\n")
 
 
 # --- callers -------------------------------------------------------------------------------------------

@@ -1,21 +1,31 @@
 # ruff: noqa: E501 (long lines are the wording of calls and reports, kept whole so they can be read and grepped)
 """An earthquake under 唐山 古冶, modelled on the M5.1 of 2020-07-12 06:38 and scaled up to damage: collapses in
 six towns, cracks and minor injuries around the epicentre, and many "felt it" calls from Beijing and Tianjin.
-
-Writes scenarios/files/earthquake_guye_2020.yaml and its truth.
-Run: python -m scenarios.generators.earthquake_guye_2020
 """
 
 from __future__ import annotations
 
 import random
 
-from scenarios.generators.common import Scenario, caller, formal, gps, incident, pick, spread, typo
+from scenarios.generators.common import (
+    BJ,
+    HE,
+    TJ,
+    H,
+    M,
+    Scenario,
+    caller,
+    formal,
+    gps,
+    incident,
+    pick,
+    publish,
+    spread,
+    typo,
+)
 
 NAME = "earthquake_guye_2020"
 SID = "earthquake-guye-2020"
-BJ, TJ, HE = "110000", "120000", "130000"
-M, H = 60, 3600
 EV = "guye-earthquake"
 EPI = (118.44, 39.78)
 
@@ -581,9 +591,5 @@ def build() -> Scenario:
     return s
 
 
-def main() -> None:
-    print(*build().write(NAME), sep="\n")
-
-
 if __name__ == "__main__":
-    main()
+    publish(build(), NAME)

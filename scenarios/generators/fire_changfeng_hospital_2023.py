@@ -1,21 +1,29 @@
 # ruff: noqa: E501 (long lines are the wording of calls and reports, kept whole so they can be read and grepped)
 """The 长峰医院 fire, 丰台, 2023-04-18: calls from inside and from the streets around, people at the windows, the
 fire brigade's and health agencies' reports, deaths rising to 29; and two unrelated smokes in the same hours.
-
-Writes scenarios/files/fire_changfeng_hospital_2023.yaml and its truth.
-Run: python -m scenarios.generators.fire_changfeng_hospital_2023
 """
 
 from __future__ import annotations
 
 import random
 
-from scenarios.generators.common import Scenario, caller, casualty, formal, gps, incident, spread, typo
+from scenarios.generators.common import (
+    BJ,
+    H,
+    M,
+    Scenario,
+    caller,
+    casualty,
+    formal,
+    gps,
+    incident,
+    publish,
+    spread,
+    typo,
+)
 
 NAME = "fire_changfeng_hospital_2023"
 SID = "fire-changfeng-hospital-2023"
-BJ = "110000"
-M, H = 60, 3600
 EV = "changfeng-hospital-fire"
 HOSPITAL = (116.2905, 39.8950)  # approximate: 靛厂路 291号, east of the west 4th ring
 
@@ -320,9 +328,5 @@ def build() -> Scenario:
     return s
 
 
-def main() -> None:
-    print(*build().write(NAME), sep="\n")
-
-
 if __name__ == "__main__":
-    main()
+    publish(build(), NAME)

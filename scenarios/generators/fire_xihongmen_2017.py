@@ -2,21 +2,29 @@
 """The 大兴 西红门 fire, 2017-11-18: a fire in the basement cold store of the 聚福缘 apartment building in 新建村
 (19 dead, 8 injured), with smoke and a burning smell reported from far away; and an unrelated small fire in
 旧宫 in the same hours.
-
-Writes scenarios/files/fire_xihongmen_2017.yaml and its truth.
-Run: python -m scenarios.generators.fire_xihongmen_2017
 """
 
 from __future__ import annotations
 
 import random
 
-from scenarios.generators.common import Scenario, caller, casualty, formal, gps, incident, spread, typo
+from scenarios.generators.common import (
+    BJ,
+    H,
+    M,
+    Scenario,
+    caller,
+    casualty,
+    formal,
+    gps,
+    incident,
+    publish,
+    spread,
+    typo,
+)
 
 NAME = "fire_xihongmen_2017"
 SID = "fire-xihongmen-2017"
-BJ = "110000"
-M, H = 60, 3600
 EV = "xihongmen-juyuyuan-fire"
 SITE = (116.334, 39.789)  # approximate: 新建村 新康东路8号
 JIUGONG = (116.452, 39.806)  # approximate: 旧宫镇 德茂
@@ -290,9 +298,5 @@ def build() -> Scenario:
     return s
 
 
-def main() -> None:
-    print(*build().write(NAME), sep="\n")
-
-
 if __name__ == "__main__":
-    main()
+    publish(build(), NAME)

@@ -1,21 +1,30 @@
 # ruff: noqa: E501 (long lines are the wording of calls and reports, kept whole so they can be read and grepped)
 """The 邢台 "7·19" flood, 2016: the 七里河 overtops and breaks its north bank at 大贤桥 about 02:00 on 20 July and
 floods 大贤村 and other villages of the development zone at night; people on roofs, people missing.
-
-Writes scenarios/files/flashflood_xingtai_2016.yaml and its truth.
-Run: python -m scenarios.generators.flashflood_xingtai_2016
 """
 
 from __future__ import annotations
 
 import random
 
-from scenarios.generators.common import CallStyle, Scenario, caller, casualty, formal, gps, incident, site_calls, spread
+from scenarios.generators.common import (
+    HE,
+    CallStyle,
+    H,
+    M,
+    Scenario,
+    caller,
+    casualty,
+    formal,
+    gps,
+    incident,
+    publish,
+    site_calls,
+    spread,
+)
 
 NAME = "flashflood_xingtai_2016"
 SID = "flashflood-xingtai-2016"
-HE = "130000"
-M, H = 60, 3600
 EV = "xingtai-7-19-flood"
 XT = "130500"  # 邢台市
 XTX = "130521"  # 邢台县 (the development zone's towns 东汪镇 and 王快镇 lay in it)
@@ -491,9 +500,5 @@ def build() -> Scenario:
     return s
 
 
-def main() -> None:
-    print(*build().write(NAME), sep="\n")
-
-
 if __name__ == "__main__":
-    main()
+    publish(build(), NAME)

@@ -2,21 +2,16 @@
 """The gas explosion at 欢颜里 3号楼, 天穆镇, 北辰 (Tianjin), 2022-07-19 07:15: gas-smell calls before, the blast,
 neighbours' broken windows, calls that mention gas stoves without any leak, negated smells, and an unrelated
 gas-smell call 3 km away at the same time.
-
-Writes scenarios/files/gas_explosion_beichen_2022.yaml and its truth.
-Run: python -m scenarios.generators.gas_explosion_beichen_2022
 """
 
 from __future__ import annotations
 
 import random
 
-from scenarios.generators.common import Scenario, caller, formal, gps, incident, spread, typo
+from scenarios.generators.common import TJ, H, M, Scenario, caller, formal, gps, incident, publish, spread, typo
 
 NAME = "gas_explosion_beichen_2022"
 SID = "gas-explosion-beichen-2022"
-TJ = "120000"
-M, H = 60, 3600
 EV = "huanyanli-gas-explosion"
 SITE = (117.158, 39.205)  # approximate: 欢颜里, 天穆镇
 DINGZIGU = (117.167, 39.178)  # approximate: 丁字沽, 红桥区, about 3 km south
@@ -359,9 +354,5 @@ def build() -> Scenario:
     return s
 
 
-def main() -> None:
-    print(*build().write(NAME), sep="\n")
-
-
 if __name__ == "__main__":
-    main()
+    publish(build(), NAME)

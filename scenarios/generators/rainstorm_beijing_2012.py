@@ -1,21 +1,26 @@
 # ruff: noqa: E501 (long lines are the wording of calls and reports, kept whole so they can be read and grepped)
-"""Beijing "7·21" rainstorm, 2012: flooded underpasses, flooded villages in 房山, and a hotline surge.
-
-Writes scenarios/files/rainstorm_beijing_7_21_2012.yaml and scenarios/truth/rainstorm_beijing_7_21_2012.yaml.
-Run: python -m scenarios.generators.rainstorm_beijing_2012
-"""
+"""Beijing "7·21" rainstorm, 2012: flooded underpasses, flooded villages in 房山, and a hotline surge."""
 
 from __future__ import annotations
 
 import random
 
-from scenarios.generators.common import Scenario, caller, casualty, formal, gps, incident, pick, spread, typo
+from scenarios.generators.common import (
+    BJ,
+    Scenario,
+    caller,
+    casualty,
+    formal,
+    gps,
+    incident,
+    pick,
+    publish,
+    spread,
+    typo,
+)
 
 NAME = "rainstorm_beijing_7_21_2012"
 SID = "rainstorm-beijing-2012"
-BJ = "110000"
-H = 3600
-M = 60
 EV = "beijing-7-21-rainstorm"
 
 # T0 = 09:30, the blue rainstorm warning. Clock times below are written as seconds from T0.
@@ -1322,11 +1327,5 @@ def build() -> Scenario:
     return s
 
 
-def main() -> None:
-    s = build()
-    paths = s.write(NAME)
-    print(*paths, sep="\n")
-
-
 if __name__ == "__main__":
-    main()
+    publish(build(), NAME)

@@ -3,9 +3,6 @@
 trapped, a power cut in 静海 唐官屯, a collapsed courtyard wall in 廊坊, a water cut in 固安, villages moved away from
 the 永定河, flooded underpasses in central Tianjin in the cloudburst of 1 August, leaks and waterlogging street by
 street, and many calls that only say it rains hard.
-
-Writes scenarios/files/rainstorm_tianjin_langfang_2023.yaml and its truth.
-Run: python -m scenarios.generators.rainstorm_tianjin_langfang_2023
 """
 
 from __future__ import annotations
@@ -13,6 +10,8 @@ from __future__ import annotations
 import random
 
 from scenarios.generators.common import (
+    HE,
+    TJ,
     CallStyle,
     Scenario,
     caller,
@@ -20,6 +19,7 @@ from scenarios.generators.common import (
     gps,
     incident,
     pick,
+    publish,
     site_calls,
     spread,
     typo,
@@ -27,8 +27,6 @@ from scenarios.generators.common import (
 
 NAME = "rainstorm_tianjin_langfang_2023"
 SID = "rainstorm-tianjin-langfang-2023"
-TJ, HE = "120000", "130000"
-M, H = 60, 3600
 EV = "doksuri-remnant-rain"
 
 
@@ -773,9 +771,5 @@ def build() -> Scenario:
     return s
 
 
-def main() -> None:
-    print(*build().write(NAME), sep="\n")
-
-
 if __name__ == "__main__":
-    main()
+    publish(build(), NAME)

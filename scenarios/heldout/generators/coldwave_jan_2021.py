@@ -3,9 +3,6 @@
 morning of the 7th, the lowest since 1966), made to break things in six places: two water mains (西城 广安门内,
 天津 南开 嘉陵道), two power cuts (房山 长阳 villages heated by electricity, 天津 西青 杨柳青), an old building's
 frozen riser in 东城 和平里, and a wave of frozen water meters in 昌平 回龙观.
-
-Writes scenarios/heldout/coldwave_jan_2021.yaml and its truth.
-Run: python -m scenarios.heldout.generators.coldwave_jan_2021
 """
 
 from __future__ import annotations
@@ -13,15 +10,13 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from scenarios.generators.common import Scenario, caller, casualty, gps, incident, spread
+from scenarios.generators.common import BJ, TJ, H, M, Scenario, caller, casualty, gps, incident, publish, spread
 from scenarios.heldout.generators.calls import everyday_calls, voiced_calls
 from scenarios.heldout.generators.paths import FILES, HELDOUT_NOTE, TRUTH
 from scenarios.heldout.generators.voice import say, taker
 
 NAME = "coldwave_jan_2021"
 SID = "heldout-coldwave-jan-2021"
-BJ, TJ = "110000", "120000"
-M, H = 60, 3600
 COLD = "coldwave-jan-2021"
 GUANGANMEN = (116.356, 39.890)  # approximate: 广安门内大街
 JIALINGDAO = (117.140, 39.105)  # approximate: 南开区 嘉陵道
@@ -422,10 +417,5 @@ def build() -> Scenario:
     return s
 
 
-def main() -> None:
-    for path in build().write(NAME, FILES, TRUTH):
-        print(path)
-
-
 if __name__ == "__main__":
-    main()
+    publish(build(), NAME, FILES, TRUTH)

@@ -2,24 +2,19 @@
 """Held-out: the 文安 (廊坊) M5.1 earthquake, 2006-07-04 11:56, felt in Beijing, Tianjin and much of Hebei,
 made to damage two places near the epicentre: an old brick house falls in at 大柳河镇 北张村 with an old man
 inside, and a warehouse wall falls on workers at a board mill in 苏桥镇. Every other call only felt it.
-
-Writes scenarios/heldout/earthquake_wenan_2006.yaml and its truth.
-Run: python -m scenarios.heldout.generators.earthquake_wenan_2006
 """
 
 from __future__ import annotations
 
 import random
 
-from scenarios.generators.common import Scenario, caller, casualty, gps, incident, spread
+from scenarios.generators.common import BJ, HE, TJ, H, M, Scenario, caller, casualty, gps, incident, publish, spread
 from scenarios.heldout.generators.calls import everyday_calls, voiced_calls
 from scenarios.heldout.generators.paths import FILES, HELDOUT_NOTE, TRUTH
 from scenarios.heldout.generators.voice import say, taker
 
 NAME = "earthquake_wenan_2006"
 SID = "heldout-earthquake-wenan-2006"
-BJ, TJ, HE = "110000", "120000", "130000"
-M, H = 60, 3600
 QUAKE = "wenan-earthquake"
 EPICENTRE = (116.45, 38.90)  # approximate, 文安县
 BEIZHANG = (116.55, 38.94)  # approximate: 大柳河镇 北张村
@@ -299,10 +294,5 @@ def build() -> Scenario:
     return s
 
 
-def main() -> None:
-    for path in build().write(NAME, FILES, TRUTH):
-        print(path)
-
-
 if __name__ == "__main__":
-    main()
+    publish(build(), NAME, FILES, TRUTH)

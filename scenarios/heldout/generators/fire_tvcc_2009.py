@@ -2,9 +2,6 @@
 """Held-out: the 央视新址 北配楼 (TVCC) fire, 朝阳, 2009-02-09 (元宵节): fireworks set the 30-storey tower
 alight; flames seen across Beijing, so most calls come from kilometres away. The same evening's firework
 mishaps elsewhere are separate events.
-
-Writes scenarios/heldout/fire_tvcc_2009.yaml and scenarios/heldout/truth/fire_tvcc_2009.yaml.
-Run: python -m scenarios.heldout.generators.fire_tvcc_2009
 """
 
 from __future__ import annotations
@@ -12,15 +9,13 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from scenarios.generators.common import Scenario, caller, casualty, gps, incident, spread
+from scenarios.generators.common import BJ, H, M, Scenario, caller, casualty, gps, incident, publish, spread
 from scenarios.heldout.generators.calls import everyday_calls, voiced_calls
 from scenarios.heldout.generators.paths import FILES, HELDOUT_NOTE, TRUTH
 from scenarios.heldout.generators.voice import say, taker
 
 NAME = "fire_tvcc_2009"
 SID = "heldout-fire-tvcc-2009"
-BJ = "110000"
-M, H = 60, 3600
 FIRE = "tvcc-fire"
 TVCC = (116.463, 39.917)  # approximate: 东三环中路32号, north of the CCTV headquarters tower
 TONGZHOU = (116.65, 39.92)  # approximate: 通州 新华大街 area
@@ -321,10 +316,5 @@ def build() -> Scenario:
     return s
 
 
-def main() -> None:
-    for path in build().write(NAME, FILES, TRUTH):
-        print(path)
-
-
 if __name__ == "__main__":
-    main()
+    publish(build(), NAME, FILES, TRUTH)

@@ -2,24 +2,19 @@
 """Held-out: typhoon 安比 (Ampil)'s remnant over Tianjin and Hebei, 24 July 2018, made to flood villages: water
 in 东丝窝村 (武清 大黄堡镇) and 于台子村 (宁河 七里海镇), a family on a roof at 东魏村 (青县 流河镇), a soaked
 house falling at 张庄村 (霸州 信安镇), and roof leaks across 河东区 in Tianjin city.
-
-Writes scenarios/heldout/typhoon_ampil_2018.yaml and its truth.
-Run: python -m scenarios.heldout.generators.typhoon_ampil_2018
 """
 
 from __future__ import annotations
 
 import random
 
-from scenarios.generators.common import Scenario, caller, casualty, gps, incident, spread
+from scenarios.generators.common import HE, TJ, H, M, Scenario, caller, casualty, gps, incident, publish, spread
 from scenarios.heldout.generators.calls import everyday_calls, voiced_calls
 from scenarios.heldout.generators.paths import FILES, HELDOUT_NOTE, TRUTH
 from scenarios.heldout.generators.voice import say, taker
 
 NAME = "typhoon_ampil_2018"
 SID = "heldout-typhoon-ampil-2018"
-TJ, HE = "120000", "130000"
-M, H = 60, 3600
 RAIN = "ampil-remnant-rain"
 DONGSIWO = (117.20, 39.52)  # approximate: 武清 大黄堡镇 东丝窝村
 YUTAIZI = (117.55, 39.33)  # approximate: 宁河 七里海镇 于台子村
@@ -330,10 +325,5 @@ def build() -> Scenario:
     return s
 
 
-def main() -> None:
-    for path in build().write(NAME, FILES, TRUTH):
-        print(path)
-
-
 if __name__ == "__main__":
-    main()
+    publish(build(), NAME, FILES, TRUTH)
