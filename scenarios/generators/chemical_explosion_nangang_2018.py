@@ -19,6 +19,7 @@ from scenarios.generators.common import (
     incident,
     pick,
     publish,
+    reading,
     spread,
     typo,
 )
@@ -224,15 +225,7 @@ def build() -> Scenario:
     gate_values = [1, 1, 0, 1, 1, 1, 2, 1, 1, 1, 1, 3, 6, 9, 14, 22, 31, 44, 58, 76, 100]  # -20m .. 0m
     s.add(
         -20 * M,
-        {
-            "type": "sensor.reading",
-            "device_id": "LL-120116-GAS-000811",
-            "kind": "gas_lel",
-            "value": 0,
-            "unit": "%LEL",
-            "position": gps(*GATE),
-            "interval_s": 60,
-        },
+        reading("LL-120116-GAS-000811", "gas_lel", 0, "%LEL", gps(*GATE), 60),
         gate,
         id="gate-gas-sensor",
         note="fence-line sensor at the gate, every minute (synthetic); destroyed in the blast (silent from +1m)",
@@ -293,15 +286,7 @@ def build() -> Scenario:
     ]
     s.add(
         -20 * M,
-        {
-            "type": "sensor.reading",
-            "device_id": "LL-120116-GAS-000812",
-            "kind": "gas_lel",
-            "value": 0,
-            "unit": "%LEL",
-            "position": gps(*ROAD),
-            "interval_s": 60,
-        },
+        reading("LL-120116-GAS-000812", "gas_lel", 0, "%LEL", gps(*ROAD), 60),
         gate,
         id="road-gas-sensor",
         note="fence-line sensor on the road 500 m downwind of the gate (synthetic)",

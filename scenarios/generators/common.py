@@ -439,6 +439,21 @@ def incident(agency: str, province: str, kind: str, description: str, **fields: 
     }
 
 
+def reading(
+    device: str, kind: str, value: float, unit: str, position: dict[str, Any], interval_s: int
+) -> dict[str, Any]:
+    """A sensor.reading payload: the device's first reading, or the reading a `repeat` starts from."""
+    return {
+        "type": "sensor.reading",
+        "device_id": device,
+        "kind": kind,
+        "value": value,
+        "unit": unit,
+        "position": position,
+        "interval_s": interval_s,
+    }
+
+
 def casualty(
     agency: str,
     province: str,

@@ -20,6 +20,7 @@ from scenarios.generators.common import (
     incident,
     pick,
     publish,
+    reading,
     spread,
     typo,
 )
@@ -431,15 +432,7 @@ def build() -> Scenario:
     # the gas leak during the rescue at 林西
     s.add(
         80 * M,
-        {
-            "type": "sensor.reading",
-            "device_id": "LL-130204-GAS-000126",
-            "kind": "gas_lel",
-            "value": 0,
-            "unit": "%LEL",
-            "position": gps(118.455, 39.735),
-            "interval_s": 120,
-        },
+        reading("LL-130204-GAS-000126", "gas_lel", 0, "%LEL", gps(118.455, 39.735), 120),
         linxi,
         id="linxi-gas-sensor",
         note="manhole gas sensor beside the collapsed block (synthetic; position approximate)",

@@ -19,6 +19,7 @@ from scenarios.generators.common import (
     gps,
     incident,
     publish,
+    reading,
     site_calls,
     spread,
 )
@@ -150,15 +151,7 @@ def build() -> Scenario:
 
     s.add(
         -8 * H,
-        {
-            "type": "sensor.reading",
-            "device_id": "LL-130522-RAIN-0001",
-            "kind": "rain_gauge",
-            "value": 0,
-            "unit": "mm/h",
-            "position": gps(114.25, 37.42),
-            "interval_s": 1800,
-        },
+        reading("LL-130522-RAIN-0001", "rain_gauge", 0, "mm/h", gps(114.25, 37.42), 1800),
         felt,
         id="shangweisi-rain",
         note="临城 上围寺 (673.5 mm in the event, real; readings synthetic)",
@@ -255,15 +248,7 @@ def build() -> Scenario:
     ]
     s.add(
         -8 * H,
-        {
-            "type": "sensor.reading",
-            "device_id": "LL-130521-FLOW-0001",
-            "kind": "river_flow",
-            "value": 0,
-            "unit": "m3/s",
-            "position": gps(114.52, 37.04),
-            "interval_s": 900,
-        },
+        reading("LL-130521-FLOW-0001", "river_flow", 0, "m3/s", gps(114.52, 37.04), 900),
         felt,
         id="qilihe-flow",
         note="七里河 flow below the city (synthetic gauge and readings; the river had been dry for years)",
@@ -271,15 +256,7 @@ def build() -> Scenario:
     )
     s.add(
         -3 * H,
-        {
-            "type": "sensor.reading",
-            "device_id": "LL-130521-WATER-0002",
-            "kind": "water_depth",
-            "value": 0,
-            "unit": "cm",
-            "position": gps(*BRIDGE),
-            "interval_s": 300,
-        },
+        reading("LL-130521-WATER-0002", "water_depth", 0, "cm", gps(*BRIDGE), 300),
         breach,
         id="daxian-bridge-depth",
         note="water over the road at 大贤桥 (synthetic gauge); washed out at 02:10",

@@ -15,6 +15,7 @@ from scenarios.generators.common import (
     incident,
     pick,
     publish,
+    reading,
     spread,
     typo,
 )
@@ -409,15 +410,7 @@ def build() -> Scenario:
     ]:
         s.add(
             0,
-            {
-                "type": "sensor.reading",
-                "device_id": dev,
-                "kind": "rain_gauge",
-                "value": 0,
-                "unit": "mm/h",
-                "position": gps(*pos),
-                "interval_s": 1800,
-            },
+            reading(dev, "rain_gauge", 0, "mm/h", gps(*pos), 1800),
             felt,
             note=note,
             repeat={"every": "30m", "until": "+26h", "values": rain_curve(peak, peak_at)},
@@ -430,15 +423,7 @@ def build() -> Scenario:
     )
     s.add(
         0,
-        {
-            "type": "sensor.reading",
-            "device_id": "LL-110111-RAIN-0002",
-            "kind": "rain_gauge",
-            "value": 0,
-            "unit": "mm/h",
-            "position": gps(115.82, 39.56),
-            "interval_s": 1800,
-        },
+        reading("LL-110111-RAIN-0002", "rain_gauge", 0, "mm/h", gps(115.82, 39.56), 1800),
         felt,
         note="大石窝 rain gauge (synthetic); silent from 18:00 when the village loses power",
         repeat={"every": "30m", "until": "+26h", "values": rain_curve(55.0, clock(19))},
@@ -475,15 +460,7 @@ def build() -> Scenario:
     )
     s.add(
         0,
-        {
-            "type": "sensor.reading",
-            "device_id": "LL-110101-WATER-0001",
-            "kind": "water_depth",
-            "value": 0,
-            "unit": "cm",
-            "position": gps(116.4338, 39.8934),
-            "interval_s": 600,
-        },
+        reading("LL-110101-WATER-0001", "water_depth", 0, "cm", gps(116.4338, 39.8934), 600),
         gqm,
         id="guangqumen-depth",
         note="广渠门桥 underpass water depth (synthetic sensor, shaped after the ~3 m reported)",
@@ -516,15 +493,7 @@ def build() -> Scenario:
     )
     s.add(
         0,
-        {
-            "type": "sensor.reading",
-            "device_id": "LL-110106-WATER-0001",
-            "kind": "water_depth",
-            "value": 0,
-            "unit": "cm",
-            "position": gps(116.188, 39.812),
-            "interval_s": 600,
-        },
+        reading("LL-110106-WATER-0001", "water_depth", 0, "cm", gps(116.188, 39.812), 600),
         ngw,
         id="nangangwa-depth",
         note="南岗洼 water depth (synthetic sensor, shaped after the 4 m average and 6 m maximum reported)",
@@ -553,15 +522,7 @@ def build() -> Scenario:
     )
     s.add(
         0,
-        {
-            "type": "sensor.reading",
-            "device_id": "LL-110108-WATER-0001",
-            "kind": "water_depth",
-            "value": 0,
-            "unit": "cm",
-            "position": gps(116.3095, 39.8957),
-            "interval_s": 600,
-        },
+        reading("LL-110108-WATER-0001", "water_depth", 0, "cm", gps(116.3095, 39.8957), 600),
         lhq,
         id="lianhuaqiao-depth",
         note="莲花桥 underpass water depth (synthetic sensor)",
@@ -856,15 +817,7 @@ def build() -> Scenario:
     )
     s.add(
         0,
-        {
-            "type": "sensor.reading",
-            "device_id": "LL-110111-FLOW-0001",
-            "kind": "river_flow",
-            "value": 0,
-            "unit": "m3/s",
-            "position": gps(115.70, 39.56),
-            "interval_s": 1800,
-        },
+        reading("LL-110111-FLOW-0001", "river_flow", 0, "m3/s", gps(115.70, 39.56), 1800),
         jmh,
         id="zhangfang-flow",
         note="拒马河 at 张坊 (synthetic gauge; the 2,570 m3/s peak about 07:30 on 22 July is real)",

@@ -20,6 +20,7 @@ from scenarios.generators.common import (
     incident,
     pick,
     publish,
+    reading,
     site_calls,
     spread,
     typo,
@@ -315,15 +316,7 @@ def build() -> Scenario:
     ]:
         s.add(
             clock(29, 15),
-            {
-                "type": "sensor.reading",
-                "device_id": dev,
-                "kind": "rain_gauge",
-                "value": 0,
-                "unit": "mm/h",
-                "position": gps(*pos),
-                "interval_s": 1800,
-            },
+            reading(dev, "rain_gauge", 0, "mm/h", gps(*pos), 1800),
             felt,
             note=note,
             repeat={"every": "30m", "until": "+48h", "values": curve(peak, at, 9, 96, clock(29, 15))},
@@ -471,15 +464,7 @@ def build() -> Scenario:
     ]:
         s.add(
             clock(31, 4),
-            {
-                "type": "sensor.reading",
-                "device_id": dev,
-                "kind": "pipe_pressure",
-                "value": 0,
-                "unit": "MPa",
-                "position": gps(*pos),
-                "interval_s": 900,
-            },
+            reading(dev, "pipe_pressure", 0, "MPa", gps(*pos), 900),
             water,
             note="固安 mains pressure (synthetic)",
             repeat={"every": "15m", "until": "+60h", "values": vals},
@@ -549,15 +534,7 @@ def build() -> Scenario:
     depth = [0] * 30 + [3, 10, 22, 38, 55, 68, 78, 85, 85, 80, 70, 58, 45, 32, 20, 10, 4, 0]
     s.add(
         clock(32, 14, 30),
-        {
-            "type": "sensor.reading",
-            "device_id": "LL-120106-WATER-0003",
-            "kind": "water_depth",
-            "value": 0,
-            "unit": "cm",
-            "position": gps(117.150, 39.165),
-            "interval_s": 300,
-        },
+        reading("LL-120106-WATER-0003", "water_depth", 0, "cm", gps(117.150, 39.165), 300),
         xyl,
         id="xianyanglu-depth",
         note="咸阳路地道 water depth (synthetic sensor; position approximate)",

@@ -10,7 +10,20 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from scenarios.generators.common import BJ, TJ, H, M, Scenario, caller, casualty, gps, incident, publish, spread
+from scenarios.generators.common import (
+    BJ,
+    TJ,
+    H,
+    M,
+    Scenario,
+    caller,
+    casualty,
+    gps,
+    incident,
+    publish,
+    reading,
+    spread,
+)
 from scenarios.heldout.generators.calls import everyday_calls, voiced_calls
 from scenarios.heldout.generators.paths import FILES, HELDOUT_NOTE, TRUTH
 from scenarios.heldout.generators.voice import say, taker
@@ -105,15 +118,7 @@ EVERYDAY = [
 
 
 def pressure(device: str, county_where: tuple[float, float], value: float) -> dict[str, Any]:
-    return {
-        "type": "sensor.reading",
-        "device_id": device,
-        "kind": "pipe_pressure",
-        "value": value,
-        "unit": "MPa",
-        "position": gps(*county_where),
-        "interval_s": 600,
-    }
+    return reading(device, "pipe_pressure", value, "MPa", gps(*county_where), 600)
 
 
 def build() -> Scenario:

@@ -8,7 +8,20 @@ from __future__ import annotations
 
 import random
 
-from scenarios.generators.common import HE, TJ, H, M, Scenario, caller, casualty, gps, incident, publish, spread
+from scenarios.generators.common import (
+    HE,
+    TJ,
+    H,
+    M,
+    Scenario,
+    caller,
+    casualty,
+    gps,
+    incident,
+    publish,
+    reading,
+    spread,
+)
 from scenarios.heldout.generators.calls import everyday_calls, voiced_calls
 from scenarios.heldout.generators.paths import FILES, HELDOUT_NOTE, TRUTH
 from scenarios.heldout.generators.voice import say, taker
@@ -159,15 +172,7 @@ def build() -> Scenario:
         for n, value in enumerate(values):
             s.add(
                 n * H,
-                {
-                    "type": "sensor.reading",
-                    "device_id": device,
-                    "kind": "rain_gauge",
-                    "value": value,
-                    "unit": "mm/h",
-                    "position": gps(*where),
-                    "interval_s": 3600,
-                },
+                reading(device, "rain_gauge", value, "mm/h", gps(*where), 3600),
                 felt,
                 id=f"gauge-{device[-4:]}" if n == 0 else "",
             )
