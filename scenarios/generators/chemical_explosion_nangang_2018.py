@@ -7,22 +7,9 @@ from __future__ import annotations
 
 import random
 
-from scenarios.generators.common import (
-    HE,
-    TJ,
-    H,
-    M,
-    Scenario,
-    caller,
-    formal,
-    gps,
-    incident,
-    pick,
-    publish,
-    reading,
-    spread,
-    typo,
-)
+from scenarios.generators.callers import caller, formal, pick, spread, typo
+from scenarios.generators.payloads import gps, incident, reading
+from scenarios.generators.timeline import HE, TJ, H, M, Scenario, publish
 
 NAME = "chemical_explosion_nangang_2018"
 SID = "chemical-explosion-nangang-2018"

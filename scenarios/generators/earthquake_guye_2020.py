@@ -7,23 +7,9 @@ from __future__ import annotations
 
 import random
 
-from scenarios.generators.common import (
-    BJ,
-    HE,
-    TJ,
-    H,
-    M,
-    Scenario,
-    caller,
-    formal,
-    gps,
-    incident,
-    pick,
-    publish,
-    reading,
-    spread,
-    typo,
-)
+from scenarios.generators.callers import caller, formal, pick, spread, typo
+from scenarios.generators.payloads import gps, incident, reading
+from scenarios.generators.timeline import BJ, HE, TJ, H, M, Scenario, publish
 
 NAME = "earthquake_guye_2020"
 SID = "earthquake-guye-2020"

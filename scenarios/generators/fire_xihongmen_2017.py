@@ -8,20 +8,9 @@ from __future__ import annotations
 
 import random
 
-from scenarios.generators.common import (
-    BJ,
-    H,
-    M,
-    Scenario,
-    caller,
-    casualty,
-    formal,
-    gps,
-    incident,
-    publish,
-    spread,
-    typo,
-)
+from scenarios.generators.callers import caller, formal, spread, typo
+from scenarios.generators.payloads import casualty, gps, incident
+from scenarios.generators.timeline import BJ, H, M, Scenario, publish
 
 NAME = "fire_xihongmen_2017"
 SID = "fire-xihongmen-2017"

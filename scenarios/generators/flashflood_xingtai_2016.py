@@ -7,22 +7,9 @@ from __future__ import annotations
 
 import random
 
-from scenarios.generators.common import (
-    HE,
-    CallStyle,
-    H,
-    M,
-    Scenario,
-    caller,
-    casualty,
-    formal,
-    gps,
-    incident,
-    publish,
-    reading,
-    site_calls,
-    spread,
-)
+from scenarios.generators.callers import CallStyle, caller, formal, site_calls, spread
+from scenarios.generators.payloads import casualty, gps, incident, reading
+from scenarios.generators.timeline import HE, H, M, Scenario, publish
 
 NAME = "flashflood_xingtai_2016"
 SID = "flashflood-xingtai-2016"

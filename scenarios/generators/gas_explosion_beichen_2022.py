@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import random
 
-from scenarios.generators.common import TJ, H, M, Scenario, caller, formal, gps, incident, publish, spread, typo
+from scenarios.generators.callers import caller, formal, spread, typo
+from scenarios.generators.payloads import gps, incident
+from scenarios.generators.timeline import TJ, H, M, Scenario, publish
 
 NAME = "gas_explosion_beichen_2022"
 SID = "gas-explosion-beichen-2022"

@@ -5,20 +5,9 @@ from __future__ import annotations
 
 import random
 
-from scenarios.generators.common import (
-    BJ,
-    Scenario,
-    caller,
-    casualty,
-    formal,
-    gps,
-    incident,
-    pick,
-    publish,
-    reading,
-    spread,
-    typo,
-)
+from scenarios.generators.callers import caller, formal, pick, spread, typo
+from scenarios.generators.payloads import casualty, gps, incident, reading
+from scenarios.generators.timeline import BJ, Scenario, publish
 
 NAME = "rainstorm_beijing_7_21_2012"
 SID = "rainstorm-beijing-2012"

@@ -9,22 +9,9 @@ from __future__ import annotations
 
 import random
 
-from scenarios.generators.common import (
-    HE,
-    TJ,
-    CallStyle,
-    Scenario,
-    caller,
-    formal,
-    gps,
-    incident,
-    pick,
-    publish,
-    reading,
-    site_calls,
-    spread,
-    typo,
-)
+from scenarios.generators.callers import CallStyle, caller, formal, pick, site_calls, spread, typo
+from scenarios.generators.payloads import gps, incident, reading
+from scenarios.generators.timeline import HE, TJ, Scenario, publish
 
 NAME = "rainstorm_tianjin_langfang_2023"
 SID = "rainstorm-tianjin-langfang-2023"

@@ -12,7 +12,7 @@ from types import ModuleType
 import pytest
 
 from scenarios import generators
-from scenarios.generators import common
+from scenarios.generators import timeline
 from scenarios.heldout import build_corpus
 from scenarios.heldout import generators as heldout_generators
 from scenarios.heldout.generators import paths as heldout_paths
@@ -24,7 +24,7 @@ def _generators(package: ModuleType) -> list[str]:
     return [n for n in names if hasattr(importlib.import_module(n), "build")]
 
 
-CASES = [(n, common.FILES, common.TRUTH) for n in _generators(generators)] + [
+CASES = [(n, timeline.FILES, timeline.TRUTH) for n in _generators(generators)] + [
     (n, heldout_paths.FILES, heldout_paths.TRUTH) for n in _generators(heldout_generators)
 ]
 

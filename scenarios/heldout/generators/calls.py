@@ -7,7 +7,8 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Sequence
 
-from scenarios.generators.common import Scenario, caller
+from scenarios.generators.callers import caller
+from scenarios.generators.timeline import Scenario
 from scenarios.heldout.generators.voice import say
 
 Choice = str | Sequence[str]  # a fixed value, or one drawn from the list for each call

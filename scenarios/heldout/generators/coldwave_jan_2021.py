@@ -10,20 +10,9 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from scenarios.generators.common import (
-    BJ,
-    TJ,
-    H,
-    M,
-    Scenario,
-    caller,
-    casualty,
-    gps,
-    incident,
-    publish,
-    reading,
-    spread,
-)
+from scenarios.generators.callers import caller, spread
+from scenarios.generators.payloads import casualty, gps, incident, reading
+from scenarios.generators.timeline import BJ, TJ, H, M, Scenario, publish
 from scenarios.heldout.generators.calls import everyday_calls, voiced_calls
 from scenarios.heldout.generators.paths import FILES, HELDOUT_NOTE, TRUTH
 from scenarios.heldout.generators.voice import say, taker

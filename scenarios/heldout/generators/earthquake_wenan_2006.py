@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import random
 
-from scenarios.generators.common import BJ, HE, TJ, H, M, Scenario, caller, casualty, gps, incident, publish, spread
+from scenarios.generators.callers import caller, spread
+from scenarios.generators.payloads import casualty, gps, incident
+from scenarios.generators.timeline import BJ, HE, TJ, H, M, Scenario, publish
 from scenarios.heldout.generators.calls import everyday_calls, voiced_calls
 from scenarios.heldout.generators.paths import FILES, HELDOUT_NOTE, TRUTH
 from scenarios.heldout.generators.voice import say, taker

@@ -9,7 +9,9 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from scenarios.generators.common import BJ, H, M, Scenario, caller, casualty, gps, incident, publish, spread
+from scenarios.generators.callers import caller, spread
+from scenarios.generators.payloads import casualty, gps, incident
+from scenarios.generators.timeline import BJ, H, M, Scenario, publish
 from scenarios.heldout.generators.calls import everyday_calls, voiced_calls
 from scenarios.heldout.generators.paths import FILES, HELDOUT_NOTE, TRUTH
 from scenarios.heldout.generators.voice import say, taker

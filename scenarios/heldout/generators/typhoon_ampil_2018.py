@@ -8,20 +8,9 @@ from __future__ import annotations
 
 import random
 
-from scenarios.generators.common import (
-    HE,
-    TJ,
-    H,
-    M,
-    Scenario,
-    caller,
-    casualty,
-    gps,
-    incident,
-    publish,
-    reading,
-    spread,
-)
+from scenarios.generators.callers import caller, spread
+from scenarios.generators.payloads import casualty, gps, incident, reading
+from scenarios.generators.timeline import HE, TJ, H, M, Scenario, publish
 from scenarios.heldout.generators.calls import everyday_calls, voiced_calls
 from scenarios.heldout.generators.paths import FILES, HELDOUT_NOTE, TRUTH
 from scenarios.heldout.generators.voice import say, taker
