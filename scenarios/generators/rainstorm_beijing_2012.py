@@ -442,97 +442,97 @@ def build() -> Scenario:
                 out.append(round(v0 + (v1 - v0) * (t - t0) / (t1 - t0)))
         return out
 
+    def depth_gauge(
+        site: tuple[str, ...],
+        device: str,
+        where: tuple[float, float],
+        gid: str,
+        note: str,
+        points: list[tuple[int, float]],
+    ) -> None:
+        """An underpass depth gauge reading every 10 minutes for the whole event, shaped by (time, cm) points."""
+        s.add(
+            0,
+            reading(device, "water_depth", 0, "cm", gps(*where), 600),
+            site,
+            id=gid,
+            note=note,
+            repeat={"every": "10m", "until": "+26h", "values": depth_series(points)},
+        )
+
     gqm = s.site(
         EV,
         "guangqumen-underpass",
         "广渠门桥 underpass (东二环): ~3 m of water, cars stranded, a driver trapped and dead",
     )
-    s.add(
-        0,
-        reading("LL-110101-WATER-0001", "water_depth", 0, "cm", gps(116.4338, 39.8934), 600),
+    depth_gauge(
         gqm,
-        id="guangqumen-depth",
-        note="广渠门桥 underpass water depth (synthetic sensor, shaped after the ~3 m reported)",
-        repeat={
-            "every": "10m",
-            "until": "+26h",
-            "values": depth_series(
-                [
-                    (0, 0),
-                    (clock(14), 0),
-                    (clock(14, 40), 12),
-                    (clock(15, 30), 4),
-                    (clock(18, 20), 8),
-                    (clock(19), 60),
-                    (clock(19, 40), 180),
-                    (clock(20, 10), 290),
-                    (clock(21), 300),
-                    (clock(23), 260),
-                    (clock(2, 0, 22), 60),
-                    (clock(4, 0, 22), 10),
-                    (clock(5, 0, 22), 0),
-                ]
-            ),
-        },
+        "LL-110101-WATER-0001",
+        (116.4338, 39.8934),
+        "guangqumen-depth",
+        "广渠门桥 underpass water depth (synthetic sensor, shaped after the ~3 m reported)",
+        [
+            (0, 0),
+            (clock(14), 0),
+            (clock(14, 40), 12),
+            (clock(15, 30), 4),
+            (clock(18, 20), 8),
+            (clock(19), 60),
+            (clock(19, 40), 180),
+            (clock(20, 10), 290),
+            (clock(21), 300),
+            (clock(23), 260),
+            (clock(2, 0, 22), 60),
+            (clock(4, 0, 22), 10),
+            (clock(5, 0, 22), 0),
+        ],
     )
     ngw = s.site(
         EV,
         "nangangwa-underpass",
         "南岗洼 railway bridge on 京港澳高速 (丰台 王佐镇): 4-6 m of water, ~80 vehicles, ~200 people, 3 dead",
     )
-    s.add(
-        0,
-        reading("LL-110106-WATER-0001", "water_depth", 0, "cm", gps(116.188, 39.812), 600),
+    depth_gauge(
         ngw,
-        id="nangangwa-depth",
-        note="南岗洼 water depth (synthetic sensor, shaped after the 4 m average and 6 m maximum reported)",
-        repeat={
-            "every": "10m",
-            "until": "+26h",
-            "values": depth_series(
-                [
-                    (0, 0),
-                    (clock(17, 30), 5),
-                    (clock(19, 30), 40),
-                    (clock(20, 30), 160),
-                    (clock(21, 30), 330),
-                    (clock(22, 30), 480),
-                    (clock(23, 40), 600),
-                    (clock(6, 0, 22), 590),
-                    (clock(11, 30, 22), 420),
-                ]
-            ),
-        },
+        "LL-110106-WATER-0001",
+        (116.188, 39.812),
+        "nangangwa-depth",
+        "南岗洼 water depth (synthetic sensor, shaped after the 4 m average and 6 m maximum reported)",
+        [
+            (0, 0),
+            (clock(17, 30), 5),
+            (clock(19, 30), 40),
+            (clock(20, 30), 160),
+            (clock(21, 30), 330),
+            (clock(22, 30), 480),
+            (clock(23, 40), 600),
+            (clock(6, 0, 22), 590),
+            (clock(11, 30, 22), 420),
+        ],
     )
     lhq = s.site(
         EV,
         "lianhuaqiao-underpass",
         "莲花桥 underpass (西三环): waterlogged in the afternoon and again at night, cars stalled",
     )
-    s.add(
-        0,
-        reading("LL-110108-WATER-0001", "water_depth", 0, "cm", gps(116.3095, 39.8957), 600),
+    depth_gauge(
         lhq,
-        id="lianhuaqiao-depth",
-        note="莲花桥 underpass water depth (synthetic sensor)",
-        repeat={
-            "every": "10m",
-            "until": "+26h",
-            "values": depth_series(
-                [
-                    (0, 0),
-                    (clock(13, 40), 0),
-                    (clock(14, 30), 38),
-                    (clock(15, 40), 10),
-                    (clock(18, 40), 12),
-                    (clock(19, 40), 70),
-                    (clock(20, 40), 95),
-                    (clock(22, 30), 60),
-                    (clock(1, 0, 22), 5),
-                    (clock(2, 0, 22), 0),
-                ]
-            ),
-        },
+        "LL-110108-WATER-0001",
+        (116.3095, 39.8957),
+        "lianhuaqiao-depth",
+        "莲花桥 underpass water depth (synthetic sensor)",
+        [
+            (0, 0),
+            (clock(13, 40), 0),
+            (clock(14, 30), 38),
+            (clock(15, 40), 10),
+            (clock(18, 40), 12),
+            (clock(19, 40), 70),
+            (clock(20, 40), 95),
+            (clock(22, 30), 60),
+            (clock(1, 0, 22), 5),
+            (clock(2, 0, 22), 0),
+        ],
     )
     lsq = s.site(EV, "lishuiqiao-underpass", "立水桥 underpass: vehicles soaked in deep water")
     fzq = s.site(
