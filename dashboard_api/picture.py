@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from streams.wire.incident_delta import whole_incident
-from streams.words import Words
+from streams.words import MappingLookup, Words
 
 MAX_REJECTED = 200  # recent rejections kept for the counts endpoint; they are also in the feed
 MAX_COMMANDS = 10_000  # issued command ids remembered to route a rejection back to its centre
@@ -49,7 +49,7 @@ class ResponderHome:
     lat: float
 
 
-class Picture:
+class Picture(MappingLookup):
     def __init__(self) -> None:
         self.incidents: dict[str, dict[str, Any]] = {}
         self.tasks: dict[str, dict[str, Any]] = {}
@@ -79,6 +79,7 @@ class Picture:
         self._homes: Mapping[str, ResponderHome] = {}
         self.words: Words | None = None
         self.unsaid: Counter[str] = Counter()  # what the words had no phrase for, said generically instead
+        super().__init__(self.incidents, self.tasks, self.mutual_aid)  # the words look entities up by id here
 
     def speak_with(self, words: Words) -> None:
         """Say every delta from now on; entities applied before gain their labels now."""
@@ -92,17 +93,6 @@ class Picture:
         ):
             for entity in entities.values():
                 entity["say"] = words.labels(kind, entity, self, self.at_ms, brief=True)
-
-    # -- the words' lookup ---------------------------------------------------------------------------
-
-    def incident(self, incident_id: str) -> dict[str, Any] | None:
-        return self.incidents.get(incident_id)
-
-    def task(self, task_id: str) -> dict[str, Any] | None:
-        return self.tasks.get(task_id)
-
-    def exchange(self, request_id: str) -> dict[str, Any] | None:
-        return self.mutual_aid.get(request_id)
 
     def know_responders(self, homes: Mapping[str, ResponderHome]) -> None:
         """Give the fleet's facts; tasks and responder entries (also those applied before) gain them."""

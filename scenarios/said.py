@@ -11,6 +11,7 @@ from typing import Any
 import msgspec
 
 from scenarios.run import Outcome
+from streams.words import MappingLookup
 
 
 def as_json(entity: Any) -> dict[str, Any]:
@@ -19,17 +20,15 @@ def as_json(entity: Any) -> dict[str, Any]:
     return out
 
 
-class OutcomeLookup:
+class OutcomeLookup(MappingLookup):
+    """The lookup over a run's outcome: its incidents, tasks and mutual-aid exchanges by id."""
+
+    incidents: dict[str, dict[str, Any]]
+    tasks: dict[str, dict[str, Any]]
+
     def __init__(self, outcome: Outcome) -> None:
-        self.incidents = {key: as_json(inc) for key, inc in outcome.incidents.items()}
-        self.tasks = {key: as_json(task) for key, task in outcome.tasks.items()}
-        self.exchanges = {d.key: as_json(d.entity) for d in outcome.deltas if d.kind == "mutual_aid"}
-
-    def incident(self, incident_id: str) -> dict[str, Any] | None:
-        return self.incidents.get(incident_id)
-
-    def task(self, task_id: str) -> dict[str, Any] | None:
-        return self.tasks.get(task_id)
-
-    def exchange(self, request_id: str) -> dict[str, Any] | None:
-        return self.exchanges.get(request_id)
+        super().__init__(
+            {key: as_json(inc) for key, inc in outcome.incidents.items()},
+            {key: as_json(task) for key, task in outcome.tasks.items()},
+            {d.key: as_json(d.entity) for d in outcome.deltas if d.kind == "mutual_aid"},
+        )

@@ -9,11 +9,12 @@ playbooks. The command-centre API and the after-action report both speak through
 from streams.words.clock import clock, clock_and_relative, relative, span
 from streams.words.phrasebook import Phrasebook
 from streams.words.places import PlaceNames
-from streams.words.render import LANGS, Lookup, NoLookup, Said, Words
+from streams.words.render import LANGS, Lookup, MappingLookup, NoLookup, Said, Words
 
 __all__ = [
     "LANGS",
     "Lookup",
+    "MappingLookup",
     "NoLookup",
     "Phrasebook",
     "PlaceNames",

@@ -40,15 +40,29 @@ class Lookup(Protocol):
     def exchange(self, request_id: str) -> Json | None: ...
 
 
-class NoLookup:
+class MappingLookup:
+    """A Lookup over entities by id in the feed's JSON: the API's picture, a run's outcome."""
+
+    def __init__(self, incidents: Mapping[str, Json], tasks: Mapping[str, Json], exchanges: Mapping[str, Json]) -> None:
+        self.incidents = incidents
+        self.tasks = tasks
+        self.exchanges = exchanges
+
     def incident(self, incident_id: str) -> Json | None:
-        return None
+        return self.incidents.get(incident_id)
 
     def task(self, task_id: str) -> Json | None:
-        return None
+        return self.tasks.get(task_id)
 
     def exchange(self, request_id: str) -> Json | None:
-        return None
+        return self.exchanges.get(request_id)
+
+
+class NoLookup(MappingLookup):
+    """Nothing to look up: things are named by what the delta itself carries."""
+
+    def __init__(self) -> None:
+        super().__init__({}, {}, {})
 
 
 @dataclass
