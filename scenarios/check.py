@@ -172,13 +172,22 @@ class _Checker:
                         line_of(spec, key), f"{kind}.{key}: {spec[key]!r}: {what}{did_you_mean(str(spec[key]), known)}"
                     )
 
-    def timeline(self, doc: LineDict, sid: str, t0_ms: int) -> list[model.TimelineEntry]:
-        node = doc.get("timeline", LineList())
+    def _items(self, doc: LineDict, key: str) -> list[tuple[int, Any, int]] | None:
+        """The items of the file's list `key` with their lines (none if absent); not a list is one error and None."""
+        node = doc.get(key, LineList())
         if not isinstance(node, LineList):
-            self.add(line_of(doc, "timeline"), "timeline: expected a list")
+            self.add(line_of(doc, key), f"{key}: expected a list")
+            return None
+        return [
+            (i, item, line) for i, (item, line) in enumerate(zip(node, getattr(node, "item_lines", []), strict=True))
+        ]
+
+    def timeline(self, doc: LineDict, sid: str, t0_ms: int) -> list[model.TimelineEntry]:
+        items = self._items(doc, "timeline")
+        if items is None:
             return []
         entries: list[model.TimelineEntry] = []
-        for i, (item, line) in enumerate(zip(node, getattr(node, "item_lines", []), strict=True)):
+        for i, item, line in items:
             try:
                 entries += model._entries(self.file, sid, i, item, line, t0_ms)
             except LoadError as exc:
@@ -192,14 +201,8 @@ class _Checker:
         return entries
 
     def faults(self, doc: LineDict, sid: str, t0_ms: int) -> list[model.TimelineEntry]:
-        node = doc.get("faults")
-        if node is None:
-            return []
-        if not isinstance(node, LineList):
-            self.add(line_of(doc, "faults"), "faults: expected a list")
-            return []
         entries: list[model.TimelineEntry] = []
-        for i, (item, line) in enumerate(zip(node, getattr(node, "item_lines", []), strict=True)):
+        for i, item, line in self._items(doc, "faults") or []:
             try:
                 one, _ = model._faults(self.file, f"{sid}-{i}", _holding("faults", item, line), t0_ms)
                 entries += one

@@ -614,6 +614,20 @@ def _score_routed(exp: Expectation, seen: Observed, code: str | None) -> Result:
     return Result(exp, False, f"{routed} injured routed there of {exp.count}")
 
 
+# the kinds scored on what was seen in the expectation's region (its code, or None for anywhere)
+_SCORE_IN_REGION: dict[str, Callable[[Expectation, Observed, str | None], Result]] = {
+    "incident": _score_incident,
+    "dispatched": _score_dispatched,
+    "warning_issued": _score_warning,
+    "notified": _score_notified,
+    "incidents": _score_count,
+    "report": _score_report,
+    "work_order": _score_work_order,
+    "closure_in_force": _score_closure,
+    "casualties_routed": _score_routed,
+}
+
+
 def score(
     expectations: Iterable[Expectation],
     deltas: Iterable[Any],
@@ -626,26 +640,10 @@ def score(
     results: list[Result] = []
     for exp in expectations:
         code = regions.get(exp.region) if exp.region else None
-        if exp.kind == "incident":
-            results.append(_score_incident(exp, seen, code))
-        elif exp.kind == "dispatched":
-            results.append(_score_dispatched(exp, seen, code))
-        elif exp.kind == "warning_issued":
-            results.append(_score_warning(exp, seen, code))
-        elif exp.kind == "notified":
-            results.append(_score_notified(exp, seen, code))
-        elif exp.kind == "incidents":
-            results.append(_score_count(exp, seen, code))
-        elif exp.kind == "report":
-            results.append(_score_report(exp, seen, code))
-        elif exp.kind == "work_order":
-            results.append(_score_work_order(exp, seen, code))
-        elif exp.kind == "closure_in_force":
-            results.append(_score_closure(exp, seen, code))
-        elif exp.kind == "mutual_aid":
+        if exp.kind == "mutual_aid":
             results.append(_score_aid(exp, seen, code, regions.get(exp.borrower) if exp.borrower else None))
-        elif exp.kind == "casualties_routed":
-            results.append(_score_routed(exp, seen, code))
+        elif exp.kind in _SCORE_IN_REGION:
+            results.append(_SCORE_IN_REGION[exp.kind](exp, seen, code))
         else:
             results.append(_score_same(exp, seen, evidence_ids))
     return tuple(results)
