@@ -67,22 +67,21 @@ class Unanswered:
         """What happened, in Chinese and in English: "no answer → default"."""
         if self.kind == "approval":
             summary_zh, summary_en = words.text(self.subject, "zh"), words.text(self.subject, "en")
-            verdict_zh, verdict_en = (
-                words.word("verdict", self.default, "zh"),
-                words.word("verdict", self.default, "en"),
-            )
+            verdict_zh, verdict_en = _both(words, "verdict", self.default)
             return (
                 f"审批「{summary_zh}」无人答复 → 按默认{verdict_zh}",
                 f"approval “{summary_en}”: no answer → default {verdict_en}",
             )
-        capability_zh, capability_en = (
-            words.word("capability", self.subject, "zh"),
-            words.word("capability", self.subject, "en"),
-        )
+        capability_zh, capability_en = _both(words, "capability", self.subject)
         return (
             f"{words.place(self.lender, 'zh')}未答复{capability_zh}支援请求 → 超时，任务待补",
             f"{words.place(self.lender, 'en')}: no answer to the {capability_en} request → timed out, slots unfilled",
         )
+
+
+def _both(words: Words, kind: str, key: str) -> tuple[str, str]:
+    """A word of the operator language in Chinese and in English."""
+    return words.word(kind, key, "zh"), words.word(kind, key, "en")
 
 
 def unanswered(outcome: Outcome) -> tuple[Unanswered, ...]:
