@@ -329,76 +329,61 @@ def build() -> Scenario:
                 id=f"{sid}-first-call" if k == 0 else "",
             )
     linxi = sites["linxi-old-block"]
-    s.add(
-        14 * M,
-        incident(
+    # the agencies' collapse reports: (at, agency, site, what, address, people, id)
+    for at, agency, sid, text, address, people, rid in (
+        (
+            14 * M,
             "tangshan-fire",
-            HE,
-            "building_collapse",
+            "linxi-old-block",
             "古冶区林西街道一栋四层老旧砖混住宅楼（原矿区宿舍）东单元局部倒塌，初步了解6人被困，林西道站已到场，重型地震救援队增援",
-            address="唐山市古冶区林西街道",
-            people_affected=6,
+            "唐山市古冶区林西街道",
+            6,
+            "linxi-collapse-report",
         ),
-        linxi,
-        id="linxi-collapse-report",
-        note="synthetic",
-    )
-    s.add(
-        40 * M,
-        incident(
+        (
+            40 * M,
             "tangshan-fire",
-            HE,
-            "building_collapse",
+            "beijiadian-farmhouse",
             "卑家店村民房倒塌，两名老人被埋压，京华道站到场救援",
-            address="古冶区卑家店镇卑家店村",
-            people_affected=2,
+            "古冶区卑家店镇卑家店村",
+            2,
+            "beijiadian-report",
         ),
-        sites["beijiadian-farmhouse"],
-        id="beijiadian-report",
-        note="synthetic",
-    )
-    s.add(
-        52 * M,
-        incident(
+        (
+            52 * M,
             "guye-government",
-            HE,
-            "building_collapse",
+            "wangnianzhuang-house",
             "王辇庄乡王辇庄村一处民房和牲畜棚倒塌，一人被埋",
-            address="古冶区王辇庄乡王辇庄村",
-            people_affected=1,
+            "古冶区王辇庄乡王辇庄村",
+            1,
+            "wangnianzhuang-report",
         ),
-        sites["wangnianzhuang-house"],
-        id="wangnianzhuang-report",
-        note="synthetic",
-    )
-    s.add(
-        58 * M,
-        incident(
+        (
+            58 * M,
             "guye-government",
-            HE,
-            "building_collapse",
+            "dazhuangtuo-house",
             "大庄坨乡大庄坨村一处老旧民房倒塌，三人受伤已送医",
-            address="古冶区大庄坨乡大庄坨村",
-            people_affected=3,
+            "古冶区大庄坨乡大庄坨村",
+            3,
+            "dazhuangtuo-report",
         ),
-        sites["dazhuangtuo-house"],
-        id="dazhuangtuo-report",
-        note="synthetic",
-    )
-    s.add(
-        65 * M,
-        incident(
+        (
+            65 * M,
             "guye-government",
-            HE,
-            "building_collapse",
+            "xijiatao-shed",
             "习家套乡习家套村一处砖砌棚房及院墙倒塌，一人被砸伤",
-            address="古冶区习家套乡习家套村",
-            people_affected=1,
+            "古冶区习家套乡习家套村",
+            1,
+            "xijiatao-report",
         ),
-        sites["xijiatao-shed"],
-        id="xijiatao-report",
-        note="synthetic",
-    )
+    ):
+        s.add(
+            at,
+            incident(agency, HE, "building_collapse", text, address=address, people_affected=people),
+            sites[sid],
+            id=rid,
+            note="synthetic",
+        )
     s.add(
         47 * M,
         incident(
