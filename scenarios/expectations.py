@@ -27,7 +27,7 @@ Kinds (exactly one a mapping; `by` is an offset from T0, `id` an optional name, 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -128,6 +128,16 @@ def _text(kind: str, node: Any, by: str) -> str:
     return f"{'by T' + by + ' ' if by else ''}{kind}: {body}"
 
 
+def _one_of(file: str, body: LineDict, where: str, key: str, allowed: Collection[str]) -> None:
+    """A field that must hold one of `allowed`, if given: else an error at its line with the nearest allowed."""
+    if key in body and str(body[key]) not in allowed:
+        raise LoadError(
+            file,
+            line_of(body, key),
+            f"{where}.{key}: {body[key]!r} is not one of {list(allowed)}{did_you_mean(str(body[key]), allowed)}",
+        )
+
+
 def _one(file: str, node: Any, line: int, t0_ms: int, names: dict[str, int], index: int) -> Expectation:
     where = f"expect[{index}]"
     if not isinstance(node, LineDict):
@@ -175,41 +185,20 @@ def _one(file: str, node: Any, line: int, t0_ms: int, names: dict[str, int], ind
                 file, line_of(body, key), f"{where}.{kind}: unknown key {key!r}{did_you_mean(key, _FIELDS[kind])}"
             )
     for scale_field, scale in _SCALES.items():
-        if scale_field in body and str(body[scale_field]) not in scale:
-            raise LoadError(
-                file,
-                line_of(body, scale_field),
-                f"{where}.{kind}.{scale_field}: {body[scale_field]!r} is not one of {list(scale)}"
-                f"{did_you_mean(str(body[scale_field]), scale)}",
-            )
+        _one_of(file, body, f"{where}.{kind}", scale_field, scale)
     if kind == "warning_issued" and "colour" in body and str(body["colour"]) not in WARNING_COLOURS:
         raise LoadError(
             file, line_of(body, "colour"), f"{where}: colour {body['colour']!r} is not one of {WARNING_COLOURS}"
         )
-    for choice_field, choices in _CHOICES.get(kind, {}).items():
-        if choice_field in body and str(body[choice_field]) not in choices:
-            value = str(body[choice_field])
-            raise LoadError(
-                file,
-                line_of(body, choice_field),
-                f"{where}.{kind}.{choice_field}: {value!r} is not one of {list(choices)}{did_you_mean(value, choices)}",
-            )
     stages = (*AID_STAGES, *_AID_ENDS) if kind == "mutual_aid" else STAGE_ORDER
-    for key, allowed in (("stage", stages), ("opened_by", _SOURCES), ("msg_type", _MSG_TYPES)):
-        if key in body and str(body[key]) not in allowed:
-            raise LoadError(
-                file,
-                line_of(body, key),
-                f"{where}.{kind}.{key}: {body[key]!r} is not one of {list(allowed)}"
-                f"{did_you_mean(str(body[key]), allowed)}",
-            )
-    if kind == "closure_in_force" and "kind" in body and str(body["kind"]) not in CLOSURE_KINDS:
-        raise LoadError(
-            file,
-            line_of(body, "kind"),
-            f"{where}.closure_in_force.kind: {body['kind']!r} is not one of {list(CLOSURE_KINDS)}"
-            f"{did_you_mean(str(body['kind']), CLOSURE_KINDS)}",
-        )
+    for key, allowed in (
+        *_CHOICES.get(kind, {}).items(),
+        ("stage", stages),
+        ("opened_by", _SOURCES),
+        ("msg_type", _MSG_TYPES),
+        *((("kind", CLOSURE_KINDS),) if kind == "closure_in_force" else ()),
+    ):
+        _one_of(file, body, f"{where}.{kind}", key, allowed)
     raw_types = body.get("type", body.get("incident_type", ()))
     types = tuple(str(t) for t in raw_types) if isinstance(raw_types, list) else (str(raw_types),) if raw_types else ()
     fields: dict[str, Any] = {
