@@ -6,6 +6,7 @@ wordings. All draws come from the generator's seeded `random.Random`, in a fixed
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,6 +92,11 @@ def spread(rng: random.Random, n: int, start_s: int, end_s: int, peak_s: int | N
     """n call times between start and end, denser around a peak (a triangular distribution), sorted."""
     peak = peak_s if peak_s is not None else (start_s + end_s) // 2
     return sorted(int(rng.triangular(start_s, end_s, peak)) for _ in range(n))
+
+
+def marked_first(times: Iterable[int], first_id: str) -> list[tuple[int, str]]:
+    """Each call time with the id its call carries: `first_id` on the first (what expectations name), none after."""
+    return [(t, first_id if k == 0 else "") for k, t in enumerate(times)]
 
 
 @dataclass(frozen=True)

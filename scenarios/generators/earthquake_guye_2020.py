@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 
-from scenarios.generators.callers import caller, formal, pick, spread, typo
+from scenarios.generators.callers import caller, formal, marked_first, pick, spread, typo
 from scenarios.generators.payloads import gps, incident, reading
 from scenarios.generators.timeline import BJ, HE, TJ, H, M, Scenario, publish
 
@@ -313,8 +313,7 @@ def build() -> Scenario:
     for sid, note, addresses, raw, gists, n in COLLAPSES:
         site = s.site(EV, sid, note)
         sites[sid] = site
-        times = spread(rng, n, 60, 2 * H, 12 * M)
-        for k, t in enumerate(times):
+        for t, cid in marked_first(spread(rng, n, 60, 2 * H, 12 * M), f"{sid}-first-call"):
             text = formal(rng, rng.choice(gists), "请紧急派人救援。") if rng.random() < 0.35 else rng.choice(raw)
             if rng.random() < 0.07:
                 text = typo(rng, text)
@@ -326,7 +325,7 @@ def build() -> Scenario:
                 site,
                 urgency="特急",
                 caller=caller(rng, 0.05),
-                id=f"{sid}-first-call" if k == 0 else "",
+                id=cid,
             )
     linxi = sites["linxi-old-block"]
     # the agencies' collapse reports: (at, agency, site, what, address, people, id)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 
-from scenarios.generators.callers import caller, formal, spread, typo
+from scenarios.generators.callers import caller, formal, marked_first, spread, typo
 from scenarios.generators.payloads import casualty, gps, incident
 from scenarios.generators.timeline import BJ, H, M, Scenario, publish
 
@@ -157,8 +157,7 @@ def build() -> Scenario:
         note="19 dead, 8 injured (real); minute synthetic",
     )
 
-    first = True
-    for t in spread(rng, 9, 0, 25 * M, 4 * M):
+    for t, cid in marked_first(spread(rng, 9, 0, 25 * M, 4 * M), "inside-call"):
         s.call(
             t,
             BJ,
@@ -167,11 +166,9 @@ def build() -> Scenario:
             fire,
             urgency="特急",
             caller=caller(rng, 0),
-            id="inside-call" if first else "",
+            id=cid,
         )
-        first = False
-    first = True
-    for t in spread(rng, 12, 1 * M, 50 * M, 8 * M):
+    for t, cid in marked_first(spread(rng, 12, 1 * M, 50 * M, 8 * M), "neighbour-call"):
         text = formal(rng, rng.choice(NEAR_FORMAL), "请紧急处置。") if rng.random() < 0.3 else rng.choice(NEAR)
         s.call(
             t,
@@ -181,11 +178,9 @@ def build() -> Scenario:
             fire,
             urgency="特急",
             caller=caller(rng),
-            id="neighbour-call" if first else "",
+            id=cid,
         )
-        first = False
-    first = True
-    for t in spread(rng, 11, 8 * M, 2 * H, 30 * M):
+    for t, cid in marked_first(spread(rng, 11, 8 * M, 2 * H, 30 * M), "far-smell-call"):
         text, place = rng.choice(FAR)
         s.call(
             t,
@@ -196,9 +191,8 @@ def build() -> Scenario:
             category="咨询",
             urgency="一般",
             caller=caller(rng),
-            id="far-smell-call" if first else "",
+            id=cid,
         )
-        first = False
     for t in spread(rng, 6, 2 * H, 10 * H, 4 * H):
         s.call(
             t,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 
-from scenarios.generators.callers import caller, formal, spread, typo
+from scenarios.generators.callers import caller, formal, marked_first, spread, typo
 from scenarios.generators.payloads import gps, incident
 from scenarios.generators.timeline import TJ, H, M, Scenario, publish
 
@@ -214,8 +214,7 @@ def build() -> Scenario:
         note="06:30 on 20 July (real)",
     )
 
-    first = True
-    for t in spread(rng, 12, 20, 45 * M, 4 * M):
+    for t, cid in marked_first(spread(rng, 12, 20, 45 * M, 4 * M), "trapped-call"):
         text = (
             rng.choice(TRAPPED)
             if rng.random() > 0.3
@@ -229,11 +228,9 @@ def build() -> Scenario:
             ex,
             urgency="特急",
             caller=caller(rng, 0.05),
-            id="trapped-call" if first else "",
+            id=cid,
         )
-        first = False
-    first = True
-    for t in spread(rng, 14, 30, 60 * M, 6 * M):
+    for t, cid in marked_first(spread(rng, 14, 30, 60 * M, 6 * M), "neighbour-call"):
         s.call(
             t,
             TJ,
@@ -242,11 +239,9 @@ def build() -> Scenario:
             ex,
             urgency="紧急",
             caller=caller(rng),
-            id="neighbour-call" if first else "",
+            id=cid,
         )
-        first = False
-    first = True
-    for t in spread(rng, 8, 20 * M, 6 * H, 2 * H):
+    for t, cid in marked_first(spread(rng, 8, 20 * M, 6 * H, 2 * H), "stove-call"):
         s.call(
             t,
             TJ,
@@ -256,9 +251,8 @@ def build() -> Scenario:
             category="咨询",
             urgency="一般",
             caller=caller(rng),
-            id="stove-call" if first else "",
+            id=cid,
         )
-        first = False
     for t in spread(rng, 5, 1 * H, 10 * H, 3 * H):
         s.call(
             t,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Sequence
 
-from scenarios.generators.callers import caller
+from scenarios.generators.callers import caller, marked_first
 from scenarios.generators.timeline import Scenario
 from scenarios.heldout.generators.voice import say
 
@@ -33,7 +33,7 @@ def voiced_calls(
     """One call per time to the province's hotline: a gist said in a register, from one of `places`; the first
     call carries `first_id`. The draws are made in the order the calls were first written in (gist, register,
     place, category, urgency, caller), so a scenario keeps its bytes."""
-    for k, t in enumerate(times):
+    for t, cid in marked_first(times, first_id):
         s.call(
             t,
             province,
@@ -43,7 +43,7 @@ def voiced_calls(
             category=_drawn(rng, category),
             urgency=_drawn(rng, urgency),
             caller=caller(rng),
-            id=first_id if k == 0 else "",
+            id=cid,
         )
 
 

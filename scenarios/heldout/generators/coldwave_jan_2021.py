@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from scenarios.generators.callers import caller, spread
+from scenarios.generators.callers import caller, marked_first, spread
 from scenarios.generators.payloads import casualty, gps, incident, reading
 from scenarios.generators.timeline import BJ, TJ, H, M, Scenario, publish
 from scenarios.heldout.generators.calls import everyday_calls, voiced_calls
@@ -389,8 +389,7 @@ def build() -> Scenario:
     )
 
     # the cold itself
-    first = True
-    for t in spread(rng, 90, -2 * H, 26 * H, 12 * H):
+    for t, cid in marked_first(spread(rng, 90, -2 * H, 26 * H, 12 * H), "cold-call"):
         gist, place = rng.choice(COLD_GIST)
         province = TJ if place.startswith("天津") else BJ
         s.call(
@@ -401,9 +400,8 @@ def build() -> Scenario:
             felt,
             category=rng.choice(["投诉", "咨询"]),
             caller=caller(rng),
-            id="cold-call" if first else "",
+            id=cid,
         )
-        first = False
 
     everyday_calls(
         s, rng, spread(rng, len(EVERYDAY) * 2, 0, 28 * H), EVERYDAY, "a matter unrelated to the cold", ["投诉", "咨询"]

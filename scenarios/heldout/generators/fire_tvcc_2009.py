@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from scenarios.generators.callers import caller, spread
+from scenarios.generators.callers import caller, marked_first, spread
 from scenarios.generators.payloads import casualty, gps, incident
 from scenarios.generators.timeline import BJ, H, M, Scenario, publish
 from scenarios.heldout.generators.calls import everyday_calls, voiced_calls
@@ -172,8 +172,7 @@ def build() -> Scenario:
     voiced_calls(
         s, rng, spread(rng, 70, 0, 70 * M, 8 * M), BJ, NEAR, NEAR_AT, fire, urgency="特急", first_id="near-call"
     )
-    first = True
-    for t in spread(rng, 110, 2 * M, 2 * H, 20 * M):
+    for t, cid in marked_first(spread(rng, 110, 2 * M, 2 * H, 20 * M), "far-call"):
         gist, place = rng.choice(FAR)
         s.call(
             t,
@@ -184,9 +183,8 @@ def build() -> Scenario:
             category=rng.choice(["咨询", "求助", "举报"]),
             urgency=rng.choice(["紧急", "一般", "特急"]),
             caller=caller(rng),
-            id="far-call" if first else "",
+            id=cid,
         )
-        first = False
     voiced_calls(
         s,
         rng,

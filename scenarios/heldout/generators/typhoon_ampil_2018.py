@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 
-from scenarios.generators.callers import caller, spread
+from scenarios.generators.callers import caller, marked_first, spread
 from scenarios.generators.payloads import casualty, gps, incident, reading
 from scenarios.generators.timeline import HE, TJ, H, M, Scenario, publish
 from scenarios.heldout.generators.calls import everyday_calls, voiced_calls
@@ -292,8 +292,7 @@ def build() -> Scenario:
         s, rng, spread(rng, 40, 2 * H, 16 * H, 6 * H), TJ, HEDONG_GIST, HEDONG_AT, hedong, category=["求助", "投诉"]
     )
 
-    first = True
-    for t in spread(rng, 120, -3 * H, 18 * H, 5 * H):
+    for t, cid in marked_first(spread(rng, 120, -3 * H, 18 * H, 5 * H), "rain-call"):
         gist, place = rng.choice(RAIN_GIST)
         province = TJ if place.startswith(("天津", "武清")) else HE
         s.call(
@@ -304,9 +303,8 @@ def build() -> Scenario:
             felt,
             category="咨询",
             caller=caller(rng),
-            id="rain-call" if first else "",
+            id=cid,
         )
-        first = False
 
     everyday_calls(
         s,
