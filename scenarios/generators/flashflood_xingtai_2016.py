@@ -80,20 +80,17 @@ def build() -> Scenario:
         "hazard": "rainstorm",
         "area": {"description": "邢台市", "adcodes": [XT]},
     }
-    s.add(
-        -12 * H,
-        {**warn, "action": "issue", "colour": "orange", "headline": "邢台市气象台发布暴雨橙色预警信号"},
-        felt,
-        id="orange-warning",
-        note="synthetic time and colour",
-    )
-    s.add(
-        -7 * H,
-        {**warn, "action": "update", "colour": "red", "headline": "邢台市气象台将暴雨橙色预警信号升级为红色预警信号"},
-        felt,
-        id="red-warning",
-        note="synthetic time and colour",
-    )
+    for at, action, colour, headline, wid in (
+        (-12 * H, "issue", "orange", "邢台市气象台发布暴雨橙色预警信号", "orange-warning"),
+        (-7 * H, "update", "red", "邢台市气象台将暴雨橙色预警信号升级为红色预警信号", "red-warning"),
+    ):
+        s.add(
+            at,
+            {**warn, "action": action, "colour": colour, "headline": headline},
+            felt,
+            id=wid,
+            note="synthetic time and colour",
+        )
     s.add(
         -4 * H - 30 * M,
         {
