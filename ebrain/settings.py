@@ -40,7 +40,7 @@ class Settings:
             env["tokens_file"] = Path(os.environ["EBRAIN_TOKENS_FILE"])
         if "EBRAIN_KAFKA_CREDENTIALS" in os.environ:
             env["kafka_credentials"] = Path(os.environ["EBRAIN_KAFKA_CREDENTIALS"])
-        if "EBRAIN_TICK_KEY" in os.environ:
+        if os.environ.get("EBRAIN_TICK_KEY"):  # set but empty: no key, as unset
             env["tick_key"] = Path(os.environ["EBRAIN_TICK_KEY"])
         if "EBRAIN_BROKER" in os.environ:
             env["broker"] = os.environ["EBRAIN_BROKER"]

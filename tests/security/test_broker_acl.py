@@ -13,7 +13,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import msgspec
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.errors import KafkaError, TopicAuthorizationFailedError
@@ -30,6 +29,7 @@ from ebrain.kafka_kit import (
     read_feed,
     read_topic,
     running_broker,
+    source_counts,
     split_at,
     start_worker,
 )
@@ -37,7 +37,7 @@ from scenarios.model import load_scenario
 from streams.runtime.clock import KafkaClock, live_tick
 from streams.runtime.faust_app import ensure_topics
 from streams.runtime.kafka_auth import KafkaCredentials, aiokafka_options
-from streams.runtime.kafka_io import committed_from_start, tick_message
+from streams.runtime.kafka_io import tick_message
 from streams.wire import topics
 from streams.wire.tick_signature import TickKey
 from tests.integration.test_live_kafka import report
@@ -163,22 +163,6 @@ def test_a_client_without_valid_credentials_is_refused(closed_broker: KafkaBroke
     asyncio.run(run())
 
 
-async def _latest_counts(broker: KafkaBroker, prefix: str, source: str) -> dict[str, int] | None:
-    """The newest counts the worker published for one source partition (ingest.counts, keyed by it)."""
-    consumer = committed_from_start(
-        topics.physical(topics.INGEST_COUNTS, prefix), broker.bootstrap, broker.credentials("ebrain-api")
-    )
-    await consumer.start()
-    latest = None
-    try:
-        while batch := await consumer.getmany(timeout_ms=2000):
-            for records in batch.values():
-                latest = next((r.value for r in reversed(records) if r.key == source.encode()), latest)
-    finally:
-        await consumer.stop()
-    return None if latest is None else dict(msgspec.json.decode(latest))
-
-
 def test_an_agencys_tick_on_its_own_topic_is_refused_and_only_the_clock_moves_time(
     closed_broker: KafkaBroker, tmp_path: Path
 ) -> None:
@@ -228,7 +212,7 @@ def test_an_agencys_tick_on_its_own_topic_is_refused_and_only_the_clock_moves_ti
         dead, still, moved = asyncio.run(run())
         counts = None
         for _ in range(30):  # the counts are published with the partition's next save
-            counts = asyncio.run(_latest_counts(broker, LIVE, "ingest.agency/0"))
+            counts = asyncio.run(source_counts(broker.bootstrap, LIVE, api)).get("ingest.agency/0")
             if counts is not None and counts["ticks"] >= 2:
                 break
             time.sleep(1)
