@@ -134,6 +134,10 @@ def test_an_agency_writes_its_own_topic_and_reads_no_hotline_data(closed_broker:
         await _produce(broker, water, "ingest.agency", b'{"type":"warning"}')
         with pytest.raises(TopicAuthorizationFailedError):
             await _produce(broker, water, "ingest.hotline", b'{"type":"work_order"}')
+        # only API instances write commands (and the clock its ticks); a worker writes its outputs, not the inputs
+        for who, topic in (("ebrain-worker", "commands"), ("ebrain-api", "ingest.agency")):
+            with pytest.raises(TopicAuthorizationFailedError):
+                await _produce(broker, broker.credentials(who), topic, b'{"type":"command"}')
         for reader in (water, broker.credentials("ebrain-api"), broker.credentials("ebrain-clock")):
             consumer = AIOKafkaConsumer(
                 "ingest.hotline",
