@@ -29,7 +29,7 @@ from dashboard_api.picture import Picture
 
 if TYPE_CHECKING:
     from dashboard_api.metrics import FeedTimings
-from dashboard_api.scoping import incident_of, incident_visible, scope, seen_apart_from_incident
+from dashboard_api.scoping import SeenBefore, incident_of, incident_visible, scope, seen_apart_from_incident
 from streams.wire.records import Delta
 
 _ENCODER = msgspec.json.Encoder()
@@ -112,7 +112,9 @@ class FeedHub:
         # instances fed from one Kafka feed topic share its numbering, so they are given the same epoch.
         self.epoch = epoch or uuid.uuid4().hex[:12]
         self.lock = threading.RLock()
-        self._history: deque[tuple[int, bytes]] = deque()
+        # each delta with how its incident stood before it, so that a client resuming after it (or given a snapshot
+        # from before it) is sent what of an incident that came into its view meanwhile was emitted earlier
+        self._history: deque[tuple[int, bytes, SeenBefore | None]] = deque()
         self._history_bytes = 0
         self._first_seq = picture.seq + 1  # every delta from here on is in the history
         self._clients: dict[FeedClient, None] = {}
@@ -139,13 +141,13 @@ class FeedHub:
             previous = self.picture.seq
             # which views saw this delta's incident before it: a view that sees it only from now on is sent what
             # it could not see of it until now (its tasks, notifications, ...), whatever order they came in
-            concerned = incident_of(data["kind"], data["key"], data["data"]) if self._clients else None
+            concerned = incident_of(data["kind"], data["key"], data["data"])
+            before = None if concerned is None else SeenBefore.of(concerned, self.picture)
             saw_before: dict[tuple[str, ...], bool] = {}
-            if concerned is not None:
-                old = self.picture.incidents.get(concerned)
+            if before is not None:
                 for client in self._clients:
                     if client.key not in saw_before:
-                        saw_before[client.key] = old is not None and incident_visible(client.viewer, old, self.picture)
+                        saw_before[client.key] = before.visible_to(client.viewer)
             if not self.picture.apply(data):
                 return
             seq = data["seq"]
@@ -154,10 +156,10 @@ class FeedHub:
                 self._history.clear()
                 self._history_bytes = 0
                 self._first_seq = seq
-            self._history.append((seq, raw))
+            self._history.append((seq, raw, before))
             self._history_bytes += len(raw)
             while len(self._history) > self.history_limit or self._history_bytes > self.history_bytes_limit:
-                old_seq, old_raw = self._history.popleft()
+                old_seq, old_raw, _ = self._history.popleft()
                 self._history_bytes -= len(old_raw)
                 self._first_seq = old_seq + 1
             self.published += 1
@@ -198,12 +200,13 @@ class FeedHub:
     ) -> list[str]:
         """`catch_up` messages for a view that sees an incident from this delta on: the incident (unless this delta
         is it) and what belongs to it that the view could not see before, each as it is now. They follow the delta,
-        with its seq, so a client that resumes from that seq has them."""
+        with its seq, so a client that resumes from that seq has them. `sent`: what the view was sent as deltas
+        instead (after a resume or a reused snapshot); the incident is sent unless it is among them."""
         pic = self.picture
         incident = pic.incidents.get(incident_id)
         if incident is None or not incident_visible(viewer, incident, pic):
             return []
-        items = [] if data["kind"] == "incident" else [("incident", incident_id, incident)]
+        items = [] if data["kind"] == "incident" and sent is None else [("incident", incident_id, incident)]
         items += [
             (kind, key, entity)
             for kind, key, entity in pic.related(incident_id)
@@ -279,30 +282,42 @@ class FeedHub:
         texts = self._after(viewer, since, lang)
         return texts if len(texts) < self.client_queue else None
 
-    def _after(self, viewer: Viewer, since: int, lang: str | None = None, catch_up: bool = False) -> list[str]:
-        """The viewer's messages for the deltas after `since`, from the history (which must reach back to it).
+    def _after(self, viewer: Viewer, since: int, lang: str | None = None) -> list[str]:
+        """The viewer's messages for the deltas after `since`, from the history (which must reach back to it): for a
+        client resuming from `since`, or after a reused snapshot of `since`.
 
-        With `catch_up` (after a reused snapshot, which a client replaces its page with), each incident the deltas
-        touch is followed by what belongs to it and was emitted before `since` (`catch_up` messages): it may have
-        come into view within the range. A resuming client gets exactly the deltas it missed instead."""
+        Such a client holds what it could see at `since`. An incident that came into its view within the range
+        (it could not see it before the first delta of the range that concerns it, and can now) is followed by
+        what belongs to it and was emitted before `since` (`catch_up` messages, as live), so the client misses
+        nothing of it; an incident it saw all along brings nothing more than its deltas."""
         texts = []
         sent: set[tuple[str, str]] = set()
         touched: dict[str, dict[str, Any]] = {}  # incident → the latest delta in range that concerns it
-        for seq, raw in reversed(self._history):
+        first: dict[str, SeenBefore] = {}  # incident → how it stood before the earliest delta in range of it
+        whole: dict[str, bool] = {}  # incident → whether the earliest delta of it sent carries its whole evidence
+        for seq, raw, before in reversed(self._history):
             if seq <= since:
                 break
             data = delta_from_json(raw)
+            concerned = incident_of(data["kind"], data["key"], data["data"])
+            if concerned is not None and before is not None:
+                first[concerned] = before
             text = self._delta_text(viewer, data, lang)
             if text is not None:
                 texts.append(text)
                 sent.add((data["kind"], data["key"]))
-                concerned = incident_of(data["kind"], data["key"], data["data"])
                 if concerned is not None:
                     touched.setdefault(concerned, data)
+                if data["kind"] == "incident":
+                    whole[data["key"]] = bool(data["data"].get("evidence_complete"))
         texts.reverse()
-        # an incident in view now may have come into view within the range: what of it was emitted before `since`
-        # follows, as live (catch_up); a client that had some of it already just replaces it with the same
-        for incident_id in sorted(touched) if catch_up else ():
+        for incident_id in sorted(touched):
+            seen = first.get(incident_id)
+            if seen is not None and seen.visible_to(viewer):
+                continue  # in view at `since` already: the client has what came before
+            if not whole.get(incident_id, False):
+                # its deltas sent carry only the evidence added since the one before: the incident follows whole
+                sent.discard(("incident", incident_id))
             last = {**touched[incident_id], "seq": self.picture.seq}
             texts += self._catch_up(viewer, incident_id, last, lang, sent)
         return texts
@@ -311,7 +326,7 @@ class FeedHub:
         """The viewer's latest feed lines (newest first) from the history: what the page shows on opening."""
         lines: list[dict[str, Any]] = []
         with self.lock:
-            for seq, raw in itertools.islice(reversed(self._history), scan):
+            for seq, raw, _ in itertools.islice(reversed(self._history), scan):
                 data = delta_from_json(raw)
                 if "say" not in data or scope(viewer, data["kind"], data["key"], data["data"], self.picture) is None:
                     continue
@@ -407,7 +422,7 @@ class FeedHub:
             if at == seq:
                 return [text]
             if self._first_seq - 1 <= at and seq - at <= min(SNAPSHOT_REUSE_DELTAS, self.client_queue):
-                return [text, *self._after(viewer, at, lang, catch_up=True)]
+                return [text, *self._after(viewer, at, lang)]
         self.snapshots_built += 1
         text = _ENCODER.encode(self.snapshot(viewer, lang)).decode()
         if len(self._snapshots) > 64:

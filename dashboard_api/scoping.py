@@ -8,19 +8,56 @@ classification policy (streams/data/classification.yaml). The relations the shar
 
 from __future__ import annotations
 
+from collections.abc import Set
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from dashboard_api.access import Viewer
 
 
-class Relations(Protocol):
+class IncidentRelations(Protocol):
+    """What deciding who sees an incident asks besides the incident: whom the brain notified, whose units it sent."""
+
+    def notified(self, incident_id: str) -> Set[str]: ...
+    def tasked(self, incident_id: str) -> Set[str]: ...
+
+
+class Relations(IncidentRelations, Protocol):
     """What `scope` asks the picture."""
 
     incidents: dict[str, dict[str, Any]]
 
-    def notified(self, incident_id: str) -> set[str]: ...
-    def tasked(self, incident_id: str) -> set[str]: ...
     def issuer_of(self, command_id: str) -> str | None: ...
+
+
+#: the fields of an incident that decide who sees it (`incident_visible`)
+_VISIBILITY_FIELDS = ("id", "province", "provinces", "adcode", "adcodes", "evidence")
+
+
+@dataclass(frozen=True, slots=True)
+class SeenBefore:
+    """An incident as it stood for `incident_visible` before a delta changed it (None: not in the picture yet):
+    whoever could not see it then and can now is sent what of it was emitted before (`catch_up`)."""
+
+    incident: dict[str, Any] | None
+    notified_provinces: frozenset[str]
+    tasked_places: frozenset[str]
+
+    @classmethod
+    def of(cls, incident_id: str, picture: Relations) -> SeenBefore:
+        old = picture.incidents.get(incident_id)
+        # only what visibility reads is kept (the evidence list is referenced, not copied)
+        slim = None if old is None else {k: old[k] for k in _VISIBILITY_FIELDS if k in old}
+        return cls(slim, frozenset(picture.notified(incident_id)), frozenset(picture.tasked(incident_id)))
+
+    def notified(self, incident_id: str) -> Set[str]:
+        return self.notified_provinces
+
+    def tasked(self, incident_id: str) -> Set[str]:
+        return self.tasked_places
+
+    def visible_to(self, viewer: Viewer) -> bool:
+        return self.incident is not None and incident_visible(viewer, self.incident, self)
 
 
 def scope(viewer: Viewer, kind: str, key: str, data: Any, picture: Relations) -> Any | None:
@@ -127,7 +164,7 @@ def rejected_visible(viewer: Viewer, key: str, picture: Relations) -> bool:
     return viewer.centre.kind == "joint" or picture.issuer_of(key) == viewer.centre.code
 
 
-def incident_visible(viewer: Viewer, incident: dict[str, Any], picture: Relations) -> bool:
+def incident_visible(viewer: Viewer, incident: dict[str, Any], picture: IncidentRelations) -> bool:
     centre = viewer.centre
     if centre.kind == "joint":
         return True

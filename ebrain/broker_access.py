@@ -11,7 +11,8 @@ the controller listener, which clients never use).
 
 Kafka authorizes per topic, not per record: the clock's ticks share each input partition with the input they are
 the watermark of, so a principal that may write an input topic may also put a tick on it. What the ACLs guarantee
-is that it can write nowhere else, and the theater's time is the minimum over every input partition.
+is that it can write nowhere else; that such a tick moves nothing is the clock's signature
+(streams/wire/tick_signature.py), which a live worker checks.
 """
 
 from __future__ import annotations

@@ -177,6 +177,14 @@ def _parser() -> argparse.ArgumentParser:
         "(default 0)",
     )
 
+    worker.add_argument(
+        "--tick-key",
+        type=_existing_file,
+        default=None,
+        help="live on a closed broker: the clock's key file (mode 600; or EBRAIN_TICK_KEY); a tick it did not sign "
+        "is rejected to ingest.dlq with the reason",
+    )
+
     clock = sub.add_parser(
         "clock",
         help="the live clock: a wall-time tick to every source partition (what moves the theater live)",
@@ -196,6 +204,12 @@ def _parser() -> argparse.ArgumentParser:
         default=[],
         metavar="TOPIC/PARTITION",
         help="leave a source partition without ticks (e.g. ingest.hotline/1), to see the worker's idleness at work",
+    )
+    clock.add_argument(
+        "--tick-key",
+        type=_existing_file,
+        default=None,
+        help="sign every tick with this key file (mode 600; or EBRAIN_TICK_KEY), the one the workers are given",
     )
 
     api = sub.add_parser(
@@ -349,16 +363,22 @@ def _run(args: argparse.Namespace) -> int:
             idle_after_s=args.idle_after,
             lateness_s=args.lateness,
             kafka_credentials=args.kafka_credentials,
+            tick_key=args.tick_key,
         )
         return run_worker(settings, args.data_dir, args.guarantee, args.topic_prefix)
     if args.command == "clock":
         from ebrain.clock_cmd import run_clock
-        from ebrain.compose import kafka_credentials
+        from ebrain.compose import kafka_credentials, tick_key
 
         try:
-            settings = Settings.from_env(broker=args.broker, kafka_credentials=args.kafka_credentials)
+            settings = Settings.from_env(
+                broker=args.broker, kafka_credentials=args.kafka_credentials, tick_key=args.tick_key
+            )
             credentials = kafka_credentials(settings)
-            return asyncio.run(run_clock(args.broker, args.topic_prefix, args.every, tuple(args.skip), credentials))
+            key = tick_key(settings)
+            return asyncio.run(
+                run_clock(args.broker, args.topic_prefix, args.every, tuple(args.skip), credentials, key)
+            )
         except ValueError as exc:
             raise UserError(str(exc)) from None
     if args.command == "api":

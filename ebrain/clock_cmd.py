@@ -19,6 +19,7 @@ from kafka.errors import KafkaError
 
 from streams.runtime.clock import KafkaClock
 from streams.runtime.kafka_auth import KafkaCredentials
+from streams.wire.tick_signature import TickKey
 from streams.wire.timefmt import format_time_ms
 
 REPORT_EVERY_S = 60.0
@@ -30,10 +31,11 @@ async def run_clock(
     every_s: float = 0.5,
     skip: tuple[str, ...] = (),
     credentials: KafkaCredentials | None = None,
+    tick_key: TickKey | None = None,
 ) -> int:
     from streams.runtime.faust_app import ensure_topics  # faust is imported only when Kafka is used
 
-    clock = KafkaClock(broker, topic_prefix, every_s, skip, credentials=credentials)
+    clock = KafkaClock(broker, topic_prefix, every_s, skip, credentials=credentials, tick_key=tick_key)
     try:
         await asyncio.to_thread(ensure_topics, broker, topic_prefix, credentials)
         await clock.start()
@@ -45,7 +47,9 @@ async def run_clock(
     loop.add_signal_handler(signal.SIGTERM, stop.set)
     print(
         f"clock on {broker} (topic prefix {topic_prefix!r}): a tick every {every_s:g} s to {len(clock.partitions)} "
-        f"source partitions" + (f", not to {', '.join(skip)}" if skip else ""),
+        f"source partitions"
+        + (f", not to {', '.join(skip)}" if skip else "")
+        + ("; signed" if tick_key is not None else "; unsigned (a worker with --tick-key rejects them)"),
         flush=True,
     )
     ticking = asyncio.create_task(clock.run(stop))

@@ -21,6 +21,7 @@ from streams.runtime.embedded import EmbeddedRuntime
 from streams.runtime.kafka_auth import KafkaCredentials
 from streams.theater.watermark import WatermarkPolicy
 from streams.wire import topics
+from streams.wire.tick_signature import TickKey
 from streams.words import Words
 
 
@@ -73,7 +74,9 @@ def build_core(settings: Settings, fleet_seed: int | None = None, fleet_scale: f
     return Core(
         settings=settings,
         regions=regions,
-        ingest=ingest.IngestContext(normalize=normalize_ctx, thresholds=detect.Thresholds.load()),
+        ingest=ingest.IngestContext(
+            normalize=normalize_ctx, thresholds=detect.Thresholds.load(), tick_key=tick_key(settings)
+        ),
         theater=theater_ctx,
         initial_fleet=FleetState.initial(responders, capabilities.capabilities),
         words=Words.build(regions, playbooks),
@@ -84,6 +87,12 @@ def kafka_credentials(settings: Settings) -> KafkaCredentials | None:
     """This process's credentials on a closed broker (None: an open broker); the file is read here, once."""
     path = settings.kafka_credentials
     return KafkaCredentials.from_file(path) if path is not None else None
+
+
+def tick_key(settings: Settings) -> TickKey | None:
+    """The clock's key that signs ticks (None: ticks are taken unsigned, as replays and the open broker run)."""
+    path = settings.tick_key
+    return TickKey.from_file(path) if path is not None else None
 
 
 def embedded_runtime(core: Core) -> EmbeddedRuntime:

@@ -296,6 +296,27 @@ async def read_topic(
     return seen
 
 
+async def source_counts(
+    bootstrap: str, prefix: str, credentials: KafkaCredentials | None = None
+) -> dict[str, dict[str, int]]:
+    """The newest counts the workers published for each source partition ("ingest.sensor/2": {"received", ...}),
+    from the compacted `ingest.counts` topic (saved at every tick and with the partition's state)."""
+    consumer = committed_from_start(topics.physical(topics.INGEST_COUNTS, prefix), bootstrap, credentials)
+    sources = set(topics.tick_sources())
+    await consumer.start()
+    latest: dict[str, dict[str, int]] = {}
+    try:
+        while batch := await consumer.getmany(timeout_ms=2000):
+            for records in batch.values():
+                for record in records:
+                    source = (record.key or b"").decode()
+                    if source in sources and record.value:
+                        latest[source] = dict(msgspec.json.decode(record.value))
+    finally:
+        await consumer.stop()
+    return latest
+
+
 async def wait_for_deltas(
     bootstrap: str,
     prefix: str,

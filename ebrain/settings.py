@@ -26,6 +26,7 @@ class Settings:
     idle_after_s: float | None = None
     lateness_s: float = 0.0
     kafka_credentials: Path | None = None  # a closed broker: this process's SASL/SCRAM credentials file (JSON)
+    tick_key: Path | None = None  # live on a closed broker: the clock's key file (mode 600), clock and workers
     exercise: bool = False  # a run of a scenario file: public warnings go out as CAP <status>Exercise</status>
 
     @classmethod
@@ -39,6 +40,8 @@ class Settings:
             env["tokens_file"] = Path(os.environ["EBRAIN_TOKENS_FILE"])
         if "EBRAIN_KAFKA_CREDENTIALS" in os.environ:
             env["kafka_credentials"] = Path(os.environ["EBRAIN_KAFKA_CREDENTIALS"])
+        if os.environ.get("EBRAIN_TICK_KEY"):  # set but empty: no key, as unset
+            env["tick_key"] = Path(os.environ["EBRAIN_TICK_KEY"])
         if "EBRAIN_BROKER" in os.environ:
             env["broker"] = os.environ["EBRAIN_BROKER"]
         env.update({k: v for k, v in overrides.items() if v is not None})

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from kafka.errors import KafkaError
 
-from ebrain.compose import build_core, kafka_credentials
-from ebrain.serve import kafka_refused
+from ebrain.compose import build_core, kafka_credentials, tick_key
+from ebrain.serve import UserError, kafka_refused
 from ebrain.settings import Settings
 from streams.runtime.faust_app import (
     WorkerConfig,
@@ -25,6 +26,7 @@ def run_worker(
 ) -> int:
     assert settings.broker is not None
     credentials = kafka_credentials(settings)
+    _check_tick_key(settings, credentials is not None)
     try:
         created = ensure_topics(settings.broker, topic_prefix, credentials)
     except KafkaError as exc:
@@ -56,3 +58,25 @@ def run_worker(
     worker = quiet_worker(app)
     worker.execute_from_commandline()
     return 0
+
+
+def _check_tick_key(settings: Settings, closed: bool) -> None:
+    """Live on a closed broker only the clock writes ticks, so a live worker (one that judges idleness) there needs
+    the clock's key; a replay or drill worker (scenario time, no idleness) takes ticks unsigned, and says so."""
+    try:
+        key = tick_key(settings)
+    except ValueError as exc:
+        raise UserError(f"--tick-key: {exc}") from None
+    if key is not None or not closed:
+        return
+    if settings.idle_after_s is not None:
+        raise UserError(
+            "a live worker on a closed broker needs --tick-key FILE (or EBRAIN_TICK_KEY), the key `ebrain clock "
+            "--tick-key` signs with: without it an agency could move its partitions' time with ticks of its own"
+        )
+    print(
+        "ebrain worker: ticks are taken unsigned (no --tick-key): right for a replay or drill prefix; a live worker "
+        "is given the clock's key",
+        file=sys.stderr,
+        flush=True,
+    )

@@ -2,7 +2,9 @@
 
 Every item ends accepted or rejected with a reason: received = accepted + rejected, always (a gateway batch
 counts each of its readings). Ticks are punctuation, counted apart, and are forwarded as watermarks named
-after this partition. Duplicates are rejections with the reason `duplicate`, and counted apart as well.
+after this partition. Duplicates are rejections with the reason `duplicate`, and counted apart as well. With a
+tick key (live, closed deployment) only the clock's signed ticks are punctuation: any other tick is a rejection
+with its reason and moves nothing (streams/wire/tick_signature.py).
 
 A partition's ticks are its clock: an event time more than the allowed skew ahead of the newest tick is refused
 (streams/data/physical.yaml), so it never moves the de-duplication window. Before its very first tick a
@@ -22,9 +24,10 @@ from prometheus_client.registry import Collector, CollectorRegistry
 from streams.ingest import detect, warnings
 from streams.ingest.dedup import DedupPolicy, SeenIds
 from streams.ingest.normalize import NormalizeContext, batch_item_reason, locate_reading, normalize, time_field
-from streams.wire import codec, contract, topics
+from streams.wire import codec, contract, tick_signature, topics
 from streams.wire.codec import Origin, Rejected
 from streams.wire.records import Counts, Heartbeat, Reading, Signal, TheaterInput, Tick
+from streams.wire.tick_signature import TickKey
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class IngestContext:
     normalize: NormalizeContext
     thresholds: detect.Thresholds
     dedup: DedupPolicy = field(default_factory=DedupPolicy.load)  # streams/data/dedup.yaml unless given
+    tick_key: TickKey | None = None  # live on a closed broker: only ticks the clock signed are taken
 
 
 @dataclass
@@ -100,7 +104,14 @@ def step(state: IngestPartition, raw: bytes, offset: int, ctx: IngestContext) ->
     out = []
     for item in normalize(ctx.normalize, decoded, raw, origin):
         if isinstance(item, Tick):
-            out.extend(tick(state, item.at_ms, ctx))
+            assert type(decoded) is contract.Tick
+            forged = tick_signature.refusal(ctx.tick_key, state.topic, state.partition, item.at_ms, decoded.signature)
+            if forged is None:
+                out.extend(tick(state, item.at_ms, ctx))
+                continue
+            counts.received += 1  # a tick refused is an input like any other: received = accepted + rejected
+            counts.rejected += 1
+            out.append(Rejected(forged, raw, origin))
             continue
         counts.received += 1
         if isinstance(item, Rejected):

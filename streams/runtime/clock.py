@@ -8,7 +8,8 @@ must never run on the topics a clock ticks (give it its own --topic-prefix).
 A tick carries milliseconds (a replay's carry whole seconds, as the embedded runtime's do), so the watermark
 follows the wall clock closely. Ticks never go back, even when the machine's clock is stepped back. Each partition
 is written on its own: a partition the clock cannot write to (its leader is away) is reported and stays behind, and
-the theater stops waiting for it after its idle time; the others go on.
+the theater stops waiting for it after its idle time; the others go on. With a tick key each tick is signed for its
+partition and time: a worker given the same key takes no other tick (streams/wire/tick_signature.py).
 """
 
 from __future__ import annotations
@@ -25,14 +26,23 @@ from aiokafka import AIOKafkaProducer
 
 from streams.runtime.kafka_auth import KafkaCredentials, aiokafka_options
 from streams.wire import topics
-from streams.wire.timefmt import CST
+from streams.wire.tick_signature import TickKey
+from streams.wire.timefmt import CST, parse_time_ms
 
 log = logging.getLogger("ebrain.clock")
 
 
-def live_tick(at_ms: int) -> bytes:
+def live_tick(at_ms: int, topic: str = "", partition: int = 0, key: TickKey | None = None) -> bytes:
+    """A tick of `at_ms`; with a key, signed for `topic` (logical name) / `partition` (streams/wire/tick_signature.py).
+    The signature covers the time as the worker parses it back from `at`, to the millisecond."""
     at = datetime.fromtimestamp(at_ms / 1000, tz=CST).isoformat(timespec="milliseconds")
-    return b'{"type":"tick","schema_version":"1.0","at":"%s","source":"clock"}' % at.encode()
+    if key is None:
+        return b'{"type":"tick","schema_version":"1.0","at":"%s","source":"clock"}' % at.encode()
+    signature = key.sign(topic, partition, parse_time_ms(at, "at"))
+    return b'{"type":"tick","schema_version":"1.2","at":"%s","source":"clock","signature":"%s"}' % (
+        at.encode(),
+        signature.encode(),
+    )
 
 
 def clock_partitions(skip: Iterable[str] = ()) -> list[tuple[str, int]]:
@@ -55,6 +65,7 @@ class KafkaClock:
         skip: Iterable[str] = (),
         wall_ms: Callable[[], int] = lambda: time.time_ns() // 1_000_000,
         credentials: KafkaCredentials | None = None,
+        tick_key: TickKey | None = None,
     ) -> None:
         if every_s <= 0:
             raise ValueError(f"every: {every_s} s must be positive")
@@ -67,6 +78,7 @@ class KafkaClock:
         self.failing: set[str] = set()  # partitions whose last tick failed
         self.bootstrap = bootstrap
         self.credentials = credentials  # a closed broker: the clock's principal, the only one that may write ticks
+        self.tick_key = tick_key  # live on a closed broker: the workers take only ticks signed with it
         self._producer: Any = None  # made in start(), in the running loop
 
     async def start(self) -> None:
@@ -87,9 +99,10 @@ class KafkaClock:
         """One tick to every partition, at the wall clock's time (never before the last one); returns that time.
         Delivery is not waited for: a partition whose leader is away must not hold back the others' ticks."""
         at_ms = self.last_ms = max(self.last_ms, self.wall_ms())
-        value = live_tick(at_ms)
+        unsigned = live_tick(at_ms) if self.tick_key is None else b""
         for name, p in self.partitions:
             topic = topics.physical(topics.source(name), self.prefix)
+            value = unsigned or live_tick(at_ms, name, p, self.tick_key)
             future = await self._producer.send(topic, value, key=b"tick", partition=p)
             future.add_done_callback(lambda done, source=f"{name}/{p}": self._delivered(source, done))
         return at_ms

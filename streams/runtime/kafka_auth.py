@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, Literal
 
 import pydantic
+
+from streams.wire.private_file import read_private
 
 MECHANISM: Final = "SCRAM-SHA-512"
 
@@ -40,16 +41,7 @@ class KafkaCredentials:
 
     @classmethod
     def from_file(cls, path: Path) -> KafkaCredentials:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise CredentialsError(f"{path}: cannot read the Kafka credentials file: {exc.strerror}") from exc
-        mode = path.stat().st_mode
-        if mode & (stat.S_IRWXG | stat.S_IRWXO):
-            raise CredentialsError(
-                f"{path}: the Kafka credentials file is readable by others (mode {stat.filemode(mode)}); "
-                f"run `chmod 600 {path}`"
-            )
+        text = read_private(path, "Kafka credentials file", CredentialsError)
         try:
             parsed = _CredentialsFile.model_validate(json.loads(text))
         except json.JSONDecodeError as exc:

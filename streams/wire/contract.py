@@ -16,7 +16,7 @@ import msgspec
 from msgspec import Meta
 
 SUPPORTED_MAJOR = 1
-CURRENT_VERSION = "1.1"
+CURRENT_VERSION = "1.2"
 
 #: The unified device identification code, one scheme for every region: LL-<county adcode>-<KIND>-<serial>.
 DEVICE_ID_PATTERN = r"^LL-[1-9][0-9]{5}-[A-Z]{2,6}-[0-9A-Za-z]{1,16}$"
@@ -336,6 +336,13 @@ class Tick(_Wire, tag="tick", frozen=True):
     schema_version: Version
     at: Time
     source: Annotated[str, Meta(max_length=64)] = "clock"
+    signature: Annotated[
+        str,
+        Meta(
+            max_length=128,
+            description="the clock's HMAC-SHA256 over topic, partition and time (hex); required by a worker with a key",
+        ),
+    ] = ""
 
 
 AgencyMessage = WarningReport | ResponseLevelReport | IncidentReport | ResourceStatus | CasualtyReport | LossReport
@@ -382,4 +389,5 @@ def type_tag(cls: type[_Wire]) -> str:
 CHANGES = {
     "1.0": "first published contract",
     "1.1": "command action submit_report (target: the report id) for reports upward; message agency.loss",
+    "1.2": "tick: signature, the clock's (a worker with a tick key rejects ticks without a valid one)",
 }

@@ -435,3 +435,73 @@ async def test_a_report_due_before_its_incident_reaches_the_county_post_once_the
     got = [(m["type"], m["seq"], m["kind"], m["key"]) for m in sanhe.socket.messages[1:]]
     assert got == [("delta", 2, "incident", YANJIAO.id), ("catch_up", 2, "report", report.key)]
     await sanhe.close()
+
+
+async def test_a_county_post_resuming_gets_the_tasks_of_an_incident_that_came_into_view_while_it_was_away(
+    access: AccessPolicy,
+) -> None:
+    hub = FeedHub(Picture(), heartbeat_s=3600)
+    task = next(d for d in base_deltas() if d.kind == "task" and d.entity.incident_id == YANJIAO.id)
+    hub.publish(Delta(1, T0, "task", task.key, task.entity))  # a cross-border task, before its incident's first delta
+    first = Session(hub, viewer(access, "sanhe"))
+    await until(lambda: len(first.socket.messages) == 1)
+    assert first.socket.messages[0]["tasks"] == []  # not in the county post's view yet
+    await first.close()
+    hub.publish(Delta(2, T0, "incident", YANJIAO.id, YANJIAO))  # while it is away: the incident, in its county
+    hub.publish(Delta(3, T0, "incident", DONGCHENG.id, DONGCHENG))
+    second = Session(hub, viewer(access, "sanhe"), since=1, epoch=hub.epoch)
+    await until(lambda: len(second.socket.messages) >= 3)
+    got = [(m["type"], m.get("kind"), m.get("key")) for m in second.socket.messages]
+    assert got == [("resumed", None, None), ("delta", "incident", YANJIAO.id), ("catch_up", "task", task.key)]
+    assert fold(first.socket.messages + second.socket.messages) == fold([hub.snapshot(viewer(access, "sanhe"))])
+    await second.close()
+
+
+async def test_a_client_resuming_gets_no_catch_up_for_an_incident_it_saw_all_along(access: AccessPolicy) -> None:
+    hub = new_hub()  # the Yanjiao incident and its cross-border task are in 三河's view from the start
+    first = Session(hub, viewer(access, "sanhe"))
+    await until(lambda: len(first.socket.messages) == 1)
+    await first.close()
+    update = replace(YANJIAO, updated_at_ms=T0 + 5000, confidence=0.9)
+    hub.publish(Delta(8, T0 + 5000, "incident", YANJIAO.id, update))
+    second = Session(hub, viewer(access, "sanhe"), since=7, epoch=hub.epoch)
+    await until(lambda: len(second.socket.messages) >= 2)
+    await asyncio.sleep(0)
+    got = [(m["type"], m.get("kind"), m.get("key")) for m in second.socket.messages]
+    assert got == [("resumed", None, None), ("delta", "incident", YANJIAO.id)]
+    await second.close()
+
+
+async def test_every_centre_resuming_at_any_point_of_the_yanjiao_explosion_ends_with_what_a_snapshot_holds(
+    core: Any, access: AccessPolicy
+) -> None:
+    """Away for part of the run and back with `since=` (the highest seq it had): live and resumed pages end with
+    what a fresh snapshot gives, for the county post (tasks before their incident, units from Beijing) and the rest."""
+    from ebrain.compose import embedded_runtime
+    from ebrain.kafka_kit import PROJECT_ROOT
+    from scenarios.model import load_scenario
+    from scenarios.run import replay_embedded
+
+    scenario = load_scenario(PROJECT_ROOT / "scenarios" / "files" / "yanjiao_gas_explosion_2024.yaml")
+    deltas = (await replay_embedded(scenario, embedded_runtime(core))).deltas
+    for who in ("sanhe", "beijing", "tianjin"):
+        for leave, back in ((0, len(deltas) // 3), (len(deltas) // 4, len(deltas) // 2), (len(deltas) // 2, None)):
+            hub = FeedHub(Picture(), heartbeat_s=3600, client_queue=100_000)
+            for delta in deltas[:leave]:
+                hub.publish(delta)
+            first = Session(hub, viewer(access, who))
+            await until(lambda s=first: len(s.socket.messages) == 1)
+            await first.close()
+            last = max(m["seq"] for m in first.socket.messages)
+            for delta in deltas[leave:back]:
+                hub.publish(delta)
+            second = Session(hub, viewer(access, who), since=last, epoch=hub.epoch)
+            for delta in deltas[back:] if back is not None else ():  # published after it is back
+                hub.publish(delta)
+            await until(lambda s=second: bool(s.socket.messages) and not s.client.queue, steps=5_000)
+            assert second.socket.messages[0]["type"] == "resumed", (who, leave, back)
+            live = fold(first.socket.messages + second.socket.messages)
+            expected = fold([hub.snapshot(viewer(access, who))])
+            for kind in ("incident", "task", "notification", "mutual_aid"):
+                assert live.get(kind, {}) == expected.get(kind, {}), f"{who} away {leave}..{back}: {kind} differs"
+            await second.close()

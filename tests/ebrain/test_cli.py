@@ -125,3 +125,35 @@ def test_a_kafka_that_does_not_answer_is_one_line_with_what_to_check() -> None:
     without = str(kafka_refused("127.0.0.1:9", False, exc))
     assert without.count("KafkaTimeoutError") == 1 and "--kafka-credentials FILE" in without
     assert "this broker's" in str(kafka_refused("127.0.0.1:9", True, exc))
+
+
+def _private(path: Path, text: str, mode: int = 0o600) -> Path:
+    path.write_text(text, encoding="utf-8")
+    path.chmod(mode)
+    return path
+
+
+def test_a_live_worker_on_a_closed_broker_refuses_to_start_without_the_clocks_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("EBRAIN_TICK_KEY", raising=False)
+    credentials = _private(tmp_path / "worker.json", '{"username": "ebrain-worker", "password": "pw"}')
+    argv = ["worker", "--broker", "127.0.0.1:1", "--kafka-credentials", str(credentials), "--idle-after", "10"]
+    assert main(argv) == EXIT_USAGE
+    line = _one_line(capsys.readouterr().err)
+    assert "a live worker on a closed broker needs --tick-key FILE" in line and "ebrain clock --tick-key" in line
+
+
+@pytest.mark.parametrize(
+    ("command", "text", "mode", "said"),
+    [
+        ("worker", "k" * 40, 0o644, "tick key file is readable by others (mode -rw-r--r--); run `chmod 600"),
+        ("clock", "short", 0o600, "the tick key is 5 characters, at least 32; make one: python -c"),
+    ],
+)
+def test_a_tick_key_file_that_cannot_be_used_is_one_line_with_the_fix(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str, text: str, mode: int, said: str
+) -> None:
+    key = _private(tmp_path / "tick.key", text, mode)
+    assert main([command, "--broker", "127.0.0.1:1", "--tick-key", str(key)]) == EXIT_USAGE
+    assert said in _one_line(capsys.readouterr().err)

@@ -4,7 +4,8 @@ An agency produces reports with a plain Kafka client (kafka-python, its default 
 clock; a command centre's websocket shows their incidents within 2 s of the send (the median of three; each
 within 4 s, as the machine is shared). Then the clock leaves one
 source partition without ticks: once the worker's idle time has passed, the theater no longer waits for it and the
-next report is as quick (the worker says which partition it no longer waits for).
+next report is as quick (the worker says which partition it no longer waits for). The clock signs its ticks and
+the worker is given the key, as the closed deployment runs them.
 """
 
 from __future__ import annotations
@@ -48,10 +49,13 @@ PLACES = [
 class Clock:
     """`ebrain clock` as its own process."""
 
-    def __init__(self, bootstrap: str, prefix: str, log: Path, skip: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, bootstrap: str, prefix: str, log: Path, skip: tuple[str, ...] = (), tick_key: Path | None = None
+    ) -> None:
         self.log = log
         command = [sys.executable, "-m", "ebrain.cli", "clock", "--broker", bootstrap, "--topic-prefix", prefix]
         command += ["--every", "0.2", *(a for s in skip for a in ("--skip", s))]
+        command += ["--tick-key", str(tick_key)] if tick_key is not None else []
         with log.open("ab") as out:
             self.proc = subprocess.Popen(
                 command, stdout=out, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT, env={**os.environ}
@@ -129,9 +133,12 @@ def test_live_reports_reach_a_websocket_within_two_seconds_also_with_an_idle_par
 ) -> None:
     bootstrap, prefix = kafka_broker.bootstrap, f"live-{os.getpid()}."
     ensure_topics(bootstrap, prefix)
-    options = ["--idle-after", str(IDLE_AFTER_S), "--lateness", "0.1"]
+    key = tmp_path / "tick.key"  # the clock signs its ticks and the worker takes no other, as deployed
+    with open(os.open(key, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as out:
+        out.write("a tick key for this test only, 32 characters or more\n")
+    options = ["--idle-after", str(IDLE_AFTER_S), "--lateness", "0.1", "--tick-key", str(key)]
     worker = start_worker(bootstrap, prefix, tmp_path, options=options)
-    clock = Clock(bootstrap, prefix, tmp_path / "clock.log")
+    clock = Clock(bootstrap, prefix, tmp_path / "clock.log", tick_key=key)
     api = Instance(bootstrap, prefix, tmp_path, "api")
     producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all")  # a plain client, its default partitioner
     topic = topics.physical(topics.INGEST_AGENCY, prefix)
@@ -147,7 +154,7 @@ def test_live_reports_reach_a_websocket_within_two_seconds_also_with_an_idle_par
 
             clock.stop()  # the clock again, now leaving one partition without ticks
             said = len(worker.log.read_bytes())
-            clock = Clock(bootstrap, prefix, tmp_path / "clock.log", skip=("ingest.sensor/3",))
+            clock = Clock(bootstrap, prefix, tmp_path / "clock.log", skip=("ingest.sensor/3",), tick_key=key)
             # once the new clock ticks, ingest.sensor/3 falls behind the others: idle after IDLE_AFTER_S
             wait_for_line(worker.log, said, "idle source partitions (not waited for): ingest.sensor/3", 120.0)
             idle = [send_and_time_on(producer, topic, ws, n, 10.0) for n in (4, 5, 6)]

@@ -127,6 +127,20 @@ CORPUS: list[tuple[str, str, str, bytes, str]] = [
         "action=update: warning_id='W-NEVER-ISSUED' is not a warning in force (never issued, or already cancelled); "
         "send action 'issue' for a new warning",
     ),
+    (
+        "a cancel of a warning never issued",
+        "ingest.agency",
+        str(WARNING["agency"]),
+        text({**WARNING, "event_id": "bad-18", "action": "cancel", "warning_id": "W-NEVER-ISSUED-2"}),
+        "action=cancel: warning_id='W-NEVER-ISSUED-2' is not a warning in force",
+    ),
+    (
+        "invalid UTF-8, not GBK either",
+        "ingest.sensor",
+        DEVICE,
+        text(reading(19)).replace(b'"bad-19"', b'"bad-19\xff"'),
+        "sensor.reading: the payload must be UTF-8: byte 0xff at offset",
+    ),
 ]
 
 
@@ -171,10 +185,11 @@ def test_counts_reconcile_and_only_the_good_reading_is_accepted(
     assert counts["accepted"] == 1  # the good reading
 
 
-def test_an_update_of_an_unknown_warning_is_refused_and_opens_nothing(
-    outcome: tuple[list[Rejected], dict[str, int], list[Delta]],
+@pytest.mark.parametrize("event_id", ["bad-17", "bad-18"])  # an update, a cancel
+def test_an_update_or_cancel_of_an_unknown_warning_is_refused_and_opens_nothing(
+    outcome: tuple[list[Rejected], dict[str, int], list[Delta]], event_id: str
 ) -> None:
     _, _, deltas = outcome  # refused at ingest (a dead letter, above): the theater never meets it
-    assert not [d for d in deltas if d.key == "bad-17"]
+    assert not [d for d in deltas if d.key == event_id]
     opened = [d for d in deltas if d.kind == "incident"]
-    assert all("bad-17" not in json.dumps(d.entity, default=str) for d in opened)
+    assert all(event_id not in json.dumps(d.entity, default=str) for d in opened)

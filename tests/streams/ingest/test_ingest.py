@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 from typing import Any
 
@@ -14,6 +15,7 @@ from streams import ingest, theater
 from streams.wire import codec, topics
 from streams.wire.codec import Rejected
 from streams.wire.records import Counts, Signal, Tick
+from streams.wire.tick_signature import TickKey
 from streams.wire.timefmt import format_time_ms
 
 T0 = 1_710_287_640_000  # 2024-03-13T07:54:00+08:00
@@ -341,3 +343,30 @@ def test_a_gateway_batch_gives_what_its_readings_give_one_a_message(core: Core) 
     assert reasons[1].startswith("sensor.batch gw-1 readings[3].position: ") and "looks swapped" in reasons[1]
     assert reasons[2].startswith(f"sensor.batch r5: observed_at: {format_time_ms(T0 + 30 * MIN)} is 30 min 0 s ahead")
     assert {r.origin.offset for r in batch_out if isinstance(r, Rejected)} == {1}
+
+
+def test_with_a_tick_key_only_the_clocks_ticks_move_a_partition(core: Core) -> None:
+    key = TickKey(b"k" * 32)
+    ctx = dataclasses.replace(core.ingest, tick_key=key)
+    part = ingest.IngestPartition.new("ingest.hotline", 1, ctx)
+
+    def tick(at_ms: int, signature: str) -> bytes:
+        return raw({"type": "tick", "schema_version": "1.2", "at": format_time_ms(at_ms), "signature": signature})
+
+    day = 24 * 60 * MIN
+    out: list = []
+    for offset, message in enumerate(
+        [
+            tick(T0, key.sign("ingest.hotline", 1, T0)),  # the clock's
+            raw({"type": "tick", "schema_version": "1.0", "at": format_time_ms(T0 + day)}),  # an agency's, unsigned
+            tick(T0 + day, key.sign("ingest.hotline", 0, T0 + day)),  # the clock's for another partition
+            tick(T0 + day, key.sign("ingest.hotline", 1, T0)),  # the clock's, its time changed
+        ]
+    ):
+        out += ingest.step(part, message, offset, ctx)[1]
+    assert out[0] == Tick(T0, "ingest.hotline/1")
+    reasons = [r.reason for r in out[1:]]
+    assert all(r.startswith("a tick must be signed by the clock: ") for r in reasons), reasons
+    assert "has no signature" in reasons[0] and "does not match a tick at" in reasons[1]
+    assert part.counts.as_dict() == {"received": 3, "accepted": 0, "rejected": 3, "duplicates": 0, "ticks": 1}
+    assert part.seen.clock_ms == T0, "a refused tick moved the partition's clock"

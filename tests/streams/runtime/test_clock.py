@@ -9,6 +9,7 @@ import pytest
 
 from streams.runtime.clock import KafkaClock, clock_partitions, live_tick
 from streams.wire import codec, contract, topics
+from streams.wire.tick_signature import TickKey, refusal
 
 
 def test_a_live_tick_is_a_contract_tick_with_milliseconds() -> None:
@@ -48,3 +49,15 @@ async def test_a_beat_ticks_every_partition_at_the_wall_time_and_never_goes_back
     assert len(sent) == 2 * len(topics.tick_sources())
     assert {topic for topic, _, _ in sent} == {f"p.{spec.name}" for spec in topics.SOURCES}
     assert clock.ticks == len(sent) and not clock.failing
+
+
+def test_with_a_key_each_partition_gets_a_tick_signed_for_it() -> None:
+    key = TickKey(b"k" * 32)
+    clock = KafkaClock("127.0.0.1:1", wall_ms=lambda: 1_710_287_640_123, tick_key=key)
+    clock._producer = recording = Recording()
+    asyncio.run(clock.beat())
+    for topic, value, partition in recording.sent:
+        decoded = codec.decode_or_reason(value)
+        assert isinstance(decoded, contract.Tick)
+        assert refusal(key, topic, partition, 1_710_287_640_123, decoded.signature) is None
+        assert refusal(key, topic, partition + 1, 1_710_287_640_123, decoded.signature) is not None
