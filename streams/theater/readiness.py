@@ -163,7 +163,7 @@ def on_command(state: TheaterState, cmd: OperatorCommand, ctx: TheaterContext, o
     if move.status != "proposed":
         out.emit("rejected", cmd.event_id, f"command {cmd.action}: move-up {move_id} is already {move.status}")
         return
-    who = f"{cmd.operator}@{cmd.centre}"
+    who = f"operator:{cmd.operator}@{cmd.centre}"
     if cmd.action == "reject":
         _decide(state, replace(move, status="rejected", decided_by=who, decided_ms=state.now_ms, reason=cmd.reason), out)
         _remeasure(state, move.warning_id, ctx, out)
@@ -176,7 +176,7 @@ def on_command(state: TheaterState, cmd: OperatorCommand, ctx: TheaterContext, o
     out.emit(
         "responder",
         move.responder_id,
-        {"id": move.responder_id, "status": "available", "why": f"moved up by {who}", "lon": move.to_lon,
+        {"id": move.responder_id, "status": "available", "why": f"moved up by {who.removeprefix('operator:')}", "lon": move.to_lon,
          "lat": move.to_lat},
     )
     _remeasure(state, move.warning_id, ctx, out)
