@@ -87,7 +87,9 @@ def targets(
 ) -> tuple[Target, ...]:
     """The hazards of these classes inside the area's counties, then each county's population at its seat."""
     inside = set(area)
-    out = [Target("hazard", s.name, s.adcode, s.lon, s.lat, 1.0) for s in sites if s.cls in classes and s.adcode in inside]
+    out = [
+        Target("hazard", s.name, s.adcode, s.lon, s.lat, 1.0) for s in sites if s.cls in classes and s.adcode in inside
+    ]
     for code in area:
         if code in population:
             unit = regions.unit(code)

@@ -69,18 +69,19 @@ def propose(
         without = np.where(order[0][None, :] == np.arange(n_units)[:, None], best2[None, :], best1[None, :])
         trial = np.minimum(without[:, None, :], post_times[None, :, :])  # teams × posts × targets
         gains = score(trial, to, within_min) - now
-        for u in range(n_units):
-            if u in moved or left[counties[u]] <= floor:
-                gains[u, :] = -np.inf
-        for p in used:
-            gains[:, p] = -np.inf
-        u, p = np.unravel_index(int(np.argmax(gains)), gains.shape)
+        for unit in range(n_units):
+            if unit in moved or left[counties[unit]] <= floor:
+                gains[unit, :] = -np.inf
+        for post in used:
+            gains[:, post] = -np.inf
+        best_u, best_p = np.unravel_index(int(np.argmax(gains)), gains.shape)
+        u, p = int(best_u), int(best_p)
         gain = float(gains[u, p])
         if not gain >= min_gain:
             break
-        out.append(Move(int(u), int(p), round(gain, 4)))
+        out.append(Move(u, p, round(gain, 4)))
         times[u] = post_times[p]
-        moved.add(int(u))
-        used.add(int(p))
+        moved.add(u)
+        used.add(p)
         left[counties[u]] -= 1
     return tuple(out)

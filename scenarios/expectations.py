@@ -213,7 +213,13 @@ def _one(file: str, node: Any, line: int, t0_ms: int, names: dict[str, int], ind
                 line_of(body, choice_field),
                 f"{where}.{kind}.{choice_field}: {value!r} is not one of {list(choices)}{did_you_mean(value, choices)}",
             )
-    stages = (*AID_STAGES, *_AID_ENDS) if kind == "mutual_aid" else ("before", "after") if kind == "coverage" else STAGE_ORDER
+    stages = (
+        (*AID_STAGES, *_AID_ENDS)
+        if kind == "mutual_aid"
+        else ("before", "after")
+        if kind == "coverage"
+        else STAGE_ORDER
+    )
     for key, allowed in (("stage", stages), ("opened_by", _SOURCES), ("msg_type", _MSG_TYPES)):
         if key in body and str(body[key]) not in allowed:
             raise LoadError(

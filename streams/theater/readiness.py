@@ -165,7 +165,9 @@ def on_command(state: TheaterState, cmd: OperatorCommand, ctx: TheaterContext, o
         return
     who = f"operator:{cmd.operator}@{cmd.centre}"
     if cmd.action == "reject":
-        _decide(state, replace(move, status="rejected", decided_by=who, decided_ms=state.now_ms, reason=cmd.reason), out)
+        _decide(
+            state, replace(move, status="rejected", decided_by=who, decided_ms=state.now_ms, reason=cmd.reason), out
+        )
         _remeasure(state, move.warning_id, ctx, out)
         return
     if state.fleet.status_of(move.responder_id) != "available":
@@ -176,8 +178,13 @@ def on_command(state: TheaterState, cmd: OperatorCommand, ctx: TheaterContext, o
     out.emit(
         "responder",
         move.responder_id,
-        {"id": move.responder_id, "status": "available", "why": f"moved up by {who.removeprefix('operator:')}", "lon": move.to_lon,
-         "lat": move.to_lat},
+        {
+            "id": move.responder_id,
+            "status": "available",
+            "why": f"moved up by {who.removeprefix('operator:')}",
+            "lon": move.to_lon,
+            "lat": move.to_lat,
+        },
     )
     _remeasure(state, move.warning_id, ctx, out)
 

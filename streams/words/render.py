@@ -562,7 +562,11 @@ class Words:
 
         def change(key: str) -> str:
             was, now = float(before.get(key, 0.0)), float(after.get(key, 0.0))
-            return f"{now:.0%}" if was == now else self.line("coverage_change", lang, before=f"{was:.0%}", after=f"{now:.0%}")
+            return (
+                f"{now:.0%}"
+                if was == now
+                else self.line("coverage_change", lang, before=f"{was:.0%}", after=f"{now:.0%}")
+            )
 
         return self.line(
             "readiness",
