@@ -705,6 +705,10 @@ class Words:
                     if data.get("submitted_by")
                     else "",
                 }
+            elif kind == "readiness":
+                out[lang] = {"line": self._readiness_line(data, lang, scene, None)}
+            elif kind == "move_up":
+                out[lang] = {"line": self._move_up_line(data, lang, scene, None)}
             elif kind == "responder":
                 out[lang] = {
                     "unit": self.unit(str(data.get("id", "")), lang, str(data.get("name", ""))),
