@@ -26,7 +26,7 @@ class _Hazard(StrictModel):
     capability: str
 
 
-class _MoveUp(StrictModel):
+class MoveUpBounds(StrictModel):
     max_moves: int
     floor: int
     min_gain: float
@@ -36,7 +36,7 @@ class _MoveUp(StrictModel):
 class ReadinessRules(StrictModel):
     within_min: list[int]
     hazards: dict[str, _Hazard]
-    move_up: _MoveUp
+    move_up: MoveUpBounds
 
 
 def load_readiness_rules(path: Path = DATA_DIR / "readiness.yaml") -> ReadinessRules:

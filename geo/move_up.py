@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from geo.coverage import Target
+from geo.coverage import MoveUpBounds, Target
 
 
 @dataclass(frozen=True)
@@ -46,12 +46,11 @@ def propose(
     counties: tuple[str, ...],
     to: tuple[Target, ...],
     within_min: tuple[int, ...],
-    *,
-    max_moves: int,
-    floor: int,
-    min_gain: float,
+    bounds: MoveUpBounds,
 ) -> tuple[Move, ...]:
-    """`times`: teams × targets (s); `post_times`: posts × targets (s); `counties`: each team's home county."""
+    """`times`: teams × targets (s); `post_times`: posts × targets (s); `counties`: each team's home county;
+    `bounds`: how many moves at most, the floor a county keeps, the least gain a move must bring."""
+    max_moves, floor, min_gain = bounds.max_moves, bounds.floor, bounds.min_gain
     times = times.copy()
     left = Counter(counties)
     moved: set[int] = set()

@@ -26,6 +26,21 @@ MOVE_PREFIX = "move:"
 
 
 @dataclass(frozen=True)
+class Readiness:
+    """Coverage of one warning's area: when it came into force, with every proposal, and with those accepted."""
+
+    area_adcodes: tuple[str, ...]
+    warning_id: str
+    hazard: str
+    capability: str
+    at_ms: int
+    before: dict[str, float] = field(default_factory=dict)
+    proposed: dict[str, float] = field(default_factory=dict)
+    after: dict[str, float] = field(default_factory=dict)
+    moves: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class MoveUp:
     """One proposed pre-positioning move and what became of it."""
 
@@ -47,21 +62,6 @@ class MoveUp:
     decided_by: str = ""
     decided_ms: int = 0
     reason: str = ""
-
-
-@dataclass(frozen=True)
-class Readiness:
-    """Coverage of one warning's area: when it came into force, with every proposal, and with those accepted."""
-
-    warning_id: str
-    hazard: str
-    capability: str
-    area_adcodes: tuple[str, ...]
-    at_ms: int
-    before: dict[str, float] = field(default_factory=dict)
-    proposed: dict[str, float] = field(default_factory=dict)
-    after: dict[str, float] = field(default_factory=dict)
-    moves: tuple[str, ...] = ()
 
 
 def on_warning(state: TheaterState, signal: Signal, ctx: TheaterContext, out: Emitter) -> None:
@@ -88,16 +88,7 @@ def on_warning(state: TheaterState, signal: Signal, ctx: TheaterContext, out: Em
     posts = to
     post_times = times_s(ctx.roads, np.array([t.lon for t in posts]), np.array([t.lat for t in posts]), to)
     counties = tuple(state.fleet.responders[ids[i]].home_adcode for i in keep)
-    chosen = move_up.propose(
-        times[keep],
-        post_times,
-        counties,
-        to,
-        within,
-        max_moves=data.rules.move_up.max_moves,
-        floor=data.rules.move_up.floor,
-        min_gain=data.rules.move_up.min_gain,
-    )
+    chosen = move_up.propose(times[keep], post_times, counties, to, within, data.rules.move_up)
     after_all = times.copy()
     numbered = sum(1 for m in state.move_ups.values() if m.warning_id == warning_id)
     made: list[str] = []
@@ -106,30 +97,30 @@ def on_warning(state: TheaterState, signal: Signal, ctx: TheaterContext, out: Em
         post = posts[mv.post]
         after_all[keep[mv.unit]] = post_times[mv.post]
         trip = ctx.roads.travel_time_s(unit.base_lon, unit.base_lat, post.lon, post.lat)
-        move = MoveUp(
-            id=f"{warning_id}.M{n}",
-            warning_id=warning_id,
+        move = MoveUp(  # keyword order: what the unit is, where it stands, where it would stand
             responder_id=unit.id,
             responder_name=unit.name,
             capability=rule.capability,
+            id=f"{warning_id}.M{n}",
             from_adcode=unit.home_adcode,
             from_lon=unit.base_lon,
             from_lat=unit.base_lat,
+            travel_min=round(trip / 60, 1),
             to_adcode=post.adcode,
             to_place=post.name,
             to_lon=post.lon,
             to_lat=post.lat,
-            travel_min=round(trip / 60, 1),
-            gain=mv.gain,
+            gain=round(mv.gain, 4),
+            warning_id=warning_id,
         )
         state.move_ups[move.id] = move
         made.append(move.id)
         out.emit("move_up", move.id, move)
     state.readiness[warning_id] = Readiness(
+        area_adcodes=area,
         warning_id=warning_id,
         hazard=signal.attr("hazard"),
         capability=rule.capability,
-        area_adcodes=area,
         at_ms=state.now_ms,
         before=dict(before.as_dict()),
         proposed=dict(coverage(after_all, to, within).as_dict()),

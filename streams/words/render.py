@@ -589,16 +589,15 @@ class Words:
     def _move_up_line(self, m: Json, lang: str, scene: _Scene, _: Json | None) -> str:
         """A move-up proposed, accepted, rejected or withdrawn (streams/theater/readiness.py)."""
         status = str(m.get("status", "proposed"))
-        name = f"move_up_{status}" if status in ("accepted", "rejected", "withdrawn") else "move_up_proposed"
-        return self.line(
-            name,
-            lang,
-            unit=self.unit(str(m.get("responder_id", "")), lang, str(m.get("responder_name", "")), scene),
-            to=self.move_post(m, lang, scene),
-            **{"from": self.place(m.get("from_adcode"), lang, scene=scene)},
-            minutes=f"{float(m.get('travel_min') or 0):.0f}",
-            by=self.actor(str(m.get("decided_by", "")), lang, scene) if m.get("decided_by") else "",
-        )
+        values = {
+            "unit": self.unit(str(m.get("responder_id", "")), lang, str(m.get("responder_name", "")), scene),
+            "to": self.move_post(m, lang, scene),
+            "from": self.place(m.get("from_adcode"), lang, scene=scene),
+            "minutes": f"{float(m.get('travel_min') or 0):.0f}",
+            "by": self.actor(str(m.get("decided_by", "")), lang, scene) if m.get("decided_by") else "",
+        }
+        decided = status in ("accepted", "rejected", "withdrawn")
+        return self.line(f"move_up_{status}" if decided else "move_up_proposed", lang, **values)
 
     def work_agency(self, w: Json, lang: str, scene: _Scene | None = None) -> str:
         """The agency that owns a work order: a province-wide body, or the county's own agency of its kind."""
