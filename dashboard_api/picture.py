@@ -196,8 +196,9 @@ class Picture:
                 kind=home.kind,
                 home_province=home.province,
                 home_adcode=home.adcode,
-                base_lon=home.lon,
-                base_lat=home.lat,
+                # a unit moved up stands at its post (docs/readiness.md): that is its base from then on
+                base_lon=entry["moved_to"][0] if entry.get("moved_to") else home.lon,
+                base_lat=entry["moved_to"][1] if entry.get("moved_to") else home.lat,
             )
 
     def note_command(self, command_id: str, centre: str) -> None:

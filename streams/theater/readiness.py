@@ -166,17 +166,8 @@ def on_command(state: TheaterState, cmd: OperatorCommand, ctx: TheaterContext, o
         return
     state.fleet = state.fleet.with_positions({move.responder_id: (move.to_lon, move.to_lat)})
     _decide(state, replace(move, status="accepted", decided_by=who, decided_ms=state.now_ms, reason=cmd.reason), out)
-    out.emit(
-        "responder",
-        move.responder_id,
-        {
-            "id": move.responder_id,
-            "status": "available",
-            "why": f"moved up by {who.removeprefix('operator:')}",
-            "lon": move.to_lon,
-            "lat": move.to_lat,
-        },
-    )
+    moved = {"id": move.responder_id, "status": "available", "why": f"moved up by {who.removeprefix('operator:')}"}
+    out.emit("responder", move.responder_id, {**moved, "moved_to": [move.to_lon, move.to_lat]})
     _remeasure(state, move.warning_id, ctx, out)
 
 

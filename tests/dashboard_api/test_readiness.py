@@ -7,7 +7,7 @@ from playbooks.evidence import Signal
 from streams.theater import Delta, readiness
 from streams.theater.state import Emitter, TheaterState
 
-from .conftest import T0, World, auth
+from .conftest import FIRE_TZ, T0, World, auth
 
 
 def _publish(world: World, core: Core) -> list[Delta]:
@@ -50,3 +50,13 @@ def test_an_operator_accepts_or_rejects_a_move_up_as_a_command(world: World, cor
     assert world.client.post("/api/moves/W1.M99/reject", headers=auth("beijing")).status_code == 404
     assert world.client.post(f"/api/moves/{first.id}/reject", headers=auth("joint")).status_code == 202
     assert world.sink.commands[-1].action == "reject"
+
+
+def test_a_unit_moved_up_stands_at_its_post_on_the_api(world: World) -> None:
+    moved = {"id": FIRE_TZ.id, "status": "available", "why": "moved up by duty@110000", "moved_to": [116.5, 39.9]}
+    seq = world.picture.seq
+    world.hub.publish(Delta(seq + 1, T0, "responder", FIRE_TZ.id, moved))
+    world.hub.publish(Delta(seq + 2, T0 + 1, "responder", FIRE_TZ.id, {"id": FIRE_TZ.id, "status": "assigned"}))
+    items = world.client.get("/api/responders", headers=auth("joint")).json()["items"]
+    (unit,) = [r for r in items if r["id"] == FIRE_TZ.id]
+    assert (unit["base_lon"], unit["base_lat"], unit["status"]) == (116.5, 39.9, "assigned")
