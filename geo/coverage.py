@@ -126,12 +126,12 @@ def coverage(times: np.ndarray, to: tuple[Target, ...], within_min: tuple[int, .
     weights = np.array([t.weight for t in to], dtype=np.float64)
     nearest = times.min(axis=0) if times.shape[0] else np.full(len(to), math.inf)
     shares: list[tuple[str, float]] = []
-    for kind in ("hazards", "population"):
-        mask = kinds == kind.rstrip("s") if kind == "hazards" else kinds == "population"
+    for label, kind in (("hazards", "hazard"), ("population", "population")):
+        mask = kinds == kind
         total = float(weights[mask].sum())
         for minutes in within_min:
             inside = mask & (nearest <= minutes * 60)
-            shares.append((f"{kind}_{minutes}", round(float(weights[inside].sum()) / total, 3) if total else 0.0))
+            shares.append((f"{label}_{minutes}", round(float(weights[inside].sum()) / total, 3) if total else 0.0))
     return Coverage(int(np.count_nonzero(kinds == "hazard")), int(weights[kinds == "population"].sum()), tuple(shares))
 
 
