@@ -38,6 +38,7 @@ class Readiness:
     proposed: dict[str, float] = field(default_factory=dict)
     after: dict[str, float] = field(default_factory=dict)
     moves: tuple[str, ...] = ()
+    province: str = ""  # the warning's: whose teams, and whose lenders', count
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,7 @@ def on_warning(state: TheaterState, signal: Signal, ctx: TheaterContext, out: Em
         proposed=dict(coverage(after_all, to, within).as_dict()),
         after=dict(before.as_dict()),
         moves=tuple(made),
+        province=signal.province,
     )
     state.dirty.add(("meta", "readiness"))
     out.emit("readiness", warning_id, state.readiness[warning_id])
@@ -185,9 +187,7 @@ def _remeasure(state: TheaterState, warning_id: str, ctx: TheaterContext, out: E
         return
     rule = data.rules.hazards[found.hazard]
     to: tuple[Target, ...] = targets(found.area_adcodes, tuple(rule.classes), data.sites, data.population, ctx.regions)
-    province = found.area_adcodes[0][:2] + "0000"
-    ids, lon, lat = _capable(state, ctx, found.capability, province)
-    del ids
+    _, lon, lat = _capable(state, ctx, found.capability, found.province)
     now = coverage(times_s(ctx.roads, lon, lat, to), to, tuple(data.rules.within_min))
     state.readiness[warning_id] = replace(found, after=dict(now.as_dict()))
     out.emit("readiness", warning_id, state.readiness[warning_id])
