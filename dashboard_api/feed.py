@@ -408,6 +408,8 @@ class FeedHub:
                 "closures": scoped("closure", pic.closures),
                 "reports": scoped("report", pic.reports),
                 "work_orders": scoped("work_order", pic.work_orders),
+                "readiness": scoped("readiness", pic.readiness),
+                "move_ups": scoped("move_up", pic.move_ups),
             }
 
     def _snapshot_messages(self, viewer: Viewer, lang: str | None = None, key: tuple[str, ...] = ()) -> list[str]:

@@ -26,7 +26,7 @@ from dashboard_api.commands import (
     build_command,
 )
 from dashboard_api.context import ApiContext
-from dashboard_api.scoping import exchange_party, scope
+from dashboard_api.scoping import exchange_party, may_decide_move, scope
 from geo.names import did_you_mean
 
 SUBMIT_TIMEOUT_S = 10.0
@@ -184,6 +184,30 @@ def build_operator_routes(ctx: ApiContext) -> APIRouter:
             incident_id = str(report["incident_id"])
         reason = body.reason if body else ""
         return await submit(viewer, "submit_report", incident_id, open_only=False, target=report_id, reason=reason)
+
+    def move_decision(action: Action) -> Callable[..., Awaitable[Any]]:
+        """Accept (approve) or reject a move-up proposal: the core moves the unit and records who decided."""
+
+        async def endpoint(move_id: str, body: NoteBody | None = None, viewer: Viewer = viewer_dep) -> Any:
+            with hub.lock:
+                move = pic.move_ups.get(move_id)
+                if move is None or scope(viewer, "move_up", move_id, move, pic) is None:
+                    raise HTTPException(404, f"no move-up {move_id!r}{did_you_mean(move_id, pic.move_ups)}")
+                if not may_decide_move(viewer, move):
+                    raise HTTPException(403, f"move-up {move_id!r} is for the centre where the unit would stand")
+                if move.get("status") != "proposed":
+                    raise HTTPException(409, f"move-up {move_id!r} is {move.get('status')}")
+            reason = body.reason if body else ""
+            return await submit(viewer, action, target=f"move:{move_id}", reason=reason)
+
+        return endpoint
+
+    post("/moves/{move_id}/accept", summary="Accept a move-up: the unit moves to stand there", name="accept_move")(
+        move_decision("approve")
+    )
+    post("/moves/{move_id}/reject", summary="Reject a move-up: the unit stays where it stands", name="reject_move")(
+        move_decision("reject")
+    )
 
     @post("/closures/{closure_id}/lift", summary="Lift a road closure in force (the road is open again for routing)")
     async def lift_closure(closure_id: str, body: NoteBody | None = None, viewer: Viewer = viewer_dep) -> Any:

@@ -34,6 +34,8 @@ _KEYED = {
     "report": "reports",
     "losses": "losses",
     "work_order": "work_orders",
+    "readiness": "readiness",
+    "move_up": "move_ups",
 }
 
 
@@ -66,6 +68,8 @@ class Picture(MappingLookup):
         self.reports: dict[str, dict[str, Any]] = {}  # reports upward by report id (docs/reporting.md)
         self.work_orders: dict[str, dict[str, Any]] = {}  # 12345 work orders closed back (docs/work-orders.md)
         self.losses: dict[str, dict[str, Any]] = {}  # summed loss statistics by incident id (docs/reporting.md)
+        self.readiness: dict[str, dict[str, Any]] = {}  # coverage under warnings by warning id (docs/readiness.md)
+        self.move_ups: dict[str, dict[str, Any]] = {}  # move-up proposals and decisions by id (docs/readiness.md)
         self.seq = 0
         self.at_ms = 0
         self.applied: Counter[str] = Counter()
@@ -182,8 +186,9 @@ class Picture(MappingLookup):
                 kind=home.kind,
                 home_province=home.province,
                 home_adcode=home.adcode,
-                base_lon=home.lon,
-                base_lat=home.lat,
+                # a unit moved up stands at its post (docs/readiness.md): that is its base from then on
+                base_lon=entry["moved_to"][0] if entry.get("moved_to") else home.lon,
+                base_lat=entry["moved_to"][1] if entry.get("moved_to") else home.lat,
             )
 
     def note_command(self, command_id: str, centre: str) -> None:

@@ -171,6 +171,13 @@ def build_read_routes(ctx: ApiContext) -> APIRouter:
             items.sort(key=lambda w: (w.get("assigned_ms", 0), w.get("id", "")))
             return _page(pic.seq, items, len(items) or 1, 0)
 
+    @router.get("/readiness", summary="Coverage under warnings (before → after move-ups) and the move-up proposals")
+    async def readiness(viewer: Viewer = viewer_dep) -> dict[str, Any]:
+        with hub.lock:
+            items = sorted(scoped(viewer, "readiness", pic.readiness), key=lambda r: str(r.get("warning_id", "")))
+            moves = sorted(scoped(viewer, "move_up", pic.move_ups), key=lambda m: str(m.get("id", "")))
+            return {**_page(pic.seq, items, len(items) or 1, 0), "moves": moves}
+
     @router.get("/layers", summary="Map layers from shipped data: hazard sites and shelters, with their names")
     async def layers(_: Viewer = viewer_dep) -> dict[str, Any]:
         return layers_cache

@@ -91,7 +91,31 @@ def scope(viewer: Viewer, kind: str, key: str, data: Any, picture: Relations) ->
         return data if _report_visible(viewer, data, picture) else None
     if kind == "work_order":
         return data if _work_order_visible(viewer, data) else None
+    if kind == "readiness":
+        return data if _readiness_visible(viewer, [str(a) for a in data.get("area_adcodes") or ()]) else None
+    if kind == "move_up":
+        places = [str(data.get("from_adcode", "")), str(data.get("to_adcode", ""))]
+        return data if _readiness_visible(viewer, places) else None
     raise ValueError(f"kind={kind!r} is not an entity kind of the feed")
+
+
+def _readiness_visible(viewer: Viewer, adcodes: list[str]) -> bool:
+    """Readiness under a warning is the business of the centres whose counties it covers or whose units it moves:
+    their provinces' centres, those county posts, and the joint centre."""
+    centre = viewer.centre
+    if centre.kind == "joint":
+        return True
+    if centre.kind == "province":
+        return any(code[:2] == str(centre.province)[:2] for code in adcodes)
+    return centre.county in adcodes
+
+
+def may_decide_move(viewer: Viewer, move: dict[str, Any]) -> bool:
+    """Who accepts or rejects a move-up: the centre of the province where the unit would stand, or the joint one."""
+    centre = viewer.centre
+    return centre.kind == "joint" or (
+        centre.kind == "province" and str(move.get("to_adcode", ""))[:2] == str(centre.province)[:2]
+    )
 
 
 def _work_order_visible(viewer: Viewer, order: dict[str, Any]) -> bool:

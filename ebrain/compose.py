@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ebrain.settings import Settings
+from geo.coverage import ReadinessData, Site
 from geo.dispatch import DispatchPolicy
 from geo.fleet import FleetState, generate_fleet, load_capabilities
 from geo.gazetteer import Gazetteer
@@ -46,9 +47,10 @@ class Core:
 def build_core(settings: Settings, fleet_seed: int | None = None, fleet_scale: float | None = None) -> Core:
     regions = RegionIndex.load(settings.boundaries)
     capabilities = load_capabilities()
-    playbooks = load_playbooks(
-        settings.playbook_dir, frozenset(capabilities.capabilities), PlaybookPlaces.load(regions)
-    )
+    places = PlaybookPlaces.load(regions)
+    playbooks = load_playbooks(settings.playbook_dir, frozenset(capabilities.capabilities), places)
+    # the hazard register: every registered site by class (readiness reads the classes a warning threatens)
+    sites = tuple(Site(f.cls, f.name, f.adcode, f.lon, f.lat) for group in places.facilities.values() for f in group)
     responders = generate_fleet(
         regions,
         seed=settings.fleet_seed if fleet_seed is None else fleet_seed,
@@ -70,6 +72,7 @@ def build_core(settings: Settings, fleet_seed: int | None = None, fleet_scale: f
             lateness_ms=round(settings.lateness_s * 1000),
         ),
         exercise=settings.exercise,
+        readiness=ReadinessData.load(sites),
     )
     return Core(
         settings=settings,

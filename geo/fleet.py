@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Literal, get_args
@@ -282,6 +282,17 @@ class FleetState:
         avail.flags.writeable = False
         status = MappingProxyType({**self.status, **changes})
         return FleetState(self.responders, status, self.catalog, self._roster, avail)
+
+    def with_positions(self, moves: Mapping[str, tuple[float, float]]) -> FleetState:
+        """Units standing somewhere else (a move-up): their base becomes (lon, lat), so dispatch ranks them from
+        there and they return there. A new roster, statuses kept: dispatch's arrays are derived again."""
+        for rid in moves:
+            self._position(rid)
+        responders = {
+            rid: replace(r, base_lon=moves[rid][0], base_lat=moves[rid][1]) if rid in moves else r
+            for rid, r in self.responders.items()
+        }
+        return FleetState(responders, self.status, self.catalog)
 
     def check_capability(self, capability: str) -> None:
         known = self._roster.capabilities | self.catalog

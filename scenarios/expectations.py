@@ -22,6 +22,14 @@ Kinds (exactly one a mapping; `by` is an offset from T0, `id` an optional name, 
 - `mutual_aid: {from, to, capability, stage, incident_type}`: an exchange asked of the lender `from` by the
   borrower `to` that reached `stage` (requested < offered < committed; or declined, timed_out).
 - `casualties_routed: {to, count, incident_type}`: at least `count` injured routed to hospitals in the region.
+- `coverage: {measure, within, stage, at_least, rises, region}`: readiness under a warning covering the region
+  (docs/readiness.md): the share of the registered hazards (`measure: hazards`) or of the population
+  (`population`) within `within` (15m or 30m) of a capable team, as it stood when the warning came into force
+  (`stage: before`) or with the move-ups accepted so far (`after`, the default) is at least `at_least`; `rises:
+  true` asks that the accepted move-ups raised it.
+- `move_up: {status, capability, from, to, cross_border}`: a pre-positioning move of a unit of the `from` region to
+  a post in the `to` region was `proposed`, `accepted` or `rejected` by an operator.
+- `dispatched` also takes `prepositioned: true`: the unit sent stood where an accepted move-up had put it.
 """
 
 from __future__ import annotations
@@ -43,7 +51,9 @@ _FIELDS: dict[str, frozenset[str]] = {
     "incident": frozenset(
         {"type", "region", "response_level", "warning_colour", "event_grade", "stage", "opened_by", "lead"}
     ),
-    "dispatched": frozenset({"capability", "from", "incident_type", "cross_border", "count", "regions"}),
+    "dispatched": frozenset(
+        {"capability", "from", "incident_type", "cross_border", "count", "regions", "prepositioned"}
+    ),
     "warning_issued": frozenset({"to", "colour", "msg_type"}),
     "notified": frozenset({"to", "after", "within"}),
     "incidents": frozenset({"type", "region", "at_most"}),
@@ -53,6 +63,8 @@ _FIELDS: dict[str, frozenset[str]] = {
     "casualties_routed": frozenset({"to", "count", "incident_type"}),
     "report": frozenset({"kind", "channel", "status", "incident_type", "region"}),
     "work_order": frozenset({"status", "hotline", "incident_type"}),
+    "coverage": frozenset({"measure", "within", "stage", "at_least", "rises", "region"}),
+    "move_up": frozenset({"status", "capability", "from", "to", "cross_border"}),
 }
 _CHOICES: dict[str, dict[str, tuple[str, ...]]] = {
     "report": {
@@ -61,6 +73,8 @@ _CHOICES: dict[str, dict[str, tuple[str, ...]]] = {
         "status": ("due", "submitted", "late"),
     },
     "work_order": {"status": ("assigned", "handling", "done")},
+    "coverage": {"measure": ("hazards", "population"), "within": ("15m", "30m"), "stage": ("before", "after")},
+    "move_up": {"status": ("proposed", "accepted", "rejected")},
 }
 AID_STAGES = ("requested", "offered", "committed")  # ascending; declined and timed_out are matched exactly
 _AID_ENDS = ("declined", "timed_out")
@@ -110,6 +124,11 @@ class Expectation:
     closure: str = ""  # closure kind
     borrower: str = ""  # mutual_aid `to`, as written
     aid_stage: str = ""
+    prepositioned: bool = False  # dispatched: the unit stood where an accepted move-up put it
+    measure: str = ""  # coverage: hazards | population
+    within_min: int = 0  # coverage: 15 | 30
+    at_least: float | None = None  # coverage: a share, 0..1
+    rises: bool = False  # coverage: the accepted move-ups raised it
 
 
 @dataclass(frozen=True)
@@ -190,7 +209,13 @@ def _one(file: str, node: Any, line: int, t0_ms: int, names: dict[str, int], ind
         raise LoadError(
             file, line_of(body, "colour"), f"{where}: colour {body['colour']!r} is not one of {WARNING_COLOURS}"
         )
-    stages = (*AID_STAGES, *_AID_ENDS) if kind == "mutual_aid" else STAGE_ORDER
+    stages = (
+        (*AID_STAGES, *_AID_ENDS)
+        if kind == "mutual_aid"
+        else ("before", "after")
+        if kind == "coverage"
+        else STAGE_ORDER
+    )
     for key, allowed in (
         *_CHOICES.get(kind, {}).items(),
         ("stage", stages),
@@ -224,6 +249,27 @@ def _one(file: str, node: Any, line: int, t0_ms: int, names: dict[str, int], ind
     }
     if kind == "mutual_aid":
         fields["region"] = str(body.get("from", ""))
+    if kind == "move_up":
+        fields["region"] = str(body.get("from", ""))
+        fields["borrower"] = str(body.get("to", ""))
+    if kind == "dispatched":
+        fields["prepositioned"] = bool(body.get("prepositioned", False))
+    if kind == "coverage":
+        fields["measure"] = str(body.get("measure", "hazards"))
+        fields["within_min"] = int(str(body.get("within", "15m")).removesuffix("m"))
+        fields["stage"] = str(body.get("stage", "after"))
+        fields["rises"] = bool(body.get("rises", False))
+        if "at_least" in body:
+            try:
+                fields["at_least"] = float(body["at_least"])
+            except (TypeError, ValueError):
+                raise LoadError(
+                    file, line_of(body, "at_least"), f"{where}.coverage.at_least: {body['at_least']!r} is not a share"
+                ) from None
+            if not 0.0 <= fields["at_least"] <= 1.0:
+                raise LoadError(
+                    file, line_of(body, "at_least"), f"{where}.coverage.at_least: {body['at_least']} is not in 0..1"
+                )
     if kind == "incidents":
         if "at_most" not in body:
             raise LoadError(file, line_of(node, kind), f"{where}.incidents: give at_most")
@@ -305,11 +351,19 @@ class Observed:
     closures: list[tuple[int, Any]] = field(default_factory=list)
     aid: list[tuple[int, Any]] = field(default_factory=list)
     routings: list[tuple[int, Any]] = field(default_factory=list)
+    readiness: list[tuple[int, Any]] = field(default_factory=list)  # coverage under warnings, every version
+    moves: list[tuple[int, Any]] = field(default_factory=list)  # move-up proposals and decisions
 
     @classmethod
     def from_deltas(cls, deltas: Iterable[Any]) -> Observed:
         seen = cls()
-        others = {"closure": seen.closures, "mutual_aid": seen.aid, "casualty_routing": seen.routings}
+        others = {
+            "closure": seen.closures,
+            "mutual_aid": seen.aid,
+            "casualty_routing": seen.routings,
+            "readiness": seen.readiness,
+            "move_up": seen.moves,
+        }
         for delta in deltas:
             if delta.kind in others:
                 others[delta.kind].append((delta.at_ms, delta.entity))
@@ -412,6 +466,7 @@ def _score_dispatched(exp: Expectation, seen: Observed, code: str | None) -> Res
         and (code is None or in_region(code, (t.responder_province,), (t.responder_adcode,)))
         and (exp.cross_border is None or t.cross_border == exp.cross_border)
         and _of_type(exp, seen, t.incident_id)
+        and (not exp.prepositioned or _stood_moved(seen, str(t.responder_id), t.created_at_ms))
     ]
     provinces: list[str] = []
     for t in matching:  # the time the last province needed joined
@@ -430,6 +485,51 @@ def _score_dispatched(exp: Expectation, seen: Observed, code: str | None) -> Res
         f"{len(matching)} matching unit(s) of {exp.count} from {len(provinces)} province(s) of "
         f"{exp.regions_at_least}; {len(sent)} sent in all by then",
     )
+
+
+def _stood_moved(seen: Observed, responder_id: str, at_ms: int) -> bool:
+    """Whether the unit stood where an accepted move-up put it when it was sent (the last decision before then)."""
+    last = ""
+    for at, move in seen.moves:
+        if at <= at_ms and _get(move, "responder_id") == responder_id and _get(move, "status") in ("accepted", "ended"):
+            last = str(_get(move, "status"))
+    return last == "accepted"
+
+
+def _score_coverage(exp: Expectation, seen: Observed, code: str | None) -> Result:
+    key = f"{exp.measure}_{exp.within_min}"
+    said: list[str] = []
+    for at, r in seen.readiness:
+        if not _due(exp, at):
+            continue
+        if code is not None and not any(overlaps(code, str(a)) for a in _get(r, "area_adcodes", ()) or ()):
+            continue
+        before = float((_get(r, "before", {}) or {}).get(key, 0.0))
+        value = float((_get(r, exp.stage, {}) or {}).get(key, 0.0))
+        after = float((_get(r, "after", {}) or {}).get(key, 0.0))
+        said.append(f"{key} {before:.0%} → {after:.0%}")
+        if (exp.at_least is None or value >= exp.at_least) and (not exp.rises or after > before):
+            return Result(exp, True, f"{_get(r, 'warning_id')}: {said[-1]}", at)
+    return Result(exp, False, "; ".join(said[-3:]) or "no coverage computed under a warning")
+
+
+def _score_move(exp: Expectation, seen: Observed, lender: str | None, post: str | None) -> Result:
+    said: list[str] = []
+    for at, move in seen.moves:
+        if not _due(exp, at) or (exp.capability and _get(move, "capability") != exp.capability):
+            continue
+        if lender is not None and not overlaps(lender, str(_get(move, "from_adcode"))):
+            continue
+        if post is not None and not overlaps(post, str(_get(move, "to_adcode"))):
+            continue
+        crossed = str(_get(move, "from_adcode"))[:2] != str(_get(move, "to_adcode"))[:2]
+        if exp.cross_border is not None and crossed != exp.cross_border:
+            continue
+        said.append(f"{_get(move, 'id')} {_get(move, 'status')}")
+        if not exp.status or _get(move, "status") == exp.status:
+            who = f" by {_get(move, 'decided_by')}" if _get(move, "decided_by") else ""
+            return Result(exp, True, f"{_get(move, 'responder_name')} → {_get(move, 'to_place')}{who}", at)
+    return Result(exp, False, "; ".join(said[-5:]) or "no matching move-up")
 
 
 def _score_warning(exp: Expectation, seen: Observed, code: str | None) -> Result:
@@ -614,6 +714,7 @@ _SCORE_IN_REGION: dict[str, Callable[[Expectation, Observed, str | None], Result
     "work_order": _score_work_order,
     "closure_in_force": _score_closure,
     "casualties_routed": _score_routed,
+    "coverage": _score_coverage,
 }
 
 
@@ -631,6 +732,8 @@ def score(
         code = regions.get(exp.region) if exp.region else None
         if exp.kind == "mutual_aid":
             results.append(_score_aid(exp, seen, code, regions.get(exp.borrower) if exp.borrower else None))
+        elif exp.kind == "move_up":
+            results.append(_score_move(exp, seen, code, regions.get(exp.borrower) if exp.borrower else None))
         elif exp.kind in _SCORE_IN_REGION:
             results.append(_SCORE_IN_REGION[exp.kind](exp, seen, code))
         else:

@@ -232,6 +232,54 @@ def _unanswered(result: DrillResult, said: _Said) -> str:
     )
 
 
+def _as_json(entity: Any) -> dict[str, Any]:
+    """A feed entity as the operator language reads it: the object of an embedded run, or Kafka's mapping."""
+    return entity if isinstance(entity, dict) else dict(msgspec.to_builtins(entity))
+
+
+def _readiness(result: DrillResult, said: _Said) -> str:
+    """Coverage under each warning, before → after the move-ups accepted, and what became of each proposal."""
+    latest: dict[str, tuple[int, dict[str, Any]]] = {}
+    moves: dict[str, tuple[int, dict[str, Any]]] = {}
+    for d in result.outcome.deltas:
+        if d.kind == "readiness":
+            latest[d.key] = (d.at_ms, _as_json(d.entity))
+        elif d.kind == "move_up":
+            moves[d.key] = (d.at_ms, _as_json(d.entity))
+    if not latest:
+        return ""
+    names = {
+        "hazards_15": ("隐患点 15 分钟内", "hazards within 15 min"),
+        "hazards_30": ("隐患点 30 分钟内", "hazards within 30 min"),
+        "population_15": ("人口 15 分钟内", "population within 15 min"),
+        "population_30": ("人口 30 分钟内", "population within 30 min"),
+    }
+    parts = [f"<section id='readiness'><h2>{both('预警下的备勤覆盖与前置', 'Readiness under warnings')}</h2>"]
+    for _, (at_ms, r) in sorted(latest.items()):
+        lines = said.words.delta("readiness", r, at_ms, said.lookup)
+        parts.append(f"<p class='small'>{both(lines.zh[0], lines.en[0])}</p>")
+        rows = "".join(
+            f"<tr><td>{both(*names[key])}</td><td class='num'>{float(r['before'].get(key, 0)):.0%}</td>"
+            f"<td class='num'>{float(r['after'].get(key, 0)):.0%}</td>"
+            f"<td class='num'>{float(r['proposed'].get(key, 0)):.0%}</td></tr>"
+            for key in names
+        )
+        parts.append(
+            f"<table><thead><tr><th></th><th>{both('预警生效时', 'before')}</th>"
+            f"<th>{both('采纳前置后', 'after the moves accepted')}</th>"
+            f"<th>{both('若全部采纳', 'if every proposal were')}</th></tr></thead><tbody>{rows}</tbody></table>"
+        )
+        said_moves = [
+            said.words.delta("move_up", m, at, said.lookup)
+            for at, m in (moves[k] for k in sorted(moves))
+            if m.get("warning_id") == r.get("warning_id")
+        ]
+        items = "".join(f"<li>{both(x.zh[0], x.en[0])}</li>" for x in said_moves)
+        parts.append(f"<ul class='small'>{items}</ul>" if items else "")
+    parts.append("</section>")
+    return "".join(parts)
+
+
 def _spread_table(rows: tuple[Spread, ...], incidents: int) -> str:
     body = []
     for s in rows:
@@ -371,6 +419,7 @@ def render_report(
             _facts(scenario),
             _expectations(result, said),
             _kpis(result, said),
+            _readiness(result, said),
             f"<section id='timeline'><h2>{both('时间线', 'Timeline')}</h2>",
             timeline_svg(span_, input_times, incidents, tasks, result.results, titles),
             f"<p class='legend small'><span>■ {_w('legend_bins')}</span><span>▬ {_w('legend_open')}</span>"

@@ -14,17 +14,19 @@ const SNAPSHOT_PARTS = [
   ["incidents", "incidents", "id"], ["tasks", "tasks", "id"], ["responders", "responders", "id"],
   ["notifications", "notifications", "id"], ["warnings", "warnings", "identifier"],
   ["mutual_aid", "mutualAid", "request_id"], ["closures", "closures", "id"], ["reports", "reports", "id"],
-  ["work_orders", "workOrders", "id"],
+  ["work_orders", "workOrders", "id"], ["readiness", "readiness", "warning_id"], ["move_ups", "moveUps", "id"],
 ];
 const DELTA_MAPS = {
   incident: "incidents", task: "tasks", responder: "responders", notification: "notifications",
   warning: "warnings", mutual_aid: "mutualAid", closure: "closures", report: "reports", work_order: "workOrders",
+  readiness: "readiness", move_up: "moveUps",
 };
 
 const state = {
   token: new URLSearchParams(location.search).get("token") || "",
   incidents: new Map(), tasks: new Map(), responders: new Map(), notifications: new Map(),
   warnings: new Map(), mutualAid: new Map(), closures: new Map(), reports: new Map(), workOrders: new Map(),
+  readiness: new Map(), moveUps: new Map(),
   evidence: new Map(), // signal id → {at_ms, kind, source, incident}: the one place the page keeps evidence
   fetchingEvidence: new Set(), // incidents whose whole evidence is being fetched
   feed: [], // {seq, at_ms, kind, say}, newest first
@@ -367,7 +369,8 @@ function renderActions() {
   const mine = renderMutualAid(now);
   const reports = renderReports(now);
   renderWorkOrders();
-  $("action-count").textContent = String(approvals.length + acks.length + mine + reports);
+  const moves = renderReadiness();
+  $("action-count").textContent = String(approvals.length + acks.length + mine + reports + moves);
 }
 
 // Reports upward (信息报告) due or overdue, soonest deadline first, each with its countdown and a submit button.
@@ -400,6 +403,42 @@ function renderWorkOrders() {
     return li;
   });
   $("work-orders").replaceChildren(...orEmpty(rows, "noWorkOrders"));
+}
+
+// Readiness under warnings: coverage before → after the accepted move-ups, and the proposals still open with
+// accept and reject buttons. Returns how many proposals wait for a decision.
+function renderReadiness() {
+  const rows = [...state.readiness.values()].sort((a, b) => a.warning_id.localeCompare(b.warning_id)).map((r) => {
+    const li = el("li", { "data-warning-id": r.warning_id, class: "readiness" });
+    li.append(el("div", { class: "what" }, Words.say(r, "line")));
+    return li;
+  });
+  const moves = [...state.moveUps.values()].sort((a, b) => a.id.localeCompare(b.id));
+  const open = moves.filter((m) => m.status === "proposed");
+  for (const m of moves) {
+    const li = el("li", { "data-move-id": m.id, "data-status": m.status, class: "move-up" });
+    li.append(el("div", { class: m.status === "proposed" ? "what" : "muted" }, Words.say(m, "line")));
+    if (m.status === "proposed") li.append(moveButton(m, "accept"), moveButton(m, "reject"));
+    rows.push(li);
+  }
+  $("readiness").replaceChildren(...orEmpty(rows, "noReadiness"));
+  return open.length;
+}
+
+function moveButton(move, verb) {
+  const button = el("button", { type: "button", class: `${verb}-move`, "data-move-id": move.id }, t(verb === "accept" ? "acceptMove" : "rejectMove"));
+  button.addEventListener("click", async (event) => {
+    event.stopPropagation();
+    button.disabled = true;
+    try {
+      await api(`/api/moves/${encodeURIComponent(move.id)}/${verb}`, { method: "POST" });
+      say(t("sent"));
+    } catch (err) {
+      say(`${t("failed")}: ${err.message}`, true);
+      button.disabled = false;
+    }
+  });
+  return button;
 }
 
 function reportButton(report) {

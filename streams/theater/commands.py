@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from playbooks import lifecycle
 from playbooks.incident import Decision
-from streams.theater import closures, merges, mutual_aid, reporting
+from streams.theater import closures, merges, mutual_aid, readiness, reporting
 from streams.theater.effects import carry_out
 from streams.theater.responders import set_responder
 from streams.theater.state import Emitter, TheaterContext, TheaterState
@@ -15,6 +15,9 @@ from streams.wire.records import OperatorCommand
 
 
 def on_command(state: TheaterState, cmd: OperatorCommand, ctx: TheaterContext, out: Emitter) -> None:
+    if cmd.action in ("approve", "reject") and cmd.target.startswith(readiness.MOVE_PREFIX):
+        readiness.on_command(state, cmd, ctx, out)  # a move-up under a warning, not an incident's approval
+        return
     if cmd.action in ("approve", "reject") and not cmd.incident_id and cmd.target.startswith("rule:"):
         found = pending_approval_of(state, cmd.target.removeprefix("rule:"))
         if found is None:

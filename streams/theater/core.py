@@ -26,6 +26,7 @@ from streams.theater import (
     merges,
     mutual_aid,
     posts,
+    readiness,
     reporting,
     warnings,
     watermark,
@@ -274,6 +275,7 @@ def _on_signal(state: TheaterState, signal: Signal, ctx: TheaterContext, out: Em
         else:
             state.active_warnings[signal.attr("warning_id")] = signal
         state.dirty.add(("meta", "warnings"))
+        readiness.on_warning(state, signal, ctx, out)
     if signal.kind == "response_level":
         _on_response_level(state, signal, out)
         _unfused(state)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from geo.closures import ClosureReports, load_closure_reports
+from geo.coverage import ReadinessData
 from geo.dispatch import DispatchPolicy
 from geo.fleet import FleetState
 from geo.hospitals import SurgePolicy, load_surge_policy
@@ -45,6 +46,7 @@ class TheaterContext:
     phrases: Phrasebook = field(default_factory=Phrasebook.load)  # for the human text of public warnings
     reporting: ReportingRules = field(default_factory=load_reporting_rules)  # deadlines of reports upward
     work_orders: WorkOrderRules = field(default_factory=load_work_order_rules)  # who owns a 12345 call
+    readiness: ReadinessData | None = None  # coverage and move-ups under warnings; None: not measured
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +126,9 @@ class TheaterState:
     # 12345 work orders closed back (streams/theater/work_orders.py), by id; and by incident (derived, not stored)
     work_orders: dict[str, Any] = field(default_factory=dict)
     orders_of: dict[str, list[str]] = field(default_factory=dict)
+    # readiness under warnings (streams/theater/readiness.py): coverage by warning id, move-ups by id
+    readiness: dict[str, Any] = field(default_factory=dict)
+    move_ups: dict[str, Any] = field(default_factory=dict)
     failed_count: int = 0  # inputs and timers the theater could not handle (streams/theater/containment.py)
     failures: list[Any] = field(default_factory=list)  # the latest failures, until a runtime takes them
     handling: str = ""  # the incident the current input concerns, once known (for containment; not stored)

@@ -18,6 +18,7 @@ from playbooks.evidence import Signal
 from playbooks.incident import Incident, Task
 from streams.fusion import fuse
 from streams.theater import TheaterState
+from streams.theater.readiness import MoveUp, Readiness, positions
 from streams.theater.reporting import Report, ReportMark
 from streams.theater.state import ActiveClosure, AidLink
 from streams.theater.work_orders import WorkOrder
@@ -60,6 +61,8 @@ class TheaterMeta:
     losses: dict[str, dict[str, tuple[int, ...]]] = field(default_factory=dict)
     loss_totals: dict[str, tuple[int, ...]] = field(default_factory=dict)
     work_orders: dict[str, WorkOrder] = field(default_factory=dict)
+    readiness: dict[str, Readiness] = field(default_factory=dict)
+    move_ups: dict[str, MoveUp] = field(default_factory=dict)
 
 
 def encode_meta(state: TheaterState) -> bytes:
@@ -93,6 +96,8 @@ def encode_meta(state: TheaterState) -> bytes:
         losses={key: dict(value) for key, value in state.losses.items()},
         loss_totals=dict(state.loss_totals),
         work_orders=dict(state.work_orders),
+        readiness=dict(state.readiness),
+        move_ups=dict(state.move_ups),
     )
     return _ENCODER.encode(meta)
 
@@ -166,6 +171,9 @@ def restore(
         state.losses = {key: dict(value) for key, value in m.losses.items()}
         state.loss_totals = dict(m.loss_totals)
         state.work_orders = dict(m.work_orders)
+        state.readiness, state.move_ups = dict(m.readiness), dict(m.move_ups)
+        if state.move_ups:  # accepted move-ups put their units where they stand now
+            state.fleet = state.fleet.with_positions(positions(state))
         next_number = m.next_incident_number
         feed_pending = m.feed_pending
         feed_evidence = m.feed_evidence

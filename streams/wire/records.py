@@ -100,6 +100,8 @@ DeltaKind = Literal[
     "report",
     "losses",
     "work_order",
+    "readiness",
+    "move_up",
 ]
 DELTA_KINDS: tuple[str, ...] = get_args(DeltaKind)
 # The typed entity of each delta kind that has one; the other kinds carry a JSON object (or a text: rejected).

@@ -570,6 +570,49 @@ class Words:
             hotline=self.place(w.get("hotline"), lang, short=True, scene=scene),
         )
 
+    def _readiness_line(self, r: Json, lang: str, scene: _Scene, _: Json | None) -> str:
+        """Coverage under a warning, before → after the move-ups accepted (streams/theater/readiness.py)."""
+        before, after = r.get("before") or {}, r.get("after") or {}
+
+        def change(key: str) -> str:
+            was, now = float(before.get(key, 0.0)), float(after.get(key, 0.0))
+            return (
+                f"{now:.0%}"
+                if was == now
+                else self.line("coverage_change", lang, before=f"{was:.0%}", after=f"{now:.0%}")
+            )
+
+        return self.line(
+            "readiness",
+            lang,
+            area=self.places_list(_area_named(r.get("area_adcodes") or ()), lang, scene),
+            hazard=self.word("hazard", r.get("hazard"), lang, scene),
+            capability=self.word("capability", r.get("capability"), lang, scene),
+            h15=change("hazards_15"),
+            h30=change("hazards_30"),
+            p15=change("population_15"),
+            p30=change("population_30"),
+        )
+
+    def move_post(self, m: Json, lang: str, scene: _Scene | None = None) -> str:
+        """Where a move-up puts its unit: the hazard site by its name, or the county."""
+        county = self.place(m.get("to_adcode"), lang, scene=scene)
+        place = str(m.get("to_place", ""))
+        return county if place in ("", self.place(m.get("to_adcode"), "zh", scene=scene)) else f"{place} · {county}"
+
+    def _move_up_line(self, m: Json, lang: str, scene: _Scene, _: Json | None) -> str:
+        """A move-up proposed, accepted, rejected or withdrawn (streams/theater/readiness.py)."""
+        status = str(m.get("status", "proposed"))
+        values = {
+            "unit": self.unit(str(m.get("responder_id", "")), lang, str(m.get("responder_name", "")), scene),
+            "to": self.move_post(m, lang, scene),
+            "from": self.place(m.get("from_adcode"), lang, scene=scene),
+            "minutes": f"{float(m.get('travel_min') or 0):.0f}",
+            "by": self.actor(str(m.get("decided_by", "")), lang, scene) if m.get("decided_by") else "",
+        }
+        decided = status in ("accepted", "rejected", "withdrawn")
+        return self.line(f"move_up_{status}" if decided else "move_up_proposed", lang, **values)
+
     def work_agency(self, w: Json, lang: str, scene: _Scene | None = None) -> str:
         """The agency that owns a work order: a province-wide body, or the county's own agency of its kind."""
         if w.get("agency"):
@@ -675,6 +718,10 @@ class Words:
                     if data.get("submitted_by")
                     else "",
                 }
+            elif kind == "readiness":
+                out[lang] = {"line": self._readiness_line(data, lang, scene, None)}
+            elif kind == "move_up":
+                out[lang] = {"line": self._move_up_line(data, lang, scene, None)}
             elif kind == "responder":
                 out[lang] = {
                     "unit": self.unit(str(data.get("id", "")), lang, str(data.get("name", ""))),
@@ -749,6 +796,12 @@ class Words:
 
 
 _GENERIC = {"zh": "该操作未被执行", "en": "the brain did not carry this out"}
+
+
+def _area_named(area: Sequence[str]) -> list[str]:
+    """A warned area as people name it: its counties when few, else their provinces."""
+    codes = [str(a) for a in area]
+    return codes if len(codes) <= 3 else sorted({c[:2] + "0000" for c in codes})
 
 
 def _i(lang: str) -> int:

@@ -31,10 +31,12 @@ pytestmark = pytest.mark.kafka
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = PROJECT_ROOT / "scenarios" / "files" / "yanjiao_gas_explosion_2024.yaml"
+# readiness under a warning: coverage, move-ups proposed and decided, a unit dispatched from where it was moved
+READINESS = PROJECT_ROOT / "scenarios" / "files" / "rainstorm_forecast_beijing_2023.yaml"
 
 
-def embedded_deltas(core: Core) -> list[dict[str, object]]:
-    outcome = asyncio.run(replay_embedded(load_scenario(SCENARIO), embedded_runtime(core)))
+def embedded_deltas(core: Core, scenario: Path = SCENARIO) -> list[dict[str, object]]:
+    outcome = asyncio.run(replay_embedded(load_scenario(scenario), embedded_runtime(core)))
     # through JSON, as the Kafka side arrives
     return [msgspec.json.decode(msgspec.json.encode(delta_to_builtins(d))) for d in outcome.deltas]
 
@@ -66,11 +68,13 @@ def stop_worker(proc: subprocess.Popen[bytes], grace_s: float = 15.0) -> None:
             proc.wait(5)
 
 
-async def replay_into_kafka(bootstrap: str, expected: int, prefix: str = PREFIX) -> list[dict[str, object]]:
+async def replay_into_kafka(
+    bootstrap: str, expected: int, prefix: str = PREFIX, scenario: Path = SCENARIO
+) -> list[dict[str, object]]:
     ingress = KafkaIngress(bootstrap, prefix)
     await ingress.start()
     try:
-        await replay(load_scenario(SCENARIO), ingress, ReplayControl())
+        await replay(load_scenario(scenario), ingress, ReplayControl())
         await ingress.flush()
     finally:
         await ingress.stop()
@@ -82,14 +86,17 @@ async def replay_into_kafka(bootstrap: str, expected: int, prefix: str = PREFIX)
     return seen
 
 
-def test_kafka_worker_equals_embedded(kafka_broker: KafkaBroker, core: Core, tmp_path: Path) -> None:
-    expected = embedded_deltas(core)
+@pytest.mark.parametrize(("scenario", "prefix"), [(SCENARIO, PREFIX), (READINESS, "equivalence-readiness.")])
+def test_kafka_worker_equals_embedded(
+    kafka_broker: KafkaBroker, core: Core, tmp_path: Path, scenario: Path, prefix: str
+) -> None:
+    expected = embedded_deltas(core, scenario)
     assert expected, "the embedded run produced nothing to compare"
     log = tmp_path / "worker.log"
-    worker = start_worker(kafka_broker.bootstrap, tmp_path / "worker", log)
+    worker = start_worker(kafka_broker.bootstrap, tmp_path / "worker", log, prefix)
     try:
         started = time.monotonic()
-        got = asyncio.run(replay_into_kafka(kafka_broker.bootstrap, len(expected)))
+        got = asyncio.run(replay_into_kafka(kafka_broker.bootstrap, len(expected), prefix, scenario))
         print(f"\nKafka run: {len(got)} deltas in {time.monotonic() - started:.1f} s; worker log: {log}")
         assert worker.poll() is None, f"the worker died: {log.read_text(errors='replace')[-3000:]}"
     finally:
@@ -104,5 +111,5 @@ def test_kafka_worker_equals_embedded(kafka_broker: KafkaBroker, core: Core, tmp
     incident_keys = [d["key"] for d in got if d["kind"] == "incident"]
     assert "JINGJINJI-000001" in incident_keys
     # the drill scored on what came back from Kafka: every expectation of the scenario file is met there too
-    drilled = score_outcome(load_scenario(SCENARIO), Outcome.from_feed(got), region_resolver(core.regions))
+    drilled = score_outcome(load_scenario(scenario), Outcome.from_feed(got), region_resolver(core.regions))
     assert drilled.results and not drilled.failed, [f"{r.expectation.text}: {r.detail}" for r in drilled.failed]

@@ -1,0 +1,43 @@
+"""Coverage: shares of hazards and population a team reaches in time, from a team × target time matrix."""
+
+import numpy as np
+
+from geo.coverage import Site, Target, coverage, load_population, load_readiness_rules, targets
+from geo.regions import RegionIndex
+
+HAZ = (Target("hazard", "a", "110106", 116.3, 39.88, 1.0), Target("hazard", "b", "110118", 116.98, 40.5, 1.0))
+POP = (
+    Target("population", "丰台区", "110106", 116.28, 39.86, 3.0),
+    Target("population", "x", "110118", 116.8, 40.3, 1.0),
+)
+
+
+def test_a_target_is_covered_when_its_nearest_team_is_in_time() -> None:
+    to = HAZ + POP
+    times = np.array([[600.0, 4000.0, 700.0, 1500.0], [3000.0, 1700.0, 3000.0, 5000.0]])
+    got = coverage(times, to, (15, 30))
+    assert (got.hazards, got.population) == (2, 4)
+    assert got.share("hazards_15") == 0.5 and got.share("hazards_30") == 1.0
+    assert got.share("population_15") == 0.75 and got.share("population_30") == 1.0
+
+
+def test_no_team_covers_nothing() -> None:
+    got = coverage(np.zeros((0, 4)), HAZ + POP, (15, 30))
+    assert got.share("hazards_30") == 0.0 and got.share("population_30") == 0.0
+
+
+def test_targets_are_the_threatened_classes_inside_the_area_and_the_counties_with_figures(regions: RegionIndex) -> None:
+    sites = (
+        Site("underpass", "u", "110106", 116.3, 39.88),
+        Site("chemical_plant", "c", "110106", 116.3, 39.88),
+        Site("underpass", "far", "120101", 117.2, 39.1),
+    )
+    got = targets(("110106", "120101"), ("underpass",), sites, {"110106": 2019764}, regions)
+    assert [(t.kind, t.name) for t in got] == [("hazard", "u"), ("hazard", "far"), ("population", "丰台区")]
+
+
+def test_the_shipped_data_loads() -> None:
+    rules = load_readiness_rules()
+    assert rules.hazards["rainstorm"].capability == "water_rescue"
+    population = load_population()
+    assert sum(v for k, v in population.items() if k.startswith("11")) == 21_893_095  # Beijing, 7th census

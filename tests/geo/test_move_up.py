@@ -1,0 +1,30 @@
+"""Move-up: the greedy takes the move that gains most, never strips a county below its floor, and stops."""
+
+import numpy as np
+
+from geo.coverage import MoveUpBounds, Target
+from geo.move_up import propose
+
+
+def bounds(floor: int) -> MoveUpBounds:
+    return MoveUpBounds(max_moves=3, floor=floor, min_gain=0.01, reach_min=90)
+
+
+TO = (Target("hazard", "a", "1", 0, 0, 1.0), Target("hazard", "b", "2", 0, 0, 1.0))
+POSTS = np.array([[100.0, 5000.0], [5000.0, 100.0]])  # post 0 stands at a, post 1 at b
+
+
+def test_the_move_that_covers_an_uncovered_hazard_is_proposed() -> None:
+    times = np.array([[100.0, 5000.0], [200.0, 5000.0]])  # both teams near a, b uncovered
+    moves = propose(times, POSTS, ("x", "x"), TO, (15, 30), bounds(1))
+    assert [(m.post, round(m.gain, 2)) for m in moves] == [(1, 0.75)]  # 0.5 within 15 min + half of 0.5 within 30
+
+
+def test_a_county_keeps_its_floor() -> None:
+    times = np.array([[100.0, 5000.0], [200.0, 5000.0]])
+    assert propose(times, POSTS, ("x", "y"), TO, (15, 30), bounds(1)) == ()
+
+
+def test_nothing_to_gain_proposes_nothing() -> None:
+    times = np.array([[100.0, 5000.0], [5000.0, 100.0]])
+    assert propose(times, POSTS, ("x", "x"), TO, (15,), bounds(0)) == ()
