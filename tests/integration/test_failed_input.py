@@ -16,13 +16,13 @@ import msgspec
 import pytest
 
 from ebrain.broker import KafkaBroker
+from ebrain.kafka_kit import PROJECT_ROOT, stop_process
 from streams.runtime.kafka_io import committed_from_start
 from streams.wire import contract, topics
 from streams.wire.envelope import decode_input
 from streams.wire.records import Failure
 from streams.wire.timefmt import format_time_ms, parse_time_ms
 from tests.integration.hotline_kit import feed_until, produce
-from tests.integration.test_pipeline_equivalence import PROJECT_ROOT, stop_worker
 
 pytestmark = pytest.mark.kafka
 
@@ -103,7 +103,7 @@ def test_a_failing_input_is_parked_once_and_the_worker_goes_on(kafka_broker: Kaf
         deltas = asyncio.run(feed_until(bootstrap, PREFIX, both_seen, 150.0))
         assert first.poll() is None, (tmp_path / "w1.log").read_text(errors="replace")[-3000:]
     finally:
-        stop_worker(first)
+        stop_process(first)
     assert both_seen(deltas), "the failing input stopped the worker, or its incident was not flagged"
     failures = asyncio.run(parked(bootstrap, 5.0))
     assert len(failures) == 1 and failures[0].error.startswith("StopIteration")
@@ -116,5 +116,5 @@ def test_a_failing_input_is_parked_once_and_the_worker_goes_on(kafka_broker: Kaf
         time.sleep(20.0)  # a worker that handled the input again (a crash loop) would park it again by now
         assert second.poll() is None, (tmp_path / "w2.log").read_text(errors="replace")[-3000:]
     finally:
-        stop_worker(second)
+        stop_process(second)
     assert len(asyncio.run(parked(bootstrap, 5.0))) == 1

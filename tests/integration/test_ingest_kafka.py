@@ -10,9 +10,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-import os
-import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -21,15 +18,14 @@ import msgspec
 import pytest
 
 from ebrain.broker import KafkaBroker
+from ebrain.kafka_kit import start_worker
 from streams.runtime.faust_app import ensure_topics
 from streams.runtime.kafka_io import KafkaIngress, committed_from_start
 from streams.wire import topics
 from streams.wire.timefmt import format_time_ms
-from tests.integration.test_pipeline_equivalence import stop_worker
 
 pytestmark = pytest.mark.kafka
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 T0 = 1_710_287_640_000  # 2024-03-13T07:54:00+08:00
 MIN = 60_000
 
@@ -61,18 +57,6 @@ BAD = [
     ("LL-131082-GAS-000005", encode({**reading(903, 5, 1), "device_id": "gas-5"}), "unified device code"),
 ]
 DUPLICATES = [GOOD[0], GOOD[7], GOOD[33]]  # the same events again, byte for byte
-
-
-def start_worker(bootstrap: str, prefix: str, data_dir: Path, log: Path) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "ebrain.cli", "worker", "--broker", bootstrap, "--data-dir", str(data_dir)]
-    with log.open("ab") as out:
-        return subprocess.Popen(
-            [*command, "--topic-prefix", prefix],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            cwd=PROJECT_ROOT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
 
 
 async def produce(bootstrap: str, prefix: str, messages: list[tuple[str, bytes]], tick_minute: int) -> None:
@@ -131,11 +115,10 @@ def test_counts_reconcile_and_the_dlq_holds_every_bad_message(kafka_broker: Kafk
     prefix = f"ingest-{uuid.uuid4().hex[:6]}-"
     changelog = f"{topics.pipeline_id(prefix)}-ingest-{topics.INGEST_SENSOR.name}-changelog"
     dlq = topics.physical(topics.DLQ, prefix)
-    log = tmp_path / "worker.log"
     partitions = topics.INGEST_SENSOR.partitions
 
     ensure_topics(bootstrap, prefix)
-    worker = start_worker(bootstrap, prefix, tmp_path / "worker", log)
+    worker = start_worker(bootstrap, prefix, tmp_path)
     try:
         first = [*GOOD, *[(k, v) for k, v, _ in BAD], *DUPLICATES]
         asyncio.run(produce(bootstrap, prefix, first, tick_minute=5))
@@ -148,9 +131,9 @@ def test_counts_reconcile_and_the_dlq_holds_every_bad_message(kafka_broker: Kafk
             "ticks": partitions,
         }
         counts = counts_reaching(bootstrap, changelog, expected)
-        assert worker.poll() is None, log.read_text(errors="replace")[-3000:]
+        assert worker.alive(), worker.tail()
     finally:
-        stop_worker(worker, grace_s=20.0)
+        worker.stop(grace_s=20.0)
     assert counts == expected
 
     decoded = [msgspec.json.decode(value) for _, value in letters]
@@ -165,7 +148,7 @@ def test_counts_reconcile_and_the_dlq_holds_every_bad_message(kafka_broker: Kafk
 
     # Restart: remembered ids and counts come back from the table. Kafka may deliver again what followed the
     # last committed offset; that is recognised too (as duplicates), so nothing is accepted twice.
-    worker = start_worker(bootstrap, prefix, tmp_path / "worker", log)
+    worker = start_worker(bootstrap, prefix, tmp_path)
     try:
         again = [GOOD[1], (GOOD[2][0], encode(reading(5000, 0, 9)))]  # an old id, and a new reading
         asyncio.run(produce(bootstrap, prefix, again, tick_minute=10))
@@ -173,8 +156,8 @@ def test_counts_reconcile_and_the_dlq_holds_every_bad_message(kafka_broker: Kafk
         while counts["ticks"] < 2 * partitions and time.monotonic() < deadline:
             counts = latest_counts(asyncio.run(read_topic(bootstrap, changelog, 10**6, timeout_s=3)))
     finally:
-        stop_worker(worker, grace_s=20.0)
-    assert counts["accepted"] == len(GOOD) + 1, log.read_text(errors="replace")[-2000:]
+        worker.stop(grace_s=20.0)
+    assert counts["accepted"] == len(GOOD) + 1, worker.tail(2000)
     assert counts["received"] == counts["accepted"] + counts["rejected"]
     redelivered = counts["received"] - (len(first) + len(again))
     assert counts["duplicates"] == len(DUPLICATES) + 1 + redelivered

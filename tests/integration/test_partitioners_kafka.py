@@ -16,6 +16,7 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from ebrain.broker import KafkaBroker
+from ebrain.kafka_kit import start_worker
 from streams.runtime.faust_app import ensure_topics
 from streams.runtime.kafka_io import KafkaIngress
 from streams.wire import topics
@@ -26,8 +27,6 @@ from tests.integration.test_ingest_kafka import (
     encode,
     read_topic,
     reading,
-    start_worker,
-    stop_worker,
 )
 
 pytestmark = pytest.mark.kafka
@@ -71,9 +70,8 @@ def test_the_same_events_from_two_partitioners_are_accepted_once(kafka_broker: K
     changelog = f"{topics.pipeline_id(prefix)}-ingest-{topics.INGEST_SENSOR.name}-changelog"
     moved = [d for d in DEVICES if zlib.crc32(key(d).encode()) % PARTITIONS != topics.partition_for(key(d), PARTITIONS)]
     assert moved, "the two partitioners must disagree on some keys for this test to mean anything"
-    log = tmp_path / "worker.log"
     ensure_topics(bootstrap, prefix)
-    worker = start_worker(bootstrap, prefix, tmp_path / "worker", log)
+    worker = start_worker(bootstrap, prefix, tmp_path)
     try:
         asyncio.run(produce_twice(bootstrap, prefix))
         letters = asyncio.run(read_topic(bootstrap, topics.physical(topics.DLQ, prefix), 2 * len(DEVICES)))
@@ -85,9 +83,9 @@ def test_the_same_events_from_two_partitioners_are_accepted_once(kafka_broker: K
             "ticks": PARTITIONS,
         }
         counts = counts_reaching(bootstrap, changelog, expected)
-        assert worker.poll() is None, log.read_text(errors="replace")[-3000:]
+        assert worker.alive(), worker.tail()
     finally:
-        stop_worker(worker, grace_s=20.0)
+        worker.stop(grace_s=20.0)
     assert counts == expected
     decoded = [msgspec.json.decode(value) for _, value in letters]
     misplaced = [d for d in decoded if "partition: device_id=" in d["reason"]]
