@@ -13,12 +13,13 @@ import json
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 import msgspec
 import pytest
 
 from ebrain.broker import KafkaBroker
-from ebrain.kafka_kit import start_worker
+from ebrain.kafka_kit import Worker, start_worker
 from streams.runtime.faust_app import ensure_topics
 from streams.runtime.kafka_io import KafkaIngress, committed_from_start
 from streams.wire import topics
@@ -110,11 +111,23 @@ def counts_reaching(bootstrap: str, changelog: str, expected: dict[str, int], ti
     return counts
 
 
+def changelog_of(prefix: str) -> str:
+    """The changelog topic of the sensor partitions' ingest table."""
+    return f"{topics.pipeline_id(prefix)}-ingest-{topics.INGEST_SENSOR.name}-changelog"
+
+
+def reconciled(bootstrap: str, prefix: str, worker: Worker, expected: dict[str, int]) -> list[dict[str, Any]]:
+    """The dead letters (as many as `expected` says rejected), once the ingest table's counts equal `expected`."""
+    letters = asyncio.run(read_topic(bootstrap, topics.physical(topics.DLQ, prefix), expected["rejected"]))
+    counts = counts_reaching(bootstrap, changelog_of(prefix), expected)
+    assert worker.alive(), worker.tail()
+    assert counts == expected
+    return [msgspec.json.decode(value) for _, value in letters]
+
+
 def test_counts_reconcile_and_the_dlq_holds_every_bad_message(kafka_broker: KafkaBroker, tmp_path: Path) -> None:
     bootstrap = kafka_broker.bootstrap
     prefix = f"ingest-{uuid.uuid4().hex[:6]}-"
-    changelog = f"{topics.pipeline_id(prefix)}-ingest-{topics.INGEST_SENSOR.name}-changelog"
-    dlq = topics.physical(topics.DLQ, prefix)
     partitions = topics.INGEST_SENSOR.partitions
 
     ensure_topics(bootstrap, prefix)
@@ -122,7 +135,6 @@ def test_counts_reconcile_and_the_dlq_holds_every_bad_message(kafka_broker: Kafk
     try:
         first = [*GOOD, *[(k, v) for k, v, _ in BAD], *DUPLICATES]
         asyncio.run(produce(bootstrap, prefix, first, tick_minute=5))
-        letters = asyncio.run(read_topic(bootstrap, dlq, len(BAD) + len(DUPLICATES)))
         expected = {
             "received": len(first),
             "accepted": len(GOOD),
@@ -130,13 +142,9 @@ def test_counts_reconcile_and_the_dlq_holds_every_bad_message(kafka_broker: Kafk
             "duplicates": len(DUPLICATES),
             "ticks": partitions,
         }
-        counts = counts_reaching(bootstrap, changelog, expected)
-        assert worker.alive(), worker.tail()
+        decoded = reconciled(bootstrap, prefix, worker, expected)
     finally:
         worker.stop(grace_s=20.0)
-    assert counts == expected
-
-    decoded = [msgspec.json.decode(value) for _, value in letters]
     assert len(decoded) == len(BAD) + len(DUPLICATES)
     by_raw = {base64.b64decode(d["raw_base64"]): d for d in decoded}
     for _, raw, why in BAD:
@@ -152,16 +160,16 @@ def test_counts_reconcile_and_the_dlq_holds_every_bad_message(kafka_broker: Kafk
     try:
         again = [GOOD[1], (GOOD[2][0], encode(reading(5000, 0, 9)))]  # an old id, and a new reading
         asyncio.run(produce(bootstrap, prefix, again, tick_minute=10))
-        deadline = time.monotonic() + 300
+        deadline, counts = time.monotonic() + 300, dict.fromkeys(expected, 0)
         while counts["ticks"] < 2 * partitions and time.monotonic() < deadline:
-            counts = latest_counts(asyncio.run(read_topic(bootstrap, changelog, 10**6, timeout_s=3)))
+            counts = latest_counts(asyncio.run(read_topic(bootstrap, changelog_of(prefix), 10**6, timeout_s=3)))
     finally:
         worker.stop(grace_s=20.0)
     assert counts["accepted"] == len(GOOD) + 1, worker.tail(2000)
     assert counts["received"] == counts["accepted"] + counts["rejected"]
     redelivered = counts["received"] - (len(first) + len(again))
     assert counts["duplicates"] == len(DUPLICATES) + 1 + redelivered
-    letters = asyncio.run(read_topic(bootstrap, dlq, len(BAD) + counts["duplicates"]))
+    letters = asyncio.run(read_topic(bootstrap, topics.physical(topics.DLQ, prefix), len(BAD) + counts["duplicates"]))
     assert len(letters) == counts["rejected"]
     later = [msgspec.json.decode(value)["reason"] for _, value in letters[len(BAD) + len(DUPLICATES) :]]
     assert "duplicate: event_id 'r1' was already received" in later
