@@ -21,10 +21,12 @@ def thresholds() -> detect.Thresholds:
     return detect.Thresholds.load()
 
 
-def reading(kind: str, value: float, at_ms: int, province: str = "130000", interval_s: int = 60) -> Reading:
+def reading(
+    kind: str, value: float, at_ms: int, province: str = "130000", interval_s: int = 60, device: str = "LL-131082-XX-1"
+) -> Reading:
     return Reading(
-        event_id=f"d1@{at_ms}",
-        device_id="LL-131082-XX-1",
+        event_id=f"{device}@{at_ms}",
+        device_id=device,
         kind=kind,
         value=value,
         unit="u",
