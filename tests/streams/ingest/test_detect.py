@@ -6,10 +6,12 @@ Each expected list was worked out by hand from streams/data/thresholds.yaml (the
 from __future__ import annotations
 
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
 from streams.ingest import detect
+from streams.wire import contract
 from streams.wire.records import Heartbeat, Reading, Signal, Tick
 
 T0 = 1_710_287_640_000  # 2024-03-13T07:54:00+08:00
@@ -193,16 +195,7 @@ def test_a_table_with_tiers_out_of_order_is_refused_with_its_line(tmp_path: Path
 
 
 def test_every_sensor_kind_has_a_default_table(thresholds: detect.Thresholds) -> None:
-    for kind in (
-        "gas_lel",
-        "water_depth",
-        "river_flow",
-        "pipe_pressure",
-        "bridge_deflection",
-        "building_tilt",
-        "manhole_cover",
-        "rain_gauge",
-    ):
+    for kind in get_args(contract.SensorKind):
         assert thresholds.table("120000", kind).tiers
 
 
