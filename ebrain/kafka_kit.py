@@ -340,16 +340,30 @@ async def read_topic(
     credentials: KafkaCredentials | None = None,
 ) -> list[dict[str, Any]]:
     """Committed JSON records of one topic from its start (see `read_feed`)."""
+    records = await read_records(bootstrap, name, expected, timeout_s, settle_s, credentials)
+    return [msgspec.json.decode(value) for _, value in records]
+
+
+async def read_records(
+    bootstrap: str,
+    name: str,
+    expected: int,
+    timeout_s: float = 240.0,
+    settle_s: float = 6.0,
+    credentials: KafkaCredentials | None = None,
+) -> list[tuple[bytes, bytes]]:
+    """Committed records of one topic from its start, as (key, value) bytes (b"" for none), until `expected`
+    arrived and nothing more came for `settle_s`, or until the timeout."""
     consumer = committed_from_start(name, bootstrap, credentials)
     await consumer.start()
-    seen: list[dict[str, Any]] = []
+    seen: list[tuple[bytes, bytes]] = []
     try:
         deadline = time.monotonic() + timeout_s
         last = time.monotonic()
         while time.monotonic() < deadline:
             batch = await consumer.getmany(timeout_ms=500, max_records=1000)
             for records in batch.values():
-                seen.extend(msgspec.json.decode(r.value) for r in records)
+                seen.extend((r.key or b"", r.value or b"") for r in records)
                 last = time.monotonic()
             if len(seen) >= expected and time.monotonic() - last > settle_s:
                 break

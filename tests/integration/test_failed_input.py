@@ -16,8 +16,7 @@ import msgspec
 import pytest
 
 from ebrain.broker import KafkaBroker
-from ebrain.kafka_kit import PROJECT_ROOT, stop_process
-from streams.runtime.kafka_io import committed_from_start
+from ebrain.kafka_kit import PROJECT_ROOT, read_records, stop_process
 from streams.wire import contract, topics
 from streams.wire.envelope import decode_input
 from streams.wire.records import Failure
@@ -63,18 +62,8 @@ def work_order(order_id: str, event_id: str, at_ms: int, content: str, address: 
 
 
 async def parked(bootstrap: str, wait_s: float) -> list[Failure]:
-    consumer = committed_from_start(topics.physical(topics.FAILED, PREFIX), bootstrap)
-    await consumer.start()
-    found: list[Failure] = []
-    try:
-        deadline = time.monotonic() + wait_s
-        while time.monotonic() < deadline:
-            batch = await consumer.getmany(timeout_ms=500)
-            for records in batch.values():
-                found += [msgspec.json.decode(r.value, type=Failure) for r in records]
-    finally:
-        await consumer.stop()
-    return found
+    records = await read_records(bootstrap, topics.physical(topics.FAILED, PREFIX), 10**6, wait_s)
+    return [msgspec.json.decode(value, type=Failure) for _, value in records]
 
 
 def _incidents(deltas: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:

@@ -19,9 +19,9 @@ import msgspec
 import pytest
 
 from ebrain.broker import KafkaBroker
-from ebrain.kafka_kit import Worker, start_worker
+from ebrain.kafka_kit import Worker, read_records, start_worker
 from streams.runtime.faust_app import ensure_topics
-from streams.runtime.kafka_io import KafkaIngress, committed_from_start
+from streams.runtime.kafka_io import KafkaIngress
 from streams.wire import topics
 from streams.wire.timefmt import format_time_ms
 
@@ -74,17 +74,7 @@ async def produce(bootstrap: str, prefix: str, messages: list[tuple[str, bytes]]
 
 async def read_topic(bootstrap: str, topic: str, until: int, timeout_s: float = 300.0) -> list[tuple[bytes, bytes]]:
     """Committed records of a topic from the start, until `until` of them arrived (or the timeout)."""
-    consumer = committed_from_start(topic, bootstrap)
-    await consumer.start()
-    out: list[tuple[bytes, bytes]] = []
-    try:
-        deadline = time.monotonic() + timeout_s
-        while len(out) < until and time.monotonic() < deadline:
-            batch = await consumer.getmany(timeout_ms=1000)
-            out += [(r.key or b"", r.value or b"") for records in batch.values() for r in records]
-    finally:
-        await consumer.stop()
-    return out
+    return await read_records(bootstrap, topic, until, timeout_s, settle_s=0.0)
 
 
 def latest_counts(records: list[tuple[bytes, bytes]]) -> dict[str, int]:
