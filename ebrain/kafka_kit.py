@@ -24,11 +24,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import msgspec
 from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import KafkaError
+from typing_extensions import Unpack
 from websockets.sync.client import ClientConnection, connect
 
 from ebrain.broker import BrokerConfig, BrokerError, KafkaBroker, ensure_jars, free_port
@@ -317,31 +318,24 @@ class Ingress:
         await self.kafka.flush()
 
 
-async def read_feed(
-    bootstrap: str,
-    prefix: str,
-    expected: int,
-    timeout_s: float = 240.0,
-    settle_s: float = 6.0,
-    credentials: KafkaCredentials | None = None,
-) -> list[dict[str, Any]]:
+class Reading(TypedDict, total=False):
+    """How a topic is read back: `timeout_s` in all (240), `settle_s` of quiet after the expected count (6), and
+    the client's credentials on a closed broker."""
+
+    timeout_s: float
+    settle_s: float
+    credentials: KafkaCredentials | None
+
+
+async def read_feed(bootstrap: str, prefix: str, expected: int, **reading: Unpack[Reading]) -> list[dict[str, Any]]:
     """Committed deltas from the start of the feed until `expected` arrived and nothing more came for
     `settle_s` (so an extra, duplicated delta is seen), or until the timeout."""
-    name = topics.physical(topics.FEED, prefix)
-    return await read_topic(bootstrap, name, expected, timeout_s, settle_s, credentials)
+    return await read_topic(bootstrap, topics.physical(topics.FEED, prefix), expected, **reading)
 
 
-async def read_topic(
-    bootstrap: str,
-    name: str,
-    expected: int,
-    timeout_s: float = 240.0,
-    settle_s: float = 6.0,
-    credentials: KafkaCredentials | None = None,
-) -> list[dict[str, Any]]:
+async def read_topic(bootstrap: str, name: str, expected: int, **reading: Unpack[Reading]) -> list[dict[str, Any]]:
     """Committed JSON records of one topic from its start (see `read_feed`)."""
-    records = await read_records(bootstrap, name, expected, timeout_s, settle_s, credentials)
-    return [msgspec.json.decode(value) for _, value in records]
+    return [msgspec.json.decode(value) for _, value in await read_records(bootstrap, name, expected, **reading)]
 
 
 async def read_records(
