@@ -34,19 +34,9 @@ from kafka.admin import KafkaAdminClient
 from dashboard_api import AccessPolicy, FeedHub, Picture, create_app
 from dashboard_api.deltas import delta_from_json
 from dashboard_api.kafka_view import KafkaView, ViewError
+from ebrain import kafka_kit as kit
 from ebrain.broker import KafkaBroker
 from ebrain.compose import Core
-from ebrain.kafka_kit import (
-    PROJECT_ROOT,
-    ApiInstance,
-    Ingress,
-    Worker,
-    embedded_deltas,
-    read_feed,
-    split_at,
-    start_worker,
-    wait_for_deltas,
-)
 from scenarios.model import load_scenario
 from scenarios.replay import plan
 from streams.runtime.faust_app import ensure_topics
@@ -54,7 +44,7 @@ from streams.wire import contract, topics
 
 pytestmark = pytest.mark.kafka
 
-SCENARIO = PROJECT_ROOT / "scenarios" / "files" / "yanjiao_gas_explosion_2024.yaml"
+SCENARIO = kit.PROJECT_ROOT / "scenarios" / "files" / "yanjiao_gas_explosion_2024.yaml"
 TOKENS = {"joint": "demo-joint-3f9c1a7e", "hebei": "demo-hebei-1a6f3d98", "beijing": "demo-beijing-8b2d4e61"}
 INCIDENT = "JINGJINJI-000001"
 READS = (
@@ -184,7 +174,7 @@ class NoCommands:
 @pytest.fixture
 def embedded_api(core: Core) -> Iterator[tuple[TestClient, list[dict[str, Any]]]]:
     """The embedded run's final picture behind the same API: the reference every instance must equal."""
-    deltas = embedded_deltas(core, load_scenario(SCENARIO))
+    deltas = kit.embedded_deltas(core, load_scenario(SCENARIO))
     picture = Picture()
     hub = FeedHub(picture)
     app = create_app(
@@ -212,7 +202,7 @@ def canonical(value: Any) -> Any:
     return value
 
 
-def assert_same_view(instance: ApiInstance, reference: TestClient, name: str) -> None:
+def assert_same_view(instance: kit.ApiInstance, reference: TestClient, name: str) -> None:
     for who, token in TOKENS.items():
         for path in READS:
             got, want = instance.get(path, token), reference.get(path, headers={"Authorization": f"Bearer {token}"})
@@ -238,7 +228,7 @@ def expected_counts() -> dict[str, int]:
     }
 
 
-def wait_for_counts(instance: ApiInstance, wanted: dict[str, int], timeout_s: float = 30.0) -> None:
+def wait_for_counts(instance: kit.ApiInstance, wanted: dict[str, int], timeout_s: float = 30.0) -> None:
     deadline = time.monotonic() + timeout_s
     got: Any = None
     while time.monotonic() < deadline:
@@ -249,7 +239,7 @@ def wait_for_counts(instance: ApiInstance, wanted: dict[str, int], timeout_s: fl
     raise AssertionError(f"/api/counts runtime {got} != {wanted}")
 
 
-def read_resumed(instance: ApiInstance, since: int, epoch: str, count: int) -> list[dict[str, Any]]:
+def read_resumed(instance: kit.ApiInstance, since: int, epoch: str, count: int) -> list[dict[str, Any]]:
     """Connect with since/epoch: a `resumed` message, then `count` deltas, then nothing but heartbeats."""
     with instance.feed(query=f"&since={since}&epoch={epoch}") as ws:
         hello = json.loads(ws.recv(timeout=30))
@@ -271,27 +261,27 @@ def test_api_instances_rebuild_share_the_feed_and_carry_commands(
     last = expected[-1]["seq"]
     # most of the scenario first: the deltas stamped before its last tick are then certain to come
     cut = expected[int(len(expected) * 0.8)]["at_ms"]
-    first, rest = split_at(load_scenario(SCENARIO), cut)
+    first, rest = kit.split_at(load_scenario(SCENARIO), cut)
     before = max(s.at_ms for s in first if s.entry is None)
     early = sum(1 for d in expected if d["at_ms"] < before)
-    worker: Worker = start_worker(bootstrap, prefix, tmp_path)
-    instances: list[ApiInstance] = []
+    worker: kit.Worker = kit.start_worker(bootstrap, prefix, tmp_path)
+    instances: list[kit.ApiInstance] = []
     try:
 
         async def produce(steps: Any) -> None:
-            async with Ingress(bootstrap, prefix) as ingress:
+            async with kit.Ingress(bootstrap, prefix) as ingress:
                 await ingress.send(steps)
 
         asyncio.run(produce(first))
-        asyncio.run(wait_for_deltas(bootstrap, prefix, early, [worker]))
-        one = ApiInstance(bootstrap, prefix, tmp_path, "api-1")
+        asyncio.run(kit.wait_for_deltas(bootstrap, prefix, early, [worker]))
+        one = kit.ApiInstance(bootstrap, prefix, tmp_path, "api-1")
         instances.append(one)
         one.wait_for_seq(early)  # listening: the view is rebuilt
         asyncio.run(produce(rest))
         one.wait_for_seq(last)
         assert_same_view(one, reference, "instance 1 (started mid-stream)")
 
-        two = ApiInstance(bootstrap, prefix, tmp_path, "api-2")
+        two = kit.ApiInstance(bootstrap, prefix, tmp_path, "api-2")
         instances.append(two)
         two.wait_for_seq(last)
         assert_same_view(two, reference, "instance 2 (started after the end)")
@@ -311,7 +301,7 @@ def test_api_instances_rebuild_share_the_feed_and_carry_commands(
             timeout=30,
         )
         assert posted.status_code == 202, posted.text
-        feed = asyncio.run(read_feed(bootstrap, prefix, last + 1, timeout_s=60, settle_s=3))
+        feed = asyncio.run(kit.read_feed(bootstrap, prefix, last + 1, timeout_s=60, settle_s=3))
         missed = [d for d in feed if d["seq"] > since]
         assert missed, f"the command made no delta; worker log:\n{worker.tail()}"
         for instance in instances:
