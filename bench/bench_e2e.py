@@ -399,11 +399,9 @@ async def run_kafka(bootstrap: str, rate: float, seconds: float, port: int, tmp:
         await reader
         await stop_server(server, task)
     finally:
-        worker.terminate()
-        try:
-            worker.wait(20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        from ebrain.kafka_kit import stop_process
+
+        stop_process(worker, 20.0)
         log.close()
     lines.append(report("ceiling: raw aiokafka produce → consume", raw, int(rate * seconds) // PROBE_SHARE))
     # the worker reports its commits every 10 s under exactly-once: what a commit costs at the interval it runs

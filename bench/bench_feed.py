@@ -68,18 +68,13 @@ _DECISIONS = (
 def bench_incident(n: int, sent_ns: int, key: str = "") -> dict[str, Any]:
     """A cross-border incident every centre sees, as the core would send it, plus the publish time; its caller's
     phone is masked for three of the four views."""
-    from playbooks.evidence import Personal, Signal
+    from playbooks.evidence import Personal
     from playbooks.incident import Decision, Incident
+    from streams.testing import gas_call
 
-    caller = Signal(
-        signal_id=f"call-{n}",
-        source="hotline",
-        kind="call:gas_smell",
-        at_ms=n,
-        province="130000",
-        adcode="131082",
-        lon=116.81,
-        lat=39.96,
+    caller = gas_call(
+        f"call-{n}",
+        n,
         text="燃气味很重，回电13812345678",
         personal=Personal(owner_province="110000", name="张三", phone="13812345678"),
     )

@@ -296,12 +296,9 @@ def rate_of_group(
             time.sleep(0.2)
         raise RuntimeError(f"{group}: not done within {timeout_s:.0f} s")
     finally:
-        proc.terminate()
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
+        from ebrain.kafka_kit import stop_process
+
+        stop_process(proc, 20.0)
 
 
 NOOP_APP = """

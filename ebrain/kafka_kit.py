@@ -24,11 +24,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import msgspec
 from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import KafkaError
+from typing_extensions import Unpack
+from websockets.sync.client import ClientConnection, connect
 
 from ebrain.broker import BrokerConfig, BrokerError, KafkaBroker, ensure_jars, free_port
 from ebrain.compose import Core, embedded_runtime
@@ -41,13 +43,16 @@ from streams.runtime.kafka_io import KafkaIngress, committed_from_start
 from streams.wire import topics
 from streams.wire.envelope import delta_to_builtins
 
+if TYPE_CHECKING:
+    import httpx
+
 PROJECT_ROOT = PACKAGE_ROOT
 #: a benchmark run by `make bench` uses the broker this names instead of starting its own
 SHARED_BROKER_ENV = "EBRAIN_BENCH_BROKER"
 
 #: faust reads these from the environment: a dead member leaves the group after 10 s, not 60 s.
 FAST_FAILOVER = {"BROKER_SESSION_TIMEOUT": "10", "BROKER_HEARTBEAT_INTERVAL": "1"}
-
+DEMO_JOINT_TOKEN = "demo-joint-3f9c1a7e"  # the joint centre's demo token (dashboard_api/data/demo_tokens.yaml)
 
 #: the access file of a closed broker: the users and ACLs the documented deployment runs with
 ACCESS_FILE = PROJECT_ROOT / "broker" / "access.yaml"
@@ -148,13 +153,18 @@ class Worker:
         self.proc.wait(30)
 
     def stop(self, grace_s: float = 15.0) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(grace_s)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
+        stop_process(self.proc, grace_s)
+
+
+def stop_process(proc: subprocess.Popen[bytes], grace_s: float = 15.0) -> None:
+    """SIGTERM, and SIGKILL when the process has not ended `grace_s` later (nothing when it has ended already)."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(grace_s)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
 
 
 def start_worker(
@@ -210,6 +220,59 @@ class Workers:
         return self.start("restarted")
 
 
+class ApiInstance:
+    """`ebrain api --broker` as its own process on a free port, with the demo tokens; `token` is a demo token
+    (dashboard_api/data/demo_tokens.yaml), the joint centre's by default."""
+
+    def __init__(self, bootstrap: str, prefix: str, folder: Path, name: str) -> None:
+        self.port = free_port()
+        self.log = folder / f"{name}.log"
+        self.base = f"http://127.0.0.1:{self.port}"
+        command = [sys.executable, "-m", "ebrain.cli", "api", "--broker", bootstrap, "--topic-prefix", prefix]
+        command.append("--demo-tokens")
+        with self.log.open("wb") as out:
+            self.proc = subprocess.Popen(
+                [*command, "--port", str(self.port)],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                cwd=PROJECT_ROOT,
+                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            )
+
+    def tail(self) -> str:
+        return self.log.read_text(errors="replace")[-2000:] if self.log.exists() else "(no log)"
+
+    def seq(self) -> int | None:
+        import httpx  # only where tests run: the kit ships without it
+
+        try:
+            return int(httpx.get(f"{self.base}/api/health", timeout=5).json()["seq"])
+        except httpx.HTTPError:
+            return None
+
+    def wait_for_seq(self, wanted: int, timeout_s: float = 90.0) -> None:
+        deadline = time.monotonic() + timeout_s
+        seq = None
+        while time.monotonic() < deadline:
+            assert self.proc.poll() is None, f"the API instance exited:\n{self.tail()}"
+            seq = self.seq()
+            if seq is not None and seq >= wanted:
+                return
+            time.sleep(0.5)
+        raise AssertionError(f"API instance at seq {seq}, not {wanted}, after {timeout_s:.0f} s:\n{self.tail()}")
+
+    def get(self, path: str, token: str = DEMO_JOINT_TOKEN) -> httpx.Response:
+        import httpx
+
+        return httpx.get(self.base + path, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+
+    def feed(self, token: str = DEMO_JOINT_TOKEN, query: str = "") -> ClientConnection:
+        return connect(f"ws://127.0.0.1:{self.port}/ws/feed?token={token}{query}", max_size=None)
+
+    def stop(self) -> None:
+        stop_process(self.proc)
+
+
 def assert_alive(worker: Worker, what: str) -> None:
     assert worker.alive(), f"{what} died:\n{worker.tail()}"
 
@@ -255,39 +318,46 @@ class Ingress:
         await self.kafka.flush()
 
 
-async def read_feed(
-    bootstrap: str,
-    prefix: str,
-    expected: int,
-    timeout_s: float = 240.0,
-    settle_s: float = 6.0,
-    credentials: KafkaCredentials | None = None,
-) -> list[dict[str, Any]]:
+class Reading(TypedDict, total=False):
+    """How a topic is read back: `timeout_s` in all (240), `settle_s` of quiet after the expected count (6), and
+    the client's credentials on a closed broker."""
+
+    timeout_s: float
+    settle_s: float
+    credentials: KafkaCredentials | None
+
+
+async def read_feed(bootstrap: str, prefix: str, expected: int, **reading: Unpack[Reading]) -> list[dict[str, Any]]:
     """Committed deltas from the start of the feed until `expected` arrived and nothing more came for
     `settle_s` (so an extra, duplicated delta is seen), or until the timeout."""
-    name = topics.physical(topics.FEED, prefix)
-    return await read_topic(bootstrap, name, expected, timeout_s, settle_s, credentials)
+    return await read_topic(bootstrap, topics.physical(topics.FEED, prefix), expected, **reading)
 
 
-async def read_topic(
+async def read_topic(bootstrap: str, name: str, expected: int, **reading: Unpack[Reading]) -> list[dict[str, Any]]:
+    """Committed JSON records of one topic from its start (see `read_feed`)."""
+    return [msgspec.json.decode(value) for _, value in await read_records(bootstrap, name, expected, **reading)]
+
+
+async def read_records(
     bootstrap: str,
     name: str,
     expected: int,
     timeout_s: float = 240.0,
     settle_s: float = 6.0,
     credentials: KafkaCredentials | None = None,
-) -> list[dict[str, Any]]:
-    """Committed JSON records of one topic from its start (see `read_feed`)."""
+) -> list[tuple[bytes, bytes]]:
+    """Committed records of one topic from its start, as (key, value) bytes (b"" for none), until `expected`
+    arrived and nothing more came for `settle_s`, or until the timeout."""
     consumer = committed_from_start(name, bootstrap, credentials)
     await consumer.start()
-    seen: list[dict[str, Any]] = []
+    seen: list[tuple[bytes, bytes]] = []
     try:
         deadline = time.monotonic() + timeout_s
         last = time.monotonic()
         while time.monotonic() < deadline:
             batch = await consumer.getmany(timeout_ms=500, max_records=1000)
             for records in batch.values():
-                seen.extend(msgspec.json.decode(r.value) for r in records)
+                seen.extend((r.key or b"", r.value or b"") for r in records)
                 last = time.monotonic()
             if len(seen) >= expected and time.monotonic() - last > settle_s:
                 break

@@ -129,15 +129,19 @@ class Notify:
 
 
 @dataclass(frozen=True, kw_only=True)
-class StartTimer:
-    timer: str
+class _OnTimer:
+    timer: str  # a TimerSpec id of the playbook
     line: int
 
 
 @dataclass(frozen=True, kw_only=True)
-class CancelTimer:
-    timer: str
-    line: int
+class StartTimer(_OnTimer):
+    """`start_timer`: the timer runs from now (one already running goes on as it was)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CancelTimer(_OnTimer):
+    """`cancel_timer`: the timer stops without firing."""
 
 
 @dataclass(frozen=True, kw_only=True)

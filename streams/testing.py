@@ -4,7 +4,8 @@
   order given, in one thread: what a runtime does, minus queues and tasks. It keeps every signal, theater input,
   rejection and delta, so a test (or the clustering score) can look at any stage.
 - `Recorder` only records what a replay would send (messages and ticks), for tests of the replay itself.
-- `tick_bytes` is the tick message every source partition gets.
+- `tick_bytes` is the tick message every source partition gets; `gas_call` a located call about a gas smell, the
+  signal most tests and benchmarks of fusion and the feed start from.
 
 Both are producers in the sense of `scenarios.replay` (`produce`, `produce_tick`), so a scenario replays into them
 as into the embedded runtime or Kafka. The embedded runtime itself runs a scenario through
@@ -13,7 +14,8 @@ as into the embedded runtime or Kafka. The embedded runtime itself runs a scenar
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from geo.fleet import FleetState
 from playbooks.evidence import Signal
@@ -29,6 +31,13 @@ _PARTITIONS = {spec.name: spec.partitions for spec in topics.SOURCES}
 def tick_bytes(at_ms: int) -> bytes:
     """The tick every source partition gets: no input older than `at_ms` follows on it."""
     return b'{"type":"tick","schema_version":"1.0","at":"%s"}' % format_time_ms(at_ms).encode()
+
+
+def gas_call(signal_id: str, at_ms: int, **fields: Any) -> Signal:
+    """A located 12345 call about a smell of gas in 燕郊 (三河市, Hebei), as ingest makes it; `fields` change any
+    other field of the signal (the province and county, the severity, the caller's words and personal data)."""
+    call = Signal(signal_id, "hotline", "call:gas_smell", at_ms, "130000", adcode="131082", lon=116.81, lat=39.96)
+    return replace(call, **fields) if fields else call
 
 
 @dataclass

@@ -46,20 +46,14 @@ const EBMap = {
       style: () => ({ className: "region province", color: "#37474f", weight: 2.4, fill: false, interactive: false }),
       onEachFeature: (f, layer) => layer.on("add", () => layer.getElement().setAttribute("data-adcode", f.properties.adcode)),
     }).addTo(map);
-    for (const f of counties.features) {
+    const labels = (features, className) => features.map((f) => {
       const [lon, lat] = f.properties.label;
-      const label = L.tooltip({ permanent: true, direction: "center", className: "county-label", interactive: false })
-        .setLatLng([lat, lon]);
+      const label = L.tooltip({ permanent: true, direction: "center", className, interactive: false }).setLatLng([lat, lon]);
       label.properties = f.properties;
-      this.countyLabels.push(label);
-    }
-    for (const f of provinces.features) {
-      const [lon, lat] = f.properties.label;
-      const label = L.tooltip({ permanent: true, direction: "center", className: "province-label", interactive: false })
-        .setLatLng([lat, lon]);
-      label.properties = f.properties;
-      this.provinceLabels.push(label);
-    }
+      return label;
+    });
+    this.countyLabels.push(...labels(counties.features, "county-label"));
+    this.provinceLabels.push(...labels(provinces.features, "province-label"));
     for (const name of ["hazards", "shelters", "hospitals", "closures", "tasks", "incidents"]) {
       this.layers[name] = L.layerGroup();
     }

@@ -284,21 +284,19 @@ class _CountsCollector(Collector):
                 topic, _, partition = source.rpartition("/")
                 family.add_metric([topic, partition], getattr(self.counts_by_source[source], name))
             yield family
-        if self.dead_letters is not None:
-            dead = CounterMetricFamily("ebrain_dead_letters_total", "Rejected items written to the dead-letter topic.")
-            dead.add_metric([], self.dead_letters)
-            yield dead
-        if self.failed is not None:
-            failed = CounterMetricFamily(
+        totals = (
+            ("ebrain_dead_letters_total", "Rejected items written to the dead-letter topic.", self.dead_letters),
+            (
                 "ebrain_theater_failed_total",
                 "Accepted inputs and timers the theater could not handle (kept, flagged).",
-            )
-            failed.add_metric([], self.failed)
-            yield failed
-        if self.late is not None:
-            late = CounterMetricFamily(
+                self.failed,
+            ),
+            (
                 "ebrain_theater_late_total",
                 "Inputs that reached the theater behind its watermark: processed on arrival, out of event-time order.",
-            )
-            late.add_metric([], self.late)
-            yield late
+                self.late,
+            ),
+        )
+        for name, doc, value in totals:
+            if value is not None:  # a runtime that does not count it leaves the series out
+                yield CounterMetricFamily(name, doc, value=value)

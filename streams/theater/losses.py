@@ -59,16 +59,10 @@ def record(state: TheaterState, incident: Incident, signal: Signal, out: Emitter
     for key, figures in reports.items():
         regions.setdefault(key.split("/", 1)[0], []).append(figures)
     by_province = tuple((p, _sum(regions[p])) for p in sorted(regions))
-    deaths, injured, missing, relocated, houses_damaged, direct_loss_cny = totals
     summary = LossTotals(
         incident_id=incident.id,
         province=incident.province,
-        deaths=deaths,
-        injured=injured,
-        missing=missing,
-        relocated=relocated,
-        houses_damaged=houses_damaged,
-        direct_loss_cny=direct_loss_cny,
+        **named(totals),
         by_province=by_province,
         agencies=len(reports),
         signal_id=signal.signal_id,
@@ -77,6 +71,11 @@ def record(state: TheaterState, incident: Incident, signal: Signal, out: Emitter
     attrs = tuple((k, v) for k, v in signal.attrs if k not in LOSS_FIGURES)
     summed = tuple((name, str(value)) for name, value in zip(LOSS_FIGURES, totals, strict=True))
     return replace(signal, value=float(totals[0]), attrs=(*attrs, *summed))
+
+
+def named(figures: tuple[int, ...]) -> dict[str, int]:
+    """Figures in LOSS_FIGURES order by their names, the fields of every record that carries them."""
+    return dict(zip(LOSS_FIGURES, figures, strict=True))
 
 
 def _sum(rows: Iterable[tuple[int, ...]]) -> tuple[int, ...]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from playbooks.incident import EVENT_GRADES, Incident, Notification
-from streams.theater.losses import figures_of
+from streams.theater.losses import figures_of, named
 from streams.theater.reporting_rules import Recipient, RegionRule
 from streams.theater.state import Emitter, TheaterContext, TheaterState
 from streams.wire.contract import LOSS_FIGURES
@@ -255,7 +255,6 @@ def casualty_figures(state: TheaterState, incident: Incident) -> tuple[int, ...]
 
 
 def draft(state: TheaterState, incident: Incident) -> ReportDraft:
-    deaths, injured, missing, relocated, houses, loss = casualty_figures(state, incident)
     units: dict[str, int] = {}
     across = 0
     for task in state.tasks.values():
@@ -278,12 +277,7 @@ def draft(state: TheaterState, incident: Incident) -> ReportDraft:
         places=incident.adcodes,
         lon=incident.lon,
         lat=incident.lat,
-        deaths=deaths,
-        injured=injured,
-        missing=missing,
-        relocated=relocated,
-        houses_damaged=houses,
-        direct_loss_cny=loss,
+        **named(casualty_figures(state, incident)),
         measures=measures[-20:],
         resources=tuple(sorted(units.items())),
         cross_border_units=across,

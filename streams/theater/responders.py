@@ -121,22 +121,15 @@ def send_task(
 ) -> Task:
     """A task for one available responder, which becomes assigned."""
     responder = state.fleet.responders[responder_id]
-    task = Task(
-        id=task_id,
-        incident_id=incident.id,
-        capability=capability,
-        created_at_ms=state.now_ms,
-        deadline_ms=deadline_ms,
-        rule=rule,
+    task = replace(
+        _task(state, incident, task_id, capability, deadline_ms, rule, reason),
         status="dispatched",
         responder_id=responder_id,
         responder_name=responder.name,
         responder_province=responder.home_province,
         responder_adcode=responder.home_adcode,
-        incident_province=incident.province,
         cross_border=cross_border,
         travel_s=round(travel_s, 1),
-        reason=reason,
     )
     state.tasks[task.id] = task
     out.emit("task", task.id, task)
@@ -154,7 +147,17 @@ def unfilled_task(
     rule: str,
     reason: str,
 ) -> Task:
-    task = Task(
+    """A task no unit could be sent to (yet): mutual aid may fill it."""
+    task = _task(state, incident, task_id, capability, deadline_ms, rule, reason)
+    state.tasks[task.id] = task
+    out.emit("task", task.id, task)
+    return task
+
+
+def _task(
+    state: TheaterState, incident: Incident, task_id: str, capability: str, deadline_ms: int, rule: str, reason: str
+) -> Task:
+    return Task(
         id=task_id,
         incident_id=incident.id,
         capability=capability,
@@ -165,6 +168,3 @@ def unfilled_task(
         incident_province=incident.province,
         reason=reason,
     )
-    state.tasks[task.id] = task
-    out.emit("task", task.id, task)
-    return task

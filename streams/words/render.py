@@ -173,11 +173,7 @@ class Words:
 
     def playbook_title(self, playbook_id: str, lang: str, scene: _Scene | None = None) -> str:
         pair = self._playbook_titles.get(playbook_id)
-        if pair is None:
-            if scene is not None:
-                scene.missing.append(f"playbook {playbook_id!r}")
-            return self.line("rule_unknown", lang)
-        return pair[_i(lang)]
+        return self._titled(pair, lang, scene, f"playbook {playbook_id!r}")
 
     def rule_title(self, rule_id: str, lang: str, scene: _Scene | None = None, playbook: str = "") -> str:
         stage = _STAGE_RULE.fullmatch(rule_id)
@@ -186,20 +182,20 @@ class Words:
             return form.format(stage=self.word("stage", stage.group("stage") or "during", lang))
         hint = playbook or (scene.playbook if scene else "")
         pair = self._rules.get((hint, rule_id)) or self._rules.get(("", rule_id))
-        if pair is None:
-            if scene is not None:
-                scene.missing.append(f"rule {rule_id!r}")
-            return self.line("rule_unknown", lang)
-        return pair[_i(lang)]
+        return self._titled(pair, lang, scene, f"rule {rule_id!r}")
 
     def timer_title(self, timer_id: str, lang: str, scene: _Scene | None = None, playbook: str = "") -> str:
         if timer_id.startswith("stage:") or timer_id.startswith("approval:"):
             return self.rule_title(timer_id, lang, scene)
         hint = playbook or (scene.playbook if scene else "")
         pair = self._timers.get((hint, timer_id)) or self._timers.get(("", timer_id))
+        return self._titled(pair, lang, scene, f"timer {timer_id!r}")
+
+    def _titled(self, pair: Pair | None, lang: str, scene: _Scene | None, what: str) -> str:
+        """A title in `lang`, or the unknown rule's words when there is none (the scene notes `what` as missing)."""
         if pair is None:
             if scene is not None:
-                scene.missing.append(f"timer {timer_id!r}")
+                scene.missing.append(what)
             return self.line("rule_unknown", lang)
         return pair[_i(lang)]
 

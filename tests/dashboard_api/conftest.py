@@ -21,6 +21,7 @@ from geo.fleet import FleetState, Responder
 from geo.regions import RegionIndex
 from playbooks.evidence import Personal, Signal
 from playbooks.incident import Approval, Decision, Incident, Notification, Task
+from streams.testing import gas_call
 from streams.theater import Delta
 from tests.dashboard_api.sinks import RecordingSink
 
@@ -44,20 +45,8 @@ def auth(who: str) -> dict[str, str]:
 
 
 def call(signal_id: str, at_ms: int, province: str, adcode: str, owner: str, name: str, phone: str) -> Signal:
-    return Signal(
-        signal_id=signal_id,
-        source="hotline",
-        kind="call:gas_smell",
-        at_ms=at_ms,
-        province=province,
-        adcode=adcode,
-        lon=116.81,
-        lat=39.96,
-        precision="gps",
-        severity=3,
-        text=f"{name}反映燃气味很重，回电{phone}",
-        personal=Personal(owner_province=owner, name=name, phone=phone),
-    )
+    text, personal = f"{name}反映燃气味很重，回电{phone}", Personal(owner_province=owner, name=name, phone=phone)
+    return gas_call(signal_id, at_ms, province=province, adcode=adcode, severity=3, text=text, personal=personal)
 
 
 def incident(

@@ -71,12 +71,24 @@ def churn(start_seq: int, count: int) -> list[Delta]:
     return out
 
 
+def publish(hub: FeedHub, deltas: list[Delta]) -> None:
+    for delta in deltas:
+        hub.publish(delta)
+
+
 class Session:
     def __init__(self, hub: FeedHub, who: Viewer, since: int | None = None, **kw: Any) -> None:
         self.hub = hub
         self.socket = Collector()
         self.client: FeedClient = hub.connect(who, since, **kw)
         self.task = asyncio.ensure_future(hub.pump(self.client, self.socket.send))
+
+    @classmethod
+    async def opened(cls, hub: FeedHub, who: Viewer, since: int | None = None, **kw: Any) -> Session:
+        """A session that has had its first message (the snapshot, or `resumed`)."""
+        session = cls(hub, who, since, **kw)
+        await until(lambda: len(session.socket.messages) == 1)
+        return session
 
     async def close(self) -> None:
         self.hub.disconnect(self.client)
@@ -86,14 +98,12 @@ class Session:
 
 async def test_snapshot_first_then_scoped_deltas_in_seq_order(access: AccessPolicy) -> None:
     hub = new_hub()
-    tianjin = Session(hub, viewer(access, "tianjin"))
-    await until(lambda: len(tianjin.socket.messages) == 1)
+    tianjin = await Session.opened(hub, viewer(access, "tianjin"))
     snapshot = tianjin.socket.messages[0]
     assert snapshot["type"] == "snapshot" and snapshot["seq"] == 7 and snapshot["epoch"] == hub.epoch
     assert {i["id"] for i in snapshot["incidents"]} == {"INC-YJ", "INC-WQ"}
     assert BEIJING_PHONE not in json.dumps(snapshot, ensure_ascii=False)
-    for delta in churn(8, 9):
-        hub.publish(delta)
+    publish(hub, churn(8, 9))
     await until(lambda: len(tianjin.socket.seqs()) == 6)
     # Tianjin gets the Tianjin and the cross-border updates, not Beijing's, in seq order.
     assert tianjin.socket.seqs() == [9, 10, 12, 13, 15, 16]
@@ -104,18 +114,15 @@ async def test_snapshot_first_then_scoped_deltas_in_seq_order(access: AccessPoli
 async def test_resume_after_a_disconnect_is_gap_free_and_duplicate_free(access: AccessPolicy) -> None:
     hub = new_hub()
     joint = viewer(access, "joint")
-    first = Session(hub, joint)
-    await until(lambda: len(first.socket.messages) == 1)
-    for delta in churn(8, 5):
-        hub.publish(delta)
+    first = await Session.opened(hub, joint)
+    publish(hub, churn(8, 5))
     await until(lambda: first.socket.seqs()[-1:] == [12])
     await first.close()
     last_seen = max(first.socket.seqs())
     for delta in churn(13, 6):  # published while the client is away
         hub.publish(delta)
     second = Session(hub, joint, since=last_seen, epoch=hub.epoch)
-    for delta in churn(19, 3):
-        hub.publish(delta)
+    publish(hub, churn(19, 3))
     await until(lambda: second.socket.seqs()[-1:] == [21])
     assert second.socket.messages[0] == {"type": "resumed", "since": 12, "seq": 18, "epoch": hub.epoch}
     assert "snapshot" not in [m["type"] for m in second.socket.messages]
@@ -126,8 +133,7 @@ async def test_resume_after_a_disconnect_is_gap_free_and_duplicate_free(access: 
 
 async def test_resume_of_a_scoped_viewer_gets_only_what_it_may_see(access: AccessPolicy) -> None:
     hub = new_hub()
-    for delta in churn(8, 6):
-        hub.publish(delta)
+    publish(hub, churn(8, 6))
     beijing = Session(hub, viewer(access, "beijing"), since=7)
     await until(lambda: len(beijing.socket.messages) == 5)
     assert beijing.socket.seqs() == [8, 10, 11, 13]
@@ -147,11 +153,9 @@ async def test_resume_that_cannot_be_served_gets_a_snapshot(
     access: AccessPolicy, since: int, epoch: str | None
 ) -> None:
     hub = new_hub(history=4)
-    for delta in churn(8, 3):
-        hub.publish(delta)
+    publish(hub, churn(8, 3))
     assert hub.stats()["history_from_seq"] == 7
-    session = Session(hub, viewer(access, "joint"), since=since, epoch=epoch)
-    await until(lambda: len(session.socket.messages) == 1)
+    session = await Session.opened(hub, viewer(access, "joint"), since=since, epoch=epoch)
     assert session.socket.messages[0]["type"] == "snapshot"
     assert session.socket.messages[0]["seq"] == 10
     await session.close()
@@ -160,8 +164,7 @@ async def test_resume_that_cannot_be_served_gets_a_snapshot(
 async def test_history_is_also_bounded_by_bytes(access: AccessPolicy) -> None:
     hub = new_hub(history_bytes=3_000)
     assert hub.stats()["history"] < 7
-    session = Session(hub, viewer(access, "joint"), since=1)
-    await until(lambda: len(session.socket.messages) == 1)
+    session = await Session.opened(hub, viewer(access, "joint"), since=1)
     assert session.socket.messages[0]["type"] == "snapshot"
     await session.close()
 
@@ -183,8 +186,7 @@ async def test_a_slow_client_is_resynced_while_the_others_keep_up(access: Access
     assert slow.client.resyncs >= 1 and len(slow.client.queue) <= 5
     slow.socket.gate.set()  # it comes back: a fresh snapshot brings it up to date
     await until(lambda: slow.socket.messages[-1]["type"] == "snapshot" and slow.socket.messages[-1]["seq"] == 37)
-    for delta in churn(38, 2):
-        hub.publish(delta)
+    publish(hub, churn(38, 2))
     await until(lambda: slow.socket.seqs()[-2:] == [38, 39])
     assert hub.stats()["resyncs"] == slow.client.resyncs
     await fast.close()
@@ -194,10 +196,8 @@ async def test_a_slow_client_is_resynced_while_the_others_keep_up(access: Access
 async def test_clients_connecting_together_share_one_snapshot_per_view(access: AccessPolicy) -> None:
     hub = new_hub()
     joint = viewer(access, "joint")
-    first = Session(hub, joint)
-    await until(lambda: len(first.socket.messages) == 1)
-    for delta in churn(8, 3):
-        hub.publish(delta)
+    first = await Session.opened(hub, joint)
+    publish(hub, churn(8, 3))
     second = Session(hub, joint)
     await until(lambda: second.socket.seqs()[-1:] == [10])
     # The snapshot built for the first client, then what happened since: the same picture, built once.
@@ -217,8 +217,7 @@ async def test_clients_connecting_together_share_one_snapshot_per_view(access: A
 
 async def test_a_redelivered_delta_is_not_sent_again(access: AccessPolicy) -> None:
     hub = new_hub()
-    session = Session(hub, viewer(access, "joint"))
-    await until(lambda: len(session.socket.messages) == 1)
+    session = await Session.opened(hub, viewer(access, "joint"))
     deltas = churn(8, 2)
     for delta in (*deltas, deltas[0], deltas[1]):
         hub.publish(delta)
@@ -245,8 +244,7 @@ async def test_heartbeat_carries_the_last_seq(access: AccessPolicy) -> None:
 
 async def test_publish_from_another_thread_reaches_the_client(access: AccessPolicy) -> None:
     hub = new_hub()
-    session = Session(hub, viewer(access, "joint"))
-    await until(lambda: len(session.socket.messages) == 1)
+    session = await Session.opened(hub, viewer(access, "joint"))
     for delta in churn(8, 3):
         await asyncio.to_thread(hub.publish, delta)
     for _ in range(2000):
@@ -400,8 +398,7 @@ async def test_a_client_gets_the_new_evidence_in_a_delta_and_the_whole_list_in_a
     access: AccessPolicy,
 ) -> None:
     hub = new_hub()
-    tianjin = Session(hub, viewer(access, "tianjin"))
-    await until(lambda: len(tianjin.socket.messages) == 1)
+    tianjin = await Session.opened(hub, viewer(access, "tianjin"))
     caller = replace(YANJIAO.evidence[0], signal_id="call-bj-9", at_ms=T0 + 3000)
     update = replace(YANJIAO, evidence=(*YANJIAO.evidence, caller), updated_at_ms=T0 + 3000)
     hub.publish(Delta(8, T0 + 3000, "incident", YANJIAO.id, update, EvidenceChange((caller,))))
@@ -427,8 +424,7 @@ async def test_a_report_due_before_its_incident_reaches_the_county_post_once_the
     reporting.follow(state, replace(YANJIAO, event_grade="较大"), core.theater, out)
     report = out.deltas[0]
     hub = FeedHub(Picture(), heartbeat_s=3600)
-    sanhe = Session(hub, viewer(access, "sanhe"))
-    await until(lambda: len(sanhe.socket.messages) == 1)
+    sanhe = await Session.opened(hub, viewer(access, "sanhe"))
     hub.publish(Delta(1, T0, "report", report.key, report.entity))  # due before the county post sees the incident
     hub.publish(Delta(2, T0, "incident", YANJIAO.id, YANJIAO))
     await until(lambda: len(sanhe.socket.messages) >= 3)

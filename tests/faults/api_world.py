@@ -1,13 +1,17 @@
 """The command-centre API over a real picture: the Yanjiao scenario run on the embedded runtime, its deltas
-published into a feed hub, the demo tokens, a command sink that records, and a drill replay control."""
+published into a feed hub, the demo tokens, a command sink that records, and a drill replay control; the
+fixtures `world` and `client` serve it to a test module."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 
 from dashboard_api import AccessPolicy, DeltaError, FeedHub, Picture, create_app
 from ebrain.compose import Core, embedded_runtime
@@ -15,16 +19,10 @@ from ebrain.settings import PACKAGE_ROOT
 from scenarios.model import load_scenario
 from scenarios.replay import ReplayControl
 from scenarios.run import Outcome, replay_embedded
+from tests.dashboard_api.conftest import TOKENS
 from tests.dashboard_api.sinks import RecordingSink
 
 SCENARIO = PACKAGE_ROOT / "scenarios" / "files" / "yanjiao_gas_explosion_2024.yaml"
-TOKENS = {
-    "joint": "demo-joint-3f9c1a7e",
-    "beijing": "demo-beijing-8b2d4e61",
-    "tianjin": "demo-tianjin-5c7e9a02",
-    "hebei": "demo-hebei-1a6f3d98",
-    "sanhe": "demo-sanhe-7d4b2c15",
-}
 
 
 @dataclass
@@ -64,6 +62,18 @@ def build_world(core: Core, outcome: Outcome, **app_options: Any) -> World:
         **app_options,
     )
     return World(app, hub, picture, sink, outcome, refused)
+
+
+@pytest.fixture(scope="module")
+def world(core: Core) -> World:
+    """The Yanjiao picture behind the API, once per test module (a conftest re-exports it)."""
+    return build_world(core, yanjiao_outcome(core))
+
+
+@pytest.fixture(scope="module")
+def client(world: World) -> Iterator[TestClient]:
+    with TestClient(world.app) as c:
+        yield c
 
 
 def auth(who: str) -> dict[str, str]:

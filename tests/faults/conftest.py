@@ -11,6 +11,8 @@ import uuid
 import pytest
 
 from ebrain.kafka_kit import broker_fixture
+from tests.faults.api_world import client as client
+from tests.faults.api_world import world as world
 
 fault_broker = broker_fixture("kafka-faults", "for the fault tests")
 

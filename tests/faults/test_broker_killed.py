@@ -14,25 +14,16 @@ from pathlib import Path
 import pytest
 from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient
 
+from ebrain import kafka_kit as kit
 from ebrain.broker import ensure_jars
 from ebrain.broker_cluster import KafkaCluster
 from ebrain.compose import Core
-from ebrain.kafka_kit import (
-    PROJECT_ROOT,
-    Ingress,
-    assert_same_outcome,
-    embedded_deltas,
-    read_feed,
-    split_at,
-    start_worker,
-    wait_for_deltas,
-)
 from scenarios.model import load_scenario
 from streams.wire import topics
 
 pytestmark = pytest.mark.kafka
 
-SCENARIO = PROJECT_ROOT / "scenarios" / "files" / "yanjiao_gas_explosion_2024.yaml"
+SCENARIO = kit.PROJECT_ROOT / "scenarios" / "files" / "yanjiao_gas_explosion_2024.yaml"
 MIN = 60_000
 
 
@@ -60,27 +51,27 @@ def _min_insync(bootstrap: str, names: list[str]) -> dict[str, str]:
 
 def test_a_broker_killed_mid_replay_loses_nothing(core: Core, tmp_path: Path, prefix: str) -> None:
     scenario = load_scenario(SCENARIO)
-    expected = embedded_deltas(core, scenario)
-    first, rest = split_at(scenario, scenario.t0_ms - 8 * MIN)
-    cluster = KafkaCluster(tmp_path / "kafka", ensure_jars(PROJECT_ROOT))
+    expected = kit.embedded_deltas(core, scenario)
+    first, rest = kit.split_at(scenario, scenario.t0_ms - 8 * MIN)
+    cluster = KafkaCluster(tmp_path / "kafka", ensure_jars(kit.PROJECT_ROOT))
     began = time.monotonic()
     worker = None
     try:
         print(f"\nthree brokers at {cluster.bootstrap} serving after {cluster.start():.1f} s")
         bootstrap = cluster.bootstrap
-        worker = start_worker(bootstrap, prefix, tmp_path, "worker")
+        worker = kit.start_worker(bootstrap, prefix, tmp_path, "worker")
         signals = topics.physical(topics.SIGNALS, prefix)
 
         async def run() -> tuple[int, list[dict[str, object]]]:
-            async with Ingress(bootstrap, prefix) as ingress:
+            async with kit.Ingress(bootstrap, prefix) as ingress:
                 await ingress.send(first)
-                before = await wait_for_deltas(bootstrap, prefix, 1, [worker])
+                before = await kit.wait_for_deltas(bootstrap, prefix, 1, [worker])
                 # the theater's input partition: its leader carries the worker's transactions and reads
                 victim = int(str(_partitions(bootstrap, prefix)[signals][0]["leader_id"]))
                 await asyncio.to_thread(cluster.node_of(victim).kill)
                 print(f"broker {victim} (leader of {signals}) killed after {before} deltas")
                 await ingress.send(rest)
-            return victim, await read_feed(bootstrap, prefix, len(expected), timeout_s=300)
+            return victim, await kit.read_feed(bootstrap, prefix, len(expected), timeout_s=300)
 
         victim, got = asyncio.run(run())
         assert worker.alive(), f"the worker died when the broker did:\n{worker.tail()}"
@@ -92,7 +83,7 @@ def test_a_broker_killed_mid_replay_loses_nothing(core: Core, tmp_path: Path, pr
             worker.stop()
         cluster.stop()
     print(f"broker killed: {len(got)} deltas in {time.monotonic() - began:.0f} s")
-    assert_same_outcome(got, expected)
+    kit.assert_same_outcome(got, expected)
     # every topic and changelog has three replicas, and the dead broker leads none of them any more
     changelogs = [name for name in partitions if name.endswith("-changelog")]
     assert changelogs, f"no changelog among {sorted(partitions)}"

@@ -12,41 +12,31 @@ from pathlib import Path
 
 import pytest
 
+from ebrain import kafka_kit as kit
 from ebrain.compose import Core
-from ebrain.kafka_kit import (
-    PROJECT_ROOT,
-    Ingress,
-    assert_same_outcome,
-    embedded_deltas,
-    new_broker,
-    read_feed,
-    split_at,
-    start_worker,
-    wait_for_deltas,
-)
 from scenarios.model import load_scenario
 
 pytestmark = pytest.mark.kafka
 
-SCENARIO = PROJECT_ROOT / "scenarios" / "files" / "yanjiao_gas_explosion_2024.yaml"
+SCENARIO = kit.PROJECT_ROOT / "scenarios" / "files" / "yanjiao_gas_explosion_2024.yaml"
 MIN = 60_000
 OUTAGE_S = 8.0
 
 
 def test_broker_restart_mid_stream_loses_nothing(core: Core, tmp_path: Path, prefix: str) -> None:
     scenario = load_scenario(SCENARIO)
-    expected = embedded_deltas(core, scenario)
-    first, rest = split_at(scenario, scenario.t0_ms - 8 * MIN)
-    broker = new_broker(tmp_path / "kafka")
+    expected = kit.embedded_deltas(core, scenario)
+    first, rest = kit.split_at(scenario, scenario.t0_ms - 8 * MIN)
+    broker = kit.new_broker(tmp_path / "kafka")
     broker.start()
     bootstrap = broker.bootstrap
-    worker = start_worker(bootstrap, prefix, tmp_path, "worker")
+    worker = kit.start_worker(bootstrap, prefix, tmp_path, "worker")
     started = time.monotonic()
 
     async def run() -> list[dict[str, object]]:
-        async with Ingress(bootstrap, prefix) as ingress:
+        async with kit.Ingress(bootstrap, prefix) as ingress:
             await ingress.send(first)
-            before = await wait_for_deltas(bootstrap, prefix, 1, [worker])
+            before = await kit.wait_for_deltas(bootstrap, prefix, 1, [worker])
             await asyncio.to_thread(broker.stop)
             print(f"\nbroker stopped after {before} deltas")
             # the producer keeps sending into the outage: its records wait in its buffer and are retried
@@ -55,7 +45,7 @@ def test_broker_restart_mid_stream_loses_nothing(core: Core, tmp_path: Path, pre
             seconds = await asyncio.to_thread(broker.start)
             print(f"broker back after {OUTAGE_S:.0f} s down and {seconds:.1f} s starting")
             await asyncio.wait_for(sending, timeout=180)
-        return await read_feed(bootstrap, prefix, len(expected), timeout_s=300)
+        return await kit.read_feed(bootstrap, prefix, len(expected), timeout_s=300)
 
     try:
         got = asyncio.run(run())
@@ -64,4 +54,4 @@ def test_broker_restart_mid_stream_loses_nothing(core: Core, tmp_path: Path, pre
         worker.stop()
         broker.stop()
     print(f"broker restart: {len(got)} deltas in {time.monotonic() - started:.0f} s")
-    assert_same_outcome(got, expected)
+    kit.assert_same_outcome(got, expected)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,23 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from starlette.websockets import WebSocketDisconnect
 
-from ebrain.compose import Core
-from tests.faults.api_world import TOKENS, World, build_world, yanjiao_outcome
+from tests.faults.api_world import TOKENS, World
 from tests.faults.mutation import ODD_VALUES, mutate_json
 
 ALLOWED = {200, 202, 304, 400, 401, 403, 404, 405, 409, 413, 415, 422}
 REQUESTS_PER_ENDPOINT = 60
-
-
-@pytest.fixture(scope="module")
-def world(core: Core) -> World:
-    return build_world(core, yanjiao_outcome(core))
-
-
-@pytest.fixture(scope="module")
-def client(world: World) -> Iterator[TestClient]:
-    with TestClient(world.app) as c:
-        yield c
 
 
 def valid_bodies(world: World) -> dict[str, dict[str, Any]]:

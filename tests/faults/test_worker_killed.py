@@ -18,26 +18,14 @@ from pathlib import Path
 
 import pytest
 
+from ebrain import kafka_kit as kit
 from ebrain.broker import KafkaBroker
 from ebrain.compose import Core
-from ebrain.kafka_kit import (
-    PROJECT_ROOT,
-    Ingress,
-    Worker,
-    Workers,
-    assert_alive,
-    assert_same_outcome,
-    embedded_deltas,
-    read_feed,
-    split_at,
-    wait_for_deltas,
-    wait_for_group,
-)
 from scenarios.model import load_scenario
 
 pytestmark = pytest.mark.kafka
 
-SCENARIO = PROJECT_ROOT / "scenarios" / "files" / "yanjiao_gas_explosion_2024.yaml"
+SCENARIO = kit.PROJECT_ROOT / "scenarios" / "files" / "yanjiao_gas_explosion_2024.yaml"
 MIN = 60_000
 KILL_AFTER_S = 1.0
 
@@ -50,31 +38,31 @@ def test_kill9_mid_replay_then_restart_loses_nothing_and_repeats_nothing(
     last delta are committed, the worker busy with the last events (a commit landing inside an event once
     applied that event twice after the restart)."""
     scenario = load_scenario(SCENARIO)
-    expected = embedded_deltas(core, scenario)
+    expected = kit.embedded_deltas(core, scenario)
     bootstrap = fault_broker.bootstrap
-    first, rest = split_at(scenario, scenario.t0_ms - 8 * MIN)  # the gas-smell call and the first alarm
+    first, rest = kit.split_at(scenario, scenario.t0_ms - 8 * MIN)  # the gas-smell call and the first alarm
     started = time.monotonic()
 
-    async def run(workers: Workers) -> tuple[Worker, list[dict[str, object]]]:
+    async def run(workers: kit.Workers) -> tuple[kit.Worker, list[dict[str, object]]]:
         worker = workers.start("first")
-        async with Ingress(bootstrap, prefix) as ingress:
+        async with kit.Ingress(bootstrap, prefix) as ingress:
             await ingress.send(first)
-            before = await wait_for_deltas(bootstrap, prefix, 1, [worker])
+            before = await kit.wait_for_deltas(bootstrap, prefix, 1, [worker])
             print(f"\n{before} deltas before the rest was sent")
             await ingress.send(rest)
             # kill while it works through the rest (about a thousand records): with a transaction open
             if when == "early":
                 await asyncio.sleep(KILL_AFTER_S)
             else:
-                await wait_for_deltas(bootstrap, prefix, len(expected) - 1, [worker])
+                await kit.wait_for_deltas(bootstrap, prefix, len(expected) - 1, [worker])
             restarted = await workers.kill9_and_restart(worker, len(expected), when)
-        return restarted, await read_feed(bootstrap, prefix, len(expected))
+        return restarted, await kit.read_feed(bootstrap, prefix, len(expected))
 
-    with Workers(bootstrap, prefix, tmp_path) as workers:
+    with kit.Workers(bootstrap, prefix, tmp_path) as workers:
         restarted, got = asyncio.run(run(workers))
-        assert_alive(restarted, "the restarted worker")
+        kit.assert_alive(restarted, "the restarted worker")
     print(f"kill -9 and restart: {len(got)} deltas in {time.monotonic() - started:.0f} s")
-    assert_same_outcome(got, expected)
+    kit.assert_same_outcome(got, expected)
 
 
 def _timer_fired(deltas: list[dict[str, object]], what: str) -> bool:
@@ -88,35 +76,35 @@ def test_two_workers_one_killed_the_other_takes_over_partitions_and_timers(
     fault_broker: KafkaBroker, core: Core, tmp_path: Path, prefix: str
 ) -> None:
     scenario = load_scenario(SCENARIO)
-    expected = embedded_deltas(core, scenario)
+    expected = kit.embedded_deltas(core, scenario)
     assert _timer_fired(expected, "timer ack-leak fired")  # due 10 min after the first call: T0-4m
     bootstrap = fault_broker.bootstrap
-    first, rest = split_at(scenario, scenario.t0_ms - 8 * MIN)  # the leak's incident is open, its timer pending
+    first, rest = kit.split_at(scenario, scenario.t0_ms - 8 * MIN)  # the leak's incident is open, its timer pending
     started = time.monotonic()
 
-    async def run(kit: Workers) -> tuple[str, str, list[dict[str, object]]]:
-        workers = {name: kit.start(name) for name in ("a", "b")}
-        owned = await wait_for_group(bootstrap, prefix, 2)
-        async with Ingress(bootstrap, prefix) as ingress:
+    async def run(crew: kit.Workers) -> tuple[str, str, list[dict[str, object]]]:
+        workers = {name: crew.start(name) for name in ("a", "b")}
+        owned = await kit.wait_for_group(bootstrap, prefix, 2)
+        async with kit.Ingress(bootstrap, prefix) as ingress:
             await ingress.send(first)
-            await wait_for_deltas(bootstrap, prefix, 1, list(workers.values()))
-            before = await read_feed(bootstrap, prefix, 1, settle_s=2.0)
+            await kit.wait_for_deltas(bootstrap, prefix, 1, list(workers.values()))
+            before = await kit.read_feed(bootstrap, prefix, 1, settle_s=2.0)
             assert not _timer_fired(before, "timer ack-leak fired"), "the timer fired before the kill"
             theater_owner = next(client for client, tps in owned.items() if ("signals", 0) in tps)
             victim = theater_owner.removeprefix("ebrain-")
             workers[victim].kill9()
             print(f"\nkilled -9 worker {victim} (it ran the theater) after {len(before)} deltas")
             await ingress.send(rest)
-        survivor_owns = await wait_for_group(bootstrap, prefix, 1)
+        survivor_owns = await kit.wait_for_group(bootstrap, prefix, 1)
         (survivor,) = survivor_owns
-        return victim, survivor, await read_feed(bootstrap, prefix, len(expected))
+        return victim, survivor, await kit.read_feed(bootstrap, prefix, len(expected))
 
-    with Workers(bootstrap, prefix, tmp_path) as kit:
-        victim, survivor, got = asyncio.run(run(kit))
+    with kit.Workers(bootstrap, prefix, tmp_path) as crew:
+        victim, survivor, got = asyncio.run(run(crew))
         assert survivor != f"ebrain-{victim}"
-        for worker in kit.started:
+        for worker in crew.started:
             if worker.name != victim:
-                assert_alive(worker, "the surviving worker")
+                kit.assert_alive(worker, "the surviving worker")
     print(f"takeover by {survivor}: {len(got)} deltas in {time.monotonic() - started:.0f} s")
     assert _timer_fired(got, "timer ack-leak fired"), "the survivor did not fire the timer it took over"
-    assert_same_outcome(got, expected)
+    kit.assert_same_outcome(got, expected)

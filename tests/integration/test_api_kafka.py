@@ -18,9 +18,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,23 +30,13 @@ from aiokafka import AIOKafkaProducer
 from fastapi.testclient import TestClient
 from kafka import TopicPartition as SyncTopicPartition
 from kafka.admin import KafkaAdminClient
-from websockets.sync.client import connect
 
 from dashboard_api import AccessPolicy, FeedHub, Picture, create_app
 from dashboard_api.deltas import delta_from_json
 from dashboard_api.kafka_view import KafkaView, ViewError
-from ebrain.broker import KafkaBroker, free_port
+from ebrain import kafka_kit as kit
+from ebrain.broker import KafkaBroker
 from ebrain.compose import Core
-from ebrain.kafka_kit import (
-    PROJECT_ROOT,
-    Ingress,
-    Worker,
-    embedded_deltas,
-    read_feed,
-    split_at,
-    start_worker,
-    wait_for_deltas,
-)
 from scenarios.model import load_scenario
 from scenarios.replay import plan
 from streams.runtime.faust_app import ensure_topics
@@ -57,7 +44,7 @@ from streams.wire import contract, topics
 
 pytestmark = pytest.mark.kafka
 
-SCENARIO = PROJECT_ROOT / "scenarios" / "files" / "yanjiao_gas_explosion_2024.yaml"
+SCENARIO = kit.PROJECT_ROOT / "scenarios" / "files" / "yanjiao_gas_explosion_2024.yaml"
 TOKENS = {"joint": "demo-joint-3f9c1a7e", "hebei": "demo-hebei-1a6f3d98", "beijing": "demo-beijing-8b2d4e61"}
 INCIDENT = "JINGJINJI-000001"
 READS = (
@@ -179,60 +166,6 @@ def test_a_feed_that_lost_deltas_the_picture_does_not_cover_is_refused(
         asyncio.run(go())
 
 
-class Instance:
-    """`ebrain api --broker` as its own process on a free port."""
-
-    def __init__(self, bootstrap: str, prefix: str, folder: Path, name: str) -> None:
-        self.port = free_port()
-        self.log = folder / f"{name}.log"
-        self.base = f"http://127.0.0.1:{self.port}"
-        command = [sys.executable, "-m", "ebrain.cli", "api", "--broker", bootstrap, "--topic-prefix", prefix]
-        command.append("--demo-tokens")
-        with self.log.open("wb") as out:
-            self.proc = subprocess.Popen(
-                [*command, "--port", str(self.port)],
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                cwd=PROJECT_ROOT,
-                env={**os.environ, "PYTHONUNBUFFERED": "1"},
-            )
-
-    def tail(self) -> str:
-        return self.log.read_text(errors="replace")[-2000:] if self.log.exists() else "(no log)"
-
-    def seq(self) -> int | None:
-        try:
-            return int(httpx.get(f"{self.base}/api/health", timeout=5).json()["seq"])
-        except httpx.HTTPError:
-            return None
-
-    def wait_for_seq(self, wanted: int, timeout_s: float = 90.0) -> None:
-        deadline = time.monotonic() + timeout_s
-        seq = None
-        while time.monotonic() < deadline:
-            assert self.proc.poll() is None, f"the API instance exited:\n{self.tail()}"
-            seq = self.seq()
-            if seq is not None and seq >= wanted:
-                return
-            time.sleep(0.5)
-        raise AssertionError(f"API instance at seq {seq}, not {wanted}, after {timeout_s:.0f} s:\n{self.tail()}")
-
-    def get(self, path: str, who: str = "joint") -> httpx.Response:
-        return httpx.get(self.base + path, headers={"Authorization": f"Bearer {TOKENS[who]}"}, timeout=30)
-
-    def feed(self, who: str = "joint", query: str = "") -> Any:
-        return connect(f"ws://127.0.0.1:{self.port}/ws/feed?token={TOKENS[who]}{query}", max_size=None)
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
-
-
 class NoCommands:
     async def submit(self, command: contract.Command) -> None:
         raise AssertionError("the embedded reference takes no commands")
@@ -241,7 +174,7 @@ class NoCommands:
 @pytest.fixture
 def embedded_api(core: Core) -> Iterator[tuple[TestClient, list[dict[str, Any]]]]:
     """The embedded run's final picture behind the same API: the reference every instance must equal."""
-    deltas = embedded_deltas(core, load_scenario(SCENARIO))
+    deltas = kit.embedded_deltas(core, load_scenario(SCENARIO))
     picture = Picture()
     hub = FeedHub(picture)
     app = create_app(
@@ -269,13 +202,13 @@ def canonical(value: Any) -> Any:
     return value
 
 
-def assert_same_view(instance: Instance, reference: TestClient, name: str) -> None:
+def assert_same_view(instance: kit.ApiInstance, reference: TestClient, name: str) -> None:
     for who, token in TOKENS.items():
         for path in READS:
-            got, want = instance.get(path, who), reference.get(path, headers={"Authorization": f"Bearer {token}"})
+            got, want = instance.get(path, token), reference.get(path, headers={"Authorization": f"Bearer {token}"})
             assert got.status_code == want.status_code, f"{name} {who} {path}: {got.status_code} {got.text[:300]}"
             assert canonical(got.json()) == canonical(want.json()), f"{name} {who} {path} differs"
-        with instance.feed(who) as ws:
+        with instance.feed(token) as ws:
             snapshot = json.loads(ws.recv(timeout=30))
         with reference.websocket_connect(f"/ws/feed?token={token}") as ws:
             expected = ws.receive_json()
@@ -295,7 +228,7 @@ def expected_counts() -> dict[str, int]:
     }
 
 
-def wait_for_counts(instance: Instance, wanted: dict[str, int], timeout_s: float = 30.0) -> None:
+def wait_for_counts(instance: kit.ApiInstance, wanted: dict[str, int], timeout_s: float = 30.0) -> None:
     deadline = time.monotonic() + timeout_s
     got: Any = None
     while time.monotonic() < deadline:
@@ -306,7 +239,7 @@ def wait_for_counts(instance: Instance, wanted: dict[str, int], timeout_s: float
     raise AssertionError(f"/api/counts runtime {got} != {wanted}")
 
 
-def read_resumed(instance: Instance, since: int, epoch: str, count: int) -> list[dict[str, Any]]:
+def read_resumed(instance: kit.ApiInstance, since: int, epoch: str, count: int) -> list[dict[str, Any]]:
     """Connect with since/epoch: a `resumed` message, then `count` deltas, then nothing but heartbeats."""
     with instance.feed(query=f"&since={since}&epoch={epoch}") as ws:
         hello = json.loads(ws.recv(timeout=30))
@@ -328,27 +261,27 @@ def test_api_instances_rebuild_share_the_feed_and_carry_commands(
     last = expected[-1]["seq"]
     # most of the scenario first: the deltas stamped before its last tick are then certain to come
     cut = expected[int(len(expected) * 0.8)]["at_ms"]
-    first, rest = split_at(load_scenario(SCENARIO), cut)
+    first, rest = kit.split_at(load_scenario(SCENARIO), cut)
     before = max(s.at_ms for s in first if s.entry is None)
     early = sum(1 for d in expected if d["at_ms"] < before)
-    worker: Worker = start_worker(bootstrap, prefix, tmp_path)
-    instances: list[Instance] = []
+    worker: kit.Worker = kit.start_worker(bootstrap, prefix, tmp_path)
+    instances: list[kit.ApiInstance] = []
     try:
 
         async def produce(steps: Any) -> None:
-            async with Ingress(bootstrap, prefix) as ingress:
+            async with kit.Ingress(bootstrap, prefix) as ingress:
                 await ingress.send(steps)
 
         asyncio.run(produce(first))
-        asyncio.run(wait_for_deltas(bootstrap, prefix, early, [worker]))
-        one = Instance(bootstrap, prefix, tmp_path, "api-1")
+        asyncio.run(kit.wait_for_deltas(bootstrap, prefix, early, [worker]))
+        one = kit.ApiInstance(bootstrap, prefix, tmp_path, "api-1")
         instances.append(one)
         one.wait_for_seq(early)  # listening: the view is rebuilt
         asyncio.run(produce(rest))
         one.wait_for_seq(last)
         assert_same_view(one, reference, "instance 1 (started mid-stream)")
 
-        two = Instance(bootstrap, prefix, tmp_path, "api-2")
+        two = kit.ApiInstance(bootstrap, prefix, tmp_path, "api-2")
         instances.append(two)
         two.wait_for_seq(last)
         assert_same_view(two, reference, "instance 2 (started after the end)")
@@ -368,7 +301,7 @@ def test_api_instances_rebuild_share_the_feed_and_carry_commands(
             timeout=30,
         )
         assert posted.status_code == 202, posted.text
-        feed = asyncio.run(read_feed(bootstrap, prefix, last + 1, timeout_s=60, settle_s=3))
+        feed = asyncio.run(kit.read_feed(bootstrap, prefix, last + 1, timeout_s=60, settle_s=3))
         missed = [d for d in feed if d["seq"] > since]
         assert missed, f"the command made no delta; worker log:\n{worker.tail()}"
         for instance in instances:

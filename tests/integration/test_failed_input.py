@@ -16,13 +16,12 @@ import msgspec
 import pytest
 
 from ebrain.broker import KafkaBroker
-from streams.runtime.kafka_io import committed_from_start
+from ebrain.kafka_kit import PROJECT_ROOT, read_records, stop_process
 from streams.wire import contract, topics
 from streams.wire.envelope import decode_input
 from streams.wire.records import Failure
 from streams.wire.timefmt import format_time_ms, parse_time_ms
 from tests.integration.hotline_kit import feed_until, produce
-from tests.integration.test_pipeline_equivalence import PROJECT_ROOT, stop_worker
 
 pytestmark = pytest.mark.kafka
 
@@ -63,18 +62,8 @@ def work_order(order_id: str, event_id: str, at_ms: int, content: str, address: 
 
 
 async def parked(bootstrap: str, wait_s: float) -> list[Failure]:
-    consumer = committed_from_start(topics.physical(topics.FAILED, PREFIX), bootstrap)
-    await consumer.start()
-    found: list[Failure] = []
-    try:
-        deadline = time.monotonic() + wait_s
-        while time.monotonic() < deadline:
-            batch = await consumer.getmany(timeout_ms=500)
-            for records in batch.values():
-                found += [msgspec.json.decode(r.value, type=Failure) for r in records]
-    finally:
-        await consumer.stop()
-    return found
+    records = await read_records(bootstrap, topics.physical(topics.FAILED, PREFIX), 10**6, wait_s)
+    return [msgspec.json.decode(value, type=Failure) for _, value in records]
 
 
 def _incidents(deltas: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -103,7 +92,7 @@ def test_a_failing_input_is_parked_once_and_the_worker_goes_on(kafka_broker: Kaf
         deltas = asyncio.run(feed_until(bootstrap, PREFIX, both_seen, 150.0))
         assert first.poll() is None, (tmp_path / "w1.log").read_text(errors="replace")[-3000:]
     finally:
-        stop_worker(first)
+        stop_process(first)
     assert both_seen(deltas), "the failing input stopped the worker, or its incident was not flagged"
     failures = asyncio.run(parked(bootstrap, 5.0))
     assert len(failures) == 1 and failures[0].error.startswith("StopIteration")
@@ -116,5 +105,5 @@ def test_a_failing_input_is_parked_once_and_the_worker_goes_on(kafka_broker: Kaf
         time.sleep(20.0)  # a worker that handled the input again (a crash loop) would park it again by now
         assert second.poll() is None, (tmp_path / "w2.log").read_text(errors="replace")[-3000:]
     finally:
-        stop_worker(second)
+        stop_process(second)
     assert len(asyncio.run(parked(bootstrap, 5.0))) == 1

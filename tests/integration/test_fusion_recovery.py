@@ -13,42 +13,24 @@ import asyncio
 import time
 from pathlib import Path
 
-import msgspec
 import pytest
 
 from ebrain.broker import KafkaBroker
-from ebrain.compose import Core, embedded_runtime
-from scenarios.model import Scenario, load_scenario
+from ebrain.compose import Core
+from ebrain.kafka_kit import PROJECT_ROOT, Ingress, embedded_deltas, start_worker
+from scenarios.model import load_scenario
 from scenarios.replay import Step, plan
-from scenarios.run import replay_embedded
-from streams.runtime.kafka_io import KafkaIngress, read_feed
-from streams.wire.envelope import delta_to_builtins
-from tests.integration.test_pipeline_equivalence import start_worker, stop_worker
+from streams.runtime.kafka_io import read_feed
 
 pytestmark = pytest.mark.kafka
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = PROJECT_ROOT / "scenarios" / "files" / "border_gas_tongzhou_yanjiao_synthetic.yaml"
 PREFIX = "fusion-recovery."
 
 
-def uninterrupted(core: Core, scenario: Scenario) -> list[dict[str, object]]:
-    outcome = asyncio.run(replay_embedded(scenario, embedded_runtime(core)))
-    return [msgspec.json.decode(msgspec.json.encode(delta_to_builtins(d))) for d in outcome.deltas]
-
-
 async def send(bootstrap: str, steps: list[Step]) -> None:
-    ingress = KafkaIngress(bootstrap, PREFIX)
-    await ingress.start()
-    try:
-        for step in steps:
-            if step.entry is None:
-                await ingress.produce_tick(step.at_ms)
-            else:
-                await ingress.produce(step.entry.topic, step.entry.key, step.entry.value)
-        await ingress.flush()
-    finally:
-        await ingress.stop()
+    async with Ingress(bootstrap, PREFIX) as ingress:
+        await ingress.send(steps)
 
 
 async def feed(bootstrap: str, at_least: int, idle_s: float, timeout_s: float) -> list[dict[str, object]]:
@@ -69,21 +51,19 @@ def test_a_worker_killed_mid_replay_recovers_the_same_incidents(
     kafka_broker: KafkaBroker, core: Core, tmp_path: Path
 ) -> None:
     scenario = load_scenario(SCENARIO)
-    expected = uninterrupted(core, scenario)
+    expected = embedded_deltas(core, scenario)
     steps = list(plan(scenario))
     cut = next(i for i, s in enumerate(steps) if s.entry is not None and s.entry.name == "beijing-app-call")
-    data_dir = tmp_path / "worker"
-    first = start_worker(kafka_broker.bootstrap, data_dir, tmp_path / "worker-1.log", PREFIX)
+    first = start_worker(kafka_broker.bootstrap, PREFIX, tmp_path)
     try:
         asyncio.run(send(kafka_broker.bootstrap, steps[:cut]))
         # let the worker get well into the first part (state in tables, timers running), then kill it
         before = asyncio.run(feed(kafka_broker.bootstrap, len(expected), idle_s=15.0, timeout_s=180.0))
-        assert before, f"the first worker published nothing: {(tmp_path / 'worker-1.log').read_text()[-2000:]}"
-        assert first.poll() is None
+        assert before, f"the first worker published nothing: {first.tail(2000)}"
+        assert first.alive()
     finally:
-        first.kill()  # SIGKILL: no shutdown, no final commit
-        first.wait(10)
-    second = start_worker(kafka_broker.bootstrap, data_dir, tmp_path / "worker-2.log", PREFIX)
+        first.kill9()
+    second = start_worker(kafka_broker.bootstrap, PREFIX, tmp_path)  # on the same state folder
     try:
         started = time.monotonic()
         asyncio.run(send(kafka_broker.bootstrap, steps[cut:]))
@@ -93,9 +73,9 @@ def test_a_worker_killed_mid_replay_recovers_the_same_incidents(
         print(
             f"\nrecovery: {len(before)} deltas before the kill, {len(got)} of {len(expected)} in all, {seconds:.1f} s"
         )
-        assert second.poll() is None, (tmp_path / "worker-2.log").read_text(errors="replace")[-3000:]
+        assert second.alive(), second.tail()
     finally:
-        stop_worker(second)
+        second.stop()
     missing = [(d["seq"], d["kind"], d["key"]) for d in expected if d not in got]
     assert incidents(got) == incidents(expected), f"missing or different: {missing}; last got: {got[-1]}"
     border = incidents(got)["JINGJINJI-000001"]

@@ -10,26 +10,23 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-import os
-import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 import msgspec
 import pytest
 
 from ebrain.broker import KafkaBroker
+from ebrain.kafka_kit import Worker, read_records, start_worker
 from streams.runtime.faust_app import ensure_topics
-from streams.runtime.kafka_io import KafkaIngress, committed_from_start
+from streams.runtime.kafka_io import KafkaIngress
 from streams.wire import topics
 from streams.wire.timefmt import format_time_ms
-from tests.integration.test_pipeline_equivalence import stop_worker
 
 pytestmark = pytest.mark.kafka
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 T0 = 1_710_287_640_000  # 2024-03-13T07:54:00+08:00
 MIN = 60_000
 
@@ -63,18 +60,6 @@ BAD = [
 DUPLICATES = [GOOD[0], GOOD[7], GOOD[33]]  # the same events again, byte for byte
 
 
-def start_worker(bootstrap: str, prefix: str, data_dir: Path, log: Path) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "ebrain.cli", "worker", "--broker", bootstrap, "--data-dir", str(data_dir)]
-    with log.open("ab") as out:
-        return subprocess.Popen(
-            [*command, "--topic-prefix", prefix],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            cwd=PROJECT_ROOT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
-
-
 async def produce(bootstrap: str, prefix: str, messages: list[tuple[str, bytes]], tick_minute: int) -> None:
     ingress = KafkaIngress(bootstrap, prefix=prefix)
     await ingress.start()
@@ -89,17 +74,7 @@ async def produce(bootstrap: str, prefix: str, messages: list[tuple[str, bytes]]
 
 async def read_topic(bootstrap: str, topic: str, until: int, timeout_s: float = 300.0) -> list[tuple[bytes, bytes]]:
     """Committed records of a topic from the start, until `until` of them arrived (or the timeout)."""
-    consumer = committed_from_start(topic, bootstrap)
-    await consumer.start()
-    out: list[tuple[bytes, bytes]] = []
-    try:
-        deadline = time.monotonic() + timeout_s
-        while len(out) < until and time.monotonic() < deadline:
-            batch = await consumer.getmany(timeout_ms=1000)
-            out += [(r.key or b"", r.value or b"") for records in batch.values() for r in records]
-    finally:
-        await consumer.stop()
-    return out
+    return await read_records(bootstrap, topic, until, timeout_s, settle_s=0.0)
 
 
 def latest_counts(records: list[tuple[bytes, bytes]]) -> dict[str, int]:
@@ -126,20 +101,30 @@ def counts_reaching(bootstrap: str, changelog: str, expected: dict[str, int], ti
     return counts
 
 
+def changelog_of(prefix: str) -> str:
+    """The changelog topic of the sensor partitions' ingest table."""
+    return f"{topics.pipeline_id(prefix)}-ingest-{topics.INGEST_SENSOR.name}-changelog"
+
+
+def reconciled(bootstrap: str, prefix: str, worker: Worker, expected: dict[str, int]) -> list[dict[str, Any]]:
+    """The dead letters (as many as `expected` says rejected), once the ingest table's counts equal `expected`."""
+    letters = asyncio.run(read_topic(bootstrap, topics.physical(topics.DLQ, prefix), expected["rejected"]))
+    counts = counts_reaching(bootstrap, changelog_of(prefix), expected)
+    assert worker.alive(), worker.tail()
+    assert counts == expected
+    return [msgspec.json.decode(value) for _, value in letters]
+
+
 def test_counts_reconcile_and_the_dlq_holds_every_bad_message(kafka_broker: KafkaBroker, tmp_path: Path) -> None:
     bootstrap = kafka_broker.bootstrap
     prefix = f"ingest-{uuid.uuid4().hex[:6]}-"
-    changelog = f"{topics.pipeline_id(prefix)}-ingest-{topics.INGEST_SENSOR.name}-changelog"
-    dlq = topics.physical(topics.DLQ, prefix)
-    log = tmp_path / "worker.log"
     partitions = topics.INGEST_SENSOR.partitions
 
     ensure_topics(bootstrap, prefix)
-    worker = start_worker(bootstrap, prefix, tmp_path / "worker", log)
+    worker = start_worker(bootstrap, prefix, tmp_path)
     try:
         first = [*GOOD, *[(k, v) for k, v, _ in BAD], *DUPLICATES]
         asyncio.run(produce(bootstrap, prefix, first, tick_minute=5))
-        letters = asyncio.run(read_topic(bootstrap, dlq, len(BAD) + len(DUPLICATES)))
         expected = {
             "received": len(first),
             "accepted": len(GOOD),
@@ -147,13 +132,9 @@ def test_counts_reconcile_and_the_dlq_holds_every_bad_message(kafka_broker: Kafk
             "duplicates": len(DUPLICATES),
             "ticks": partitions,
         }
-        counts = counts_reaching(bootstrap, changelog, expected)
-        assert worker.poll() is None, log.read_text(errors="replace")[-3000:]
+        decoded = reconciled(bootstrap, prefix, worker, expected)
     finally:
-        stop_worker(worker, grace_s=20.0)
-    assert counts == expected
-
-    decoded = [msgspec.json.decode(value) for _, value in letters]
+        worker.stop(grace_s=20.0)
     assert len(decoded) == len(BAD) + len(DUPLICATES)
     by_raw = {base64.b64decode(d["raw_base64"]): d for d in decoded}
     for _, raw, why in BAD:
@@ -165,20 +146,20 @@ def test_counts_reconcile_and_the_dlq_holds_every_bad_message(kafka_broker: Kafk
 
     # Restart: remembered ids and counts come back from the table. Kafka may deliver again what followed the
     # last committed offset; that is recognised too (as duplicates), so nothing is accepted twice.
-    worker = start_worker(bootstrap, prefix, tmp_path / "worker", log)
+    worker = start_worker(bootstrap, prefix, tmp_path)
     try:
         again = [GOOD[1], (GOOD[2][0], encode(reading(5000, 0, 9)))]  # an old id, and a new reading
         asyncio.run(produce(bootstrap, prefix, again, tick_minute=10))
-        deadline = time.monotonic() + 300
+        deadline, counts = time.monotonic() + 300, dict.fromkeys(expected, 0)
         while counts["ticks"] < 2 * partitions and time.monotonic() < deadline:
-            counts = latest_counts(asyncio.run(read_topic(bootstrap, changelog, 10**6, timeout_s=3)))
+            counts = latest_counts(asyncio.run(read_topic(bootstrap, changelog_of(prefix), 10**6, timeout_s=3)))
     finally:
-        stop_worker(worker, grace_s=20.0)
-    assert counts["accepted"] == len(GOOD) + 1, log.read_text(errors="replace")[-2000:]
+        worker.stop(grace_s=20.0)
+    assert counts["accepted"] == len(GOOD) + 1, worker.tail(2000)
     assert counts["received"] == counts["accepted"] + counts["rejected"]
     redelivered = counts["received"] - (len(first) + len(again))
     assert counts["duplicates"] == len(DUPLICATES) + 1 + redelivered
-    letters = asyncio.run(read_topic(bootstrap, dlq, len(BAD) + counts["duplicates"]))
+    letters = asyncio.run(read_topic(bootstrap, topics.physical(topics.DLQ, prefix), len(BAD) + counts["duplicates"]))
     assert len(letters) == counts["rejected"]
     later = [msgspec.json.decode(value)["reason"] for _, value in letters[len(BAD) + len(DUPLICATES) :]]
     assert "duplicate: event_id 'r1' was already received" in later

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -24,11 +23,10 @@ import pytest
 from kafka import KafkaProducer
 
 from ebrain.broker import KafkaBroker
-from ebrain.kafka_kit import PROJECT_ROOT, start_worker
+from ebrain.kafka_kit import PROJECT_ROOT, ApiInstance, start_worker, stop_process
 from streams.runtime.faust_app import ensure_topics
 from streams.wire import topics
 from streams.wire.timefmt import CST
-from tests.integration.test_api_kafka import Instance
 
 pytestmark = pytest.mark.kafka
 
@@ -62,13 +60,7 @@ class Clock:
             )
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
+        stop_process(self.proc)
 
 
 def report(n: int, at_ms: int) -> bytes:
@@ -139,7 +131,7 @@ def test_live_reports_reach_a_websocket_within_two_seconds_also_with_an_idle_par
     options = ["--idle-after", str(IDLE_AFTER_S), "--lateness", "0.1", "--tick-key", str(key)]
     worker = start_worker(bootstrap, prefix, tmp_path, options=options)
     clock = Clock(bootstrap, prefix, tmp_path / "clock.log", tick_key=key)
-    api = Instance(bootstrap, prefix, tmp_path, "api")
+    api = ApiInstance(bootstrap, prefix, tmp_path, "api")
     producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all")  # a plain client, its default partitioner
     topic = topics.physical(topics.INGEST_AGENCY, prefix)
     try:

@@ -16,18 +16,16 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from ebrain.broker import KafkaBroker
+from ebrain.kafka_kit import start_worker
 from streams.runtime.faust_app import ensure_topics
 from streams.runtime.kafka_io import KafkaIngress
 from streams.wire import topics
 from tests.integration.test_ingest_kafka import (
     MIN,
     T0,
-    counts_reaching,
     encode,
-    read_topic,
     reading,
-    start_worker,
-    stop_worker,
+    reconciled,
 )
 
 pytestmark = pytest.mark.kafka
@@ -68,15 +66,12 @@ async def produce_twice(bootstrap: str, prefix: str) -> None:
 def test_the_same_events_from_two_partitioners_are_accepted_once(kafka_broker: KafkaBroker, tmp_path: Path) -> None:
     bootstrap = kafka_broker.bootstrap
     prefix = f"parts-{uuid.uuid4().hex[:6]}-"
-    changelog = f"{topics.pipeline_id(prefix)}-ingest-{topics.INGEST_SENSOR.name}-changelog"
     moved = [d for d in DEVICES if zlib.crc32(key(d).encode()) % PARTITIONS != topics.partition_for(key(d), PARTITIONS)]
     assert moved, "the two partitioners must disagree on some keys for this test to mean anything"
-    log = tmp_path / "worker.log"
     ensure_topics(bootstrap, prefix)
-    worker = start_worker(bootstrap, prefix, tmp_path / "worker", log)
+    worker = start_worker(bootstrap, prefix, tmp_path)
     try:
         asyncio.run(produce_twice(bootstrap, prefix))
-        letters = asyncio.run(read_topic(bootstrap, topics.physical(topics.DLQ, prefix), 2 * len(DEVICES)))
         expected = {
             "received": 2 * len(DEVICES),
             "accepted": len(DEVICES),
@@ -84,12 +79,9 @@ def test_the_same_events_from_two_partitioners_are_accepted_once(kafka_broker: K
             "duplicates": len(DEVICES) - len(moved),
             "ticks": PARTITIONS,
         }
-        counts = counts_reaching(bootstrap, changelog, expected)
-        assert worker.poll() is None, log.read_text(errors="replace")[-3000:]
+        decoded = reconciled(bootstrap, prefix, worker, expected)
     finally:
-        stop_worker(worker, grace_s=20.0)
-    assert counts == expected
-    decoded = [msgspec.json.decode(value) for _, value in letters]
+        worker.stop(grace_s=20.0)
     misplaced = [d for d in decoded if "partition: device_id=" in d["reason"]]
     assert len(misplaced) == len(moved)
     for letter in misplaced:

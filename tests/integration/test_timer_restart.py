@@ -17,10 +17,10 @@ import msgspec
 import pytest
 
 from ebrain.broker import KafkaBroker
+from ebrain.kafka_kit import start_worker
 from streams.wire import contract
 from streams.wire.timefmt import format_time_ms, parse_time_ms
 from tests.integration.hotline_kit import feed_until, produce
-from tests.integration.test_pipeline_equivalence import start_worker, stop_worker
 
 pytestmark = pytest.mark.kafka
 
@@ -55,19 +55,19 @@ def fired_count(deltas: list[dict[str, Any]]) -> int:
 
 def test_restart_with_a_pending_timer_fires_it_exactly_once(kafka_broker: KafkaBroker, tmp_path: Path) -> None:
     bootstrap = kafka_broker.bootstrap
-    first = start_worker(bootstrap, tmp_path / "worker-1", tmp_path / "worker-1.log", PREFIX)
+    first = start_worker(bootstrap, PREFIX, tmp_path, name="worker-1")  # a state folder of its own
     try:
         asyncio.run(produce(bootstrap, PREFIX, [("HE12345-TIMER-0001", gas_smell_call(T0))], [T0 + MIN]))
         before = asyncio.run(feed_until(bootstrap, PREFIX, lambda s: any(d["kind"] == "incident" for d in s), 120.0))
-        assert first.poll() is None, (tmp_path / "worker-1.log").read_text(errors="replace")[-3000:]
+        assert first.alive(), first.tail()
     finally:
-        stop_worker(first)
+        first.stop()
     incident = next(d["data"] for d in before if d["kind"] == "incident")
     assert [t["id"] for t in incident["timers"]] == ["ack-leak"]  # pending when the worker stopped
     assert fired_count(before) == 0
 
     time.sleep(1.0)
-    second = start_worker(bootstrap, tmp_path / "worker-2", tmp_path / "worker-2.log", PREFIX)
+    second = start_worker(bootstrap, PREFIX, tmp_path, name="worker-2")  # a state folder of its own
     try:
         asyncio.run(produce(bootstrap, PREFIX, [], [T0 + 5 * MIN, T0 + 11 * MIN, T0 + 30 * MIN, T0 + 60 * MIN]))
         after = asyncio.run(
@@ -75,9 +75,9 @@ def test_restart_with_a_pending_timer_fires_it_exactly_once(kafka_broker: KafkaB
         )
         time.sleep(5.0)  # anything a repeated timer would add arrives by now
         everything = asyncio.run(feed_until(bootstrap, PREFIX, lambda s: False, 8.0))
-        assert second.poll() is None, (tmp_path / "worker-2.log").read_text(errors="replace")[-3000:]
+        assert second.alive(), second.tail()
     finally:
-        stop_worker(second)
+        second.stop()
     assert fired_count(after) == 1
     assert fired_count(everything) == 1
     decisions = [d["data"] for d in everything if d["kind"] == "incident"][-1]["decisions"]

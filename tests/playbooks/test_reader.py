@@ -7,21 +7,9 @@ import dataclasses
 import pytest
 
 from geo.datafiles import LoadError
+from playbooks import plan
 from playbooks.model import parse_playbook
 from playbooks.places import PlaybookPlaces
-from playbooks.plan import (
-    CancelTimer,
-    Close,
-    Dispatch,
-    EnterStage,
-    Notify,
-    PublicWarningAction,
-    RequestMutualAid,
-    RequireApproval,
-    SetScale,
-    StartTimer,
-    StepScale,
-)
 
 TEXT = """\
 playbook: t
@@ -59,16 +47,16 @@ rules:
 def test_every_action_kind_reads_into_its_typed_value(places: PlaybookPlaces, capabilities: frozenset[str]) -> None:
     playbook = parse_playbook("inline.yaml", TEXT, capabilities, places)
     assert playbook.rules[0].then == (
-        EnterStage(stage="during", line=11),
-        SetScale(scale="response_level", level="II", line=12),
-        SetScale(scale="event_grade", level="较大", reason="two dead", allow_lower=True, line=13),
-        StepScale(scale="response_level", steps=2, line=14),
-        StepScale(scale="warning_colour", steps=-1, reason="easing", line=15),
-        Dispatch(capability="water_rescue", count=2, within_ms=45 * 60_000, line=16),
-        Notify(to=("downstream", "own"), message="water coming", river="大石河", line=17),
-        StartTimer(timer="ack", line=18),
-        CancelTimer(timer="ack", line=19),
-        PublicWarningAction(
+        plan.EnterStage(stage="during", line=11),
+        plan.SetScale(scale="response_level", level="II", line=12),
+        plan.SetScale(scale="event_grade", level="较大", reason="two dead", allow_lower=True, line=13),
+        plan.StepScale(scale="response_level", steps=2, line=14),
+        plan.StepScale(scale="warning_colour", steps=-1, reason="easing", line=15),
+        plan.Dispatch(capability="water_rescue", count=2, within_ms=45 * 60_000, line=16),
+        plan.Notify(to=("downstream", "own"), message="water coming", river="大石河", line=17),
+        plan.StartTimer(timer="ack", line=18),
+        plan.CancelTimer(timer="ack", line=19),
+        plan.PublicWarningAction(
             verb="issue",
             event_code="11B03",
             event="暴雨",
@@ -77,14 +65,16 @@ def test_every_action_kind_reads_into_its_typed_value(places: PlaybookPlaces, ca
             expires_ms=7_200_000,
             line=20,
         ),
-        PublicWarningAction(verb="update", colour="red", line=21),
-        PublicWarningAction(verb="cancel", line=22),
-        RequestMutualAid(capability="water_rescue", count=3, lenders=("120000", "any"), reason="boats", line=23),
-        RequireApproval(approval=0, line=24),
-        Close(line=29),
+        plan.PublicWarningAction(verb="update", colour="red", line=21),
+        plan.PublicWarningAction(verb="cancel", line=22),
+        plan.RequestMutualAid(capability="water_rescue", count=3, lenders=("120000", "any"), reason="boats", line=23),
+        plan.RequireApproval(approval=0, line=24),
+        plan.Close(line=29),
     )
-    assert playbook.approvals[0].then == (Dispatch(capability="water_rescue", count=1, within_ms=30 * 60_000, line=28),)
-    assert playbook.timers[0].then == (Close(line=6),)
+    assert playbook.approvals[0].then == (
+        plan.Dispatch(capability="water_rescue", count=1, within_ms=30 * 60_000, line=28),
+    )
+    assert playbook.timers[0].then == (plan.Close(line=6),)
 
 
 def test_actions_are_frozen(places: PlaybookPlaces, capabilities: frozenset[str]) -> None:

@@ -10,6 +10,7 @@ import msgspec
 import pytest
 
 from ebrain.compose import Core, build_core, embedded_runtime
+from ebrain.kafka_kit import as_wire
 from ebrain.settings import PACKAGE_ROOT, Settings
 from scenarios.drill import DrillResult, region_resolver, run_drill, score_outcome
 from scenarios.model import Scenario, load_scenario
@@ -76,7 +77,7 @@ def test_scoring_the_feed_as_it_comes_back_from_kafka_gives_the_same_result(core
     (the Nangang drill's expectations read closures and mutual-aid exchanges, which come back as mappings)."""
     scenario = load_scenario(PACKAGE_ROOT / "scenarios" / "files" / f"{name}.yaml")
     embedded = drill(core, scenario)
-    feed = [msgspec.json.decode(msgspec.json.encode(delta_to_builtins(d))) for d in embedded.outcome.deltas]
+    feed = as_wire(embedded.outcome.deltas)
     rebuilt = score_outcome(scenario, Outcome.from_feed(feed), region_resolver(core.regions))
     assert rebuilt.results == embedded.results
     assert rebuilt.kpis == embedded.kpis

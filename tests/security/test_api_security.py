@@ -15,8 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
-from ebrain.compose import Core
-from tests.faults.api_world import TOKENS, World, auth, build_world, yanjiao_outcome
+from tests.faults.api_world import TOKENS, World, auth
 
 CALLERS = {
     "130000": ("13800138001", "13900139002", "王建国", "李秀英"),
@@ -24,17 +23,6 @@ CALLERS = {
 }
 PROVINCE_OF = {"joint": None, "beijing": "110000", "tianjin": "120000", "hebei": "130000", "sanhe": "130000"}
 OPEN = {"/api/health", "/metrics", "/openapi.json", "/", "/docs"}  # /metrics: counts only, never content
-
-
-@pytest.fixture(scope="module")
-def world(core: Core) -> World:
-    return build_world(core, yanjiao_outcome(core))
-
-
-@pytest.fixture(scope="module")
-def client(world: World) -> Iterator[TestClient]:
-    with TestClient(world.app) as c:
-        yield c
 
 
 def operations(world: World) -> list[tuple[str, str]]:

@@ -17,20 +17,13 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.errors import KafkaError, TopicAuthorizationFailedError
 
+from ebrain import kafka_kit as kit
 from ebrain.broker import BrokerError, KafkaBroker
 from ebrain.compose import Core
 from ebrain.kafka_kit import (
-    ACCESS_FILE,
-    PROJECT_ROOT,
-    Ingress,
-    assert_same_outcome,
-    create_topics,
-    embedded_deltas,
     read_feed,
     read_topic,
-    running_broker,
     source_counts,
-    split_at,
     start_worker,
 )
 from scenarios.model import load_scenario
@@ -44,7 +37,7 @@ from tests.integration.test_live_kafka import report
 
 pytestmark = pytest.mark.kafka
 
-SCENARIO = PROJECT_ROOT / "scenarios" / "files" / "yanjiao_gas_explosion_2024.yaml"
+SCENARIO = kit.PROJECT_ROOT / "scenarios" / "files" / "yanjiao_gas_explosion_2024.yaml"
 DRILL = "drill."  # the trainer's prefix in broker/access.yaml
 LIVE = "live-ticks."  # a live pipeline of its own (its ACLs made with KafkaBroker.grant), fed by the clock
 
@@ -52,7 +45,7 @@ LIVE = "live-ticks."  # a live pipeline of its own (its ACLs made with KafkaBrok
 @pytest.fixture(scope="module")
 def closed_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KafkaBroker]:
     try:
-        with running_broker(tmp_path_factory.mktemp("kafka-closed"), access=ACCESS_FILE) as broker:
+        with kit.running_broker(tmp_path_factory.mktemp("kafka-closed"), access=kit.ACCESS_FILE) as broker:
             yield broker  # the ACLs of the live pipeline and of the trainer's drills (DRILL) are made at start
     except BrokerError as exc:
         pytest.fail(f"the closed Kafka broker did not start: {exc}", pytrace=False)
@@ -86,9 +79,9 @@ def test_the_pipeline_runs_closed_and_an_agency_moves_nothing(
 ) -> None:
     broker = closed_broker
     scenario = load_scenario(SCENARIO)
-    expected = embedded_deltas(core, scenario)
-    steps, _ = split_at(scenario, 2**62)
-    worker = start_worker(
+    expected = kit.embedded_deltas(core, scenario)
+    steps, _ = kit.split_at(scenario, 2**62)
+    worker = kit.start_worker(
         broker.bootstrap, DRILL, tmp_path, credentials_file=broker.credentials_dir / "ebrain-worker.json"
     )
     api = broker.credentials("ebrain-api")
@@ -96,9 +89,9 @@ def test_the_pipeline_runs_closed_and_an_agency_moves_nothing(
     inputs = [topics.physical(spec, DRILL) for spec in topics.SOURCES]
 
     async def run() -> tuple[list[dict[str, object]], list[dict[str, object]]]:
-        async with Ingress(broker.bootstrap, DRILL, broker.credentials("trainer")) as ingress:
+        async with kit.Ingress(broker.bootstrap, DRILL, broker.credentials("trainer")) as ingress:
             await ingress.send(steps)
-        got = await read_feed(broker.bootstrap, DRILL, len(expected), timeout_s=300, credentials=api)
+        got = await kit.read_feed(broker.bootstrap, DRILL, len(expected), timeout_s=300, credentials=api)
         before = await _end_offsets(broker, inputs)
         # an agency's tick on another input topic, and its command: refused by the broker
         for topic, value in (
@@ -110,7 +103,7 @@ def test_the_pipeline_runs_closed_and_an_agency_moves_nothing(
             with pytest.raises(TopicAuthorizationFailedError):
                 await _produce(broker, hotline, topic, value)
         assert await _end_offsets(broker, inputs) == before, "a refused write changed an input topic"
-        after = await read_feed(broker.bootstrap, DRILL, len(got), timeout_s=30, settle_s=3, credentials=api)
+        after = await kit.read_feed(broker.bootstrap, DRILL, len(got), timeout_s=30, settle_s=3, credentials=api)
         return got, after
 
     try:
@@ -118,14 +111,14 @@ def test_the_pipeline_runs_closed_and_an_agency_moves_nothing(
         assert worker.alive(), f"the worker stopped:\n{worker.tail()}"
     finally:
         worker.stop()
-    assert_same_outcome(got, expected)
+    kit.assert_same_outcome(got, expected)
     assert after == got, "the feed changed after the refused writes"
 
 
 def test_an_agency_writes_its_own_topic_and_reads_no_hotline_data(closed_broker: KafkaBroker) -> None:
     broker = closed_broker
     admin = broker.credentials("admin")
-    create_topics(broker.bootstrap, {"ingest.hotline": 2, "ingest.agency": 1, "commands": 1}, credentials=admin)
+    kit.create_topics(broker.bootstrap, {"ingest.hotline": 2, "ingest.agency": 1, "commands": 1}, credentials=admin)
     hotline = broker.credentials("hotline-12345")
     water = broker.credentials("bj-water")
 

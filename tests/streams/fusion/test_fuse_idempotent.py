@@ -4,21 +4,11 @@ from __future__ import annotations
 
 from playbooks.evidence import Signal
 from streams.fusion import fuse
+from streams.testing import gas_call
 
 
 def call(signal_id: str, at_ms: int) -> Signal:
-    return Signal(
-        signal_id=signal_id,
-        source="hotline",
-        kind="call:gas_smell",
-        at_ms=at_ms,
-        province="130000",
-        adcode="131082",
-        lon=116.81,
-        lat=39.96,
-        precision="gps",
-        severity=2,
-    )
+    return gas_call(signal_id, at_ms, severity=2)
 
 
 def test_the_same_signal_twice_joins_once() -> None:

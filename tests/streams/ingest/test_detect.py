@@ -6,10 +6,12 @@ Each expected list was worked out by hand from streams/data/thresholds.yaml (the
 from __future__ import annotations
 
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
 from streams.ingest import detect
+from streams.wire import contract
 from streams.wire.records import Heartbeat, Reading, Signal, Tick
 
 T0 = 1_710_287_640_000  # 2024-03-13T07:54:00+08:00
@@ -21,10 +23,12 @@ def thresholds() -> detect.Thresholds:
     return detect.Thresholds.load()
 
 
-def reading(kind: str, value: float, at_ms: int, province: str = "130000", interval_s: int = 60) -> Reading:
+def reading(
+    kind: str, value: float, at_ms: int, province: str = "130000", interval_s: int = 60, device: str = "LL-131082-XX-1"
+) -> Reading:
     return Reading(
-        event_id=f"d1@{at_ms}",
-        device_id="LL-131082-XX-1",
+        event_id=f"{device}@{at_ms}",
+        device_id=device,
         kind=kind,
         value=value,
         unit="u",
@@ -191,16 +195,7 @@ def test_a_table_with_tiers_out_of_order_is_refused_with_its_line(tmp_path: Path
 
 
 def test_every_sensor_kind_has_a_default_table(thresholds: detect.Thresholds) -> None:
-    for kind in (
-        "gas_lel",
-        "water_depth",
-        "river_flow",
-        "pipe_pressure",
-        "bridge_deflection",
-        "building_tilt",
-        "manhole_cover",
-        "rain_gauge",
-    ):
+    for kind in get_args(contract.SensorKind):
         assert thresholds.table("120000", kind).tiers
 
 

@@ -9,6 +9,7 @@ from ebrain.compose import Core
 from streams import ingest
 from streams.ingest import detect, store
 from streams.wire.records import Reading, Signal, Tick
+from tests.streams.ingest.test_detect import reading as detect_reading
 from tests.streams.ingest.test_ingest import MIN, T0, agency_warning, raw
 from tests.streams.ingest.test_ingest import reading as wire_reading
 from tests.streams.ingest.test_limits import tick
@@ -54,19 +55,7 @@ def thresholds() -> detect.Thresholds:
 
 
 def reading(device: str, kind: str, value: float, at_ms: int) -> Reading:
-    return Reading(
-        event_id=f"{device}@{at_ms}",
-        device_id=device,
-        kind=kind,
-        value=value,
-        unit="u",
-        at_ms=at_ms,
-        lon=116.81,
-        lat=39.96,
-        adcode="131082",
-        province="130000",
-        interval_s=60,
-    )
+    return detect_reading(kind, value, at_ms, device=device)
 
 
 def feed(detector: detect.DetectorState, records: list[Reading | Tick], th: detect.Thresholds) -> list[Signal]:

@@ -7,18 +7,13 @@ from ebrain.compose import Core
 from playbooks.lifecycle import DispatchEffect
 from streams.theater.effects import dispatch
 from streams.theater.state import TheaterState
-from tests.streams.theater.theater_geo_kit import BJ, T0, incident_at, manual_aid, of_kind, start
+from tests.streams.theater.theater_geo_kit import BJ, T0, dispatched, incident_at, manual_aid, of_kind, start
 
 MIN = 60_000
 
 
 def test_local_units_go_at_once_and_neighbours_are_asked_for(core: Core) -> None:
-    ctx = manual_aid(core.theater)
-    state = TheaterState(fleet=core.initial_fleet)
-    incident = incident_at()
-    out = start(state, incident)
-    effect = DispatchEffect(incident.id, "explosion-response", "fire_suppression", 5, T0 + 30 * MIN)
-    incident = dispatch(state, incident, effect, ctx, out)
+    state, out, incident = dispatched(manual_aid(core.theater), core.initial_fleet, "fire_suppression", 5)
     # ranked by road time with the local preference: 大厂 ×2, 通州 (10 min and 39 % faster than 三河), 三河, 通州
     tasks = of_kind(out.deltas, "task")
     assert [(t.id, t.responder_id) for t in tasks] == [

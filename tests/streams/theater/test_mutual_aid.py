@@ -17,6 +17,7 @@ from tests.streams.theater.theater_geo_kit import (
     T0,
     TJ,
     command,
+    dispatched,
     incident_at,
     manual_aid,
     of_kind,
@@ -32,12 +33,7 @@ MIN = 60_000
 
 def gas_dispatch(core: Core, ctx=None) -> tuple[TheaterState, list]:
     """Two gas crews for 燕郊: 大厂's own, and 通州's borrowed from Beijing (materially faster than 三河's)."""
-    ctx = ctx or manual_aid(core.theater)
-    state = TheaterState(fleet=core.initial_fleet)
-    incident = incident_at()
-    out = start(state, incident)
-    effect = DispatchEffect(incident.id, "explosion-response", "gas_isolation", 2, T0 + 30 * MIN)
-    out.incident(dispatch(state, incident, effect, ctx, out))
+    state, out, _ = dispatched(ctx or manual_aid(core.theater), core.initial_fleet, "gas_isolation", 2)
     return state, out.deltas
 
 
@@ -103,11 +99,7 @@ def test_the_lender_declines(core: Core) -> None:
 
 def test_a_partial_commit_leaves_the_rest_unfilled(core: Core) -> None:
     ctx = manual_aid(core.theater)
-    state = TheaterState(fleet=core.initial_fleet)
-    incident = incident_at()
-    out = start(state, incident)
-    effect = DispatchEffect(incident.id, "explosion-response", "fire_suppression", 5, T0 + 30 * MIN)
-    out.incident(dispatch(state, incident, effect, ctx, out))
+    state, out, _ = dispatched(ctx, core.initial_fleet, "fire_suppression", 5)
     rid = "JINGJINJI-000001-T001-AID-110000"
     (asked,) = of_kind(out.deltas, "mutual_aid")
     assert asked.count == 2

@@ -1,13 +1,16 @@
 """Helpers for the theater's geo tests: a hand-made incident, a context without auto-accepted mutual aid,
-and a way to run inputs through the theater step in event time."""
+a dispatch for it, and a way to run inputs through the theater step in event time."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any
 
+from geo.fleet import FleetState
 from playbooks.incident import Incident
+from playbooks.lifecycle import DispatchEffect
 from streams import theater
+from streams.theater.effects import dispatch
 from streams.theater.state import Delta, Emitter, TheaterContext, TheaterState
 from streams.wire.records import OperatorCommand, TheaterInput, Tick
 
@@ -47,6 +50,20 @@ def start(state: TheaterState, incident: Incident, at_ms: int = T0) -> Emitter:
     out = Emitter(state)
     out.incident(incident)
     return out
+
+
+def dispatched(
+    ctx: TheaterContext, fleet: FleetState, capability: str, count: int
+) -> tuple[TheaterState, Emitter, Incident]:
+    """The hand-made incident at 燕郊 asking for `count` units of `capability` (on scene within 30 min): the state,
+    what was emitted, and the incident after the dispatch."""
+    state = TheaterState(fleet=fleet)
+    incident = incident_at()
+    out = start(state, incident)
+    effect = DispatchEffect(incident.id, "explosion-response", capability, count, T0 + 30 * 60_000)
+    incident = dispatch(state, incident, effect, ctx, out)
+    out.incident(incident)
+    return state, out, incident
 
 
 def run(state: TheaterState, ctx: TheaterContext, *items: TheaterInput, until_ms: int) -> list[Delta]:
