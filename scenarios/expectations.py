@@ -22,6 +22,9 @@ Kinds (exactly one a mapping; `by` is an offset from T0, `id` an optional name, 
 - `mutual_aid: {from, to, capability, stage, incident_type}`: an exchange asked of the lender `from` by the
   borrower `to` that reached `stage` (requested < offered < committed; or declined, timed_out).
 - `casualties_routed: {to, count, incident_type}`: at least `count` injured routed to hospitals in the region.
+- `assigned: {work, agency, region, incident_type}`: a task of that work (damage_assessment, power_restoration, …)
+  assigned to an agency, not a unit, for an incident in the region; `agency` is the agency kind (power_utility,
+  county_government, …) or a province-wide body's id (hebei-power).
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ _FIELDS: dict[str, frozenset[str]] = {
     "casualties_routed": frozenset({"to", "count", "incident_type"}),
     "report": frozenset({"kind", "channel", "status", "incident_type", "region"}),
     "work_order": frozenset({"status", "hotline", "incident_type"}),
+    "assigned": frozenset({"work", "agency", "region", "incident_type"}),
 }
 _CHOICES: dict[str, dict[str, tuple[str, ...]]] = {
     "report": {
@@ -110,6 +114,7 @@ class Expectation:
     closure: str = ""  # closure kind
     borrower: str = ""  # mutual_aid `to`, as written
     aid_stage: str = ""
+    agency: str = ""  # assigned: the agency kind or body
 
 
 @dataclass(frozen=True)
@@ -219,7 +224,8 @@ def _one(file: str, node: Any, line: int, t0_ms: int, names: dict[str, int], ind
         "warning_colour": str(body.get("warning_colour", body.get("colour", ""))),
         "event_grade": str(body.get("event_grade", "")),
         "stage": str(body.get("stage", "")) if kind != "mutual_aid" else "",
-        "capability": str(body.get("capability", "")),
+        "capability": str(body.get("capability", body.get("work", ""))),
+        "agency": str(body.get("agency", "")),
         "cross_border": body.get("cross_border"),
         "count": int(body.get("count", 1)),
         "report_kind": str(body.get("kind", "")) if kind == "report" else "",
@@ -413,7 +419,11 @@ def _of_type(exp: Expectation, seen: Observed, incident_id: str) -> bool:
 
 def _score_dispatched(exp: Expectation, seen: Observed, code: str | None) -> Result:
     sent = sorted(
-        (t for t in seen.tasks.values() if t.responder_id and t.status != "unfilled" and _due(exp, t.created_at_ms)),
+        (
+            t
+            for t in seen.tasks.values()
+            if t.responder_id and not t.agency_kind and t.status != "unfilled" and _due(exp, t.created_at_ms)
+        ),
         key=lambda t: (t.created_at_ms, t.id),
     )
     matching = [
@@ -601,6 +611,24 @@ def _score_aid(exp: Expectation, seen: Observed, lender: str | None, borrower: s
     return Result(exp, False, "; ".join(reached[-5:]) or "no matching mutual-aid exchange")
 
 
+def _score_assigned(exp: Expectation, seen: Observed, code: str | None) -> Result:
+    assigned = sorted((t for t in seen.tasks.values() if t.agency_kind), key=lambda t: (t.created_at_ms, t.id))
+    for t in assigned:
+        if not _due(exp, t.created_at_ms) or not _of_type(exp, seen, t.incident_id):
+            continue
+        if exp.capability and t.capability != exp.capability:
+            continue
+        if exp.agency and exp.agency not in (t.agency_kind, t.agency):
+            continue
+        if code is not None and not in_region(code, (t.incident_province,), (t.responder_adcode,)):
+            continue
+        return Result(
+            exp, True, f"{t.capability} to {t.agency or t.agency_kind} ({t.responder_adcode})", t.created_at_ms
+        )
+    works = sorted({f"{t.capability}/{t.agency or t.agency_kind}" for t in assigned})
+    return Result(exp, False, f"{len(assigned)} task(s) assigned to agencies: {', '.join(works[:8]) or 'none'}")
+
+
 def _score_routed(exp: Expectation, seen: Observed, code: str | None) -> Result:
     routed = 0
     for at, routing in seen.routings:
@@ -646,6 +674,8 @@ def score(
             results.append(_score_aid(exp, seen, code, regions.get(exp.borrower) if exp.borrower else None))
         elif exp.kind == "casualties_routed":
             results.append(_score_routed(exp, seen, code))
+        elif exp.kind == "assigned":
+            results.append(_score_assigned(exp, seen, code))
         else:
             results.append(_score_same(exp, seen, evidence_ids))
     return tuple(results)
