@@ -9,10 +9,9 @@ State Grid Hebei for power in Hebei), else the county's own agency of that kind.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
+from playbooks.actions import decided
 from playbooks.effects import AssignEffect
-from playbooks.incident import Decision, Incident, Task
+from playbooks.incident import Incident, Task
 from streams.theater.state import Emitter, TheaterContext, TheaterState
 
 
@@ -49,6 +48,4 @@ def assign(
     state.tasks[task.id] = task
     out.emit("task", task.id, task)
     what = f"assign {effect.work} to {task.responder_id}"
-    return replace(
-        incident, decisions=(*incident.decisions, Decision(state.now_ms, what, effect.rule, (), effect.reason))
-    )
+    return decided(incident, state.now_ms, what, effect.rule, (), effect.reason)
