@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ebrain.compose import Core
 from playbooks.effects import AssignEffect
+from playbooks.recovery import load_recovery_work
 from streams.theater.recovery import assign
 from streams.theater.state import TheaterState
 from streams.wire.records import TaskReply
@@ -53,3 +54,10 @@ def test_the_owning_agency_replies_move_the_task_and_a_unit_status_is_refused(co
     assert [d.entity.status for d in out if d.kind == "task"] == ["completed"]
     out = run(state, ctx, TaskReply("r3", task.id, "someone-else", "completed", T0 + 4 * MIN), until_ms=T0 + 4 * MIN)
     assert [d.kind for d in out] == ["rejected"]
+
+
+def test_every_recovery_work_is_owned_by_an_agency_kind_the_theater_knows_and_has_words(core: Core) -> None:
+    for work, kind in load_recovery_work().items():
+        assert kind in core.theater.work_orders.agencies, (work, kind)
+        assert core.words.word("capability", work, "en") != work, work
+        assert "{county}" not in core.words.owner(f"{kind}@130702", "zh")
