@@ -70,6 +70,21 @@ class ApiContext:
 
         return viewer
 
+    def page_viewer_dependency(self) -> Callable[..., Viewer]:
+        """For a page a browser opens by a link (an evaluation): the Bearer header, or `?token=` as the watch floor's
+        own address carries it (a link cannot set a header)."""
+
+        def viewer(
+            request: Request, token: str | None = None, creds: HTTPAuthorizationCredentials | None = _BEARER
+        ) -> Viewer:
+            if creds is None and request.headers.get("authorization"):
+                raise HTTPException(401, "the Authorization header must be 'Bearer <token>'")
+            return self.viewer_of(
+                creds.credentials if creds else token, "as 'Authorization: Bearer <token>' or ?token="
+            )
+
+        return viewer
+
     def incident_for(self, viewer: Viewer, incident_id: str) -> dict[str, Any]:
         """The incident as `viewer` may see it: 404 if unknown (with a did-you-mean among those it can see),
         403 if it exists but is outside the viewer's scope. Call with the hub's lock held."""

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi.responses import HTMLResponse
 
 from dashboard_api.access import Viewer
 from dashboard_api.context import ApiContext
@@ -20,9 +21,16 @@ from dashboard_api.queries import IncidentFilter, parse_when, select_incidents, 
 from dashboard_api.scoping import scope
 from geo.names import did_you_mean
 from geo.regions import PROVINCES
+from scenarios.evaluation import evaluate
+from scenarios.evaluation_report import render_evaluation
 from streams.words import Words
 
 _ENCODER = msgspec.json.Encoder()
+# The evaluation is a self-contained page: its own inline style, no script, nothing fetched.
+_EVALUATION_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+    "Cache-Control": "no-store",
+}
 Stage = Literal["before", "during", "after", "closed"]
 Level = Literal["I", "II", "III", "IV"]
 
@@ -41,6 +49,7 @@ def _when(value: str | None, field: str) -> int | None:
 def build_read_routes(ctx: ApiContext) -> APIRouter:
     router = APIRouter(prefix="/api", tags=["read"])
     viewer_dep = Depends(ctx.viewer_dependency())
+    page_viewer_dep = Depends(ctx.page_viewer_dependency())
     pic, hub = ctx.picture, ctx.hub
     words = ctx.words or Words.build(ctx.regions)
     county_codes = {u.adcode for u in ctx.regions.units}
@@ -129,6 +138,24 @@ def build_read_routes(ctx: ApiContext) -> APIRouter:
             for entry in entries:
                 entry["say"] = words.timeline_entry(entry, seen, pic)
             return {"seq": pic.seq, "incident_id": incident_id, "entries": entries}
+
+    @router.get(
+        "/incidents/{incident_id}/evaluation",
+        summary="The incident's evaluation (调查评估) as an HTML page, Chinese with an English switch",
+        response_class=HTMLResponse,
+    )
+    async def incident_evaluation(incident_id: str, viewer: Viewer = page_viewer_dep) -> HTMLResponse:
+        with hub.lock:
+            try:
+                seen = ctx.incident_for(viewer, incident_id)
+            except HTTPException as exc:  # outside the scope: the evaluation does not say the incident exists
+                raise HTTPException(404, f"no incident {incident_id!r} in the scope of this centre") from exc
+            tasks = [t for t in pic.tasks_of(incident_id) if scope(viewer, "task", t["id"], t, pic) is not None]
+            reports = [r for r in pic.reports.values() if r.get("incident_id") == incident_id]
+            exchanges = [x for x in pic.mutual_aid.values() if x.get("incident_id") == incident_id]
+            armed = words.rule_ids(str(seen.get("playbook", "")))
+            model = evaluate(seen, tasks, reports, exchanges, pic.losses.get(incident_id), armed)
+            return HTMLResponse(render_evaluation(model, words, pic), headers=_EVALUATION_HEADERS)
 
     @router.get("/feed", summary="The latest feed lines the token may see, newest first (what the page opens with)")
     async def feed(viewer: Viewer = viewer_dep, limit: Annotated[int, Query(ge=1, le=500)] = 100) -> dict[str, Any]:

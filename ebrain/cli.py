@@ -149,6 +149,14 @@ def _parser() -> argparse.ArgumentParser:
     drill.add_argument("--out", type=Path, default=None, help="also write every output delta as JSON lines")
     drill.add_argument("--topic-prefix", default="", help="with --broker: the worker's topic prefix")
 
+    evaluate = sub.add_parser(
+        "evaluate",
+        help="write the evaluation (调查评估) of each incident of a replay's or drill's --out file",
+    )
+    evaluate.add_argument("deltas", type=_existing_file, help="JSON lines written by `ebrain replay|drill --out`")
+    evaluate.add_argument("--incident", default=None, help="only this incident (default: every incident)")
+    evaluate.add_argument("--dir", type=Path, default=Path("reports"), help="where to write the pages (reports/)")
+
     worker = sub.add_parser("worker", help="run the faust-streaming pipeline worker against Kafka")
     worker.add_argument("--broker", required=True, help="HOST:PORT of the Kafka broker")
     worker.add_argument("--data-dir", type=Path, default=Path(".ebrain-worker"), help="local worker state folder")
@@ -405,6 +413,10 @@ def _run(args: argparse.Namespace) -> int:
 
             return main_cluster(args.action, PACKAGE_ROOT, port=args.port, access=args.access)
         return main_kafka(args.action, PACKAGE_ROOT, port=args.port, data_dir=args.data_dir, access=args.access)
+    if args.command == "evaluate":
+        from ebrain.evaluate_cmd import evaluate_file
+
+        return evaluate_file(Settings.from_env(), args.deltas, args.incident, args.dir)
     if args.command == "scenario":
         from ebrain import scenario_cmd
 

@@ -8,6 +8,7 @@ from typing import assert_never
 from geo.regions import PROVINCES
 from playbooks.effects import (
     ApprovalEffect,
+    AssignEffect,
     ClosureEffect,
     DispatchEffect,
     Effect,
@@ -19,6 +20,7 @@ from playbooks.incident import STAGE_ORDER, Approval, Decision, Incident, Timer,
 from playbooks.places import km_between
 from playbooks.plan import (
     Action,
+    Assign,
     CancelTimer,
     Close,
     CloseRoad,
@@ -95,6 +97,8 @@ def apply(
             return _step_scale(incident, action, rule, evidence, now_ms), ()
         case Dispatch(capability=capability, count=count, within_ms=within_ms):
             return incident, (DispatchEffect(incident.id, rule, capability, count, now_ms + within_ms),)
+        case Assign(work=work, agency_kind=kind, within_ms=within_ms, reason=reason):
+            return incident, (AssignEffect(incident.id, rule, work, kind, now_ms + within_ms, reason),)
         case Notify():
             return _notify(incident, playbook, action, rule, now_ms)
         case StartTimer(timer=timer):

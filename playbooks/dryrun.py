@@ -21,6 +21,7 @@ import msgspec
 from geo.datafiles import LoadError
 from playbooks import lifecycle
 from playbooks.effects import (
+    AssignEffect,
     ClosureEffect,
     DispatchEffect,
     Effect,
@@ -223,6 +224,8 @@ def _clock(at_ms: int, t0_ms: int) -> str:
 def _effect_line(effect: Effect) -> str:
     if isinstance(effect, DispatchEffect):
         return f"dispatch {effect.capability} x{effect.count}, deadline {format_at(effect.deadline_ms)}"
+    if isinstance(effect, AssignEffect):
+        return f"assign {effect.work} to the {effect.agency_kind}, deadline {format_at(effect.deadline_ms)}"
     if isinstance(effect, NotifyEffect):
         units = f" units {','.join(effect.adcodes)}" if effect.adcodes else ""
         return f"notify {','.join(effect.to) or '-'}{units}: {effect.message}"

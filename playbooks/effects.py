@@ -16,6 +16,18 @@ class DispatchEffect:
 
 
 @dataclass(frozen=True, slots=True)
+class AssignEffect:
+    """Recovery work to assign to the agency of `agency_kind` that serves the incident's place."""
+
+    incident_id: str
+    rule: str
+    work: str
+    agency_kind: str
+    deadline_ms: int
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class NotifyEffect:
     incident_id: str
     rule: str
@@ -91,4 +103,4 @@ class ApprovalEffect:
     decided_by: str = ""
 
 
-Effect = DispatchEffect | NotifyEffect | WarningEffect | MutualAidEffect | ApprovalEffect | ClosureEffect
+Effect = DispatchEffect | AssignEffect | NotifyEffect | WarningEffect | MutualAidEffect | ApprovalEffect | ClosureEffect

@@ -127,7 +127,7 @@ class Incident:
 
 @dataclass(frozen=True, slots=True)
 class Task:
-    """A unit of work sent to one responder (or unfilled, waiting for mutual aid)."""
+    """A unit of work sent to one responder (or unfilled, waiting for mutual aid), or assigned to an agency."""
 
     id: str
     incident_id: str
@@ -144,6 +144,11 @@ class Task:
     cross_border: bool = False
     travel_s: float | None = None
     reason: str = ""
+    # Work given to an agency rather than a unit (recovery: damage assessment, restoring a lifeline): the agency
+    # kind (streams/data/work_orders.yaml) and the province-wide body that owns it ("" = the county's own agency,
+    # at `responder_adcode`). Such a task has no unit and moves only by the agency's replies.
+    agency_kind: str = ""
+    agency: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from playbooks.actions import decided, run_actions, start_timer
 from playbooks.carry_over import carry_over
 from playbooks.effects import (
     ApprovalEffect,
+    AssignEffect,
     DispatchEffect,
     Effect,
     MutualAidEffect,
@@ -28,6 +29,7 @@ from playbooks.plan import Playbook, Rule
 
 __all__ = [
     "ApprovalEffect",
+    "AssignEffect",
     "DispatchEffect",
     "Effect",
     "MutualAidEffect",

@@ -259,9 +259,9 @@ def _extend(
     """Run the base playbook's rules (after the stage rules, before the playbook's own, so those see the grade the
     shared rules set) and its timers. The base is `<name>.yaml` beside the file."""
     name = str(doc["extends"])
+    found = sorted(p.stem for p in Path(reader.file).parent.glob("*.yaml"))
     path = Path(reader.file).parent / f"{name}.yaml"
-    if not path.is_file():
-        found = [p.stem for p in Path(reader.file).parent.glob("*.yaml")]
+    if name not in found:  # never a path built from the text: a long or odd name is a mistake, not a file
         raise reader.fail(
             doc, "extends", f"extends: no base playbook {name!r} beside this file{did_you_mean(name, found)}"
         )

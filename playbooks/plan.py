@@ -121,6 +121,17 @@ class Dispatch:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Assign:
+    """`assign`: recovery work given to the agency that owns it at the incident's place (not to a unit)."""
+
+    work: str  # playbooks/data/recovery.yaml
+    agency_kind: str  # the kind of agency that owns the work
+    within_ms: int
+    reason: str = ""
+    line: int
+
+
+@dataclass(frozen=True, kw_only=True)
 class Notify:
     to: tuple[str, ...]  # targets, "downstream" among them: the units below on `river` (or every river)
     message: str = ""
@@ -211,6 +222,7 @@ Action = (
     | SetScale
     | StepScale
     | Dispatch
+    | Assign
     | Notify
     | StartTimer
     | CancelTimer

@@ -14,6 +14,7 @@ from playbooks.places import PlaybookPlaces
 from playbooks.plan import (
     Action,
     ApprovalSpec,
+    Assign,
     CancelTimer,
     Close,
     CloseRoad,
@@ -34,6 +35,7 @@ from playbooks.plan import (
     Title,
     WarningAreaSpec,
 )
+from playbooks.recovery import load_recovery_work
 
 _DURATION = re.compile(r"^(\d+)\s*(s|m|min|h|d)$")
 _UNIT_MS = {"s": 1000, "m": 60_000, "min": 60_000, "h": 3_600_000, "d": 86_400_000}
@@ -79,6 +81,7 @@ ACTION_KEYS = {
     "raise",
     "lower",
     "dispatch",
+    "assign",
     "notify",
     "start_timer",
     "cancel_timer",
@@ -102,6 +105,7 @@ class Reader:
         self.places = places
         self.capabilities = capabilities
         self.approvals: list[ApprovalSpec] = []
+        self._recovery_work: dict[str, str] | None = None
 
     # ---- scalars -----------------------------------------------------------------------------------
 
@@ -381,6 +385,21 @@ class Reader:
             capability=self._capability(spec, where),
             count=int(self.number(spec, spec.get("count", 1), "count", integer=True)),
             within_ms=self.duration(spec, spec.get("within", "30m"), "within"),
+            line=line,
+        )
+
+    def _a_assign(self, node: Any, value: Any, where: str, _: bool, line: int) -> Action:
+        spec = self.mapping(value, where, {"work", "within", "reason"}, node)
+        if "work" not in spec:
+            raise self.fail(spec, None, f"{where}: missing 'work'")
+        if self._recovery_work is None:
+            self._recovery_work = load_recovery_work()
+        work = self.choice(spec, spec["work"], "work", set(self._recovery_work))
+        return Assign(
+            work=work,
+            agency_kind=self._recovery_work[work],
+            within_ms=self.duration(spec, spec.get("within", "24h"), "within"),
+            reason=str(spec.get("reason", "")),
             line=line,
         )
 

@@ -30,6 +30,9 @@ Kinds (exactly one a mapping; `by` is an offset from T0, `id` an optional name, 
 - `move_up: {status, capability, from, to, cross_border}`: a pre-positioning move of a unit of the `from` region to
   a post in the `to` region was `proposed`, `accepted` or `rejected` by an operator.
 - `dispatched` also takes `prepositioned: true`: the unit sent stood where an accepted move-up had put it.
+- `assigned: {work, agency, region, incident_type}`: a task of that work (damage_assessment, power_restoration, …)
+  assigned to an agency, not a unit, for an incident in the region; `agency` is the agency kind (power_utility,
+  county_government, …) or a province-wide body's id (hebei-power).
 """
 
 from __future__ import annotations
@@ -65,6 +68,7 @@ _FIELDS: dict[str, frozenset[str]] = {
     "work_order": frozenset({"status", "hotline", "incident_type"}),
     "coverage": frozenset({"measure", "within", "stage", "at_least", "rises", "region"}),
     "move_up": frozenset({"status", "capability", "from", "to", "cross_border"}),
+    "assigned": frozenset({"work", "agency", "region", "incident_type"}),
 }
 _CHOICES: dict[str, dict[str, tuple[str, ...]]] = {
     "report": {
@@ -129,6 +133,7 @@ class Expectation:
     within_min: int = 0  # coverage: 15 | 30
     at_least: float | None = None  # coverage: a share, 0..1
     rises: bool = False  # coverage: the accepted move-ups raised it
+    agency: str = ""  # assigned: the agency kind or body
 
 
 @dataclass(frozen=True)
@@ -233,7 +238,8 @@ def _one(file: str, node: Any, line: int, t0_ms: int, names: dict[str, int], ind
         "warning_colour": str(body.get("warning_colour", body.get("colour", ""))),
         "event_grade": str(body.get("event_grade", "")),
         "stage": str(body.get("stage", "")) if kind != "mutual_aid" else "",
-        "capability": str(body.get("capability", "")),
+        "capability": str(body.get("capability", body.get("work", ""))),
+        "agency": str(body.get("agency", "")),
         "cross_border": body.get("cross_border"),
         "count": int(body.get("count", 1)),
         "report_kind": str(body.get("kind", "")) if kind == "report" else "",
@@ -456,7 +462,11 @@ def _of_type(exp: Expectation, seen: Observed, incident_id: str) -> bool:
 
 def _score_dispatched(exp: Expectation, seen: Observed, code: str | None) -> Result:
     sent = sorted(
-        (t for t in seen.tasks.values() if t.responder_id and t.status != "unfilled" and _due(exp, t.created_at_ms)),
+        (
+            t
+            for t in seen.tasks.values()
+            if t.responder_id and not t.agency_kind and t.status != "unfilled" and _due(exp, t.created_at_ms)
+        ),
         key=lambda t: (t.created_at_ms, t.id),
     )
     matching = [
@@ -690,6 +700,24 @@ def _score_aid(exp: Expectation, seen: Observed, lender: str | None, borrower: s
     return Result(exp, False, "; ".join(reached[-5:]) or "no matching mutual-aid exchange")
 
 
+def _score_assigned(exp: Expectation, seen: Observed, code: str | None) -> Result:
+    assigned = sorted((t for t in seen.tasks.values() if t.agency_kind), key=lambda t: (t.created_at_ms, t.id))
+    for t in assigned:
+        if not _due(exp, t.created_at_ms) or not _of_type(exp, seen, t.incident_id):
+            continue
+        if exp.capability and t.capability != exp.capability:
+            continue
+        if exp.agency and exp.agency not in (t.agency_kind, t.agency):
+            continue
+        if code is not None and not in_region(code, (t.incident_province,), (t.responder_adcode,)):
+            continue
+        return Result(
+            exp, True, f"{t.capability} to {t.agency or t.agency_kind} ({t.responder_adcode})", t.created_at_ms
+        )
+    works = sorted({f"{t.capability}/{t.agency or t.agency_kind}" for t in assigned})
+    return Result(exp, False, f"{len(assigned)} task(s) assigned to agencies: {', '.join(works[:8]) or 'none'}")
+
+
 def _score_routed(exp: Expectation, seen: Observed, code: str | None) -> Result:
     routed = 0
     for at, routing in seen.routings:
@@ -715,6 +743,7 @@ _SCORE_IN_REGION: dict[str, Callable[[Expectation, Observed, str | None], Result
     "closure_in_force": _score_closure,
     "casualties_routed": _score_routed,
     "coverage": _score_coverage,
+    "assigned": _score_assigned,
 }
 
 

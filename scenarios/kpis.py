@@ -99,7 +99,7 @@ def incident_kpis(
         if inc.status == "merged":
             continue
         own = [t for t in tasks.values() if t.incident_id == inc.id]
-        sent = [t for t in own if t.responder_id]
+        sent = [t for t in own if t.responder_id and not t.agency_kind]  # units: not agencies' recovery work
         reported = [arrived[t.id] for t in sent if t.id in arrived]
         estimated = [t.created_at_ms + int(t.travel_s * 1000) for t in sent if t.travel_s is not None]
         controlled = next(

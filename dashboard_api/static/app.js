@@ -736,6 +736,9 @@ async function loadTimeline(incidentId) {
     actions.append(facts);
     if (inc.attention) actions.append(el("span", { class: "flag", "data-attention": "true" }, `${t("attention")}：${t("attentionWhy")}`));
     if (inc.status === "open" && (!inc.acknowledged || inc.attention)) actions.append(commandButton("ack", incidentId, "", t("acknowledge")));
+    // The evaluation (调查评估) is a page of its own, opened by a link that carries the page's token as its address does.
+    const href = `/api/incidents/${encodeURIComponent(incidentId)}/evaluation?token=${encodeURIComponent(state.token)}`;
+    actions.append(el("a", { class: "evaluation", href, target: "_blank", rel: "noopener", "data-evaluation": incidentId }, t("evaluation")));
   }
   try {
     const data = await api(`/api/incidents/${encodeURIComponent(incidentId)}/timeline`);

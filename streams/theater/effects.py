@@ -10,7 +10,7 @@ from geo.regions import PROVINCES
 from playbooks import lifecycle
 from playbooks.effects import ClosureEffect
 from playbooks.incident import Decision, Incident, Notification, Task
-from streams.theater import closures, mutual_aid, posts
+from streams.theater import closures, mutual_aid, posts, recovery
 from streams.theater.closures import roads_of
 from streams.theater.responders import send_task, set_responder, unfilled_task
 from streams.theater.state import Emitter, TheaterContext, TheaterState
@@ -31,6 +31,8 @@ def carry_out(
             incident = dispatch(state, incident, effect, ctx, out)
         elif isinstance(effect, lifecycle.NotifyEffect):
             incident = notify(state, incident, effect, ctx, out)
+        elif isinstance(effect, lifecycle.AssignEffect):
+            incident = recovery.assign(state, incident, effect, ctx, out)
         elif isinstance(effect, ClosureEffect):
             incident = closures.carry_out(state, incident, effect, out)
         elif isinstance(effect, lifecycle.MutualAidEffect):

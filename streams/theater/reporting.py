@@ -258,7 +258,7 @@ def draft(state: TheaterState, incident: Incident) -> ReportDraft:
     units: dict[str, int] = {}
     across = 0
     for task in state.tasks.values():
-        if task.incident_id == incident.id and task.responder_id:
+        if task.incident_id == incident.id and task.responder_id and not task.agency_kind:  # units, not agencies
             units[task.capability] = units.get(task.capability, 0) + 1
             across += task.cross_border
     measures = tuple(

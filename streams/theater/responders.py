@@ -44,6 +44,7 @@ def set_responder(
 
 
 _OPEN_TASK = ("dispatched", "acknowledged", "en_route", "on_scene")
+_AGENCY_TASK_STATUS = ("acknowledged", "on_scene", "completed", "declined")
 
 
 def on_resource_update(
@@ -73,6 +74,16 @@ def on_task_reply(state: TheaterState, reply: TaskReply, ctx: TheaterContext, ou
     task = state.tasks.get(reply.task_id)
     if task is None or task.responder_id != reply.responder_id:
         out.emit("rejected", reply.event_id, f"task.status: no task {reply.task_id!r} for {reply.responder_id!r}")
+        return
+    if task.agency_kind:  # an agency's work: no unit, no fleet status; the reply is the task's new status
+        if reply.status not in _AGENCY_TASK_STATUS:
+            out.emit(
+                "rejected", reply.event_id, f"task.status {reply.task_id}: {reply.status!r} is not for an agency's work"
+            )
+            return
+        updated = replace(task, status=reply.status)  # type: ignore[arg-type]
+        state.tasks[task.id] = updated
+        out.emit("task", task.id, updated)
         return
     try:
         new_status = ctx.lifecycle.after_reply(reply.status)

@@ -38,6 +38,7 @@ PATTERNS: dict[str, str] = {
     "incident": r"\S+",
     "approval": r"\S+",
     "responder": r"\S+",
+    "owner": r"\S+",
     "task": r"\S+",
     "request": r"\S+",
     "warning": r"\S+",

@@ -184,6 +184,10 @@ class Words:
         pair = self._rules.get((hint, rule_id)) or self._rules.get(("", rule_id))
         return self._titled(pair, lang, scene, f"rule {rule_id!r}")
 
+    def rule_ids(self, playbook_id: str) -> tuple[str, ...]:
+        """The ids of the rules a playbook holds (its own, its stages' and its base's), in file order."""
+        return tuple(rule for book, rule in self._rules if book == playbook_id)
+
     def timer_title(self, timer_id: str, lang: str, scene: _Scene | None = None, playbook: str = "") -> str:
         if timer_id.startswith("stage:") or timer_id.startswith("approval:"):
             return self.rule_title(timer_id, lang, scene)
@@ -242,6 +246,8 @@ class Words:
             return self.incident_title(found, lang, scene)
         if kind == "responder":
             return self.unit(raw, lang, scene=scene)
+        if kind == "owner":
+            return self.owner(raw, lang, scene)
         if kind == "task":
             task = scene.lookup.task(raw)
             capability = self.word("capability", task.get("capability") if task else None, lang)
@@ -398,7 +404,9 @@ class Words:
             "task",
             lang,
             title=title,
-            unit=self.unit(task.get("responder_id"), lang, str(task.get("responder_name", "")), scene),
+            unit=self.owner(str(task["responder_id"]), lang, scene)
+            if task.get("agency_kind")
+            else self.unit(task.get("responder_id"), lang, str(task.get("responder_name", "")), scene),
             capability=capability,
             status=self.word("task_status", task.get("status"), lang, scene),
             eta=eta,
@@ -616,6 +624,13 @@ class Words:
         county = self.place(w.get("agency_adcode"), lang, short=True, scene=scene)
         return self.word("work_agency", w.get("agency_kind"), lang, scene).replace("{county}", county)
 
+    def owner(self, owner_id: str, lang: str, scene: _Scene | None = None) -> str:
+        """The agency an agency's task is assigned to, from its id (`hebei-power`, `transport@130702`)."""
+        kind, _, adcode = owner_id.partition("@")
+        if adcode:
+            return self.work_agency({"agency_kind": kind, "agency_adcode": adcode}, lang, scene)
+        return self.word("agency", owner_id, lang, scene)
+
     def money(self, yuan: int, lang: str) -> str:
         """An amount in yuan as people say it: 万元 in Chinese, millions in English."""
         wan = f"{yuan / 10_000:,.1f}".removesuffix(".0")
@@ -649,7 +664,9 @@ class Words:
             elif kind == "task":
                 out[lang] = {
                     "capability": self.word("capability", data.get("capability"), lang, scene),
-                    "unit": self.unit(data.get("responder_id"), lang, str(data.get("responder_name", "")))
+                    "unit": self.owner(str(data["responder_id"]), lang, scene)
+                    if data.get("agency_kind") and data.get("responder_id")
+                    else self.unit(data.get("responder_id"), lang, str(data.get("responder_name", "")))
                     if data.get("responder_id")
                     else "",
                     "from": self.place(

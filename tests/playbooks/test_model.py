@@ -11,7 +11,7 @@ from ebrain.cli import main
 from geo.datafiles import LoadError
 from playbooks.model import check_playbooks, load_playbooks, parse_playbook
 from playbooks.places import PlaybookPlaces
-from playbooks.plan import Rule, SetScale, StepScale
+from playbooks.plan import Assign, Rule, SetScale, StepScale
 from tests.playbooks.conftest import FILES
 
 BROKEN = Path(__file__).parent / "broken"
@@ -41,6 +41,17 @@ def test_every_shipped_playbook_loads(places: PlaybookPlaces, capabilities: froz
         "gas_warning",
     }
     assert by_type["flood_warning"] is by_type["flood_rescue"]
+
+
+def test_every_shipped_playbook_gives_its_after_stage_recovery_work(
+    places: PlaybookPlaces, capabilities: frozenset[str]
+) -> None:
+    for playbook in {p.id: p for p in load_playbooks(FILES, capabilities, places).values()}.values():
+        work = [
+            a.work for stage, actions in playbook.on_enter if stage == "after" for a in actions if isinstance(a, Assign)
+        ]
+        assert work, f"{playbook.id}: no recovery work assigned on entering 'after'"
+        assert len(work) == len(set(work)), playbook.id
 
 
 def test_every_shipped_playbook_runs_the_shared_rules_once(

@@ -261,3 +261,24 @@ def test_who_leads_is_a_minimum_with_a_did_you_mean() -> None:
     assert not score([exp], [Delta(1, T0, "incident", "I1", incident("IV", T0))], {}, {})[0].passed
     led = incident("II", T0, lead="province")
     assert score([exp], [Delta(1, T0, "incident", "I1", led)], {}, {})[0].passed
+
+
+def test_assigned_names_the_work_and_the_owning_agency_and_not_units() -> None:
+    (exp,) = parse(
+        "expect:\n  - by: +1h\n    assigned: {work: power_restoration, agency: hebei-power, region: 三河市}\n"
+    )
+    regions = check_regions("e.yaml", [exp], {"三河市": "131082"}.get)
+
+    def task(n: int, at: int, agency: str = "hebei-power", kind: str = "power_utility") -> Delta:
+        entity = Task(
+            f"T{n}", "I1", "power_restoration", at, at + 24 * 60 * MIN, "stage:after:enter", "dispatched",
+            agency or f"{kind}@131082", responder_province="130000", responder_adcode="131082",
+            incident_province="130000", agency_kind=kind, agency=agency,
+        )  # fmt: skip
+        return Delta(n, at, "task", entity.id, entity)
+
+    unit = Task("T0", "I1", "power_repair", T0, T0 + MIN, "r", "dispatched", "power_crew-131082-01")
+    assert not score([exp], [Delta(0, T0, "task", "T0", unit)], regions, {})[0].passed
+    assert not score([exp], [task(1, T0 + 2 * 60 * MIN)], regions, {})[0].passed  # after its `by`
+    assert not score([exp], [task(1, T0, agency="", kind="county_government")], regions, {})[0].passed
+    assert score([exp], [task(1, T0 + 30 * MIN)], regions, {})[0].passed

@@ -195,7 +195,14 @@ def test_an_agencys_tick_on_its_own_topic_is_refused_and_only_the_clock_moves_ti
             await _produce(broker, water, agency, live_tick(t1 + hour, "ingest.agency", 0, TickKey(b"x" * 32)))
             # half an hour ahead: accepted only if one of those ticks had moved the partition's clock
             await _produce(broker, water, agency, report(1, t1 + hour // 2))
-            dead = await read_topic(broker.bootstrap, LIVE + "ingest.dlq", 3, 240, 3, broker.credentials("admin"))
+            dead = await read_topic(
+                broker.bootstrap,
+                LIVE + "ingest.dlq",
+                3,
+                timeout_s=240,
+                settle_s=3,
+                credentials=broker.credentials("admin"),
+            )
             still = await read_feed(broker.bootstrap, LIVE, 0, timeout_s=5, settle_s=3, credentials=api)
             now[0] = t1 + 120_000  # the clock's next tick releases the report
             await clock.beat()

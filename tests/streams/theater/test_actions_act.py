@@ -88,6 +88,16 @@ def _dispatch(state: TheaterState, first: list[Delta], _: list[Delta]) -> None:
     assert of_kind(first, "responder")
 
 
+def _assign(state: TheaterState, first: list[Delta], _: list[Delta]) -> None:
+    (task,) = of_kind(first, "task")
+    assert (task.capability, task.status, task.agency_kind, task.agency) == (
+        "power_restoration", "dispatched", "power_utility", "beijing-power",
+    )  # fmt: skip
+    assert task.responder_id == "beijing-power" and state.tasks[task.id] == task
+    assert not of_kind(first, "responder")  # an agency's work takes no unit out of the fleet
+    assert "assign power_restoration to beijing-power" in [d.what for d in last_incident(first).decisions]
+
+
 def _notify(state: TheaterState, first: list[Delta], _: list[Delta]) -> None:
     (note,) = of_kind(first, "notification")
     assert (note.to_province, note.message) == (BJ, "检查排水")
@@ -138,6 +148,7 @@ ACTIONS: list[tuple[str, str, str, Check]] = [
     ("set_response_level", "set_response_level: {level: III, reason: 检验}", "", _set_scale),
     ("raise / lower", "set_warning_colour: yellow", "lower: {scale: warning_colour, by: 1}", _step_scale),
     ("dispatch", "dispatch: {capability: water_rescue, count: 1, within: 15m}", "", _dispatch),
+    ("assign", "assign: {work: power_restoration, within: 24h}", "", _assign),
     ("notify", "notify: {to: [own], message: 检查排水}", "", _notify),
     ("start_timer / cancel_timer", "start_timer: check-pumps", "cancel_timer: check-pumps", _timers),
     (

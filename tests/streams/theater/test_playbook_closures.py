@@ -55,7 +55,7 @@ def test_the_stand_down_lifts_the_incidents_closure(core: Core) -> None:
     (lifted,) = of_kind(deltas, "closure")
     assert (lifted.id, lifted.status, lifted.lifted_by) == (closure.id, "reopened", "stage:after:enter")
     assert state.closures == {} and roads_of(state, ctx) is ctx.roads
-    assert of_kind(deltas, "incident")[-1].decisions[-1].what == "closure flooded_underpass lifted"
+    assert "closure flooded_underpass lifted" in [d.what for d in of_kind(deltas, "incident")[-1].decisions]
 
 
 def test_an_operator_lifts_a_closure_and_a_wrong_id_is_refused(core: Core) -> None:

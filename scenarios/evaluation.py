@@ -1,0 +1,252 @@
+"""The evaluation (调查评估) of one incident, live or replayed: a pure function from what the command centres saw of
+it (the incident, its tasks, reports upward, mutual-aid exchanges and loss figures, as feed JSON) to a report model.
+
+Rule: every figure comes from the feed's entities, never from wall time: the segments from the incident's first
+evidence, its first unit task, the first unit's arrival (reported, or estimated from its road time), the move to
+recovery (controlled) and the close; the regions' parts from tasks and exchanges; missed deadlines from reports
+that went late and unit tasks whose arrival came after their deadline or that were never filled; what the playbook
+did and did not do from its decisions and the rules it holds (docs/evaluation.md). Rendering is
+`scenarios/evaluation_report.py`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+Json = dict[str, Any]
+
+_RULE_FIRED = re.compile(r"rule (?P<rule>\S+) fired")
+_TIMER_FIRED = re.compile(r"timer (?P<timer>\S+) fired")
+_STAGE = re.compile(r"stage (?P<old>\w+)→(?P<new>\w+)")
+_ARRIVED = ("on_scene", "completed")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One stretch of the response: from one moment to the next (None: not reached)."""
+
+    name: str  # first_call, first_dispatch, first_on_scene, controlled, closed
+    at_ms: int | None
+    estimated: bool = False  # an arrival estimated from the unit's road time (no on-scene reply yet)
+
+
+@dataclass(frozen=True)
+class RegionPart:
+    province: str
+    units: tuple[tuple[str, int], ...]  # (capability, units sent) of this province's units
+    agency_work: tuple[tuple[str, str, str], ...]  # (work, owner id, status) of recovery work here
+    aid_given: int  # units lent to another province for this incident
+    aid_received: int  # units borrowed from other provinces
+
+
+@dataclass(frozen=True)
+class ReportLine:
+    kind: str  # first, followup, final
+    channel: str
+    to: str
+    due_ms: int
+    submitted_ms: int | None
+    late: bool
+    status: str
+
+
+@dataclass(frozen=True)
+class Miss:
+    """A deadline the response did not keep."""
+
+    kind: str  # report | arrival | unfilled
+    subject: str  # the report's kind, or the task's capability
+    due_ms: int
+    at_ms: int | None  # when it was done at last (None: never)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    incident: Json  # the incident as the feed has it (type, place, scales, lead, stage, decisions)
+    segments: tuple[Segment, ...]
+    regions: tuple[RegionPart, ...]
+    reports: tuple[ReportLine, ...]
+    misses: tuple[Miss, ...]
+    fired: tuple[tuple[str, int], ...]  # (rule id, times fired), in the order first fired
+    not_fired: tuple[str, ...]  # rules the playbook holds that never fired
+    timers_lapsed: tuple[str, ...]  # timers that ran out (their actions ran because nobody acted first)
+    defaults: tuple[tuple[str, str], ...]  # (approval summary, default applied) of approvals nobody answered
+    losses: Json | None
+    decisions: tuple[Json, ...]  # the timeline
+
+
+def evaluate(
+    incident: Json,
+    tasks: Iterable[Json],
+    reports: Iterable[Json] = (),
+    exchanges: Iterable[Json] = (),
+    losses: Json | None = None,
+    armed: Sequence[str] = (),
+) -> Evaluation:
+    """The evaluation of `incident` from its tasks, reports upward, mutual-aid exchanges, summed losses and the
+    rule ids its playbook holds (`armed`)."""
+    own = sorted((t for t in tasks if t.get("incident_id") == incident["id"]), key=lambda t: str(t["id"]))
+    units = [t for t in own if t.get("responder_id") and not t.get("agency_kind") and t.get("status") != "unfilled"]
+    decisions = tuple(incident.get("decisions") or ())
+    return Evaluation(
+        incident=incident,
+        segments=_segments(incident, units, decisions),
+        regions=_regions(incident, own, [x for x in exchanges if x.get("incident_id") == incident["id"]]),
+        reports=tuple(
+            ReportLine(
+                str(r.get("kind")),
+                str(r.get("channel")),
+                str(r.get("to")),
+                int(r["due_ms"]),
+                r.get("submitted_ms"),
+                bool(r.get("late")),
+                str(r.get("status")),
+            )
+            for r in sorted(
+                (r for r in reports if r.get("incident_id") == incident["id"] and r.get("status") != "merged"),
+                key=lambda r: (int(r["due_ms"]), str(r["id"])),
+            )
+        ),
+        misses=_misses(own, reports, incident["id"]),
+        fired=_fired(decisions),
+        not_fired=tuple(r for r in armed if r not in {rule for rule, _ in _fired(decisions)}),
+        timers_lapsed=tuple(
+            dict.fromkeys(
+                m.group("timer")
+                for d in decisions
+                if (m := _TIMER_FIRED.fullmatch(str(d.get("what", "")))) and not m.group("timer").startswith("stage:")
+            )
+        ),
+        defaults=tuple(
+            (str(a.get("summary", "")), str(a.get("default", "")))
+            for a in incident.get("approvals") or ()
+            if a.get("state") == "expired"
+        ),
+        losses=losses,
+        decisions=decisions,
+    )
+
+
+def _arrival(task: Json) -> tuple[int, bool] | None:
+    """When a unit reached the scene: estimated from its road time once it reported on scene or done."""
+    if task.get("status") not in _ARRIVED:
+        return None
+    return int(task["created_at_ms"] + (task.get("travel_s") or 0) * 1000), True
+
+
+def _segments(incident: Json, units: list[Json], decisions: Sequence[Json]) -> tuple[Segment, ...]:
+    evidence = incident.get("evidence") or ()
+    first_call = min((int(s["at_ms"]) for s in evidence), default=int(incident["opened_at_ms"]))
+    first_task = min((int(t["created_at_ms"]) for t in units), default=None)
+    arrivals = [a for a in (_arrival(t) for t in units) if a is not None]
+    on_scene = min(arrivals, default=None)
+    moves = [(int(d["at_ms"]), m.group("new")) for d in decisions if (m := _STAGE.fullmatch(str(d.get("what", ""))))]
+    controlled = next((at for at, new in moves if new in ("after", "closed")), None)
+    closed = next((at for at, new in moves if new == "closed"), None)
+    if closed is None:  # an operator's close is its own decision ("closed"), not a stage move
+        closed = next((int(d["at_ms"]) for d in decisions if d.get("what") == "closed"), None)
+    if controlled is None:
+        controlled = closed
+    return (
+        Segment("first_call", first_call),
+        Segment("first_dispatch", first_task),
+        Segment("first_on_scene", on_scene[0] if on_scene else None, on_scene is not None),
+        Segment("controlled", controlled),
+        Segment("closed", closed),
+    )
+
+
+def _regions(incident: Json, tasks: list[Json], exchanges: list[Json]) -> tuple[RegionPart, ...]:
+    provinces = set(incident.get("provinces") or (incident.get("province"),))
+    provinces |= {str(t.get("responder_province")) for t in tasks if t.get("responder_province")}
+    committed = [x for x in exchanges if x.get("stage") == "committed"]
+    provinces |= {str(x.get("lender")) for x in committed} | {str(x.get("borrower")) for x in committed}
+    parts = []
+    for province in sorted(p for p in provinces if p):
+        sent = Counter(
+            str(t["capability"])
+            for t in tasks
+            if t.get("responder_province") == province and not t.get("agency_kind") and t.get("status") != "unfilled"
+        )
+        work = tuple(
+            (str(t["capability"]), str(t["responder_id"]), str(t["status"]))
+            for t in tasks
+            if t.get("agency_kind") and t.get("responder_province") == province
+        )
+        parts.append(
+            RegionPart(
+                province,
+                tuple(sorted(sent.items())),
+                work,
+                sum(_lent(x) for x in committed if x.get("lender") == province),
+                sum(_lent(x) for x in committed if x.get("borrower") == province),
+            )
+        )
+    return tuple(parts)
+
+
+def _lent(exchange: Json) -> int:
+    return len(exchange.get("responder_ids") or ()) or int(exchange.get("count") or 0)
+
+
+def _misses(tasks: list[Json], reports: Iterable[Json], incident_id: str) -> tuple[Miss, ...]:
+    found = [
+        Miss("report", str(r.get("kind")), int(r["due_ms"]), r.get("submitted_ms"))
+        for r in reports
+        if r.get("incident_id") == incident_id and r.get("late")
+    ]
+    for t in tasks:
+        if t.get("agency_kind"):
+            continue
+        if t.get("status") == "unfilled":
+            found.append(Miss("unfilled", str(t["capability"]), int(t["deadline_ms"]), None))
+            continue
+        arrival = _arrival(t)
+        if arrival is not None and arrival[0] > int(t["deadline_ms"]):
+            found.append(Miss("arrival", str(t["capability"]), int(t["deadline_ms"]), arrival[0]))
+    return tuple(sorted(found, key=lambda m: (m.due_ms, m.kind, m.subject)))
+
+
+def _fired(decisions: Sequence[Json]) -> tuple[tuple[str, int], ...]:
+    counts: Counter[str] = Counter()
+    for d in decisions:
+        m = _RULE_FIRED.fullmatch(str(d.get("what", "")))
+        if m:
+            counts[m.group("rule")] += 1
+    return tuple(counts.items())
+
+
+@dataclass(frozen=True)
+class Seen:
+    """The latest of each entity a run's feed carried, as feed JSON: what `evaluate` reads (a live picture holds
+    the same)."""
+
+    incidents: dict[str, Json]
+    tasks: dict[str, Json]
+    reports: dict[str, Json]
+    exchanges: dict[str, Json]
+    losses: dict[str, Json]
+
+    @classmethod
+    def from_deltas(cls, deltas: Iterable[Any]) -> Seen:
+        import msgspec  # the feed's own encoding of its entities
+
+        kept: dict[str, dict[str, Json]] = {k: {} for k in ("incident", "task", "report", "mutual_aid", "losses")}
+        for delta in deltas:
+            if delta.kind in kept:
+                kept[delta.kind][delta.key] = msgspec.to_builtins(delta.entity)
+        return cls(kept["incident"], kept["task"], kept["report"], kept["mutual_aid"], kept["losses"])
+
+    def evaluate(self, incident_id: str, armed: Sequence[str] = ()) -> Evaluation:
+        return evaluate(
+            self.incidents[incident_id],
+            self.tasks.values(),
+            self.reports.values(),
+            self.exchanges.values(),
+            self.losses.get(incident_id),
+            armed,
+        )
