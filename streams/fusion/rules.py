@@ -35,6 +35,7 @@ _FAMILY_KEYS = {
     "remote_km",
     "effects",
     "event",
+    "yields_to",
 }
 _EFFECT_KEYS = {"name", "topics", "reach_km", "per", "opens", "needs", "note", "at_caller"}
 _TOP_KEYS = {"source_weight", "precision_km", "feed", "families", "attach_only", "attach_by_place"}
@@ -83,6 +84,9 @@ class Family:
     remote_km: float = 0.0  # how far away the event is perceived (a blast heard, smoke seen); 0: not at all
     effects: tuple[Effect, ...] = ()
     event: str = ""  # the event family a site of this family opens when its effects reach beyond it
+    # families a call of this family belongs to instead when it also reports one of their topics: water in the home
+    # that came from the street or through the roof is that matter (`积水倒灌入院`, `屋顶漏雨，屋内物品被淹`)
+    yields_to: tuple[str, ...] = ()
 
     def unit_key(self, unit: str) -> str:
         """The aggregate key of an administrative unit at this family's level (a street's villages in one)."""
@@ -144,13 +148,25 @@ class FusionRules:
 
     def home_of(self, signal: Signal) -> str | None:
         """The family a signal belongs to: its kind's; for a call whose kind is a life-safety topic (a person trapped
-        or hurt), the family of the first hazard it also reports (trapped by flood water: flood)."""
+        or hurt), the family of the first hazard it also reports (trapped by flood water: flood); for a call of a
+        family that yields to others (`yields_to`), the first of those whose topic it also reports."""
         home = self.family_of_kind.get(signal.kind)
         if home is None and signal.source == "hotline":
             for topic in signal.attr("topics").split(","):
                 home = self.family_of_kind.get(f"call:{topic}")
                 if home is not None:
                     break
+        if home is not None and signal.source == "hotline" and self.families[home].yields_to:
+            return self._yielded(home, signal.attr("topics"))
+        return home
+
+    def _yielded(self, home: str, topics: str) -> str:
+        """The family a call of `home` belongs to when it also names a more specific matter (a roof, the street)."""
+        yields_to = self.families[home].yields_to
+        for topic in topics.split(","):
+            other = self.family_of_kind.get(f"call:{topic}")
+            if other is not None and other in yields_to:
+                return other
         return home
 
     def compatible(self, a: str, b: str) -> bool:
@@ -242,6 +258,7 @@ def _family(file: str, name: str, row: Any, call_topics: frozenset[str]) -> Fami
         remote_km=_number(file, row, "remote_km", where) if "remote_km" in row else 0.0,
         effects=tuple(_effect(file, e, f"{where}.effects", call_topics) for e in row.get("effects") or ()),
         event=str(row.get("event", "")),
+        yields_to=tuple(str(a) for a in row.get("yields_to") or ()),
     )
 
 
@@ -321,6 +338,7 @@ def _parse(doc: Any, file: str) -> FusionRules:
     for family in families.values():
         _name_families(file, families_node, family.name, "event", {family.event} - {""}, families)
         _name_families(file, families_node, family.name, "sites", family.sites, families)
+        _name_families(file, families_node, family.name, "yields_to", family.yields_to, families)
     joinable = {
         home: tuple(
             sorted(
