@@ -107,10 +107,11 @@ def test_a_roof_leak_call_is_not_part_of_a_flood_rescue(rules: FusionRules) -> N
 
 
 def test_water_in_the_home_from_the_street_or_the_roof_is_that_matter_not_a_flood(rules: FusionRules) -> None:
-    unit = "110101/天坛街道"
-    cellar = sig("call:flooding", precision="county", adcode="110101", unit=unit, topics="flooding")
-    lane = sig("call:flooding", minutes=5, precision="county", adcode="110101", unit=unit, topics="flooding,waterlogging")
-    roof = sig("call:flooding", minutes=9, precision="county", adcode="110101", unit=unit, topics="flooding,roof_leak")
+    def call(minutes: float, topics: str) -> Signal:
+        unit = "110101/天坛街道"
+        return sig("call:flooding", YANJIAO, minutes, "county", "110000", "110101", unit=unit, topics=topics)
+
+    cellar, lane, roof = call(0, "flooding"), call(5, "flooding,waterlogging"), call(9, "flooding,roof_leak")
     state, fused = run(rules, cellar, lane, roof)
     assert [rules.home_of(s) for s in (cellar, lane, roof)] == ["flood", "waterlogging", "roof_leak"]
     assert [state.incidents[f.incident.id].type for f in fused if f.incident] == [
