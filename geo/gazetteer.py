@@ -56,6 +56,9 @@ _NAMED_AFTER = (
 # Districts merged into 滨海新区 (2009) that callers still name, and other names callers use for a county.
 # What follows a county's short name when the text names a township called after it (沙河镇 is no 沙河市).
 _TOWN_AFTER = ("镇", "乡", "街道", "地区办事处")
+# Short names of townships that are also everyday words of an address (平房: a bungalow; `双龙平房区` is a quarter of
+# bungalows): only the full name (平房地区, 平房乡) names the township.
+_WORD_STEMS = frozenset({"平房"})
 FORMER_NAMES = {"大港": "120116", "塘沽": "120116", "汉沽": "120116", "大港油田": "120116"}
 
 
@@ -172,7 +175,9 @@ class Gazetteer:
         for entry in admin:
             suffixes = _VILLAGE_SUFFIXES if entry.village else _TOWN_SUFFIXES
             for name in _stems(entry.village or entry.town, suffixes):
-                by_name.setdefault(name, []).append(entry)
+                # a word's stem names the township only with a suffix (平房乡 for 平房地区)
+                for named in (name,) if name not in _WORD_STEMS else (name + "乡", name + "镇"):
+                    by_name.setdefault(named, []).append(entry)
         self.admin = admin
         self._known_counties = known
         self._admin = NameMatcher.build((name, tuple(found)) for name, found in by_name.items())
@@ -210,9 +215,13 @@ class Gazetteer:
         return cls(regions, load_places(regions, places_csv), admin, tuple(others))
 
     def _county_of(self, text: str, province: str = "") -> tuple[RegionUnit, str] | None:
+        towns: set[str] = set()  # county short names the text uses as a township's name
         for unit, matched, at in self._regions.matches_in_text(text):
             if text.startswith(_TOWN_AFTER, at + len(matched)):
+                towns.add(matched)
                 continue  # 沙河镇 is a township called after a place, not 沙河市; 高碑店乡 is no 高碑店市
+            if matched in towns:
+                continue  # named again, it is the township's name (沙河镇沙河1院, 清河街道清河小营)
             ours = province and _in_province(unit.adcode, province)
             for name in self._admin.find_all(text):
                 overlaps = name.start < at + len(matched) and at < name.start + len(name.matched)

@@ -109,6 +109,10 @@ def test_a_spread_is_the_same_on_the_first_call_and_every_later_one(regions):
         ("丰台东高地", "110000", "110106/东高地街道"),  # on the Beijing hotline: 丰台区, not 宁河's 丰台东村
         ("河北省沙河市", "130000", "130582"),  # the county itself
         ("天津南港工业区", "120000", "place:南港工业区"),  # 津南 inside 天津南港 is not the district
+        ("沙河镇沙河北街", "110000", "110114/沙河地区"),  # named again, 沙河 is still the township, not 沙河市
+        ("清河街道清河中街", "110000", "110108/清河街道"),  # not 清河县 of 河北
+        ("朝阳区团结湖平房区", "110000", "110105/团结湖街道"),  # 平房区 is a quarter of bungalows, not 平房地区
+        ("朝阳区平房乡石各庄", "110000", "110105/平房地区/石各庄村"),  # 平房乡 is 平房地区
     ],
 )
 def test_the_hotline_s_region_tells_homonyms_apart(gazetteer, text, hotline, unit):
