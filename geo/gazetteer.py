@@ -59,6 +59,9 @@ _TOWN_AFTER = ("镇", "乡", "街道", "地区办事处")
 # Short names of townships that are also everyday words of an address (平房: a bungalow; `双龙平房区` is a quarter of
 # bungalows): only the full name (平房地区, 平房乡) names the township.
 _WORD_STEMS = frozenset({"平房"})
+# How far a landmark's point may lie outside the county an address names with it and still be that landmark: the
+# table's points are approximate to 1-2 km, so an interchange on a district border (a ring road) is named with either.
+_BORDER_KM = 1.5
 FORMER_NAMES = {"大港": "120116", "塘沽": "120116", "汉沽": "120116", "大港油田": "120116"}
 
 
@@ -194,6 +197,7 @@ class Gazetteer:
         self._city_names = NameMatcher.build(city_names)
         self._others = NameMatcher.build(others)
         self._spread: dict[str, float] = {}
+        self._border: dict[tuple[str, str, str], bool] = {}
         # a text's placement, bounded: calls repeat addresses (a surge of calls from one estate), and locating one
         # scans every name table; emptied when full
         self._located: dict[tuple[str, str], Placement | None] = {}
@@ -259,7 +263,7 @@ class Gazetteer:
         for hit in self._places.find_all(text):
             candidates = [self.places[i] for i in hit.value]
             if county is not None:
-                candidates = [p for p in candidates if p.adcode == county.adcode]
+                candidates = [p for p in candidates if self._in_county(p, county.adcode)]
             elif len(candidates) > 1:
                 candidates = [p for p in candidates if province and _in_province(p.adcode, province)]
                 if len(candidates) != 1:
@@ -291,7 +295,7 @@ class Gazetteer:
         for hit in self._places.find_all(text):
             candidates = [p for i in hit.value if (p := self.places[i]).precision == "place"]
             if adcode:
-                candidates = [p for p in candidates if p.adcode == adcode]
+                candidates = [p for p in candidates if self._in_county(p, adcode)]
             if len(candidates) == 1:
                 p = candidates[0]
                 return Placement(p.lon, p.lat, p.adcode, p.precision, hit.matched, f"place:{p.name}")
@@ -317,6 +321,21 @@ class Gazetteer:
             # output depends on which replays ran before it in the same process
             found = self._spread[unit] = round(found, 1)
         return found
+
+    def _in_county(self, place: Place, adcode: str) -> bool:
+        """Whether a landmark may be the one an address names with this county: in it, or by its border."""
+        if place.adcode == adcode:
+            return True
+        key = (place.name, place.adcode, adcode)
+        near = self._border.get(key)
+        if near is None:
+            if adcode not in self._known_counties:
+                near = False
+            else:
+                degrees = self._regions.unit_geometry(adcode).distance(shapely.Point(place.lon, place.lat))
+                near = degrees * 111.2 * math.cos(math.radians(place.lat)) <= _BORDER_KM
+            self._border[key] = near
+        return near
 
     def outside(self, text: str) -> str | None:
         """The province an address outside the theater names (山东省, or 郑州市 → 河南省)."""

@@ -35,6 +35,13 @@ def test_a_place_in_another_county_than_the_one_named_falls_back_to_the_county(g
     assert (got.adcode, got.precision) == ("110112", "county")
 
 
+def test_a_landmark_by_the_border_of_the_county_named_is_that_landmark(gazetteer):
+    # the table puts 广渠门桥 (on the East 2nd Ring Road) in 朝阳, 0.2 km from 东城: named with either, it is the bridge
+    for text in ("北京市东城区广渠门桥", "朝阳区广渠门桥"):
+        got = gazetteer.locate(text)
+        assert got is not None and got.unit == "place:广渠门桥"
+
+
 @pytest.mark.parametrize(
     ("text", "unit"),
     [
