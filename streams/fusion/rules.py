@@ -130,6 +130,9 @@ class FusionRules:
     precision_km: dict[str, float]  # how far a location found this way may be off; absent: never by distance
     feed: FeedPacing
     joinable: dict[str, tuple[str, ...]] = field(default_factory=dict)  # home family -> compatible families
+    # the family whose per-unit queue takes an attach-only call located no finer than its township while an event
+    # that lists it among its sites goes on (people hurt running out in an earthquake); "": none
+    attach_queue: str = ""
     perceivable: frozenset[str] = frozenset({"explosion", "fire"})  # call topics an event may be perceived by
 
     @cached_property
@@ -329,7 +332,10 @@ def _parse(doc: Any, file: str) -> FusionRules:
     feed = _mapping(file, doc, "feed", "")
     _check_keys(file, feed, ("aggregate_from", "every_signals", "flush_every_min"), "feed")
     attach = _mapping(file, doc, "attach_only", "")
-    _check_keys(file, attach, ("kinds", "radius_km"), "attach_only")
+    _check_keys(file, attach, ("kinds", "radius_km", "queue"), "attach_only")
+    queue = str(attach.get("queue", ""))
+    if queue and queue not in families:
+        raise _fail(file, attach, "queue", f"attach_only.queue: no family {queue!r}{did_you_mean(queue, families)}")
     attach_kinds = frozenset(_kind(file, attach, k, "attach_only.kinds", call_topics) for k in attach.get("kinds", ()))
     for kind in sorted(attach_kinds & set(family_of_kind)):
         raise _fail(file, attach, "kinds", f"attach_only.kinds: {kind!r} is also in family {family_of_kind[kind]!r}")
@@ -363,4 +369,5 @@ def _parse(doc: Any, file: str) -> FusionRules:
             flush_every_ms=int(_number(file, feed, "flush_every_min", "feed", 1) * 60_000),
         ),
         joinable=joinable,
+        attach_queue=queue,
     )
