@@ -56,9 +56,10 @@ _NAMED_AFTER = (
 # Districts merged into 滨海新区 (2009) that callers still name, and other names callers use for a county.
 # What follows a county's short name when the text names a township called after it (沙河镇 is no 沙河市).
 _TOWN_AFTER = ("镇", "乡", "街道", "地区办事处")
-# Short names of townships that are also everyday words of an address (平房: a bungalow; `双龙平房区` is a quarter of
-# bungalows): only the full name (平房地区, 平房乡) names the township.
-_WORD_STEMS = frozenset({"平房"})
+# Short names of townships that are also words for a kind of place in an address (平房: a bungalow, `双龙平房区` a
+# quarter of bungalows; 路桥 in `铁路桥`; an estate's 花园, 新村 or 新城; 车站, 广场, 城区): only the full name
+# (平房地区, 平房乡, 路桥乡) names the township.
+_WORD_STEMS = frozenset({"平房", "路桥", "花园", "广场", "车站", "新村", "新城", "城区"})
 # How far a landmark's point may lie outside the county an address names with it and still be that landmark: the
 # table's points are approximate to 1-2 km, so an interchange on a district border (a ring road) is named with either.
 _BORDER_KM = 1.5

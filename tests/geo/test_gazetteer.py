@@ -120,6 +120,7 @@ def test_a_spread_is_the_same_on_the_first_call_and_every_later_one(regions):
         ("清河街道清河中街", "110000", "110108/清河街道"),  # not 清河县 of 河北
         ("朝阳区团结湖平房区", "110000", "110105/团结湖街道"),  # 平房区 is a quarter of bungalows, not 平房地区
         ("朝阳区平房乡石各庄", "110000", "110105/平房地区/石各庄村"),  # 平房乡 is 平房地区
+        ("丰台区铁路桥下", "110000", "110106"),  # 路桥 in 铁路桥 is no 路桥乡 (of 馆陶)
     ],
 )
 def test_the_hotline_s_region_tells_homonyms_apart(gazetteer, text, hotline, unit):
