@@ -233,8 +233,11 @@ def match_keys(family: Family, signal: Signal) -> list[str]:
     unit = named or signal.adcode or ""
     if family.cluster == "unit" or (signal.precision in COARSE and unit):
         return [family.unit_key(unit)]
-    if family.unit_level == "community" and ("/" in unit or unit.startswith("place:")):
-        # a report with a point that also names its community (or street): the address-only calls are about it
+    if (family.unit_level == "community" and ("/" in unit or unit.startswith("place:"))) or (
+        family.unit_level == "village" and family.unit_key(unit).count("/") == 2
+    ):
+        # a report with a point that also names its community (or street), or its village for a family of villages:
+        # the address-only calls about it are about it
         return [family.unit_key(unit), *([signal.place_key] if signal.place_key and signal.precision != "gps" else [])]
     if signal.place_key and signal.precision != "gps":
         return [signal.place_key]  # repeated calls about one address

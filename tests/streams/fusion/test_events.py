@@ -203,3 +203,10 @@ def test_a_collapse_named_first_by_its_township_then_by_its_village_is_one_site(
     )
     ids = [f.incident.id if f.incident else "" for f in out]
     assert ids[0] == ids[1] == ids[2] != ids[3]
+
+
+def test_an_agency_fix_naming_a_village_joins_the_address_only_site_of_that_village(rules: FusionRules) -> None:
+    village = "130284/榛子镇/第一镇村"
+    fix = sig("report:building_collapse", at(3, 4), 5, "gps", "130000", "130204", unit=village)
+    _, out = fused(rules, quake_call("call:collapse", 0, village), quake_call("call:collapse", 1, village), fix)
+    assert len({f.incident.id for f in out if f.incident}) == 1
