@@ -4,15 +4,16 @@ For 1,000 / 10,000 / 100,000 open incidents spread over the theater (synthetic, 
 (one event-hour; 95 % about an open incident, 5 % opening a new one) go through
 - `fuse.step` alone (grid index over open incidents), vs the same match by a linear scan over them (naive);
 - the embedded path, `theater.step`: watermark ordering, fusion, deltas (target ≥ 20,000 signals/s at 10,000
-  open incidents). Incidents here are fire reports, a type without a playbook, so playbook work (a cost per
-  rule, not per open incident) is left out of this figure;
+  open incidents). Incidents here are fire reports, run without playbooks (fire has one, whose dispatch decisions
+  route units: a cost per rule fired, not per open incident), so playbook work is left out of this figure unless
+  --playbooks is given;
 and the cost per signal is shown beside the number of open incidents, to show it stays flat. Call understanding is
 measured too: calls per second on one core for the whole-text reader (streams/ingest/understand.py, cues and
 learned model), its cues alone, and the first-keyword matcher it replaced, all over the 1,701 texts of the labelled
 hotline corpus, in the same run. Times are time of this process (time.process_time), the median over chunks of
 1,000 signals, and the best of --repeat runs (each from a fresh state), so that other load on a shared machine
 inflates them as little as possible; the spread of the runs is printed too.
-Options: --sizes 1000,10000,100000 --signals 20000 --seed 7 --repeat 3
+Options: --sizes 1000,10000,100000 --signals 20000 --seed 7 --repeat 3 --playbooks
 """
 
 from __future__ import annotations
@@ -186,6 +187,7 @@ def main() -> None:
     parser.add_argument("--signals", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure; the best is shown")
+    parser.add_argument("--playbooks", action="store_true", help="run the shipped playbooks in theater.step too")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     print(f"machine: {cpu_model()}, {os.cpu_count()} cores, Python {platform.python_version()}")
@@ -193,7 +195,9 @@ def main() -> None:
     print(f"garbage collector as the runtime sets it: young-generation threshold {GC_YOUNG_THRESHOLD:,}")
     core = build_core(Settings())
     rules = core.theater.fusion
-    ctx = replace(core.theater, tick_sources=())  # one clock: a tick releases everything before it
+    # one clock: a tick releases everything before it. No playbooks: fire has one now (dispatch decisions, routing),
+    # and this figure is fusion and the theater's own work; `--playbooks` keeps them to measure the whole step
+    ctx = replace(core.theater, tick_sources=(), playbooks=core.theater.playbooks if args.playbooks else {})
     rng = np.random.default_rng(args.seed)
     every = places(core.regions, max(sizes) + args.signals // 20 + 1, rng)
     print(f"{args.signals:,} signals per size, one event-hour, 95 % about an open incident; one core.")

@@ -56,6 +56,13 @@ _NAMED_AFTER = (
 # Districts merged into 滨海新区 (2009) that callers still name, and other names callers use for a county.
 # What follows a county's short name when the text names a township called after it (沙河镇 is no 沙河市).
 _TOWN_AFTER = ("镇", "乡", "街道", "地区办事处")
+# Short names of townships that are also words for a kind of place in an address (平房: a bungalow, `双龙平房区` a
+# quarter of bungalows; 路桥 in `铁路桥`; an estate's 花园, 新村 or 新城; 车站, 广场, 城区): only the full name
+# (平房地区, 平房乡, 路桥乡) names the township.
+_WORD_STEMS = frozenset({"平房", "路桥", "花园", "广场", "车站", "新村", "新城", "城区"})
+# How far a landmark's point may lie outside the county an address names with it and still be that landmark: the
+# table's points are approximate to 1-2 km, so an interchange on a district border (a ring road) is named with either.
+_BORDER_KM = 1.5
 FORMER_NAMES = {"大港": "120116", "塘沽": "120116", "汉沽": "120116", "大港油田": "120116"}
 
 
@@ -172,7 +179,9 @@ class Gazetteer:
         for entry in admin:
             suffixes = _VILLAGE_SUFFIXES if entry.village else _TOWN_SUFFIXES
             for name in _stems(entry.village or entry.town, suffixes):
-                by_name.setdefault(name, []).append(entry)
+                # a word's stem names the township only with a suffix (平房乡 for 平房地区)
+                for named in (name,) if name not in _WORD_STEMS else (name + "乡", name + "镇"):
+                    by_name.setdefault(named, []).append(entry)
         self.admin = admin
         self._known_counties = known
         self._admin = NameMatcher.build((name, tuple(found)) for name, found in by_name.items())
@@ -189,6 +198,7 @@ class Gazetteer:
         self._city_names = NameMatcher.build(city_names)
         self._others = NameMatcher.build(others)
         self._spread: dict[str, float] = {}
+        self._border: dict[tuple[str, str, str], bool] = {}
         # a text's placement, bounded: calls repeat addresses (a surge of calls from one estate), and locating one
         # scans every name table; emptied when full
         self._located: dict[tuple[str, str], Placement | None] = {}
@@ -210,9 +220,13 @@ class Gazetteer:
         return cls(regions, load_places(regions, places_csv), admin, tuple(others))
 
     def _county_of(self, text: str, province: str = "") -> tuple[RegionUnit, str] | None:
+        towns: set[str] = set()  # county short names the text uses as a township's name
         for unit, matched, at in self._regions.matches_in_text(text):
             if text.startswith(_TOWN_AFTER, at + len(matched)):
+                towns.add(matched)
                 continue  # 沙河镇 is a township called after a place, not 沙河市; 高碑店乡 is no 高碑店市
+            if matched in towns:
+                continue  # named again, it is the township's name (沙河镇沙河1院, 清河街道清河小营)
             ours = province and _in_province(unit.adcode, province)
             for name in self._admin.find_all(text):
                 overlaps = name.start < at + len(matched) and at < name.start + len(name.matched)
@@ -250,7 +264,7 @@ class Gazetteer:
         for hit in self._places.find_all(text):
             candidates = [self.places[i] for i in hit.value]
             if county is not None:
-                candidates = [p for p in candidates if p.adcode == county.adcode]
+                candidates = [p for p in candidates if self._in_county(p, county.adcode)]
             elif len(candidates) > 1:
                 candidates = [p for p in candidates if province and _in_province(p.adcode, province)]
                 if len(candidates) != 1:
@@ -282,7 +296,7 @@ class Gazetteer:
         for hit in self._places.find_all(text):
             candidates = [p for i in hit.value if (p := self.places[i]).precision == "place"]
             if adcode:
-                candidates = [p for p in candidates if p.adcode == adcode]
+                candidates = [p for p in candidates if self._in_county(p, adcode)]
             if len(candidates) == 1:
                 p = candidates[0]
                 return Placement(p.lon, p.lat, p.adcode, p.precision, hit.matched, f"place:{p.name}")
@@ -308,6 +322,21 @@ class Gazetteer:
             # output depends on which replays ran before it in the same process
             found = self._spread[unit] = round(found, 1)
         return found
+
+    def _in_county(self, place: Place, adcode: str) -> bool:
+        """Whether a landmark may be the one an address names with this county: in it, or by its border."""
+        if place.adcode == adcode:
+            return True
+        key = (place.name, place.adcode, adcode)
+        near = self._border.get(key)
+        if near is None:
+            if adcode not in self._known_counties:
+                near = False
+            else:
+                degrees = self._regions.unit_geometry(adcode).distance(shapely.Point(place.lon, place.lat))
+                near = degrees * 111.2 * math.cos(math.radians(place.lat)) <= _BORDER_KM
+            self._border[key] = near
+        return near
 
     def outside(self, text: str) -> str | None:
         """The province an address outside the theater names (山东省, or 郑州市 → 河南省)."""

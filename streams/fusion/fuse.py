@@ -164,10 +164,20 @@ def find_match(state: FusionState, rules: FusionRules, signal: Signal, home: str
             keys.extend(match_keys(family, signal))
         elif coarse and family.cluster == "radius" and family.scale == "site":
             keys.extend(k for k in match_keys(family, signal) if k.startswith("unit:"))  # the same site's unit
-        if coarse and street.count("/") == 1 and family.unit_level == "community":
+        if coarse and street.count("/") == 1 and family.unit_level != "town":
             inside = [i for i in index.by_key(name, f"within:{street}") if state.incidents[i].scale == "site"]
             if len(inside) == 1:  # a report naming only the street, about the one such site in it
                 keys.append(f"within:{street}")
+        if coarse and home == name and family.unit_level != "town" and family.unit_key(street).count("/") == 2:
+            town = "unit:" + "/".join(street.split("/")[:2])
+            bare = [
+                i
+                for i in index.by_key(name, town)
+                if state.incidents[i].scale == "site"
+                and not any(k.startswith(town + "/") for k in state.incidents[i].place_keys)
+            ]
+            if len(bare) == 1:  # the one site of the township known so far only by it: the village it is in
+                keys.append(town)
         if device:
             keys.append(device)  # a sensor is one place: its later signals join where its first ones are
         if home is None and landmark and family.scale == "site":
@@ -223,8 +233,11 @@ def match_keys(family: Family, signal: Signal) -> list[str]:
     unit = named or signal.adcode or ""
     if family.cluster == "unit" or (signal.precision in COARSE and unit):
         return [family.unit_key(unit)]
-    if family.unit_level == "community" and ("/" in unit or unit.startswith("place:")):
-        # a report with a point that also names its community (or street): the address-only calls are about it
+    if (family.unit_level == "community" and ("/" in unit or unit.startswith("place:"))) or (
+        family.unit_level == "village" and family.unit_key(unit).count("/") == 2
+    ):
+        # a report with a point that also names its community (or street), or its village for a family of villages:
+        # the address-only calls about it are about it
         return [family.unit_key(unit), *([signal.place_key] if signal.place_key and signal.precision != "gps" else [])]
     if signal.place_key and signal.precision != "gps":
         return [signal.place_key]  # repeated calls about one address
@@ -363,6 +376,8 @@ def step(state: FusionState, rules: FusionRules, signal: Signal, theater: str) -
         return state, NOTHING  # a person stuck in a lift is a rescue of its own, not the event's
     if signal.source == "hotline" and signal.attr("role") == "remote":
         return _perceived(state, rules, signal, home, theater)
+    if home is None and rules.attach_queue and _queued(state, rules, signal):
+        home = rules.attach_queue
     if _only_perceives(signal, rules):
         # a blast or a fire named with no damage at the caller's place, beyond a far-reaching site: it perceives it
         state, fused = _perceived(state, rules, signal, home, theater, far_reaching=True)
@@ -431,6 +446,26 @@ def _unlinked_sites(state: FusionState, rules: FusionRules, event: Incident) -> 
         else [i for i in state.incidents.values() if i.scale == "site" and i.event_id is None and i.status == "open"]
     )
     return sorted((i for i in found if events.covers(event, i, rules)), key=lambda i: i.id)
+
+
+def _queued(state: FusionState, rules: FusionRules, signal: Signal) -> bool:
+    """Whether a call of a person hurt or trapped with no hazard named goes to its township's queue of the event: it is
+    located no finer than a township, and an open event covering its county lists the queue among its sites. A
+    collapse in the same township names its own village; such a call says nothing of it (`往外跑摔了一跤`)."""
+    unit = signal.attr("unit")
+    if signal.source != "hotline" or signal.precision not in COARSE:
+        return False
+    if unit.count("/") >= 2 or unit.startswith("place:"):
+        return False  # a village, a community or a landmark: a site there is what it is about
+    for event in state.open_events():
+        family = rules.families.get(event.family)
+        if family is None or rules.attach_queue not in family.sites:
+            continue
+        if signal.at_ms - event.last_evidence_ms > family.window_ms:
+            continue
+        if family.cluster == "theater" or signal.adcode in events.event_area(event):
+            return True
+    return False
 
 
 def _covering_event(state: FusionState, rules: FusionRules, signal: Signal, about: str) -> Incident | None:

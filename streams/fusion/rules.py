@@ -35,6 +35,7 @@ _FAMILY_KEYS = {
     "remote_km",
     "effects",
     "event",
+    "yields_to",
 }
 _EFFECT_KEYS = {"name", "topics", "reach_km", "per", "opens", "needs", "note", "at_caller"}
 _TOP_KEYS = {"source_weight", "precision_km", "feed", "families", "attach_only", "attach_by_place"}
@@ -83,6 +84,9 @@ class Family:
     remote_km: float = 0.0  # how far away the event is perceived (a blast heard, smoke seen); 0: not at all
     effects: tuple[Effect, ...] = ()
     event: str = ""  # the event family a site of this family opens when its effects reach beyond it
+    # families a call of this family belongs to instead when it also reports one of their topics: water in the home
+    # that came from the street or through the roof is that matter (`积水倒灌入院`, `屋顶漏雨，屋内物品被淹`)
+    yields_to: tuple[str, ...] = ()
 
     def unit_key(self, unit: str) -> str:
         """The aggregate key of an administrative unit at this family's level (a street's villages in one)."""
@@ -126,6 +130,9 @@ class FusionRules:
     precision_km: dict[str, float]  # how far a location found this way may be off; absent: never by distance
     feed: FeedPacing
     joinable: dict[str, tuple[str, ...]] = field(default_factory=dict)  # home family -> compatible families
+    # the family whose per-unit queue takes an attach-only call located no finer than its township while an event
+    # that lists it among its sites goes on (people hurt running out in an earthquake); "": none
+    attach_queue: str = ""
     perceivable: frozenset[str] = frozenset({"explosion", "fire"})  # call topics an event may be perceived by
 
     @cached_property
@@ -144,13 +151,25 @@ class FusionRules:
 
     def home_of(self, signal: Signal) -> str | None:
         """The family a signal belongs to: its kind's; for a call whose kind is a life-safety topic (a person trapped
-        or hurt), the family of the first hazard it also reports (trapped by flood water: flood)."""
+        or hurt), the family of the first hazard it also reports (trapped by flood water: flood); for a call of a
+        family that yields to others (`yields_to`), the first of those whose topic it also reports."""
         home = self.family_of_kind.get(signal.kind)
         if home is None and signal.source == "hotline":
             for topic in signal.attr("topics").split(","):
                 home = self.family_of_kind.get(f"call:{topic}")
                 if home is not None:
                     break
+        if home is not None and signal.source == "hotline" and self.families[home].yields_to:
+            return self._yielded(home, signal.attr("topics"))
+        return home
+
+    def _yielded(self, home: str, topics: str) -> str:
+        """The family a call of `home` belongs to when it also names a more specific matter (a roof, the street)."""
+        yields_to = self.families[home].yields_to
+        for topic in topics.split(","):
+            other = self.family_of_kind.get(f"call:{topic}")
+            if other is not None and other in yields_to:
+                return other
         return home
 
     def compatible(self, a: str, b: str) -> bool:
@@ -242,6 +261,7 @@ def _family(file: str, name: str, row: Any, call_topics: frozenset[str]) -> Fami
         remote_km=_number(file, row, "remote_km", where) if "remote_km" in row else 0.0,
         effects=tuple(_effect(file, e, f"{where}.effects", call_topics) for e in row.get("effects") or ()),
         event=str(row.get("event", "")),
+        yields_to=tuple(str(a) for a in row.get("yields_to") or ()),
     )
 
 
@@ -312,7 +332,10 @@ def _parse(doc: Any, file: str) -> FusionRules:
     feed = _mapping(file, doc, "feed", "")
     _check_keys(file, feed, ("aggregate_from", "every_signals", "flush_every_min"), "feed")
     attach = _mapping(file, doc, "attach_only", "")
-    _check_keys(file, attach, ("kinds", "radius_km"), "attach_only")
+    _check_keys(file, attach, ("kinds", "radius_km", "queue"), "attach_only")
+    queue = str(attach.get("queue", ""))
+    if queue and queue not in families:
+        raise _fail(file, attach, "queue", f"attach_only.queue: no family {queue!r}{did_you_mean(queue, families)}")
     attach_kinds = frozenset(_kind(file, attach, k, "attach_only.kinds", call_topics) for k in attach.get("kinds", ()))
     for kind in sorted(attach_kinds & set(family_of_kind)):
         raise _fail(file, attach, "kinds", f"attach_only.kinds: {kind!r} is also in family {family_of_kind[kind]!r}")
@@ -321,6 +344,7 @@ def _parse(doc: Any, file: str) -> FusionRules:
     for family in families.values():
         _name_families(file, families_node, family.name, "event", {family.event} - {""}, families)
         _name_families(file, families_node, family.name, "sites", family.sites, families)
+        _name_families(file, families_node, family.name, "yields_to", family.yields_to, families)
     joinable = {
         home: tuple(
             sorted(
@@ -345,4 +369,5 @@ def _parse(doc: Any, file: str) -> FusionRules:
             flush_every_ms=int(_number(file, feed, "flush_every_min", "feed", 1) * 60_000),
         ),
         joinable=joinable,
+        attach_queue=queue,
     )

@@ -35,6 +35,13 @@ def test_a_place_in_another_county_than_the_one_named_falls_back_to_the_county(g
     assert (got.adcode, got.precision) == ("110112", "county")
 
 
+def test_a_landmark_by_the_border_of_the_county_named_is_that_landmark(gazetteer):
+    # the table puts 广渠门桥 (on the East 2nd Ring Road) in 朝阳, 0.2 km from 东城: named with either, it is the bridge
+    for text in ("北京市东城区广渠门桥", "朝阳区广渠门桥"):
+        got = gazetteer.locate(text)
+        assert got is not None and got.unit == "place:广渠门桥"
+
+
 @pytest.mark.parametrize(
     ("text", "unit"),
     [
@@ -109,6 +116,11 @@ def test_a_spread_is_the_same_on_the_first_call_and_every_later_one(regions):
         ("丰台东高地", "110000", "110106/东高地街道"),  # on the Beijing hotline: 丰台区, not 宁河's 丰台东村
         ("河北省沙河市", "130000", "130582"),  # the county itself
         ("天津南港工业区", "120000", "place:南港工业区"),  # 津南 inside 天津南港 is not the district
+        ("沙河镇沙河北街", "110000", "110114/沙河地区"),  # named again, 沙河 is still the township, not 沙河市
+        ("清河街道清河中街", "110000", "110108/清河街道"),  # not 清河县 of 河北
+        ("朝阳区团结湖平房区", "110000", "110105/团结湖街道"),  # 平房区 is a quarter of bungalows, not 平房地区
+        ("朝阳区平房乡石各庄", "110000", "110105/平房地区/石各庄村"),  # 平房乡 is 平房地区
+        ("丰台区铁路桥下", "110000", "110106"),  # 路桥 in 铁路桥 is no 路桥乡 (of 馆陶)
     ],
 )
 def test_the_hotline_s_region_tells_homonyms_apart(gazetteer, text, hotline, unit):

@@ -160,3 +160,53 @@ def test_a_street_s_leak_queue_stays_one_while_its_storm_goes_on(rules: FusionRu
     in_county = [i for i in queues if "unit:120116" in i.place_keys]
     assert len(in_street) == 1 and in_street[0].count(("call:roof_leak",)) == 2
     assert len(in_county) == 2
+
+
+def quake_call(kind: str, minutes: float, unit: str, **attrs: str) -> Signal:
+    topics = attrs.pop("topics", kind.split(":")[1])
+    where = at(0, 0)
+    return sig(kind, where, minutes, "county", "130000", "130204", unit=unit, topics=topics, **attrs)
+
+
+def test_people_hurt_in_a_township_in_an_earthquake_are_its_casualty_queue_not_a_collapse(rules: FusionRules) -> None:
+    _, out = fused(
+        rules,
+        sig("report:earthquake", at(0, 0), 0, province="130000", adcode="130204"),
+        quake_call("call:collapse", 2, "130204/卑家店镇/卑家店村"),
+        quake_call("call:injured", 3, "130204/卑家店镇"),  # hurt running out: nothing says where in the township
+        quake_call("call:injured", 4, "130204/卑家店镇"),
+        quake_call("call:injured", 5, "130204/卑家店镇/卑家店村"),  # hurt in the village of the collapse: its
+    )
+    event, collapse, queue = (out[i].incident for i in range(3))
+    assert event is not None and collapse is not None and queue is not None
+    assert (queue.type, queue.event_id) == ("casualty_queue", event.id)
+    assert out[3].incident is not None and out[3].incident.id == queue.id
+    assert out[4].incident is not None and out[4].incident.id == collapse.id
+
+
+def test_without_an_event_a_hurt_caller_still_joins_the_site_of_the_township(rules: FusionRules) -> None:
+    _, out = fused(
+        rules,
+        quake_call("call:collapse", 2, "130204/卑家店镇/卑家店村"),
+        quake_call("call:injured", 3, "130204/卑家店镇"),
+    )
+    assert [f.incident.type for f in out if f.incident] == ["building_collapse", "building_collapse"]
+
+
+def test_a_collapse_named_first_by_its_township_then_by_its_village_is_one_site(rules: FusionRules) -> None:
+    _, out = fused(
+        rules,
+        quake_call("call:collapse", 0, "130284/榛子镇"),
+        quake_call("call:collapse", 1, "130284/榛子镇/第一镇村"),
+        quake_call("call:collapse", 2, "130284/榛子镇/第一镇村"),
+        quake_call("call:collapse", 3, "130284/榛子镇/另一村"),  # another village: another site
+    )
+    ids = [f.incident.id if f.incident else "" for f in out]
+    assert ids[0] == ids[1] == ids[2] != ids[3]
+
+
+def test_an_agency_fix_naming_a_village_joins_the_address_only_site_of_that_village(rules: FusionRules) -> None:
+    village = "130284/榛子镇/第一镇村"
+    fix = sig("report:building_collapse", at(3, 4), 5, "gps", "130000", "130204", unit=village)
+    _, out = fused(rules, quake_call("call:collapse", 0, village), quake_call("call:collapse", 1, village), fix)
+    assert len({f.incident.id for f in out if f.incident}) == 1

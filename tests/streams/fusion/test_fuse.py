@@ -106,6 +106,21 @@ def test_a_roof_leak_call_is_not_part_of_a_flood_rescue(rules: FusionRules) -> N
     assert {state.incidents[i].type for i in open_ids(state)} == {"flood_rescue", "roof_leak_cluster"}
 
 
+def test_water_in_the_home_from_the_street_or_the_roof_is_that_matter_not_a_flood(rules: FusionRules) -> None:
+    def call(minutes: float, topics: str) -> Signal:
+        unit = "110101/天坛街道"
+        return sig("call:flooding", YANJIAO, minutes, "county", "110000", "110101", unit=unit, topics=topics)
+
+    cellar, lane, roof = call(0, "flooding"), call(5, "flooding,waterlogging"), call(9, "flooding,roof_leak")
+    state, fused = run(rules, cellar, lane, roof)
+    assert [rules.home_of(s) for s in (cellar, lane, roof)] == ["flood", "waterlogging", "roof_leak"]
+    assert [state.incidents[f.incident.id].type for f in fused if f.incident] == [
+        "flood_rescue",
+        "waterlogging",
+        "roof_leak_cluster",
+    ]
+
+
 def test_a_fire_far_from_the_leak_is_its_own_incident(rules: FusionRules) -> None:
     state, _ = run(rules, sig("sensor:gas_lel"), sig("call:fire", at(3.0, 0), minutes=5))
     assert [state.incidents[i].type for i in open_ids(state)] == ["gas_leak", "fire"]

@@ -37,3 +37,9 @@ def test_an_effect_topic_that_does_not_exist_fails(tmp_path: Path) -> None:
     path = edited(tmp_path, "topics: [chemical, gas_smell,", "topics: [chemicals, gas_smell,")
     with pytest.raises(LoadError, match=r"effects.topics: 'chemicals' is no hotline topic; did you mean 'chemical'"):
         FusionRules.load(path)
+
+
+def test_a_family_yielding_to_one_that_does_not_exist_fails(tmp_path: Path) -> None:
+    path = edited(tmp_path, "yields_to: [waterlogging, roof_leak]", "yields_to: [waterlogging, roofleak]")
+    with pytest.raises(LoadError, match=r"families.flood.yields_to: no family 'roofleak'; did you mean 'roof_leak'"):
+        FusionRules.load(path)
