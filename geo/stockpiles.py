@@ -21,6 +21,7 @@ from geo.regions import PROVINCES
 
 Item = Literal["tents", "pumps", "boats", "generators", "sandbags", "medical_kits", "foam"]
 ITEMS: tuple[str, ...] = Item.__args__  # type: ignore[attr-defined]
+SHELTER_PLACES = "shelter_places"  # what a shelter holds, lent like an item
 ShelterType = Literal["emergency", "short", "long"]
 
 # 京津冀 lies inside this box (WGS84); a point outside it is a typo, not a depot
