@@ -34,6 +34,7 @@ _KEYED = {
     "report": "reports",
     "losses": "losses",
     "work_order": "work_orders",
+    "supply": "supplies",
 }
 
 
@@ -66,6 +67,8 @@ class Picture:
         self.reports: dict[str, dict[str, Any]] = {}  # reports upward by report id (docs/reporting.md)
         self.work_orders: dict[str, dict[str, Any]] = {}  # 12345 work orders closed back (docs/work-orders.md)
         self.losses: dict[str, dict[str, Any]] = {}  # summed loss statistics by incident id (docs/reporting.md)
+        self.supplies: dict[str, dict[str, Any]] = {}  # supply and shelter exchanges by request id (docs/resources.md)
+        self.stock_left: dict[str, int] = {}  # "<depot id>/<item>" → stock after the latest supply message
         self.seq = 0
         self.at_ms = 0
         self.applied: Counter[str] = Counter()
@@ -144,6 +147,9 @@ class Picture:
             data.update(entry)
         elif kind in _KEYED:
             getattr(self, _KEYED[kind])[key] = data
+            if kind == "supply":  # each message carries its depots' stock after it: the latest is the level now
+                for lot in data.get("lots") or []:
+                    self.stock_left[f"{lot.get('depot_id')}/{data.get('item')}"] = int(lot.get("left") or 0)
         else:
             self.rejected.append({"seq": seq, "at_ms": delta_json["at_ms"], "key": key, "reason": data})
         if self.words is not None:
@@ -225,6 +231,7 @@ class Picture:
             ("event", self.event_links, "site_id"),
             ("report", self.reports, "incident_id"),
             ("losses", self.losses, "incident_id"),
+            ("supply", self.supplies, "incident_id"),
         ):
             out += [(kind, k, v) for k, v in entities.items() if isinstance(v, dict) and v.get(field) == incident_id]
         return out

@@ -128,6 +128,12 @@ class Stockpiles:
     shelters: tuple[Shelter, ...]
     consumable: frozenset[str]  # written off when used; the other items go back to their depot
 
+    def places(self) -> dict[str, Depot | Shelter]:
+        """Every depot and shelter by id."""
+        places: dict[str, Depot | Shelter] = {d.id: d for d in self.depots}
+        places.update((s.id, s) for s in self.shelters)
+        return places
+
     def depots_of(self, province: str) -> tuple[Depot, ...]:
         return tuple(d for d in self.depots if d.province == province)
 

@@ -15,10 +15,10 @@ A bad input changes nothing and yields one ``rejected`` message saying why.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Literal
+from typing import Any, Literal
 
 from geo.agreements import Agreements
 from geo.regions import PROVINCES
@@ -28,8 +28,10 @@ _OPEN: tuple[Stage, ...] = ("requested", "offered")
 Lots = tuple[tuple[str, int], ...]  # (depot or shelter id, quantity)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SupplyRequest:
+    """A province asks another (or its own depots) for a quantity of one item."""
+
     request_id: str
     incident_id: str
     borrower: str  # province adcode asking
@@ -38,36 +40,44 @@ class SupplyRequest:
     quantity: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SupplyOffer:
+    """The lender's lots for a request; `approved` when a loan that needs approval has it."""
+
     request_id: str
     lender: str
     lots: Lots
     approved: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SupplyCommit:
+    """The borrower takes what was offered: it leaves the depots now."""
+
     request_id: str
     borrower: str
     arrive_ms: int  # when the lots are at the incident (road time from the farthest depot)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SupplyDecline:
+    """The lender declines a request, or the borrower an offer (or withdraws its request)."""
+
     request_id: str
     by: str
     reason: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SupplyReturn:
+    """What was lent goes back: returnable items to their depots, consumables written off."""
+
     request_id: str
     by: str  # who sends it back: a rule (the incident's after stage) or an operator
     back_ms: int  # when the returnable items are back in their depots
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Tick:
     pass
 
@@ -76,7 +86,7 @@ SupplyInput = SupplyRequest | SupplyOffer | SupplyCommit | SupplyDecline | Suppl
 MessageKind = Literal["request", "offer", "commit", "delivered", "return", "returned", "decline", "timeout", "rejected"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SupplyMessage:
     kind: MessageKind
     request_id: str
@@ -118,43 +128,36 @@ class SupplyState:
         return self.stock.get(depot, {}).get(item, 0)
 
 
+@dataclass
 class _Reject(Exception):
-    def __init__(self, to: str, reason: str):
-        super().__init__(reason)
-        self.to = to
-        self.reason = reason
+    """Why an input changes nothing, and to whom that is said."""
+
+    to: str
+    reason: str
 
 
 def _name(code: str) -> str:
-    return PROVINCES.get(code, code)
+    return PROVINCES.get(code) or code
 
 
 def step(state: SupplyState, event: SupplyInput, now_ms: int) -> tuple[SupplyState, tuple[SupplyMessage, ...]]:
-    state, timed = _advance(state, now_ms)
+    state, moved_on = _advance(state, now_ms)
+    handler = _HANDLERS.get(type(event))
+    if handler is None:  # a tick: only what time moves
+        return state, moved_on
     try:
-        if isinstance(event, SupplyRequest):
-            state, out = _request(state, event, now_ms)
-        elif isinstance(event, SupplyOffer):
-            state, out = _offer(state, event, now_ms)
-        elif isinstance(event, SupplyCommit):
-            state, out = _commit(state, event, now_ms)
-        elif isinstance(event, SupplyDecline):
-            state, out = _decline(state, event, now_ms)
-        elif isinstance(event, SupplyReturn):
-            state, out = _return(state, event, now_ms)
-        else:
-            out = ()
-    except _Reject as rej:
+        state, out = handler(state, event, now_ms)
+    except _Reject as refusal:
         rid = getattr(event, "request_id", "")
-        out = (SupplyMessage("rejected", rid, "", rej.to, (), rej.reason, now_ms),)
-    return state, timed + out
+        out = (SupplyMessage("rejected", rid, "", refusal.to, (), refusal.reason, now_ms),)
+    return state, moved_on + out
 
 
-def next_due_ms(state: SupplyState) -> int | None:
+def next_due_ms(exchanges: Mapping[str, SupplyExchange]) -> int | None:
     """The first event time at which an exchange moves by itself: a deadline passed, lots arrived or back."""
     due = [
         ex.due_ms + 1 if ex.stage in _OPEN else ex.due_ms
-        for ex in state.exchanges.values()
+        for ex in exchanges.values()
         if ex.stage in (*_OPEN, "in_transit", "returning")
     ]
     return min(due, default=None)
@@ -197,10 +200,10 @@ def _exchange(state: SupplyState, rid: str, expected: tuple[Stage, ...], sender:
 
 
 def _request(state: SupplyState, r: SupplyRequest, now: int) -> tuple[SupplyState, tuple[SupplyMessage, ...]]:
-    if r.request_id in state.exchanges:
-        raise _Reject(r.borrower, f"request_id {r.request_id!r} is already in use")
     if r.quantity < 1:
         raise _Reject(r.borrower, f"quantity={r.quantity} must be at least 1")
+    if r.request_id in state.exchanges:
+        raise _Reject(r.borrower, f"request_id {r.request_id!r} is already in use")
     local = r.lender == r.borrower
     if not local and not state.agreements.lends_to(r.lender, r.borrower, r.item):
         raise _Reject(
@@ -213,8 +216,8 @@ def _request(state: SupplyState, r: SupplyRequest, now: int) -> tuple[SupplyStat
         f"{_name(r.borrower)} asks {source} for {r.quantity} {r.item} for {r.incident_id}"
         f"{' (needs the lender’s approval)' if approval else ''}"
     )
-    state = state._with(SupplyExchange(r, "requested", deadline))
-    return state, (SupplyMessage("request", r.request_id, r.borrower, r.lender, (), reason, now),)
+    message = SupplyMessage("request", r.request_id, r.borrower, r.lender, (), reason, now)
+    return state._with(SupplyExchange(r, "requested", deadline)), (message,)
 
 
 def _offer(state: SupplyState, o: SupplyOffer, now: int) -> tuple[SupplyState, tuple[SupplyMessage, ...]]:
@@ -284,3 +287,13 @@ def _return(state: SupplyState, g: SupplyReturn, now: int) -> tuple[SupplyState,
     out = SupplyMessage("return", r.request_id, r.borrower, r.lender, ex.lots, reason, now)
     state, back_now = _advance(state, now)  # shelter places: free at once
     return state, (out, *back_now)
+
+
+_Handler = Callable[[SupplyState, Any, int], tuple[SupplyState, tuple[SupplyMessage, ...]]]
+_HANDLERS: dict[type, _Handler] = {
+    SupplyRequest: _request,
+    SupplyOffer: _offer,
+    SupplyCommit: _commit,
+    SupplyDecline: _decline,
+    SupplyReturn: _return,
+}

@@ -19,6 +19,7 @@ from playbooks.effects import (
     Effect,
     MutualAidEffect,
     NotifyEffect,
+    SupplyEffect,
     WarningEffect,
 )
 from playbooks.evidence import Signal
@@ -32,6 +33,7 @@ __all__ = [
     "Effect",
     "MutualAidEffect",
     "NotifyEffect",
+    "SupplyEffect",
     "WarningEffect",
     "acknowledge",
     "decide_approval",

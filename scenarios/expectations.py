@@ -22,6 +22,9 @@ Kinds (exactly one a mapping; `by` is an offset from T0, `id` an optional name, 
 - `mutual_aid: {from, to, capability, stage, incident_type}`: an exchange asked of the lender `from` by the
   borrower `to` that reached `stage` (requested < offered < committed; or declined, timed_out).
 - `casualties_routed: {to, count, incident_type}`: at least `count` injured routed to hospitals in the region.
+- `supplies: {item, from, to, stage, count, incident_type}`: supplies (or `shelter_places`) of the lender `from` for
+  the borrower `to` (the same region for local stock) that reached `stage` (requested < offered < in_transit <
+  delivered < returning < returned; or declined, timed_out), at least `count` of them (docs/resources.md).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from geo.agreements import SUPPLIES
 from geo.closures import CLOSURE_KINDS
 from geo.datafiles import LineDict, LineList, LoadError, line_of
 from geo.names import did_you_mean
@@ -53,6 +57,7 @@ _FIELDS: dict[str, frozenset[str]] = {
     "casualties_routed": frozenset({"to", "count", "incident_type"}),
     "report": frozenset({"kind", "channel", "status", "incident_type", "region"}),
     "work_order": frozenset({"status", "hotline", "incident_type"}),
+    "supplies": frozenset({"item", "from", "to", "stage", "count", "incident_type"}),
 }
 _CHOICES: dict[str, dict[str, tuple[str, ...]]] = {
     "report": {
@@ -61,9 +66,11 @@ _CHOICES: dict[str, dict[str, tuple[str, ...]]] = {
         "status": ("due", "submitted", "late"),
     },
     "work_order": {"status": ("assigned", "handling", "done")},
+    "supplies": {"item": tuple(sorted(SUPPLIES))},
 }
 AID_STAGES = ("requested", "offered", "committed")  # ascending; declined and timed_out are matched exactly
 _AID_ENDS = ("declined", "timed_out")
+SUPPLY_STAGES = ("requested", "offered", "in_transit", "delivered", "returning", "returned")  # ascending
 _SOURCES = ("sensor", "hotline", "agency", "operator")
 _MSG_TYPES = ("Alert", "Update", "Cancel")
 KINDS = tuple(_FIELDS)
@@ -194,7 +201,7 @@ def _one(file: str, node: Any, line: int, t0_ms: int, names: dict[str, int], ind
                 line_of(body, choice_field),
                 f"{where}.{kind}.{choice_field}: {value!r} is not one of {list(choices)}{did_you_mean(value, choices)}",
             )
-    stages = (*AID_STAGES, *_AID_ENDS) if kind == "mutual_aid" else STAGE_ORDER
+    stages = {"mutual_aid": (*AID_STAGES, *_AID_ENDS), "supplies": (*SUPPLY_STAGES, *_AID_ENDS)}.get(kind, STAGE_ORDER)
     for key, allowed in (("stage", stages), ("opened_by", _SOURCES), ("msg_type", _MSG_TYPES)):
         if key in body and str(body[key]) not in allowed:
             raise LoadError(
@@ -218,8 +225,8 @@ def _one(file: str, node: Any, line: int, t0_ms: int, names: dict[str, int], ind
         "response_level": str(body.get("response_level", "")),
         "warning_colour": str(body.get("warning_colour", body.get("colour", ""))),
         "event_grade": str(body.get("event_grade", "")),
-        "stage": str(body.get("stage", "")) if kind != "mutual_aid" else "",
-        "capability": str(body.get("capability", "")),
+        "stage": str(body.get("stage", "")) if kind not in ("mutual_aid", "supplies") else "",
+        "capability": str(body.get("capability", body.get("item", ""))),
         "cross_border": body.get("cross_border"),
         "count": int(body.get("count", 1)),
         "report_kind": str(body.get("kind", "")) if kind == "report" else "",
@@ -230,10 +237,10 @@ def _one(file: str, node: Any, line: int, t0_ms: int, names: dict[str, int], ind
         "regions_at_least": int(body.get("regions", 1)),
         "msg_type": str(body.get("msg_type", "")),
         "closure": str(body.get("kind", "")) if kind == "closure_in_force" else "",
-        "borrower": str(body.get("to", "")) if kind == "mutual_aid" else "",
-        "aid_stage": str(body.get("stage", "requested")) if kind == "mutual_aid" else "",
+        "borrower": str(body.get("to", "")) if kind in ("mutual_aid", "supplies") else "",
+        "aid_stage": str(body.get("stage", "requested")) if kind in ("mutual_aid", "supplies") else "",
     }
-    if kind == "mutual_aid":
+    if kind in ("mutual_aid", "supplies"):
         fields["region"] = str(body.get("from", ""))
     if kind == "incidents":
         if "at_most" not in body:
@@ -316,11 +323,17 @@ class Observed:
     closures: list[tuple[int, Any]] = field(default_factory=list)
     aid: list[tuple[int, Any]] = field(default_factory=list)
     routings: list[tuple[int, Any]] = field(default_factory=list)
+    supplies: list[tuple[int, Any]] = field(default_factory=list)
 
     @classmethod
     def from_deltas(cls, deltas: Iterable[Any]) -> Observed:
         seen = cls()
-        others = {"closure": seen.closures, "mutual_aid": seen.aid, "casualty_routing": seen.routings}
+        others = {
+            "closure": seen.closures,
+            "mutual_aid": seen.aid,
+            "casualty_routing": seen.routings,
+            "supply": seen.supplies,
+        }
         for delta in deltas:
             if delta.kind in others:
                 others[delta.kind].append((delta.at_ms, delta.entity))
@@ -578,27 +591,51 @@ def _score_closure(exp: Expectation, seen: Observed, code: str | None) -> Result
 
 
 def _score_aid(exp: Expectation, seen: Observed, lender: str | None, borrower: str | None) -> Result:
+    return _score_exchange(exp, seen, seen.aid, "capability", AID_STAGES, (lender, borrower), "", "mutual-aid exchange")
+
+
+def _score_supplies(exp: Expectation, seen: Observed, lender: str | None, borrower: str | None) -> Result:
+    """The first exchange of the item between the regions that reached the stage with at least `count` moved."""
+    return _score_exchange(
+        exp, seen, seen.supplies, "item", SUPPLY_STAGES, (lender, borrower), "moved", "supply exchange"
+    )
+
+
+def _score_exchange(
+    exp: Expectation,
+    seen: Observed,
+    updates: list[tuple[int, Any]],
+    what: str,
+    stages: tuple[str, ...],
+    parties: tuple[str | None, str | None],
+    counted: str,
+    name: str,
+) -> Result:
+    """An exchange (mutual aid, supplies) of `what` between the lender and borrower regions that reached the
+    expected stage (or later, on the ascending `stages`); with `counted`, at least `exp.count` of it."""
+    lender, borrower = parties
     reached: list[str] = []
-    for at, update in seen.aid:
+    for at, update in updates:
         stage = str(_get(update, "stage"))
         if (
             not _due(exp, at)
-            or (exp.capability and _get(update, "capability") != exp.capability)
+            or (exp.capability and _get(update, what) != exp.capability)
             or (lender is not None and not overlaps(lender, str(_get(update, "lender"))))
             or (borrower is not None and not overlaps(borrower, str(_get(update, "borrower"))))
             or not _of_type(exp, seen, str(_get(update, "incident_id")))
         ):
             continue
+        amount = int(_get(update, counted, 0) or 0) if counted else exp.count
         lender_name = PROVINCES.get(str(_get(update, "lender")), str(_get(update, "lender")))
-        said = f"{_get(update, 'incident_id')}: {_get(update, 'capability')} from {lender_name} {stage}"
+        amount_said = f"{amount} " if counted else ""
+        said = f"{_get(update, 'incident_id')}: {amount_said}{_get(update, what)} from {lender_name} {stage}"
         reached.append(said)
-        if stage == exp.aid_stage or (
-            exp.aid_stage in AID_STAGES
-            and stage in AID_STAGES
-            and AID_STAGES.index(stage) >= AID_STAGES.index(exp.aid_stage)
-        ):
+        far_enough = stage == exp.aid_stage or (
+            exp.aid_stage in stages and stage in stages and stages.index(stage) >= stages.index(exp.aid_stage)
+        )
+        if far_enough and amount >= exp.count:
             return Result(exp, True, f"{said} by {_get(update, 'by')}", at)
-    return Result(exp, False, "; ".join(reached[-5:]) or "no matching mutual-aid exchange")
+    return Result(exp, False, "; ".join(reached[-5:]) or f"no matching {name}")
 
 
 def _score_routed(exp: Expectation, seen: Observed, code: str | None) -> Result:
@@ -644,6 +681,8 @@ def score(
             results.append(_score_closure(exp, seen, code))
         elif exp.kind == "mutual_aid":
             results.append(_score_aid(exp, seen, code, regions.get(exp.borrower) if exp.borrower else None))
+        elif exp.kind == "supplies":
+            results.append(_score_supplies(exp, seen, code, regions.get(exp.borrower) if exp.borrower else None))
         elif exp.kind == "casualties_routed":
             results.append(_score_routed(exp, seen, code))
         else:

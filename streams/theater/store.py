@@ -14,6 +14,7 @@ import msgspec
 
 from geo.fleet import FleetState
 from geo.mutual_aid import Exchange
+from geo.supplies import SupplyExchange
 from playbooks.evidence import Signal
 from playbooks.incident import Incident, Task
 from streams.fusion import fuse
@@ -60,6 +61,8 @@ class TheaterMeta:
     losses: dict[str, dict[str, tuple[int, ...]]] = field(default_factory=dict)
     loss_totals: dict[str, tuple[int, ...]] = field(default_factory=dict)
     work_orders: dict[str, WorkOrder] = field(default_factory=dict)
+    supplies: dict[str, SupplyExchange] = field(default_factory=dict)
+    supply_stock: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def encode_meta(state: TheaterState) -> bytes:
@@ -93,6 +96,8 @@ def encode_meta(state: TheaterState) -> bytes:
         losses={key: dict(value) for key, value in state.losses.items()},
         loss_totals=dict(state.loss_totals),
         work_orders=dict(state.work_orders),
+        supplies=dict(state.supplies),
+        supply_stock={key: dict(value) for key, value in state.supply_stock.items()},
     )
     return _ENCODER.encode(meta)
 
@@ -166,6 +171,8 @@ def restore(
         state.losses = {key: dict(value) for key, value in m.losses.items()}
         state.loss_totals = dict(m.loss_totals)
         state.work_orders = dict(m.work_orders)
+        state.supplies = dict(m.supplies)
+        state.supply_stock = {key: dict(value) for key, value in m.supply_stock.items()}
         next_number = m.next_incident_number
         feed_pending = m.feed_pending
         feed_evidence = m.feed_evidence

@@ -99,6 +99,7 @@ DeltaKind = Literal[
     "event",
     "report",
     "losses",
+    "supply",
     "work_order",
 ]
 DELTA_KINDS: tuple[str, ...] = get_args(DeltaKind)
