@@ -50,6 +50,7 @@ def build_read_routes(ctx: ApiContext) -> APIRouter:
     regions_cache: dict[str, tuple[bytes, str]] = {}
     vocabulary_cache = _vocabulary(words, ctx.regions)
     layers_cache = _layers(words, ctx.facilities)
+    layers_cache["shelters"] += _shelter_sites(words, ctx.stockpiles)
     regions_lock = threading.Lock()
 
     def check_region(value: str | None, field: str, provinces_only: bool = False) -> None:
@@ -346,7 +347,10 @@ def _named(geojson: dict[str, Any], words: Words, regions: Any) -> dict[str, Any
 
 def _vocabulary(words: Words, regions: Any) -> dict[str, Any]:
     voc = words.book.vocabulary
-    kinds = ("stage", "level", "colour", "grade", "type", "capability", "task_status", "responder_status", "lead")
+    kinds = (
+        "stage", "level", "colour", "grade", "type", "capability", "task_status", "responder_status", "lead",
+        "speciality", "item",
+    )  # fmt: skip
     out: dict[str, Any] = {kind: {key: {"zh": v[0], "en": v[1]} for key, v in voc[kind].items()} for kind in kinds}
     out["aid_stage"] = {key: {"zh": v[0], "en": v[1]} for key, v in voc["aid_stage"].items()}
     places: dict[str, Any] = {}
@@ -442,6 +446,21 @@ def hospital_capacity(fleet: FleetState, surge: SurgePolicy, routings: list[dict
             }
         )
     return sorted(out, key=lambda h: str(h["id"]))
+
+
+def _shelter_sites(words: Words, piles: Stockpiles) -> list[dict[str, Any]]:
+    """The shelters of geo/data/shelters.yaml as map sites, with their capacity (docs/resources.md)."""
+    return [
+        {
+            "class": "shelter",
+            "lon": s.lon,
+            "lat": s.lat,
+            "synthetic": s.synthetic,
+            "zh": f"应急避难场所：{s.name}（可容纳{s.capacity:,}人）",
+            "en": f"Shelter: {words.places.local_name(s.name, 'en')} (for {s.capacity:,} people)",
+        }
+        for s in piles.shelters
+    ]
 
 
 def _by_id(items: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -177,10 +177,24 @@ function pickFirst() {
   }
 }
 
+// Beds in use by speciality (GET /api/hospitals), for the hospitals' tooltips on the map.
+async function loadHospitalUse() {
+  try {
+    const { items } = await api("/api/hospitals?used_only=true");
+    EBMap.hospitalUse = new Map(items.map((h) => [h.id, h.units]));
+  } catch (err) {
+    say(err.message, true);
+  }
+}
+
 function applyDelta(msg) {
   const map = state[DELTA_MAPS[msg.kind]];
   if (map) map.set(msg.key, msg.data);
   if (msg.kind === "incident") noteEvidence(msg.data);
+  if (msg.kind === "casualty_routing") {  // beds were taken: the hospitals' tooltips say what is free
+    clearTimeout(state.hospitalTimer);
+    state.hospitalTimer = setTimeout(loadHospitalUse, 1000);
+  }
   const touches = msg.kind === "incident" ? msg.key : msg.data && msg.data.incident_id;
   if (touches && touches === state.selected) {
     clearTimeout(state.timelineTimer);
