@@ -336,7 +336,9 @@ def on_command(state: TheaterState, cmd: OperatorCommand, ctx: TheaterContext, o
                 )
                 return
             ranked = [row for row in ranked if row[1] in cmd.evidence_ids]
-        event = SupplyOffer(r.request_id, acting, _lots(ranked, acting, r.quantity), approved=True)
+        # a province (or the joint) centre approves the loan it offers; a county post cannot
+        approved = cmd.centre in PROVINCES or cmd.centre == "joint"
+        event = SupplyOffer(r.request_id, acting, _lots(ranked, acting, r.quantity), approved=approved)
     elif cmd.action == "commit":
         travel = _road_back_ms(state, incident, exchange.lots, ctx) if r.item != SHELTER_PLACES else 0
         event = SupplyCommit(r.request_id, acting, state.now_ms + travel)

@@ -103,3 +103,15 @@ def test_the_exchanges_and_stock_survive_a_restart(core: Core) -> None:
     meta = next(value for table, _, value in records if table == "meta")
     restored = store.restore(core.initial_fleet, [], [], [], meta)
     assert restored.supplies == state.supplies and restored.supply_stock == state.supply_stock
+
+
+def test_shelter_places_need_a_province_centres_approval_not_a_county_posts(core: Core) -> None:
+    ctx = kit.manual_aid(core.theater)
+    state, deltas = ask(ctx, core, item="shelter_places", quantity=5000)
+    (asked,) = [u for u in kit.of_kind(deltas, "supply") if u.lender == kit.BJ]
+    by_county = kit.command("offer", "110111", asked.request_id, kit.T0 + MIN)  # 房山's post
+    (refused,) = kit.of_kind(kit.run(state, ctx, by_county, until_ms=kit.T0 + MIN), "rejected")
+    assert "needs approval; offer has none" in refused
+    by_province = kit.command("offer", kit.BJ, asked.request_id, kit.T0 + 2 * MIN)
+    (offered,) = kit.of_kind(kit.run(state, ctx, by_province, until_ms=kit.T0 + 2 * MIN), "supply")
+    assert offered.stage == "offered" and "(approved)" in offered.reason
