@@ -71,6 +71,13 @@ class AidAnswerBody(_Body):
     reason: str = pydantic.Field("", max_length=500)
 
 
+class SupplyAnswerBody(_Body):
+    depot_ids: list[str] = pydantic.Field(
+        default_factory=list, max_length=50, description="an offer's depots or shelters; none: the nearest ones"
+    )
+    reason: str = pydantic.Field("", max_length=500)
+
+
 class SpeedBody(_Body):
     speed: float | None = pydantic.Field(gt=0, le=100_000, description="scenario seconds per second; null = max")
 

@@ -15,8 +15,10 @@ from dashboard_api.feed import FeedHub
 from dashboard_api.picture import Picture
 from dashboard_api.scoping import incident_visible, scope
 from geo.fleet import FleetState
+from geo.hospitals import SurgePolicy, load_surge_policy
 from geo.names import did_you_mean
 from geo.regions import RegionIndex
+from geo.stockpiles import Stockpiles, load_stockpiles
 from streams.words import Words
 
 _BEARER = Depends(HTTPBearer(auto_error=False, description="A command centre's token: `Authorization: Bearer <token>`"))
@@ -36,6 +38,8 @@ class ApiContext:
     metrics: Callable[[], str] | None = None
     words: Words | None = None
     facilities: Mapping[str, Any] = field(default_factory=dict)  # map layers: class → sites (playbooks' places)
+    stockpiles: Stockpiles = field(default_factory=load_stockpiles)  # depots and shelters (docs/resources.md)
+    surge: SurgePolicy = field(default_factory=load_surge_policy)  # hospitals' room by speciality
 
     def event_now(self) -> int:
         """The picture's event time: the runtime's clock if given, else the last delta's time."""

@@ -405,6 +405,7 @@ class FeedHub:
                 "notifications": scoped("notification", pic.notifications),
                 "warnings": scoped("warning", pic.warnings),
                 "mutual_aid": scoped("mutual_aid", pic.mutual_aid),
+                "supplies": scoped("supply", pic.supplies),
                 "closures": scoped("closure", pic.closures),
                 "reports": scoped("report", pic.reports),
                 "work_orders": scoped("work_order", pic.work_orders),

@@ -23,6 +23,7 @@ from dashboard_api.commands import (
     NoteBody,
     SpeedBody,
     SplitBody,
+    SupplyAnswerBody,
     build_command,
 )
 from dashboard_api.context import ApiContext
@@ -145,28 +146,54 @@ def build_operator_routes(ctx: ApiContext) -> APIRouter:
                 )
         return await submit(viewer, "release", target=responder_id, reason=body.reason if body else "")
 
+    def check_answer(kind: str, name: str, request_id: str, viewer: Viewer, stages: tuple[str, ...]) -> None:
+        """The exchange exists in the viewer's scope (404), the viewer is a party to it (403), and it is at one of
+        `stages` (409); the core still decides whose turn it is. Called holding the hub's lock."""
+        entities = pic.mutual_aid if kind == "mutual_aid" else pic.supplies
+        exchange = entities.get(request_id)
+        if exchange is None or scope(viewer, kind, request_id, exchange, pic) is None:
+            raise HTTPException(404, f"no {name} {request_id!r}{did_you_mean(request_id, entities)}")
+        if not exchange_party(viewer, exchange):
+            raise HTTPException(
+                403,
+                f"{name} {request_id!r}: only the borrowing ({exchange.get('borrower')}) or "
+                f"lending ({exchange.get('lender')}) centre answers it, or the joint centre",
+            )
+        if exchange.get("stage") not in stages:
+            raise HTTPException(409, f"{name} {request_id!r} is {exchange.get('stage')}")
+
     def answer(action: Action) -> Callable[..., Awaitable[Any]]:
         """A mutual-aid answer: the lender offers or declines, the borrower commits; the core checks whose turn."""
 
         async def endpoint(request_id: str, body: AidAnswerBody, viewer: Viewer = viewer_dep) -> Any:
             with hub.lock:
-                exchange = pic.mutual_aid.get(request_id)
-                if exchange is None or scope(viewer, "mutual_aid", request_id, exchange, pic) is None:
-                    raise HTTPException(
-                        404, f"no mutual-aid request {request_id!r}{did_you_mean(request_id, pic.mutual_aid)}"
-                    )
-                if not exchange_party(viewer, exchange):
-                    raise HTTPException(
-                        403,
-                        f"mutual-aid request {request_id!r}: only the borrowing ({exchange.get('borrower')}) or "
-                        f"lending ({exchange.get('lender')}) centre answers it, or the joint centre",
-                    )
-                if exchange.get("stage") not in ("requested", "offered"):
-                    raise HTTPException(409, f"mutual-aid request {request_id!r} is {exchange.get('stage')}")
+                check_answer("mutual_aid", "mutual-aid request", request_id, viewer, ("requested", "offered"))
             evidence = tuple(body.responder_ids)
             return await submit(viewer, action, target=request_id, evidence_ids=evidence, reason=body.reason)
 
         return endpoint
+
+    def supply_answer(action: Action) -> Callable[..., Awaitable[Any]]:
+        """A supply or shelter-place answer (offer, commit, decline) or a release that sends what was lent back."""
+        stages = ("in_transit", "delivered") if action == "release" else ("requested", "offered")
+
+        async def endpoint(request_id: str, body: SupplyAnswerBody | None = None, viewer: Viewer = viewer_dep) -> Any:
+            body = body or SupplyAnswerBody(depot_ids=[], reason="")
+            with hub.lock:
+                check_answer("supply", "supply request", request_id, viewer, stages)
+            return await submit(
+                viewer, action, target=request_id, evidence_ids=tuple(body.depot_ids), reason=body.reason
+            )
+
+        return endpoint
+
+    for action, summary in (
+        ("offer", "Offer supplies or shelter places from the lender's depots (the lending centre)"),
+        ("commit", "Commit the offered supplies: they leave the depots (the borrowing centre)"),
+        ("decline", "Decline a supply request or offer"),
+        ("release", "Send lent supplies back now (consumables are written off)"),
+    ):
+        post(f"/supplies/{{request_id}}/{action}", summary=summary, name=f"supply_{action}")(supply_answer(action))  # type: ignore[arg-type]
 
     @post("/reports/{report_id}/submit", summary="Submit a report upward (信息报告) as drafted from the incident now")
     async def submit_report(report_id: str, body: NoteBody | None = None, viewer: Viewer = viewer_dep) -> Any:

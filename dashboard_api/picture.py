@@ -36,6 +36,7 @@ _KEYED = {
     "work_order": "work_orders",
     "readiness": "readiness",
     "move_up": "move_ups",
+    "supply": "supplies",
 }
 
 
@@ -70,6 +71,8 @@ class Picture(MappingLookup):
         self.losses: dict[str, dict[str, Any]] = {}  # summed loss statistics by incident id (docs/reporting.md)
         self.readiness: dict[str, dict[str, Any]] = {}  # coverage under warnings by warning id (docs/readiness.md)
         self.move_ups: dict[str, dict[str, Any]] = {}  # move-up proposals and decisions by id (docs/readiness.md)
+        self.supplies: dict[str, dict[str, Any]] = {}  # supply and shelter exchanges by request id (docs/resources.md)
+        self.stock_left: dict[str, int] = {}  # "<depot id>/<item>" → stock after the latest supply message
         self.seq = 0
         self.at_ms = 0
         self.applied: Counter[str] = Counter()
@@ -138,6 +141,9 @@ class Picture(MappingLookup):
             data.update(entry)
         elif kind in _KEYED:
             getattr(self, _KEYED[kind])[key] = data
+            if kind == "supply":  # each message carries its depots' stock after it: the latest is the level now
+                for lot in data.get("lots") or []:
+                    self.stock_left[f"{lot.get('depot_id')}/{data.get('item')}"] = int(lot.get("left") or 0)
         else:
             self.rejected.append({"seq": seq, "at_ms": delta_json["at_ms"], "key": key, "reason": data})
         if self.words is not None:
@@ -220,6 +226,7 @@ class Picture(MappingLookup):
             ("event", self.event_links, "site_id"),
             ("report", self.reports, "incident_id"),
             ("losses", self.losses, "incident_id"),
+            ("supply", self.supplies, "incident_id"),
         ):
             out += [(kind, k, v) for k, v in entities.items() if isinstance(v, dict) and v.get(field) == incident_id]
         return out

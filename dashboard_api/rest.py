@@ -19,8 +19,11 @@ from dashboard_api.access import Viewer
 from dashboard_api.context import ApiContext
 from dashboard_api.queries import IncidentFilter, parse_when, select_incidents, timeline
 from dashboard_api.scoping import scope
+from geo.fleet import FleetState
+from geo.hospitals import SurgePolicy
 from geo.names import did_you_mean
 from geo.regions import PROVINCES
+from geo.stockpiles import SHELTER_PLACES, Stockpiles
 from scenarios.evaluation import evaluate
 from scenarios.evaluation_report import render_evaluation
 from streams.words import Words
@@ -56,6 +59,7 @@ def build_read_routes(ctx: ApiContext) -> APIRouter:
     regions_cache: dict[str, tuple[bytes, str]] = {}
     vocabulary_cache = _vocabulary(words, ctx.regions)
     layers_cache = _layers(words, ctx.facilities)
+    layers_cache["shelters"] += _shelter_sites(words, ctx.stockpiles)
     regions_lock = threading.Lock()
 
     def check_region(value: str | None, field: str, provinces_only: bool = False) -> None:
@@ -295,6 +299,28 @@ def build_read_routes(ctx: ApiContext) -> APIRouter:
             items = _by_id(scoped(viewer, "mutual_aid", pic.mutual_aid))
             return _page(pic.seq, items, len(items) or 1, 0)
 
+    @router.get(
+        "/supplies", summary="Supply and shelter-place exchanges in scope, and every depot's and shelter's stock now"
+    )
+    async def supplies(viewer: Viewer = viewer_dep) -> dict[str, Any]:
+        with hub.lock:
+            items = sorted(scoped(viewer, "supply", pic.supplies), key=lambda x: str(x.get("request_id", "")))
+            left = dict(pic.stock_left)
+            seq = pic.seq
+        return {**_page(seq, items, len(items) or 1, 0), **stock_now(ctx.stockpiles, left)}
+
+    @router.get("/hospitals", summary="Hospitals' beds by speciality: room for one event's casualties, used, free")
+    async def hospitals(viewer: Viewer = viewer_dep, used_only: bool = False) -> dict[str, Any]:
+        if ctx.fleet is None:
+            return _page(pic.seq, [], 1, 0)
+        with hub.lock:
+            routings = list(pic.casualty_routings.values())
+            seq = pic.seq
+        items = hospital_capacity(ctx.fleet, ctx.surge, routings)
+        if used_only:
+            items = [h for h in items if any(u["used"] for u in h["units"])]
+        return _page(seq, items, len(items) or 1, 0)
+
     @router.get("/closures", summary="Road closures in force or reopened (the shared road picture)")
     async def closures(viewer: Viewer = viewer_dep) -> dict[str, Any]:
         with hub.lock:
@@ -355,7 +381,10 @@ def _named(geojson: dict[str, Any], words: Words, regions: Any) -> dict[str, Any
 
 def _vocabulary(words: Words, regions: Any) -> dict[str, Any]:
     voc = words.book.vocabulary
-    kinds = ("stage", "level", "colour", "grade", "type", "capability", "task_status", "responder_status", "lead")
+    kinds = (
+        "stage", "level", "colour", "grade", "type", "capability", "task_status", "responder_status", "lead",
+        "speciality", "item",
+    )  # fmt: skip
     out: dict[str, Any] = {kind: {key: {"zh": v[0], "en": v[1]} for key, v in voc[kind].items()} for kind in kinds}
     out["aid_stage"] = {key: {"zh": v[0], "en": v[1]} for key, v in voc["aid_stage"].items()}
     places: dict[str, Any] = {}
@@ -386,6 +415,86 @@ def _layers(words: Words, facilities: Mapping[str, Any]) -> dict[str, Any]:
             }
             (shelters if cls == "shelter" else hazards).append(entry)
     return {"hazards": hazards, "shelters": shelters}
+
+
+def stock_now(piles: Stockpiles, left: Mapping[str, int]) -> dict[str, Any]:
+    """Each depot's stock by item and each shelter's free places now: the data's, moved by the supply messages."""
+    depots = [
+        {
+            "id": d.id,
+            "name": d.name,
+            "owner": d.owner,
+            "province": d.province,
+            "lon": d.lon,
+            "lat": d.lat,
+            "synthetic": d.synthetic,
+            "stock": {item: left.get(f"{d.id}/{item}", n) for item, n in d.stock},
+            "held": dict(d.stock),
+        }
+        for d in piles.depots
+    ]
+    shelters = [
+        {
+            "id": s.id,
+            "name": s.name,
+            "owner": s.owner,
+            "province": s.province,
+            "lon": s.lon,
+            "lat": s.lat,
+            "synthetic": s.synthetic,
+            "type": s.type,
+            "capacity": s.capacity,
+            "free": left.get(f"{s.id}/{SHELTER_PLACES}", s.capacity),
+        }
+        for s in piles.shelters
+    ]
+    return {"depots": depots, "shelters": shelters}
+
+
+def hospital_capacity(fleet: FleetState, surge: SurgePolicy, routings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every hospital's room for one event's casualties (general beds and each speciality unit), how many of it the
+    routed casualties use, and what is free. No discharge report exists in the contract, so beds are not given
+    back: `used` counts every casualty routed there since the start."""
+    used: dict[tuple[str, str], int] = {}
+    for routing in routings:
+        for share in routing.get("hospitals") or []:
+            key = (str(share.get("hospital_id", "")), str(share.get("speciality", "")))
+            used[key] = used.get(key, 0) + int(share.get("casualties") or 0)
+    out = []
+    for responder in fleet.roster.responders:
+        if "hospital_beds" not in responder.capabilities:
+            continue
+        units = []
+        for speciality in ("", *sorted(responder.specialities)):
+            room = surge.room(responder.beds, speciality or None)
+            taken = used.get((responder.id, speciality), 0)
+            units.append({"speciality": speciality, "room": room, "used": taken, "free": max(0, room - taken)})
+        out.append(
+            {
+                "id": responder.id,
+                "name": responder.name,
+                "province": responder.home_province,
+                "adcode": responder.home_adcode,
+                "beds": responder.beds,
+                "units": units,
+            }
+        )
+    return sorted(out, key=lambda h: str(h["id"]))
+
+
+def _shelter_sites(words: Words, piles: Stockpiles) -> list[dict[str, Any]]:
+    """The shelters of geo/data/shelters.yaml as map sites, with their capacity (docs/resources.md)."""
+    return [
+        {
+            "class": "shelter",
+            "lon": s.lon,
+            "lat": s.lat,
+            "synthetic": s.synthetic,
+            "zh": f"应急避难场所：{s.name}（可容纳{s.capacity:,}人）",
+            "en": f"Shelter: {words.places.local_name(s.name, 'en')} (for {s.capacity:,} people)",
+        }
+        for s in piles.shelters
+    ]
 
 
 def _by_id(items: list[dict[str, Any]]) -> list[dict[str, Any]]:

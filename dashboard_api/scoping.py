@@ -79,7 +79,7 @@ def scope(viewer: Viewer, kind: str, key: str, data: Any, picture: Relations) ->
         return data if rejected_visible(viewer, key, picture) else None
     if kind in ("warning", "closure"):
         return data  # public warnings are public by nature; road closures are the shared road picture
-    if kind == "mutual_aid":
+    if kind in ("mutual_aid", "supply"):
         return data if _exchange_visible(viewer, data, picture) else None
     if kind in ("casualty_routing", "losses"):
         incident = picture.incidents.get(data.get("incident_id", ""))
@@ -159,7 +159,7 @@ def incident_of(kind: str, key: str, data: Any) -> str | None:
         return key
     if not isinstance(data, dict):
         return None
-    if kind in ("task", "notification", "mutual_aid", "casualty_routing", "report", "losses"):
+    if kind in ("task", "notification", "mutual_aid", "casualty_routing", "report", "losses", "supply"):
         return data.get("incident_id") or None
     if kind == "event":
         return data.get("site_id") or None
@@ -178,7 +178,7 @@ def seen_apart_from_incident(viewer: Viewer, kind: str, data: Any) -> bool:
         return bool(own) and own == centre.code
     if kind == "notification":
         return centre.kind == "province" and data.get("to_province") == centre.province
-    if kind == "mutual_aid":
+    if kind in ("mutual_aid", "supply"):
         return exchange_party(viewer, data)
     return False
 

@@ -10,6 +10,9 @@ import pydantic
 from geo.datafiles import DATA_DIR, StrictModel, load_yaml_model
 from geo.names import did_you_mean
 from geo.regions import PROVINCES
+from geo.stockpiles import ITEMS, SHELTER_PLACES
+
+SUPPLIES = frozenset({*ITEMS, SHELTER_PLACES})
 
 
 class _Agreement(StrictModel):
@@ -19,6 +22,10 @@ class _Agreement(StrictModel):
     approval: list[str] = pydantic.Field(default_factory=list)
     auto_accept: list[str] = pydantic.Field(default_factory=list)
     auto_accept_up_to: int | None = pydantic.Field(default=None, ge=1)  # units per request lent at once; more: asked
+    # supplies and shelter places lent (geo/supplies.py), and which of them need approval or are lent at once
+    supplies: list[str] = pydantic.Field(default_factory=list)
+    supplies_approval: list[str] = pydantic.Field(default_factory=list)
+    supplies_auto_accept: list[str] = pydantic.Field(default_factory=list)
 
 
 class _Deadlines(StrictModel):
@@ -85,11 +92,22 @@ def load_agreements(
         extra = set(a.auto_accept) - set(a.capabilities)
         if extra:
             raise ValueError(f"{where}: auto_accept lists {sorted(extra)} that are not lent")
+        for item in (*a.supplies, *a.supplies_approval, *a.supplies_auto_accept):
+            if item not in SUPPLIES:
+                raise ValueError(f"{where}: supply {item!r} is unknown{did_you_mean(item, SUPPLIES)}")
+        for name, listed in (
+            ("supplies_approval", a.supplies_approval),
+            ("supplies_auto_accept", a.supplies_auto_accept),
+        ):
+            extra = set(listed) - set(a.supplies)
+            if extra:
+                raise ValueError(f"{where}: {name} lists {sorted(extra)} that are not lent")
         if (a.lender, a.borrower) in lends:
             raise ValueError(f"{where}: a second agreement for lender {a.lender} and borrower {a.borrower}")
-        lends[(a.lender, a.borrower)] = frozenset(a.capabilities)
-        approval[(a.lender, a.borrower)] = frozenset(a.approval)
-        auto[(a.lender, a.borrower)] = frozenset(a.auto_accept)
+        # supply items and responder capabilities share the tables: their names differ (boats, boat)
+        lends[(a.lender, a.borrower)] = frozenset(a.capabilities) | frozenset(a.supplies)
+        approval[(a.lender, a.borrower)] = frozenset(a.approval) | frozenset(a.supplies_approval)
+        auto[(a.lender, a.borrower)] = frozenset(a.auto_accept) | frozenset(a.supplies_auto_accept)
         if a.auto_accept_up_to is not None:
             up_to[(a.lender, a.borrower)] = a.auto_accept_up_to
     deadlines = raw.deadlines

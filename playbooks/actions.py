@@ -14,6 +14,7 @@ from playbooks.effects import (
     Effect,
     MutualAidEffect,
     NotifyEffect,
+    SupplyEffect,
     WarningEffect,
 )
 from playbooks.incident import STAGE_ORDER, Approval, Decision, Incident, Timer, WarningRecord
@@ -31,6 +32,7 @@ from playbooks.plan import (
     Playbook,
     PublicWarningAction,
     RequestMutualAid,
+    RequestSupplies,
     RequireApproval,
     SetScale,
     StartTimer,
@@ -111,6 +113,10 @@ def apply(
             return _public_warning(incident, playbook, action, rule, evidence, now_ms)
         case RequestMutualAid():
             return _mutual_aid(incident, playbook, action, rule, evidence, now_ms)
+        case RequestSupplies(item=item, quantity=quantity, reason=reason):
+            what = f"supplies {item} x{quantity} asked for"
+            incident = decided(incident, now_ms, what, rule, evidence, reason)
+            return incident, (SupplyEffect(incident.id, rule, item, quantity, reason),)
         case RequireApproval(approval=index):
             return _request_approval(incident, playbook, index, rule, evidence, now_ms)
         case CloseRoad():

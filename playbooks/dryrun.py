@@ -27,6 +27,7 @@ from playbooks.effects import (
     Effect,
     MutualAidEffect,
     NotifyEffect,
+    SupplyEffect,
     WarningEffect,
 )
 from playbooks.evidence import Signal
@@ -234,6 +235,8 @@ def _effect_line(effect: Effect) -> str:
         return f"CAP {effect.msg_type} {effect.identifier} {effect.colour or '-'}: {effect.headline}{refs}"
     if isinstance(effect, MutualAidEffect):
         return f"mutual aid {effect.request_id}: {effect.capability} x{effect.count} from {','.join(effect.lenders)}"
+    if isinstance(effect, SupplyEffect):
+        return f"supplies {effect.item} x{effect.quantity}: own depots first, then the lenders"
     if isinstance(effect, ClosureEffect):
         if effect.verb == "lift":
             return f"lift the incident's road closures: {effect.reason}"

@@ -74,6 +74,17 @@ class MutualAidEffect:
 
 
 @dataclass(frozen=True, slots=True)
+class SupplyEffect:
+    """Supplies or shelter places for the incident: own stock first, then the lenders' (streams/theater/supplies.py)."""
+
+    incident_id: str
+    rule: str
+    item: str
+    quantity: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class ClosureEffect:
     """A road closure to put in force (`close`) around a point, or the incident's closures to lift (`lift`)."""
 
@@ -103,4 +114,13 @@ class ApprovalEffect:
     decided_by: str = ""
 
 
-Effect = DispatchEffect | AssignEffect | NotifyEffect | WarningEffect | MutualAidEffect | ApprovalEffect | ClosureEffect
+Effect = (
+    DispatchEffect
+    | AssignEffect
+    | NotifyEffect
+    | WarningEffect
+    | MutualAidEffect
+    | ApprovalEffect
+    | ClosureEffect
+    | SupplyEffect
+)

@@ -20,6 +20,7 @@ from playbooks.effects import (
     Effect,
     MutualAidEffect,
     NotifyEffect,
+    SupplyEffect,
     WarningEffect,
 )
 from playbooks.evidence import Signal
@@ -34,6 +35,7 @@ __all__ = [
     "Effect",
     "MutualAidEffect",
     "NotifyEffect",
+    "SupplyEffect",
     "WarningEffect",
     "acknowledge",
     "decide_approval",

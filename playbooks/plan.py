@@ -184,6 +184,17 @@ class RequestMutualAid:
 
 
 @dataclass(frozen=True, kw_only=True)
+class RequestSupplies:
+    """`request_supplies`: supplies (or shelter places) for the incident, from its own province's depots first and
+    from the provinces whose agreement lends them for the rest (streams/theater/supplies.py)."""
+
+    item: str  # an item of geo/stockpiles.py, or shelter_places
+    quantity: int
+    reason: str = ""
+    line: int
+
+
+@dataclass(frozen=True, kw_only=True)
 class CloseRoad:
     """`close_road`: a road closure in force around the incident's site, or around the nearest facility of a class
     (an underpass) within `within_km` of it; routing avoids it until it is lifted."""
@@ -228,6 +239,7 @@ Action = (
     | CancelTimer
     | PublicWarningAction
     | RequestMutualAid
+    | RequestSupplies
     | RequireApproval
     | Close
     | CloseRoad

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any, Literal
 
+from geo.agreements import SUPPLIES
 from geo.closures import CLOSURE_KINDS
 from geo.datafiles import LineDict, LineList, LoadError, line_of
 from geo.names import did_you_mean
@@ -27,6 +28,7 @@ from playbooks.plan import (
     Notify,
     PublicWarningAction,
     RequestMutualAid,
+    RequestSupplies,
     RequireApproval,
     SetScale,
     StartTimer,
@@ -89,6 +91,7 @@ ACTION_KEYS = {
     "update_warning",
     "cancel_warning",
     "request_mutual_aid",
+    "request_supplies",
     "require_approval",
     "close",
     "close_road",
@@ -477,6 +480,20 @@ class Reader:
             lenders=tuple(sorted(set(lenders))),
             reason=str(spec.get("reason", "")),
             within_ms=self.duration(spec, spec.get("within", "1h"), "within"),
+            line=line,
+        )
+
+    def _a_request_supplies(self, node: Any, value: Any, where: str, _: bool, line: int) -> Action:
+        spec = self.mapping(value, where, {"item", "quantity", "reason"}, node)
+        if "item" not in spec:
+            raise self.fail(spec, None, f"{where}: missing 'item' (one of {sorted(SUPPLIES)})")
+        quantity = int(self.number(spec, spec.get("quantity", 1), "quantity", integer=True))
+        if quantity < 1:
+            raise self.fail(spec, "quantity", f"quantity: {quantity} must be at least 1")
+        return RequestSupplies(
+            item=self.choice(spec, spec["item"], "item", SUPPLIES),
+            quantity=quantity,
+            reason=str(spec.get("reason", "")),
             line=line,
         )
 

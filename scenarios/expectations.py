@@ -33,6 +33,9 @@ Kinds (exactly one a mapping; `by` is an offset from T0, `id` an optional name, 
 - `assigned: {work, agency, region, incident_type}`: a task of that work (damage_assessment, power_restoration, …)
   assigned to an agency, not a unit, for an incident in the region; `agency` is the agency kind (power_utility,
   county_government, …) or a province-wide body's id (hebei-power).
+- `supplies: {item, from, to, stage, count, incident_type}`: supplies (or `shelter_places`) of the lender `from` for
+  the borrower `to` (the same region for local stock) that reached `stage` (requested < offered < in_transit <
+  delivered < returning < returned; or declined, timed_out), at least `count` of them (docs/resources.md).
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from geo.agreements import SUPPLIES
 from geo.closures import CLOSURE_KINDS
 from geo.datafiles import LineDict, LineList, LoadError, line_of
 from geo.names import did_you_mean
@@ -69,6 +73,7 @@ _FIELDS: dict[str, frozenset[str]] = {
     "coverage": frozenset({"measure", "within", "stage", "at_least", "rises", "region"}),
     "move_up": frozenset({"status", "capability", "from", "to", "cross_border"}),
     "assigned": frozenset({"work", "agency", "region", "incident_type"}),
+    "supplies": frozenset({"item", "from", "to", "stage", "count", "incident_type"}),
 }
 _CHOICES: dict[str, dict[str, tuple[str, ...]]] = {
     "report": {
@@ -79,9 +84,11 @@ _CHOICES: dict[str, dict[str, tuple[str, ...]]] = {
     "work_order": {"status": ("assigned", "handling", "done")},
     "coverage": {"measure": ("hazards", "population"), "within": ("15m", "30m"), "stage": ("before", "after")},
     "move_up": {"status": ("proposed", "accepted", "rejected")},
+    "supplies": {"item": tuple(sorted(SUPPLIES))},
 }
 AID_STAGES = ("requested", "offered", "committed")  # ascending; declined and timed_out are matched exactly
 _AID_ENDS = ("declined", "timed_out")
+SUPPLY_STAGES = ("requested", "offered", "in_transit", "delivered", "returning", "returned")  # ascending
 _SOURCES = ("sensor", "hotline", "agency", "operator")
 _MSG_TYPES = ("Alert", "Update", "Cancel")
 KINDS = tuple(_FIELDS)
@@ -214,13 +221,11 @@ def _one(file: str, node: Any, line: int, t0_ms: int, names: dict[str, int], ind
         raise LoadError(
             file, line_of(body, "colour"), f"{where}: colour {body['colour']!r} is not one of {WARNING_COLOURS}"
         )
-    stages = (
-        (*AID_STAGES, *_AID_ENDS)
-        if kind == "mutual_aid"
-        else ("before", "after")
-        if kind == "coverage"
-        else STAGE_ORDER
-    )
+    stages = {
+        "mutual_aid": (*AID_STAGES, *_AID_ENDS),
+        "supplies": (*SUPPLY_STAGES, *_AID_ENDS),
+        "coverage": ("before", "after"),
+    }.get(kind, STAGE_ORDER)
     for key, allowed in (
         *_CHOICES.get(kind, {}).items(),
         ("stage", stages),
@@ -237,8 +242,8 @@ def _one(file: str, node: Any, line: int, t0_ms: int, names: dict[str, int], ind
         "response_level": str(body.get("response_level", "")),
         "warning_colour": str(body.get("warning_colour", body.get("colour", ""))),
         "event_grade": str(body.get("event_grade", "")),
-        "stage": str(body.get("stage", "")) if kind != "mutual_aid" else "",
-        "capability": str(body.get("capability", body.get("work", ""))),
+        "stage": str(body.get("stage", "")) if kind not in ("mutual_aid", "supplies") else "",
+        "capability": str(body.get("capability", body.get("work", body.get("item", "")))),
         "agency": str(body.get("agency", "")),
         "cross_border": body.get("cross_border"),
         "count": int(body.get("count", 1)),
@@ -250,10 +255,10 @@ def _one(file: str, node: Any, line: int, t0_ms: int, names: dict[str, int], ind
         "regions_at_least": int(body.get("regions", 1)),
         "msg_type": str(body.get("msg_type", "")),
         "closure": str(body.get("kind", "")) if kind == "closure_in_force" else "",
-        "borrower": str(body.get("to", "")) if kind == "mutual_aid" else "",
-        "aid_stage": str(body.get("stage", "requested")) if kind == "mutual_aid" else "",
+        "borrower": str(body.get("to", "")) if kind in ("mutual_aid", "supplies") else "",
+        "aid_stage": str(body.get("stage", "requested")) if kind in ("mutual_aid", "supplies") else "",
     }
-    if kind == "mutual_aid":
+    if kind in ("mutual_aid", "supplies"):
         fields["region"] = str(body.get("from", ""))
     if kind == "move_up":
         fields["region"] = str(body.get("from", ""))
@@ -359,6 +364,7 @@ class Observed:
     routings: list[tuple[int, Any]] = field(default_factory=list)
     readiness: list[tuple[int, Any]] = field(default_factory=list)  # coverage under warnings, every version
     moves: list[tuple[int, Any]] = field(default_factory=list)  # move-up proposals and decisions
+    supplies: list[tuple[int, Any]] = field(default_factory=list)
 
     @classmethod
     def from_deltas(cls, deltas: Iterable[Any]) -> Observed:
@@ -369,6 +375,7 @@ class Observed:
             "casualty_routing": seen.routings,
             "readiness": seen.readiness,
             "move_up": seen.moves,
+            "supply": seen.supplies,
         }
         for delta in deltas:
             if delta.kind in others:
@@ -677,27 +684,51 @@ def _score_closure(exp: Expectation, seen: Observed, code: str | None) -> Result
 
 
 def _score_aid(exp: Expectation, seen: Observed, lender: str | None, borrower: str | None) -> Result:
+    return _score_exchange(exp, seen, seen.aid, "capability", AID_STAGES, (lender, borrower), "", "mutual-aid exchange")
+
+
+def _score_supplies(exp: Expectation, seen: Observed, lender: str | None, borrower: str | None) -> Result:
+    """The first exchange of the item between the regions that reached the stage with at least `count` moved."""
+    return _score_exchange(
+        exp, seen, seen.supplies, "item", SUPPLY_STAGES, (lender, borrower), "moved", "supply exchange"
+    )
+
+
+def _score_exchange(
+    exp: Expectation,
+    seen: Observed,
+    updates: list[tuple[int, Any]],
+    what: str,
+    stages: tuple[str, ...],
+    parties: tuple[str | None, str | None],
+    counted: str,
+    name: str,
+) -> Result:
+    """An exchange (mutual aid, supplies) of `what` between the lender and borrower regions that reached the
+    expected stage (or later, on the ascending `stages`); with `counted`, at least `exp.count` of it."""
+    lender, borrower = parties
     reached: list[str] = []
-    for at, update in seen.aid:
+    for at, update in updates:
         stage = str(_get(update, "stage"))
         if (
             not _due(exp, at)
-            or (exp.capability and _get(update, "capability") != exp.capability)
+            or (exp.capability and _get(update, what) != exp.capability)
             or (lender is not None and not overlaps(lender, str(_get(update, "lender"))))
             or (borrower is not None and not overlaps(borrower, str(_get(update, "borrower"))))
             or not _of_type(exp, seen, str(_get(update, "incident_id")))
         ):
             continue
+        amount = int(_get(update, counted, 0) or 0) if counted else exp.count
         lender_name = PROVINCES.get(str(_get(update, "lender")), str(_get(update, "lender")))
-        said = f"{_get(update, 'incident_id')}: {_get(update, 'capability')} from {lender_name} {stage}"
+        amount_said = f"{amount} " if counted else ""
+        said = f"{_get(update, 'incident_id')}: {amount_said}{_get(update, what)} from {lender_name} {stage}"
         reached.append(said)
-        if stage == exp.aid_stage or (
-            exp.aid_stage in AID_STAGES
-            and stage in AID_STAGES
-            and AID_STAGES.index(stage) >= AID_STAGES.index(exp.aid_stage)
-        ):
+        far_enough = stage == exp.aid_stage or (
+            exp.aid_stage in stages and stage in stages and stages.index(stage) >= stages.index(exp.aid_stage)
+        )
+        if far_enough and amount >= exp.count:
             return Result(exp, True, f"{said} by {_get(update, 'by')}", at)
-    return Result(exp, False, "; ".join(reached[-5:]) or "no matching mutual-aid exchange")
+    return Result(exp, False, "; ".join(reached[-5:]) or f"no matching {name}")
 
 
 def _score_assigned(exp: Expectation, seen: Observed, code: str | None) -> Result:
@@ -765,6 +796,10 @@ def score(
             results.append(_score_move(exp, seen, code, regions.get(exp.borrower) if exp.borrower else None))
         elif exp.kind in _SCORE_IN_REGION:
             results.append(_SCORE_IN_REGION[exp.kind](exp, seen, code))
+        elif exp.kind == "supplies":
+            results.append(_score_supplies(exp, seen, code, regions.get(exp.borrower) if exp.borrower else None))
+        elif exp.kind == "casualties_routed":
+            results.append(_score_routed(exp, seen, code))
         else:
             results.append(_score_same(exp, seen, evidence_ids))
     return tuple(results)

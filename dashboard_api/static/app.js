@@ -15,11 +15,13 @@ const SNAPSHOT_PARTS = [
   ["notifications", "notifications", "id"], ["warnings", "warnings", "identifier"],
   ["mutual_aid", "mutualAid", "request_id"], ["closures", "closures", "id"], ["reports", "reports", "id"],
   ["work_orders", "workOrders", "id"], ["readiness", "readiness", "warning_id"], ["move_ups", "moveUps", "id"],
+  ["supplies", "supplies", "request_id"],
 ];
 const DELTA_MAPS = {
   incident: "incidents", task: "tasks", responder: "responders", notification: "notifications",
   warning: "warnings", mutual_aid: "mutualAid", closure: "closures", report: "reports", work_order: "workOrders",
   readiness: "readiness", move_up: "moveUps",
+  supply: "supplies",
 };
 
 const state = {
@@ -27,6 +29,7 @@ const state = {
   incidents: new Map(), tasks: new Map(), responders: new Map(), notifications: new Map(),
   warnings: new Map(), mutualAid: new Map(), closures: new Map(), reports: new Map(), workOrders: new Map(),
   readiness: new Map(), moveUps: new Map(),
+  supplies: new Map(),
   evidence: new Map(), // signal id → {at_ms, kind, source, incident}: the one place the page keeps evidence
   fetchingEvidence: new Set(), // incidents whose whole evidence is being fetched
   feed: [], // {seq, at_ms, kind, say}, newest first
@@ -178,10 +181,24 @@ function pickFirst() {
   }
 }
 
+// Beds in use by speciality (GET /api/hospitals), for the hospitals' tooltips on the map.
+async function loadHospitalUse() {
+  try {
+    const { items } = await api("/api/hospitals?used_only=true");
+    EBMap.hospitalUse = new Map(items.map((h) => [h.id, h.units]));
+  } catch (err) {
+    say(err.message, true);
+  }
+}
+
 function applyDelta(msg) {
   const map = state[DELTA_MAPS[msg.kind]];
   if (map) map.set(msg.key, msg.data);
   if (msg.kind === "incident") noteEvidence(msg.data);
+  if (msg.kind === "casualty_routing") {  // beds were taken: the hospitals' tooltips say what is free
+    clearTimeout(state.hospitalTimer);
+    state.hospitalTimer = setTimeout(loadHospitalUse, 1000);
+  }
   const touches = msg.kind === "incident" ? msg.key : msg.data && msg.data.incident_id;
   if (touches && touches === state.selected) {
     clearTimeout(state.timelineTimer);
@@ -366,7 +383,7 @@ function renderActions() {
     li.addEventListener("click", () => select(inc.id));
     return li;
   }), "noDeadlines"));
-  const mine = renderMutualAid(now);
+  const mine = renderMutualAid(now) + renderSupplies(now);
   const reports = renderReports(now);
   renderWorkOrders();
   const moves = renderReadiness();
@@ -476,27 +493,62 @@ function renderMutualAid(now) {
       const who = turn === mine ? t("yourTurn") : t("waiting");
       li.append(el("div", { class: "countdown", "data-due-ms": x.due_ms }, `${Words.countdown(x.due_ms, now)} · ${who}`));
     }
-    if (x.stage === "requested" && (mine === x.lender || joint)) {
-      li.append(aidButton("offer", x), " ", aidButton("decline", x));
-      waiting += mine === x.lender ? 1 : 0;
-    }
-    if (x.stage === "offered" && (mine === x.borrower || joint)) {
-      li.append(aidButton("commit", x), " ", aidButton("decline", x));
-      waiting += mine === x.borrower ? 1 : 0;
-    }
+    waiting += answerButtons(li, x, mine, joint, aidButton);
     return li;
   });
   $("mutual-aid").replaceChildren(...orEmpty(rows, "noAid"));
   return waiting;
 }
 
+// Supply and shelter-place exchanges: stock levels after each move, what is in transit, delivered or returned,
+// with the buttons of the centre whose turn it is (offer, commit, decline) and a release to send it back.
+function renderSupplies(now) {
+  const mine = state.me && state.me.province;
+  const joint = state.me && state.me.centre_kind === "joint";
+  let waiting = 0;
+  const order = { requested: 0, offered: 1, in_transit: 2, delivered: 3, returning: 4 };
+  const items = [...state.supplies.values()].sort((a, b) => (order[a.stage] ?? 9) - (order[b.stage] ?? 9) || a.request_id.localeCompare(b.request_id));
+  const rows = items.map((x) => {
+    const li = el("li", { "data-request-id": x.request_id, "data-stage": x.stage, "data-item": x.item });
+    li.append(el("div", { class: "what" }, Words.say(x, "line")));
+    li.append(el("div", { class: "muted" }, `${titleOf(x.incident_id)} · ${Words.say(x, "stage")}`));
+    if (x.due_ms && (x.stage === "requested" || x.stage === "offered" || x.stage === "in_transit" || x.stage === "returning")) {
+      li.append(el("div", { class: "countdown", "data-due-ms": x.due_ms }, Words.countdown(x.due_ms, now)));
+    }
+    waiting += answerButtons(li, x, mine, joint, supplyButton);
+    if ((x.stage === "in_transit" || x.stage === "delivered") && (mine === x.borrower || joint)) li.append(supplyButton("release", x));
+    return li;
+  });
+  $("supplies").replaceChildren(...orEmpty(rows, "noSupplies"));
+  return waiting;
+}
+
+// The buttons of the side whose turn it is (the lender offers or declines a request, the borrower commits or
+// declines an offer); returns 1 when the turn is this centre's own.
+function answerButtons(li, x, mine, joint, button) {
+  const turn = { requested: [x.lender, "offer"], offered: [x.borrower, "commit"] }[x.stage];
+  if (!turn || !(mine === turn[0] || joint)) return 0;
+  li.append(button(turn[1], x), " ", button("decline", x));
+  return mine === turn[0] ? 1 : 0;
+}
+
+function supplyButton(action, exchange) {
+  const path = `/api/supplies/${encodeURIComponent(exchange.request_id)}/${action}`;
+  return answerButton(`supply-${action}`, t(action === "release" ? "sendBack" : action), exchange, path, async () => ({ depot_ids: [] }));
+}
+
 function aidButton(action, exchange) {
-  const button = el("button", { type: "button", class: `aid-${action}`, "data-request-id": exchange.request_id }, t(action));
+  const path = `/api/mutual-aid/${encodeURIComponent(exchange.request_id)}/${action}`;
+  return answerButton(`aid-${action}`, t(action), exchange, path, async () => ({ responder_ids: action === "offer" ? await unitsToOffer(exchange) : [] }));
+}
+
+// A button that posts an answer to an exchange (mutual aid, supplies); the body is made when it is pressed.
+function answerButton(cls, label, exchange, path, bodyOf) {
+  const button = el("button", { type: "button", class: cls, "data-request-id": exchange.request_id }, label);
   button.addEventListener("click", async () => {
     button.disabled = true;
     try {
-      const body = { responder_ids: action === "offer" ? await unitsToOffer(exchange) : [] };
-      await api(`/api/mutual-aid/${encodeURIComponent(exchange.request_id)}/${action}`, { method: "POST", body: JSON.stringify(body) });
+      await api(path, { method: "POST", body: JSON.stringify(await bodyOf()) });
       say(t("sent"));
     } catch (err) {
       say(`${t("failed")}: ${err.message}`, true);

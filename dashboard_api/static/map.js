@@ -10,6 +10,11 @@ const TASK_LABELS_AT_MOST = 6; // the selected incident's dispatch lines are lab
 const PROVINCE_FILL = { "110000": "#e9eff8", "120000": "#eaf4ea", "130000": "#f6f1e6" };
 
 // Tooltip content as nodes with text, never HTML: names come from data.
+function specialityName(code) {
+  const voc = state.words && state.words.speciality;
+  return voc && voc[code] ? voc[code][Words.lang] : code;
+}
+
 function tip(...lines) {
   const box = document.createElement("div");
   for (const line of lines.filter(Boolean)) box.appendChild(el("div", {}, line));
@@ -133,6 +138,14 @@ const EBMap = {
     box.replaceChildren(...parts);
   },
 
+  hospitalUse: new Map(),  // hospital id → its units (general, burns, …) with room, used and free
+
+  bedsLine(id) {
+    const units = this.hospitalUse.get(id);
+    if (!units) return "";
+    return units.filter((u) => u.used).map((u) => `${u.speciality ? specialityName(u.speciality) : Words.t("generalBeds")} ${Words.t("bedsFree")} ${u.free}/${u.room}`).join(" · ");
+  },
+
   sites(layers, hospitals) {
     for (const [name, items] of [["hazards", layers.hazards], ["shelters", layers.shelters]]) {
       this.layers[name].empty = !items.length;
@@ -144,7 +157,7 @@ const EBMap = {
     this.layers.hospitals.empty = !hospitals.length;
     for (const h of hospitals) {
       L.circleMarker([h.base_lat, h.base_lon], { radius: 3.5, className: "site hospital", color: "#00695c", weight: 1, fillColor: "#e0f2f1", fillOpacity: 1 })
-        .bindTooltip(() => tip(Words.say(h, "unit") || h.name)).addTo(this.layers.hospitals);
+        .bindTooltip(() => tip(Words.say(h, "unit") || h.name, this.bedsLine(h.id))).addTo(this.layers.hospitals);
     }
     this.relabel();
   },

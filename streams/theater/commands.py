@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from playbooks import lifecycle
 from playbooks.incident import Decision
-from streams.theater import closures, merges, mutual_aid, readiness, reporting
+from streams.theater import closures, merges, mutual_aid, readiness, reporting, supplies
 from streams.theater.effects import carry_out
 from streams.theater.responders import set_responder
 from streams.theater.state import Emitter, TheaterContext, TheaterState
@@ -26,6 +26,9 @@ def on_command(state: TheaterState, cmd: OperatorCommand, ctx: TheaterContext, o
         cmd = replace(cmd, incident_id=found[0], target=found[1])
     incident = state.fusion.incidents.get(cmd.incident_id)
     who = f"{cmd.operator}@{cmd.centre}"
+    if cmd.action in ("offer", "commit", "decline", "release") and cmd.target in state.supplies:
+        supplies.on_command(state, cmd, ctx, out)  # a supply request: the request id names the incident
+        return
     if cmd.action == "release":
         set_responder(state, cmd.target, "available", out, f"released by {who}")
         return

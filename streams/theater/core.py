@@ -28,6 +28,7 @@ from streams.theater import (
     posts,
     readiness,
     reporting,
+    supplies,
     warnings,
     watermark,
     work_orders,
@@ -107,6 +108,7 @@ def _run_timers(state: TheaterState, until_ms: int, ctx: TheaterContext, out: Em
         not state.fusion.feed_pending
         and not clock.may_be_due(until_ms)
         and not state.aid
+        and not state.supplies
         and not state.returning
         and not state.report_due
         and until_ms - state.last_timed_scan_ms < TIMED_RULE_SCAN_MS
@@ -154,6 +156,7 @@ def _follow_changes(state: TheaterState, out: Emitter, start: int, ctx: TheaterC
     tasks = {d.key: d.entity for d in out.deltas[start:] if d.kind == "task"}
     for incident_id in sorted(changed):
         reporting.follow(state, changed[incident_id], ctx, out)
+        supplies.follow(state, changed[incident_id], ctx, out)
     work_orders.follow(state, changed, tasks, out)
 
 
@@ -205,9 +208,14 @@ def _timer_due(state: TheaterState, due_ms: int, incident_id: str) -> bool:
 
 def _next_geo_due(state: TheaterState) -> int | None:
     """The next mutual-aid deadline, unit back at base or report deadline, whichever comes first."""
-    if not state.aid and not state.returning and not state.report_due:
+    if not state.aid and not state.returning and not state.report_due and not state.supplies:
         return None  # the usual case, checked once per input
-    dues = (mutual_aid.next_deadline_ms(state), next_return_ms(state), reporting.next_due_ms(state))
+    dues = (
+        mutual_aid.next_deadline_ms(state),
+        next_return_ms(state),
+        reporting.next_due_ms(state),
+        supplies.next_due(state),
+    )
     return min((d for d in dues if d is not None), default=None)
 
 
@@ -218,6 +226,8 @@ def _fire_geo_timers(state: TheaterState, at_ms: int, ctx: TheaterContext, out: 
         bring_back(state, at_ms, out)
     if reporting.next_due_ms(state) == at_ms:
         reporting.expire(state, at_ms, out)
+    if supplies.next_due(state) == at_ms:
+        supplies.advance(state, at_ms, ctx, out)
 
 
 def _process(state: TheaterState, item: TheaterInput, ctx: TheaterContext, out: Emitter) -> None:

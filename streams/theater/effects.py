@@ -8,9 +8,9 @@ from dataclasses import replace
 from geo.dispatch import Candidate, DispatchRequest, decide
 from geo.regions import PROVINCES
 from playbooks import lifecycle
-from playbooks.effects import ClosureEffect
+from playbooks.effects import ClosureEffect, SupplyEffect
 from playbooks.incident import Decision, Incident, Notification, Task
-from streams.theater import closures, mutual_aid, posts, recovery
+from streams.theater import closures, mutual_aid, posts, recovery, supplies
 from streams.theater.closures import roads_of
 from streams.theater.responders import send_task, set_responder, unfilled_task
 from streams.theater.state import Emitter, TheaterContext, TheaterState
@@ -35,6 +35,8 @@ def carry_out(
             incident = recovery.assign(state, incident, effect, ctx, out)
         elif isinstance(effect, ClosureEffect):
             incident = closures.carry_out(state, incident, effect, out)
+        elif isinstance(effect, SupplyEffect):
+            incident = supplies.request(state, incident, effect, ctx, out)
         elif isinstance(effect, lifecycle.MutualAidEffect):
             asked = lifecycle.DispatchEffect(
                 incident.id, effect.rule, effect.capability, effect.count, effect.deadline_ms

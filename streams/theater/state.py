@@ -14,6 +14,8 @@ from geo.mutual_aid import Exchange
 from geo.regions import RegionIndex
 from geo.responder_lifecycle import ResponderLifecycle, load_lifecycle
 from geo.roads import RoadGraph
+from geo.stockpiles import Stockpiles, load_stockpiles
+from geo.supplies import SupplyExchange
 from playbooks import lead
 from playbooks.evidence import Signal
 from playbooks.incident import Incident, Task
@@ -47,6 +49,7 @@ class TheaterContext:
     reporting: ReportingRules = field(default_factory=load_reporting_rules)  # deadlines of reports upward
     work_orders: WorkOrderRules = field(default_factory=load_work_order_rules)  # who owns a 12345 call
     readiness: ReadinessData | None = None  # coverage and move-ups under warnings; None: not measured
+    stockpiles: Stockpiles = field(default_factory=load_stockpiles)  # depots and shelters (streams/theater/supplies.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +132,10 @@ class TheaterState:
     # readiness under warnings (streams/theater/readiness.py): coverage by warning id, move-ups by id
     readiness: dict[str, Any] = field(default_factory=dict)
     move_ups: dict[str, Any] = field(default_factory=dict)
+    # supplies and shelter places (streams/theater/supplies.py): the exchanges by request id, and each depot's or
+    # shelter's stock once the theater has moved any (the data's until then)
+    supplies: dict[str, SupplyExchange] = field(default_factory=dict)
+    supply_stock: dict[str, dict[str, int]] = field(default_factory=dict)
     failed_count: int = 0  # inputs and timers the theater could not handle (streams/theater/containment.py)
     failures: list[Any] = field(default_factory=list)  # the latest failures, until a runtime takes them
     handling: str = ""  # the incident the current input concerns, once known (for containment; not stored)

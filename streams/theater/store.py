@@ -14,6 +14,7 @@ import msgspec
 
 from geo.fleet import FleetState
 from geo.mutual_aid import Exchange
+from geo.supplies import SupplyExchange
 from playbooks.evidence import Signal
 from playbooks.incident import Incident, Task
 from streams.fusion import fuse
@@ -63,6 +64,8 @@ class TheaterMeta:
     work_orders: dict[str, WorkOrder] = field(default_factory=dict)
     readiness: dict[str, Readiness] = field(default_factory=dict)
     move_ups: dict[str, MoveUp] = field(default_factory=dict)
+    supplies: dict[str, SupplyExchange] = field(default_factory=dict)
+    supply_stock: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def encode_meta(state: TheaterState) -> bytes:
@@ -98,6 +101,8 @@ def encode_meta(state: TheaterState) -> bytes:
         work_orders=dict(state.work_orders),
         readiness=dict(state.readiness),
         move_ups=dict(state.move_ups),
+        supplies=dict(state.supplies),
+        supply_stock={key: dict(value) for key, value in state.supply_stock.items()},
     )
     return _ENCODER.encode(meta)
 
@@ -174,6 +179,8 @@ def restore(
         state.readiness, state.move_ups = dict(m.readiness), dict(m.move_ups)
         if state.move_ups:  # accepted move-ups put their units where they stand now
             state.fleet = state.fleet.with_positions(positions(state))
+        state.supplies = dict(m.supplies)
+        state.supply_stock = {key: dict(value) for key, value in m.supply_stock.items()}
         next_number = m.next_incident_number
         feed_pending = m.feed_pending
         feed_evidence = m.feed_evidence

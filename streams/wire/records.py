@@ -99,6 +99,7 @@ DeltaKind = Literal[
     "event",
     "report",
     "losses",
+    "supply",
     "work_order",
     "readiness",
     "move_up",

@@ -58,7 +58,8 @@ LINES = frozenset(
         "incident_title", "no_incident", "task_label", "request_label", "operator", "borrowed", "short",
         "timer_label", "rule_unknown", "list_separator", "share_separator", "report_due", "report_submitted",
         "report_late", "report_was_late", "report_merged", "losses", "money", "work_order_assigned",
-        "work_order_handling", "work_order_done", "work_order_reply", "work_order_follow_up",
+        "work_order_handling", "work_order_done", "work_order_reply", "work_order_follow_up", "supply", "supply_own",
+        "supply_lot", "supply_written_off", "supply_depot", "supply_shelter",
     }
 )  # fmt: skip
 _SLOT = re.compile(r"\{(\w+)(?::(\w+))?\}")

@@ -561,6 +561,35 @@ class Words:
             loss=self.money(int(t.get("direct_loss_cny") or 0), lang),
         )
 
+    def _supply_line(self, x: Json, lang: str, scene: _Scene, incident: Json | None) -> str:
+        """A supply or shelter-place exchange moved (streams/theater/supplies.py), with the stock left in its depots."""
+        values = {
+            "title": self.incident_title(incident, lang, scene, True),
+            "item": self.word("item", x.get("item"), lang, scene),
+            "count": f"{int(x.get('moved') or 0):,}",
+            "borrower": self.place(x.get("borrower"), lang, scene=scene),
+            "lender": self.place(x.get("lender"), lang, scene=scene),
+        }
+        if x.get("written_off"):
+            return self.line("supply_written_off", lang, **values)
+        lots = [
+            self.line(
+                "supply_lot",
+                lang,
+                name=self.line(
+                    "supply_shelter" if lot.get("kind") == "shelter" else "supply_depot",
+                    lang,
+                    county=self.place(lot.get("owner"), lang, short=True, scene=scene),
+                ),
+                count=f"{int(lot.get('quantity') or 0):,}",
+                left=f"{int(lot.get('left') or 0):,}",
+            )
+            for lot in x.get("lots") or []
+        ]
+        status = self.word("supply_message", x.get("message"), lang, scene)
+        name = "supply_own" if x.get("borrower") == x.get("lender") else "supply"
+        return self.line(name, lang, status=status, lots=self.line("share_separator", lang).join(lots), **values)
+
     def _work_order_line(self, w: Json, lang: str, scene: _Scene, incident: Json | None) -> str:
         """A 12345 work order assigned, being handled or done (streams/theater/work_orders.py)."""
         status = str(w.get("status", "assigned"))
@@ -707,6 +736,15 @@ class Words:
                         self.unit(str(h.get("hospital_id", "")), lang, str(h.get("name", "")))
                         for h in data.get("hospitals") or []
                     ]
+                }
+            elif kind == "supply":
+                incident = scene.lookup.incident(str(data.get("incident_id", "")))
+                out[lang] = {
+                    "item": self.word("item", data.get("item"), lang, scene),
+                    "borrower": self.place(data.get("borrower"), lang),
+                    "lender": self.place(data.get("lender"), lang),
+                    "stage": self.word("supply_stage", data.get("stage"), lang, scene),
+                    "line": self._supply_line(data, lang, scene, incident),
                 }
             elif kind == "work_order":
                 incident = scene.lookup.incident(str(data.get("incident_id", "")))

@@ -52,7 +52,7 @@ def test_vendored_libraries_keep_their_licences() -> None:
 def test_dom_hooks_for_browser_tests() -> None:
     html = STATIC.joinpath("index.html").read_text(encoding="utf-8")
     for element_id in (
-        "map", "kpis", "incident-table", "task-table", "approvals", "acks", "deadlines", "mutual-aid",
+        "map", "kpis", "incident-table", "task-table", "approvals", "acks", "deadlines", "mutual-aid", "supplies",
         "reports-due", "inbox", "warnings", "timeline", "feed", "lang", "filter-region", "filter-level", "filter-stage",
     ):  # fmt: skip
         assert f'id="{element_id}"' in html, element_id
@@ -60,8 +60,11 @@ def test_dom_hooks_for_browser_tests() -> None:
     script = STATIC.joinpath("app.js").read_text(encoding="utf-8")
     for hook in ('"data-incident-id"', '"data-approval-id"', '"data-kpi"', '"data-unread"', "dataset.state"):
         assert hook in script
-    for button in ('commandButton("approve"', 'commandButton("reject"', 'commandButton("ack"', 'aidButton("offer"'):
+    for button in ('commandButton("approve"', 'commandButton("reject"', 'commandButton("ack"'):
         assert button in script
+    # the exchanges' answer buttons: button.aid-offer, button.supply-commit, … (answerButtons says whose turn)
+    for hook in ("`aid-${action}`", "`supply-${action}`", "answerButtons(li, x, mine, joint, aidButton)"):
+        assert hook in script
     # The page resumes with the last seq it saw, and asks for batched frames that it splits by line.
     assert 'params.set("since"' in script and 'batch: "1"' in script and '.split("\\n")' in script
     # Data goes in as text, never as HTML.

@@ -45,3 +45,23 @@ def write(tmp_path: Path, agreements: str) -> Path:
 def test_bad_tables_name_the_place(tmp_path: Path, agreements: str, message: str):
     with pytest.raises(ValueError, match=message):
         load_agreements(write(tmp_path, agreements), frozenset(load_capabilities().capabilities))
+
+
+def test_supplies_are_lent_under_the_same_table_and_shelter_places_need_approval():
+    a = load_agreements(capabilities=frozenset(load_capabilities().capabilities))
+    assert a.lends_to(BJ, HB, "pumps") and a.auto_accepts(TJ, HB, "foam")
+    assert a.needs_approval(BJ, TJ, "shelter_places") and not a.needs_approval(BJ, TJ, "tents")
+
+
+@pytest.mark.parametrize(
+    ("agreement", "message"),
+    [
+        ('  - {lender: "110000", borrower: "130000", capabilities: [boat], supplies: [pump]}\n',
+         "supply 'pump' is unknown; did you mean 'pumps'"),
+        ('  - {lender: "110000", borrower: "130000", capabilities: [boat], supplies: [tents],'
+         " supplies_auto_accept: [foam]}\n", r"supplies_auto_accept lists \['foam'\] that are not lent"),
+    ],
+)  # fmt: skip
+def test_a_bad_supply_line_is_refused(tmp_path: Path, agreement: str, message: str):
+    with pytest.raises(ValueError, match=message):
+        load_agreements(write(tmp_path, agreement))

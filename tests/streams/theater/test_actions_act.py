@@ -127,6 +127,15 @@ def _mutual_aid(state: TheaterState, first: list[Delta], _: list[Delta]) -> None
     assert {ex.request.capability for ex in state.aid.values()} == {"boat"}
 
 
+def _request_supplies(state: TheaterState, first: list[Delta], then: list[Delta]) -> None:
+    sent = [u for u in of_kind(first, "supply") if u.message == "commit"]
+    assert [(u.lender, u.moved) for u in sent] == [(BJ, 95), (sent[1].lender, 5)] and sent[1].lender != BJ
+    assert state.supply_stock["BJ-D-DAXING"]["pumps"] == 0  # every Beijing pump left its depot
+    back = [u for u in of_kind(then, "supply") if u.message == "return"]
+    assert {u.request_id for u in back} == {u.request_id for u in sent}
+    assert {ex.stage for ex in state.supplies.values()} == {"returning"}
+
+
 def _approval(state: TheaterState, first: list[Delta], _: list[Delta]) -> None:
     (approval,) = last_incident(first).approvals
     assert approval.state == "pending" and "approval:A1" in [t.id for t in last_incident(first).timers]
@@ -164,6 +173,12 @@ ACTIONS: list[tuple[str, str, str, Check]] = [
         _cancel_warning,
     ),
     ("request_mutual_aid", "request_mutual_aid: {capability: boat, count: 1, from: any}", "", _mutual_aid),
+    (
+        "request_supplies",
+        "request_supplies: {item: pumps, quantity: 100, reason: 排水}",
+        "enter_stage: after",
+        _request_supplies,
+    ),
     (
         "require_approval",
         "require_approval: {summary: 检验, within: 10m, default: reject, then: [close]}",
