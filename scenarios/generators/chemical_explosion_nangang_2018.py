@@ -186,7 +186,7 @@ def build() -> Scenario:
         "the relocation itself: the plant in 南港 and its gate are invented (no real company is meant); the minute scale is the real one",
         "the north-easterly wind, the plume's reach into 黄骅, and the windows broken in 大港 海滨街道 (scaled up from what 张家口 saw)",
         "the fence-line gas sensors and their readings, the gate sensor destroyed in the blast, the park's leak report, every call, caller and wording, the road closure and the environmental monitoring reports",
-        "the casualty reports' minutes and the hospitals they come from; the count of burns is given in the health agency's description (the casualty message has no field for it)",
+        "the casualty reports' minutes and the hospitals they come from; the count of burns in them (14 of the first 17 injured, as the health agency's description says; 19 of 22 later, a split of our own: the real reports say the injured were treated in 张家口 and Beijing)",
         "the responder fleet (seeded synthetic)",
     ]
     s.event(
@@ -431,10 +431,11 @@ def build() -> Scenario:
         note="burns counted in the text: the casualty message has no field for them (synthetic figures)",
     )
     # casualty figures (the health/emergency agencies; cumulative)
-    for at, deaths, injured, cid, note in [
-        (1 * H + 10 * M, 6, 17, "casualty-1", "first count (synthetic)"),
-        (6 * H, 22, 22, "casualty-2", "22 dead, 22 injured: the first official figures of 张家口 (real)"),
-        (18 * H, 23, 22, "casualty-3", "23 dead by the evening of 28 November (real)"),
+    # burns: 14 of the first 17 as the hospitals' report says; "mostly burns" of the 22 (19, synthetic split)
+    for at, deaths, injured, burns, cid, note in [
+        (1 * H + 10 * M, 6, 17, 14, "casualty-1", "first count, 14 of them burns (synthetic)"),
+        (6 * H, 22, 22, 19, "casualty-2", "22 dead, 22 injured: the first official figures of 张家口 (real); 19 burns (synthetic split)"),
+        (18 * H, 23, 22, 19, "casualty-3", "23 dead by the evening of 28 November (real)"),
     ]:
         agency = (
             "binhai-health" if cid == "casualty-1" else "binhai-emergency"
@@ -449,6 +450,7 @@ def build() -> Scenario:
                 "position": gps(*GATE),
                 "deaths": deaths,
                 "injured": injured,
+                "burns": burns,
             },
             gate,
             id=cid,
@@ -628,6 +630,31 @@ def build() -> Scenario:
         {
             "note": "the smell calls from 黄骅 do not open their own explosion or leak incidents beyond one for the plume",
             "incidents": {"type": ["hazmat_leak", "gas_explosion", "gas_leak"], "region": "黄骅市", "at_most": 1},
+        },
+        {
+            "by": "-1m",
+            "note": "the fence-line gas alarm at a registered plant gives downwind shelter-in-place advice (a public warning) before ignition",
+            "warning_issued": {"to": "滨海新区"},
+        },
+        {
+            "by": "+1h",
+            "note": "an explosion at a registered chemical plant brings hazmat teams from more than one region",
+            "dispatched": {"capability": "hazmat", "regions": 2},
+        },
+        {
+            "by": "+1h",
+            "note": "an explosion at a registered chemical plant gets a public warning",
+            "warning_issued": {"to": "滨海新区", "colour": "orange"},
+        },
+        {
+            "by": "+7h",
+            "note": "burns cases counted in the casualty reports go to burns units, across the border to Beijing when Tianjin's and Hebei's near ones fill",
+            "casualties_routed": {"to": "北京", "count": 1},
+        },
+        {
+            "by": "+7h",
+            "note": "22 dead make it 重大: the province leads",
+            "incident": {"region": "滨海新区", "lead": "province"},
         },
     ]
     return s
