@@ -402,9 +402,12 @@ def _agency_signal(ctx: NormalizeContext, msg: contract.AgencyMessage) -> Signal
             text=msg.description[:500],
             attrs=(("agency", msg.agency), ("reporting_province", province), ("unit", unit)),
         )
-    # a casualty report carries deaths, injured and missing; a loss report (1.1) every loss figure and its province
+    # a casualty report carries deaths, injured, missing and (1.2) burns; a loss report (1.1) every loss figure and
+    # its province
     losses = isinstance(msg, contract.LossReport)
-    figures = contract.LOSS_FIGURES if losses else ("deaths", "injured", "missing")
+    if isinstance(msg, contract.CasualtyReport) and msg.burns > msg.injured:
+        raise InvalidInput(f"burns: {msg.burns} is more than the injured ({msg.injured})")
+    figures = contract.LOSS_FIGURES if losses else ("deaths", "injured", "missing", "burns")
     head = (("agency", msg.agency), ("reporting_province", province)) if losses else (("agency", msg.agency),)
     return Signal(
         signal_id=msg.event_id,

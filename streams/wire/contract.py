@@ -16,7 +16,7 @@ import msgspec
 from msgspec import Meta
 
 SUPPORTED_MAJOR = 1
-CURRENT_VERSION = "1.1"
+CURRENT_VERSION = "1.2"
 
 #: The unified device identification code, one scheme for every region: LL-<county adcode>-<KIND>-<serial>.
 DEVICE_ID_PATTERN = r"^LL-[1-9][0-9]{5}-[A-Z]{2,6}-[0-9A-Za-z]{1,16}$"
@@ -255,6 +255,14 @@ class CasualtyReport(_Wire, tag="agency.casualty", frozen=True):
     deaths: Count = 0
     injured: Count = 0
     missing: Count = 0
+    burns: Annotated[
+        int,
+        Meta(
+            ge=0,
+            le=100_000_000,
+            description="added in 1.2: how many of the injured are burns cases (cumulative; at most `injured`)",
+        ),
+    ] = 0
 
 
 #: The figures of a loss report, in this order wherever they travel as a tuple.
@@ -382,4 +390,5 @@ def type_tag(cls: type[_Wire]) -> str:
 CHANGES = {
     "1.0": "first published contract",
     "1.1": "command action submit_report (target: the report id) for reports upward; message agency.loss",
+    "1.2": "agency.casualty field burns (how many of the injured are burns cases)",
 }
