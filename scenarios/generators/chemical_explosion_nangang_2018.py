@@ -434,7 +434,14 @@ def build() -> Scenario:
     # burns: 14 of the first 17 as the hospitals' report says; "mostly burns" of the 22 (19, synthetic split)
     for at, deaths, injured, burns, cid, note in [
         (1 * H + 10 * M, 6, 17, 14, "casualty-1", "first count, 14 of them burns (synthetic)"),
-        (6 * H, 22, 22, 19, "casualty-2", "22 dead, 22 injured: the first official figures of 张家口 (real); 19 burns (synthetic split)"),
+        (
+            6 * H,
+            22,
+            22,
+            19,
+            "casualty-2",
+            "22 dead, 22 injured: the first official figures of 张家口 (real); 19 burns (synthetic split)",
+        ),
         (18 * H, 23, 22, 19, "casualty-3", "23 dead by the evening of 28 November (real)"),
     ]:
         agency = (

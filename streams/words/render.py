@@ -215,6 +215,8 @@ class Words:
             return self.text(raw, lang)
         if kind == "message":
             return self._said(self.book.notifications, raw, lang, scene, "notification") if raw else ""
+        if kind == "site":  # a registered site, by the name the register gives it
+            return self.places.local_name(raw, lang)
         if kind in ("province", "place"):
             return self.place(raw, lang, scene=scene)
         if kind in ("provinces", "places"):

@@ -1,0 +1,32 @@
+"""Incidents near a registered hazard carry it, with a decision; a move away drops it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from playbooks.hazards import nearby
+from playbooks.places import PlaybookPlaces
+from playbooks.plan import Playbook
+from tests.playbooks.conftest import dry_run, whats
+
+NANGANG_GATE = {"province": "120000", "adcode": "120116", "lon": 117.546, "lat": 38.764}
+FAR = {"province": "130000", "adcode": "130683", "lon": 115.95, "lat": 38.40}
+
+
+def test_nearby_gives_the_sites_whose_reach_covers_the_point_nearest_first(places: PlaybookPlaces) -> None:
+    found = nearby(places, *(NANGANG_GATE["lon"], NANGANG_GATE["lat"]))  # type: ignore[arg-type]
+    assert [(h.cls, h.hazard) for h in found] == [("chemical_plant", "hazardous_chemicals")]
+    assert found[0].name.startswith("天津南港") and found[0].km == 1.6
+    assert nearby(places, 115.95, 38.40) == ()
+
+
+def test_an_incident_at_a_plant_carries_it_with_a_decision(shipped: Callable[[str], Playbook]) -> None:
+    at = {"at": "2024-06-01T10:00:00+08:00", "kind": "call:chemical", "source": "hotline", **NANGANG_GATE}
+    dry = dry_run(shipped("hazmat_leak"), [at], "hazmat_leak")
+    assert dry.incident is not None
+    assert [h.cls for h in dry.incident.hazards] == ["chemical_plant"]
+    assert "hazard chemical_plant: 天津南港工业区 (approximate site) 1.6 km" in whats(dry)
+    far = {"at": "2024-06-01T10:00:00+08:00", "kind": "call:chemical", "source": "hotline", **FAR}
+    dry = dry_run(shipped("hazmat_leak"), [far], "hazmat_leak")
+    assert dry.incident is not None and dry.incident.hazards == ()
+    assert not any(w.startswith("hazard") for w in whats(dry))
