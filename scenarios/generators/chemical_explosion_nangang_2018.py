@@ -186,8 +186,10 @@ def build() -> Scenario:
         "the relocation itself: the plant in 南港 and its gate are invented (no real company is meant); the minute scale is the real one",
         "the north-easterly wind, the plume's reach into 黄骅, and the windows broken in 大港 海滨街道 (scaled up from what 张家口 saw)",
         "the fence-line gas sensors and their readings, the gate sensor destroyed in the blast, the park's leak report, every call, caller and wording, the road closure and the environmental monitoring reports",
+        "the weather agency's wind report (大港 station, a north-easterly at 3.2 m/s, 30 minutes before ignition)",
         "the casualty reports' minutes and the hospitals they come from; the count of burns in them (14 of the first 17 injured, as the health agency's description says; 19 of 22 later, a split of our own: the real reports say the injured were treated in 张家口 and Beijing)",
         "the responder fleet (seeded synthetic)",
+        "the command centres' answers to the request for hazmat teams (Hebei offers at +5m, Tianjin commits at +7m)",
     ]
     s.event(
         EV,
@@ -212,6 +214,21 @@ def build() -> Scenario:
     )
 
     # --- before ignition -------------------------------------------------------------------------------------
+    s.add(
+        -30 * M,
+        {
+            "type": "agency.weather",
+            "agency": "binhai-meteorology",
+            "province": TJ,
+            "station": "大港气象站",
+            "position": gps(117.46, 38.84),
+            "wind_from_deg": 45,
+            "wind_speed_ms": 3.2,
+        },
+        None,
+        id="wind-report",
+        note="the weather agency's surface wind at 大港 (synthetic: the north-easterly of the story, carrying the smoke over 大港 and into 黄骅)",
+    )
     gate_values = [1, 1, 0, 1, 1, 1, 2, 1, 1, 1, 1, 3, 6, 9, 14, 22, 31, 44, 58, 76, 100]  # -20m .. 0m
     s.add(
         -20 * M,
@@ -370,6 +387,13 @@ def build() -> Scenario:
         gate,
         id="fire-report",
         note="synthetic wording; the minute follows the 119 call",
+    )
+    # the centres' answers to the request for hazmat teams (a loan of hazmat teams needs the lender's approval)
+    s.answer(
+        5 * M, "offer", {"capability": "hazmat", "lender": "河北"}, "Hebei's centre offers its hazmat teams (synthetic)"
+    )
+    s.answer(
+        7 * M, "commit", {"capability": "hazmat", "borrower": "天津"}, "Tianjin commits what Hebei offered (synthetic)"
     )
     s.add(
         15 * M,
@@ -650,8 +674,8 @@ def build() -> Scenario:
         },
         {
             "by": "+1h",
-            "note": "an explosion at a registered chemical plant gets a public warning",
-            "warning_issued": {"to": "滨海新区", "colour": "orange"},
+            "note": "an explosion at a registered chemical plant gets a red public warning",
+            "warning_issued": {"to": "滨海新区", "colour": "red"},
         },
         {
             "by": "+7h",

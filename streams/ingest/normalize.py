@@ -384,6 +384,27 @@ def _agency_signal(ctx: NormalizeContext, msg: contract.AgencyMessage) -> Signal
             at_ms=ctx.time_ms(msg.reported_at, "reported_at"),
             agency=msg.agency,
         )
+    if isinstance(msg, contract.WeatherObservation):
+        # a station's wind (1.2): kept by the theater near its place, never evidence of an incident
+        lon, lat, adcode, located_province = locate(ctx, msg.position, "position")
+        return Signal(
+            signal_id=msg.event_id,
+            source="agency",
+            kind="weather",
+            at_ms=ctx.time_ms(msg.observed_at, "observed_at"),
+            province=located_province,
+            adcode=adcode,
+            lon=lon,
+            lat=lat,
+            precision="gps",
+            value=msg.wind_speed_ms,
+            text=msg.station,
+            attrs=(
+                ("agency", msg.agency),
+                ("wind_from_deg", f"{msg.wind_from_deg:g}"),
+                ("wind_speed_ms", f"{msg.wind_speed_ms:g}"),
+            ),
+        )
     lon, lat, adcode, located_province, precision, unit = _position_or_address(ctx, msg.position, msg.address)
     if isinstance(msg, contract.IncidentReport):
         return Signal(

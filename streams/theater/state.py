@@ -103,6 +103,7 @@ class TheaterState:
     active_warnings: dict[str, Signal] = field(default_factory=dict)
     declared_levels: dict[str, Signal] = field(default_factory=dict)  # "<province>/<hazard>" → response in force
     posts_down: dict[str, Signal] = field(default_factory=dict)  # county adcode → the report that its post is down
+    winds: dict[str, Signal] = field(default_factory=dict)  # a weather station's place → its latest wind (wind.py)
     aid: dict[str, Exchange] = field(default_factory=dict)  # mutual-aid exchanges by request id
     aid_links: dict[str, AidLink] = field(default_factory=dict)
     closures: dict[str, ActiveClosure] = field(default_factory=dict)  # in force, by id

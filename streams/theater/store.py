@@ -60,6 +60,7 @@ class TheaterMeta:
     losses: dict[str, dict[str, tuple[int, ...]]] = field(default_factory=dict)
     loss_totals: dict[str, tuple[int, ...]] = field(default_factory=dict)
     work_orders: dict[str, WorkOrder] = field(default_factory=dict)
+    winds: dict[str, Signal] = field(default_factory=dict)
 
 
 def encode_meta(state: TheaterState) -> bytes:
@@ -93,6 +94,7 @@ def encode_meta(state: TheaterState) -> bytes:
         losses={key: dict(value) for key, value in state.losses.items()},
         loss_totals=dict(state.loss_totals),
         work_orders=dict(state.work_orders),
+        winds=dict(state.winds),
     )
     return _ENCODER.encode(meta)
 
@@ -154,6 +156,7 @@ def restore(
         state.active_warnings = dict(m.active_warnings)
         state.declared_levels = dict(m.declared_levels)
         state.posts_down = dict(m.posts_down)
+        state.winds = dict(m.winds)
         state.aid, state.aid_links, state.closures = dict(m.aid), dict(m.aid_links), dict(m.closures)
         state.returning, state.hospital_load = dict(m.returning), dict(m.hospital_load)
         state.injured_routed = dict(m.injured_routed)

@@ -265,6 +265,23 @@ class CasualtyReport(_Wire, tag="agency.casualty", frozen=True):
     ] = 0
 
 
+class WeatherObservation(_Wire, tag="agency.weather", frozen=True):
+    """A weather station's surface wind as the weather agency reports it, added in 1.2: the brain keeps the latest
+    near each place and points shelter-in-place warnings downwind of a chemical release. Key: agency."""
+
+    schema_version: Version
+    event_id: EventId
+    agency: Name
+    province: Province
+    observed_at: Time
+    position: Position
+    wind_from_deg: Annotated[
+        float, Meta(ge=0, le=360, description="where the wind blows from, degrees clockwise from north")
+    ]
+    wind_speed_ms: Annotated[float, Meta(ge=0, le=100, description="mean wind speed, m/s")]
+    station: Annotated[str, Meta(max_length=128)] = ""
+
+
 #: The figures of a loss report, in this order wherever they travel as a tuple.
 LOSS_FIGURES = ("deaths", "injured", "missing", "relocated", "houses_damaged", "direct_loss_cny")
 Money = Annotated[int, Meta(ge=0, le=10_000_000_000_000, description="yuan (CNY)")]
@@ -346,7 +363,15 @@ class Tick(_Wire, tag="tick", frozen=True):
     source: Annotated[str, Meta(max_length=64)] = "clock"
 
 
-AgencyMessage = WarningReport | ResponseLevelReport | IncidentReport | ResourceStatus | CasualtyReport | LossReport
+AgencyMessage = (
+    WarningReport
+    | ResponseLevelReport
+    | IncidentReport
+    | ResourceStatus
+    | CasualtyReport
+    | LossReport
+    | WeatherObservation
+)
 WireMessage = (
     SensorReading
     | SensorBatch
@@ -358,6 +383,7 @@ WireMessage = (
     | ResourceStatus
     | CasualtyReport
     | LossReport
+    | WeatherObservation
     | TaskStatus
     | Command
     | Tick
@@ -374,6 +400,7 @@ WIRE_TYPES: tuple[type[_Wire], ...] = (
     ResourceStatus,
     CasualtyReport,
     LossReport,
+    WeatherObservation,
     TaskStatus,
     Command,
     Tick,
@@ -390,5 +417,5 @@ def type_tag(cls: type[_Wire]) -> str:
 CHANGES = {
     "1.0": "first published contract",
     "1.1": "command action submit_report (target: the report id) for reports upward; message agency.loss",
-    "1.2": "agency.casualty field burns (how many of the injured are burns cases)",
+    "1.2": "agency.casualty field burns (how many injured are burns cases); message agency.weather (surface wind)",
 }

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from playbooks.effects import DispatchEffect, MutualAidEffect, WarningEffect
 from playbooks.hazards import nearby
 from playbooks.places import PlaybookPlaces
 from playbooks.plan import Playbook
-from tests.playbooks.conftest import dry_run, whats
+from tests.playbooks.conftest import dry_run, effects_of, whats
 
 NANGANG_GATE = {"province": "120000", "adcode": "120116", "lon": 117.546, "lat": 38.764}
 FAR = {"province": "130000", "adcode": "130683", "lon": 115.95, "lat": 38.40}
@@ -30,3 +31,31 @@ def test_an_incident_at_a_plant_carries_it_with_a_decision(shipped: Callable[[st
     dry = dry_run(shipped("hazmat_leak"), [far], "hazmat_leak")
     assert dry.incident is not None and dry.incident.hazards == ()
     assert not any(w.startswith("hazard") for w in whats(dry))
+
+
+def test_at_facility_holds_only_for_an_incident_carrying_a_site_of_the_class(
+    shipped: Callable[[str], Playbook],
+) -> None:
+    """A gas alarm at the registered plant, before ignition: shelter downwind; the same alarm elsewhere: none."""
+    alarm = {"at": "2024-06-01T10:00:00+08:00", "kind": "sensor:gas_lel", "source": "sensor", "value": 12}
+    dry = dry_run(shipped("gas_explosion"), [{**alarm, **NANGANG_GATE}], "gas_leak")
+    (warning,) = effects_of(dry, WarningEffect)
+    assert warning.downwind_of == (117.55, 38.75, 8.0)  # the plant, as far as chlorine reaches (toxic_gas)
+    assert "就地避险" in warning.instruction and dry.incident is not None and dry.incident.stage == "before"
+    assert "rule plant-alarm-shelter fired" in whats(dry)
+    dry = dry_run(shipped("gas_explosion"), [{**alarm, **FAR}], "gas_leak")
+    assert effects_of(dry, WarningEffect) == [] and "rule plant-alarm-shelter fired" not in whats(dry)
+
+
+def test_an_explosion_at_a_plant_asks_the_other_regions_for_hazmat_teams_and_warns(
+    shipped: Callable[[str], Playbook],
+) -> None:
+    blast = {"at": "2024-06-01T10:00:00+08:00", "kind": "report:explosion", "source": "agency", **NANGANG_GATE}
+    for name, kind in (("gas_explosion", "gas_explosion"), ("hazmat_leak", "hazmat_leak")):
+        dry = dry_run(shipped(name), [blast], kind)
+        (aid,) = effects_of(dry, MutualAidEffect)
+        assert aid.capability == "hazmat" and aid.count == 2
+        assert any(d.capability == "hazmat" for d in effects_of(dry, DispatchEffect))
+        assert [w.colour for w in effects_of(dry, WarningEffect)][-1] == "red"
+        dry = dry_run(shipped(name), [{**blast, **FAR}], kind)
+        assert effects_of(dry, MutualAidEffect) == []
