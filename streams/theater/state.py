@@ -110,6 +110,7 @@ class TheaterState:
     returning: dict[str, int] = field(default_factory=dict)  # responder id → event time it is back at base
     hospital_load: dict[str, int] = field(default_factory=dict)  # casualties sent, by hospital[/speciality]
     injured_routed: dict[str, int] = field(default_factory=dict)  # by incident id
+    burns_routed: dict[str, int] = field(default_factory=dict)  # burns cases a report counted, by incident id
     # signals that joined no incident: declared response levels, command-post reports, a silent sensor outside any
     # warning, and evidence that names no event near an open one (docs/testing.md: evidence is conserved)
     unfused_signals: int = 0

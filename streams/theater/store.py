@@ -61,6 +61,7 @@ class TheaterMeta:
     loss_totals: dict[str, tuple[int, ...]] = field(default_factory=dict)
     work_orders: dict[str, WorkOrder] = field(default_factory=dict)
     winds: dict[str, Signal] = field(default_factory=dict)
+    burns_routed: dict[str, int] = field(default_factory=dict)
 
 
 def encode_meta(state: TheaterState) -> bytes:
@@ -95,6 +96,7 @@ def encode_meta(state: TheaterState) -> bytes:
         loss_totals=dict(state.loss_totals),
         work_orders=dict(state.work_orders),
         winds=dict(state.winds),
+        burns_routed=dict(state.burns_routed),
     )
     return _ENCODER.encode(meta)
 
@@ -157,6 +159,7 @@ def restore(
         state.declared_levels = dict(m.declared_levels)
         state.posts_down = dict(m.posts_down)
         state.winds = dict(m.winds)
+        state.burns_routed = dict(m.burns_routed)
         state.aid, state.aid_links, state.closures = dict(m.aid), dict(m.aid_links), dict(m.closures)
         state.returning, state.hospital_load = dict(m.returning), dict(m.hospital_load)
         state.injured_routed = dict(m.injured_routed)
