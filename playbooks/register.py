@@ -38,6 +38,12 @@ class Substance:
     amount: str  # a major-hazard grade (AMOUNT_CLASSES)
 
 
+@dataclass(frozen=True)
+class Register:
+    facilities: dict[str, tuple[Facility, ...]]  # by class, each site with its register entry
+    downwind_km: dict[str, float]  # substance class → shelter-in-place reach downwind
+
+
 class _ClassSpec(StrictModel):
     hazard: Annotated[str, pydantic.Field(min_length=1)]
     reach_km: Annotated[float, pydantic.Field(gt=0, le=50)]
@@ -74,12 +80,6 @@ class _Register(StrictModel):
     classes: dict[str, _ClassSpec]
     substance_classes: dict[str, _SubstanceClass]
     sites: dict[str, _Site]
-
-
-@dataclass(frozen=True)
-class Register:
-    facilities: dict[str, tuple[Facility, ...]]  # by class, each site with its register entry
-    downwind_km: dict[str, float]  # substance class → shelter-in-place reach downwind
 
 
 def load_register(path: Path, facilities: Mapping[str, tuple[Facility, ...]]) -> Register:

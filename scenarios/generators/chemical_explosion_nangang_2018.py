@@ -662,33 +662,33 @@ def build() -> Scenario:
             "note": "the smell calls from 黄骅 do not open their own explosion or leak incidents beyond one for the plume",
             "incidents": {"type": ["hazmat_leak", "gas_explosion", "gas_leak"], "region": "黄骅市", "at_most": 1},
         },
-        {
-            "by": "-1m",
-            "note": "the fence-line gas alarm at a registered plant gives downwind shelter-in-place advice (a public warning) before ignition",
-            "warning_issued": {"to": "滨海新区"},
-        },
-        {
-            "by": "+1h",
-            "note": "an explosion at a registered chemical plant brings hazmat teams from more than one region",
-            "dispatched": {"capability": "hazmat", "regions": 2},
-        },
-        {
-            "by": "+1h",
-            "note": "an explosion at a registered chemical plant gets a red public warning",
-            "warning_issued": {"to": "滨海新区", "colour": "red"},
-        },
-        {
-            "by": "+7h",
-            "note": "burns cases counted in the casualty reports go to burns units, across the border to Beijing when Tianjin's and Hebei's near ones fill",
-            "casualties_routed": {"to": "北京", "count": 1},
-        },
-        {
-            "by": "+7h",
-            "note": "22 dead make it 重大: the province leads",
-            "incident": {"region": "滨海新区", "lead": "province"},
-        },
+        _expect(
+            "-1m",
+            "the fence-line gas alarm at a registered plant gives downwind shelter-in-place advice (a public warning) before ignition",
+            warning_issued={"to": "滨海新区"},
+        ),
+        _expect(
+            "+1h",
+            "an explosion at a registered chemical plant brings hazmat teams from more than one region",
+            dispatched={"capability": "hazmat", "regions": 2},
+        ),
+        _expect(
+            "+1h",
+            "an explosion at a registered chemical plant gets a red public warning",
+            warning_issued={"to": "滨海新区", "colour": "red"},
+        ),
+        _expect(
+            "+7h",
+            "burns cases counted in the casualty reports go to burns units, across the border to Beijing when Tianjin's and Hebei's near ones fill",
+            casualties_routed={"to": "北京", "count": 1},
+        ),
+        _expect("+7h", "22 dead make it 重大: the province leads", incident={"region": "滨海新区", "lead": "province"}),
     ]
     return s
+
+
+def _expect(by: str, note: str, **kind: dict[str, object]) -> dict[str, object]:
+    return {"by": by, "note": note, **kind}
 
 
 def main() -> None:

@@ -330,6 +330,15 @@ def _area_point(
     raise InvalidInput("area: give adcodes or a polygon")
 
 
+def _weather(ctx: NormalizeContext, msg: contract.WeatherObservation) -> Signal:
+    """A station's wind (1.2): kept by the theater near its place, never evidence of an incident."""
+    lon, lat, adcode, province = locate(ctx, msg.position, "position")
+    wind = (("wind_from_deg", f"{msg.wind_from_deg:g}"), ("wind_speed_ms", f"{msg.wind_speed_ms:g}"))
+    at_ms = ctx.time_ms(msg.observed_at, "observed_at")
+    return Signal(msg.event_id, "agency", "weather", at_ms, province, adcode, lon, lat, "gps", value=msg.wind_speed_ms,
+                  text=msg.station, attrs=(("agency", msg.agency), *wind))  # fmt: skip
+
+
 def _agency_signal(ctx: NormalizeContext, msg: contract.AgencyMessage) -> Signal | ResourceUpdate:
     province = _province(msg.province, "province")
     if isinstance(msg, contract.WarningReport):
@@ -385,26 +394,7 @@ def _agency_signal(ctx: NormalizeContext, msg: contract.AgencyMessage) -> Signal
             agency=msg.agency,
         )
     if isinstance(msg, contract.WeatherObservation):
-        # a station's wind (1.2): kept by the theater near its place, never evidence of an incident
-        lon, lat, adcode, located_province = locate(ctx, msg.position, "position")
-        return Signal(
-            signal_id=msg.event_id,
-            source="agency",
-            kind="weather",
-            at_ms=ctx.time_ms(msg.observed_at, "observed_at"),
-            province=located_province,
-            adcode=adcode,
-            lon=lon,
-            lat=lat,
-            precision="gps",
-            value=msg.wind_speed_ms,
-            text=msg.station,
-            attrs=(
-                ("agency", msg.agency),
-                ("wind_from_deg", f"{msg.wind_from_deg:g}"),
-                ("wind_speed_ms", f"{msg.wind_speed_ms:g}"),
-            ),
-        )
+        return _weather(ctx, msg)
     lon, lat, adcode, located_province, precision, unit = _position_or_address(ctx, msg.position, msg.address)
     if isinstance(msg, contract.IncidentReport):
         return Signal(

@@ -372,22 +372,7 @@ AgencyMessage = (
     | LossReport
     | WeatherObservation
 )
-WireMessage = (
-    SensorReading
-    | SensorBatch
-    | SensorHeartbeat
-    | WorkOrder
-    | WarningReport
-    | ResponseLevelReport
-    | IncidentReport
-    | ResourceStatus
-    | CasualtyReport
-    | LossReport
-    | WeatherObservation
-    | TaskStatus
-    | Command
-    | Tick
-)
+WireMessage = SensorReading | SensorBatch | SensorHeartbeat | WorkOrder | AgencyMessage | TaskStatus | Command | Tick
 
 WIRE_TYPES: tuple[type[_Wire], ...] = (
     SensorReading,
