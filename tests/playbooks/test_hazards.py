@@ -50,8 +50,13 @@ def test_at_facility_holds_only_for_an_incident_carrying_a_site_of_the_class(
 def test_an_explosion_at_a_plant_asks_the_other_regions_for_hazmat_teams_and_warns(
     shipped: Callable[[str], Playbook],
 ) -> None:
-    blast = {"at": "2024-06-01T10:00:00+08:00", "kind": "report:explosion", "source": "agency", **NANGANG_GATE}
-    for name, kind in (("gas_explosion", "gas_explosion"), ("hazmat_leak", "hazmat_leak")):
+    at = {"at": "2024-06-01T10:00:00+08:00", "source": "agency", **NANGANG_GATE}
+    for name, kind, signal in (
+        ("gas_explosion", "gas_explosion", "report:explosion"),
+        ("hazmat_leak", "hazmat_leak", "report:explosion"),
+        ("fire", "fire", "report:fire"),
+    ):
+        blast = {**at, "kind": signal}
         dry = dry_run(shipped(name), [blast], kind)
         (aid,) = effects_of(dry, MutualAidEffect)
         assert aid.capability == "hazmat" and aid.count == 2
