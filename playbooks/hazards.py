@@ -12,6 +12,7 @@ from playbooks.incident import Decision, HazardRef, Incident
 from playbooks.places import PlaybookPlaces, km_between
 
 MAX_CARRIED = 3
+_KM_PER_DEG_LAT = 110.5  # the least of a degree of latitude, so the shortcut never rules out a site in reach
 HAZARD_RULE = "hazard_register"  # the decision's actor: the register, not a playbook's rule
 
 
@@ -20,7 +21,8 @@ def nearby(places: PlaybookPlaces, lon: float, lat: float) -> tuple[HazardRef, .
     found = []
     for cls, items in places.facilities.items():
         for f in items:
-            if not f.hazard:
+            # a degree of latitude is 111 km everywhere: most sites are ruled out without the great-circle distance
+            if not f.hazard or abs(f.lat - lat) * _KM_PER_DEG_LAT > f.reach_km:
                 continue
             km = km_between(lon, lat, f.lon, f.lat)
             if km <= f.reach_km:
