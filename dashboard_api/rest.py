@@ -321,19 +321,7 @@ def _named(geojson: dict[str, Any], words: Words, regions: Any) -> dict[str, Any
 
 def _vocabulary(words: Words, regions: Any) -> dict[str, Any]:
     voc = words.book.vocabulary
-    # `facility`: the classes of the registered hazard sites an incident carries
-    kinds = (
-        "stage",
-        "level",
-        "colour",
-        "grade",
-        "type",
-        "capability",
-        "task_status",
-        "responder_status",
-        "lead",
-        "facility",
-    )
+    kinds = ("stage", "level", "colour", "grade", "type", "capability", "task_status", "responder_status", "lead")
     out: dict[str, Any] = {kind: {key: {"zh": v[0], "en": v[1]} for key, v in voc[kind].items()} for kind in kinds}
     out["aid_stage"] = {key: {"zh": v[0], "en": v[1]} for key, v in voc["aid_stage"].items()}
     places: dict[str, Any] = {}

@@ -323,10 +323,9 @@ function leadBadge(inc) {
 
 // Registered hazard sites near the incident (the hazard register), nearest first.
 function hazardBadge(inc) {
-  const voc = state.words && state.words.facility;
-  if (!inc.hazards || !inc.hazards.length || !voc) return null;
+  const text = Words.say(inc, "hazards");
+  if (!text || !inc.hazards || !inc.hazards.length) return null;
   const sep = Words.lang === "zh" ? "：" : ": ";
-  const text = inc.hazards.map((h) => `${voc[h.cls] ? voc[h.cls][Words.lang] : ""} ${h.name}`).join(Words.lang === "zh" ? "；" : "; ");
   return el("span", { class: "badge hazard", "data-hazard": inc.hazards[0].hazard }, `${t("hazardNear")}${sep}${text}`);
 }
 

@@ -584,7 +584,8 @@ class Words:
         """Names for the page: `{"zh": {...}, "en": {...}}` by kind (an incident's title, a task's unit, ...).
 
         `brief` (what the feed carries on every incident delta): only what the vocabulary (`/api/words`) cannot
-        say — the title, places, playbook, approvals and timers — and nothing empty; a feed is bytes per client.
+        say — the title, places, playbook, hazards, approvals and timers — and nothing empty; a feed is bytes per
+        client.
         """
         scene = _Scene(lookup or NoLookup(), at_ms, missing=missing if missing is not None else [])
         out: dict[str, dict[str, Any]] = {}
@@ -593,7 +594,7 @@ class Words:
                 scene.playbook = str(data.get("playbook", ""))
                 out[lang] = self._incident_labels(data, lang, scene)
                 if brief:
-                    kept = ("title", "places", "playbook", "approvals", "timers")
+                    kept = ("title", "places", "playbook", "hazards", "approvals", "timers")
                     out[lang] = {k: out[lang][k] for k in kept if out[lang][k]}
             elif kind == "task":
                 out[lang] = {
@@ -695,6 +696,11 @@ class Words:
             "colour": self.word("colour", inc.get("warning_colour"), lang, scene),
             "grade": self.word("grade", inc.get("event_grade"), lang, scene),
             "playbook": self.playbook_title(str(inc["playbook"]), lang) if inc.get("playbook") else "",
+            # the registered hazard sites it lies near (the hazard register), nearest first
+            "hazards": ("；" if lang == "zh" else "; ").join(
+                f"{self.word('facility', h.get('cls'), lang, scene)} {self.places.local_name(str(h.get('name')), lang)}"
+                for h in inc.get("hazards") or []
+            ),
             "approvals": approvals,
             "timers": timers,
         }

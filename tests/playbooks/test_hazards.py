@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
+from ebrain.compose import Core
 from playbooks.effects import DispatchEffect, MutualAidEffect, WarningEffect
 from playbooks.hazards import nearby
 from playbooks.places import PlaybookPlaces
 from playbooks.plan import Playbook
 from tests.playbooks.conftest import dry_run, effects_of, whats
 
+CJK = re.compile(r"[\u4e00-\u9fff]")
 NANGANG_GATE = {"province": "120000", "adcode": "120116", "lon": 117.546, "lat": 38.764}
 FAR = {"province": "130000", "adcode": "130683", "lon": 115.95, "lat": 38.40}
 
@@ -64,3 +67,16 @@ def test_an_explosion_at_a_plant_asks_the_other_regions_for_hazmat_teams_and_war
         assert [w.colour for w in effects_of(dry, WarningEffect)][-1] == "red"
         dry = dry_run(shipped(name), [{**blast, **FAR}], kind)
         assert effects_of(dry, MutualAidEffect) == []
+
+
+def test_the_page_is_told_the_hazards_in_both_languages(core: Core) -> None:
+    incident = {
+        "id": "JINGJINJI-000001", "type": "hazmat_leak", "adcode": "120116", "adcodes": ["120116"],
+        "provinces": ["120000"], "stage": "before", "playbook": "hazmat_leak",
+        "hazards": [{"cls": "chemical_plant", "name": "天津南港工业区 (approximate site)", "hazard": "x", "km": 1.6}],
+    }  # fmt: skip
+    said = core.words.labels("incident", incident, brief=True)
+    assert said["zh"]["hazards"] == "危化企业 天津南港工业区 (approximate site)"
+    assert said["en"]["hazards"].startswith("chemical plant Tianjin")
+    assert not CJK.search(said["en"]["hazards"])
+    assert "hazards" not in core.words.labels("incident", {**incident, "hazards": []}, brief=True)["zh"]
