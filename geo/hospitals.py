@@ -100,19 +100,23 @@ def route_injured(
     incident_type: str,
     occupied: Mapping[str, int],
     policy: SurgePolicy,
+    counted: Mapping[str, int] | None = None,
 ) -> tuple[tuple[Placement, ...], int]:
-    """Route ``injured`` people from one place: the share the incident type's casualty mix says need a
-    speciality (burns after an explosion) to units with it, the rest (and speciality cases no unit has
-    room for) to the nearest general beds. ``occupied`` is keyed by ``hospital_id`` for general beds and
-    ``hospital_id/speciality`` for a speciality's. Returns the placements and how many found no bed."""
+    """Route ``injured`` people from one place: those who need a speciality (burns after an explosion) to
+    units with it, the rest (and speciality cases no unit has room for) to the nearest general beds. How many
+    need a speciality is the report's own count when it gives one (``counted``: a casualty report's burns),
+    else the share the incident type's casualty mix says. ``occupied`` is keyed by ``hospital_id`` for general
+    beds and ``hospital_id/speciality`` for a speciality's. Returns the placements and how many found no bed."""
     if injured < 0:
         raise ValueError(f"injured={injured} must not be negative")
     known = {s for r in fleet.roster.responders for s in r.specialities}
+    counted = counted or {}
     mix = policy.casualty_mix.get(incident_type, {})
     placements: list[Placement] = []
     general = injured
-    for speciality in sorted(mix):
-        wanted = min(general, round(injured * mix[speciality]))
+    for speciality in sorted({*mix, *counted}):
+        share = counted[speciality] if speciality in counted else round(injured * mix[speciality])
+        wanted = min(general, share)
         if wanted <= 0 or speciality not in known:
             continue
         prefix = f"/{speciality}"

@@ -18,7 +18,7 @@ from playbooks.effects import (
     WarningEffect,
 )
 from playbooks.incident import STAGE_ORDER, Approval, Decision, Incident, Timer, WarningRecord
-from playbooks.places import km_between
+from playbooks.places import PlaybookPlaces, km_between
 from playbooks.plan import (
     Action,
     Assign,
@@ -42,6 +42,7 @@ from playbooks.reader import SCALES
 
 _DEFAULT_SENDER = "{province}.ebrain@jingjinji.ebrain"
 _DEFAULT_EXPIRY_MS = 6 * 3_600_000
+_DEFAULT_DOWNWIND_KM = 5.0  # [choice] when no register is loaded (dry runs of a file alone)
 _COLOUR_CN = {"red": "红色", "orange": "橙色", "yellow": "黄色", "blue": "蓝色"}
 
 Result = tuple[Incident, tuple[Effect, ...]]
@@ -234,6 +235,7 @@ def _public_warning(
         area_codes = (*incident.adcodes, *downstream_units(incident, playbook, action.river))
     else:
         area_codes = incident.adcodes
+    downwind = release_reach(incident, places) if area == "downwind" else None
     sender = (places.sender_template if places else _DEFAULT_SENDER).format(province=incident.province)
     sent_ms = now_ms - now_ms % 1000  # CAP times carry whole seconds
     identifier = f"{incident.id}-W{len(incident.public_warnings) + 1:02d}"
@@ -258,11 +260,26 @@ def _public_warning(
         area_adcodes=area_codes,
         expires_ms=None if msg_type == "Cancel" else sent_ms + expiry,
         status=places.warning_status if places else "Actual",
+        downwind_of=downwind,
     )
     record = WarningRecord(identifier, sender, sent_ms, msg_type, colour, event_code, event, rule)  # type: ignore[arg-type]
     incident = replace(incident, public_warnings=(*incident.public_warnings, record))
     what = f"public warning {msg_type} {identifier} {colour or '-'}"
     return decided(incident, now_ms, what, rule, evidence, headline), (effect,)
+
+
+def release_reach(incident: Incident, places: PlaybookPlaces | None) -> tuple[float, float, float]:
+    """Where a release is and how far downwind people shelter: the registered plant the incident carries, as far as
+    its substances reach (the farthest substance class); without one, the incident's site and the farthest reach of
+    any class (the substance is not known)."""
+    reaches = places.downwind_km if places is not None else {}
+    default = max(reaches.values(), default=_DEFAULT_DOWNWIND_KM)
+    plant = next((h for h in incident.hazards if h.cls == "chemical_plant"), None)
+    if plant is None or places is None:
+        return incident.lon, incident.lat, default
+    site = next(f for f in places.facilities[plant.cls] if f.name == plant.name)
+    reach = max((reaches.get(s.cls, default) for s in site.substances), default=default)
+    return site.lon, site.lat, reach
 
 
 def _mutual_aid(

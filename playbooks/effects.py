@@ -58,6 +58,9 @@ class WarningEffect:
     area_adcodes: tuple[str, ...]
     expires_ms: int | None
     status: str
+    # `area: downwind`: the release point and how far downwind people shelter (lon, lat, km); the theater points it
+    # with the weather agency's wind (streams/theater/wind.py)
+    downwind_of: tuple[float, float, float] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -67,6 +67,16 @@ class WarningRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class HazardRef:
+    """A registered hazard site the incident lies near (playbooks/hazards.py)."""
+
+    cls: str  # facility class: chemical_plant, underpass, school, …
+    name: str
+    hazard: str  # hazard class: hazardous_chemicals, waterlogging, …
+    km: float  # from the incident's site, rounded to 0.1 km
+
+
+@dataclass(frozen=True, slots=True)
 class Incident:
     id: str
     theater: str
@@ -110,6 +120,9 @@ class Incident:
     # Who leads the response (指挥权): county, city, province, joint or state_council (playbooks/lead.py); each move
     # is a decision, so its history is in `decisions`.
     lead: str = "county"
+    # Registered hazard sites within their reach of the incident's site, nearest first (playbooks/hazards.py); each
+    # change is a decision.
+    hazards: tuple[HazardRef, ...] = ()
 
     @property
     def active_warning(self) -> WarningRecord | None:

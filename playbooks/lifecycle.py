@@ -24,6 +24,7 @@ from playbooks.effects import (
     WarningEffect,
 )
 from playbooks.evidence import Signal
+from playbooks.hazards import follow as follow_hazards
 from playbooks.incident import RESPONSE_LEVELS, Incident, Timer
 from playbooks.matching import cited_evidence, describe, holds
 from playbooks.plan import Playbook, Rule
@@ -94,6 +95,8 @@ def evaluate(
         return incident, ()
     if trigger is not None:
         incident = _restart_evidence_timers(incident, playbook, now_ms)
+        # the site may have moved with the evidence: the registered hazards near it, before the rules read them
+        incident = follow_hazards(incident, playbook.places, now_ms)
     effects: list[Effect] = []
     for rule in playbook.rules:
         if rule.id in incident.fired and not rule.repeat:
@@ -112,6 +115,7 @@ def on_open(incident: Incident, playbook: Playbook, now_ms: int) -> Incident:
     """The playbook takes the incident: when it is new, or when a change of type brought another playbook."""
     before = incident
     incident = decided(replace(incident, playbook=playbook.id), now_ms, f"playbook {playbook.id}", "fusion")
+    incident = follow_hazards(incident, playbook.places, now_ms)
     for spec in playbook.timers:
         if spec.start_on in ("opened", "evidence", f"stage:{incident.stage}"):
             incident = start_timer(incident, playbook, spec.id, "opened", now_ms)

@@ -98,6 +98,8 @@ def holds(
         km_between(incident.lon, incident.lat, lon, lat) <= cond.near.km for lon, lat, _ in cond.near.points
     ):
         return False
+    if cond.at_facility is not None and not any(h.cls in cond.at_facility for h in incident.hazards):
+        return False
     if cond.in_warning_area is not None:
         spec = cond.in_warning_area
         if not any(
@@ -159,6 +161,8 @@ def describe(cond: Condition) -> str:
         parts.append(f"{'|'.join(cond.lasting[0])} lasting {cond.lasting[1] // 60_000} min")
     if cond.near is not None:
         parts.append(f"within {cond.near.km:g} km of a {cond.near.facility}")
+    if cond.at_facility is not None:
+        parts.append(f"at a registered {'|'.join(sorted(cond.at_facility))}")
     if cond.inside is not None:
         parts.append("inside region")
     if cond.downstream_of is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from geo.datafiles import LineDict, LineList, LoadError, line_of, load_yaml
 from geo.names import did_you_mean
 from geo.regions import PROVINCES, RegionIndex
 from playbooks.incident import WARNING_COLOURS
+from playbooks.register import Substance, load_register
 
 DATA_DIR = Path(str(resources.files("playbooks"))) / "data"
 NATIONAL = "national"
@@ -32,6 +33,13 @@ class Facility:
     lon: float
     lat: float
     source: str
+    # from the hazard register (playbooks/register.py): empty for a class the register does not list
+    hazard: str = ""  # hazard class: hazardous_chemicals, waterlogging, vulnerable_people, …
+    reach_km: float = 0.0  # an incident this near carries the site
+    substances: tuple[Substance, ...] = ()
+    sensors: tuple[str, ...] = ()  # device ids that watch it
+    operator: str = ""
+    supervisor: str = ""  # the supervising agency
 
 
 @dataclass(frozen=True)
@@ -73,20 +81,23 @@ class PlaybookPlaces:
     default_expiry_ms: int
     warning_status: str
     agreements: Agreements | None = None
+    downwind_km: dict[str, float] = field(default_factory=dict)  # substance class → shelter reach downwind
 
     @classmethod
     def load(cls, regions: RegionIndex, data_dir: Path = DATA_DIR) -> PlaybookPlaces:
         warnings = load_yaml(data_dir / "public_warnings.yaml")
         expiry = str(warnings.get("default_expiry", "6h"))
+        register = load_register(data_dir / "hazards.yaml", _facilities(regions, data_dir / "facilities.csv"))
         return cls(
             regions=regions,
             rivers=_rivers(regions, data_dir / "rivers.yaml"),
-            facilities=_facilities(regions, data_dir / "facilities.csv"),
+            facilities=register.facilities,
             thresholds=_thresholds(data_dir / "thresholds.yaml"),
             sender_template=str(warnings["sender"]),
             default_expiry_ms=int(expiry[:-1]) * {"h": 3_600_000, "m": 60_000}[expiry[-1]],
             warning_status=str(warnings.get("status", "Actual")),
             agreements=load_agreements(),
+            downwind_km=register.downwind_km,
         )
 
     def unit_codes(self, name: str) -> frozenset[str] | None:

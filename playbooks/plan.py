@@ -56,6 +56,7 @@ class Condition:
     inside: frozenset[str] | None = None  # unit adcodes
     in_warning_area: WarningAreaSpec | None = None
     near: NearSpec | None = None
+    at_facility: frozenset[str] | None = None  # facility classes: the incident carries a registered site of one
     downstream_of: frozenset[str] | None = None  # unit adcodes at or below a place on a river
     not_acknowledged: bool = False
     scales_at_least: tuple[tuple[str, str], ...] = ()  # (field, level)
@@ -167,7 +168,7 @@ class PublicWarningAction:
     headline: str = ""
     description: str = ""
     instruction: str = ""
-    area: str = "incident"  # incident | downstream | province
+    area: str = "incident"  # incident | downstream | province | downwind (of the registered plant it is at)
     river: str = ""
     expires_ms: int | None = None
     line: int

@@ -64,6 +64,7 @@ CONDITION_KEYS = {
     "inside",
     "in_warning_area",
     "near",
+    "at_facility",
     "downstream_of",
     "not_acknowledged",
     "warning_colour_at_least",
@@ -98,7 +99,7 @@ ACTION_KEYS = {
     "lift_closure",
 }
 NOTIFY_TARGETS = {"own", "neighbours", "all", "downstream", "110000", "120000", "130000"}
-WARNING_AREAS = ("incident", "downstream", "province")
+WARNING_AREAS = ("incident", "downstream", "province", "downwind")
 _WARNING_KEYS = {"event_code", "event", "colour", "headline", "description", "instruction", "area", "river", "expires"}
 
 
@@ -205,6 +206,12 @@ class Reader:
             fields["in_warning_area"] = self.warning_area(node["in_warning_area"], f"{where}.in_warning_area", node)
         if "near" in node:
             fields["near"] = self.near(node["near"], f"{where}.near", node)
+        if "at_facility" in node:
+            places = self.need_places(node, "at_facility")
+            classes = self.str_list(node, node["at_facility"], "at_facility")
+            for cls in classes:
+                self.choice(node, cls, "at_facility", set(places.facilities))
+            fields["at_facility"] = frozenset(classes)
         if "downstream_of" in node:
             fields["downstream_of"] = self.downstream(node["downstream_of"], f"{where}.downstream_of", node)
         if "not_acknowledged" in node:

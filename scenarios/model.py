@@ -53,6 +53,7 @@ _TIME_FIELD = {
     "agency.resource_status": "reported_at",
     "agency.casualty": "reported_at",
     "agency.loss": "reported_at",
+    "agency.weather": "observed_at",
     "task.status": "at",
     "command": "at",
 }

@@ -340,6 +340,14 @@ function leadBadge(inc) {
   return el("span", { class: "badge lead", "data-lead": inc.lead || "county" }, Words.fact(inc, "lead"));
 }
 
+// Registered hazard sites near the incident (the hazard register), nearest first.
+function hazardBadge(inc) {
+  const text = Words.say(inc, "hazards");
+  if (!text || !inc.hazards || !inc.hazards.length) return null;
+  const sep = Words.lang === "zh" ? "：" : ": ";
+  return el("span", { class: "badge hazard", "data-hazard": inc.hazards[0].hazard }, `${t("hazardNear")}${sep}${text}`);
+}
+
 function titleOf(incidentId) {
   const inc = state.incidents.get(incidentId);
   return inc ? Words.say(inc, "title") : "";
@@ -784,6 +792,8 @@ async function loadTimeline(incidentId) {
     const grade = gradeBadge(inc);
     if (grade) facts.append(grade);
     facts.append(leadBadge(inc));
+    const hazard = hazardBadge(inc);
+    if (hazard) facts.append(hazard);
     facts.append(el("span", { class: "muted" }, `${Words.fact(inc, "stage")} · ${Words.say(inc, "places")} · ${Words.say(inc, "playbook")}`));
     actions.append(facts);
     if (inc.attention) actions.append(el("span", { class: "flag", "data-attention": "true" }, `${t("attention")}：${t("attentionWhy")}`));

@@ -183,8 +183,10 @@ def build() -> Scenario:
         "the relocation itself: the plant in 南港 and its gate are invented (no real company is meant); the minute scale is the real one",
         "the north-easterly wind, the plume's reach into 黄骅, and the windows broken in 大港 海滨街道 (scaled up from what 张家口 saw)",
         "the fence-line gas sensors and their readings, the gate sensor destroyed in the blast, the park's leak report, every call, caller and wording, the road closure and the environmental monitoring reports",
-        "the casualty reports' minutes and the hospitals they come from; the count of burns is given in the health agency's description (the casualty message has no field for it)",
+        "the weather agency's wind report (大港 station, a north-easterly at 3.2 m/s, 30 minutes before ignition)",
+        "the casualty reports' minutes and the hospitals they come from; the count of burns in them (14 of the first 17 injured, as the health agency's description says; 19 of 22 later, a split of our own: the real reports say the injured were treated in 张家口 and Beijing)",
         "the responder fleet (seeded synthetic)",
+        "the command centres' answers to the request for hazmat teams (Hebei offers at +5m, Tianjin commits at +7m)",
     ]
     s.event(
         EV,
@@ -209,6 +211,21 @@ def build() -> Scenario:
     )
 
     # --- before ignition -------------------------------------------------------------------------------------
+    s.add(
+        -30 * M,
+        {
+            "type": "agency.weather",
+            "agency": "binhai-meteorology",
+            "province": TJ,
+            "station": "大港气象站",
+            "position": gps(117.46, 38.84),
+            "wind_from_deg": 45,
+            "wind_speed_ms": 3.2,
+        },
+        None,
+        id="wind-report",
+        note="the weather agency's surface wind at 大港 (synthetic: the north-easterly of the story, carrying the smoke over 大港 and into 黄骅)",
+    )
     gate_values = [1, 1, 0, 1, 1, 1, 2, 1, 1, 1, 1, 3, 6, 9, 14, 22, 31, 44, 58, 76, 100]  # -20m .. 0m
     s.add(
         -20 * M,
@@ -350,6 +367,13 @@ def build() -> Scenario:
         id="fire-report",
         note="synthetic wording; the minute follows the 119 call",
     )
+    # the centres' answers to the request for hazmat teams (a loan of hazmat teams needs the lender's approval)
+    s.answer(
+        5 * M, "offer", {"capability": "hazmat", "lender": "河北"}, "Hebei's centre offers its hazmat teams (synthetic)"
+    )
+    s.answer(
+        7 * M, "commit", {"capability": "hazmat", "borrower": "天津"}, "Tianjin commits what Hebei offered (synthetic)"
+    )
     s.add(
         15 * M,
         incident(
@@ -406,10 +430,18 @@ def build() -> Scenario:
         note="burns counted in the text: the casualty message has no field for them (synthetic figures)",
     )
     # casualty figures (the health/emergency agencies; cumulative)
-    for at, deaths, injured, cid, note in [
-        (1 * H + 10 * M, 6, 17, "casualty-1", "first count (synthetic)"),
-        (6 * H, 22, 22, "casualty-2", "22 dead, 22 injured: the first official figures of 张家口 (real)"),
-        (18 * H, 23, 22, "casualty-3", "23 dead by the evening of 28 November (real)"),
+    # burns: 14 of the first 17 as the hospitals' report says; "mostly burns" of the 22 (19, synthetic split)
+    for at, deaths, injured, burns, cid, note in [
+        (1 * H + 10 * M, 6, 17, 14, "casualty-1", "first count, 14 of them burns (synthetic)"),
+        (
+            6 * H,
+            22,
+            22,
+            19,
+            "casualty-2",
+            "22 dead, 22 injured: the first official figures of 张家口 (real); 19 burns (synthetic split)",
+        ),
+        (18 * H, 23, 22, 19, "casualty-3", "23 dead by the evening of 28 November (real)"),
     ]:
         agency = (
             "binhai-health" if cid == "casualty-1" else "binhai-emergency"
@@ -424,6 +456,7 @@ def build() -> Scenario:
                 "position": gps(*GATE),
                 "deaths": deaths,
                 "injured": injured,
+                "burns": burns,
             },
             gate,
             id=cid,
@@ -601,8 +634,33 @@ def build() -> Scenario:
             "note": "the smell calls from 黄骅 do not open their own explosion or leak incidents beyond one for the plume",
             "incidents": {"type": ["hazmat_leak", "gas_explosion", "gas_leak"], "region": "黄骅市", "at_most": 1},
         },
+        _expect(
+            "-1m",
+            "the fence-line gas alarm at a registered plant gives downwind shelter-in-place advice (a public warning) before ignition",
+            warning_issued={"to": "滨海新区"},
+        ),
+        _expect(
+            "+1h",
+            "an explosion at a registered chemical plant brings hazmat teams from more than one region",
+            dispatched={"capability": "hazmat", "regions": 2},
+        ),
+        _expect(
+            "+1h",
+            "an explosion at a registered chemical plant gets a red public warning",
+            warning_issued={"to": "滨海新区", "colour": "red"},
+        ),
+        _expect(
+            "+7h",
+            "burns cases counted in the casualty reports go to burns units, across the border to Beijing when Tianjin's and Hebei's near ones fill",
+            casualties_routed={"to": "北京", "count": 1},
+        ),
+        _expect("+7h", "22 dead make it 重大: the province leads", incident={"region": "滨海新区", "lead": "province"}),
     ]
     return s
+
+
+def _expect(by: str, note: str, **kind: dict[str, object]) -> dict[str, object]:
+    return {"by": by, "note": note, **kind}
 
 
 if __name__ == "__main__":

@@ -50,6 +50,9 @@ class Entry:
     truth: tuple[str, ...] | None = None  # ("entries", event) | ("felt", event) | ("site", event, site) | None
     ref: str = ""  # truth reference if not the entry id (device:<id>)
     order: int = 0
+    answer: tuple[str, dict[str, Any]] | None = (
+        None  # a centre's scripted answer (offer, commit, …) instead of a payload
+    )
 
 
 @dataclass
@@ -117,6 +120,13 @@ class Scenario:
     # --- timeline --------------------------------------------------------------------------------------
     def time_at(self, at_s: int) -> datetime:
         return self.t0_dt + timedelta(seconds=at_s)
+
+    def answer(self, at_s: int, kind: str, spec: dict[str, Any], note: str) -> Entry:
+        """A command centre's scripted answer (docs/scenarios.md, scripted answers): `offer`, `commit`, …"""
+        self._order += 1
+        entry = Entry(at_s, {"type": "answer"}, "", note, None, None, "", self._order, (kind, spec))
+        self.entries.append(entry)
+        return entry
 
     def add(
         self,
@@ -210,7 +220,9 @@ class Scenario:
         reports = 0
         for entry in self.entries:
             kind = entry.payload["type"]
-            needs_truth = kind not in ("agency.response_level", "command", "agency.resource_status")
+            if entry.answer is not None:
+                continue  # an answer is no evidence
+            needs_truth = kind not in ("agency.response_level", "command", "agency.resource_status", "agency.weather")
             if entry.truth is None:
                 if kind == "sensor.reading":
                     continue  # its device is listed where its first reading is
@@ -260,6 +272,9 @@ class Scenario:
                 out.append(f"    note: {q(entry.note)}")
             if entry.repeat:
                 out.append(f"    repeat: {q(entry.repeat)}")
+            if entry.answer is not None:
+                out.append(f"    {entry.answer[0]}: {q(entry.answer[1])}")
+                continue
             out.append(f"    payload: {q(entry.payload)}")
         if self.faults:
             out.append("faults:")

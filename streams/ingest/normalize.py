@@ -330,6 +330,15 @@ def _area_point(
     raise InvalidInput("area: give adcodes or a polygon")
 
 
+def _weather(ctx: NormalizeContext, msg: contract.WeatherObservation) -> Signal:
+    """A station's wind (1.2): kept by the theater near its place, never evidence of an incident."""
+    lon, lat, adcode, province = locate(ctx, msg.position, "position")
+    wind = (("wind_from_deg", f"{msg.wind_from_deg:g}"), ("wind_speed_ms", f"{msg.wind_speed_ms:g}"))
+    at_ms = ctx.time_ms(msg.observed_at, "observed_at")
+    return Signal(msg.event_id, "agency", "weather", at_ms, province, adcode, lon, lat, "gps", value=msg.wind_speed_ms,
+                  text=msg.station, attrs=(("agency", msg.agency), *wind))  # fmt: skip
+
+
 def _agency_signal(ctx: NormalizeContext, msg: contract.AgencyMessage) -> Signal | ResourceUpdate:
     province = _province(msg.province, "province")
     if isinstance(msg, contract.WarningReport):
@@ -384,6 +393,8 @@ def _agency_signal(ctx: NormalizeContext, msg: contract.AgencyMessage) -> Signal
             at_ms=ctx.time_ms(msg.reported_at, "reported_at"),
             agency=msg.agency,
         )
+    if isinstance(msg, contract.WeatherObservation):
+        return _weather(ctx, msg)
     lon, lat, adcode, located_province, precision, unit = _position_or_address(ctx, msg.position, msg.address)
     if isinstance(msg, contract.IncidentReport):
         return Signal(
@@ -402,9 +413,12 @@ def _agency_signal(ctx: NormalizeContext, msg: contract.AgencyMessage) -> Signal
             text=msg.description[:500],
             attrs=(("agency", msg.agency), ("reporting_province", province), ("unit", unit)),
         )
-    # a casualty report carries deaths, injured and missing; a loss report (1.1) every loss figure and its province
+    # a casualty report carries deaths, injured, missing and (1.2) burns; a loss report (1.1) every loss figure and
+    # its province
     losses = isinstance(msg, contract.LossReport)
-    figures = contract.LOSS_FIGURES if losses else ("deaths", "injured", "missing")
+    if isinstance(msg, contract.CasualtyReport) and msg.burns > msg.injured:
+        raise InvalidInput(f"burns: {msg.burns} is more than the injured ({msg.injured})")
+    figures = contract.LOSS_FIGURES if losses else ("deaths", "injured", "missing", "burns")
     head = (("agency", msg.agency), ("reporting_province", province)) if losses else (("agency", msg.agency),)
     return Signal(
         signal_id=msg.event_id,

@@ -43,17 +43,24 @@ def route(state: TheaterState, incident: Incident, signal: Signal, ctx: TheaterC
     """Route the newly reported injured of `incident`; returns the incident with the decision added."""
     try:
         injured = int(signal.attr("injured", "0"))
+        reported_burns = int(signal.attr("burns", "0"))  # contract 1.2; 0 when the report does not say
     except ValueError:
-        out.emit("rejected", signal.signal_id, f"casualties: injured={signal.attr('injured')!r} is not a count")
+        figures = f"injured={signal.attr('injured')!r}, burns={signal.attr('burns')!r}"
+        out.emit("rejected", signal.signal_id, f"casualties: {figures}: not counts")
         return incident
     new = injured - state.injured_routed.get(incident.id, 0)
     if new <= 0:
         return incident
+    # burns cases the report counts (contract 1.2), new since the last report; without a count, the casualty mix
+    counted = {}
+    if reported_burns:
+        counted["burns"] = max(0, min(new, reported_burns - state.burns_routed.get(incident.id, 0)))
+        state.burns_routed[incident.id] = reported_burns
     lon = signal.lon if signal.lon is not None else incident.lon
     lat = signal.lat if signal.lat is not None else incident.lat
     roads = roads_of(state, ctx)
     placements, unplaced = route_injured(
-        state.fleet, roads, lon, lat, new, incident.type, state.hospital_load, ctx.surge
+        state.fleet, roads, lon, lat, new, incident.type, state.hospital_load, ctx.surge, counted
     )
     state.injured_routed[incident.id] = injured
     shares = []

@@ -31,6 +31,7 @@ from streams.theater import (
     supplies,
     warnings,
     watermark,
+    wind,
     work_orders,
 )
 from streams.theater.commands import on_command
@@ -290,7 +291,7 @@ def _on_signal(state: TheaterState, signal: Signal, ctx: TheaterContext, out: Em
         _on_response_level(state, signal, out)
         _unfused(state)
         return
-    if posts.on_report(state, signal, ctx, out):
+    if posts.on_report(state, signal, ctx, out) or wind.on_report(state, signal):
         _unfused(state)
         return
     closures.on_report(state, signal, ctx, out)

@@ -108,12 +108,14 @@ class TheaterState:
     active_warnings: dict[str, Signal] = field(default_factory=dict)
     declared_levels: dict[str, Signal] = field(default_factory=dict)  # "<province>/<hazard>" → response in force
     posts_down: dict[str, Signal] = field(default_factory=dict)  # county adcode → the report that its post is down
+    winds: dict[str, Signal] = field(default_factory=dict)  # a weather station's place → its latest wind (wind.py)
     aid: dict[str, Exchange] = field(default_factory=dict)  # mutual-aid exchanges by request id
     aid_links: dict[str, AidLink] = field(default_factory=dict)
     closures: dict[str, ActiveClosure] = field(default_factory=dict)  # in force, by id
     returning: dict[str, int] = field(default_factory=dict)  # responder id → event time it is back at base
     hospital_load: dict[str, int] = field(default_factory=dict)  # casualties sent, by hospital[/speciality]
     injured_routed: dict[str, int] = field(default_factory=dict)  # by incident id
+    burns_routed: dict[str, int] = field(default_factory=dict)  # burns cases a report counted, by incident id
     # signals that joined no incident: declared response levels, command-post reports, a silent sensor outside any
     # warning, and evidence that names no event near an open one (docs/testing.md: evidence is conserved)
     unfused_signals: int = 0

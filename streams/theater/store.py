@@ -66,6 +66,8 @@ class TheaterMeta:
     move_ups: dict[str, MoveUp] = field(default_factory=dict)
     supplies: dict[str, SupplyExchange] = field(default_factory=dict)
     supply_stock: dict[str, dict[str, int]] = field(default_factory=dict)
+    winds: dict[str, Signal] = field(default_factory=dict)
+    burns_routed: dict[str, int] = field(default_factory=dict)
 
 
 def encode_meta(state: TheaterState) -> bytes:
@@ -103,6 +105,8 @@ def encode_meta(state: TheaterState) -> bytes:
         move_ups=dict(state.move_ups),
         supplies=dict(state.supplies),
         supply_stock={key: dict(value) for key, value in state.supply_stock.items()},
+        winds=dict(state.winds),
+        burns_routed=dict(state.burns_routed),
     )
     return _ENCODER.encode(meta)
 
@@ -164,6 +168,8 @@ def restore(
         state.active_warnings = dict(m.active_warnings)
         state.declared_levels = dict(m.declared_levels)
         state.posts_down = dict(m.posts_down)
+        state.winds = dict(m.winds)
+        state.burns_routed = dict(m.burns_routed)
         state.aid, state.aid_links, state.closures = dict(m.aid), dict(m.aid_links), dict(m.closures)
         state.returning, state.hospital_load = dict(m.returning), dict(m.hospital_load)
         state.injured_routed = dict(m.injured_routed)

@@ -18,6 +18,7 @@ from playbooks.effects import ApprovalEffect, Effect, NotifyEffect, WarningEffec
 from playbooks.evidence import Signal
 from playbooks.incident import Incident
 from playbooks.plan import Playbook, PublicWarningAction
+from streams.theater import wind
 from streams.theater.state import Emitter, TheaterContext
 from streams.wire.timefmt import format_time_ms
 
@@ -42,14 +43,20 @@ def carry_out_public(
     return (NotifyEffect(incident.id, effect.rule, ("own",), message),)
 
 
-def to_public_warning(effect: WarningEffect, ctx: TheaterContext, incident_type: str = "") -> PublicWarning:
+def to_public_warning(
+    effect: WarningEffect, ctx: TheaterContext, incident_type: str = "", downwind: wind.Downwind | None = None
+) -> PublicWarning:
+    codes = area_codes(effect, downwind)
     names = []
-    for code in effect.area_adcodes:
+    for code in codes:
         names.append(PROVINCES[code] if code in PROVINCES else ctx.regions.unit(code).name)
     area_text = "、".join(names) or effect.headline
+    if downwind is not None:
+        area_text = f"{area_text}（{_downwind_text(downwind, effect)}）"
     area = WarningArea(
         description=area_text,
-        geocodes=tuple((_GEOCODE_NAME, code) for code in effect.area_adcodes),
+        polygons=(downwind.ring,) if downwind is not None else (),
+        geocodes=tuple((_GEOCODE_NAME, code) for code in codes),
     )
     return PublicWarning(
         identifier=effect.identifier,
@@ -63,7 +70,7 @@ def to_public_warning(effect: WarningEffect, ctx: TheaterContext, incident_type:
         response_level=effect.response_level,  # type: ignore[arg-type]
         headline=effect.headline,
         description=effect.description or describe(effect, area_text, incident_type, ctx),
-        instruction=effect.instruction,
+        instruction=_both_languages(effect.instruction, ctx),
         areas=(area,),
         onset_ms=effect.sent_ms,
         expires_ms=effect.expires_ms,
@@ -71,6 +78,13 @@ def to_public_warning(effect: WarningEffect, ctx: TheaterContext, incident_type:
         event_grade=effect.event_grade,
         status="Exercise" if ctx.exercise else effect.status,  # type: ignore[arg-type]
     )
+
+
+def _both_languages(text: str, ctx: TheaterContext) -> str:
+    """A playbook's instruction with its English after it when the phrase book has one (the message carries one
+    zh-CN info block, read by people who may not read Chinese: shelter-in-place advice must reach them too)."""
+    pair = ctx.phrases.texts.get(text.strip()) if text else None
+    return f"{text} / {pair[1]}" if pair is not None and pair[1] != text else text
 
 
 def describe(effect: WarningEffect, area: str, incident_type: str, ctx: TheaterContext) -> str:
@@ -84,8 +98,31 @@ def describe(effect: WarningEffect, area: str, incident_type: str, ctx: TheaterC
     return f"{area}{hazard}：{effect.headline}。"
 
 
+def area_codes(effect: WarningEffect, downwind: wind.Downwind | None) -> tuple[str, ...]:
+    """The units a message covers: the playbook's, and those the area downwind touches."""
+    extra = [c for c in downwind.adcodes if c not in effect.area_adcodes] if downwind is not None else []
+    return (*effect.area_adcodes, *extra)
+
+
+def _downwind_text(downwind: wind.Downwind, effect: WarningEffect) -> str:
+    assert effect.downwind_of is not None
+    km = f"{effect.downwind_of[2]:g}"
+    if downwind.from_deg is None:
+        return f"风向不明，泄漏点周边{km}公里 / wind unknown: {km} km around the release"
+    zh, en = wind.compass(downwind.from_deg)
+    to_zh, to_en = wind.compass((downwind.from_deg + 180.0) % 360.0)
+    return (
+        f"{zh}{downwind.speed_ms:g}米/秒，泄漏点下风向（{to_zh[:-1]}方向）{km}公里 / "
+        f"{en} wind {downwind.speed_ms:g} m/s: {km} km downwind ({to_en.removesuffix('erly')}) of the release"
+    )
+
+
 def publish_warning(effect: WarningEffect, ctx: TheaterContext, out: Emitter, incident_type: str = "") -> None:
-    warning = to_public_warning(effect, ctx, incident_type)
+    downwind = None
+    if effect.downwind_of is not None and effect.msg_type != "Cancel":
+        lon, lat, km = effect.downwind_of
+        downwind = wind.downwind(out.state, ctx, lon, lat, km, effect.sent_ms)
+    warning = to_public_warning(effect, ctx, incident_type, downwind)
     entity: dict[str, Any] = {
         "identifier": effect.identifier,
         "incident_id": effect.incident_id,
@@ -95,7 +132,7 @@ def publish_warning(effect: WarningEffect, ctx: TheaterContext, out: Emitter, in
         "references": [ref[1] for ref in effect.references],
         "colour": effect.colour,
         "headline": effect.headline,
-        "area_adcodes": list(effect.area_adcodes),
+        "area_adcodes": list(area_codes(effect, downwind)),
         "rule": effect.rule,
         "cap_xml": to_cap_xml(warning),
         "cap": msgspec.to_builtins(warning),

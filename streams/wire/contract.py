@@ -16,7 +16,7 @@ import msgspec
 from msgspec import Meta
 
 SUPPORTED_MAJOR = 1
-CURRENT_VERSION = "1.2"
+CURRENT_VERSION = "1.3"
 
 #: The unified device identification code, one scheme for every region: LL-<county adcode>-<KIND>-<serial>.
 DEVICE_ID_PATTERN = r"^LL-[1-9][0-9]{5}-[A-Z]{2,6}-[0-9A-Za-z]{1,16}$"
@@ -255,6 +255,31 @@ class CasualtyReport(_Wire, tag="agency.casualty", frozen=True):
     deaths: Count = 0
     injured: Count = 0
     missing: Count = 0
+    burns: Annotated[
+        int,
+        Meta(
+            ge=0,
+            le=100_000_000,
+            description="added in 1.2: how many of the injured are burns cases (cumulative; at most `injured`)",
+        ),
+    ] = 0
+
+
+class WeatherObservation(_Wire, tag="agency.weather", frozen=True):
+    """A weather station's surface wind as the weather agency reports it, added in 1.2: the brain keeps the latest
+    near each place and points shelter-in-place warnings downwind of a chemical release. Key: agency."""
+
+    schema_version: Version
+    event_id: EventId
+    agency: Name
+    province: Province
+    observed_at: Time
+    position: Position
+    wind_from_deg: Annotated[
+        float, Meta(ge=0, le=360, description="where the wind blows from, degrees clockwise from north")
+    ]
+    wind_speed_ms: Annotated[float, Meta(ge=0, le=100, description="mean wind speed, m/s")]
+    station: Annotated[str, Meta(max_length=128)] = ""
 
 
 #: The figures of a loss report, in this order wherever they travel as a tuple.
@@ -345,22 +370,16 @@ class Tick(_Wire, tag="tick", frozen=True):
     ] = ""
 
 
-AgencyMessage = WarningReport | ResponseLevelReport | IncidentReport | ResourceStatus | CasualtyReport | LossReport
-WireMessage = (
-    SensorReading
-    | SensorBatch
-    | SensorHeartbeat
-    | WorkOrder
-    | WarningReport
+AgencyMessage = (
+    WarningReport
     | ResponseLevelReport
     | IncidentReport
     | ResourceStatus
     | CasualtyReport
     | LossReport
-    | TaskStatus
-    | Command
-    | Tick
+    | WeatherObservation
 )
+WireMessage = SensorReading | SensorBatch | SensorHeartbeat | WorkOrder | AgencyMessage | TaskStatus | Command | Tick
 
 WIRE_TYPES: tuple[type[_Wire], ...] = (
     SensorReading,
@@ -373,6 +392,7 @@ WIRE_TYPES: tuple[type[_Wire], ...] = (
     ResourceStatus,
     CasualtyReport,
     LossReport,
+    WeatherObservation,
     TaskStatus,
     Command,
     Tick,
@@ -390,4 +410,5 @@ CHANGES = {
     "1.0": "first published contract",
     "1.1": "command action submit_report (target: the report id) for reports upward; message agency.loss",
     "1.2": "tick: signature, the clock's (a worker with a tick key rejects ticks without a valid one)",
+    "1.3": "agency.casualty field burns (how many injured are burns cases); message agency.weather (surface wind)",
 }

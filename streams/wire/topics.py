@@ -75,6 +75,7 @@ ROUTES: dict[type[Any], tuple[TopicSpec, str]] = {
     contract.ResourceStatus: (INGEST_AGENCY, "agency"),
     contract.CasualtyReport: (INGEST_AGENCY, "agency"),
     contract.LossReport: (INGEST_AGENCY, "agency"),
+    contract.WeatherObservation: (INGEST_AGENCY, "agency"),
     contract.Command: (COMMANDS, "incident_id"),
     contract.TaskStatus: (TASK_STATUS, "task_id"),
 }

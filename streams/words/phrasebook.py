@@ -31,6 +31,7 @@ PATTERNS: dict[str, str] = {
     "province": r"\d{6}",
     "provinces": r"\d{6}(?:, \d{6})*",
     "place": r"\d{6}",
+    "site": r".+?",
     "places": r"\d{6}(?:, \d{6})*",
     "rule": r"\S+",
     "timer": r"\S+",

@@ -229,6 +229,8 @@ class Words:
             return self.text(raw, lang)
         if kind == "message":
             return self._said(self.book.notifications, raw, lang, scene, "notification") if raw else ""
+        if kind == "site":  # a registered site, by the name the register gives it
+            return self.places.local_name(raw, lang)
         if kind in ("province", "place"):
             return self.place(raw, lang, scene=scene)
         if kind in ("provinces", "places"):
@@ -679,7 +681,8 @@ class Words:
         """Names for the page: `{"zh": {...}, "en": {...}}` by kind (an incident's title, a task's unit, ...).
 
         `brief` (what the feed carries on every incident delta): only what the vocabulary (`/api/words`) cannot
-        say — the title, places, playbook, approvals and timers — and nothing empty; a feed is bytes per client.
+        say — the title, places, playbook, hazards, approvals and timers — and nothing empty; a feed is bytes per
+        client.
         """
         scene = _Scene(lookup or NoLookup(), at_ms, missing=missing if missing is not None else [])
         out: dict[str, dict[str, Any]] = {}
@@ -688,7 +691,7 @@ class Words:
                 scene.playbook = str(data.get("playbook", ""))
                 out[lang] = self._incident_labels(data, lang, scene)
                 if brief:
-                    kept = ("title", "places", "playbook", "approvals", "timers")
+                    kept = ("title", "places", "playbook", "hazards", "approvals", "timers")
                     out[lang] = {k: out[lang][k] for k in kept if out[lang][k]}
             elif kind == "task":
                 out[lang] = {
@@ -805,6 +808,11 @@ class Words:
             "colour": self.word("colour", inc.get("warning_colour"), lang, scene),
             "grade": self.word("grade", inc.get("event_grade"), lang, scene),
             "playbook": self.playbook_title(str(inc["playbook"]), lang) if inc.get("playbook") else "",
+            # the registered hazard sites it lies near (the hazard register), nearest first
+            "hazards": ("；" if lang == "zh" else "; ").join(
+                f"{self.word('facility', h.get('cls'), lang, scene)} {self.places.local_name(str(h.get('name')), lang)}"
+                for h in inc.get("hazards") or []
+            ),
             "approvals": approvals,
             "timers": timers,
         }

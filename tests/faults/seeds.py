@@ -140,6 +140,18 @@ MESSAGES: dict[str, dict[str, object]] = {
         "houses_damaged": 42,
         "direct_loss_cny": 12000000,
     },
+    "agency.weather": {
+        "type": "agency.weather",
+        "schema_version": "1.2",
+        "event_id": "seed-weather-1",
+        "agency": "langfang-meteorology",
+        "province": "130000",
+        "observed_at": AT,
+        "position": HERE,
+        "station": "三河气象站",
+        "wind_from_deg": 45,
+        "wind_speed_ms": 3.2,
+    },
     "task.status": {
         "type": "task.status",
         "schema_version": "1.0",

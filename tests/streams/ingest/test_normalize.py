@@ -147,3 +147,40 @@ def test_the_memo_is_bounded() -> None:
         assert len(memo.times) <= 3
     with pytest.raises(ValueError, match="device_id: 'x' is not a unified device code"):
         memo.device_id("x", "device_id")
+
+
+CASUALTY = {
+    "type": "agency.casualty",
+    "schema_version": "1.2",
+    "event_id": "binhai-health-1",
+    "agency": "binhai-health",
+    "province": "120000",
+    "reported_at": "2018-11-28T01:50:00+08:00",
+    "position": {"lon": 117.546, "lat": 38.764},
+    "deaths": 6,
+    "injured": 17,
+    "burns": 14,
+}
+
+
+def test_a_casualty_report_carries_its_burns_and_never_more_than_the_injured(core: Core) -> None:
+    signal = one(core, CASUALTY)
+    assert isinstance(signal, Signal) and (signal.attr("injured"), signal.attr("burns")) == ("17", "14")
+    older = one(core, {k: v for k, v in CASUALTY.items() if k != "burns"} | {"schema_version": "1.1"})
+    assert isinstance(older, Signal) and older.attr("burns") == "0"  # a 1.1 report is still read
+    refused = one(core, {**CASUALTY, "burns": 18})
+    assert isinstance(refused, Rejected) and "burns: 18 is more than the injured (17)" in refused.reason
+
+
+def test_a_weather_agency_wind_is_a_weather_signal_with_its_direction(core: Core) -> None:
+    message = {
+        "type": "agency.weather", "schema_version": "1.2", "event_id": "wx-1", "agency": "binhai-meteorology",
+        "province": "120000", "observed_at": "2018-11-28T00:10:00+08:00", "position": {"lon": 117.46, "lat": 38.84},
+        "station": "大港气象站", "wind_from_deg": 45, "wind_speed_ms": 3.2,
+    }  # fmt: skip
+    signal = one(core, message)
+    assert isinstance(signal, Signal) and (signal.kind, signal.adcode) == ("weather", "120116")
+    assert (signal.attr("wind_from_deg"), signal.attr("wind_speed_ms")) == ("45", "3.2")
+    raw = json.dumps({**message, "wind_from_deg": 400}).encode()
+    rejected = codec.decode(raw, ORIGIN)
+    assert isinstance(rejected, Rejected) and "wind_from_deg" in rejected.reason

@@ -24,11 +24,12 @@ HOSPITALS = [
 ]
 
 
-def casualties(injured: int, at_ms: int, deaths: int = 0) -> Signal:
+def casualties(injured: int, at_ms: int, deaths: int = 0, burns: int | None = None) -> Signal:
+    said = () if burns is None else (("burns", str(burns)),)
     return Signal(
         signal_id=f"cas-{at_ms}", source="agency", kind="casualties", at_ms=at_ms, province=HB, adcode="131082",
         lon=YANJIAO[0], lat=YANJIAO[1], value=float(deaths),
-        attrs=(("agency", "langfang-emergency"), ("deaths", str(deaths)), ("injured", str(injured))),
+        attrs=(("agency", "langfang-emergency"), ("deaths", str(deaths)), ("injured", str(injured)), *said),
     )  # fmt: skip
 
 
@@ -100,3 +101,24 @@ def test_with_the_generated_fleet_yanjiao_injured_find_beds_on_both_sides(core: 
     assert all("burns" in core.initial_fleet.responders[h.hospital_id].specialities for h in burns)
     times = [h.travel_s for h in routing.hospitals if not h.speciality]
     assert times == sorted(times)
+
+
+def test_burns_the_report_counts_go_to_burns_units_across_the_border_when_the_near_ones_fill(core: Core) -> None:
+    """Contract 1.2: the report says 12 of 20 are burns (the mix would have said 6). Beijing's 通州 unit (10 beds)
+    is nearest; the rest of the burns go on to 廊坊; the next report routes only the new burns cases."""
+    state = TheaterState(fleet=FleetState.initial(HOSPITALS, load_capabilities().capabilities))
+    routing, _ = routed(state, core, casualties(20, T0, burns=12))
+    assert routing is not None
+    assert [(h.hospital_id, h.speciality, h.casualties, h.cross_border) for h in routing.hospitals] == [
+        ("h-tongzhou", "burns", 10, True),
+        ("h-langfang", "burns", 2, False),
+        ("h-sanhe", "", 8, False),
+    ]
+    assert "10 to h-tongzhou (burns)" in routing.reason and "in 北京市" in routing.reason
+    routing, _ = routed(state, core, casualties(30, T0 + 3_600_000, burns=15))  # 10 new, 3 of them burns
+    assert routing is not None
+    assert [(h.hospital_id, h.speciality, h.casualties) for h in routing.hospitals] == [
+        ("h-langfang", "burns", 3),
+        ("h-sanhe", "", 7),
+    ]
+    assert state.burns_routed == {"JINGJINJI-000001": 15}
