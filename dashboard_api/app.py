@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from dashboard_api.access import AccessPolicy
 from dashboard_api.commands import CommandSink, ReplayControl
-from dashboard_api.context import ApiContext
+from dashboard_api.context import ApiContext, EvaluationPage
 from dashboard_api.errors import MAX_BODY_BYTES, BodyLimit, install_error_handlers
 from dashboard_api.feed import FeedHub
 from dashboard_api.feed_socket import add_feed_route
@@ -38,6 +38,7 @@ def create_app(
     max_body_bytes: int = MAX_BODY_BYTES,
     words: Words | None = None,
     facilities: Mapping[str, Any] | None = None,
+    evaluation: EvaluationPage | None = None,
 ) -> FastAPI:
     """The REST API, the websocket feed and the web page over one picture.
 
@@ -45,7 +46,8 @@ def create_app(
         delta's time). `counts()` gives the runtime's received/accepted/dead-letter counts for /api/counts, and
         `metrics()` the runtime's own series in the Prometheus text format for /metrics. `words` is the operator
         language (built from the regions alone, without the playbooks' titles, when not given); `facilities` the sites
-    drawn as map layers (`PlaybookPlaces.facilities`: class → sites with name, lon, lat).
+    drawn as map layers (`PlaybookPlaces.facilities`: class → sites with name, lon, lat); `evaluation` renders an
+    incident's evaluation page (`scenarios.evaluation_report.evaluation_page`; without it the API serves none).
     """
     if hub.picture is not picture:
         raise ValueError("hub was built over another Picture: pass the same picture to FeedHub and create_app")
@@ -61,7 +63,19 @@ def create_app(
     with hub.lock:
         picture.speak_with(words)
     ctx = ApiContext(
-        picture, hub, regions, commands, access, replay, fleet, clock, counts, metrics, words, facilities or {}
+        picture,
+        hub,
+        regions,
+        commands,
+        access,
+        replay,
+        fleet,
+        clock,
+        counts,
+        metrics,
+        words,
+        facilities or {},
+        evaluation=evaluation,
     )
     app = FastAPI(
         title="emergency-brain command-centre API",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -20,6 +20,24 @@ from geo.names import did_you_mean
 from geo.regions import RegionIndex
 from geo.stockpiles import Stockpiles, load_stockpiles
 from streams.words import Words
+
+
+class EvaluationPage(Protocol):
+    """The evaluation (调查评估) of one incident as an HTML page, from what the picture holds of it: given by the
+    composition root (the report belongs to the scenarios layer, which the API does not import)."""
+
+    def __call__(
+        self,
+        incident: dict[str, Any],
+        tasks: Sequence[dict[str, Any]],
+        reports: Sequence[dict[str, Any]],
+        exchanges: Sequence[dict[str, Any]],
+        losses: dict[str, Any] | None,
+        armed: Sequence[str],
+        words: Words,
+        lookup: Any,
+    ) -> str: ...
+
 
 _BEARER = Depends(HTTPBearer(auto_error=False, description="A command centre's token: `Authorization: Bearer <token>`"))
 
@@ -40,6 +58,7 @@ class ApiContext:
     facilities: Mapping[str, Any] = field(default_factory=dict)  # map layers: class → sites (playbooks' places)
     stockpiles: Stockpiles = field(default_factory=load_stockpiles)  # depots and shelters (docs/resources.md)
     surge: SurgePolicy = field(default_factory=load_surge_policy)  # hospitals' room by speciality
+    evaluation: EvaluationPage | None = None  # None: this API serves no evaluations (404 says so)
 
     def event_now(self) -> int:
         """The picture's event time: the runtime's clock if given, else the last delta's time."""

@@ -24,8 +24,6 @@ from geo.hospitals import SurgePolicy
 from geo.names import did_you_mean
 from geo.regions import PROVINCES
 from geo.stockpiles import SHELTER_PLACES, Stockpiles
-from scenarios.evaluation import evaluate
-from scenarios.evaluation_report import render_evaluation
 from streams.words import Words
 
 _ENCODER = msgspec.json.Encoder()
@@ -158,8 +156,10 @@ def build_read_routes(ctx: ApiContext) -> APIRouter:
             reports = [r for r in pic.reports.values() if r.get("incident_id") == incident_id]
             exchanges = [x for x in pic.mutual_aid.values() if x.get("incident_id") == incident_id]
             armed = words.rule_ids(str(seen.get("playbook", "")))
-            model = evaluate(seen, tasks, reports, exchanges, pic.losses.get(incident_id), armed)
-            return HTMLResponse(render_evaluation(model, words, pic), headers=_EVALUATION_HEADERS)
+            if ctx.evaluation is None:
+                raise HTTPException(404, "this API instance was started without evaluation pages")
+            page = ctx.evaluation(seen, tasks, reports, exchanges, pic.losses.get(incident_id), armed, words, pic)
+            return HTMLResponse(page, headers=_EVALUATION_HEADERS)
 
     @router.get("/feed", summary="The latest feed lines the token may see, newest first (what the page opens with)")
     async def feed(viewer: Viewer = viewer_dep, limit: Annotated[int, Query(ge=1, le=500)] = 100) -> dict[str, Any]:

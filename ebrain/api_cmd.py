@@ -21,6 +21,7 @@ from dashboard_api.kafka_view import KafkaCommands, KafkaView, ViewError
 from ebrain.compose import build_core, kafka_credentials
 from ebrain.serve import kafka_refused, listen
 from ebrain.settings import Settings
+from scenarios.evaluation_report import evaluation_page
 from streams.runtime.faust_app import ensure_topics
 
 NO_TOKENS = (
@@ -76,6 +77,7 @@ async def _run(settings: Settings, topic_prefix: str) -> int:
             metrics=view.metrics_text,
             words=core.words,
             facilities=core.facilities,
+            evaluation=evaluation_page,
         )
         config = uvicorn.Config(
             app,

@@ -13,6 +13,7 @@ import uvicorn
 
 from dashboard_api import AccessPolicy, FeedHub, Picture, create_app
 from ebrain.compose import Core
+from scenarios.evaluation_report import evaluation_page
 from scenarios.replay import ReplayControl
 from streams.runtime.embedded import EmbeddedRuntime
 from streams.theater import Delta
@@ -108,6 +109,7 @@ async def start_api(
         metrics=runtime.metrics_text,
         words=core.words,
         facilities=core.facilities,
+        evaluation=evaluation_page,
     )
     # per-message compression would cost CPU for every client of the feed; the feed is small JSON
     config = uvicorn.Config(

@@ -5,11 +5,11 @@ epoch time, no JSON; times are clock times in China Standard Time, stretches are
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from html import escape
 from typing import Any
 
-from scenarios.evaluation import Evaluation, Miss, RegionPart, ReportLine, Segment
+from scenarios.evaluation import Evaluation, Miss, RegionPart, ReportLine, Segment, evaluate
 from scenarios.report import _template, both
 from streams.words import Words, span
 from streams.words.clock import full_date
@@ -228,3 +228,17 @@ def render_evaluation(ev: Evaluation, words: Words, lookup: Lookup | None = None
     )
     page = page.replace(f"<h1>{escape(f'{zh} / {en}')}</h1>", f"<h1>{both(zh, en)}</h1>", 1)
     return page.replace(_HEADER, _SUBTITLE).replace(" · </div>", "</div>")
+
+
+def evaluation_page(
+    incident: dict[str, Any],
+    tasks: Sequence[dict[str, Any]],
+    reports: Sequence[dict[str, Any]],
+    exchanges: Sequence[dict[str, Any]],
+    losses: dict[str, Any] | None,
+    armed: Sequence[str],
+    words: Words,
+    lookup: Lookup | None,
+) -> str:
+    """The API's evaluation page of one live incident (`dashboard_api.context.EvaluationPage`)."""
+    return render_evaluation(evaluate(incident, tasks, reports, exchanges, losses, armed), words, lookup)

@@ -21,6 +21,7 @@ from geo.fleet import FleetState, Responder
 from geo.regions import RegionIndex
 from playbooks.evidence import Personal, Signal
 from playbooks.incident import Approval, Decision, Incident, Notification, Task
+from scenarios.evaluation_report import evaluation_page
 from streams.testing import gas_call
 from streams.theater import Delta
 from tests.dashboard_api.sinks import RecordingSink
@@ -218,7 +219,13 @@ def make_world(
         hub.publish(delta)
     sink = extra.pop("commands", RecordingSink())
     replay = FakeReplay()
-    kwargs: dict[str, Any] = {"replay": replay, "fleet": FLEET, "clock": lambda: T0 + 3 * MIN, **extra}
+    kwargs: dict[str, Any] = {
+        "replay": replay,
+        "fleet": FLEET,
+        "clock": lambda: T0 + 3 * MIN,
+        "evaluation": evaluation_page,
+        **extra,
+    }
     app = create_app(picture=picture, hub=hub, regions=regions, commands=sink, access=access, **kwargs)
     with TestClient(app) as client:
         yield World(picture, hub, sink, replay, client)
