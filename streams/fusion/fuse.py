@@ -178,6 +178,10 @@ def find_match(state: FusionState, rules: FusionRules, signal: Signal, home: str
             ]
             if len(bare) == 1:  # the one site of the township known so far only by it: the village it is in
                 keys.append(town)
+        queue = family.scale == "site" and family.unit_level == "town"  # a street's queue of calls (leaks, outages)
+        address = signal.place_key if coarse and home == name and street.isdigit() and queue else ""
+        if address:
+            keys.append(address)  # the same address called in again, placed only at its county: the same place
         if device:
             keys.append(device)  # a sensor is one place: its later signals join where its first ones are
         if home is None and landmark and family.scale == "site":
@@ -186,7 +190,7 @@ def find_match(state: FusionState, rules: FusionRules, signal: Signal, home: str
             for incident_id in index.by_key(name, key):
                 incident = state.incidents[incident_id]
                 if signal.at_ms - incident.last_evidence_ms <= family.window_ms or (
-                    "/" in key and _event_goes_on(state, rules, incident, signal.at_ms)
+                    ("/" in key or key == address) and _event_goes_on(state, rules, incident, signal.at_ms)
                 ):
                     candidate = (0, 0.0, incident_id)
                     best = candidate if best is None or candidate < best else best
@@ -211,7 +215,8 @@ def _event_goes_on(state: FusionState, rules: FusionRules, site: Incident, at_ms
     """Whether the event a site is part of is still going on: a street's leak queue in a three-day storm is one work
     queue while the storm lasts, however quiet the street was for a day. Only a site matched by a unit finer than a
     county is kept this way: never one reached by distance, and not a county's queue of calls whose address named
-    nothing finer (a day's batch of those is a work list; a three-day one mixes every street of the county)."""
+    nothing finer (a day's batch of those is a work list; a three-day one mixes every street of the county), except
+    for the same address called in again (a road the gazetteer does not know is still the one road)."""
     event = state.incidents.get(site.event_id) if site.event_id is not None else None
     while event is not None and event.merged_into:
         event = state.incidents.get(event.merged_into)

@@ -162,6 +162,23 @@ def test_a_street_s_leak_queue_stays_one_while_its_storm_goes_on(rules: FusionRu
     assert len(in_county) == 2
 
 
+def test_an_address_called_in_again_keeps_its_county_queue_while_the_storm_goes_on(rules: FusionRules) -> None:
+    """An address placed only at its county (a road the gazetteer does not know) called in again a day later, while
+    the storm goes on, is the same place: it joins the queue it first went to; another address does not."""
+    rain = [
+        call("call:weather", at(0, 0), m * 60, precision="county", unit="120116", role="felt") for m in range(0, 60, 6)
+    ]
+    leak = "roof_leak"
+    first = call(f"call:{leak}", at(0, 0), 2, precision="county", unit="120116", place_key="滨海新区某某路3号")
+    again = call(f"call:{leak}", at(0, 0), 50 * 60, precision="county", unit="120116", place_key="滨海新区某某路3号")
+    other = call(f"call:{leak}", at(0, 0), 50 * 60 - 1, precision="county", unit="120116", place_key="滨海新区别的路")
+    signals = sorted([*rain, first, again, other], key=lambda s: s.at_ms)
+    _, out = fused(rules, *signals)
+    joined = {s.signal_id: f.incident.id for s, f in zip(signals, out, strict=True) if f.incident is not None}
+    assert joined[again.signal_id] == joined[first.signal_id]
+    assert joined[other.signal_id] != joined[first.signal_id]  # a day's work list of other addresses is new
+
+
 def quake_call(kind: str, minutes: float, unit: str, **attrs: str) -> Signal:
     topics = attrs.pop("topics", kind.split(":")[1])
     where = at(0, 0)
