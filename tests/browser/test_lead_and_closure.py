@@ -15,9 +15,18 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from ebrain.compose import Core
-from scenarios.model import load_scenario
 from streams.words.check import machine_text
-from tests.browser.kit import CJK, WRITTEN_BY_PEOPLE, FloorServer, feed, open_page, shoot, visible_text, wait_for
+from tests.browser.kit import (
+    CJK,
+    WRITTEN_BY_PEOPLE,
+    FloorServer,
+    feed,
+    open_page,
+    serving,
+    shoot,
+    visible_text,
+    wait_for,
+)
 
 HERE = Path(__file__).resolve().parent
 SAID = {  # streams/data/phrases.yaml: lead, the decision `lead <old>→<new>`, closure_status, the closure decision
@@ -33,12 +42,8 @@ SAID = {  # streams/data/phrases.yaml: lead, the decision `lead <old>→<new>`, 
 
 @pytest.fixture(scope="module")
 def server(core: Core) -> Iterator[FloorServer]:
-    floor = FloorServer(core).start()
-    try:
-        floor.replay(load_scenario(HERE / "floor_underpass.yaml"))
+    with serving(core, HERE / "floor_underpass.yaml") as floor:
         yield floor
-    finally:
-        floor.stop()
 
 
 def _select_the_incident(driver: WebDriver) -> None:
