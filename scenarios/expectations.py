@@ -21,7 +21,8 @@ Kinds (exactly one a mapping; `by` is an offset from T0, `id` an optional name, 
 - `closure_in_force: {near, kind, incident_type}`: a road closure put in force in the region `near` names.
 - `mutual_aid: {from, to, capability, stage, incident_type}`: an exchange asked of the lender `from` by the
   borrower `to` that reached `stage` (requested < offered < committed; or declined, timed_out).
-- `casualties_routed: {to, count, incident_type}`: at least `count` injured routed to hospitals in the region.
+- `casualties_routed: {to, count, incident_type, speciality}`: at least `count` injured routed to hospitals in the
+  region; with `speciality` (burns, …: geo/data/hospitals.yaml) only those routed to that speciality's units.
 - `coverage: {measure, within, stage, at_least, rises, region}`: readiness under a warning covering the region
   (docs/readiness.md): the share of the registered hazards (`measure: hazards`) or of the population
   (`population`) within `within` (15m or 30m) of a capable team, as it stood when the warning came into force
@@ -48,6 +49,7 @@ from typing import Any
 from geo.agreements import SUPPLIES
 from geo.closures import CLOSURE_KINDS
 from geo.datafiles import LineDict, LineList, LoadError, line_of
+from geo.hospitals import load_surge_policy
 from geo.names import did_you_mean
 from geo.regions import PROVINCES
 from playbooks.incident import EVENT_GRADES, RESPONSE_LEVELS, STAGE_ORDER, WARNING_COLOURS, Incident, Task
@@ -67,7 +69,7 @@ _FIELDS: dict[str, frozenset[str]] = {
     "same_incident": frozenset(),
     "closure_in_force": frozenset({"near", "kind", "incident_type"}),
     "mutual_aid": frozenset({"from", "to", "capability", "stage", "incident_type"}),
-    "casualties_routed": frozenset({"to", "count", "incident_type"}),
+    "casualties_routed": frozenset({"to", "count", "incident_type", "speciality"}),
     "report": frozenset({"kind", "channel", "status", "incident_type", "region"}),
     "work_order": frozenset({"status", "hotline", "incident_type"}),
     "coverage": frozenset({"measure", "within", "stage", "at_least", "rises", "region"}),
@@ -141,6 +143,7 @@ class Expectation:
     at_least: float | None = None  # coverage: a share, 0..1
     rises: bool = False  # coverage: the accepted move-ups raised it
     agency: str = ""  # assigned: the agency kind or body
+    speciality: str = ""  # casualties_routed: only those routed to this speciality's units
 
 
 @dataclass(frozen=True)
@@ -263,6 +266,9 @@ def _one(file: str, node: Any, line: int, t0_ms: int, names: dict[str, int], ind
     if kind == "move_up":
         fields["region"] = str(body.get("from", ""))
         fields["borrower"] = str(body.get("to", ""))
+    if kind == "casualties_routed" and "speciality" in body:
+        _one_of(file, body, f"{where}.{kind}", "speciality", tuple(sorted(load_surge_policy().speciality_share)))
+        fields["speciality"] = str(body["speciality"])
     if kind == "dispatched":
         fields["prepositioned"] = bool(body.get("prepositioned", False))
     if kind == "coverage":
@@ -755,6 +761,8 @@ def _score_routed(exp: Expectation, seen: Observed, code: str | None) -> Result:
         if not _due(exp, at) or not _of_type(exp, seen, str(_get(routing, "incident_id"))):
             continue
         for share in _get(routing, "hospitals", ()) or ():
+            if exp.speciality and str(_get(share, "speciality", "") or "") != exp.speciality:
+                continue
             if code is None or overlaps(code, str(_get(share, "adcode"))):
                 routed += int(_get(share, "casualties", 0))
         if routed >= exp.count:

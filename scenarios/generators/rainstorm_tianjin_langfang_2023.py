@@ -728,6 +728,11 @@ def build() -> Scenario:
             "same_incident": ["xianyanglu-depth", "xianyanglu-first-call", "xianyanglu-closed", "xianyanglu-rescue"],
         },
         {
+            "by": "+75h30m",
+            "note": "咸阳路地道 is closed to traffic in the 1 August cloudburst, by 18:00 as 津云 reported its control point",
+            "closure_in_force": {"near": "红桥区", "kind": "flooded_underpass", "incident_type": "waterlogging"},
+        },
+        {
             "note": "the felt-only calls open no water-outage incident in Tianjin",
             "incidents": {"type": "water_outage", "region": "天津", "at_most": 0},
         },

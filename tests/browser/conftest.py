@@ -9,20 +9,15 @@ import pytest
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from ebrain.compose import Core
-from scenarios.model import load_scenario
-from tests.browser.kit import FloorServer, chromium
+from tests.browser.kit import FloorServer, chromium, serving
 
 HERE = Path(__file__).resolve().parent
 
 
 @pytest.fixture(scope="module")
 def server(core: Core) -> Iterator[FloorServer]:
-    floor = FloorServer(core).start()
-    try:
-        floor.replay(load_scenario(HERE / "floor_drill.yaml"))
+    with serving(core, HERE / "floor_drill.yaml") as floor:
         yield floor
-    finally:
-        floor.stop()
 
 
 @pytest.fixture(scope="module")

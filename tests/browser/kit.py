@@ -14,7 +14,8 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from dashboard_api.access import AccessPolicy
 from ebrain.compose import Core, embedded_runtime
 from ebrain.serve import RunningApi, listen, start_api
-from scenarios.model import Scenario
+from scenarios.model import Scenario, load_scenario
 from scenarios.replay import ReplayControl
 from scenarios.run import Outcome, run_scenario
 
@@ -114,6 +115,17 @@ class FloorServer:
 
     def page(self, centre: str) -> str:
         return f"{self.base_url}?token={tokens()[centre]}"
+
+
+@contextmanager
+def serving(core: Core, scenario: Path) -> Iterator[FloorServer]:
+    """A started server with `scenario` replayed on it, stopped when the block ends."""
+    floor = FloorServer(core).start()
+    try:
+        floor.replay(load_scenario(scenario))
+        yield floor
+    finally:
+        floor.stop()
 
 
 def open_page(driver: WebDriver, url: str, lang: str = "zh") -> None:

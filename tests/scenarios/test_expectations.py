@@ -254,6 +254,20 @@ def test_casualties_routed_to_a_region() -> None:
     assert score([exp], [routing(1, "110105", 2), routing(2, "110101", 1)], regions, {})[0].passed
 
 
+def test_casualties_routed_to_a_speciality_count_only_its_units() -> None:
+    (exp,) = parse("expect:\n  - casualties_routed: {to: 北京, count: 3, speciality: burns}\n")
+    regions = {"北京": "110000"}
+
+    def routing(n: int, *shares: tuple[str, int]) -> Delta:
+        hospitals = [{"adcode": "110105", "speciality": kind, "casualties": count} for kind, count in shares]
+        return Delta(n, T0 + n * MIN, "casualty_routing", f"s{n}", {"incident_id": "I1", "hospitals": hospitals})
+
+    assert not score([exp], [routing(1, ("", 5), ("burns", 2))], regions, {})[0].passed  # general beds do not count
+    assert score([exp], [routing(1, ("burns", 2)), routing(2, ("burns", 1))], regions, {})[0].passed
+    with pytest.raises(LoadError, match="did you mean 'burns'"):
+        parse("expect:\n  - casualties_routed: {to: 北京, speciality: burn}\n")
+
+
 def test_who_leads_is_a_minimum_with_a_did_you_mean() -> None:
     with pytest.raises(LoadError, match="did you mean 'province'"):
         parse("expect:\n  - incident: {lead: provnce}\n")

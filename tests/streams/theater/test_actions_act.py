@@ -1,10 +1,11 @@
 """Every playbook action does what its name says: each is run alone by a rule on a real incident through the theater
 step, and the test checks the state it changes and the delta that shows it — not a notification saying so.
 
-docs/playbooks.md, "What each action changes", is the same list in words."""
+docs/playbooks.md, "What each action changes", is the same list in words; a test checks it names every action kind."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 
 from ebrain.compose import Core
+from ebrain.settings import PACKAGE_ROOT
 from playbooks.evidence import Signal
 from playbooks.model import parse_playbook
 from playbooks.reader import ACTION_KEYS
@@ -205,3 +207,10 @@ def test_every_action_kind_is_tested_here() -> None:
     named = {part.strip() for a in ACTIONS for part in a[0].split("/")}
     aliases = {"raise", "lower", "raise_response_level", "set_warning_colour", "set_event_grade"}
     assert ACTION_KEYS - named <= aliases  # the scale setters and steppers share one code path each
+
+
+def test_the_docs_table_names_every_action_kind() -> None:
+    text = (PACKAGE_ROOT / "docs" / "playbooks.md").read_text(encoding="utf-8")
+    table = text.split("### What each action changes", 1)[1].split("\n\n")[2]
+    named = {kind for row in table.splitlines()[2:] for kind in re.findall(r"`(\w+)`", row.split("|")[1])}
+    assert named == ACTION_KEYS, (ACTION_KEYS - named, named - ACTION_KEYS)
