@@ -5,26 +5,32 @@ saying its concept and rule; no test module imports another test module (shared 
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from pathlib import Path
+
+from tests.source_kit import imports, parsed
 
 ROOT = Path(__file__).resolve().parents[1]
 PRODUCT = ("ebrain", "scenarios", "dashboard_api", "streams", "playbooks", "geo")
 
 
-def _tree(path: Path) -> ast.Module:
-    return ast.parse(path.read_text(encoding="utf-8"), str(path))
+def _is_test_module(name: str) -> bool:
+    return name.startswith("tests.") and any(part.startswith("test_") for part in name.split(".")[1:])
 
 
-def _imported(tree: ast.Module) -> list[tuple[int, str]]:
-    """(line, dotted module) of every import, also one inside a function, and each name of a `from … import`."""
-    found: list[tuple[int, str]] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found.extend((node.lineno, alias.name) for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.append((node.lineno, node.module))
-            found.extend((node.lineno, f"{node.module}.{alias.name}") for alias in node.names)
-    return found
+def _is_tests(name: str) -> bool:
+    return name == "tests" or name.startswith("tests.")
+
+
+def _imports_of(folder: Path, forbidden: Callable[[str], bool], root: Path = ROOT) -> list[str]:
+    """Every import of a module below `folder` that `forbidden` names, as `file:line: module` (once a line)."""
+    found = {
+        f"{path.relative_to(root)}:{line}": name
+        for path in sorted(folder.rglob("*.py"))
+        for line, name in reversed(imports(path))
+        if forbidden(name)
+    }
+    return [f"{where}: {name}" for where, name in sorted(found.items())]
 
 
 def test_every_product_module_has_a_docstring() -> None:
@@ -32,26 +38,23 @@ def test_every_product_module_has_a_docstring() -> None:
         str(path.relative_to(ROOT))
         for pkg in PRODUCT
         for path in sorted((ROOT / pkg).rglob("*.py"))
-        if not ast.get_docstring(_tree(path))
+        if not ast.get_docstring(parsed(path))
     ]
     assert bare == [], "a module says its concept and rule in its docstring"
 
 
 def test_no_test_module_imports_another_test_module() -> None:
-    found = [
-        f"{path.relative_to(ROOT)}:{line}: {name}"
-        for path in sorted((ROOT / "tests").rglob("*.py"))
-        for line, name in _imported(_tree(path))
-        if name.startswith("tests.") and any(part.startswith("test_") for part in name.split(".")[1:])
-    ]
-    assert found == [], "move what tests share into a kit module"
+    assert _imports_of(ROOT / "tests", _is_test_module) == [], "move what tests share into a kit module"
 
 
 def test_nothing_in_bench_imports_tests() -> None:
-    found = [
-        f"{path.relative_to(ROOT)}:{line}: {name}"
-        for path in sorted((ROOT / "bench").rglob("*.py"))
-        for line, name in _imported(_tree(path))
-        if name == "tests" or name.startswith("tests.")
-    ]
-    assert found == []
+    assert _imports_of(ROOT / "bench", _is_tests) == []
+
+
+def test_the_checks_see_a_test_module_imported_late(tmp_path: Path) -> None:
+    """A test module imported inside a function is found (the test can fail); a kit module is not."""
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_a.py").write_text(
+        "from tests.b_kit import x\n\ndef test_a():\n    from tests.c.test_d import y\n", encoding="utf-8"
+    )
+    assert _imports_of(tmp_path / "tests", _is_test_module, tmp_path) == ["tests/test_a.py:4: tests.c.test_d"]
