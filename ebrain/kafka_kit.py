@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
 import msgspec
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import KafkaError
 from typing_extensions import Unpack
@@ -364,6 +365,34 @@ async def read_records(
     finally:
         await consumer.stop()
     return seen
+
+
+async def read_to_end(
+    bootstrap: str, topic: str, partitions: int, isolation: str = "read_committed", timeout_s: float = 60.0
+) -> tuple[list[ConsumerRecord[bytes, bytes]], dict[int, int]]:
+    """Every record of the topic's partitions from the first offset to the end offsets taken before reading, and
+    those end offsets by partition: for a topic nobody writes to any more (a table's changelog, a produced batch).
+    Under read_committed the position passes the last commit marker too, so it reaches the end; raises
+    TimeoutError naming the topic when it does not within `timeout_s`."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False, isolation_level=isolation
+    )
+    await consumer.start()
+    try:
+        parts = [TopicPartition(topic, p) for p in range(partitions)]
+        consumer.assign(parts)
+        await consumer.seek_to_beginning(*parts)
+        ends = await consumer.end_offsets(parts)
+        records: list[ConsumerRecord[bytes, bytes]] = []
+        deadline = time.monotonic() + timeout_s
+        while [await consumer.position(tp) for tp in parts] != [ends[tp] for tp in parts]:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{topic}: the end was not reached within {timeout_s:.0f} s")
+            for batch in (await consumer.getmany(*parts, timeout_ms=500)).values():
+                records.extend(batch)
+        return records, {tp.partition: end for tp, end in ends.items()}
+    finally:
+        await consumer.stop()
 
 
 async def source_counts(

@@ -32,12 +32,13 @@ def check(settings: Settings, directory: Path) -> int:
     loaded, errors = check_playbooks(directory, capabilities, places)
     for incident_type, playbook in sorted(loaded.items()):
         print(f"ok     {incident_type:<20} {playbook.id}  ({playbook.file})")
-    for error in errors:
-        print(f"error  {error}", file=sys.stderr)
+    said = [line for error in errors for line in str(error).splitlines()]  # a file gives every error it has
+    for line in said:
+        print(f"error  {line}", file=sys.stderr)
     uncovered = coverage.gaps(FusionRules.load(), loaded, Phrasebook.load().vocabulary.get("hazard", {}))
     for gap in uncovered:
         print(f"error  {directory}: {gap}", file=sys.stderr)
-    problems = len(errors) + len(uncovered)
+    problems = len(said) + len(uncovered)
     print(f"{len({p.file for p in loaded.values()})} playbook(s) loaded, {problems} error(s)")
     return 1 if problems else 0
 

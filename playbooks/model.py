@@ -46,25 +46,26 @@ def _rules(reader: Reader, doc: LineDict) -> list[Rule]:
     if not isinstance(doc.get("rules"), LineList):
         raise reader.fail(doc, "rules", "rules: expected a list")
     for index, raw in enumerate(doc["rules"]):
-        where = f"rules[{index}]"
-        node = reader.mapping(raw, where, RULE_KEYS, doc["rules"])
-        for required in ("id", "when", "then"):
-            if required not in node:
-                raise reader.fail(node, None, f"{where}: missing {required!r}")
-        rule_id = str(node["id"])
-        if rule_id in seen or rule_id.startswith("stage:"):
-            raise reader.fail(node, "id", f"{where}: duplicate or reserved rule id {rule_id!r}")
-        seen.add(rule_id)
-        rules.append(
-            Rule(
-                id=rule_id,
-                when=reader.condition(node["when"], f"{where}.when", node),
-                then=reader.actions(node["then"], f"{where}.then", node),
-                repeat=bool(node.get("repeat", False)),
-                line=node.line,
-                title=reader.title(node, where),
+        with reader.item():
+            where = f"rules[{index}]"
+            node = reader.mapping(raw, where, RULE_KEYS, doc["rules"])
+            for required in ("id", "when", "then"):
+                if required not in node:
+                    raise reader.fail(node, None, f"{where}: missing {required!r}")
+            rule_id = str(node["id"])
+            if rule_id in seen or rule_id.startswith("stage:"):
+                raise reader.fail(node, "id", f"{where}: duplicate or reserved rule id {rule_id!r}")
+            seen.add(rule_id)
+            rules.append(
+                Rule(
+                    id=rule_id,
+                    when=reader.condition(node["when"], f"{where}.when", node),
+                    then=reader.actions(node["then"], f"{where}.then", node),
+                    repeat=bool(node.get("repeat", False)),
+                    line=node.line,
+                    title=reader.title(node, where),
+                )
             )
-        )
     return rules
 
 
@@ -141,40 +142,44 @@ def _timers(reader: Reader, doc: LineDict, stage_names: set[str]) -> list[TimerS
     if not isinstance(raw_timers, list):
         raise reader.fail(doc, "timers", "timers: expected a list")
     for index, raw in enumerate(raw_timers):
-        where = f"timers[{index}]"
-        node = reader.mapping(raw, where, TIMER_KEYS, doc)
-        for required in ("id", "after", "then"):
-            if required not in node:
-                raise reader.fail(node, None, f"{where}: missing {required!r}")
-        start_on = str(node.get("start_on", "opened"))
-        if start_on not in ("opened", "evidence") and not start_on.startswith(("rule:", "stage:")):
-            raise reader.fail(
-                node,
-                "start_on",
-                f"{where}.start_on: expected 'opened', 'evidence', 'rule:<id>' or 'stage:<stage>', got {start_on!r}",
+        with reader.item():
+            where = f"timers[{index}]"
+            node = reader.mapping(raw, where, TIMER_KEYS, doc)
+            for required in ("id", "after", "then"):
+                if required not in node:
+                    raise reader.fail(node, None, f"{where}: missing {required!r}")
+            start_on = str(node.get("start_on", "opened"))
+            if start_on not in ("opened", "evidence") and not start_on.startswith(("rule:", "stage:")):
+                raise reader.fail(
+                    node,
+                    "start_on",
+                    f"{where}.start_on: expected 'opened', 'evidence', 'rule:<id>' or 'stage:<stage>', "
+                    f"got {start_on!r}",
+                )
+            if start_on.startswith("stage:"):
+                reader.choice(node, start_on[6:], "start_on", stage_names)
+            unless = str(node.get("unless", ""))
+            if unless:
+                reader.choice(node, unless, "unless", ("acknowledged", "resolved", "stage_left"))
+            if unless == "stage_left" and not start_on.startswith("stage:"):
+                raise reader.fail(node, "unless", f"{where}.unless: stage_left needs start_on: stage:<stage>")
+            when = reader.condition(node["when"], f"{where}.when", node) if "when" in node else None
+            if when is not None and when.needs_trigger:
+                raise reader.fail(
+                    node, "when", f"{where}.when: a timer has no triggering signal (signal, attrs, value)"
+                )
+            timers.append(
+                TimerSpec(
+                    id=str(node["id"]),
+                    after_ms=reader.duration(node, node["after"], "after"),
+                    start_on=start_on,
+                    unless=unless,
+                    then=reader.actions(node["then"], f"{where}.then", node),
+                    line=node.line,
+                    when=when,
+                    title=reader.title(node, where),
+                )
             )
-        if start_on.startswith("stage:"):
-            reader.choice(node, start_on[6:], "start_on", stage_names)
-        unless = str(node.get("unless", ""))
-        if unless:
-            reader.choice(node, unless, "unless", ("acknowledged", "resolved", "stage_left"))
-        if unless == "stage_left" and not start_on.startswith("stage:"):
-            raise reader.fail(node, "unless", f"{where}.unless: stage_left needs start_on: stage:<stage>")
-        when = reader.condition(node["when"], f"{where}.when", node) if "when" in node else None
-        if when is not None and when.needs_trigger:
-            raise reader.fail(node, "when", f"{where}.when: a timer has no triggering signal (signal, attrs, value)")
-        timers.append(
-            TimerSpec(
-                id=str(node["id"]),
-                after_ms=reader.duration(node, node["after"], "after"),
-                start_on=start_on,
-                unless=unless,
-                then=reader.actions(node["then"], f"{where}.then", node),
-                line=node.line,
-                when=when,
-                title=reader.title(node, where),
-            )
-        )
     return timers
 
 
@@ -226,6 +231,8 @@ def read_playbook(
                 raise reader.fail(doc, key, f"{key}: a base playbook runs inside the playbooks that extend it")
     stage_rules, stage_timers, on_enter = _stages(reader, doc["stages"]) if "stages" in doc else ([], [], ())
     rules = _rules(reader, doc)
+    timers = _timers(reader, doc, set(STAGE_ORDER))
+    reader.raise_problems()
     if is_base and reader.approvals:
         raise reader.fail(doc, "rules", "rules: a base playbook cannot hold actions for approval")
     playbook = Playbook(
@@ -235,7 +242,7 @@ def read_playbook(
         if not is_base
         else frozenset(),
         rules=(*stage_rules, *rules),
-        timers=(*stage_timers, *_timers(reader, doc, set(STAGE_ORDER))),
+        timers=(*stage_timers, *timers),
         file=str(path),
         on_enter=on_enter,
         approvals=tuple(reader.approvals),

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, Literal
 
 from geo.agreements import SUPPLIES
@@ -109,7 +110,24 @@ class Reader:
         self.places = places
         self.capabilities = capabilities
         self.approvals: list[ApprovalSpec] = []
+        self.problems: list[LoadError] = []
         self._recovery_work: dict[str, str] | None = None
+
+    @contextmanager
+    def item(self) -> Iterator[None]:
+        """One item of a list (a rule, a timer): its error is kept and the next item is read, so one reading
+        reports every broken item of the file, not only the first."""
+        try:
+            yield
+        except LoadError as exc:
+            self.problems.append(exc)
+
+    def raise_problems(self) -> None:
+        """Raise the kept errors as one `LoadError` (the first, then the others as `more`), if there are any."""
+        if self.problems:
+            first, *rest = self.problems
+            others = [line for exc in rest for line in str(exc).splitlines()]
+            raise LoadError(first.file, first.line, first.message, [*first.more, *others])
 
     # ---- scalars -----------------------------------------------------------------------------------
 

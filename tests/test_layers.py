@@ -7,8 +7,9 @@ Every import statement counts, also one inside a function: a late import is stil
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
+
+from tests.source_kit import imports
 
 ROOT = Path(__file__).resolve().parents[1]
 # package → the rank of its layer; an import may only go to a lower rank (or stay in its own package)
@@ -18,19 +19,6 @@ WINGS = {"wire": 0, "words": 1, "ingest": 2, "fusion": 3, "theater": 4, "runtime
 
 def _modules(root: Path) -> list[Path]:
     return sorted(p for pkg in PACKAGES for p in (root / pkg).rglob("*.py"))
-
-
-def _imports(path: Path) -> list[tuple[int, str]]:
-    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
-    found: list[tuple[int, str]] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found.extend((node.lineno, alias.name) for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.append((node.lineno, node.module))
-            # `from streams import fusion` names a wing as much as `import streams.fusion` does
-            found.extend((node.lineno, f"{node.module}.{alias.name}") for alias in node.names)
-    return found
 
 
 def _wing(dotted: str) -> str | None:
@@ -44,7 +32,7 @@ def _upward_arrows(root: Path = ROOT) -> list[str]:
         here = path.relative_to(root).with_suffix("").parts
         package, wing = here[0], (here[1] if here[0] == "streams" and len(here) > 1 else None)
         wing = wing if wing in WINGS else None
-        for line, target in _imports(path):
+        for line, target in imports(path):
             top = target.split(".")[0]
             if top not in PACKAGES or (top == package and package != "streams"):
                 continue

@@ -32,7 +32,8 @@ from importlib import resources
 from typing import Any
 
 import numpy as np
-import yaml
+
+from geo.datafiles import load_yaml
 
 OTHER = "other"
 MODEL_FILE = "hotline_model.json"
@@ -142,7 +143,8 @@ class CallReader:
         """The shipped cue table, with the shipped learned model unless `learned` is false (the cues alone, which the
         model is fitted beside)."""
         data = resources.files("streams").joinpath("data")
-        doc = yaml.safe_load(data.joinpath("hotline_topics.yaml").read_text(encoding="utf-8"))
+        topics_file = data.joinpath("hotline_topics.yaml")
+        doc = load_yaml(str(topics_file), topics_file.read_text(encoding="utf-8"))
         model = json.loads(data.joinpath(MODEL_FILE).read_text(encoding="utf-8")) if learned else None
         return cls(doc, model)
 

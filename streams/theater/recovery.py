@@ -9,9 +9,12 @@ State Grid Hebei for power in Hebei), else the county's own agency of that kind.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from playbooks.actions import decided
 from playbooks.effects import AssignEffect
-from playbooks.incident import Incident, Task
+from playbooks.incident import Incident
+from streams.theater.responders import new_task, put_task
 from streams.theater.state import Emitter, TheaterContext, TheaterState
 
 
@@ -29,23 +32,16 @@ def assign(
         return incident  # reopened and recovered again: the work already has its owner
     body = ctx.work_orders.provinces.get(incident.province, {}).get(effect.agency_kind, "")
     state.task_number += 1
-    task = Task(
-        id=f"{incident.id}-T{state.task_number:03d}.1",
-        incident_id=incident.id,
-        capability=effect.work,
-        created_at_ms=state.now_ms,
-        deadline_ms=effect.deadline_ms,
-        rule=effect.rule,
+    task_id = f"{incident.id}-T{state.task_number:03d}.1"
+    task = replace(
+        new_task(state, incident, task_id, effect.work, effect.deadline_ms, effect.rule, effect.reason),
         status="dispatched",
         responder_id=owner_id(effect.agency_kind, body, incident.adcode),
         responder_province=incident.province,
         responder_adcode=incident.adcode,
-        incident_province=incident.province,
-        reason=effect.reason,
         agency_kind=effect.agency_kind,
         agency=body,
     )
-    state.tasks[task.id] = task
-    out.emit("task", task.id, task)
+    put_task(state, out, task)
     what = f"assign {effect.work} to {task.responder_id}"
     return decided(incident, state.now_ms, what, effect.rule, (), effect.reason)

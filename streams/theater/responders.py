@@ -133,7 +133,7 @@ def send_task(
     """A task for one available responder, which becomes assigned."""
     responder = state.fleet.responders[responder_id]
     task = replace(
-        _task(state, incident, task_id, capability, deadline_ms, rule, reason),
+        new_task(state, incident, task_id, capability, deadline_ms, rule, reason),
         status="dispatched",
         responder_id=responder_id,
         responder_name=responder.name,
@@ -142,8 +142,7 @@ def send_task(
         cross_border=cross_border,
         travel_s=round(travel_s, 1),
     )
-    state.tasks[task.id] = task
-    out.emit("task", task.id, task)
+    put_task(state, out, task)
     set_responder(state, responder_id, "assigned", out, f"task {task.id}")
     return task
 
@@ -159,15 +158,20 @@ def unfilled_task(
     reason: str,
 ) -> Task:
     """A task no unit could be sent to (yet): mutual aid may fill it."""
-    task = _task(state, incident, task_id, capability, deadline_ms, rule, reason)
+    return put_task(state, out, new_task(state, incident, task_id, capability, deadline_ms, rule, reason))
+
+
+def put_task(state: TheaterState, out: Emitter, task: Task) -> Task:
+    """The task into the theater's state, and said on the feed."""
     state.tasks[task.id] = task
     out.emit("task", task.id, task)
     return task
 
 
-def _task(
+def new_task(
     state: TheaterState, incident: Incident, task_id: str, capability: str, deadline_ms: int, rule: str, reason: str
 ) -> Task:
+    """An unfilled task for one piece of the incident's work, created now."""
     return Task(
         id=task_id,
         incident_id=incident.id,

@@ -7,8 +7,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from streams.words.check import machine_text
+from tests.browser.floor_kit import _ids, _select
 from tests.browser.kit import CJK, FloorServer, click, console_errors, open_page, shoot, wait_for
-from tests.browser.test_floor import _ids, _select
 
 
 def _shown(driver: WebDriver) -> str:

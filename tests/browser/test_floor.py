@@ -17,6 +17,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 
 from scenarios.model import load_scenario
 from streams.words.check import machine_text
+from tests.browser.floor_kit import _ids, _select
 from tests.browser.kit import (
     CJK,
     WRITTEN_BY_PEOPLE,
@@ -35,34 +36,8 @@ CALLER = ("张三丰", "13812345678")  # the Beijing hotline's caller (floor_dri
 TIANJIN_BOUNDS = (116.6, 38.5, 118.1, 40.3)  # west, south, east, north
 
 
-def _ids(server: FloorServer) -> set[str]:
-    out = server.outcome
-    ids = set(out.incidents) | set(out.tasks) | {n.id for n in out.notifications}
-    books = server.core.theater.playbooks.values()
-    ids |= {r.id for b in books for r in b.rules if ":" not in r.id} | {t.id for b in books for t in b.timers}
-    return ids
-
-
 def _feed_texts(driver: WebDriver, kind: str) -> list[str]:
     return [text for _, k, text in feed(driver) if k == kind]
-
-
-def _select(driver: WebDriver, title_part: str) -> None:
-    """Click the incident's row (found by its title) and wait for its timeline."""
-    incident_id = driver.execute_script(
-        "return [...document.querySelectorAll('#incident-table tbody tr[data-incident-id]')]"
-        ".find((r) => r.innerText.includes(arguments[0])).dataset.incidentId;",
-        title_part,
-    )
-    click(driver, f"#incident-table tbody tr[data-incident-id='{incident_id}'] td:nth-child(2)")
-    wait_for(
-        driver,
-        lambda d: (
-            d.find_element(By.ID, "timeline").get_attribute("data-incident-id") == incident_id
-            and len(d.find_elements(By.CSS_SELECTOR, "#timeline li[data-kind]")) > 0
-        ),
-        "the incident's timeline",
-    )
 
 
 def test_pages_load_for_each_centre_on_its_own_area(server: FloorServer, driver: WebDriver) -> None:

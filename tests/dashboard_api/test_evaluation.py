@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.scenarios.test_report import Checker
+from tests.scenarios.report_kit import Checker
 
 from .conftest import DONGCHENG, TOKENS, YANJIAO, World, auth
 

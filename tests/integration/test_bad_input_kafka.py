@@ -21,7 +21,7 @@ from streams.runtime.faust_app import ensure_topics
 from streams.runtime.kafka_io import KafkaIngress
 from streams.wire import topics
 from streams.wire.tick_signature import TickKey
-from tests.streams.ingest.test_bad_input_corpus import CORPUS, DEVICE, T0, reading, text
+from tests.streams.ingest.bad_input_kit import CORPUS, DEVICE, T0, reading, text
 
 pytestmark = pytest.mark.kafka
 

@@ -24,6 +24,7 @@ from kafka.admin import KafkaAdminClient
 from kafka.record import util as record_util
 
 from ebrain.broker import KafkaBroker, die_with_parent
+from ebrain.kafka_kit import read_to_end
 
 pytestmark = pytest.mark.kafka
 
@@ -66,30 +67,9 @@ async def test_kafka_python_produces_and_aiokafka_consumes_every_message(
     produced_s = time.monotonic() - began
 
     began = time.monotonic()
-    tps = [TopicPartition(topic, p) for p in range(partitions)]
-    consumer = AIOKafkaConsumer(bootstrap_servers=kafka_broker.bootstrap, group_id=None, enable_auto_commit=False)
-    await consumer.start()
-    try:
-        consumer.assign(tps)
-        await consumer.seek_to_beginning(*tps)
-        ends = await consumer.end_offsets(tps)
-        assert sum(ends.values()) == total, f"the broker holds {sum(ends.values())} records, not {total}"
-        received: list[bytes] = []
-
-        async def poll() -> None:
-            for records in (await consumer.getmany(*tps, timeout_ms=500)).values():
-                received.extend(r.value for r in records if r.value is not None)
-
-        positions: dict[TopicPartition, int] = {}
-
-        async def poll_and_track() -> None:
-            await poll()
-            for tp in tps:
-                positions[tp] = await consumer.position(tp)
-
-        await wait_for("every record to arrive", lambda: positions == ends, poll_and_track)
-    finally:
-        await consumer.stop()
+    records, ends = await read_to_end(kafka_broker.bootstrap, topic, partitions)
+    assert sum(ends.values()) == total, f"the broker holds {sum(ends.values())} records, not {total}"
+    received = [r.value for r in records if r.value is not None]
     consumed_s = time.monotonic() - began
 
     counted = collections.Counter(received)
@@ -183,33 +163,8 @@ async def wait_for_table(worker: FaustWorker, expected: dict[str, int], settle_s
 
 async def changelog_values(bootstrap: str, topic: str, partitions: int, isolation: str) -> dict[str, int]:
     """The last value per key in a Faust table's changelog, as a recovering worker should see it."""
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False, isolation_level=isolation
-    )
-    await consumer.start()
-    try:
-        tps = [TopicPartition(topic, p) for p in range(partitions)]
-        consumer.assign(tps)
-        await consumer.seek_to_beginning(*tps)
-        ends = await consumer.end_offsets(tps)
-        values: dict[str, int] = {}
-
-        async def poll() -> None:
-            for records in (await consumer.getmany(*tps, timeout_ms=300)).values():
-                values.update((json.loads(r.key), json.loads(r.value)) for r in records if r.key and r.value)
-
-        positions: dict[TopicPartition, int] = {}
-
-        async def poll_and_track() -> None:
-            await poll()
-            for tp in tps:
-                positions[tp] = await consumer.position(tp)
-
-        # Under read_committed the position passes the final commit marker too, so it reaches the end.
-        await wait_for(f"the end of {topic}", lambda: positions == ends, poll_and_track)
-        return values
-    finally:
-        await consumer.stop()
+    records, _ = await read_to_end(bootstrap, topic, partitions, isolation)
+    return {json.loads(r.key): json.loads(r.value) for r in records if r.key and r.value}
 
 
 def table_diff(expected: dict[str, int], got: dict[str, int]) -> dict[str, tuple[int | None, int | None]]:

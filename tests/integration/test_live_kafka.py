@@ -15,7 +15,6 @@ import os
 import subprocess
 import sys
 import time
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,22 +25,12 @@ from ebrain.broker import KafkaBroker
 from ebrain.kafka_kit import PROJECT_ROOT, ApiInstance, start_worker, stop_process
 from streams.runtime.faust_app import ensure_topics
 from streams.wire import topics
-from streams.wire.timefmt import CST
+from tests.integration.live_kit import report
 
 pytestmark = pytest.mark.kafka
 
 WITHIN_S = 2.0  # the median of three reports; each within twice that (the machine is shared: load averages of 10+)
 IDLE_AFTER_S = 2.0
-# places in Beijing 20 km and more apart: 门头沟, 延庆, 怀柔, 密云, 平谷, 昌平, 大兴
-PLACES = [
-    (115.98, 39.96),
-    (115.97, 40.46),
-    (116.63, 40.32),
-    (116.84, 40.38),
-    (117.12, 40.14),
-    (116.23, 40.22),
-    (116.34, 39.73),
-]
 
 
 class Clock:
@@ -61,24 +50,6 @@ class Clock:
 
     def stop(self) -> None:
         stop_process(self.proc)
-
-
-def report(n: int, at_ms: int) -> bytes:
-    """An agency's report of a stranded train, stamped now; each `n` far from the others, so each opens an incident."""
-    at = datetime.fromtimestamp(at_ms / 1000, tz=CST).isoformat(timespec="milliseconds")
-    message = {
-        "type": "agency.incident",
-        "schema_version": "1.0",
-        "event_id": f"live-railway-{n}-{at_ms}",
-        "agency": "beijing-railway",
-        "province": "110000",
-        "reported_at": at,
-        "incident_kind": "train_stranded",
-        "description": f"K{396 + n}次列车因降雨滞留，车上约800名旅客",
-        "position": dict(zip(("lon", "lat"), PLACES[n], strict=True)),
-        "people_affected": 800,
-    }
-    return json.dumps(message, ensure_ascii=False).encode()
 
 
 def seen_within(ws: Any, event_id: str, timeout_s: float) -> float | None:

@@ -20,13 +20,7 @@ from ebrain.kafka_kit import start_worker
 from streams.runtime.faust_app import ensure_topics
 from streams.runtime.kafka_io import KafkaIngress
 from streams.wire import topics
-from tests.integration.test_ingest_kafka import (
-    MIN,
-    T0,
-    encode,
-    reading,
-    reconciled,
-)
+from tests.integration.ingest_kafka_kit import MIN, T0, encode, reading, reconciled
 
 pytestmark = pytest.mark.kafka
 

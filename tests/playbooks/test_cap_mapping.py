@@ -109,6 +109,23 @@ def test_bad_value_names_the_nested_key_and_suggests() -> None:
     assert "; did you mean 'Severe'" in msg
 
 
+def test_a_mapping_with_three_errors_gets_three_each_with_its_line() -> None:
+    text = (
+        SHIPPED.replace("severity: Extreme,", "severity: Extrem,", 1)
+        .replace("severity: Severe,   urgency: Immediate", "severity: Severe,   urgency: Now", 1)
+        .replace("level: 4,", "level: four,", 1)
+    )
+    with pytest.raises(ValueError) as err:
+        parse_cap_mapping(text, source="m.yaml")
+    said = str(err.value).splitlines()
+    assert [row.split(": ")[0] for row in said] == [
+        f"m.yaml:{_line_of(text, 'red:')}",
+        f"m.yaml:{_line_of(text, 'orange:')}",
+        f"m.yaml:{_line_of(text, 'blue:')}",
+    ], said
+    assert "did you mean 'Extreme'" in said[0] and "urgency" in said[1] and "level" in said[2]
+
+
 def test_unknown_colour_key_is_refused() -> None:
     text = SHIPPED.replace("  blue:   {", "  bleu:   {")
     with pytest.raises(ValueError, match=r"warning_levels.bleu: .*; did you mean 'blue'\?"):

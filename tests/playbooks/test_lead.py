@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from playbooks.lead import follow, lead_of
-from tests.scenarios.test_expectations import T0, incident
+from tests.scenarios.expectations_kit import T0, incident
 
 
 def test_grade_level_and_regions_each_move_the_lead_and_the_highest_wins() -> None:

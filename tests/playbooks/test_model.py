@@ -86,6 +86,42 @@ def test_broken_file_fails_with_line_and_message(
     assert message in caught.value.message
 
 
+THREE_ERRORS = """\
+playbook: broken_three
+incident_types: [test]
+rules:
+  - id: r1
+    when: {signal: call:fire}
+    then:
+      - dispatch: {capability: fire_supression, count: 2}
+  - id: r2
+    when: {signal: call:fire}
+    then:
+      - dispach: {capability: fire_suppression}
+  - id: r3
+    when: {signal: call:fire}
+    then:
+      - start_timer: t1
+timers:
+  - id: t1
+    after: 15 minutes
+    then:
+      - notify: {to: own}
+"""
+
+
+def test_a_playbook_with_three_errors_gets_three_each_with_its_line(
+    places: PlaybookPlaces, capabilities: frozenset[str]
+) -> None:
+    with pytest.raises(LoadError) as caught:
+        parse_playbook("three.yaml", THREE_ERRORS, capabilities=capabilities, places=places)
+    assert str(caught.value).splitlines() == [
+        "three.yaml:7: capability: unknown 'fire_supression'; did you mean 'fire_suppression'?",
+        "three.yaml:11: rules[1].then[0]: unknown action 'dispach'; did you mean 'dispatch'?",
+        "three.yaml:18: after: expected a duration like 15m, 2h or 90s, got '15 minutes'",
+    ]
+
+
 def test_check_reports_every_broken_file_not_just_the_first(
     places: PlaybookPlaces, capabilities: frozenset[str]
 ) -> None:

@@ -13,7 +13,7 @@ from scenarios.evaluation import Evaluation, Seen
 from scenarios.evaluation_report import render_evaluation
 from scenarios.model import load_scenario
 from scenarios.run import replay_embedded
-from tests.scenarios.test_report import Checker
+from tests.scenarios.report_kit import Checker
 
 SCENARIO = PACKAGE_ROOT / "scenarios" / "files" / "explosion_zhangjiakou_2018.yaml"
 HOUR, MIN = 3_600_000, 60_000

@@ -8,41 +8,15 @@ import pytest
 
 from geo.datafiles import LoadError, load_yaml
 from playbooks.evidence import Signal
-from playbooks.incident import Incident, Notification, Task
+from playbooks.incident import Notification, Task
 from scenarios.expectations import Expectation, check_regions, in_region, parse_expectations, score
 from streams.theater.state import Delta
-
-T0 = 1_700_000_000_000
-MIN = 60_000
+from tests.scenarios.expectations_kit import MIN, T0, incident
 
 
 def parse(text: str, names: dict[str, int] | None = None) -> tuple[Expectation, ...]:
     doc = load_yaml("e.yaml", text)
     return parse_expectations("e.yaml", doc["expect"], 1, T0, names or {})
-
-
-def incident(level: str | None, at: int, **kw: object) -> Incident:
-    base: dict[str, object] = {
-        "id": "I1",
-        "theater": "t",
-        "type": "gas_explosion",
-        "family": "gas",
-        "opened_at_ms": T0,
-        "updated_at_ms": at,
-        "last_evidence_ms": at,
-        "lon": 116.8,
-        "lat": 39.9,
-        "province": "130000",
-        "adcode": "131082",
-        "provinces": ("130000",),
-        "adcodes": ("131082",),
-        "evidence": (),
-        "counts": (),
-        "confidence": 0.9,
-        "response_level": level,
-    }
-    base.update(kw)
-    return Incident(**base)  # type: ignore[arg-type]
 
 
 def test_unknown_kind_and_level_are_load_errors_at_their_line() -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from html import escape
-from html.parser import HTMLParser
 
 import pytest
 
@@ -13,42 +12,9 @@ from ebrain.settings import PACKAGE_ROOT
 from scenarios.drill import DrillResult, region_resolver, run_drill
 from scenarios.model import load_scenario
 from scenarios.report import render_report
+from tests.scenarios.report_kit import Checker
 
 SCENARIO = PACKAGE_ROOT / "scenarios" / "files" / "yanjiao_gas_explosion_2024.yaml"
-VOID = {"meta", "br", "hr", "img", "input", "link", "col", "area", "base", "source", "wbr"}
-SVG_LEAVES = {"path", "circle", "rect", "line"}
-
-
-class Checker(HTMLParser):
-    """Every element closed in order; nothing loaded from elsewhere."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.stack: list[str] = []
-        self.problems: list[str] = []
-        self.doctype = False
-
-    def handle_decl(self, decl: str) -> None:
-        self.doctype = decl.lower() == "doctype html"
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            if name == "xmlns":
-                continue  # a namespace name, never fetched
-            if name in ("src", "href") or (value or "").startswith(("http:", "https:", "//")):
-                self.problems.append(f"<{tag} {name}={value!r}> refers outside the file")
-        if tag not in VOID:
-            self.stack.append(tag)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in VOID and tag not in SVG_LEAVES:
-            self.problems.append(f"<{tag}/> self-closed")
-
-    def handle_endtag(self, tag: str) -> None:
-        if not self.stack or self.stack[-1] != tag:
-            self.problems.append(f"</{tag}> closes {self.stack[-1] if self.stack else 'nothing'}")
-            return
-        self.stack.pop()
 
 
 @pytest.fixture(scope="module")

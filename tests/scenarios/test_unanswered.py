@@ -7,7 +7,7 @@ from playbooks.incident import Approval
 from scenarios.drill import unanswered
 from scenarios.run import Outcome
 from streams.theater.state import Delta
-from tests.scenarios.test_expectations import MIN, T0, incident
+from tests.scenarios.expectations_kit import MIN, T0, incident
 
 
 def test_an_expired_approval_and_a_timed_out_request_are_listed_with_their_default(core: Core) -> None:

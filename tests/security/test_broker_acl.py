@@ -33,7 +33,7 @@ from streams.runtime.kafka_auth import KafkaCredentials, aiokafka_options
 from streams.runtime.kafka_io import tick_message
 from streams.wire import topics
 from streams.wire.tick_signature import TickKey
-from tests.integration.test_live_kafka import report
+from tests.integration.live_kit import report
 
 pytestmark = pytest.mark.kafka
 

@@ -8,7 +8,7 @@ import pytest
 from playbooks.evidence import Signal
 from streams.fusion import fuse
 from streams.fusion.rules import FusionRules
-from tests.streams.fusion.test_fuse import at, sig
+from tests.streams.fusion.fuse_kit import at, sig
 
 THEATER = "jingjinji"
 NANGANG = (117.546, 38.764)  # a chemical plant's gate in 南港 (120116)

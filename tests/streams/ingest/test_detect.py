@@ -13,6 +13,7 @@ import pytest
 from streams.ingest import detect
 from streams.wire import contract
 from streams.wire.records import Heartbeat, Reading, Signal, Tick
+from tests.streams.ingest.detect_kit import reading
 
 T0 = 1_710_287_640_000  # 2024-03-13T07:54:00+08:00
 MIN = 60_000
@@ -21,24 +22,6 @@ MIN = 60_000
 @pytest.fixture(scope="module")
 def thresholds() -> detect.Thresholds:
     return detect.Thresholds.load()
-
-
-def reading(
-    kind: str, value: float, at_ms: int, province: str = "130000", interval_s: int = 60, device: str = "LL-131082-XX-1"
-) -> Reading:
-    return Reading(
-        event_id=f"{device}@{at_ms}",
-        device_id=device,
-        kind=kind,
-        value=value,
-        unit="u",
-        at_ms=at_ms,
-        lon=116.81,
-        lat=39.96,
-        adcode="131082",
-        province=province,
-        interval_s=interval_s,
-    )
 
 
 def run(

@@ -13,7 +13,8 @@ from streams.ingest.normalize import Memo
 from streams.wire.codec import Rejected
 from streams.wire.records import Signal
 from streams.wire.timefmt import format_time_ms
-from tests.streams.ingest.test_ingest import MIN, T0, feed, raw, reading, reconciled
+from tests.streams.ingest.ingest_kit import MIN, T0, feed, raw, reading, reconciled
+from tests.streams.ingest.limits_kit import tick
 
 LIMITS = PhysicalLimits.load()
 GAS = "LL-131082-GAS-000417"
@@ -21,10 +22,6 @@ GAS = "LL-131082-GAS-000417"
 
 def named(device: str) -> str:
     return Memo().device_kind(device, "device_id")
-
-
-def tick(at_ms: int) -> bytes:
-    return raw({"type": "tick", "schema_version": "1.0", "at": format_time_ms(at_ms)})
 
 
 def reasons(out: list) -> list[str]:

@@ -9,7 +9,7 @@ from ebrain.compose import Core
 from streams import ingest
 from streams.wire import topics
 from streams.wire.codec import Rejected
-from tests.streams.ingest.test_ingest import feed, raw, reading
+from tests.streams.ingest.ingest_kit import feed, raw, reading
 
 
 def murmur2_partitioner(key: str, partitions: int) -> int:

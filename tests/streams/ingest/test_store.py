@@ -9,10 +9,10 @@ from ebrain.compose import Core
 from streams import ingest
 from streams.ingest import detect, store
 from streams.wire.records import Reading, Signal, Tick
-from tests.streams.ingest.test_detect import reading as detect_reading
-from tests.streams.ingest.test_ingest import MIN, T0, agency_warning, raw
-from tests.streams.ingest.test_ingest import reading as wire_reading
-from tests.streams.ingest.test_limits import tick
+from tests.streams.ingest.detect_kit import reading as detect_reading
+from tests.streams.ingest.ingest_kit import MIN, T0, agency_warning, raw
+from tests.streams.ingest.ingest_kit import reading as wire_reading
+from tests.streams.ingest.limits_kit import tick
 
 
 def test_a_restarted_partition_knows_its_clock_before_its_first_tick(core: Core) -> None:

@@ -59,7 +59,7 @@ def test_a_tick_passes_every_partition_and_reaches_the_theater_once(core: Core) 
     """Busy partitions meet the tick after their messages, idle ones take it at once; the theater gets one tick
     when the last has passed it, after the signals of every partition."""
     from streams.wire.timefmt import format_time_ms
-    from tests.streams.ingest.test_ingest import T0, raw, reading
+    from tests.streams.ingest.ingest_kit import T0, raw, reading
 
     received: list[Delta] = []
 

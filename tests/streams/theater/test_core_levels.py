@@ -8,7 +8,7 @@ from ebrain.compose import Core
 from playbooks.evidence import Signal
 from playbooks.incident import Incident
 from streams import theater
-from tests.streams.theater.test_posts import MENTOUGOU, T0, report, run
+from tests.streams.theater.posts_kit import MENTOUGOU, T0, report, run
 
 HOUR = 3_600_000
 

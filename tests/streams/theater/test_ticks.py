@@ -6,7 +6,7 @@ from __future__ import annotations
 from ebrain.compose import Core
 from streams import theater
 from streams.wire.records import EVERY_PARTITION, TheaterInput, Tick
-from tests.streams.theater.test_merges import MIN, T0, at, sig
+from tests.streams.theater.merges_kit import MIN, T0, at, sig
 
 
 def fed(core: Core, items: list[TheaterInput]) -> tuple[theater.TheaterState, list[theater.Delta]]:

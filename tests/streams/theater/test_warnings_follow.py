@@ -12,7 +12,7 @@ import xmlschema
 from ebrain.compose import Core
 from playbooks.cap import parse_cap_xml
 from streams.wire.records import Tick
-from tests.streams.theater.test_warnings import MIN, T0, XSD, flood_warning, run
+from tests.streams.theater.warnings_kit import MIN, T0, XSD, flood_warning, run
 
 
 @pytest.fixture(scope="module")
