@@ -651,8 +651,10 @@ def build() -> Scenario:
         ),
         _expect(
             "+7h",
-            "burns cases counted in the casualty reports go to burns units, across the border to Beijing when Tianjin's and Hebei's near ones fill",
-            casualties_routed={"to": "北京", "count": 1},
+            "the 19 burns cases counted in the casualty reports go to burns units; Tianjin's near ones have room for"
+            " all of them, so none crosses the border (first written as 'to Beijing', which assumed Tianjin's would"
+            " fill: they do not; the cross-border case is port_explosion_tianjin_2015.yaml, 798 injured)",
+            casualties_routed={"to": "天津", "speciality": "burns", "count": 19},
         ),
         _expect("+7h", "22 dead make it 重大: the province leads", incident={"region": "滨海新区", "lead": "province"}),
     ]
