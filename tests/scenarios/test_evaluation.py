@@ -24,7 +24,7 @@ def replayed(core: Core) -> tuple[Evaluation, int]:
     scenario = load_scenario(SCENARIO)
     outcome = asyncio.run(replay_embedded(scenario, embedded_runtime(core)))
     seen = Seen.from_deltas(outcome.deltas)
-    incident = seen.incidents["JINGJINJI-000001"]
+    incident = seen.incidents["JINGJINJI-000002"]
     return seen.evaluate(incident["id"], core.words.rule_ids(incident["playbook"])), scenario.t0_ms
 
 
@@ -38,10 +38,13 @@ def test_the_segments_follow_the_incident(replayed: tuple[Evaluation, int]) -> N
 
 def test_regions_reports_misses_and_losses(replayed: tuple[Evaluation, int]) -> None:
     ev, t0 = replayed
-    (hebei,) = ev.regions
+    # the plant is registered: hazmat teams of Hebei, and of Beijing under the agreement
+    beijing, hebei = ev.regions
+    assert (beijing.province, dict(beijing.units), beijing.aid_given) == ("110000", {"hazmat": 2}, 2)
     assert hebei.province == "130000" and dict(hebei.units) == {
-        "fire_suppression": 4, "search_rescue": 2, "medical": 2, "gas_isolation": 1,
+        "fire_suppression": 4, "search_rescue": 2, "medical": 2, "gas_isolation": 1, "hazmat": 3,
     }  # fmt: skip
+    assert hebei.aid_received == 2
     assert {w for w, _, _ in hebei.agency_work} == {"damage_assessment", "gas_restoration", "road_clearance"}
     assert [(r.kind, r.channel, r.late) for r in ev.reports] == [
         ("first", "phone", False), ("first", "written", True), ("followup", "written", False),
