@@ -857,10 +857,19 @@ class Words:
 _GENERIC = {"zh": "该操作未被执行", "en": "the brain did not carry this out"}
 
 
+_MUNICIPALITIES = ("11", "12", "31", "50")  # provinces without prefectures between them and their districts
+
+
 def _area_named(area: Sequence[str]) -> list[str]:
-    """A warned area as people name it: its counties when few, else their provinces."""
+    """A warned area as people name it: its counties when few, else their prefectures when few (a city's
+    warning is the city's, not its province's), else their provinces."""
     codes = [str(a) for a in area]
-    return codes if len(codes) <= 3 else sorted({c[:2] + "0000" for c in codes})
+    if len(codes) <= 3:
+        return codes
+    prefectures = sorted({c[:4] + "00" for c in codes})
+    if len(prefectures) <= 3 and not any(c[:2] in _MUNICIPALITIES for c in codes):
+        return prefectures
+    return sorted({c[:2] + "0000" for c in codes})
 
 
 def _i(lang: str) -> int:

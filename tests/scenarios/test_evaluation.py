@@ -116,7 +116,8 @@ def test_the_explosion_s_readiness_supplies_and_work_orders(core: Core, replayed
     assert order["status"] == "done" and len(order["orders"]) == 2
     page = render_evaluation(ev, core.words)
     _page_is_clean(page)
-    assert "危化品" in page and "桥东区危化品处置队1" in page and "泡沫" in page and "12345工单办结" in page
+    assert "张家口市危化品预警下的危化品处置覆盖" in page and "warning over Zhangjiakou" in page  # the city, not Hebei
+    assert "桥东区危化品处置队1" in page and "泡沫" in page and "12345工单办结" in page
 
 
 def test_the_rainstorm_s_whole_cycle(core: Core, rainstorm: Seen) -> None:
