@@ -617,8 +617,9 @@ class Words:
                 else self.line("coverage_change", lang, before=f"{was:.0%}", after=f"{now:.0%}")
             )
 
+        # no county figures for the area (Tianjin's and Hebei's, for now): its population is unknown, not 0 % covered
         return self.line(
-            "readiness",
+            "readiness" if before.get("population") else "readiness_no_population",
             lang,
             area=self.places_list(_area_named(r.get("area_adcodes") or ()), lang, scene),
             hazard=self.word("hazard", r.get("hazard"), lang, scene),

@@ -117,6 +117,7 @@ def test_the_explosion_s_readiness_supplies_and_work_orders(core: Core, replayed
     page = render_evaluation(ev, core.words)
     _page_is_clean(page)
     assert "张家口市危化品预警下的危化品处置覆盖" in page and "warning over Zhangjiakou" in page  # the city, not Hebei
+    assert "（无人口数据）" in page and "(no population figures)" in page  # Hebei has no county figures yet
     assert "桥东区危化品处置队1" in page and "泡沫" in page and "12345工单办结" in page
 
 
