@@ -36,6 +36,11 @@ class EvaluationPage(Protocol):
         armed: Sequence[str],
         words: Words,
         lookup: Any,
+        *,
+        supplies: Sequence[dict[str, Any]] = (),
+        work_orders: Sequence[dict[str, Any]] = (),
+        readiness: Sequence[dict[str, Any]] = (),
+        moves: Sequence[dict[str, Any]] = (),
     ) -> str: ...
 
 

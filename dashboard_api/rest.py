@@ -158,7 +158,20 @@ def build_read_routes(ctx: ApiContext) -> APIRouter:
             armed = words.rule_ids(str(seen.get("playbook", "")))
             if ctx.evaluation is None:
                 raise HTTPException(404, "this API instance was started without evaluation pages")
-            page = ctx.evaluation(seen, tasks, reports, exchanges, pic.losses.get(incident_id), armed, words, pic)
+            page = ctx.evaluation(
+                seen,
+                tasks,
+                reports,
+                exchanges,
+                pic.losses.get(incident_id),
+                armed,
+                words,
+                pic,
+                supplies=[x for x in pic.supplies.values() if x.get("incident_id") == incident_id],
+                work_orders=[o for o in pic.work_orders.values() if o.get("incident_id") == incident_id],
+                readiness=scoped(viewer, "readiness", pic.readiness),
+                moves=scoped(viewer, "move_up", pic.move_ups),
+            )
             return HTMLResponse(page, headers=_EVALUATION_HEADERS)
 
     @router.get("/feed", summary="The latest feed lines the token may see, newest first (what the page opens with)")

@@ -3,7 +3,8 @@
 Greedy, as move-up in fire and ambulance services usually is: take the one move (a team to a post) that raises the
 coverage score most, apply it, repeat up to a bound. The score adds the shares of hazards and of population covered
 within the first time (15 min) and half of those within the later ones (30 min). A move never takes a county's
-last teams below the floor (the area a station leaves must keep a team), and a team of another province is only
+last teams below the floor (the area a station leaves must keep a team); a move to a post inside the team's own
+county leaves no area, so the floor does not bind it. A team of another province is only
 a candidate where an agreement lends its capability (the caller passes those teams only). Pure.
 """
 
@@ -47,9 +48,11 @@ def propose(
     to: tuple[Target, ...],
     within_min: tuple[int, ...],
     bounds: MoveUpBounds,
+    post_counties: tuple[str, ...] = (),
 ) -> tuple[Move, ...]:
     """`times`: teams × targets (s); `post_times`: posts × targets (s); `counties`: each team's home county;
-    `bounds`: how many moves at most, the floor a county keeps, the least gain a move must bring."""
+    `bounds`: how many moves at most, the floor a county keeps, the least gain a move must bring; `post_counties`:
+    each post's county, where known (a move within the team's county keeps the team there, whatever the floor)."""
     max_moves, floor, min_gain = bounds.max_moves, bounds.floor, bounds.min_gain
     times = times.copy()
     left = Counter(counties)
@@ -69,8 +72,11 @@ def propose(
         trial = np.minimum(without[:, None, :], post_times[None, :, :])  # teams × posts × targets
         gains = score(trial, to, within_min) - now
         for unit in range(n_units):
-            if unit in moved or left[counties[unit]] <= floor:
+            if unit in moved:
                 gains[unit, :] = -np.inf
+            elif left[counties[unit]] <= floor:
+                away = [p for p in range(n_posts) if p >= len(post_counties) or post_counties[p] != counties[unit]]
+                gains[unit, away] = -np.inf
         for post in used:
             gains[:, post] = -np.inf
         best_u, best_p = np.unravel_index(int(np.argmax(gains)), gains.shape)
@@ -82,5 +88,6 @@ def propose(
         times[u] = post_times[p]
         moved.add(u)
         used.add(p)
-        left[counties[u]] -= 1
+        if p >= len(post_counties) or post_counties[p] != counties[u]:
+            left[counties[u]] -= 1
     return tuple(out)

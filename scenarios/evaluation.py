@@ -1,12 +1,13 @@
 """The evaluation (调查评估) of one incident, live or replayed: a pure function from what the command centres saw of
-it (the incident, its tasks, reports upward, mutual-aid exchanges and loss figures, as feed JSON) to a report model.
+it (the incident, its tasks, reports upward, mutual-aid and supply exchanges, loss figures, work orders, and the
+readiness and move-ups of the warnings over its place, as feed JSON) to a report model.
 
 Rule: every figure comes from the feed's entities, never from wall time: the segments from the incident's first
 evidence, its first unit task, the first unit's arrival (reported, or estimated from its road time), the move to
 recovery (controlled) and the close; the regions' parts from tasks and exchanges; missed deadlines from reports
 that went late and unit tasks whose arrival came after their deadline or that were never filled; what the playbook
-did and did not do from its decisions and the rules it holds (docs/evaluation.md). Rendering is
-`scenarios/evaluation_report.py`.
+did and did not do from its decisions and the rules it holds; readiness from the warnings whose area holds the
+incident's place, measured before it ended (docs/evaluation.md). Rendering is `scenarios/evaluation_report.py`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from scenarios.expectations import overlaps
 
 Json = dict[str, Any]
 
@@ -65,6 +68,14 @@ class Miss:
 
 
 @dataclass(frozen=True)
+class Readiness:
+    """Coverage under one warning over the incident's place, before and after the move-ups decided."""
+
+    warning: Json  # the readiness record (docs/readiness.md): hazard, capability, before, proposed, after
+    moves: tuple[Json, ...]  # its move-up proposals, with what became of each
+
+
+@dataclass(frozen=True)
 class Evaluation:
     incident: Json  # the incident as the feed has it (type, place, scales, lead, stage, decisions)
     segments: tuple[Segment, ...]
@@ -77,6 +88,9 @@ class Evaluation:
     defaults: tuple[tuple[str, str], ...]  # (approval summary, default applied) of approvals nobody answered
     losses: Json | None
     decisions: tuple[Json, ...]  # the timeline
+    readiness: tuple[Readiness, ...] = ()  # before: warnings over the place, coverage and move-ups
+    supplies: tuple[Json, ...] = ()  # supply and shelter-place exchanges, as they ended (lent, delivered, returned)
+    work_orders: tuple[Json, ...] = ()  # the callers' 12345 orders: handling agency and status (closed back)
 
 
 def evaluate(
@@ -86,9 +100,15 @@ def evaluate(
     exchanges: Iterable[Json] = (),
     losses: Json | None = None,
     armed: Sequence[str] = (),
+    *,
+    supplies: Iterable[Json] = (),
+    work_orders: Iterable[Json] = (),
+    readiness: Iterable[Json] = (),
+    moves: Iterable[Json] = (),
 ) -> Evaluation:
     """The evaluation of `incident` from its tasks, reports upward, mutual-aid exchanges, summed losses and the
-    rule ids its playbook holds (`armed`)."""
+    rule ids its playbook holds (`armed`); besides, its supply exchanges and work orders, and the readiness and
+    move-ups of every warning (as the feed has them)."""
     own = sorted((t for t in tasks if t.get("incident_id") == incident["id"]), key=lambda t: str(t["id"]))
     units = [t for t in own if t.get("responder_id") and not t.get("agency_kind") and t.get("status") != "unfilled"]
     decisions = tuple(incident.get("decisions") or ())
@@ -128,6 +148,33 @@ def evaluate(
         ),
         losses=losses,
         decisions=decisions,
+        readiness=_readiness(incident, readiness, moves),
+        supplies=tuple(
+            sorted(
+                (x for x in supplies if x.get("incident_id") == incident["id"]),
+                key=lambda x: str(x.get("request_id", "")),
+            )
+        ),
+        work_orders=tuple(
+            sorted((o for o in work_orders if o.get("incident_id") == incident["id"]), key=lambda o: str(o["id"]))
+        ),
+    )
+
+
+def _readiness(incident: Json, readiness: Iterable[Json], moves: Iterable[Json]) -> tuple[Readiness, ...]:
+    """The warnings whose area holds the incident's place and that were measured before the incident ended."""
+    places = [str(a) for a in incident.get("adcodes") or (incident.get("adcode"),) if a]
+    until = int(incident.get("updated_at_ms") or incident["opened_at_ms"])
+    kept = [
+        r
+        for r in readiness
+        if int(r.get("at_ms") or 0) <= until
+        and any(overlaps(str(area), place) for area in r.get("area_adcodes") or () for place in places)
+    ]
+    moved = sorted(moves, key=lambda m: str(m.get("id", "")))
+    return tuple(
+        Readiness(r, tuple(m for m in moved if m.get("warning_id") == r.get("warning_id")))
+        for r in sorted(kept, key=lambda r: (int(r.get("at_ms") or 0), str(r.get("warning_id"))))
     )
 
 
@@ -230,16 +277,21 @@ class Seen:
     reports: dict[str, Json]
     exchanges: dict[str, Json]
     losses: dict[str, Json]
+    supplies: dict[str, Json]
+    work_orders: dict[str, Json]
+    readiness: dict[str, Json]
+    moves: dict[str, Json]
 
     @classmethod
     def from_deltas(cls, deltas: Iterable[Any]) -> Seen:
         import msgspec  # the feed's own encoding of its entities
 
-        kept: dict[str, dict[str, Json]] = {k: {} for k in ("incident", "task", "report", "mutual_aid", "losses")}
+        kinds = ("incident", "task", "report", "mutual_aid", "losses", "supply", "work_order", "readiness", "move_up")
+        kept: dict[str, dict[str, Json]] = {k: {} for k in kinds}
         for delta in deltas:
             if delta.kind in kept:
                 kept[delta.kind][delta.key] = msgspec.to_builtins(delta.entity)
-        return cls(kept["incident"], kept["task"], kept["report"], kept["mutual_aid"], kept["losses"])
+        return cls(*(kept[k] for k in kinds))
 
     def evaluate(self, incident_id: str, armed: Sequence[str] = ()) -> Evaluation:
         return evaluate(
@@ -249,4 +301,8 @@ class Seen:
             self.exchanges.values(),
             self.losses.get(incident_id),
             armed,
+            supplies=self.supplies.values(),
+            work_orders=self.work_orders.values(),
+            readiness=self.readiness.values(),
+            moves=self.moves.values(),
         )

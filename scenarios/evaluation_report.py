@@ -175,6 +175,40 @@ def _playbook(ev: Evaluation, w: Words) -> str:
     return _section("playbook", "预案做了什么、没做什么", "What the playbook did and did not do", inner)
 
 
+def _feed_lines(w: Words, kind: str, entities: Sequence[dict[str, Any]], lookup: Lookup | None) -> str:
+    """Each entity as the feed says it (the same words the page shows), one list item each."""
+    items: list[str] = []
+    for data in entities:
+        said = w.delta(kind, data, int(data.get("at_ms") or data.get("decided_ms") or 0), lookup)
+        items.extend(f"<li>{both(zh, en)}</li>" for zh, en in zip(said.zh, said.en, strict=True))
+    return "".join(items) or _NONE
+
+
+def _readiness(ev: Evaluation, w: Words, lookup: Lookup | None) -> str:
+    if not ev.readiness:
+        text = both("事发地不在任何预警区内", "no warning covered the place")
+        return _section("readiness", "事前：备勤覆盖与力量前置", "Before: readiness and move-up", f"<p>{text}</p>")
+    inner = "".join(
+        f"<ul>{_feed_lines(w, 'readiness', [r.warning], lookup)}</ul>"
+        f"<h3>{both('前置建议及决定', 'Move-ups proposed and decided')}</h3>"
+        f"<ul>{_feed_lines(w, 'move_up', r.moves, lookup)}</ul>"
+        for r in ev.readiness
+    )
+    return _section("readiness", "事前：备勤覆盖与力量前置", "Before: readiness and move-up", inner)
+
+
+def _supplies(ev: Evaluation, w: Words, lookup: Lookup | None) -> str:
+    inner = f"<ul>{_feed_lines(w, 'supply', ev.supplies, lookup)}</ul>"
+    return _section(
+        "supplies", "物资与避难场所（调拨、送达、归还）", "Supplies and shelters (lent, delivered, returned)", inner
+    )
+
+
+def _work_orders(ev: Evaluation, w: Words, lookup: Lookup | None) -> str:
+    inner = f"<ul>{_feed_lines(w, 'work_order', ev.work_orders, lookup)}</ul>"
+    return _section("work-orders", "12345工单办结", "12345 work orders closed back", inner)
+
+
 def _losses(ev: Evaluation, w: Words) -> str:
     if not ev.losses:
         return _section(
@@ -208,11 +242,14 @@ def render_evaluation(ev: Evaluation, words: Words, lookup: Lookup | None = None
     body = "".join(
         [
             _facts(ev, words),
+            _readiness(ev, words, lookup),
             _segments(ev.segments),
             _regions(ev, words),
             _reports(ev, words),
             _misses(ev, words),
             _playbook(ev, words),
+            _supplies(ev, words, lookup),
+            _work_orders(ev, words, lookup),
             _losses(ev, words),
             _timeline(ev, words, lookup),
         ]
@@ -239,6 +276,23 @@ def evaluation_page(
     armed: Sequence[str],
     words: Words,
     lookup: Lookup | None,
+    *,
+    supplies: Sequence[dict[str, Any]] = (),
+    work_orders: Sequence[dict[str, Any]] = (),
+    readiness: Sequence[dict[str, Any]] = (),
+    moves: Sequence[dict[str, Any]] = (),
 ) -> str:
     """The API's evaluation page of one live incident (`dashboard_api.context.EvaluationPage`)."""
-    return render_evaluation(evaluate(incident, tasks, reports, exchanges, losses, armed), words, lookup)
+    model = evaluate(
+        incident,
+        tasks,
+        reports,
+        exchanges,
+        losses,
+        armed,
+        supplies=supplies,
+        work_orders=work_orders,
+        readiness=readiness,
+        moves=moves,
+    )
+    return render_evaluation(model, words, lookup)

@@ -617,8 +617,9 @@ class Words:
                 else self.line("coverage_change", lang, before=f"{was:.0%}", after=f"{now:.0%}")
             )
 
+        # no county figures for the area (Tianjin's and Hebei's, for now): its population is unknown, not 0 % covered
         return self.line(
-            "readiness",
+            "readiness" if before.get("population") else "readiness_no_population",
             lang,
             area=self.places_list(_area_named(r.get("area_adcodes") or ()), lang, scene),
             hazard=self.word("hazard", r.get("hazard"), lang, scene),
@@ -857,10 +858,19 @@ class Words:
 _GENERIC = {"zh": "该操作未被执行", "en": "the brain did not carry this out"}
 
 
+_MUNICIPALITIES = ("11", "12", "31", "50")  # provinces without prefectures between them and their districts
+
+
 def _area_named(area: Sequence[str]) -> list[str]:
-    """A warned area as people name it: its counties when few, else their provinces."""
+    """A warned area as people name it: its counties when few, else their prefectures when few (a city's
+    warning is the city's, not its province's), else their provinces."""
     codes = [str(a) for a in area]
-    return codes if len(codes) <= 3 else sorted({c[:2] + "0000" for c in codes})
+    if len(codes) <= 3:
+        return codes
+    prefectures = sorted({c[:4] + "00" for c in codes})
+    if len(prefectures) <= 3 and not any(c[:2] in _MUNICIPALITIES for c in codes):
+        return prefectures
+    return sorted({c[:2] + "0000" for c in codes})
 
 
 def _i(lang: str) -> int:

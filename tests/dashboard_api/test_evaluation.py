@@ -17,6 +17,8 @@ def test_a_centre_gets_the_evaluation_of_an_incident_it_sees_as_readable_html(wo
     checker.feed(page)
     assert checker.doctype and not checker.problems and not checker.stack
     assert "时间分段" in page and "Time segments" in page and 'id="lang-en"' in page
+    # the whole cycle: readiness before, supplies, work orders closed back (each said, or "none")
+    assert "事前：备勤覆盖与力量前置" in page and "物资与避难场所" in page and "12345工单办结" in page
     assert YANJIAO.id not in page and not re.search(r"\b1[5-9]\d{11}\b", page)  # no id, no epoch time
 
 

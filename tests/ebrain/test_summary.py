@@ -62,12 +62,12 @@ def test_a_run_of_few_incidents_with_a_long_listing_names_them_all(core: Core) -
     assert any("--full" in line for line in brief)
 
 
-def test_one_incident_too_long_for_a_screen_is_counted_as_what_it_is(core: Core) -> None:
+def test_incidents_too_long_for_a_screen_are_counted_as_what_they_are(core: Core) -> None:
     from ebrain.settings import PACKAGE_ROOT
 
     scenario = load_scenario(PACKAGE_ROOT / "scenarios" / "files" / "explosion_zhangjiakou_2018.yaml")
     outcome = asyncio.run(replay_embedded(scenario, embedded_runtime(core)))
     brief = render_summary(scenario, outcome, core.words).splitlines()
-    assert "== 全部 1 起，按严重程度 / all 1, most serious first (response level, then reports)" in brief
+    assert "== 全部 2 起，按严重程度 / all 2, most serious first (response level, then reports)" in brief
     assert not any("-1" in line and "more" in line for line in brief)
     assert any("--full" in line for line in brief)

@@ -28,3 +28,13 @@ def test_a_county_keeps_its_floor() -> None:
 def test_nothing_to_gain_proposes_nothing() -> None:
     times = np.array([[100.0, 5000.0], [5000.0, 100.0]])
     assert propose(times, POSTS, ("x", "x"), TO, (15,), bounds(0)) == ()
+
+
+def test_a_county_s_last_team_may_move_within_its_own_county() -> None:
+    # one team in county x, 20 minutes from the one target; the post is at the target, in county x
+    times = np.array([[1200.0]])
+    post = np.array([[0.0]])
+    assert propose(times, post, ("x",), TO[:1], (15, 30), bounds(1)) == ()  # county unknown: the floor binds
+    moves = propose(times, post, ("x",), TO[:1], (15, 30), bounds(1), post_counties=("x",))
+    assert [(m.unit, m.post) for m in moves] == [(0, 0)]
+    assert propose(times, post, ("x",), TO[:1], (15, 30), bounds(1), post_counties=("y",)) == ()

@@ -39,6 +39,7 @@ def test_every_shipped_playbook_loads(places: PlaybookPlaces, capabilities: froz
         "chemical_release",
         "power_outage",
         "gas_warning",
+        "chemical_warning",
         "casualty_queue",
     }
     assert by_type["flood_warning"] is by_type["flood_rescue"]
@@ -132,7 +133,7 @@ def test_check_reports_every_broken_file_not_just_the_first(
 
 def test_cli_check_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["playbooks", "check", str(FILES)]) == 0
-    assert "13 playbook(s) loaded, 0 error(s)" in capsys.readouterr().out
+    assert "14 playbook(s) loaded, 0 error(s)" in capsys.readouterr().out
     assert main(["playbooks", "check", str(BROKEN)]) == 1
     err = capsys.readouterr().err
     assert "unknown_capability.yaml:8: capability: unknown 'fire_supression'; did you mean 'fire_suppression'?" in err

@@ -36,3 +36,14 @@ def test_the_shipped_phrasebook_loads_and_a_broken_one_says_file_and_line(tmp_pa
     broken.write_text(DATA.read_text(encoding="utf-8").replace("  stage:\n", "  stage:\n    bad: [x]\n", 1))
     with pytest.raises(ValueError, match=r"phrases\.yaml:\d+: vocabulary\.stage\.bad"):
         Phrasebook.load(broken)
+
+
+def test_every_hazard_readiness_answers_has_words_and_so_has_its_warning() -> None:
+    # a warning of a hazard readiness.yaml knows is measured and said on the page: its hazard and the incident
+    # type of the warning (`<hazard>_warning`) must be words, never an enum id
+    from geo.coverage import load_readiness_rules
+
+    vocabulary = Phrasebook.load().vocabulary
+    for hazard in load_readiness_rules().hazards:
+        assert hazard in vocabulary["hazard"], hazard
+        assert f"{hazard}_warning" in vocabulary["type"], hazard
