@@ -44,8 +44,21 @@ class Core:
         return dict(places.facilities) if places is not None else {}
 
 
-def build_core(settings: Settings, fleet_seed: int | None = None, fleet_scale: float | None = None) -> Core:
+def normalize_context(settings: Settings) -> NormalizeContext:
+    """The regions, gazetteer and call reader the ingest step reads; built once and handed to `build_core` by a
+    command that checks a scenario first, so the check and the run share one gazetteer and its memo."""
     regions = RegionIndex.load(settings.boundaries)
+    return NormalizeContext(regions=regions, gazetteer=Gazetteer.from_regions(regions), topics=CallReader.load())
+
+
+def build_core(
+    settings: Settings,
+    fleet_seed: int | None = None,
+    fleet_scale: float | None = None,
+    normalize: NormalizeContext | None = None,
+) -> Core:
+    normalize_ctx = normalize if normalize is not None else normalize_context(settings)
+    regions = normalize_ctx.regions
     capabilities = load_capabilities()
     places = PlaybookPlaces.load(regions)
     playbooks = load_playbooks(settings.playbook_dir, frozenset(capabilities.capabilities), places)
@@ -55,9 +68,6 @@ def build_core(settings: Settings, fleet_seed: int | None = None, fleet_scale: f
         regions,
         seed=settings.fleet_seed if fleet_seed is None else fleet_seed,
         scale=settings.fleet_scale if fleet_scale is None else fleet_scale,
-    )
-    normalize_ctx = NormalizeContext(
-        regions=regions, gazetteer=Gazetteer.from_regions(regions), topics=CallReader.load()
     )
     theater_ctx = theater.TheaterContext(
         theater=settings.theater,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ebrain.compose import normalize_context
 from ebrain.replay_cmd import core_for, outcome_of, scenario_to_run, write_deltas
 from ebrain.settings import Settings
 from geo.datafiles import LoadError
@@ -30,13 +31,14 @@ async def run_drill_cmd(
     out: Path | None = None,
     prefix: str = "",
 ) -> int:
-    scenario = scenario_to_run(settings, file)
+    normalize = normalize_context(settings)
+    scenario = scenario_to_run(settings, file, normalize)
     if scenario is None:
         return 2
     speed = None if speed is not None and speed < 0 else speed
     n_in, n_exp = len(scenario.timeline), len(scenario.expectations)
     print(f"演练 drill: {scenario.title}（{n_in} 条输入，{n_exp} 项预期 / {n_in} inputs, {n_exp} expectations）")
-    core = core_for(settings, scenario)
+    core = core_for(settings, scenario, normalize)
     try:  # a typo in a region name is reported before the run, not after it
         check_regions(scenario.file, scenario.expectations, region_resolver(core.regions))
     except LoadError as exc:

@@ -11,16 +11,17 @@ from pathlib import Path
 
 import msgspec
 
-from ebrain.compose import Core, build_core, embedded_runtime, kafka_credentials
+from ebrain.compose import Core, build_core, embedded_runtime, kafka_credentials, normalize_context
 from ebrain.progress import ProgressBar
 from ebrain.scenario_cmd import check_before_run
 from ebrain.serve import kafka_refused
 from ebrain.settings import Settings
 from ebrain.summary import render_summary
 from geo.datafiles import LoadError
-from scenarios.model import Scenario, load_scenario
+from scenarios.model import Scenario
 from scenarios.replay import ReplayControl, replay
 from scenarios.run import Outcome, replay_embedded
+from streams.ingest.normalize import NormalizeContext
 from streams.runtime.kafka_auth import KafkaCredentials
 from streams.runtime.kafka_io import KafkaIngress, read_feed
 from streams.wire.envelope import delta_to_builtins
@@ -77,22 +78,21 @@ def write_deltas(outcome: Outcome, out: Path) -> None:
             fh.write(encoder.encode(delta_to_builtins(delta)) + b"\n")
 
 
-def scenario_to_run(settings: Settings, file: Path) -> Scenario | None:
-    """The scenario of `file` once the checks before a run pass; None (the reason printed) when a run would fail,
-    which the commands turn into exit code 2."""
-    if not check_before_run(settings, file):
-        return None
+def scenario_to_run(settings: Settings, file: Path, normalize: NormalizeContext | None = None) -> Scenario | None:
+    """The scenario of `file` once the checks before a run pass, as the check read it (the file is parsed once);
+    None (the reason printed) when a run would fail, which the commands turn into exit code 2. Give the run's
+    `normalize` context, so the check's placements of call addresses are remembered for the run."""
     try:
-        return load_scenario(file)
+        return check_before_run(settings, file, normalize)
     except LoadError as exc:
         print(exc, file=sys.stderr)
         return None
 
 
-def core_for(settings: Settings, scenario: Scenario) -> Core:
+def core_for(settings: Settings, scenario: Scenario, normalize: NormalizeContext | None = None) -> Core:
     """The core a scenario runs on: its fleet, and public warnings marked as an exercise (docs/cap.md)."""
     exercise = dataclasses.replace(settings, exercise=True)
-    return build_core(exercise, fleet_seed=scenario.fleet_seed, fleet_scale=scenario.fleet_scale)
+    return build_core(exercise, fleet_seed=scenario.fleet_seed, fleet_scale=scenario.fleet_scale, normalize=normalize)
 
 
 async def outcome_of(
@@ -115,10 +115,11 @@ async def run_replay(
     prefix: str = "",
     full: bool = False,
 ) -> int:
-    scenario = scenario_to_run(settings, file)
+    normalize = normalize_context(settings)
+    scenario = scenario_to_run(settings, file, normalize)
     if scenario is None:
         return 2
-    core = core_for(settings, scenario)
+    core = core_for(settings, scenario, normalize)
     speed = None if speed is not None and speed < 0 else speed
     outcome = await outcome_of(core, scenario, speed, broker, prefix)
     if out is not None:

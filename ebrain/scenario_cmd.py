@@ -9,26 +9,32 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ebrain.compose import normalize_context
 from ebrain.settings import Settings
 from geo.fleet import load_capabilities
-from geo.gazetteer import Gazetteer
-from geo.regions import RegionIndex
 from playbooks.model import check_playbooks
 from playbooks.places import PlaybookPlaces
-from scenarios.check import Answerable, Problem, check_scenario
+from scenarios.check import Answerable, Problem, checked_scenario
+from scenarios.model import Scenario
 from streams import ingest
 from streams.ingest import detect
 from streams.ingest.normalize import NormalizeContext
-from streams.ingest.understand import CallReader
 
 
-def problems_of(settings: Settings, file: Path) -> list[Problem]:
-    regions = RegionIndex.load(settings.boundaries)
-    normalize = NormalizeContext(regions=regions, gazetteer=Gazetteer.from_regions(regions), topics=CallReader.load())
+def problems_of(settings: Settings, file: Path, normalize: NormalizeContext | None = None) -> list[Problem]:
+    return checked(settings, file, normalize)[0]
+
+
+def checked(
+    settings: Settings, file: Path, normalize: NormalizeContext | None = None
+) -> tuple[list[Problem], Scenario | None]:
+    """The file's problems and, without errors, its scenario as the check read it (scenarios.check)."""
+    normalize = normalize if normalize is not None else normalize_context(settings)
+    regions = normalize.regions
     ctx = ingest.IngestContext(normalize=normalize, thresholds=detect.Thresholds.load())
     capabilities = frozenset(load_capabilities().capabilities)
     playbooks, _ = check_playbooks(settings.playbook_dir, capabilities, PlaybookPlaces.load(regions))
-    return check_scenario(file, ctx, regions, Answerable.of(playbooks.values(), capabilities))
+    return checked_scenario(file, ctx, regions, Answerable.of(playbooks.values(), capabilities))
 
 
 def report(problems: list[Problem]) -> int:
@@ -48,10 +54,11 @@ def check(settings: Settings, file: Path) -> int:
     return 1 if errors else 0
 
 
-def check_before_run(settings: Settings, file: Path) -> bool:
-    """For replay and drill: True when the file may run; otherwise its problems are printed."""
-    problems = problems_of(settings, file)
+def check_before_run(settings: Settings, file: Path, normalize: NormalizeContext | None = None) -> Scenario | None:
+    """For replay and drill: the scenario when the file may run (read once, by the check, whose gazetteer memo
+    `normalize` keeps for the run); otherwise None, its problems printed."""
+    problems, scenario = checked(settings, file, normalize)
     errors = report([p for p in problems if not p.warning])
     if errors > 1:  # one error is its own line (file:line: what), as every broken-file message of the CLI
         print(f"{file}: {errors} errors; nothing was run (ebrain scenario check {file})", file=sys.stderr)
-    return errors == 0
+    return scenario if errors == 0 else None

@@ -67,21 +67,35 @@ def check_scenario(
 ) -> list[Problem]:
     """Every problem of the file, in line order (empty when it will load and every input will be accepted).
     With `answerable`, a scripted answer must name a rule that asks for approval and a known capability."""
+    return checked_scenario(path, ctx, regions, answerable)[0]
+
+
+def checked_scenario(
+    path: Path | str, ctx: ingest.IngestContext, regions: RegionIndex, answerable: Answerable | None = None
+) -> tuple[list[Problem], model.Scenario | None]:
+    """The problems of the file (as `check_scenario`) and, when none is an error, the scenario built from the
+    timeline the check has read: a run after the check reads the file once (warnings do not stop a run)."""
     file = str(path)
     try:
         doc = load_yaml(path)
     except LoadError as exc:
-        return [Problem(exc.file, exc.line, _with_yaml_hint(exc.message))]
+        return [Problem(exc.file, exc.line, _with_yaml_hint(exc.message))], None
     except OSError as exc:
-        return [Problem(file, 1, f"cannot read the file: {exc.strerror or exc}")]
+        return [Problem(file, 1, f"cannot read the file: {exc.strerror or exc}")], None
     if not isinstance(doc, LineDict):
-        return [Problem(file, 1, "expected a mapping at the top of the scenario")]
+        return [Problem(file, 1, "expected a mapping at the top of the scenario")], None
     problems: list[Problem] = []
     checker = _Checker(file, ctx, regions, problems)
     checker.run(doc)
     if answerable is not None:
         checker.answers(doc, answerable)
-    return sorted(set(problems))
+    scenario = None
+    if not any(not p.warning for p in problems):
+        try:
+            scenario = model.scenario_from(file, doc, checker.t0_ms, checker.read_timeline)
+        except LoadError as exc:  # the loader still has the last word on what runs
+            checker.caught(exc)
+    return sorted(set(problems)), scenario
 
 
 @dataclass(frozen=True)
@@ -109,6 +123,8 @@ class _Checker:
         self.regions = regions
         self.problems = problems
         self.partitions: dict[str, ingest.IngestPartition] = {}
+        self.t0_ms = 0
+        self.read_timeline: list[model.TimelineEntry] = []  # the timeline as read, in file order, for the run
 
     def add(self, line: int, message: str, warning: bool = False) -> None:
         self.problems.append(Problem(self.file, line, message, warning))
@@ -137,6 +153,7 @@ class _Checker:
                 self.add(line_of(doc, "t0"), f'{exc}; write it like "2023-07-29T17:30:00+08:00"')
         sid = str(doc.get("scenario", "scenario"))
         entries = self.timeline(doc, sid, t0_ms)
+        self.t0_ms, self.read_timeline = t0_ms, list(entries)
         entries += self.faults(doc, sid, t0_ms)
         try:
             start_ms = min([t0_ms, *(e.at_ms for e in entries)])

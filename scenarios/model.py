@@ -341,6 +341,15 @@ def load_scenario(path: Path | str) -> Scenario:
         entries.extend(_entries(file, sid, i, node, line, t0_ms))
     if "timeline_file" in doc:
         entries.extend(_jsonl_entries(file, sid, Path(file).parent / str(doc["timeline_file"]), t0_ms))
+    return scenario_from(file, doc, t0_ms, entries)
+
+
+def scenario_from(file: str, doc: LineDict, t0_ms: int, timeline: list[TimelineEntry]) -> Scenario:
+    """The scenario of a document whose top keys and timeline (`timeline` and `timeline_file`, in file order)
+    are already read: faults, fleet, order, names, end and expectations. The scenario check reads the timeline
+    once and hands it here, so a replay does not parse its file twice."""
+    sid = str(doc["scenario"])
+    entries = list(timeline)
     fault_entries, silences = _faults(file, sid, doc, t0_ms)
     entries.extend(fault_entries)
     entries = [e for e in entries if not any(s.mutes(e.device_id, e.at_ms) for s in silences)]

@@ -13,7 +13,8 @@ from ebrain.drill_cmd import run_drill_cmd
 from ebrain.replay_cmd import run_replay
 from ebrain.scenario_cmd import check
 from ebrain.settings import PACKAGE_ROOT, Settings
-from scenarios.check import Answerable, check_scenario
+from scenarios.check import Answerable, check_scenario, checked_scenario
+from scenarios.model import load_scenario
 
 SHIPPED = sorted((PACKAGE_ROOT / "scenarios" / "files").glob("*.yaml"))
 BROKEN = Path(__file__).parent / "data" / "broken_scenario.yaml"
@@ -27,6 +28,27 @@ def line_of(path: Path, marker: str) -> int:
 def test_every_shipped_scenario_has_no_error(core: Core, path: Path) -> None:
     errors = [p for p in check_scenario(path, core.ingest, core.regions) if not p.warning]
     assert errors == []
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_the_check_hands_a_run_the_scenario_the_loader_reads(core: Core, path: Path) -> None:
+    """A replay runs the scenario the check read (one parse of the file): it must be the loader's, field for field."""
+    _, scenario = checked_scenario(path, core.ingest, core.regions)
+    assert scenario == load_scenario(path)
+
+
+def test_a_file_with_errors_gives_no_scenario_to_run(core: Core, tmp_path: Path) -> None:
+    problems, scenario = checked_scenario(BROKEN, core.ingest, core.regions)
+    assert scenario is None and any(not p.warning for p in problems)
+    far = tmp_path / "far.yaml"  # a warning only: the file runs
+    far.write_text(
+        'scenario: far\nt0: "2025-03-04T06:40:00+08:00"\ntimeline:\n  - at: "0m"\n    payload:\n'
+        "      type: sensor.reading\n      device_id: LL-1\n      kind: gas_lel\n      value: 1\n"
+        '      unit: "%LEL"\n      position: {lon: 100.0, lat: 30.0, crs: WGS84}\n      interval_s: 60\n',
+        encoding="utf-8",
+    )
+    problems, scenario = checked_scenario(far, core.ingest, core.regions)
+    assert [p.warning for p in problems] == [True] and scenario == load_scenario(far)
 
 
 def test_a_broken_file_reports_all_its_errors_at_once(core: Core) -> None:
