@@ -48,6 +48,7 @@ BENCHES: tuple[Bench, ...] = (
     Bench("bench_geo.py", "dispatch and point-in-region, vs a naive loop and a naive spatial join", 300),
     Bench("bench_feed.py", "websocket feed fan-out to 1,000 clients, vs in-process fan-out", 300),
     Bench("bench_replay.py", "the 72-hour load scenario replayed embedded, vs the replay driver alone", 600),
+    Bench("bench_deltas.py", "bytes per delta of the 72-hour replay's --out, folded into an API picture", 300),
     Bench("bench_words.py", "saying each delta in the operator language, vs applying it without words", 300),
     Bench("bench_e2e.py", "end to end at 2,000 events/s: produced → delta on the websocket", 900, kafka=True),
     Bench("bench_api_start.py", "API start-up on Kafka from the picture topic, vs folding the feed", 600, kafka=True),
