@@ -48,6 +48,8 @@ def test_the_shipped_data_loads() -> None:
     # 张家口's bulletin: 4,118,908 in all, of whom 257,331 + 16,915 + 6,592 in its development zone and two
     # management areas, which the bulletin lists apart from the 16 counties (so they count nowhere here)
     assert sum(v for k, v in population.items() if k.startswith("1307")) == 4_118_908 - 257_331 - 16_915 - 6_592
+    # 石家庄's: 11,235,086, of whom 304,675 + 56,147 in its high-tech zone and chemical park, listed apart
+    assert sum(v for k, v in population.items() if k.startswith("1301")) == 11_235_086 - 304_675 - 56_147
 
 
 def test_every_population_row_names_a_theater_county_by_its_own_name(regions: RegionIndex) -> None:
