@@ -34,9 +34,10 @@ class Readiness:
     hazard: str
     capability: str
     at_ms: int
-    before: dict[str, float] = field(default_factory=dict)
-    proposed: dict[str, float] = field(default_factory=dict)
-    after: dict[str, float] = field(default_factory=dict)
+    # shares are floats, what they are shares of (hazards, persons) ints: typed so, a restore decodes them alike
+    before: dict[str, float | int] = field(default_factory=dict)
+    proposed: dict[str, float | int] = field(default_factory=dict)
+    after: dict[str, float | int] = field(default_factory=dict)
     moves: tuple[str, ...] = ()
     province: str = ""  # the warning's: whose teams, and whose lenders', count
 
