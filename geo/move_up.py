@@ -49,10 +49,13 @@ def propose(
     within_min: tuple[int, ...],
     bounds: MoveUpBounds,
     post_counties: tuple[str, ...] = (),
+    travel: np.ndarray | None = None,
 ) -> tuple[Move, ...]:
     """`times`: teams × targets (s); `post_times`: posts × targets (s); `counties`: each team's home county;
     `bounds`: how many moves at most, the floor a county keeps, the least gain a move must bring; `post_counties`:
-    each post's county, where known (a move within the team's county keeps the team there, whatever the floor)."""
+    each post's county, where known (a move within the team's county keeps the team there, whatever the floor);
+    `travel`: teams × posts (s), where known: a move that takes longer than `reach_min` is not proposed (a team
+    arriving after the hazard pre-positions nothing)."""
     max_moves, floor, min_gain = bounds.max_moves, bounds.floor, bounds.min_gain
     times = times.copy()
     left = Counter(counties)
@@ -79,6 +82,8 @@ def propose(
                 gains[unit, away] = -np.inf
         for post in used:
             gains[:, post] = -np.inf
+        if travel is not None:
+            gains[travel > bounds.reach_min * 60] = -np.inf
         best_u, best_p = np.unravel_index(int(np.argmax(gains)), gains.shape)
         u, p = int(best_u), int(best_p)
         gain = float(gains[u, p])

@@ -34,9 +34,10 @@ class Readiness:
     hazard: str
     capability: str
     at_ms: int
-    before: dict[str, float] = field(default_factory=dict)
-    proposed: dict[str, float] = field(default_factory=dict)
-    after: dict[str, float] = field(default_factory=dict)
+    # shares are floats, what they are shares of (hazards, persons) ints: typed so, a restore decodes them alike
+    before: dict[str, float | int] = field(default_factory=dict)
+    proposed: dict[str, float | int] = field(default_factory=dict)
+    after: dict[str, float | int] = field(default_factory=dict)
     moves: tuple[str, ...] = ()
     province: str = ""  # the warning's: whose teams, and whose lenders', count
 
@@ -89,8 +90,8 @@ def on_warning(state: TheaterState, signal: Signal, ctx: TheaterContext, out: Em
     posts = to
     post_times = times_s(ctx.roads, np.array([t.lon for t in posts]), np.array([t.lat for t in posts]), to)
     counties = tuple(state.fleet.responders[ids[i]].home_adcode for i in keep)
-    chosen = move_up.propose(
-        times[keep], post_times, counties, to, within, data.rules.move_up, tuple(t.adcode for t in posts)
+    chosen = move_up.propose(  # the posts are the targets: a team's time to a target is its time to that post
+        times[keep], post_times, counties, to, within, data.rules.move_up, tuple(t.adcode for t in posts), times[keep]
     )
     after_all = times.copy()
     numbered = sum(1 for m in state.move_ups.values() if m.warning_id == warning_id)

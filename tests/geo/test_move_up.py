@@ -38,3 +38,13 @@ def test_a_county_s_last_team_may_move_within_its_own_county() -> None:
     moves = propose(times, post, ("x",), TO[:1], (15, 30), bounds(1), post_counties=("x",))
     assert [(m.unit, m.post) for m in moves] == [(0, 0)]
     assert propose(times, post, ("x",), TO[:1], (15, 30), bounds(1), post_counties=("y",)) == ()
+
+
+def test_a_move_longer_than_the_reach_is_not_proposed() -> None:
+    # b is uncovered; team 0 would cover it best but is 100 minutes from post 1, team 1 is 60 minutes from it
+    times = np.array([[100.0, 6000.0], [200.0, 3600.0]])
+    travel = times  # the posts stand at the targets
+    moves = propose(times, POSTS, ("x", "x"), TO, (15, 30), bounds(0), travel=travel)
+    assert [(m.unit, m.post) for m in moves] == [(1, 1)]
+    far = np.array([[100.0, 6000.0], [200.0, 6000.0]])
+    assert propose(far, POSTS, ("x", "x"), TO, (15, 30), bounds(0), travel=far) == ()

@@ -105,9 +105,15 @@ def test_the_explosion_s_readiness_supplies_and_work_orders(core: Core, replayed
     (ready,) = ev.readiness  # the hazardous-chemical warning over 张家口, two hours before
     assert ready.warning["capability"] == "hazmat"
     assert (ready.warning["before"]["hazards_15"], ready.warning["after"]["hazards_15"]) == (0.0, 1.0)
+    # 张家口's population counts: the local 桥东 team stays to cover its own district, and a team within reach
+    # (赤城, 85.7 minutes; 密云's, 159.5, would arrive after the two hours) moves up to the plant
     assert [(m["responder_name"], m["status"], m["decided_by"]) for m in ready.moves] == [
-        ("桥东区危化品处置队1", "accepted", "operator:河北值班员@130000"),
+        ("赤城县危化品处置队1", "accepted", "operator:河北值班员@130000"),
+        ("宣化区危化品处置队1", "proposed", ""),
+        ("张北县危化品处置队1", "proposed", ""),
     ]  # fmt: skip
+    assert all(m["travel_min"] <= 90 for m in ready.moves)
+    assert ready.warning["before"]["population"] == 3_838_070  # 张家口's 16 counties, 7th census
     (foam,) = ev.supplies
     assert (foam["item"], foam["lender"], foam["stage"], foam["moved"], foam["written_off"]) == (
         "foam", "130000", "returned", 10, 10,
@@ -117,8 +123,8 @@ def test_the_explosion_s_readiness_supplies_and_work_orders(core: Core, replayed
     page = render_evaluation(ev, core.words)
     _page_is_clean(page)
     assert "张家口市危化品预警下的危化品处置覆盖" in page and "warning over Zhangjiakou" in page  # the city, not Hebei
-    assert "（无人口数据）" in page and "(no population figures)" in page  # Hebei has no county figures yet
-    assert "桥东区危化品处置队1" in page and "泡沫" in page and "12345工单办结" in page
+    assert "（无人口数据）" not in page and "(no population figures)" not in page
+    assert "赤城县危化品处置队1" in page and "泡沫" in page and "12345工单办结" in page
 
 
 def test_the_rainstorm_s_whole_cycle(core: Core, rainstorm: Seen) -> None:
