@@ -634,7 +634,10 @@ class Words:
         """Where a move-up puts its unit: the hazard site by its name, or the county."""
         county = self.place(m.get("to_adcode"), lang, scene=scene)
         place = str(m.get("to_place", ""))
-        return county if place in ("", self.place(m.get("to_adcode"), "zh", scene=scene)) else f"{place} · {county}"
+        if place in ("", self.place(m.get("to_adcode"), "zh", scene=scene)):
+            # a post at the county's seat: "from 宣化区 to 宣化区" would read as no move at all
+            return self.line("move_post_seat", lang, county=county)
+        return f"{place} · {county}"
 
     def _move_up_line(self, m: Json, lang: str, scene: _Scene, _: Json | None) -> str:
         """A move-up proposed, accepted, rejected or withdrawn (streams/theater/readiness.py)."""
